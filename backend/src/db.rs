@@ -1,0 +1,82 @@
+//! The backend's own database: follows and follower counts.
+
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions};
+use sqlx::SqlitePool;
+use std::str::FromStr;
+
+/// The demo follows, by user ids of the emulator's default seed.
+const DEMO_FOLLOWS: &str = include_str!("../seed/demo-follows.json");
+
+/// Opens (creating if needed) and migrates the database.
+pub async fn connect(url: &str) -> Result<SqlitePool, sqlx::Error> {
+    let options = SqliteConnectOptions::from_str(url)?
+        .create_if_missing(true)
+        .journal_mode(SqliteJournalMode::Wal)
+        .foreign_keys(true);
+    let pool = SqlitePoolOptions::new().max_connections(8).connect_with(options).await?;
+    sqlx::migrate!("./migrations").run(&pool).await?;
+    Ok(pool)
+}
+
+#[derive(serde::Deserialize)]
+struct DemoFollows {
+    follows: Vec<(String, String)>,
+}
+
+/// Inserts the demo follows when the database has none. Returns how many were inserted.
+pub async fn seed_demo_data(pool: &SqlitePool) -> Result<usize, sqlx::Error> {
+    let existing: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM follows").fetch_one(pool).await?;
+    if existing > 0 {
+        return Ok(0);
+    }
+    let demo: DemoFollows = serde_json::from_str(DEMO_FOLLOWS).map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
+    let mut tx = pool.begin().await?;
+    for (follower, followee) in &demo.follows {
+        sqlx::query("INSERT OR IGNORE INTO follows (follower_id, followee_id) VALUES (?, ?)")
+            .bind(follower)
+            .bind(followee)
+            .execute(&mut *tx)
+            .await?;
+    }
+    tx.commit().await?;
+    Ok(demo.follows.len())
+}
+
+/// The `limit` users with the most followers, most first (ties by id, so the order is stable).
+pub async fn top_users(pool: &SqlitePool, limit: i64) -> Result<Vec<(String, i64)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT user_id, followers FROM follower_counts WHERE followers > 0 \
+         ORDER BY followers DESC, user_id LIMIT ?",
+    )
+    .bind(limit)
+    .fetch_all(pool)
+    .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn counts_follow_inserts_and_deletes() {
+        let pool = connect("sqlite::memory:").await.unwrap();
+        for (a, b) in [("u1", "u2"), ("u3", "u2"), ("u1", "u3")] {
+            sqlx::query("INSERT INTO follows (follower_id, followee_id) VALUES (?, ?)").bind(a).bind(b).execute(&pool).await.unwrap();
+        }
+        assert_eq!(top_users(&pool, 10).await.unwrap(), vec![("u2".into(), 2), ("u3".into(), 1)]);
+        sqlx::query("DELETE FROM follows WHERE follower_id = 'u3'").execute(&pool).await.unwrap();
+        assert_eq!(top_users(&pool, 10).await.unwrap(), vec![("u2".into(), 1), ("u3".into(), 1)]);
+        let self_follow = sqlx::query("INSERT INTO follows (follower_id, followee_id) VALUES ('u1', 'u1')").execute(&pool).await;
+        assert!(self_follow.is_err(), "a self-follow must be refused");
+    }
+
+    #[tokio::test]
+    async fn demo_seed_gives_ten_distinct_counts_and_is_idempotent() {
+        let pool = connect("sqlite::memory:").await.unwrap();
+        assert!(seed_demo_data(&pool).await.unwrap() > 0);
+        assert_eq!(seed_demo_data(&pool).await.unwrap(), 0);
+        let top = top_users(&pool, 10).await.unwrap();
+        assert_eq!(top.len(), 10);
+        assert!(top.windows(2).all(|w| w[0].1 > w[1].1), "{top:?}");
+    }
+}

@@ -1,0 +1,36 @@
+//! The error every route returns, turned into a `{code, message}` response at the edge. Details that
+//! could leak internals are logged, not returned.
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use logto_jwt::AuthError;
+use logto_management::ManagementError;
+use shared::ErrorBody;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    #[error(transparent)]
+    Auth(#[from] AuthError),
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("Logto Management API: {0}")]
+    Logto(#[from] ManagementError),
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let (status, code, message) = match self {
+            ApiError::Auth(e) => return e.into_response(),
+            ApiError::Database(e) => {
+                tracing::error!(error = %e, "database error");
+                (StatusCode::INTERNAL_SERVER_ERROR, "internal.database", "The database is unavailable; try again shortly.".to_string())
+            }
+            ApiError::Logto(e) => {
+                tracing::error!(error = %e, "Management API call failed");
+                (StatusCode::BAD_GATEWAY, "logto.management_api", format!("Could not load user profiles from Logto: {e}"))
+            }
+        };
+        (status, Json(ErrorBody { code: code.into(), message })).into_response()
+    }
+}

@@ -1,0 +1,20 @@
+//! # backend
+//!
+//! The API of the demo: `GET /api/top-users` verifies the SPA's Logto access token (a JWT for
+//! `https://api.example.com` with scope `read:top-users`), reads the ten most-followed users from its
+//! own database, gets a machine-to-machine token from Logto, asks the Management API for those users'
+//! profiles in one request, and returns the enriched list.
+//!
+//! - [`config`]: settings from flags and the environment, read once;
+//! - [`db`]: SQLite through sqlx, migrations, the demo follows;
+//! - [`routes`]: one file per route; [`error`]: the error type every route returns;
+//! - [`startup`]: builds the state and router, binds the listener.
+//!
+//! Run: `cargo run -p backend` with `LOGTO_M2M_APP_ID` and `LOGTO_M2M_APP_SECRET` set (see README).
+
+pub mod config;
+pub mod db;
+pub mod error;
+pub mod routes;
+pub mod startup;
+pub mod state;

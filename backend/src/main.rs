@@ -1,0 +1,28 @@
+use backend::config::Config;
+use clap::Parser;
+use tracing_subscriber::EnvFilter;
+
+#[tokio::main]
+async fn main() -> std::process::ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,tower_http=info")))
+        .init();
+    let config = Config::parse();
+    let (listener, router) = match backend::startup::build(&config).await {
+        Ok(ready) => ready,
+        Err(e) => {
+            eprintln!("backend: {e}");
+            return std::process::ExitCode::FAILURE;
+        }
+    };
+    tracing::info!("backend listening on http://{}", config.bind);
+    let shutdown = async {
+        let _ = tokio::signal::ctrl_c().await;
+        tracing::info!("shutting down");
+    };
+    if let Err(e) = axum::serve(listener, router).with_graceful_shutdown(shutdown).await {
+        eprintln!("backend: {e}");
+        return std::process::ExitCode::FAILURE;
+    }
+    std::process::ExitCode::SUCCESS
+}

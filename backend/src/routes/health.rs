@@ -1,0 +1,4 @@
+/// Liveness: the process answers.
+pub async fn healthz() -> &'static str {
+    "ok"
+}

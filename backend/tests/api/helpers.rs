@@ -1,0 +1,78 @@
+use backend::config::Config;
+use logto_emulator::testkit::{self, DEMO_PASSWORD, M2M_APP_ID, M2M_APP_SECRET};
+use logto_emulator::{RunningEmulator, Seed};
+
+pub const SCOPES: &str = "openid profile offline_access read:top-users";
+
+pub struct TestApp {
+    pub emulator: RunningEmulator,
+    /// e.g. `http://127.0.0.1:41234`
+    pub backend: String,
+    pub http: reqwest::Client,
+    _db_dir: TempDir,
+}
+
+/// A folder removed when the test ends.
+pub struct TempDir(pub std::path::PathBuf);
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+pub fn test_config(emulator: &RunningEmulator, db_dir: &std::path::Path) -> Config {
+    Config {
+        bind: "127.0.0.1:0".into(),
+        logto_endpoint: emulator.endpoint.clone(),
+        api_resource: testkit::API_RESOURCE.into(),
+        m2m_app_id: M2M_APP_ID.into(),
+        m2m_app_secret: M2M_APP_SECRET.into(),
+        management_resource: logto_management::OSS_MANAGEMENT_RESOURCE.into(),
+        database_url: format!("sqlite://{}/backend.db", db_dir.display()),
+        seed_demo_data: true,
+        cors_allowed_origins: vec!["http://localhost:8080".into()],
+    }
+}
+
+/// Boots the emulator with the default seed and the backend configured against it.
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with(|_| {}).await
+}
+
+pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
+    let emulator = logto_emulator::spawn(&Seed::default_seed()).await.expect("emulator starts");
+    let dir = std::env::temp_dir().join(format!("backend-test-{}", logto_emulator::ids::standard_id(10)));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let mut config = test_config(&emulator, &dir);
+    adjust(&mut config);
+    let (listener, router) = backend::startup::build(&config).await.expect("backend starts");
+    let addr = listener.local_addr().expect("bound");
+    tokio::spawn(async move { axum::serve(listener, router).await });
+    TestApp { emulator, backend: format!("http://{addr}"), http: reqwest::Client::new(), _db_dir: TempDir(dir) }
+}
+
+impl TestApp {
+    /// Signs `username` in through the emulator's page and returns the resource JWT and friends.
+    pub async fn sign_in(&self, username: &str) -> testkit::SignedIn {
+        testkit::sign_in(&self.emulator.endpoint, username, DEMO_PASSWORD, SCOPES, Some(testkit::API_RESOURCE))
+            .await
+            .expect("sign-in through the emulator")
+    }
+
+    pub async fn get_top_users(&self, authorization: Option<&str>) -> reqwest::Response {
+        let mut request = self.http.get(format!("{}/api/top-users", self.backend));
+        if let Some(value) = authorization {
+            request = request.header("Authorization", value);
+        }
+        request.send().await.expect("backend answers")
+    }
+}
+
+/// Status, `WWW-Authenticate` and JSON body of a response.
+pub async fn parts(response: reqwest::Response) -> (u16, String, serde_json::Value) {
+    let status = response.status().as_u16();
+    let challenge = response.headers().get("www-authenticate").and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
+    let body = response.json().await.unwrap_or(serde_json::Value::Null);
+    (status, challenge, body)
+}

@@ -1,0 +1,5 @@
+//! Black-box tests: the real emulator and the real backend, in-process on ephemeral ports, over HTTP.
+
+mod helpers;
+mod top_users;
+mod token_errors;

@@ -1,0 +1,71 @@
+use shared::TopUsersResponse;
+
+use crate::helpers::{parts, spawn_app, spawn_app_with};
+
+#[tokio::test]
+async fn a_signed_in_user_gets_ten_enriched_users_in_follower_order() {
+    let app = spawn_app().await;
+    let alice = app.sign_in("alice").await;
+    let response = app.get_top_users(Some(&format!("Bearer {}", alice.access_token()))).await;
+    assert_eq!(response.status(), 200);
+    let body: TopUsersResponse = response.json().await.unwrap();
+    assert_eq!(body.users.len(), 10);
+    assert!(body.users.windows(2).all(|w| w[0].followers > w[1].followers), "{:?}", body.users);
+    // The demo data's most-followed user, with the profile the emulator's Management API holds.
+    let first = &body.users[0];
+    assert_eq!((first.username.as_deref(), first.followers), (Some("grace"), 24));
+    assert_eq!(first.name.as_deref(), Some("Grace Example"));
+    for user in &body.users {
+        assert!(user.name.is_some() && user.username.is_some(), "not enriched: {user:?}");
+        let avatar = user.avatar.as_deref().unwrap_or("");
+        assert!(avatar.starts_with(&app.emulator.endpoint), "avatar served by the emulator: {avatar}");
+    }
+}
+
+#[tokio::test]
+async fn the_m2m_token_is_reused_across_requests() {
+    let app = spawn_app().await;
+    let alice = app.sign_in("alice").await;
+    let bearer = format!("Bearer {}", alice.access_token());
+    for _ in 0..3 {
+        assert_eq!(app.get_top_users(Some(&bearer)).await.status(), 200);
+    }
+    let issued = app.emulator.state.store().refresh_tokens.len();
+    assert_eq!(issued, 2, "alice's refresh tokens only: the code exchange's and the rotated one");
+}
+
+#[tokio::test]
+async fn a_management_api_failure_is_a_502_that_names_the_cause() {
+    let app = spawn_app_with(|c| c.m2m_app_secret = "wrong-secret".into()).await;
+    let alice = app.sign_in("alice").await;
+    let (status, _, body) = parts(app.get_top_users(Some(&format!("Bearer {}", alice.access_token()))).await).await;
+    assert_eq!(status, 502);
+    assert_eq!(body["code"], "logto.management_api");
+    let message = body["message"].as_str().unwrap();
+    assert!(message.contains("invalid_client"), "{message}");
+    assert!(!message.contains("wrong-secret"), "the secret must not leak: {message}");
+}
+
+#[tokio::test]
+async fn healthz_answers() {
+    let app = spawn_app().await;
+    let r = app.http.get(format!("{}/healthz", app.backend)).send().await.unwrap();
+    assert_eq!(r.status(), 200);
+}
+
+#[tokio::test]
+async fn cors_allows_the_spa_origin_only() {
+    let app = spawn_app().await;
+    let preflight = |origin: &'static str| {
+        app.http
+            .request(reqwest::Method::OPTIONS, format!("{}/api/top-users", app.backend))
+            .header("Origin", origin)
+            .header("Access-Control-Request-Method", "GET")
+            .header("Access-Control-Request-Headers", "authorization")
+            .send()
+    };
+    let allowed = preflight("http://localhost:8080").await.unwrap();
+    assert_eq!(allowed.headers()["access-control-allow-origin"], "http://localhost:8080");
+    let refused = preflight("https://evil.example").await.unwrap();
+    assert!(refused.headers().get("access-control-allow-origin").is_none());
+}

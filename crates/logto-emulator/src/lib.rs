@@ -1,0 +1,107 @@
+//! # logto-emulator
+//!
+//! A local, offline emulator of the part of [Logto](https://logto.io) that a Logto app touches, with
+//! real Logto's paths, fields, error bodies and token rules (see `shared/logto-reference.md`):
+//!
+//! - `oidc/`: discovery, JWKS (EC P-384, `kid` = RFC 7638 thumbprint), `/oidc/auth` with a sign-in
+//!   page, `/oidc/token` (authorization code + PKCE, rotating refresh tokens, client credentials),
+//!   `/oidc/me`, `/oidc/token/revocation`, `/oidc/session/end`;
+//! - `management/`: the Management API subset (`/api/users`), behind Logto's bearer rules;
+//! - `seed`: users, applications, API resources and roles from a JSON file.
+//!
+//! Run it with `cargo run -p logto-emulator` (listens on `http://localhost:3001`, Logto's default), or
+//! start it inside a test with [`spawn`], which binds an ephemeral port.
+
+pub mod avatars;
+pub mod clock;
+pub mod error;
+pub mod ids;
+pub mod keys;
+pub mod management;
+pub mod model;
+pub mod oidc;
+pub mod seed;
+pub mod state;
+pub mod store;
+#[cfg(feature = "testkit")]
+pub mod testkit;
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use axum::routing::get;
+use axum::Router;
+use tokio::net::TcpListener;
+use tower_http::trace::TraceLayer;
+
+pub use keys::TenantKey;
+pub use seed::Seed;
+pub use state::AppState;
+pub use store::Store;
+
+/// The whole emulator: OIDC under `/oidc`, the sign-in page, avatars and the Management API under `/api`.
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .merge(oidc::router(state.clone()))
+        .nest("/api", management::router(state.clone()))
+        .route("/avatars/{file}", get(avatars::avatar))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+/// Builds the state for `endpoint` from a seed and a signing key.
+pub fn build_state(endpoint: &str, seed: &Seed, key: TenantKey) -> AppState {
+    let clock = clock::Clock::default();
+    AppState::new(endpoint, key, Store::from_seed(seed, endpoint.trim_end_matches('/'), clock.now_ms()))
+}
+
+/// Serves the emulator on `listener` until the future is dropped. Expired artefacts are swept
+/// once a minute.
+pub async fn serve(listener: TcpListener, state: AppState) -> std::io::Result<()> {
+    let sweeper = state.clone();
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(60));
+        loop {
+            tick.tick().await;
+            let now = sweeper.clock.now_secs();
+            sweeper.store().sweep(now);
+        }
+    });
+    axum::serve(listener, router(state)).await
+}
+
+/// An emulator running inside the current process (for tests and tools).
+pub struct RunningEmulator {
+    pub addr: SocketAddr,
+    /// `http://127.0.0.1:{port}`: the Logto endpoint to configure clients with.
+    pub endpoint: String,
+    pub state: AppState,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl RunningEmulator {
+    pub fn issuer(&self) -> String {
+        format!("{}/oidc", self.endpoint)
+    }
+}
+
+impl Drop for RunningEmulator {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+/// Starts an emulator with `seed` and a fresh in-memory key on an ephemeral loopback port.
+pub async fn spawn(seed: &Seed) -> std::io::Result<RunningEmulator> {
+    let listener = TcpListener::bind("127.0.0.1:0").await?;
+    let addr = listener.local_addr()?;
+    let endpoint = format!("http://{addr}");
+    let state = build_state(&endpoint, seed, TenantKey::generate());
+    let served = state.clone();
+    let task = tokio::spawn(async move {
+        if let Err(e) = serve(listener, served).await {
+            tracing::error!("emulator stopped: {e}");
+        }
+    });
+    Ok(RunningEmulator { addr, endpoint, state, task })
+}

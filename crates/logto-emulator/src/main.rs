@@ -1,0 +1,69 @@
+//! `logto-emulator`: run a local Logto for development and tests.
+//!
+//! ```text
+//! cargo run -p logto-emulator -- [--port 3001] [--seed seed.json] [--data-dir .logto-emulator]
+//! ```
+
+use std::path::PathBuf;
+
+use clap::Parser;
+use logto_emulator::{build_state, serve, Seed, TenantKey};
+use tracing_subscriber::EnvFilter;
+
+#[derive(Parser)]
+#[command(about = "A local, offline emulator of Logto's OIDC provider and Management API")]
+struct Args {
+    /// Address to listen on. Loopback by default: the emulator is for development, not exposure.
+    #[arg(long, env = "LOGTO_EMULATOR_HOST", default_value = "127.0.0.1")]
+    host: String,
+    /// Port to listen on (Logto's default is 3001).
+    #[arg(long, env = "LOGTO_EMULATOR_PORT", default_value_t = 3001)]
+    port: u16,
+    /// The public endpoint clients use; defaults to http://localhost:{port}.
+    #[arg(long, env = "LOGTO_EMULATOR_ENDPOINT")]
+    endpoint: Option<String>,
+    /// Seed file (JSON); the built-in demo seed when absent.
+    #[arg(long, env = "LOGTO_EMULATOR_SEED")]
+    seed: Option<PathBuf>,
+    /// Where the signing key is kept across restarts.
+    #[arg(long, env = "LOGTO_EMULATOR_DATA_DIR", default_value = ".logto-emulator")]
+    data_dir: PathBuf,
+}
+
+#[tokio::main]
+async fn main() -> std::process::ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")))
+        .init();
+    match run(Args::parse()).await {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("logto-emulator: {e}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
+    let seed = match &args.seed {
+        Some(path) => Seed::from_file(path)?,
+        None => Seed::default_seed(),
+    };
+    let key = TenantKey::load_or_create(&args.data_dir.join("signing-key.json"))?;
+    let endpoint = args.endpoint.clone().unwrap_or_else(|| format!("http://localhost:{}", args.port));
+    let listener = tokio::net::TcpListener::bind((args.host.as_str(), args.port))
+        .await
+        .map_err(|e| format!("cannot listen on {}:{}: {e}", args.host, args.port))?;
+    let state = build_state(&endpoint, &seed, key);
+    let spa = seed.applications.iter().filter(|a| a.redirect_uris.iter().any(|u| u.starts_with("http"))).map(|a| format!("{} ({})", a.name, a.id));
+    let spa: Vec<String> = spa.collect();
+    let demo_user = seed.users.first().map(|u| format!("{} / {}", u.username, u.password)).unwrap_or_default();
+    tracing::info!(
+        "Logto emulator ready\n  endpoint:   {endpoint}\n  issuer:     {endpoint}/oidc\n  key id:     {}\n  apps:       {}\n  users:      {} seeded; sign in as {demo_user}",
+        state.key.kid(),
+        spa.join(", "),
+        seed.users.len()
+    );
+    serve(listener, state).await?;
+    Ok(())
+}

@@ -1,0 +1,234 @@
+//! `GET /api/users` (list and search, paginated) and `GET /api/users/{id}`.
+//!
+//! Search follows Logto's `utils/search.ts`: `search` (every field) and `search.<field>` values,
+//! `mode`/`mode.<field>` (`exact` or `like`; `like` needs explicit `%` wildcards), `joint`
+//! (`or` | `and`), `isCaseSensitive`. Results are newest first; `Total-Number` and `Link` headers as
+//! Logto sends them.
+
+use axum::extract::{OriginalUri, Path, State};
+use axum::http::{HeaderMap, HeaderValue};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde_json::Value;
+
+use crate::error::ApiError;
+use crate::model::User;
+use crate::oidc::Params;
+use crate::state::AppState;
+
+const SEARCH_FIELDS: &[&str] = &["id", "primaryEmail", "primaryPhone", "username", "name"];
+const MAX_PAGE_SIZE: usize = 100;
+
+pub async fn get_one(State(state): State<AppState>, Path(id): Path<String>) -> Result<Json<Value>, ApiError> {
+    state.store().user(&id).map(|u| Json(u.to_api_json())).ok_or_else(ApiError::not_found)
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Mode {
+    Exact,
+    Like,
+}
+
+#[derive(Debug)]
+struct Condition {
+    /// `None` searches every field.
+    field: Option<&'static str>,
+    values: Vec<String>,
+    mode: Mode,
+}
+
+struct Search {
+    conditions: Vec<Condition>,
+    and: bool,
+    case_sensitive: bool,
+}
+
+fn parse_mode(value: &str) -> Result<Mode, ApiError> {
+    match value {
+        "exact" => Ok(Mode::Exact),
+        "like" => Ok(Mode::Like),
+        other => Err(ApiError::invalid_input(format!("Search mode `{other}` is not supported by the emulator."))),
+    }
+}
+
+fn parse_search(params: &Params) -> Result<Search, ApiError> {
+    let mut default_mode = Mode::Like;
+    let mut field_modes: Vec<(&'static str, Mode)> = Vec::new();
+    let mut conditions: Vec<Condition> = Vec::new();
+    let mut and = false;
+    let mut case_sensitive = false;
+    let field_name = |name: &str| -> Result<&'static str, ApiError> {
+        SEARCH_FIELDS
+            .iter()
+            .find(|f| **f == name)
+            .copied()
+            .ok_or_else(|| ApiError::invalid_input(format!("Search field `{name}` is not valid.")))
+    };
+    for (key, value) in &params.0 {
+        if key == "search" || key.starts_with("search.") {
+            if value.is_empty() {
+                return Err(ApiError::invalid_input("Search value cannot be empty."));
+            }
+            let field = match key.strip_prefix("search.") {
+                Some(f) => Some(field_name(f)?),
+                None => None,
+            };
+            match conditions.iter_mut().find(|c| c.field == field) {
+                Some(c) => c.values.push(value.clone()),
+                None => conditions.push(Condition { field, values: vec![value.clone()], mode: Mode::Like }),
+            }
+        } else if key == "mode" {
+            default_mode = parse_mode(value)?;
+        } else if let Some(f) = key.strip_prefix("mode.") {
+            field_modes.push((field_name(f)?, parse_mode(value)?));
+        } else if key == "joint" || key == "jointMode" {
+            and = match value.as_str() {
+                "and" => true,
+                "or" => false,
+                other => return Err(ApiError::invalid_input(format!("Joint mode `{other}` is not valid."))),
+            };
+        } else if key == "isCaseSensitive" {
+            case_sensitive = value == "true";
+        }
+    }
+    for c in &mut conditions {
+        c.mode = c.field.and_then(|f| field_modes.iter().find(|(x, _)| *x == f).map(|(_, m)| *m)).unwrap_or(default_mode);
+        if c.mode != Mode::Exact && c.values.len() > 1 {
+            return Err(ApiError::invalid_input("Only one search value is allowed when search mode is not `exact`."));
+        }
+    }
+    Ok(Search { conditions, and, case_sensitive })
+}
+
+/// SQL `LIKE`: `%` any run, `_` one character, `\` escapes.
+fn like(pattern: &[char], text: &[char]) -> bool {
+    match pattern.split_first() {
+        None => text.is_empty(),
+        Some(('%', rest)) => (0..=text.len()).any(|i| like(rest, &text[i..])),
+        Some(('_', rest)) => !text.is_empty() && like(rest, &text[1..]),
+        Some(('\\', rest)) if !rest.is_empty() => text.first() == Some(&rest[0]) && like(&rest[1..], &text[1..]),
+        Some((c, rest)) => text.first() == Some(c) && like(rest, &text[1..]),
+    }
+}
+
+fn field_value<'a>(user: &'a User, field: &str) -> Option<&'a str> {
+    match field {
+        "id" => Some(&user.id),
+        "primaryEmail" => user.primary_email.as_deref(),
+        "primaryPhone" => user.primary_phone.as_deref(),
+        "username" => user.username.as_deref(),
+        "name" => user.name.as_deref(),
+        _ => None,
+    }
+}
+
+impl Search {
+    fn matches(&self, user: &User) -> bool {
+        if self.conditions.is_empty() {
+            return true;
+        }
+        let fold = |s: &str| if self.case_sensitive { s.to_string() } else { s.to_lowercase() };
+        let test = |c: &Condition| {
+            let fields: Vec<&str> = match c.field {
+                Some(f) => vec![f],
+                None => SEARCH_FIELDS.to_vec(),
+            };
+            fields.iter().filter_map(|f| field_value(user, f)).any(|v| {
+                let v = fold(v);
+                c.values.iter().any(|want| match c.mode {
+                    Mode::Exact => fold(want) == v,
+                    Mode::Like => like(&fold(want).chars().collect::<Vec<_>>(), &v.chars().collect::<Vec<_>>()),
+                })
+            })
+        };
+        if self.and {
+            self.conditions.iter().all(test)
+        } else {
+            self.conditions.iter().any(test)
+        }
+    }
+}
+
+fn positive(params: &Params, name: &str, default: usize) -> Result<usize, ApiError> {
+    match params.get(name).map_err(|_| ApiError::invalid_pagination())? {
+        None => Ok(default),
+        Some(v) => v.parse::<usize>().ok().filter(|n| *n > 0).ok_or_else(ApiError::invalid_pagination),
+    }
+}
+
+/// Logto's `Link` URL: its origin, the path without `/api`, repeated keys joined by commas, `page` set.
+fn link(endpoint: &str, path: &str, params: &Params, page: usize) -> String {
+    let mut merged: Vec<(String, String)> = Vec::new();
+    for (k, v) in &params.0 {
+        match merged.iter_mut().find(|(x, _)| x == k) {
+            Some((_, existing)) => {
+                existing.push(',');
+                existing.push_str(v);
+            }
+            None => merged.push((k.clone(), v.clone())),
+        }
+    }
+    match merged.iter_mut().find(|(k, _)| k == "page") {
+        Some((_, v)) => *v = page.to_string(),
+        None => merged.push(("page".into(), page.to_string())),
+    }
+    let query = url::form_urlencoded::Serializer::new(String::new()).extend_pairs(merged).finish();
+    format!("{endpoint}{}?{query}", path.strip_prefix("/api").unwrap_or(path))
+}
+
+pub async fn list(State(state): State<AppState>, OriginalUri(uri): OriginalUri) -> Result<Response, ApiError> {
+    let params = Params::from_query(uri.query());
+    let page = positive(&params, "page", 1)?;
+    let page_size = positive(&params, "page_size", 20)?;
+    if page_size > MAX_PAGE_SIZE {
+        return Err(ApiError::invalid_pagination());
+    }
+    let search = parse_search(&params)?;
+    let (total, users) = {
+        let store = state.store();
+        let matching: Vec<&User> = store.users.iter().rev().filter(|u| search.matches(u)).collect();
+        let users: Vec<Value> = matching.iter().skip((page - 1) * page_size).take(page_size).map(|u| u.to_api_json()).collect();
+        (matching.len(), users)
+    };
+    let mut headers = HeaderMap::new();
+    headers.insert("Total-Number", HeaderValue::from(total));
+    let last = total.div_ceil(page_size).max(1);
+    let mut links = vec![(1, "first")];
+    if page > 1 {
+        links.push((page - 1, "prev"));
+    }
+    links.push((last, "last"));
+    if page < last {
+        links.push((page + 1, "next"));
+    }
+    for (p, rel) in links {
+        let value = format!("<{}>; rel=\"{rel}\"", link(&state.endpoint, uri.path(), &params, p));
+        if let Ok(value) = HeaderValue::from_str(&value) {
+            headers.append("Link", value);
+        }
+    }
+    Ok((headers, Json(users)).into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn like_needs_explicit_wildcards() {
+        let c = |s: &str| s.chars().collect::<Vec<_>>();
+        assert!(like(&c("%ali%"), &c("alice")));
+        assert!(!like(&c("ali"), &c("alice")));
+        assert!(like(&c("a_ice"), &c("alice")));
+        assert!(like(&c("100\\%"), &c("100%")));
+    }
+
+    #[test]
+    fn link_collapses_repeated_keys_and_drops_api_prefix() {
+        let p = Params::from_query(Some("search.id=a&search.id=b&mode.id=exact"));
+        assert_eq!(
+            link("http://localhost:3001", "/api/users", &p, 1),
+            "http://localhost:3001/users?search.id=a%2Cb&mode.id=exact&page=1"
+        );
+    }
+}

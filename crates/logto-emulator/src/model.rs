@@ -1,0 +1,165 @@
+//! The entities the emulator keeps, named and shaped after Logto's tables.
+
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum AppType {
+    Native,
+    SPA,
+    Traditional,
+    MachineToMachine,
+}
+
+impl AppType {
+    /// SPA and Native apps are public clients (`token_endpoint_auth_method: none`, PKCE required).
+    pub fn is_public(self) -> bool {
+        matches!(self, AppType::Native | AppType::SPA)
+    }
+
+    pub fn allows_code_flow(self) -> bool {
+        self != AppType::MachineToMachine
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum RoleType {
+    User,
+    MachineToMachine,
+}
+
+#[derive(Debug, Clone)]
+pub struct User {
+    pub id: String,
+    pub username: Option<String>,
+    pub primary_email: Option<String>,
+    pub primary_phone: Option<String>,
+    pub name: Option<String>,
+    pub avatar: Option<String>,
+    pub custom_data: Value,
+    pub password: Option<String>,
+    pub created_at: i64,
+    pub updated_at: i64,
+    pub last_sign_in_at: Option<i64>,
+    pub application_id: Option<String>,
+    pub is_suspended: bool,
+    pub role_ids: Vec<String>,
+}
+
+impl User {
+    /// The Management API's user object, field for field (`GET /api/users/{id}`).
+    pub fn to_api_json(&self) -> Value {
+        json!({
+            "id": self.id,
+            "username": self.username,
+            "primaryEmail": self.primary_email,
+            "primaryPhone": self.primary_phone,
+            "name": self.name,
+            "avatar": self.avatar,
+            "customData": self.custom_data,
+            "identities": {},
+            "lastSignInAt": self.last_sign_in_at,
+            "createdAt": self.created_at,
+            "updatedAt": self.updated_at,
+            "profile": {},
+            "applicationId": self.application_id,
+            "cimdClientId": null,
+            "isSuspended": self.is_suspended,
+            "hasPassword": self.password.is_some(),
+        })
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Application {
+    pub id: String,
+    pub name: String,
+    pub app_type: AppType,
+    pub redirect_uris: Vec<String>,
+    pub post_logout_redirect_uris: Vec<String>,
+    pub secret: Option<String>,
+    pub role_ids: Vec<String>,
+}
+
+impl Application {
+    /// CORS origins Logto allows for this client: the origins of its redirect URIs.
+    pub fn allows_origin(&self, origin: &str) -> bool {
+        self.redirect_uris.iter().any(|uri| {
+            url::Url::parse(uri)
+                .map(|u| u.origin().ascii_serialization() == origin)
+                .unwrap_or(false)
+        })
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Scope {
+    pub id: String,
+    pub name: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Resource {
+    pub id: String,
+    pub name: String,
+    pub indicator: String,
+    pub access_token_ttl: i64,
+    pub scopes: Vec<Scope>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Role {
+    pub id: String,
+    pub name: String,
+    pub description: String,
+    pub role_type: RoleType,
+    /// `(resource indicator, scope name)` pairs.
+    pub scopes: Vec<(String, String)>,
+}
+
+/// A pending `/oidc/auth` request waiting for the user to sign in.
+#[derive(Debug, Clone)]
+pub struct Interaction {
+    pub client_id: String,
+    pub redirect_uri: String,
+    pub state: Option<String>,
+    pub nonce: Option<String>,
+    pub scopes: Vec<String>,
+    pub resources: Vec<String>,
+    pub code_challenge: Option<String>,
+    pub expires_at: i64,
+}
+
+/// What a user consented to for one client: the parent of codes and tokens, revoked as a whole.
+#[derive(Debug, Clone)]
+pub struct Grant {
+    pub id: String,
+    pub account_id: String,
+    pub client_id: String,
+    pub scopes: Vec<String>,
+    pub resources: Vec<String>,
+    pub nonce: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct AuthCode {
+    pub grant_id: String,
+    pub redirect_uri: String,
+    pub code_challenge: Option<String>,
+    pub expires_at: i64,
+}
+
+#[derive(Debug, Clone)]
+pub struct RefreshToken {
+    pub grant_id: String,
+    /// The first token's expiry: rotation never extends it.
+    pub expires_at: i64,
+    pub consumed_at_ms: Option<i64>,
+}
+
+/// An opaque access token (no resource): only `/oidc/me` accepts it.
+#[derive(Debug, Clone)]
+pub struct OpaqueToken {
+    pub grant_id: String,
+    pub expires_at: i64,
+}

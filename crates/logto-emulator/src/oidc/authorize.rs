@@ -1,0 +1,282 @@
+//! `GET /oidc/auth` (authorization code flow) and the emulator's own sign-in page.
+//!
+//! Errors are handled as oidc-provider does: before `client_id` and `redirect_uri` are known to be
+//! good, an error page (400); after, a redirect back to the client with `error`, `error_description`,
+//! `state` and `iss`.
+
+use axum::extract::{RawQuery, State};
+use axum::http::{header, StatusCode};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::Form;
+use serde::Deserialize;
+
+use crate::ids::opaque_token;
+use crate::model::{AuthCode, Grant, Interaction};
+use crate::oidc::Params;
+use crate::state::AppState;
+
+/// OIDC scopes Logto knows; other scope names must belong to a requested resource.
+const OIDC_SCOPES: &[&str] = &[
+    "openid", "offline_access", "profile", "email", "phone", "address", "custom_data", "identities", "roles",
+    "urn:logto:scope:organizations", "urn:logto:scope:organization_roles",
+];
+/// How long the sign-in page may stay open (Logto's interaction TTL is one hour).
+const INTERACTION_TTL: i64 = 3600;
+/// oidc-provider's authorization code TTL.
+const CODE_TTL: i64 = 60;
+
+fn escape(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;").replace('\'', "&#39;")
+}
+
+fn page(status: StatusCode, title: &str, body: &str) -> Response {
+    let html = format!(
+        r#"<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{title} · Logto emulator</title><style>
+body{{font-family:system-ui,sans-serif;background:#f4f4f8;color:#1a1a2e;display:flex;justify-content:center;padding:2rem 1rem;margin:0}}
+main{{background:#fff;border-radius:12px;box-shadow:0 2px 12px #0002;padding:2rem;max-width:24rem;width:100%}}
+h1{{font-size:1.4rem;margin-top:0}} label{{display:block;margin:.8rem 0 .3rem;font-weight:600}}
+input{{width:100%;box-sizing:border-box;padding:.6rem;border:1px solid #888;border-radius:6px;font-size:1rem}}
+button{{margin-top:1.2rem;width:100%;padding:.7rem;border:0;border-radius:6px;background:#5d34f2;color:#fff;font-size:1rem;cursor:pointer}}
+button:focus-visible,input:focus-visible{{outline:3px solid #f2a900;outline-offset:2px}}
+.error{{background:#fde8e8;color:#8a1010;padding:.6rem;border-radius:6px}} .muted{{color:#555;font-size:.9rem}}
+</style></head><body><main>{body}</main></body></html>"#
+    );
+    (status, Html(html)).into_response()
+}
+
+fn error_page(status: StatusCode, error: &str, description: &str) -> Response {
+    page(
+        status,
+        "Sign-in error",
+        &format!(
+            r#"<h1>Sign-in error</h1><p class="error" role="alert"><strong>{}</strong>: {}</p>"#,
+            escape(error),
+            escape(description)
+        ),
+    )
+}
+
+/// Sends the browser back to the client with an OAuth error.
+fn redirect_error(state: &AppState, redirect_uri: &str, client_state: Option<&str>, error: &str, description: &str) -> Response {
+    let Ok(mut url) = url::Url::parse(redirect_uri) else {
+        return error_page(StatusCode::BAD_REQUEST, error, description);
+    };
+    {
+        let mut q = url.query_pairs_mut();
+        q.append_pair("error", error).append_pair("error_description", description);
+        if let Some(s) = client_state {
+            q.append_pair("state", s);
+        }
+        q.append_pair("iss", &state.issuer);
+    }
+    Redirect::to(url.as_str()).into_response()
+}
+
+pub async fn authorize(State(state): State<AppState>, RawQuery(query): RawQuery) -> Response {
+    let params = Params::from_query(query.as_deref());
+    let single = |name: &str| params.get(name).map(|v| v.map(String::from));
+    let (client_id, redirect_uri) = match (single("client_id"), single("redirect_uri")) {
+        (Ok(Some(c)), Ok(Some(r))) => (c, r),
+        (Ok(None), _) => return error_page(StatusCode::BAD_REQUEST, "invalid_request", "missing required parameter 'client_id'"),
+        (_, Ok(None)) => return error_page(StatusCode::BAD_REQUEST, "invalid_request", "missing required parameter 'redirect_uri'"),
+        (Err(e), _) | (_, Err(e)) => return error_page(StatusCode::BAD_REQUEST, e.error, &e.description),
+    };
+    let app = state.store().applications.get(&client_id).cloned();
+    let Some(app) = app else {
+        return error_page(StatusCode::BAD_REQUEST, "invalid_client", "client is invalid");
+    };
+    if !app.redirect_uris.contains(&redirect_uri) {
+        return error_page(
+            StatusCode::BAD_REQUEST,
+            "invalid_redirect_uri",
+            "redirect_uri did not match any of the client's registered redirect_uris",
+        );
+    }
+    let client_state = params.get("state").ok().flatten().map(String::from);
+    let fail = |error: &str, description: &str| redirect_error(&state, &redirect_uri, client_state.as_deref(), error, description);
+
+    if !app.app_type.allows_code_flow() {
+        return fail("unauthorized_client", "requested response_type is not allowed for this client");
+    }
+    match params.get("response_type") {
+        Ok(Some("code")) => {}
+        Ok(None) => return fail("invalid_request", "missing required parameter 'response_type'"),
+        Ok(Some(_)) => return fail("unsupported_response_type", "unsupported response_type requested"),
+        Err(e) => return fail(e.error, &e.description),
+    }
+    let (challenge, method) = match (params.get("code_challenge"), params.get("code_challenge_method")) {
+        (Ok(c), Ok(m)) => (c.map(String::from), m),
+        (Err(e), _) | (_, Err(e)) => return fail(e.error, &e.description),
+    };
+    match (&challenge, method) {
+        (None, _) if app.app_type.is_public() => {
+            return fail("invalid_request", "Authorization Server policy requires PKCE to be used for this request")
+        }
+        (Some(_), None) => {
+            return fail("invalid_request", "plain code_challenge_method fallback disabled, code_challenge_method must be provided")
+        }
+        (Some(_), Some(m)) if m != "S256" => return fail("invalid_request", "not supported value of code_challenge_method"),
+        (Some(c), _) if !(43..=128).contains(&c.len()) => {
+            return fail("invalid_request", "code_challenge must be a string with a minimum length of 43 characters")
+        }
+        _ => {}
+    }
+    let resources = params.resources();
+    let requested_scopes = match params.scopes() {
+        Ok(s) => s,
+        Err(e) => return fail(e.error, &e.description),
+    };
+    let prompt_consent = params.get("prompt").ok().flatten().is_some_and(|p| p.split_whitespace().any(|p| p == "consent"));
+    let scopes = {
+        let store = state.store();
+        for resource in &resources {
+            if store.resource(resource).is_none() {
+                return fail("invalid_target", "resource indicator is missing, or unknown");
+            }
+        }
+        // Keep OIDC scopes and the scopes of requested resources. `offline_access` needs
+        // `prompt=consent` (oidc-provider's check_scope), which is why Logto's SDK always sends it.
+        requested_scopes
+            .into_iter()
+            .filter(|s| {
+                if s == "offline_access" {
+                    return prompt_consent;
+                }
+                OIDC_SCOPES.contains(&s.as_str())
+                    || resources.iter().any(|r| store.resource(r).is_some_and(|r| r.scopes.iter().any(|x| &x.name == s)))
+            })
+            .collect::<Vec<_>>()
+    };
+    let uid = opaque_token();
+    let expires_at = state.clock.now_secs() + INTERACTION_TTL;
+    state.store().interactions.insert(
+        uid.clone(),
+        Interaction {
+            client_id,
+            redirect_uri,
+            state: client_state,
+            nonce: params.get("nonce").ok().flatten().map(String::from),
+            scopes,
+            resources,
+            code_challenge: challenge,
+            expires_at,
+        },
+    );
+    Redirect::to(&format!("/sign-in?interaction={uid}")).into_response()
+}
+
+#[derive(Deserialize)]
+pub struct SignInQuery {
+    interaction: Option<String>,
+}
+
+fn sign_in_form(state: &AppState, interaction: &str, username: &str, error: Option<&str>) -> Response {
+    let store = state.store();
+    let Some(pending) = store.interactions.get(interaction) else {
+        drop(store);
+        return error_page(
+            StatusCode::BAD_REQUEST,
+            "session_not_found",
+            "This sign-in request has expired or was already used. Go back to the app and sign in again.",
+        );
+    };
+    let app_name = store.applications.get(&pending.client_id).map(|a| a.name.clone()).unwrap_or_default();
+    drop(store);
+    let alert = error.map(|e| format!(r#"<p class="error" role="alert">{}</p>"#, escape(e))).unwrap_or_default();
+    page(
+        if error.is_some() { StatusCode::UNAUTHORIZED } else { StatusCode::OK },
+        "Sign in",
+        &format!(
+            r#"<h1>Sign in</h1><p class="muted">to continue to <strong>{app}</strong></p>{alert}
+<form method="post" action="/sign-in">
+<input type="hidden" name="interaction" value="{uid}">
+<label for="username">Username or email</label>
+<input id="username" name="username" autocomplete="username" required autofocus value="{user}">
+<label for="password">Password</label>
+<input id="password" name="password" type="password" autocomplete="current-password" required>
+<button type="submit">Sign in</button>
+</form><p class="muted">Logto emulator · issuer {iss}</p>"#,
+            app = escape(&app_name),
+            uid = escape(interaction),
+            user = escape(username),
+            iss = escape(&state.issuer),
+        ),
+    )
+}
+
+pub async fn sign_in_page(State(state): State<AppState>, axum::extract::Query(q): axum::extract::Query<SignInQuery>) -> Response {
+    sign_in_form(&state, q.interaction.as_deref().unwrap_or(""), "", None)
+}
+
+#[derive(Deserialize)]
+pub struct SignInForm {
+    interaction: String,
+    username: String,
+    password: String,
+}
+
+pub async fn sign_in_submit(State(state): State<AppState>, Form(form): Form<SignInForm>) -> Response {
+    let now_ms = state.clock.now_ms();
+    let mut store = state.store();
+    if !store.interactions.contains_key(&form.interaction) {
+        drop(store);
+        return sign_in_form(&state, &form.interaction, "", None);
+    }
+    let user = store.user_by_identifier(&form.username).cloned();
+    let password_ok = user
+        .as_ref()
+        .and_then(|u| u.password.as_deref())
+        .is_some_and(|p| p.len() == form.password.len() && p.bytes().zip(form.password.bytes()).all(|(a, b)| a == b));
+    let Some(user) = user.filter(|_| password_ok) else {
+        drop(store);
+        return sign_in_form(&state, &form.interaction, &form.username, Some("Invalid username or password."));
+    };
+    if user.is_suspended {
+        drop(store);
+        return sign_in_form(&state, &form.interaction, &form.username, Some("This account is suspended."));
+    }
+    let Some(pending) = store.interactions.remove(&form.interaction) else {
+        return error_page(StatusCode::BAD_REQUEST, "session_not_found", "sign-in request not found");
+    };
+    let grant_id = opaque_token();
+    store.grants.insert(
+        grant_id.clone(),
+        Grant {
+            id: grant_id.clone(),
+            account_id: user.id.clone(),
+            client_id: pending.client_id.clone(),
+            scopes: pending.scopes.clone(),
+            resources: pending.resources.clone(),
+            nonce: pending.nonce.clone(),
+        },
+    );
+    let code = opaque_token();
+    store.codes.insert(
+        code.clone(),
+        AuthCode {
+            grant_id,
+            redirect_uri: pending.redirect_uri.clone(),
+            code_challenge: pending.code_challenge.clone(),
+            expires_at: now_ms / 1000 + CODE_TTL,
+        },
+    );
+    if let Some(u) = store.user_mut(&user.id) {
+        u.last_sign_in_at = Some(now_ms);
+        u.updated_at = now_ms;
+        u.application_id.get_or_insert_with(|| pending.client_id.clone());
+    }
+    drop(store);
+    let Ok(mut url) = url::Url::parse(&pending.redirect_uri) else {
+        return error_page(StatusCode::BAD_REQUEST, "invalid_redirect_uri", "redirect_uri is not a URL");
+    };
+    {
+        let mut q = url.query_pairs_mut();
+        q.append_pair("code", &code);
+        if let Some(s) = &pending.state {
+            q.append_pair("state", s);
+        }
+        q.append_pair("iss", &state.issuer);
+    }
+    ([(header::CACHE_CONTROL, "no-store")], Redirect::to(url.as_str())).into_response()
+}

@@ -1,0 +1,107 @@
+//! Request parameters as oidc-provider reads them: form or JSON body, repeated keys kept in order.
+
+use axum::http::{header, HeaderMap};
+use serde_json::Value;
+
+use crate::error::OidcError;
+
+#[derive(Debug, Default, Clone)]
+pub struct Params(pub Vec<(String, String)>);
+
+impl Params {
+    pub fn from_query(query: Option<&str>) -> Self {
+        Self(url::form_urlencoded::parse(query.unwrap_or("").as_bytes()).into_owned().collect())
+    }
+
+    /// Parses a token-endpoint body: `application/x-www-form-urlencoded`, or `application/json`
+    /// (which Logto converts to a form). NUL bytes are refused, as Logto does.
+    pub fn from_body(headers: &HeaderMap, body: &[u8]) -> Result<Self, OidcError> {
+        if body.contains(&0) {
+            return Err(OidcError::invalid_request("request body must not contain NUL bytes"));
+        }
+        let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+        if content_type.starts_with("application/json") {
+            let value: Value = serde_json::from_slice(body)
+                .map_err(|_| OidcError::invalid_request("failed to parse the JSON request body"))?;
+            let Value::Object(map) = value else {
+                return Err(OidcError::invalid_request("the JSON request body must be an object"));
+            };
+            let mut pairs = Vec::new();
+            for (k, v) in map {
+                match v {
+                    Value::String(s) => pairs.push((k, s)),
+                    Value::Array(items) => {
+                        pairs.extend(items.into_iter().filter_map(|i| i.as_str().map(|s| (k.clone(), s.to_string()))))
+                    }
+                    Value::Number(n) => pairs.push((k, n.to_string())),
+                    _ => {}
+                }
+            }
+            return Ok(Self(pairs));
+        }
+        if !body.is_empty() && !content_type.starts_with("application/x-www-form-urlencoded") {
+            return Err(OidcError::invalid_request(
+                "only application/x-www-form-urlencoded content-type bodies are supported",
+            ));
+        }
+        Ok(Self(url::form_urlencoded::parse(body).into_owned().collect()))
+    }
+
+    /// The single value of `name`; a repeated parameter is an error, as in oidc-provider.
+    pub fn get(&self, name: &str) -> Result<Option<&str>, OidcError> {
+        let mut values = self.0.iter().filter(|(k, _)| k == name).map(|(_, v)| v.as_str());
+        let first = values.next();
+        if values.next().is_some() {
+            return Err(OidcError::invalid_request(format!("'{name}' parameter must not be provided twice")));
+        }
+        Ok(first.filter(|v| !v.is_empty()))
+    }
+
+    pub fn require(&self, name: &str) -> Result<&str, OidcError> {
+        self.get(name)?
+            .ok_or_else(|| OidcError::invalid_request(format!("missing required parameter '{name}'")))
+    }
+
+    /// All `resource` values; `resource=a,b` is split as Logto does.
+    pub fn resources(&self) -> Vec<String> {
+        self.0
+            .iter()
+            .filter(|(k, _)| k == "resource")
+            .flat_map(|(_, v)| v.split(','))
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+            .map(String::from)
+            .collect()
+    }
+
+    /// Space-separated `scope` values (empty when absent).
+    pub fn scopes(&self) -> Result<Vec<String>, OidcError> {
+        Ok(self.get("scope")?.map(|s| s.split_whitespace().map(String::from).collect()).unwrap_or_default())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn form_and_json_bodies_give_the_same_params() {
+        let mut headers = HeaderMap::new();
+        headers.insert(header::CONTENT_TYPE, "application/x-www-form-urlencoded".parse().unwrap());
+        let form = Params::from_body(&headers, b"resource=a,b&resource=c&scope=x+y").unwrap();
+        assert_eq!(form.resources(), ["a", "b", "c"]);
+        assert_eq!(form.scopes().unwrap(), ["x", "y"]);
+
+        headers.insert(header::CONTENT_TYPE, "application/json".parse().unwrap());
+        let json = Params::from_body(&headers, br#"{"resource":["a","b"],"scope":"x y"}"#).unwrap();
+        assert_eq!(json.resources(), ["a", "b"]);
+        assert!(Params::from_body(&headers, b"{\"a\":\"\0\"}").is_err());
+    }
+
+    #[test]
+    fn repeated_single_params_are_refused() {
+        let p = Params::from_query(Some("code=a&code=b"));
+        assert_eq!(p.get("code").unwrap_err().error, "invalid_request");
+        assert_eq!(p.require("state").unwrap_err().description, "missing required parameter 'state'");
+    }
+}

@@ -1,0 +1,243 @@
+//! `POST /oidc/token` (authorization_code, refresh_token, client_credentials) and
+//! `POST /oidc/token/revocation`.
+
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
+use serde_json::{json, Value};
+use sha2::{Digest, Sha256};
+
+use crate::error::OidcError;
+use crate::ids::opaque_token;
+use crate::model::{Application, Grant, OpaqueToken, RefreshToken};
+use crate::oidc::client_auth::authenticate;
+use crate::oidc::tokens::{access_token_jwt, id_token, DEFAULT_TTL};
+use crate::oidc::Params;
+use crate::state::AppState;
+
+/// Refresh tokens live 14 days (Logto's `refreshTokenTtlInDays` default).
+const REFRESH_TOKEN_TTL: i64 = 14 * 24 * 3600;
+/// A consumed refresh token stays usable this long (`refreshTokenReuseInterval`).
+const REUSE_INTERVAL_MS: i64 = 3000;
+
+pub async fn token(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
+    let result = Params::from_body(&headers, &body).and_then(|params| {
+        let client = authenticate(&state, &headers, &params)?;
+        match params.require("grant_type")? {
+            "authorization_code" => authorization_code(&state, &client, &params),
+            "refresh_token" => refresh_token(&state, &client, &params),
+            "client_credentials" => client_credentials(&state, &client, &params),
+            _ => Err(OidcError::new(StatusCode::BAD_REQUEST, "unsupported_grant_type", "unsupported grant_type requested")),
+        }
+    });
+    match result {
+        Ok(body) => ([(header::CACHE_CONTROL, "no-store")], Json(body)).into_response(),
+        Err(e) => e.into_response(),
+    }
+}
+
+fn s256(verifier: &str) -> String {
+    URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes()))
+}
+
+/// The single `resource` of a token request, which must be one the grant holds.
+fn requested_resource(params: &Params, grant: &Grant) -> Result<Option<String>, OidcError> {
+    let mut resources = params.resources();
+    if resources.len() > 1 {
+        return Err(OidcError::invalid_target("only a single resource indicator value is supported"));
+    }
+    match resources.pop() {
+        Some(r) if !grant.resources.contains(&r) => Err(OidcError::invalid_target("resource indicator is missing, or unknown")),
+        other => Ok(other),
+    }
+}
+
+/// Issues what a user grant yields: a JWT for `resource` (scopes = the user's current role scopes ∩
+/// the requested ones) or an opaque token, plus an ID token when `openid` was granted.
+fn issue_user_tokens(
+    state: &AppState,
+    grant: &Grant,
+    resource: Option<&str>,
+    requested: &[String],
+    refresh_token: Option<String>,
+) -> Result<Value, OidcError> {
+    let store = state.store();
+    let user = store.user(&grant.account_id).cloned().ok_or_else(OidcError::invalid_grant)?;
+    if user.is_suspended {
+        return Err(OidcError::invalid_grant());
+    }
+    let (access_token, expires_in, scope) = match resource {
+        Some(indicator) => {
+            let res = store.resource(indicator).ok_or_else(|| OidcError::invalid_target("resource indicator is missing, or unknown"))?;
+            let held = store.user_scopes(&user.id, indicator);
+            let scope = requested.iter().filter(|s| held.contains(*s)).cloned().collect::<Vec<_>>().join(" ");
+            let ttl = res.access_token_ttl;
+            drop(store);
+            (access_token_jwt(state, &user.id, &grant.client_id, indicator, Some(&scope), ttl), ttl, scope)
+        }
+        None => {
+            drop(store);
+            let token = opaque_token();
+            let oidc_scope = requested.iter().filter(|s| is_oidc_scope(s)).cloned().collect::<Vec<_>>().join(" ");
+            state.store().opaque_tokens.insert(
+                token.clone(),
+                OpaqueToken { grant_id: grant.id.clone(), expires_at: state.clock.now_secs() + DEFAULT_TTL },
+            );
+            (token, DEFAULT_TTL, oidc_scope)
+        }
+    };
+    let mut body = json!({
+        "access_token": access_token,
+        "expires_in": expires_in,
+        "scope": scope,
+        "token_type": "Bearer",
+    });
+    if grant.scopes.iter().any(|s| s == "openid") {
+        body["id_token"] = json!(id_token(state, &user, &grant.client_id, &grant.scopes, grant.nonce.as_deref()));
+    }
+    if let Some(rt) = refresh_token {
+        body["refresh_token"] = json!(rt);
+    }
+    Ok(body)
+}
+
+fn is_oidc_scope(s: &str) -> bool {
+    !s.contains(':') || s.starts_with("urn:logto:scope:")
+}
+
+fn new_refresh_token(state: &AppState, grant_id: &str, expires_at: i64) -> String {
+    let token = opaque_token();
+    state
+        .store()
+        .refresh_tokens
+        .insert(token.clone(), RefreshToken { grant_id: grant_id.into(), expires_at, consumed_at_ms: None });
+    token
+}
+
+fn authorization_code(state: &AppState, client: &Application, params: &Params) -> Result<Value, OidcError> {
+    if !client.app_type.allows_code_flow() {
+        return Err(OidcError::new(StatusCode::BAD_REQUEST, "unauthorized_client", "requested grant type is not allowed for this client"));
+    }
+    let code = params.require("code")?;
+    let redirect_uri = params.require("redirect_uri")?;
+    let verifier = params.get("code_verifier")?;
+    let now = state.clock.now_secs();
+    let grant = {
+        let mut store = state.store();
+        let stored = store.codes.get(code).cloned().ok_or_else(OidcError::invalid_grant)?;
+        let grant = store.grants.get(&stored.grant_id).cloned().ok_or_else(OidcError::invalid_grant)?;
+        if stored.expires_at <= now || grant.client_id != client.id || stored.redirect_uri != redirect_uri {
+            return Err(OidcError::invalid_grant());
+        }
+        // A wrong verifier does not consume the code (real Logto: a retry with the right one works).
+        match (&stored.code_challenge, verifier) {
+            (Some(challenge), Some(v)) if &s256(v) == challenge => {}
+            (None, None) => {}
+            _ => return Err(OidcError::invalid_grant()),
+        }
+        store.codes.remove(code);
+        grant
+    };
+    let resource = requested_resource(params, &grant)?;
+    let refresh = grant
+        .scopes
+        .iter()
+        .any(|s| s == "offline_access")
+        .then(|| new_refresh_token(state, &grant.id, now + REFRESH_TOKEN_TTL));
+    issue_user_tokens(state, &grant, resource.as_deref(), &grant.scopes, refresh)
+}
+
+fn refresh_token(state: &AppState, client: &Application, params: &Params) -> Result<Value, OidcError> {
+    let value = params.require("refresh_token")?;
+    let now_ms = state.clock.now_ms();
+    let (grant, expires_at) = {
+        let mut store = state.store();
+        let rt = store.refresh_tokens.get(value).cloned().ok_or_else(OidcError::invalid_grant)?;
+        let grant = store.grants.get(&rt.grant_id).cloned().ok_or_else(OidcError::invalid_grant)?;
+        if grant.client_id != client.id || rt.expires_at <= now_ms / 1000 {
+            return Err(OidcError::invalid_grant());
+        }
+        if let Some(consumed) = rt.consumed_at_ms {
+            if now_ms - consumed > REUSE_INTERVAL_MS {
+                // Reuse of a rotated token: Logto revokes the whole grant.
+                store.revoke_grant(&grant.id);
+                return Err(OidcError::invalid_grant());
+            }
+        } else if client.app_type.is_public() {
+            if let Some(rt) = store.refresh_tokens.get_mut(value) {
+                rt.consumed_at_ms = Some(now_ms);
+            }
+        }
+        (grant, rt.expires_at)
+    };
+    let requested = params.scopes()?;
+    if let Some(missing) = requested.iter().find(|s| !grant.scopes.contains(s)) {
+        return Err(OidcError::invalid_scope(format!("refresh token missing requested scope {missing}")));
+    }
+    let scopes = if requested.is_empty() { grant.scopes.clone() } else { requested };
+    let resource = requested_resource(params, &grant)?;
+    // Public clients rotate on every use; the new token keeps the first one's expiry.
+    let next = if client.app_type.is_public() { new_refresh_token(state, &grant.id, expires_at) } else { value.to_string() };
+    issue_user_tokens(state, &grant, resource.as_deref(), &scopes, Some(next))
+}
+
+fn client_credentials(state: &AppState, client: &Application, params: &Params) -> Result<Value, OidcError> {
+    if client.app_type.is_public() || client.app_type.allows_code_flow() {
+        return Err(OidcError::new(StatusCode::BAD_REQUEST, "unauthorized_client", "requested grant type is not allowed for this client"));
+    }
+    let resources = params.resources();
+    let indicator = match resources.as_slice() {
+        [] => return Err(OidcError::invalid_target("both `resource` and `organization_id` are not provided")),
+        [one] => one.clone(),
+        _ => {
+            return Err(OidcError::invalid_target(
+                "only a single resource indicator value is supported for this grant type",
+            ))
+        }
+    };
+    let requested = params.scopes()?;
+    let (ttl, held) = {
+        let store = state.store();
+        let res = store.resource(&indicator).ok_or_else(|| OidcError::invalid_target("resource indicator is missing, or unknown"))?;
+        (res.access_token_ttl, store.app_scopes(&client.id, &indicator))
+    };
+    let granted = requested.iter().filter(|s| held.contains(*s)).cloned().collect::<Vec<_>>().join(" ");
+    let scope = (!granted.is_empty()).then_some(granted.as_str());
+    let token = access_token_jwt(state, &client.id, &client.id, &indicator, scope, ttl);
+    let mut body = json!({"access_token": token, "expires_in": ttl, "token_type": "Bearer"});
+    if let Some(scope) = scope {
+        body["scope"] = json!(scope);
+    }
+    Ok(body)
+}
+
+/// RFC 7009 revocation: an unknown token is not an error; revoking a refresh token ends its grant.
+pub async fn revoke(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
+    let result = Params::from_body(&headers, &body).and_then(|params| {
+        let client = authenticate(&state, &headers, &params)?;
+        let token = params.require("token")?;
+        let mut store = state.store();
+        let grant_id = store
+            .refresh_tokens
+            .get(token)
+            .map(|t| t.grant_id.clone())
+            .or_else(|| store.opaque_tokens.get(token).map(|t| t.grant_id.clone()));
+        if let Some(grant_id) = grant_id {
+            if store.grants.get(&grant_id).is_some_and(|g| g.client_id == client.id) {
+                if store.refresh_tokens.contains_key(token) {
+                    store.revoke_grant(&grant_id);
+                } else {
+                    store.opaque_tokens.remove(token);
+                }
+            }
+        }
+        Ok(())
+    });
+    match result {
+        Ok(()) => ([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], "").into_response(),
+        Err(e) => e.into_response(),
+    }
+}

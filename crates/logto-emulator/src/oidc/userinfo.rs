@@ -1,0 +1,35 @@
+//! `GET|POST /oidc/me`: userinfo for an opaque access token. JWT access tokens (issued for a resource)
+//! are refused, as in Logto: they are for that resource, not for Logto.
+
+use axum::extract::State;
+use axum::http::{header, HeaderMap};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+
+use crate::error::OidcError;
+use crate::oidc::tokens::user_claims;
+use crate::state::AppState;
+
+pub async fn userinfo(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    let token = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim);
+    let Some(token) = token else {
+        return OidcError::invalid_token(&state.issuer).into_response();
+    };
+    let now = state.clock.now_secs();
+    let store = state.store();
+    let claims = store
+        .opaque_tokens
+        .get(token)
+        .filter(|t| t.expires_at > now)
+        .and_then(|t| store.grants.get(&t.grant_id))
+        .filter(|g| g.scopes.iter().any(|s| s == "openid"))
+        .and_then(|g| store.user(&g.account_id).map(|u| user_claims(u, &g.scopes)));
+    match claims {
+        Some(claims) => Json(claims).into_response(),
+        None => OidcError::invalid_token(&state.issuer).into_response(),
+    }
+}

@@ -1,0 +1,272 @@
+//! The seed file: users, applications, API resources, roles. JSON, checked before the emulator starts;
+//! a bad seed stops the start with the file, the field and the reason.
+//!
+//! Strings may contain `{endpoint}`, replaced by the emulator's endpoint (used for avatar URLs, which
+//! the emulator serves itself so nothing reaches the internet).
+
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
+
+use serde::Deserialize;
+use serde_json::Value;
+
+use crate::model::{AppType, RoleType};
+
+/// The seed shipped with the emulator: the demo of this repository.
+pub const DEFAULT_SEED: &str = include_str!("../seed/default.json");
+
+/// Logto's Management API resource for the OSS tenant `default`; always present, as in Logto.
+pub const MANAGEMENT_API_INDICATOR: &str = "https://default.logto.app/api";
+
+#[derive(Debug, thiserror::Error)]
+#[error("invalid seed {file}: {field}: {reason}")]
+pub struct SeedError {
+    pub file: String,
+    pub field: String,
+    pub reason: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Seed {
+    #[serde(default)]
+    pub resources: Vec<SeedResource>,
+    #[serde(default)]
+    pub roles: Vec<SeedRole>,
+    #[serde(default)]
+    pub applications: Vec<SeedApplication>,
+    #[serde(default)]
+    pub users: Vec<SeedUser>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct SeedResource {
+    pub name: String,
+    pub indicator: String,
+    #[serde(default = "default_ttl")]
+    pub access_token_ttl: i64,
+    #[serde(default)]
+    pub scopes: Vec<SeedScope>,
+}
+
+fn default_ttl() -> i64 {
+    3600
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct SeedScope {
+    pub name: String,
+    #[serde(default)]
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct SeedRole {
+    pub name: String,
+    pub description: String,
+    #[serde(rename = "type", default = "default_role_type")]
+    pub role_type: RoleType,
+    /// Resource indicator → scope names.
+    #[serde(default)]
+    pub scopes: HashMap<String, Vec<String>>,
+}
+
+fn default_role_type() -> RoleType {
+    RoleType::User
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct SeedApplication {
+    pub id: String,
+    pub name: String,
+    #[serde(rename = "type")]
+    pub app_type: AppType,
+    #[serde(default)]
+    pub redirect_uris: Vec<String>,
+    #[serde(default)]
+    pub post_logout_redirect_uris: Vec<String>,
+    #[serde(default)]
+    pub secret: Option<String>,
+    #[serde(default)]
+    pub roles: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct SeedUser {
+    pub id: String,
+    pub username: String,
+    pub password: String,
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub primary_email: Option<String>,
+    #[serde(default)]
+    pub avatar: Option<String>,
+    #[serde(default)]
+    pub custom_data: Option<Value>,
+    #[serde(default)]
+    pub roles: Vec<String>,
+}
+
+impl Seed {
+    /// Reads and checks a seed file.
+    pub fn from_file(path: &Path) -> Result<Self, SeedError> {
+        let file = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|e| SeedError {
+            file: file.clone(),
+            field: "(file)".into(),
+            reason: e.to_string(),
+        })?;
+        Self::parse(&file, &text)
+    }
+
+    /// Parses and checks seed text; `file` names it in errors.
+    pub fn parse(file: &str, text: &str) -> Result<Self, SeedError> {
+        let seed: Seed = serde_json::from_str(text).map_err(|e| SeedError {
+            file: file.into(),
+            field: format!("line {} column {}", e.line(), e.column()),
+            reason: e.to_string(),
+        })?;
+        seed.check().map_err(|(field, reason)| SeedError { file: file.into(), field, reason })?;
+        Ok(seed)
+    }
+
+    /// The built-in default seed.
+    pub fn default_seed() -> Self {
+        // A broken built-in seed is a build defect, caught by `default_seed_is_valid` below.
+        Self::parse("built-in seed/default.json", DEFAULT_SEED).expect("built-in seed is valid")
+    }
+
+    fn check(&self) -> Result<(), (String, String)> {
+        let mut indicators: HashMap<&str, HashSet<&str>> = HashMap::new();
+        indicators.insert(MANAGEMENT_API_INDICATOR, HashSet::from(["all"]));
+        for (i, r) in self.resources.iter().enumerate() {
+            let at = |f: &str| format!("resources[{i}].{f}");
+            if url::Url::parse(&r.indicator).is_err() {
+                return Err((at("indicator"), format!("{:?} is not an absolute URI", r.indicator)));
+            }
+            if r.access_token_ttl <= 0 {
+                return Err((at("accessTokenTtl"), "must be a positive number of seconds".into()));
+            }
+            let mut names = HashSet::new();
+            for (j, s) in r.scopes.iter().enumerate() {
+                if s.name.is_empty() || s.name.contains(char::is_whitespace) {
+                    return Err((at(&format!("scopes[{j}].name")), "must be non-empty with no white space".into()));
+                }
+                if !names.insert(s.name.as_str()) {
+                    return Err((at(&format!("scopes[{j}].name")), format!("duplicate scope {:?}", s.name)));
+                }
+            }
+            if indicators.insert(&r.indicator, names).is_some() {
+                return Err((at("indicator"), format!("{:?} is already defined", r.indicator)));
+            }
+        }
+        let mut roles: HashMap<&str, RoleType> = HashMap::new();
+        for (i, role) in self.roles.iter().enumerate() {
+            let at = |f: &str| format!("roles[{i}].{f}");
+            if roles.insert(&role.name, role.role_type).is_some() {
+                return Err((at("name"), format!("duplicate role {:?}", role.name)));
+            }
+            for (indicator, scopes) in &role.scopes {
+                let known = indicators
+                    .get(indicator.as_str())
+                    .ok_or_else(|| (at("scopes"), format!("unknown resource {indicator:?}")))?;
+                if indicator == MANAGEMENT_API_INDICATOR && role.role_type == RoleType::User {
+                    return Err((at("scopes"), "Management API scopes cannot be assigned to a User role".into()));
+                }
+                if let Some(s) = scopes.iter().find(|s| !known.contains(s.as_str())) {
+                    return Err((at("scopes"), format!("resource {indicator:?} has no scope {s:?}")));
+                }
+            }
+        }
+        let mut app_ids = HashSet::new();
+        for (i, app) in self.applications.iter().enumerate() {
+            let at = |f: &str| format!("applications[{i}].{f}");
+            if !is_id(&app.id, 1..=21) || !app_ids.insert(app.id.as_str()) {
+                return Err((at("id"), format!("{:?} must be a unique id of 1-21 characters [0-9a-z-]", app.id)));
+            }
+            if app.app_type.is_public() && app.secret.is_some() {
+                return Err((at("secret"), "SPA and Native apps are public clients and have no secret".into()));
+            }
+            if !app.app_type.is_public() && app.secret.as_deref().unwrap_or("").is_empty() {
+                return Err((at("secret"), "Traditional and MachineToMachine apps need a secret".into()));
+            }
+            for (j, uri) in app.redirect_uris.iter().chain(&app.post_logout_redirect_uris).enumerate() {
+                if url::Url::parse(uri).is_err() {
+                    return Err((at(&format!("redirectUris[{j}]")), format!("{uri:?} is not an absolute URI")));
+                }
+            }
+            for role in &app.roles {
+                match roles.get(role.as_str()) {
+                    None => return Err((at("roles"), format!("unknown role {role:?}"))),
+                    Some(RoleType::User) => {
+                        return Err((at("roles"), format!("{role:?} is a User role; applications take MachineToMachine roles")))
+                    }
+                    Some(_) if app.app_type != AppType::MachineToMachine => {
+                        return Err((at("roles"), "only MachineToMachine applications hold roles".into()))
+                    }
+                    Some(_) => {}
+                }
+            }
+        }
+        let (mut user_ids, mut usernames) = (HashSet::new(), HashSet::new());
+        for (i, user) in self.users.iter().enumerate() {
+            let at = |f: &str| format!("users[{i}].{f}");
+            if !is_id(&user.id, 12..=12) || !user_ids.insert(user.id.as_str()) {
+                return Err((at("id"), format!("{:?} must be a unique 12-character [0-9a-z] id", user.id)));
+            }
+            if user.username.is_empty() || !usernames.insert(user.username.to_lowercase()) {
+                return Err((at("username"), format!("{:?} must be non-empty and unique", user.username)));
+            }
+            if user.password.is_empty() {
+                return Err((at("password"), "must not be empty".into()));
+            }
+            for role in &user.roles {
+                match roles.get(role.as_str()) {
+                    None => return Err((at("roles"), format!("unknown role {role:?}"))),
+                    Some(RoleType::MachineToMachine) => {
+                        return Err((at("roles"), format!("{role:?} is a MachineToMachine role; users take User roles")))
+                    }
+                    Some(RoleType::User) => {}
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+fn is_id(id: &str, len: std::ops::RangeInclusive<usize>) -> bool {
+    len.contains(&id.len()) && id.bytes().all(|b| b.is_ascii_digit() || b.is_ascii_lowercase() || b == b'-')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_seed_is_valid() {
+        let seed = Seed::default_seed();
+        assert!(seed.users.len() >= 25);
+        let with_role = seed.users.iter().filter(|u| !u.roles.is_empty()).count();
+        assert!(with_role > seed.users.len() / 2 && with_role < seed.users.len());
+    }
+
+    #[test]
+    fn errors_name_the_file_field_and_reason() {
+        let text = r#"{"users":[{"id":"short","username":"a","password":"p"}]}"#;
+        let err = Seed::parse("my-seed.json", text).unwrap_err().to_string();
+        assert!(err.contains("my-seed.json") && err.contains("users[0].id") && err.contains("12-character"), "{err}");
+
+        let text = r#"{"roles":[{"name":"r","description":"d","scopes":{"https://nope":["x"]}}]}"#;
+        let err = Seed::parse("s.json", text).unwrap_err().to_string();
+        assert!(err.contains("roles[0].scopes") && err.contains("unknown resource"), "{err}");
+
+        let err = Seed::parse("s.json", r#"{"userz":[]}"#).unwrap_err().to_string();
+        assert!(err.contains("unknown field"), "{err}");
+    }
+}

@@ -1,0 +1,156 @@
+//! Everything the emulator knows, in memory: the seeded entities plus the live OIDC artefacts
+//! (interactions, grants, codes, tokens). One mutex guards it; no lock is held across an `.await`.
+
+use std::collections::{BTreeSet, HashMap};
+
+use crate::ids::standard_id;
+use crate::model::*;
+use crate::seed::{Seed, MANAGEMENT_API_INDICATOR};
+
+#[derive(Debug, Default)]
+pub struct Store {
+    /// Users in creation order; Logto lists newest first.
+    pub users: Vec<User>,
+    pub applications: HashMap<String, Application>,
+    pub resources: Vec<Resource>,
+    pub roles: Vec<Role>,
+    pub interactions: HashMap<String, Interaction>,
+    pub grants: HashMap<String, Grant>,
+    pub codes: HashMap<String, AuthCode>,
+    pub refresh_tokens: HashMap<String, RefreshToken>,
+    pub opaque_tokens: HashMap<String, OpaqueToken>,
+}
+
+impl Store {
+    /// Builds the store from a checked seed. `endpoint` replaces `{endpoint}` in strings.
+    pub fn from_seed(seed: &Seed, endpoint: &str, now_ms: i64) -> Self {
+        let mut store = Store::default();
+        let mut resources = vec![Resource {
+            id: "management-api".into(),
+            name: "Logto Management API".into(),
+            indicator: MANAGEMENT_API_INDICATOR.into(),
+            access_token_ttl: 3600,
+            scopes: vec![Scope { id: "management-api-all".into(), name: "all".into() }],
+        }];
+        resources.extend(seed.resources.iter().map(|r| Resource {
+            id: standard_id(21),
+            name: r.name.clone(),
+            indicator: r.indicator.clone(),
+            access_token_ttl: r.access_token_ttl,
+            scopes: r.scopes.iter().map(|s| Scope { id: standard_id(21), name: s.name.clone() }).collect(),
+        }));
+        store.resources = resources;
+        store.roles = seed
+            .roles
+            .iter()
+            .map(|r| Role {
+                id: standard_id(21),
+                name: r.name.clone(),
+                description: r.description.clone(),
+                role_type: r.role_type,
+                scopes: r
+                    .scopes
+                    .iter()
+                    .flat_map(|(ind, names)| names.iter().map(move |n| (ind.clone(), n.clone())))
+                    .collect(),
+            })
+            .collect();
+        let role_ids = |names: &[String], roles: &[Role]| -> Vec<String> {
+            names.iter().filter_map(|n| roles.iter().find(|r| &r.name == n).map(|r| r.id.clone())).collect()
+        };
+        for app in &seed.applications {
+            store.applications.insert(
+                app.id.clone(),
+                Application {
+                    id: app.id.clone(),
+                    name: app.name.clone(),
+                    app_type: app.app_type,
+                    redirect_uris: app.redirect_uris.clone(),
+                    post_logout_redirect_uris: app.post_logout_redirect_uris.clone(),
+                    secret: app.secret.clone(),
+                    role_ids: role_ids(&app.roles, &store.roles),
+                },
+            );
+        }
+        let fill = |s: &str| s.replace("{endpoint}", endpoint);
+        for (i, u) in seed.users.iter().enumerate() {
+            // Seeded users get distinct creation times, in file order, so "newest first" is stable.
+            let created = now_ms - (seed.users.len() - i) as i64 * 1000;
+            store.users.push(User {
+                id: u.id.clone(),
+                username: Some(u.username.clone()),
+                primary_email: u.primary_email.clone(),
+                primary_phone: None,
+                name: u.name.clone(),
+                avatar: u.avatar.as_deref().map(fill),
+                custom_data: u.custom_data.clone().unwrap_or_else(|| serde_json::json!({})),
+                password: Some(u.password.clone()),
+                created_at: created,
+                updated_at: created,
+                last_sign_in_at: None,
+                application_id: None,
+                is_suspended: false,
+                role_ids: role_ids(&u.roles, &store.roles),
+            });
+        }
+        store
+    }
+
+    pub fn user(&self, id: &str) -> Option<&User> {
+        self.users.iter().find(|u| u.id == id)
+    }
+
+    pub fn user_mut(&mut self, id: &str) -> Option<&mut User> {
+        self.users.iter_mut().find(|u| u.id == id)
+    }
+
+    /// Finds a user by username (case-insensitive, as Logto) or primary email.
+    pub fn user_by_identifier(&self, identifier: &str) -> Option<&User> {
+        let wanted = identifier.trim().to_lowercase();
+        self.users.iter().find(|u| {
+            u.username.as_deref().map(str::to_lowercase).as_deref() == Some(wanted.as_str())
+                || u.primary_email.as_deref().map(str::to_lowercase).as_deref() == Some(wanted.as_str())
+        })
+    }
+
+    pub fn resource(&self, indicator: &str) -> Option<&Resource> {
+        self.resources.iter().find(|r| r.indicator == indicator)
+    }
+
+    /// Scope names that `role_ids` hold for the resource `indicator`.
+    fn role_scopes(&self, role_ids: &[String], indicator: &str) -> BTreeSet<String> {
+        self.roles
+            .iter()
+            .filter(|r| role_ids.contains(&r.id))
+            .flat_map(|r| r.scopes.iter())
+            .filter(|(ind, _)| ind == indicator)
+            .map(|(_, name)| name.clone())
+            .collect()
+    }
+
+    /// Scopes a user holds for a resource through their User roles (computed now, at each issuance).
+    pub fn user_scopes(&self, user_id: &str, indicator: &str) -> BTreeSet<String> {
+        self.user(user_id).map(|u| self.role_scopes(&u.role_ids, indicator)).unwrap_or_default()
+    }
+
+    /// Scopes an application holds for a resource through its MachineToMachine roles.
+    pub fn app_scopes(&self, app_id: &str, indicator: &str) -> BTreeSet<String> {
+        self.applications.get(app_id).map(|a| self.role_scopes(&a.role_ids, indicator)).unwrap_or_default()
+    }
+
+    /// Revokes a grant and every code and token issued under it (what Logto does on refresh-token reuse).
+    pub fn revoke_grant(&mut self, grant_id: &str) {
+        self.grants.remove(grant_id);
+        self.codes.retain(|_, c| c.grant_id != grant_id);
+        self.refresh_tokens.retain(|_, t| t.grant_id != grant_id);
+        self.opaque_tokens.retain(|_, t| t.grant_id != grant_id);
+    }
+
+    /// Drops expired interactions, codes and tokens so a long-running emulator does not grow.
+    pub fn sweep(&mut self, now_secs: i64) {
+        self.interactions.retain(|_, i| i.expires_at > now_secs);
+        self.codes.retain(|_, c| c.expires_at > now_secs);
+        self.refresh_tokens.retain(|_, t| t.expires_at > now_secs);
+        self.opaque_tokens.retain(|_, t| t.expires_at > now_secs);
+    }
+}

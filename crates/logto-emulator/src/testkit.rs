@@ -1,0 +1,142 @@
+//! For tests of other crates: drives the emulator over HTTP as a browser and a Logto SDK would
+//! (authorization request with PKCE, the sign-in form, code exchange, refresh with `resource`), and
+//! fetches client-credentials tokens. Enabled by the `testkit` feature.
+
+use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+
+use crate::ids::opaque_token;
+
+/// The seeded SPA application of the default seed.
+pub const SPA_APP_ID: &str = "spa4topusers000000001";
+pub const SPA_REDIRECT_URI: &str = "http://localhost:8080/callback";
+/// The seeded backend M2M application of the default seed.
+pub const M2M_APP_ID: &str = "m2m4backend0000000001";
+pub const M2M_APP_SECRET: &str = "demo-backend-m2m-secret-0123456789";
+/// Every seeded user's password in the default seed.
+pub const DEMO_PASSWORD: &str = "demo-password";
+pub const API_RESOURCE: &str = "https://api.example.com";
+
+/// What a sign-in yields.
+#[derive(Debug, Clone)]
+pub struct SignedIn {
+    /// The code exchange's answer (opaque access token, ID token, refresh token).
+    pub code_exchange: Value,
+    /// The refresh-token grant's answer for the resource, when one was asked.
+    pub resource_grant: Option<Value>,
+    pub nonce: String,
+}
+
+impl SignedIn {
+    pub fn opaque_access_token(&self) -> &str {
+        self.code_exchange["access_token"].as_str().unwrap_or_default()
+    }
+    pub fn id_token(&self) -> &str {
+        self.code_exchange["id_token"].as_str().unwrap_or_default()
+    }
+    /// The JWT for the resource.
+    pub fn access_token(&self) -> &str {
+        self.resource_grant.as_ref().and_then(|v| v["access_token"].as_str()).unwrap_or_default()
+    }
+    /// The newest refresh token.
+    pub fn refresh_token(&self) -> &str {
+        self.resource_grant
+            .as_ref()
+            .and_then(|v| v["refresh_token"].as_str())
+            .or_else(|| self.code_exchange["refresh_token"].as_str())
+            .unwrap_or_default()
+    }
+}
+
+fn http() -> reqwest::Client {
+    reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap_or_default()
+}
+
+fn query_value(url: &str, name: &str) -> Option<String> {
+    let url = url::Url::parse(url).or_else(|_| url::Url::parse(&format!("http://x{url}"))).ok()?;
+    url.query_pairs().find(|(k, _)| k == name).map(|(_, v)| v.into_owned())
+}
+
+/// Signs `username` in to the seeded SPA through the sign-in page, asking `scope` and `resource`,
+/// then (when `resource` is set) gets the resource JWT by the refresh-token grant, as Logto's SDK does.
+pub async fn sign_in(endpoint: &str, username: &str, password: &str, scope: &str, resource: Option<&str>) -> Result<SignedIn, String> {
+    let http = http();
+    let verifier = opaque_token();
+    let challenge = URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes()));
+    let (state, nonce) = (opaque_token(), opaque_token());
+    let mut auth = url::Url::parse(&format!("{endpoint}/oidc/auth")).map_err(|e| e.to_string())?;
+    auth.query_pairs_mut()
+        .append_pair("client_id", SPA_APP_ID)
+        .append_pair("redirect_uri", SPA_REDIRECT_URI)
+        .append_pair("response_type", "code")
+        .append_pair("scope", scope)
+        .append_pair("prompt", "consent")
+        .append_pair("state", &state)
+        .append_pair("nonce", &nonce)
+        .append_pair("code_challenge", &challenge)
+        .append_pair("code_challenge_method", "S256");
+    if let Some(r) = resource {
+        auth.query_pairs_mut().append_pair("resource", r);
+    }
+    let location = |r: &reqwest::Response| r.headers().get("location").and_then(|l| l.to_str().ok()).map(String::from);
+    let r = http.get(auth).send().await.map_err(|e| e.to_string())?;
+    let sign_in_page = location(&r).ok_or_else(|| format!("/oidc/auth answered {} without a redirect", r.status()))?;
+    let interaction = query_value(&sign_in_page, "interaction").ok_or("no interaction in the sign-in redirect")?;
+    let r = http
+        .post(format!("{endpoint}/sign-in"))
+        .form(&[("interaction", interaction.as_str()), ("username", username), ("password", password)])
+        .send()
+        .await
+        .map_err(|e| e.to_string())?;
+    let callback = location(&r).ok_or_else(|| format!("sign-in answered {}", r.status()))?;
+    if query_value(&callback, "state").as_deref() != Some(state.as_str()) {
+        return Err(format!("state not returned in {callback}"));
+    }
+    let code = query_value(&callback, "code").ok_or_else(|| format!("no code in {callback}"))?;
+    let code_exchange = token(
+        endpoint,
+        &[
+            ("grant_type", "authorization_code"),
+            ("client_id", SPA_APP_ID),
+            ("code", &code),
+            ("code_verifier", &verifier),
+            ("redirect_uri", SPA_REDIRECT_URI),
+        ],
+    )
+    .await?;
+    let resource_grant = match resource {
+        Some(r) => {
+            let rt = code_exchange["refresh_token"].as_str().ok_or("no refresh token (offline_access missing?)")?;
+            Some(token(endpoint, &[("grant_type", "refresh_token"), ("client_id", SPA_APP_ID), ("refresh_token", rt), ("resource", r)]).await?)
+        }
+        None => None,
+    };
+    Ok(SignedIn { code_exchange, resource_grant, nonce })
+}
+
+/// A successful token-endpoint call's JSON, or `Err` with the status and body.
+pub async fn token(endpoint: &str, form: &[(&str, &str)]) -> Result<Value, String> {
+    let r = http().post(format!("{endpoint}/oidc/token")).form(form).send().await.map_err(|e| e.to_string())?;
+    let status = r.status();
+    let body: Value = r.json().await.map_err(|e| e.to_string())?;
+    if status.is_success() {
+        Ok(body)
+    } else {
+        Err(format!("{status} {body}"))
+    }
+}
+
+/// A client-credentials access token for `resource` with `scope`, by client_secret_basic.
+pub async fn client_credentials(endpoint: &str, app_id: &str, secret: &str, resource: &str, scope: &str) -> Result<String, String> {
+    let r = http()
+        .post(format!("{endpoint}/oidc/token"))
+        .basic_auth(app_id, Some(secret))
+        .form(&[("grant_type", "client_credentials"), ("resource", resource), ("scope", scope)])
+        .send()
+        .await
+        .map_err(|e| e.to_string())?;
+    let status = r.status();
+    let body: Value = r.json().await.map_err(|e| e.to_string())?;
+    body["access_token"].as_str().map(String::from).ok_or_else(|| format!("{status} {body}"))
+}

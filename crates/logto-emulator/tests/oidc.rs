@@ -1,0 +1,324 @@
+//! The emulator's OIDC provider over HTTP, checked against what real Logto 1.42 sends
+//! (`shared/logto-samples/`).
+
+use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
+use logto_emulator::testkit::{self, API_RESOURCE, DEMO_PASSWORD, M2M_APP_ID, M2M_APP_SECRET, SPA_APP_ID};
+use logto_emulator::Seed;
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+
+const SCOPES: &str = "openid profile offline_access read:top-users write:follows";
+const MGMT: &str = "https://default.logto.app/api";
+
+fn decode(part: &str) -> Value {
+    serde_json::from_slice(&URL_SAFE_NO_PAD.decode(part).unwrap()).unwrap()
+}
+
+fn jwt_parts(token: &str) -> (Value, Value) {
+    let mut it = token.split('.');
+    (decode(it.next().unwrap()), decode(it.next().unwrap()))
+}
+
+fn keys(v: &Value) -> Vec<&str> {
+    let mut k: Vec<&str> = v.as_object().unwrap().keys().map(String::as_str).collect();
+    k.sort();
+    k
+}
+
+async fn post_token(endpoint: &str, form: &[(&str, &str)]) -> (u16, reqwest::header::HeaderMap, Value) {
+    let r = reqwest::Client::new().post(format!("{endpoint}/oidc/token")).form(form).send().await.unwrap();
+    let (status, headers) = (r.status().as_u16(), r.headers().clone());
+    (status, headers, r.json().await.unwrap())
+}
+
+#[tokio::test]
+async fn discovery_and_jwks_are_logtos() {
+    let emu = logto_emulator::spawn(&Seed::default_seed()).await.unwrap();
+    let r = reqwest::get(format!("{}/oidc/.well-known/openid-configuration", emu.endpoint)).await.unwrap();
+    let doc: Value = r.json().await.unwrap();
+    assert_eq!(doc["issuer"], emu.issuer());
+    assert_eq!(doc["token_endpoint"], format!("{}/token", emu.issuer()));
+    assert_eq!(doc["code_challenge_methods_supported"], serde_json::json!(["S256"]));
+    assert_eq!(doc["id_token_signing_alg_values_supported"], serde_json::json!(["ES384"]));
+
+    let r = reqwest::get(format!("{}/oidc/jwks", emu.endpoint)).await.unwrap();
+    assert_eq!(r.headers()["content-type"], "application/jwk-set+json; charset=utf-8");
+    assert_eq!(r.headers()["cache-control"], "no-cache, max-age=0, must-revalidate");
+    let jwks: Value = r.json().await.unwrap();
+    let key = &jwks["keys"][0];
+    assert_eq!((key["kty"].as_str(), key["crv"].as_str(), key["alg"].as_str(), key["use"].as_str()), (Some("EC"), Some("P-384"), Some("ES384"), Some("sig")));
+    // kid = RFC 7638 thumbprint.
+    let input = format!(r#"{{"crv":"P-384","kty":"EC","x":"{}","y":"{}"}}"#, key["x"].as_str().unwrap(), key["y"].as_str().unwrap());
+    assert_eq!(key["kid"].as_str().unwrap(), URL_SAFE_NO_PAD.encode(Sha256::digest(input.as_bytes())));
+}
+
+#[tokio::test]
+async fn client_credentials_gives_an_es384_at_jwt_with_exactly_logtos_claims() {
+    let emu = logto_emulator::spawn(&Seed::default_seed()).await.unwrap();
+    let token = testkit::client_credentials(&emu.endpoint, M2M_APP_ID, M2M_APP_SECRET, MGMT, "all").await.unwrap();
+    let (header, claims) = jwt_parts(&token);
+    assert_eq!(header["alg"], "ES384");
+    assert_eq!(header["typ"], "at+jwt");
+    assert_eq!(header["kid"].as_str(), Some(emu.state.key.kid()));
+    assert_eq!(keys(&claims), ["aud", "client_id", "exp", "iat", "iss", "jti", "scope", "sub"]);
+    assert_eq!((claims["sub"].as_str(), claims["aud"].as_str(), claims["scope"].as_str()), (Some(M2M_APP_ID), Some(MGMT), Some("all")));
+    assert_eq!(claims["exp"].as_i64().unwrap() - claims["iat"].as_i64().unwrap(), 3600);
+
+    // Without `scope`, Logto omits the claim and the response field (sample 89d).
+    let (status, _, body) = post_token(
+        &emu.endpoint,
+        &[("grant_type", "client_credentials"), ("client_id", M2M_APP_ID), ("client_secret", M2M_APP_SECRET), ("resource", MGMT)],
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert!(body.get("scope").is_none());
+    assert!(jwt_parts(body["access_token"].as_str().unwrap()).1.get("scope").is_none());
+}
+
+#[tokio::test]
+async fn client_credentials_errors_match_logto() {
+    let emu = logto_emulator::spawn(&Seed::default_seed()).await.unwrap();
+    let r = reqwest::Client::new()
+        .post(format!("{}/oidc/token", emu.endpoint))
+        .basic_auth(M2M_APP_ID, Some("wrong"))
+        .form(&[("grant_type", "client_credentials"), ("resource", MGMT), ("scope", "all")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 401);
+    assert_eq!(
+        r.headers()["www-authenticate"],
+        format!(r#"Basic realm="{}", error="invalid_client", error_description="client authentication failed""#, emu.issuer()).as_str()
+    );
+    let body: Value = r.json().await.unwrap();
+    assert_eq!(body["code"], "oidc.invalid_client");
+
+    let (status, _, body) = post_token(
+        &emu.endpoint,
+        &[("grant_type", "client_credentials"), ("client_id", M2M_APP_ID), ("client_secret", M2M_APP_SECRET)],
+    )
+    .await;
+    assert_eq!(status, 400);
+    assert_eq!(
+        body,
+        serde_json::json!({"code": "oidc.invalid_target", "message": "Invalid resource indicator.", "error": "invalid_target",
+            "error_description": "both `resource` and `organization_id` are not provided"})
+    );
+}
+
+#[tokio::test]
+async fn code_flow_with_pkce_then_refresh_with_resource() {
+    let emu = logto_emulator::spawn(&Seed::default_seed()).await.unwrap();
+    let alice = testkit::sign_in(&emu.endpoint, "alice", DEMO_PASSWORD, SCOPES, Some(API_RESOURCE)).await.unwrap();
+    let exchange = &alice.code_exchange;
+    assert_eq!(exchange["scope"], "openid profile offline_access");
+    assert_eq!(exchange["access_token"].as_str().unwrap().len(), 43, "opaque without a resource");
+    let (id_header, id_claims) = jwt_parts(alice.id_token());
+    assert!(id_header.get("typ").is_none(), "Logto's ID tokens have no typ");
+    assert_eq!(id_claims["aud"], SPA_APP_ID);
+    assert_eq!(id_claims["nonce"], alice.nonce.as_str());
+    assert_eq!(id_claims["username"], "alice");
+
+    let grant = alice.resource_grant.as_ref().unwrap();
+    assert_eq!(grant["scope"], "read:top-users write:follows");
+    assert_ne!(grant["refresh_token"], exchange["refresh_token"], "public clients rotate");
+    let (header, claims) = jwt_parts(alice.access_token());
+    assert_eq!(header["typ"], "at+jwt");
+    assert_eq!(keys(&claims), ["aud", "client_id", "exp", "iat", "iss", "jti", "scope", "sub"]);
+    assert_eq!(claims["aud"], API_RESOURCE);
+    assert_eq!(claims["client_id"], SPA_APP_ID);
+}
+
+#[tokio::test]
+async fn a_wrong_verifier_does_not_consume_the_code() {
+    let emu = logto_emulator::spawn(&Seed::default_seed()).await.unwrap();
+    // Drive the first two legs by hand to hold the code.
+    let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let verifier = "v".repeat(43);
+    let challenge = URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes()));
+    let r = http
+        .get(format!("{}/oidc/auth", emu.endpoint))
+        .query(&[
+            ("client_id", SPA_APP_ID), ("redirect_uri", testkit::SPA_REDIRECT_URI), ("response_type", "code"),
+            ("scope", "openid"), ("state", "s1"), ("code_challenge", &challenge), ("code_challenge_method", "S256"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    let location = r.headers()["location"].to_str().unwrap().to_string();
+    let interaction = location.split("interaction=").nth(1).unwrap();
+    let r = http
+        .post(format!("{}/sign-in", emu.endpoint))
+        .form(&[("interaction", interaction), ("username", "alice"), ("password", DEMO_PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    let callback = url::Url::parse(r.headers()["location"].to_str().unwrap()).unwrap();
+    let pairs: std::collections::HashMap<_, _> = callback.query_pairs().into_owned().collect();
+    assert_eq!(pairs["iss"], emu.issuer());
+    let code = pairs["code"].clone();
+    let exchange = |v: String| {
+        let endpoint = emu.endpoint.clone();
+        let code = code.clone();
+        async move {
+            post_token(&endpoint, &[
+                ("grant_type", "authorization_code"), ("client_id", SPA_APP_ID), ("code", &code),
+                ("code_verifier", &v), ("redirect_uri", testkit::SPA_REDIRECT_URI),
+            ])
+            .await
+        }
+    };
+    let (status, _, body) = exchange("w".repeat(43)).await;
+    assert_eq!(status, 400);
+    assert_eq!(
+        body,
+        serde_json::json!({"code": "oidc.invalid_grant", "message": "Grant request is invalid.",
+            "error_uri": "https://openid.sh/debug/invalid_grant", "error": "invalid_grant", "error_description": "grant request is invalid"})
+    );
+    assert_eq!(exchange(verifier.clone()).await.0, 200, "the right verifier still works (sample 42)");
+    assert_eq!(exchange(verifier).await.0, 400, "a code is used once");
+}
+
+#[tokio::test]
+async fn refresh_token_reuse_after_three_seconds_revokes_the_grant() {
+    let emu = logto_emulator::spawn(&Seed::default_seed()).await.unwrap();
+    let alice = testkit::sign_in(&emu.endpoint, "alice", DEMO_PASSWORD, SCOPES, Some(API_RESOURCE)).await.unwrap();
+    let first = alice.code_exchange["refresh_token"].as_str().unwrap().to_string();
+    let newest = alice.refresh_token().to_string();
+    let refresh = |rt: String| {
+        let endpoint = emu.endpoint.clone();
+        async move {
+            post_token(&endpoint, &[("grant_type", "refresh_token"), ("client_id", SPA_APP_ID), ("refresh_token", &rt), ("resource", API_RESOURCE)]).await
+        }
+    };
+    // Within the reuse interval a consumed token still works (two tabs refreshing together).
+    assert_eq!(refresh(first.clone()).await.0, 200);
+    emu.state.clock.advance_ms(4_500);
+    let (status, _, body) = refresh(first).await;
+    assert_eq!((status, body["error"].as_str()), (400, Some("invalid_grant")));
+    // The whole grant is gone: the newest refresh token and the opaque access token too (samples 48, 49).
+    assert_eq!(refresh(newest).await.0, 400);
+    let r = reqwest::Client::new()
+        .get(format!("{}/oidc/me", emu.endpoint))
+        .bearer_auth(alice.opaque_access_token())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 401);
+}
+
+#[tokio::test]
+async fn a_resource_not_asked_at_sign_in_is_invalid_target() {
+    let emu = logto_emulator::spawn(&Seed::default_seed()).await.unwrap();
+    let alice = testkit::sign_in(&emu.endpoint, "alice", DEMO_PASSWORD, SCOPES, None).await.unwrap();
+    let (status, _, body) = post_token(
+        &emu.endpoint,
+        &[("grant_type", "refresh_token"), ("client_id", SPA_APP_ID), ("refresh_token", alice.refresh_token()), ("resource", API_RESOURCE)],
+    )
+    .await;
+    assert_eq!((status, body["code"].as_str()), (400, Some("oidc.invalid_target")));
+}
+
+#[tokio::test]
+async fn userinfo_takes_opaque_tokens_and_refuses_jwts() {
+    let emu = logto_emulator::spawn(&Seed::default_seed()).await.unwrap();
+    let alice = testkit::sign_in(&emu.endpoint, "alice", DEMO_PASSWORD, SCOPES, Some(API_RESOURCE)).await.unwrap();
+    let me = |token: String| {
+        let url = format!("{}/oidc/me", emu.endpoint);
+        async move { reqwest::Client::new().get(url).bearer_auth(token).send().await.unwrap() }
+    };
+    let r = me(alice.opaque_access_token().to_string()).await;
+    assert_eq!(r.status(), 200);
+    let claims: Value = r.json().await.unwrap();
+    assert_eq!(claims["username"], "alice");
+    let r = me(alice.access_token().to_string()).await;
+    assert_eq!(r.status(), 401);
+    assert_eq!(
+        r.headers()["www-authenticate"],
+        format!(r#"Bearer realm="{}", error="invalid_token", error_description="invalid token provided""#, emu.issuer()).as_str()
+    );
+}
+
+#[tokio::test]
+async fn users_without_roles_get_an_empty_scope() {
+    let emu = logto_emulator::spawn(&Seed::default_seed()).await.unwrap();
+    let bob = testkit::sign_in(&emu.endpoint, "bob", DEMO_PASSWORD, SCOPES, Some(API_RESOURCE)).await.unwrap();
+    assert_eq!(bob.resource_grant.as_ref().unwrap()["scope"], "");
+    assert_eq!(jwt_parts(bob.access_token()).1["scope"], "", "present and empty, as sample 52");
+}
+
+#[tokio::test]
+async fn pkce_is_required_for_the_spa_and_wrong_passwords_are_refused() {
+    let emu = logto_emulator::spawn(&Seed::default_seed()).await.unwrap();
+    let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let r = http
+        .get(format!("{}/oidc/auth", emu.endpoint))
+        .query(&[("client_id", SPA_APP_ID), ("redirect_uri", testkit::SPA_REDIRECT_URI), ("response_type", "code"), ("scope", "openid"), ("state", "s")])
+        .send()
+        .await
+        .unwrap();
+    let location = r.headers()["location"].to_str().unwrap();
+    assert!(location.starts_with(testkit::SPA_REDIRECT_URI) && location.contains("error=invalid_request") && location.contains("state=s"), "{location}");
+
+    let r = http
+        .get(format!("{}/oidc/auth", emu.endpoint))
+        .query(&[("client_id", SPA_APP_ID), ("redirect_uri", "https://evil.example/cb"), ("response_type", "code")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400, "an unregistered redirect_uri gets an error page, never a redirect");
+
+    let err = testkit::sign_in(&emu.endpoint, "alice", "not-the-password", SCOPES, None).await.unwrap_err();
+    assert!(err.contains("401"), "{err}");
+}
+
+#[tokio::test]
+async fn token_endpoint_cors_follows_registered_redirect_origins() {
+    let emu = logto_emulator::spawn(&Seed::default_seed()).await.unwrap();
+    let http = reqwest::Client::new();
+    let preflight = http
+        .request(reqwest::Method::OPTIONS, format!("{}/oidc/token", emu.endpoint))
+        .header("Origin", "http://localhost:8080")
+        .header("Access-Control-Request-Method", "POST")
+        .header("Access-Control-Request-Headers", "content-type")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(preflight.status(), 204);
+    assert_eq!(preflight.headers()["access-control-allow-origin"], "http://localhost:8080");
+    assert_eq!(preflight.headers()["access-control-allow-headers"], "content-type");
+    let other = http.post(format!("{}/oidc/token", emu.endpoint)).header("Origin", "https://evil.example").send().await.unwrap();
+    assert!(other.headers().get("access-control-allow-origin").is_none());
+    let none = http.post(format!("{}/oidc/token", emu.endpoint)).send().await.unwrap();
+    assert_eq!(none.headers()["access-control-allow-origin"], "*");
+}
+
+#[tokio::test]
+async fn end_session_redirects_to_a_registered_uri_only() {
+    let emu = logto_emulator::spawn(&Seed::default_seed()).await.unwrap();
+    let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let page = http
+        .get(format!("{}/oidc/session/end", emu.endpoint))
+        .query(&[("client_id", SPA_APP_ID), ("post_logout_redirect_uri", "http://localhost:8080/")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), 200);
+    assert!(page.text().await.unwrap().contains("/oidc/session/end/confirm"));
+    let confirm = http
+        .post(format!("{}/oidc/session/end/confirm", emu.endpoint))
+        .form(&[("post_logout_redirect_uri", "http://localhost:8080/"), ("logout", "yes")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(confirm.status(), 303);
+    assert_eq!(confirm.headers()["location"], "http://localhost:8080/");
+    let refused = http
+        .get(format!("{}/oidc/session/end", emu.endpoint))
+        .query(&[("client_id", SPA_APP_ID), ("post_logout_redirect_uri", "https://evil.example/")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), 400);
+}

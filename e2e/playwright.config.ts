@@ -1,0 +1,52 @@
+import { defineConfig } from '@playwright/test';
+import * as os from 'os';
+import * as path from 'path';
+
+// The whole stack on its usual ports: the redirect URI registered in the emulator's seed is
+// http://localhost:8080/callback. Binaries are built by scripts/test.sh before this runs.
+const root = path.resolve(__dirname, '..');
+const stateDir = path.join(os.tmpdir(), `logto-e2e-${process.pid}`);
+
+export default defineConfig({
+  testDir: './tests',
+  timeout: 60_000,
+  expect: { timeout: 15_000 },
+  fullyParallel: false,
+  workers: 1,
+  forbidOnly: !!process.env.CI,
+  reporter: [['list']],
+  use: {
+    baseURL: 'http://localhost:8080',
+    trace: 'retain-on-failure',
+    launchOptions: {
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      args: [
+        '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+        '--disable-background-networking', '--disable-component-update', '--disable-sync',
+      ],
+    },
+  },
+  webServer: [
+    {
+      command: `${root}/target/debug/logto-emulator --port 3001 --data-dir ${stateDir}/emulator`,
+      url: 'http://127.0.0.1:3001/oidc/.well-known/openid-configuration',
+      reuseExistingServer: false,
+      timeout: 60_000,
+    },
+    {
+      command: `${root}/target/debug/backend`,
+      env: { DATABASE_URL: `sqlite://${stateDir}/backend.db`, SEED_DEMO_DATA: 'true' },
+      url: 'http://127.0.0.1:3000/healthz',
+      reuseExistingServer: false,
+      timeout: 60_000,
+    },
+    {
+      // `trunk serve` is the development loop, and its /api proxy is part of what is tested.
+      command: 'trunk serve --release --offline --no-autoreload',
+      cwd: root,
+      url: 'http://127.0.0.1:8080/',
+      reuseExistingServer: false,
+      timeout: 900_000,
+    },
+  ],
+});

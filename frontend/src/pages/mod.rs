@@ -1,0 +1,2 @@
+pub mod callback;
+pub mod home;

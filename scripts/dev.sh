@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# The run command: installs what is missing, then starts the Logto emulator (:3001), the backend
+# (:3000) and `trunk serve` (:8080). Ctrl-C stops all three.
+# With LOGTO_ENDPOINT pointing at a real Logto (and the other LOGTO_* set), no emulator is started.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+./scripts/install-tools.sh
+source scripts/env.sh
+
+cargo build -p logto-emulator -p backend
+pids=()
+cleanup() { kill "${pids[@]}" 2>/dev/null || true; }
+trap cleanup EXIT INT TERM
+
+mkdir -p .stack
+if [ "$LOGTO_ENDPOINT" = "http://localhost:3001" ]; then
+  ./target/debug/logto-emulator --port 3001 --data-dir .stack/emulator &
+  pids+=($!)
+fi
+DATABASE_URL="${DATABASE_URL:-sqlite://.stack/backend.db}" SEED_DEMO_DATA="${SEED_DEMO_DATA:-true}" ./target/debug/backend &
+pids+=($!)
+
+cat <<MSG
+
+  Open http://localhost:8080 and sign in (emulator users: alice, grace, … / password: demo-password;
+  bob, mallory and trent have no role and see the 403 explanation).
+
+MSG
+trunk serve --offline

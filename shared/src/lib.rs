@@ -1,0 +1,42 @@
+//! Data shapes the SPA and the backend exchange. Serde only, so it compiles for `wasm32-unknown-unknown`
+//! (the SPA) and the host (the backend) alike.
+
+use serde::{Deserialize, Serialize};
+
+/// One entry of `GET /api/top-users`: follower count from the backend's database, profile fields from
+/// Logto's Management API (`None` where Logto has no value or the profile could not be fetched).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TopUser {
+    pub id: String,
+    pub followers: i64,
+    pub username: Option<String>,
+    pub name: Option<String>,
+    pub avatar: Option<String>,
+}
+
+/// The body of `GET /api/top-users`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TopUsersResponse {
+    /// At most 10 users, most followers first.
+    pub users: Vec<TopUser>,
+}
+
+/// Every error the backend returns has this body, as Logto's own API does.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ErrorBody {
+    pub code: String,
+    pub message: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn top_users_round_trip_keeps_nulls() {
+        let json = r#"{"users":[{"id":"u1","followers":3,"username":"alice","name":null,"avatar":null}]}"#;
+        let parsed: TopUsersResponse = serde_json::from_str(json).unwrap();
+        assert_eq!(parsed.users[0].name, None);
+        assert_eq!(serde_json::to_string(&parsed).unwrap(), json);
+    }
+}
