@@ -1,6 +1,6 @@
 # Sourced by the scripts: the tool paths and the demo configuration (the emulator's seeded apps).
 # To use a real Logto instead, export the LOGTO_* variables before running (see README).
-export PATH="$HOME/.cargo/bin:$PWD/e2e/node_modules/.bin:$PATH"
+export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PWD/e2e/node_modules/.bin:$PATH"
 export LOGTO_ENDPOINT="${LOGTO_ENDPOINT:-http://localhost:3001}"
 export LOGTO_API_RESOURCE="${LOGTO_API_RESOURCE:-https://api.example.com}"
 export LOGTO_M2M_APP_ID="${LOGTO_M2M_APP_ID:-m2m4backend0000000001}"

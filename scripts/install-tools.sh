@@ -8,6 +8,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# Tools installed by `cargo install` land here; use them even if the shell's PATH lacks it.
+export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
+
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 
 if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then

@@ -27,11 +27,14 @@ async fn the_m2m_token_is_reused_across_requests() {
     let app = spawn_app().await;
     let alice = app.sign_in("alice").await;
     let bearer = format!("Bearer {}", alice.access_token());
+    let token_calls = || app.emulator.state.request_log().iter().filter(|r| r.path == "/oidc/token").count();
+    let before = token_calls();
     for _ in 0..3 {
         assert_eq!(app.get_top_users(Some(&bearer)).await.status(), 200);
     }
-    let issued = app.emulator.state.store().refresh_tokens.len();
-    assert_eq!(issued, 2, "alice's refresh tokens only: the code exchange's and the rotated one");
+    assert_eq!(token_calls() - before, 1, "one client-credentials request for three API calls");
+    let searches = app.emulator.state.request_log().iter().filter(|r| r.path == "/api/users").count();
+    assert_eq!(searches, 3, "one Management API request per API call, for all ten users");
 }
 
 #[tokio::test]

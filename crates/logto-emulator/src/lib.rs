@@ -45,8 +45,22 @@ pub fn router(state: AppState) -> Router {
         .merge(oidc::router(state.clone()))
         .nest("/api", management::router(state.clone()))
         .route("/avatars/{file}", get(avatars::avatar))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), log_request))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
+}
+
+/// Records every answered request in the state's request log.
+async fn log_request(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let (method, path) = (request.method().to_string(), request.uri().path().to_string());
+    let response = next.run(request).await;
+    let at_ms = state.clock.now_ms();
+    state.log_request(state::LoggedRequest { method, path, status: response.status().as_u16(), at_ms });
+    response
 }
 
 /// Builds the state for `endpoint` from a seed and a signing key.
