@@ -5,6 +5,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/install-tools.sh
+# A `.env` written by `logto-cli provision` (or by hand) configures the stack for that Logto.
+if [ -f .env ]; then set -a; source .env; set +a; fi
 source scripts/env.sh
 
 cargo build -p logto-emulator -p backend

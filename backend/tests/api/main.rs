@@ -1,5 +1,6 @@
 //! Black-box tests: the real emulator and the real backend, in-process on ephemeral ports, over HTTP.
 
 mod helpers;
+mod provisioned;
 mod top_users;
 mod token_errors;

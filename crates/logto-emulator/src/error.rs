@@ -110,11 +110,24 @@ pub struct ApiError {
     pub code: &'static str,
     pub message: String,
     pub data: Option<Value>,
+    pub details: Option<String>,
 }
 
 impl ApiError {
     pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
-        Self { status, code, message: message.into(), data: None }
+        Self { status, code, message: message.into(), data: None, details: None }
+    }
+
+    /// 400 `guard.invalid_input` for a body that does not fit the route's schema.
+    pub fn invalid_body(details: impl std::fmt::Display) -> Self {
+        let mut e = Self::new(StatusCode::BAD_REQUEST, "guard.invalid_input", "The request body is invalid.");
+        e.details = Some(details.to_string());
+        e
+    }
+
+    /// 422 with a Logto error code.
+    pub fn unprocessable(code: &'static str, message: impl Into<String>) -> Self {
+        Self::new(StatusCode::UNPROCESSABLE_ENTITY, code, message)
     }
 
     pub fn with_data(mut self, data: Value) -> Self {
@@ -146,6 +159,9 @@ impl IntoResponse for ApiError {
         let mut body = json!({"code": self.code, "message": self.message});
         if let Some(data) = self.data {
             body["data"] = data;
+        }
+        if let Some(details) = self.details {
+            body["details"] = json!(details);
         }
         (self.status, Json(body)).into_response()
     }

@@ -74,11 +74,34 @@ impl User {
 pub struct Application {
     pub id: String,
     pub name: String,
+    pub description: Option<String>,
     pub app_type: AppType,
     pub redirect_uris: Vec<String>,
     pub post_logout_redirect_uris: Vec<String>,
+    /// The "Default secret" (`application_secrets`) of Traditional and MachineToMachine apps.
     pub secret: Option<String>,
     pub role_ids: Vec<String>,
+    pub created_at: i64,
+}
+
+impl Application {
+    /// The Management API's application object (`POST`/`GET /api/applications`).
+    pub fn to_api_json(&self) -> Value {
+        json!({
+            "tenantId": "default",
+            "id": self.id,
+            "name": self.name,
+            "description": self.description,
+            "type": self.app_type,
+            "oidcClientMetadata": {"redirectUris": self.redirect_uris, "postLogoutRedirectUris": self.post_logout_redirect_uris},
+            "customClientMetadata": {},
+            "protectedAppMetadata": null,
+            "customData": {},
+            "isThirdParty": false,
+            "appLevelAccessControlEnabled": false,
+            "createdAt": self.created_at,
+        })
+    }
 }
 
 impl Application {
@@ -96,6 +119,8 @@ impl Application {
 pub struct Scope {
     pub id: String,
     pub name: String,
+    pub description: Option<String>,
+    pub created_at: i64,
 }
 
 #[derive(Debug, Clone)]
@@ -107,6 +132,26 @@ pub struct Resource {
     pub scopes: Vec<Scope>,
 }
 
+impl Resource {
+    pub fn to_api_json(&self, include_scopes: bool) -> Value {
+        let mut v = json!({
+            "tenantId": "default", "id": self.id, "name": self.name, "indicator": self.indicator,
+            "isDefault": false, "accessTokenTtl": self.access_token_ttl,
+        });
+        if include_scopes {
+            v["scopes"] = self.scopes.iter().map(|s| self.scope_json(s)).collect();
+        }
+        v
+    }
+
+    pub fn scope_json(&self, scope: &Scope) -> Value {
+        json!({
+            "tenantId": "default", "id": scope.id, "resourceId": self.id, "name": scope.name,
+            "description": scope.description, "createdAt": scope.created_at,
+        })
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Role {
     pub id: String,
@@ -115,6 +160,15 @@ pub struct Role {
     pub role_type: RoleType,
     /// `(resource indicator, scope name)` pairs.
     pub scopes: Vec<(String, String)>,
+}
+
+impl Role {
+    pub fn to_api_json(&self) -> Value {
+        json!({
+            "tenantId": "default", "id": self.id, "name": self.name, "description": self.description,
+            "type": self.role_type, "isDefault": false,
+        })
+    }
 }
 
 /// A pending `/oidc/auth` request waiting for the user to sign in.

@@ -15,6 +15,11 @@ use crate::model::{AppType, RoleType};
 /// The seed shipped with the emulator: the demo of this repository.
 pub const DEFAULT_SEED: &str = include_str!("../seed/default.json");
 
+/// A seed with only a bootstrap machine-to-machine application holding the Management API role: a
+/// fresh Logto, for provisioning with `logto-cli` (app `m2mbootstrap000000001`, secret
+/// `bootstrap-m2m-secret-0123456789`).
+pub const BOOTSTRAP_SEED: &str = include_str!("../seed/bootstrap.json");
+
 /// Logto's Management API resource for the OSS tenant `default`; always present, as in Logto.
 pub const MANAGEMENT_API_INDICATOR: &str = "https://default.logto.app/api";
 
@@ -254,6 +259,12 @@ mod tests {
         assert!(seed.users.len() >= 25);
         let with_role = seed.users.iter().filter(|u| !u.roles.is_empty()).count();
         assert!(with_role > seed.users.len() / 2 && with_role < seed.users.len());
+    }
+
+    #[test]
+    fn bootstrap_seed_is_valid() {
+        let seed = Seed::parse("bootstrap.json", BOOTSTRAP_SEED).unwrap();
+        assert_eq!((seed.applications.len(), seed.users.len()), (1, 0));
     }
 
     #[test]

@@ -30,14 +30,23 @@ impl Store {
             name: "Logto Management API".into(),
             indicator: MANAGEMENT_API_INDICATOR.into(),
             access_token_ttl: 3600,
-            scopes: vec![Scope { id: "management-api-all".into(), name: "all".into() }],
+            scopes: vec![Scope {
+                id: "management-api-all".into(),
+                name: "all".into(),
+                description: Some("Default scope for Management API, allows all permissions.".into()),
+                created_at: now_ms,
+            }],
         }];
         resources.extend(seed.resources.iter().map(|r| Resource {
             id: standard_id(21),
             name: r.name.clone(),
             indicator: r.indicator.clone(),
             access_token_ttl: r.access_token_ttl,
-            scopes: r.scopes.iter().map(|s| Scope { id: standard_id(21), name: s.name.clone() }).collect(),
+            scopes: r
+                .scopes
+                .iter()
+                .map(|s| Scope { id: standard_id(21), name: s.name.clone(), description: s.description.clone(), created_at: now_ms })
+                .collect(),
         }));
         store.resources = resources;
         store.roles = seed
@@ -64,11 +73,13 @@ impl Store {
                 Application {
                     id: app.id.clone(),
                     name: app.name.clone(),
+                    description: None,
                     app_type: app.app_type,
                     redirect_uris: app.redirect_uris.clone(),
                     post_logout_redirect_uris: app.post_logout_redirect_uris.clone(),
                     secret: app.secret.clone(),
                     role_ids: role_ids(&app.roles, &store.roles),
+                    created_at: now_ms,
                 },
             );
         }
@@ -111,6 +122,19 @@ impl Store {
             u.username.as_deref().map(str::to_lowercase).as_deref() == Some(wanted.as_str())
                 || u.primary_email.as_deref().map(str::to_lowercase).as_deref() == Some(wanted.as_str())
         })
+    }
+
+    pub fn resource_by_id(&self, id: &str) -> Option<&Resource> {
+        self.resources.iter().find(|r| r.id == id)
+    }
+
+    pub fn role(&self, id: &str) -> Option<&Role> {
+        self.roles.iter().find(|r| r.id == id)
+    }
+
+    /// The scope `scope_id` and the resource holding it.
+    pub fn scope_by_id(&self, scope_id: &str) -> Option<(&Resource, &Scope)> {
+        self.resources.iter().find_map(|r| r.scopes.iter().find(|s| s.id == scope_id).map(|s| (r, s)))
     }
 
     pub fn resource(&self, indicator: &str) -> Option<&Resource> {

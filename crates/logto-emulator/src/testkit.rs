@@ -61,14 +61,27 @@ fn query_value(url: &str, name: &str) -> Option<String> {
 /// Signs `username` in to the seeded SPA through the sign-in page, asking `scope` and `resource`,
 /// then (when `resource` is set) gets the resource JWT by the refresh-token grant, as Logto's SDK does.
 pub async fn sign_in(endpoint: &str, username: &str, password: &str, scope: &str, resource: Option<&str>) -> Result<SignedIn, String> {
+    sign_in_to(endpoint, SPA_APP_ID, SPA_REDIRECT_URI, username, password, scope, resource).await
+}
+
+/// [`sign_in`] to any public application.
+pub async fn sign_in_to(
+    endpoint: &str,
+    client_id: &str,
+    redirect_uri: &str,
+    username: &str,
+    password: &str,
+    scope: &str,
+    resource: Option<&str>,
+) -> Result<SignedIn, String> {
     let http = http();
     let verifier = opaque_token();
     let challenge = URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes()));
     let (state, nonce) = (opaque_token(), opaque_token());
     let mut auth = url::Url::parse(&format!("{endpoint}/oidc/auth")).map_err(|e| e.to_string())?;
     auth.query_pairs_mut()
-        .append_pair("client_id", SPA_APP_ID)
-        .append_pair("redirect_uri", SPA_REDIRECT_URI)
+        .append_pair("client_id", client_id)
+        .append_pair("redirect_uri", redirect_uri)
         .append_pair("response_type", "code")
         .append_pair("scope", scope)
         .append_pair("prompt", "consent")
@@ -98,17 +111,17 @@ pub async fn sign_in(endpoint: &str, username: &str, password: &str, scope: &str
         endpoint,
         &[
             ("grant_type", "authorization_code"),
-            ("client_id", SPA_APP_ID),
+            ("client_id", client_id),
             ("code", &code),
             ("code_verifier", &verifier),
-            ("redirect_uri", SPA_REDIRECT_URI),
+            ("redirect_uri", redirect_uri),
         ],
     )
     .await?;
     let resource_grant = match resource {
         Some(r) => {
             let rt = code_exchange["refresh_token"].as_str().ok_or("no refresh token (offline_access missing?)")?;
-            Some(token(endpoint, &[("grant_type", "refresh_token"), ("client_id", SPA_APP_ID), ("refresh_token", rt), ("resource", r)]).await?)
+            Some(token(endpoint, &[("grant_type", "refresh_token"), ("client_id", client_id), ("refresh_token", rt), ("resource", r)]).await?)
         }
         None => None,
     };

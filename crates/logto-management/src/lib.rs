@@ -5,18 +5,21 @@
 //! - [`token`]: the machine-to-machine token, by client credentials (the `oauth2` crate) with
 //!   `resource=https://default.logto.app/api` (or a Cloud tenant's) and `scope=all`; cached until
 //!   shortly before it expires, with one request in flight however many callers wait;
-//! - [`ManagementClient`]: typed calls (users by id in batches of 100, one user), dropping the token
-//!   and retrying once when the API answers 401;
+//! - [`ManagementClient`]: typed calls (users: get, by ids in batches of 100, list/search with paging,
+//!   create, delete, roles; API resources and scopes; roles; applications and their secrets and
+//!   roles), dropping the token and retrying once when the API answers 401;
 //! - [`ManagementError`]: Logto's `{code, message}` errors, typed.
 
 mod client;
 mod error;
+pub mod model;
 pub mod token;
 mod user;
 
 pub use client::{ManagementClient, ManagementConfig};
 pub use error::ManagementError;
-pub use user::User;
+pub use model::*;
+pub use user::{NewUser, User};
 
 /// The Management API resource of a self-hosted (OSS) Logto, whatever its endpoint.
 pub const OSS_MANAGEMENT_RESOURCE: &str = "https://default.logto.app/api";

@@ -1,18 +1,43 @@
 //! The Management API subset, under `/api`, behind Logto's bearer rules (`auth`): a JWT for
-//! `https://default.logto.app/api` with scope `all`.
+//! `https://default.logto.app/api` with scope `all`. One file per entity.
 
+mod applications;
 mod auth;
+mod resources;
+mod roles;
 mod users;
 
 use axum::middleware::from_fn_with_state;
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::Router;
+use serde::de::DeserializeOwned;
 
+use crate::error::ApiError;
 use crate::state::AppState;
 
 pub fn router(state: AppState) -> Router<AppState> {
     Router::new()
-        .route("/users", get(users::list))
-        .route("/users/{id}", get(users::get_one))
+        .route("/users", get(users::list).post(users::create))
+        .route("/users/{id}", get(users::get_one).delete(users::delete))
+        .route("/users/{id}/roles", get(users::roles).post(users::assign_roles))
+        .route("/resources", get(resources::list).post(resources::create))
+        .route("/resources/{id}", get(resources::get_one))
+        .route("/resources/{id}/scopes", get(resources::scopes).post(resources::create_scope))
+        .route("/roles", get(roles::list).post(roles::create))
+        .route("/roles/{id}/scopes", get(roles::scopes).post(roles::assign_scopes))
+        .route("/applications", get(applications::list).post(applications::create))
+        .route("/applications/{id}", get(applications::get_one).delete(applications::delete))
+        .route("/applications/{id}/secrets", get(applications::secrets))
+        .route("/applications/{id}/roles", get(applications::roles).post(applications::assign_roles))
         .route_layer(from_fn_with_state(state, auth::require_management_token))
+        .fallback(post(not_found).get(not_found))
+}
+
+async fn not_found() -> ApiError {
+    ApiError::not_found()
+}
+
+/// Parses a JSON body into the route's schema, or answers 400 `guard.invalid_input` as Logto's guard.
+pub(crate) fn parse_body<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
+    serde_json::from_slice(body).map_err(ApiError::invalid_body)
 }

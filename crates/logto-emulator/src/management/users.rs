@@ -210,6 +210,112 @@ pub async fn list(State(state): State<AppState>, OriginalUri(uri): OriginalUri) 
     Ok((headers, Json(users)).into_response())
 }
 
+#[derive(serde::Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct NewUser {
+    #[serde(default)]
+    username: Option<String>,
+    #[serde(default)]
+    password: Option<String>,
+    #[serde(default)]
+    name: Option<String>,
+    #[serde(default)]
+    primary_email: Option<String>,
+    #[serde(default)]
+    primary_phone: Option<String>,
+    #[serde(default)]
+    avatar: Option<String>,
+    #[serde(default)]
+    custom_data: Option<Value>,
+}
+
+/// `POST /api/users`: 200 with the new user; 422 when the username or email is taken.
+pub async fn create(State(state): State<AppState>, body: axum::body::Bytes) -> Result<Json<Value>, ApiError> {
+    let new: NewUser = super::parse_body(&body)?;
+    if new.custom_data.as_ref().is_some_and(|d| !d.is_object()) {
+        return Err(ApiError::invalid_body("customData must be an object"));
+    }
+    let now = state.clock.now_ms();
+    let mut store = state.store();
+    let taken = |f: fn(&User) -> Option<&str>, v: &Option<String>| {
+        v.as_deref().is_some_and(|v| store.users.iter().any(|u| f(u).is_some_and(|x| x.eq_ignore_ascii_case(v))))
+    };
+    if taken(|u| u.username.as_deref(), &new.username) {
+        return Err(ApiError::unprocessable("user.username_already_in_use", "This username is already in use."));
+    }
+    if taken(|u| u.primary_email.as_deref(), &new.primary_email) {
+        return Err(ApiError::unprocessable("user.email_already_in_use", "This email is associated with an existing account."));
+    }
+    let user = User {
+        id: crate::ids::standard_id(12),
+        username: new.username,
+        primary_email: new.primary_email,
+        primary_phone: new.primary_phone,
+        name: new.name,
+        avatar: new.avatar,
+        custom_data: new.custom_data.unwrap_or_else(|| serde_json::json!({})),
+        password: new.password,
+        created_at: now,
+        updated_at: now,
+        last_sign_in_at: None,
+        application_id: None,
+        is_suspended: false,
+        role_ids: vec![],
+    };
+    let body = user.to_api_json();
+    store.users.push(user);
+    Ok(Json(body))
+}
+
+/// `DELETE /api/users/{id}`: 204; the user's grants end with it.
+pub async fn delete(State(state): State<AppState>, Path(id): Path<String>) -> Result<axum::http::StatusCode, ApiError> {
+    let mut store = state.store();
+    let before = store.users.len();
+    store.users.retain(|u| u.id != id);
+    if store.users.len() == before {
+        return Err(ApiError::not_found());
+    }
+    let grants: Vec<String> = store.grants.values().filter(|g| g.account_id == id).map(|g| g.id.clone()).collect();
+    for grant in grants {
+        store.revoke_grant(&grant);
+    }
+    Ok(axum::http::StatusCode::NO_CONTENT)
+}
+
+/// `GET /api/users/{id}/roles`.
+pub async fn roles(State(state): State<AppState>, Path(id): Path<String>) -> Result<Json<Value>, ApiError> {
+    let store = state.store();
+    let user = store.user(&id).ok_or_else(ApiError::not_found)?;
+    Ok(Json(store.roles.iter().filter(|r| user.role_ids.contains(&r.id)).map(|r| r.to_api_json()).collect()))
+}
+
+#[derive(serde::Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct RoleIds {
+    role_ids: Vec<String>,
+}
+
+/// `POST /api/users/{id}/roles`: 201 `{roleIds, addedRoleIds}`; roles already held are ignored.
+pub async fn assign_roles(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    body: axum::body::Bytes,
+) -> Result<(axum::http::StatusCode, Json<Value>), ApiError> {
+    let RoleIds { role_ids } = super::parse_body(&body)?;
+    let mut store = state.store();
+    store.user(&id).ok_or_else(ApiError::not_found)?;
+    for role_id in &role_ids {
+        let role = store.role(role_id).ok_or_else(ApiError::not_found)?;
+        if role.role_type != crate::model::RoleType::User {
+            return Err(ApiError::unprocessable("user.invalid_role_type", "Can not assign machine to machine role to user."));
+        }
+    }
+    let Some(user) = store.user_mut(&id) else { return Err(ApiError::not_found()) };
+    let added: Vec<String> = role_ids.iter().filter(|r| !user.role_ids.contains(r)).cloned().collect();
+    user.role_ids.extend(added.iter().cloned());
+    Ok((axum::http::StatusCode::CREATED, Json(serde_json::json!({"roleIds": role_ids, "addedRoleIds": added}))))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,0 +1,65 @@
+//! Pattern 1 feeding pattern 2: `logto-cli provision` against a fresh Logto (only a bootstrap M2M
+//! app), then the backend runs on exactly the configuration it wrote.
+
+use std::collections::HashMap;
+
+use backend::config::Config;
+use logto_cli::provision::{self, Options};
+use logto_emulator::seed::BOOTSTRAP_SEED;
+use logto_emulator::testkit;
+use logto_emulator::Seed;
+use logto_management::{ManagementClient, ManagementConfig, NewUser};
+use shared::TopUsersResponse;
+
+use crate::helpers::{parts, TempDir, SCOPES};
+
+#[tokio::test]
+async fn a_provisioned_logto_runs_the_whole_stack() {
+    let emu = logto_emulator::spawn(&Seed::parse("bootstrap.json", BOOTSTRAP_SEED).unwrap()).await.unwrap();
+    let dir = TempDir(std::env::temp_dir().join(format!("provisioned-{}", logto_emulator::ids::standard_id(10))));
+    std::fs::create_dir_all(&dir.0).unwrap();
+    let admin = ManagementClient::new(ManagementConfig::new(&emu.endpoint, "m2mbootstrap000000001", "bootstrap-m2m-secret-0123456789")).unwrap();
+    let opts = Options::for_stack(&emu.endpoint, logto_management::OSS_MANAGEMENT_RESOURCE, &dir.0.join(".env"));
+    provision::run(&admin, &opts).await.unwrap();
+    let env: HashMap<String, String> = provision::parse_env(&std::fs::read_to_string(&opts.env_file).unwrap()).into_iter().collect();
+
+    // Two users: carol with the User role, dave without; carol follows dave.
+    let mut ids = HashMap::new();
+    for name in ["carol", "dave"] {
+        let new = NewUser { username: Some(name.into()), password: Some("pw-123456".into()), name: Some(format!("{name} X")), ..Default::default() };
+        ids.insert(name, admin.create_user(&new).await.unwrap().id);
+    }
+    let ctx = logto_cli::error::Context { endpoint: &emu.endpoint, management_resource: logto_management::OSS_MANAGEMENT_RESOURCE };
+    logto_cli::users::assign_role(&admin, &ids["carol"], "User", &ctx).await.unwrap();
+
+    let config = Config {
+        bind: "127.0.0.1:0".into(),
+        logto_endpoint: env["LOGTO_ENDPOINT"].clone(),
+        api_resource: env["LOGTO_API_RESOURCE"].clone(),
+        m2m_app_id: env["LOGTO_M2M_APP_ID"].clone(),
+        m2m_app_secret: env["LOGTO_M2M_APP_SECRET"].clone(),
+        management_resource: env["LOGTO_MANAGEMENT_RESOURCE"].clone(),
+        database_url: format!("sqlite://{}/backend.db", dir.0.display()),
+        seed_demo_data: false,
+        cors_allowed_origins: vec!["http://localhost:8080".into()],
+    };
+    let (listener, router) = backend::startup::build(&config).await.unwrap();
+    let backend = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, router).await });
+    let db = backend::db::connect(&config.database_url).await.unwrap();
+    sqlx::query("INSERT INTO follows (follower_id, followee_id) VALUES (?, ?)").bind(&ids["carol"]).bind(&ids["dave"]).execute(&db).await.unwrap();
+
+    let spa = &env["LOGTO_SPA_APP_ID"];
+    let sign_in = |user: &'static str| testkit::sign_in_to(&emu.endpoint, spa, "http://localhost:8080/callback", user, "pw-123456", SCOPES, Some(&env["LOGTO_API_RESOURCE"]));
+    let carol = sign_in("carol").await.unwrap();
+    let http = reqwest::Client::new();
+    let response = http.get(format!("{backend}/api/top-users")).bearer_auth(carol.access_token()).send().await.unwrap();
+    assert_eq!(response.status(), 200);
+    let body: TopUsersResponse = response.json().await.unwrap();
+    assert_eq!(body.users.len(), 1);
+    assert_eq!((body.users[0].name.as_deref(), body.users[0].followers), (Some("dave X"), 1));
+
+    let dave = sign_in("dave").await.unwrap();
+    let (status, _, _) = parts(http.get(format!("{backend}/api/top-users")).bearer_auth(dave.access_token()).send().await.unwrap()).await;
+    assert_eq!(status, 403, "dave holds no role");
+}

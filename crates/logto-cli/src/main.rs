@@ -1,0 +1,159 @@
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use logto_cli::error::Context;
+use logto_cli::{output, provision, users, CliError};
+use logto_management::{ManagementClient, ManagementConfig, NewUser};
+
+#[derive(Parser)]
+#[command(name = "logto-cli", about = "Provision and manage Logto through its Management API")]
+struct Cli {
+    /// Logto's endpoint (Cloud: https://{tenant-id}.logto.app).
+    #[arg(long, env = "LOGTO_ENDPOINT")]
+    endpoint: String,
+    /// A machine-to-machine application with the Management API's `all` permission.
+    #[arg(long, env = "LOGTO_M2M_APP_ID")]
+    app_id: String,
+    #[arg(long, env = "LOGTO_M2M_APP_SECRET", hide_env_values = true)]
+    app_secret: String,
+    /// Logto Cloud tenant id: the Management API resource becomes https://{tenant}.logto.app/api.
+    #[arg(long, env = "LOGTO_TENANT")]
+    tenant: Option<String>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Create (or find) the API resource, User role, SPA and backend apps; write the configuration.
+    Provision {
+        /// Print the plan; change nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Where to write the backend's and the SPA's settings.
+        #[arg(long, default_value = ".env")]
+        env_file: PathBuf,
+        /// The SPA's origin (its redirect URI is {origin}/callback).
+        #[arg(long, default_value = "http://localhost:8080")]
+        spa_origin: String,
+    },
+    /// Users: list, get, create, delete, search.
+    #[command(subcommand)]
+    Users(UsersCommand),
+    /// Roles: assign a User role to a user.
+    #[command(subcommand)]
+    Roles(RolesCommand),
+}
+
+#[derive(Subcommand)]
+enum UsersCommand {
+    /// Every user, newest first.
+    List {
+        #[arg(long)]
+        json: bool,
+        #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(u32).range(1..=100))]
+        page_size: u32,
+    },
+    /// Users whose id, username, name, email or phone contains TEXT.
+    Search {
+        text: String,
+        #[arg(long)]
+        json: bool,
+    },
+    Get {
+        id: String,
+        #[arg(long)]
+        json: bool,
+    },
+    Create {
+        #[arg(long)]
+        username: String,
+        #[arg(long)]
+        password: Option<String>,
+        #[arg(long)]
+        name: Option<String>,
+        #[arg(long)]
+        email: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    Delete { id: String },
+}
+
+#[derive(Subcommand)]
+enum RolesCommand {
+    /// Give a user a User role (by name or id).
+    Assign {
+        #[arg(long)]
+        user: String,
+        #[arg(long)]
+        role: String,
+    },
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    match run(Cli::parse()).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("logto-cli: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> Result<(), CliError> {
+    let management_resource = match &cli.tenant {
+        Some(tenant) => logto_management::cloud_management_resource(tenant),
+        None => logto_management::OSS_MANAGEMENT_RESOURCE.to_string(),
+    };
+    let mut config = ManagementConfig::new(&cli.endpoint, &cli.app_id, &cli.app_secret);
+    config.resource = management_resource.clone();
+    let client = ManagementClient::new(config).map_err(|e| CliError::Usage(e.to_string()))?;
+    let ctx = Context { endpoint: &cli.endpoint, management_resource: &management_resource };
+    let explain = |e| CliError::explain(e, &ctx);
+    match cli.command {
+        Command::Provision { dry_run, env_file, spa_origin } => {
+            let origin = spa_origin.trim_end_matches('/');
+            let mut opts = provision::Options::for_stack(&cli.endpoint, &management_resource, &env_file);
+            opts.spa_redirect_uris = vec![format!("{origin}/callback")];
+            opts.spa_post_logout_uris = vec![format!("{origin}/")];
+            opts.dry_run = dry_run;
+            println!("{} {}", if dry_run { "Plan for" } else { "Provisioning" }, opts.endpoint);
+            let report = provision::run(&client, &opts).await?;
+            for line in &report.lines {
+                println!("{line}");
+            }
+            if !report.changed {
+                println!("Nothing to change.");
+            }
+        }
+        Command::Users(UsersCommand::List { json, page_size }) => {
+            let all = users::all_users(&client, None, page_size, &ctx).await?;
+            println!("{}", if json { output::json(&all) } else { output::users_table(&all) });
+        }
+        Command::Users(UsersCommand::Search { text, json }) => {
+            let found = users::all_users(&client, Some(&text), 100, &ctx).await?;
+            println!("{}", if json { output::json(&found) } else { output::users_table(&found) });
+        }
+        Command::Users(UsersCommand::Get { id, json }) => {
+            let user = client.get_user(&id).await.map_err(explain)?;
+            println!("{}", if json { output::json(&user) } else { output::users_table(&[user]) });
+        }
+        Command::Users(UsersCommand::Create { username, password, name, email, json }) => {
+            let new = NewUser { username: Some(username), password, name, primary_email: email };
+            let user = users::create(&client, &new, &ctx).await?;
+            println!("{}", if json { output::json(&user) } else { output::users_table(&[user]) });
+        }
+        Command::Users(UsersCommand::Delete { id }) => {
+            client.delete_user(&id).await.map_err(explain)?;
+            println!("deleted {id}");
+        }
+        Command::Roles(RolesCommand::Assign { user, role }) => {
+            let role_id = users::assign_role(&client, &user, &role, &ctx).await?;
+            println!("assigned role {role_id} to {user}");
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,303 @@
+//! `provision`: makes a Logto tenant ready for this stack, idempotently. Each step finds what exists
+//! (by indicator, name and type) and creates only what is missing; `--dry-run` prints the plan.
+//! Finally the backend's and the SPA's configuration is written to an env file (mode 0600: it holds
+//! the M2M secret), and only when its content changes.
+
+use std::path::{Path, PathBuf};
+
+use logto_management::{ApplicationType, ManagementClient, OidcClientMetadata, RoleType};
+
+use crate::error::{CliError, Context};
+
+/// The names and URIs provisioning uses.
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub endpoint: String,
+    pub management_resource: String,
+    pub api_resource: String,
+    pub api_name: String,
+    pub scopes: Vec<(String, String)>,
+    pub user_role: String,
+    pub spa_name: String,
+    pub spa_redirect_uris: Vec<String>,
+    pub spa_post_logout_uris: Vec<String>,
+    pub backend_name: String,
+    pub management_role: String,
+    pub env_file: PathBuf,
+    pub dry_run: bool,
+}
+
+impl Options {
+    /// This repository's stack on `endpoint`.
+    pub fn for_stack(endpoint: &str, management_resource: &str, env_file: &Path) -> Self {
+        Self {
+            endpoint: endpoint.trim_end_matches('/').to_string(),
+            management_resource: management_resource.to_string(),
+            api_resource: "https://api.example.com".into(),
+            api_name: "Top users API".into(),
+            scopes: vec![
+                ("read:top-users".into(), "Read the top users list".into()),
+                ("write:follows".into(), "Follow and unfollow users".into()),
+            ],
+            user_role: "User".into(),
+            spa_name: "Top users SPA".into(),
+            spa_redirect_uris: vec!["http://localhost:8080/callback".into()],
+            spa_post_logout_uris: vec!["http://localhost:8080/".into()],
+            backend_name: "Top users backend".into(),
+            management_role: "Logto Management API access".into(),
+            env_file: env_file.to_path_buf(),
+            dry_run: false,
+        }
+    }
+}
+
+/// What provisioning did (or, in a dry run, would do).
+#[derive(Debug, Default)]
+pub struct Report {
+    /// One line per step: `found …`, `created …`, `would create …`.
+    pub lines: Vec<String>,
+    pub changed: bool,
+}
+
+impl Report {
+    fn found(&mut self, what: String) {
+        self.lines.push(format!("  found    {what}"));
+    }
+    fn create(&mut self, dry_run: bool, what: String) {
+        self.changed = true;
+        self.lines.push(format!("  {} {what}", if dry_run { "would create" } else { "created " }));
+    }
+}
+
+pub async fn run(client: &ManagementClient, opts: &Options) -> Result<Report, CliError> {
+    let ctx = Context { endpoint: &opts.endpoint, management_resource: &opts.management_resource };
+    let explain = |e| CliError::explain(e, &ctx);
+    let mut report = Report::default();
+    let dry = opts.dry_run;
+
+    // 1. The API resource and its scopes.
+    let resources = client.list_resources().await.map_err(explain)?;
+    let mut scope_ids = Vec::new();
+    match resources.iter().find(|r| r.indicator == opts.api_resource) {
+        Some(api) => {
+            report.found(format!("API resource {} ({})", api.indicator, api.id));
+            let existing = api.scopes.clone().unwrap_or_default();
+            for (name, description) in &opts.scopes {
+                match existing.iter().find(|s| &s.name == name) {
+                    Some(s) => scope_ids.push(s.id.clone()),
+                    None if dry => report.create(true, format!("scope {name}")),
+                    None => {
+                        let s = client.create_scope(&api.id, name, description).await.map_err(explain)?;
+                        report.create(false, format!("scope {name} ({})", s.id));
+                        scope_ids.push(s.id);
+                    }
+                }
+            }
+        }
+        None if dry => {
+            report.create(true, format!("API resource {} with scopes {}", opts.api_resource, scope_names(opts)));
+        }
+        None => {
+            let api = client.create_resource(&opts.api_name, &opts.api_resource).await.map_err(explain)?;
+            report.create(false, format!("API resource {} ({})", api.indicator, api.id));
+            for (name, description) in &opts.scopes {
+                let s = client.create_scope(&api.id, name, description).await.map_err(explain)?;
+                report.create(false, format!("scope {name} ({})", s.id));
+                scope_ids.push(s.id);
+            }
+        }
+    }
+
+    // 2. A User role holding those scopes.
+    let user_roles = client.list_roles(RoleType::User).await.map_err(explain)?;
+    match user_roles.iter().find(|r| r.name == opts.user_role) {
+        Some(role) => {
+            report.found(format!("User role {} ({})", role.name, role.id));
+            let held: Vec<String> = client.role_scopes(&role.id).await.map_err(explain)?.into_iter().map(|s| s.id).collect();
+            let missing: Vec<String> = scope_ids.iter().filter(|id| !held.contains(id)).cloned().collect();
+            if !missing.is_empty() {
+                if !dry {
+                    client.assign_role_scopes(&role.id, &missing).await.map_err(explain)?;
+                }
+                report.create(dry, format!("{} permission(s) on role {}", missing.len(), role.name));
+            }
+        }
+        None if dry => report.create(true, format!("User role {} with {}", opts.user_role, scope_names(opts))),
+        None => {
+            let role = client
+                .create_role(&opts.user_role, "Users of the top-users app", RoleType::User, &scope_ids)
+                .await
+                .map_err(explain)?;
+            report.create(false, format!("User role {} ({})", role.name, role.id));
+        }
+    }
+
+    // 3. The SPA application.
+    let apps = client.list_applications().await.map_err(explain)?;
+    let spa_id = match apps.iter().find(|a| a.name == opts.spa_name && a.app_type == ApplicationType::SPA) {
+        Some(spa) => {
+            report.found(format!("SPA application {} ({})", spa.name, spa.id));
+            if spa.oidc_client_metadata.redirect_uris != opts.spa_redirect_uris {
+                report.lines.push(format!(
+                    "  note     its redirect URIs are {:?}, not {:?}: change them in the Console if needed",
+                    spa.oidc_client_metadata.redirect_uris, opts.spa_redirect_uris
+                ));
+            }
+            Some(spa.id.clone())
+        }
+        None if dry => {
+            report.create(true, format!("SPA application {} (redirect {})", opts.spa_name, opts.spa_redirect_uris.join(", ")));
+            None
+        }
+        None => {
+            let metadata = OidcClientMetadata {
+                redirect_uris: opts.spa_redirect_uris.clone(),
+                post_logout_redirect_uris: opts.spa_post_logout_uris.clone(),
+            };
+            let spa = client.create_application(&opts.spa_name, ApplicationType::SPA, &metadata).await.map_err(explain)?;
+            report.create(false, format!("SPA application {} ({})", spa.name, spa.id));
+            Some(spa.id)
+        }
+    };
+
+    // 4. The machine-to-machine role for the Management API (Logto seeds one; create it if absent).
+    let management_role = find_management_role(client, opts).await.map_err(explain)?;
+    let management_role_id = match management_role {
+        Some(id) => {
+            report.found(format!("Management API role {} ({id})", opts.management_role));
+            Some(id)
+        }
+        None if dry => {
+            report.create(true, format!("machine-to-machine role {} with the Management API's `all`", opts.management_role));
+            None
+        }
+        None => {
+            let all = resources
+                .iter()
+                .find(|r| r.indicator == opts.management_resource)
+                .and_then(|r| r.scopes.as_ref()?.iter().find(|s| s.name == "all"))
+                .ok_or_else(|| CliError::Logto(format!("this Logto has no Management API resource {}", opts.management_resource)))?;
+            let role = client
+                .create_role(&opts.management_role, "Access to the Logto Management API", RoleType::MachineToMachine, std::slice::from_ref(&all.id))
+                .await
+                .map_err(explain)?;
+            report.create(false, format!("machine-to-machine role {} ({})", role.name, role.id));
+            Some(role.id)
+        }
+    };
+
+    // 5. The backend's machine-to-machine application, holding that role.
+    let backend = apps.iter().find(|a| a.name == opts.backend_name && a.app_type == ApplicationType::MachineToMachine);
+    let backend_id = match backend {
+        Some(app) => {
+            report.found(format!("machine-to-machine application {} ({})", app.name, app.id));
+            Some(app.id.clone())
+        }
+        None if dry => {
+            report.create(true, format!("machine-to-machine application {}", opts.backend_name));
+            None
+        }
+        None => {
+            let app = client
+                .create_application(&opts.backend_name, ApplicationType::MachineToMachine, &OidcClientMetadata::default())
+                .await
+                .map_err(explain)?;
+            report.create(false, format!("machine-to-machine application {} ({})", app.name, app.id));
+            Some(app.id)
+        }
+    };
+    if let (Some(app_id), Some(role_id)) = (&backend_id, &management_role_id) {
+        let held = client.application_roles(app_id).await.map_err(explain)?;
+        if !held.iter().any(|r| &r.id == role_id) {
+            client.assign_application_roles(app_id, std::slice::from_ref(role_id)).await.map_err(explain)?;
+            report.create(false, format!("role {} on {}", opts.management_role, opts.backend_name));
+        }
+    } else if dry && backend_id.is_some() {
+        report.create(true, format!("role {} on {}", opts.management_role, opts.backend_name));
+    }
+
+    // 6. The configuration.
+    let (Some(spa_id), Some(backend_id)) = (spa_id, backend_id) else {
+        report.lines.push(format!("  would write {}", opts.env_file.display()));
+        return Ok(report);
+    };
+    let secret = client
+        .application_secrets(&backend_id)
+        .await
+        .map_err(explain)?
+        .into_iter()
+        .find(|s| s.expires_at.is_none())
+        .map(|s| s.value)
+        .ok_or_else(|| CliError::Logto(format!("{} has no unexpired secret: add one in the Console", opts.backend_name)))?;
+    let env = env_file(opts, &spa_id, &backend_id, &secret);
+    let current = std::fs::read_to_string(&opts.env_file).ok();
+    if current.as_deref() == Some(env.as_str()) {
+        report.found(format!("configuration {} (unchanged)", opts.env_file.display()));
+    } else if dry {
+        report.create(true, format!("configuration {}", opts.env_file.display()));
+    } else {
+        write_private(&opts.env_file, &env)?;
+        report.create(false, format!("configuration {}", opts.env_file.display()));
+    }
+    Ok(report)
+}
+
+fn scope_names(opts: &Options) -> String {
+    opts.scopes.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>().join(", ")
+}
+
+/// The M2M role holding the Management API's `all`: by name first, else any role that holds it.
+async fn find_management_role(client: &ManagementClient, opts: &Options) -> Result<Option<String>, logto_management::ManagementError> {
+    let mut roles = client.list_roles(RoleType::MachineToMachine).await?;
+    roles.sort_by_key(|r| r.name != opts.management_role);
+    let resources = client.list_resources().await?;
+    let all_id = resources
+        .iter()
+        .find(|r| r.indicator == opts.management_resource)
+        .and_then(|r| r.scopes.as_ref()?.iter().find(|s| s.name == "all").map(|s| s.id.clone()));
+    let Some(all_id) = all_id else { return Ok(None) };
+    for role in roles {
+        if client.role_scopes(&role.id).await?.iter().any(|s| s.id == all_id) {
+            return Ok(Some(role.id));
+        }
+    }
+    Ok(None)
+}
+
+/// The env file: the backend's settings and the SPA's build settings.
+pub fn env_file(opts: &Options, spa_id: &str, backend_id: &str, secret: &str) -> String {
+    format!(
+        "# Written by `logto-cli provision` for {endpoint}. Holds a secret: keep it out of version control.\n\
+         LOGTO_ENDPOINT={endpoint}\n\
+         LOGTO_API_RESOURCE={api}\n\
+         LOGTO_SPA_APP_ID={spa_id}\n\
+         LOGTO_M2M_APP_ID={backend_id}\n\
+         LOGTO_M2M_APP_SECRET={secret}\n\
+         LOGTO_MANAGEMENT_RESOURCE={mgmt}\n",
+        endpoint = opts.endpoint,
+        api = opts.api_resource,
+        mgmt = opts.management_resource,
+    )
+}
+
+/// Writes through a temporary file and a rename, readable by the owner only.
+fn write_private(path: &Path, content: &str) -> Result<(), CliError> {
+    let fail = |e: std::io::Error| CliError::Write { path: path.display().to_string(), reason: e.to_string() };
+    let tmp = path.with_extension("tmp");
+    std::fs::write(&tmp, content).map_err(fail)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&tmp, std::fs::Permissions::from_mode(0o600)).map_err(fail)?;
+    }
+    std::fs::rename(&tmp, path).map_err(fail)
+}
+
+/// Parses an env file written by [`env_file`] (or by hand): `KEY=value` lines, `#` comments.
+pub fn parse_env(text: &str) -> Vec<(String, String)> {
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .filter_map(|l| l.split_once('=').map(|(k, v)| (k.trim().to_string(), v.trim().to_string())))
+        .collect()
+}

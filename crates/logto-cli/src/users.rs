@@ -1,0 +1,40 @@
+//! `users list|get|create|delete|search` and `roles assign`.
+
+use std::io::Write;
+
+use logto_management::{ManagementClient, NewUser, RoleType, User};
+
+use crate::error::{CliError, Context};
+
+/// Every user (or every match of `search`), page by page, with a progress line on stderr.
+pub async fn all_users(client: &ManagementClient, search: Option<&str>, page_size: u32, ctx: &Context<'_>) -> Result<Vec<User>, CliError> {
+    let mut users = Vec::new();
+    for page in 1.. {
+        let got = client.list_users(page, page_size, search).await.map_err(|e| CliError::explain(e, ctx))?;
+        let count = got.items.len();
+        users.extend(got.items);
+        let total = got.total.map(|t| t.to_string()).unwrap_or_else(|| "?".into());
+        eprint!("\rfetched {} of {total} users", users.len());
+        let _ = std::io::stderr().flush();
+        if count < page_size as usize || got.total.is_some_and(|t| users.len() as u64 >= t) {
+            break;
+        }
+    }
+    eprintln!();
+    Ok(users)
+}
+
+pub async fn create(client: &ManagementClient, user: &NewUser, ctx: &Context<'_>) -> Result<User, CliError> {
+    client.create_user(user).await.map_err(|e| CliError::explain(e, ctx))
+}
+
+/// Gives `user_id` the User role named (or with id) `role`.
+pub async fn assign_role(client: &ManagementClient, user_id: &str, role: &str, ctx: &Context<'_>) -> Result<String, CliError> {
+    let roles = client.list_roles(RoleType::User).await.map_err(|e| CliError::explain(e, ctx))?;
+    let found = roles
+        .iter()
+        .find(|r| r.id == role || r.name == role)
+        .ok_or_else(|| CliError::Usage(format!("no User role is named or has the id {role:?}")))?;
+    client.assign_user_roles(user_id, std::slice::from_ref(&found.id)).await.map_err(|e| CliError::explain(e, ctx))?;
+    Ok(found.id.clone())
+}

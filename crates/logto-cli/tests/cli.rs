@@ -1,0 +1,157 @@
+//! The `logto-cli` binary against an emulator that holds only a bootstrap M2M application, as a
+//! fresh Logto does.
+
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+use logto_emulator::seed::BOOTSTRAP_SEED;
+use logto_emulator::{RunningEmulator, Seed};
+
+const BOOTSTRAP_ID: &str = "m2mbootstrap000000001";
+const BOOTSTRAP_SECRET: &str = "bootstrap-m2m-secret-0123456789";
+
+async fn fresh_logto() -> RunningEmulator {
+    logto_emulator::spawn(&Seed::parse("bootstrap.json", BOOTSTRAP_SEED).unwrap()).await.unwrap()
+}
+
+fn temp_dir() -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("logto-cli-test-{}", logto_emulator::ids::standard_id(10)));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// Runs the binary with the given credentials and arguments (off the async runtime's threads).
+async fn cli(endpoint: &str, id: &str, secret: &str, args: &[&str]) -> Output {
+    let (endpoint, id, secret) = (endpoint.to_string(), id.to_string(), secret.to_string());
+    let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
+    tokio::task::spawn_blocking(move || {
+        std::process::Command::new(env!("CARGO_BIN_EXE_logto-cli"))
+            .env("LOGTO_ENDPOINT", endpoint)
+            .env("LOGTO_M2M_APP_ID", id)
+            .env("LOGTO_M2M_APP_SECRET", secret)
+            .env_remove("LOGTO_TENANT")
+            .args(args)
+            .output()
+            .unwrap()
+    })
+    .await
+    .unwrap()
+}
+
+async fn ok(emu: &RunningEmulator, args: &[&str]) -> String {
+    let out = cli(&emu.endpoint, BOOTSTRAP_ID, BOOTSTRAP_SECRET, args).await;
+    assert!(out.status.success(), "{args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).unwrap()
+}
+
+async fn fails(endpoint: &str, id: &str, secret: &str, args: &[&str]) -> String {
+    let out = cli(endpoint, id, secret, args).await;
+    assert!(!out.status.success(), "{args:?} should fail");
+    String::from_utf8(out.stderr).unwrap()
+}
+
+fn counts(emu: &RunningEmulator) -> (usize, usize, usize) {
+    let store = emu.state.store();
+    (store.applications.len(), store.roles.len(), store.resources.len())
+}
+
+fn env_arg(path: &Path) -> String {
+    path.display().to_string()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn provision_creates_everything_once_and_rerunning_is_a_no_op() {
+    let emu = fresh_logto().await;
+    let dir = temp_dir();
+    let env = dir.join(".env");
+
+    let plan = ok(&emu, &["provision", "--dry-run", "--env-file", &env_arg(&env)]).await;
+    assert!(plan.contains("would create API resource https://api.example.com"), "{plan}");
+    assert_eq!(counts(&emu), (1, 1, 1), "a dry run changes nothing");
+    assert!(!env.exists());
+
+    let first = ok(&emu, &["provision", "--env-file", &env_arg(&env)]).await;
+    assert!(first.contains("created  SPA application") && first.contains("found    Management API role"), "{first}");
+    assert_eq!(counts(&emu), (3, 2, 2), "SPA + backend apps, User role, API resource");
+    let written = std::fs::read_to_string(&env).unwrap();
+    let vars: std::collections::HashMap<_, _> = logto_cli::provision::parse_env(&written).into_iter().collect();
+    assert_eq!(vars["LOGTO_ENDPOINT"], emu.endpoint);
+    assert_eq!(vars["LOGTO_MANAGEMENT_RESOURCE"], "https://default.logto.app/api");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(std::fs::metadata(&env).unwrap().permissions().mode() & 0o777, 0o600, "the file holds a secret");
+    }
+
+    let again = ok(&emu, &["provision", "--env-file", &env_arg(&env)]).await;
+    assert!(again.contains("Nothing to change."), "{again}");
+    assert!(!again.contains("created"), "{again}");
+    assert_eq!(counts(&emu), (3, 2, 2));
+    assert_eq!(std::fs::read_to_string(&env).unwrap(), written);
+
+    // The written credentials work: the provisioned backend app can use the Management API too.
+    let listed = cli(&emu.endpoint, &vars["LOGTO_M2M_APP_ID"], &vars["LOGTO_M2M_APP_SECRET"], &["users", "list", "--json"]).await;
+    assert!(listed.status.success(), "{}", String::from_utf8_lossy(&listed.stderr));
+    std::fs::remove_dir_all(dir).ok();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn users_and_roles_commands() {
+    let emu = fresh_logto().await;
+    let dir = temp_dir();
+    ok(&emu, &["provision", "--env-file", &env_arg(&dir.join(".env"))]).await;
+    for name in ["carol", "dave", "erin"] {
+        ok(&emu, &["users", "create", "--username", name, "--password", "pw-123456", "--name", &format!("{name} X")]).await;
+    }
+    let created: serde_json::Value =
+        serde_json::from_str(&ok(&emu, &["users", "create", "--username", "frank", "--email", "frank@example.com", "--json"]).await).unwrap();
+    let frank = created["id"].as_str().unwrap().to_string();
+
+    let table = ok(&emu, &["users", "list", "--page-size", "2"]).await;
+    let lines: Vec<&str> = table.lines().collect();
+    assert_eq!(lines.len(), 5, "header + four users across two pages:\n{table}");
+    assert!(lines[0].starts_with("ID") && lines[1].contains("frank"), "newest first:\n{table}");
+
+    let found: serde_json::Value = serde_json::from_str(&ok(&emu, &["users", "search", "ave", "--json"]).await).unwrap();
+    assert_eq!(found.as_array().unwrap().iter().map(|u| u["username"].as_str().unwrap()).collect::<Vec<_>>(), ["dave"]);
+
+    let assigned = ok(&emu, &["roles", "assign", "--user", &frank, "--role", "User"]).await;
+    assert!(assigned.contains("assigned role"), "{assigned}");
+    let has_role = emu.state.store().user(&frank).map(|u| u.role_ids.len());
+    assert_eq!(has_role, Some(1));
+
+    let got: serde_json::Value = serde_json::from_str(&ok(&emu, &["users", "get", &frank, "--json"]).await).unwrap();
+    assert_eq!(got["primaryEmail"], "frank@example.com");
+    ok(&emu, &["users", "delete", &frank]).await;
+    let gone = fails(&emu.endpoint, BOOTSTRAP_ID, BOOTSTRAP_SECRET, &["users", "get", &frank]).await;
+    assert!(gone.contains("entity.not_found"), "{gone}");
+    let dup = fails(&emu.endpoint, BOOTSTRAP_ID, BOOTSTRAP_SECRET, &["users", "create", "--username", "carol"]).await;
+    assert!(dup.contains("user.username_already_in_use"), "{dup}");
+    std::fs::remove_dir_all(dir).ok();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn errors_name_the_fix() {
+    let emu = fresh_logto().await;
+    let bad_secret = fails(&emu.endpoint, BOOTSTRAP_ID, "wrong", &["users", "list"]).await;
+    assert!(bad_secret.contains("LOGTO_M2M_APP_SECRET") && bad_secret.contains("invalid_client"), "{bad_secret}");
+
+    let tenant = cli(&emu.endpoint, BOOTSTRAP_ID, BOOTSTRAP_SECRET, &["--tenant", "abc123", "users", "list"]).await;
+    let tenant = String::from_utf8(tenant.stderr).unwrap();
+    assert!(tenant.contains("https://abc123.logto.app/api") && tenant.contains("--tenant"), "{tenant}");
+
+    let unreachable = fails("http://127.0.0.1:9", BOOTSTRAP_ID, BOOTSTRAP_SECRET, &["users", "list"]).await;
+    assert!(unreachable.contains("LOGTO_ENDPOINT"), "{unreachable}");
+
+    // An M2M app without the Management API role gets a token without `all`.
+    let roleless = {
+        let mut store = emu.state.store();
+        let mut app = store.applications[BOOTSTRAP_ID].clone();
+        app.id = "m2mnorole000000000001".into();
+        app.role_ids.clear();
+        store.applications.insert(app.id.clone(), app);
+        "m2mnorole000000000001"
+    };
+    let no_all = fails(&emu.endpoint, roleless, BOOTSTRAP_SECRET, &["users", "list"]).await;
+    assert!(no_all.contains("`all`"), "{no_all}");
+}

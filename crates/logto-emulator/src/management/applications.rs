@@ -1,0 +1,131 @@
+//! Applications, their secrets and their roles (`/api/applications`).
+
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::Json;
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+use super::parse_body;
+use crate::error::ApiError;
+use crate::ids::standard_id;
+use crate::model::{AppType, Application, RoleType};
+use crate::state::AppState;
+
+pub async fn list(State(state): State<AppState>) -> Json<Value> {
+    let store = state.store();
+    let mut apps: Vec<&Application> = store.applications.values().collect();
+    apps.sort_by(|a, b| b.created_at.cmp(&a.created_at).then(a.id.cmp(&b.id)));
+    Json(apps.into_iter().map(Application::to_api_json).collect())
+}
+
+pub async fn get_one(State(state): State<AppState>, Path(id): Path<String>) -> Result<Json<Value>, ApiError> {
+    let store = state.store();
+    let app = store.applications.get(&id).ok_or_else(ApiError::not_found)?;
+    let mut v = app.to_api_json();
+    v["isAdmin"] = json!(false);
+    Ok(Json(v))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+struct ClientMetadata {
+    #[serde(default)]
+    redirect_uris: Vec<String>,
+    #[serde(default)]
+    post_logout_redirect_uris: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct NewApplication {
+    name: String,
+    #[serde(rename = "type")]
+    app_type: AppType,
+    #[serde(default)]
+    description: Option<String>,
+    #[serde(default)]
+    oidc_client_metadata: Option<ClientMetadata>,
+}
+
+pub async fn create(State(state): State<AppState>, body: Bytes) -> Result<Json<Value>, ApiError> {
+    let new: NewApplication = parse_body(&body)?;
+    let meta = new.oidc_client_metadata.unwrap_or_default();
+    if new.name.is_empty() {
+        return Err(ApiError::invalid_body("name must not be empty"));
+    }
+    if let Some(bad) = meta.redirect_uris.iter().chain(&meta.post_logout_redirect_uris).find(|u| url::Url::parse(u).is_err()) {
+        return Err(ApiError::invalid_body(format!("{bad:?} is not an absolute URI")));
+    }
+    let app = Application {
+        id: standard_id(21),
+        name: new.name,
+        description: new.description,
+        app_type: new.app_type,
+        redirect_uris: meta.redirect_uris,
+        post_logout_redirect_uris: meta.post_logout_redirect_uris,
+        // Confidential apps get a "Default secret" (32 characters, as Logto's).
+        secret: (!new.app_type.is_public()).then(|| standard_id(32)),
+        role_ids: vec![],
+        created_at: state.clock.now_ms(),
+    };
+    let body = app.to_api_json();
+    state.store().applications.insert(app.id.clone(), app);
+    Ok(Json(body))
+}
+
+pub async fn delete(State(state): State<AppState>, Path(id): Path<String>) -> Result<StatusCode, ApiError> {
+    let mut store = state.store();
+    store.applications.remove(&id).ok_or_else(ApiError::not_found)?;
+    let grants: Vec<String> = store.grants.values().filter(|g| g.client_id == id).map(|g| g.id.clone()).collect();
+    for grant in grants {
+        store.revoke_grant(&grant);
+    }
+    Ok(StatusCode::NO_CONTENT)
+}
+
+pub async fn secrets(State(state): State<AppState>, Path(id): Path<String>) -> Result<Json<Value>, ApiError> {
+    let store = state.store();
+    let app = store.applications.get(&id).ok_or_else(ApiError::not_found)?;
+    Ok(Json(
+        app.secret
+            .iter()
+            .map(|value| {
+                json!({"tenantId": "default", "applicationId": app.id, "name": "Default secret", "value": value,
+                       "createdAt": app.created_at, "expiresAt": null})
+            })
+            .collect(),
+    ))
+}
+
+pub async fn roles(State(state): State<AppState>, Path(id): Path<String>) -> Result<Json<Value>, ApiError> {
+    let store = state.store();
+    let app = store.applications.get(&id).ok_or_else(ApiError::not_found)?;
+    Ok(Json(store.roles.iter().filter(|r| app.role_ids.contains(&r.id)).map(|r| r.to_api_json()).collect()))
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct RoleIds {
+    role_ids: Vec<String>,
+}
+
+pub async fn assign_roles(State(state): State<AppState>, Path(id): Path<String>, body: Bytes) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let RoleIds { role_ids } = parse_body(&body)?;
+    let mut store = state.store();
+    let app = store.applications.get(&id).ok_or_else(ApiError::not_found)?;
+    if app.app_type != AppType::MachineToMachine {
+        return Err(ApiError::unprocessable("application.invalid_type", "Only machine to machine applications are allowed to have associated roles."));
+    }
+    for role_id in &role_ids {
+        let role = store.role(role_id).ok_or_else(ApiError::not_found)?;
+        if role.role_type != RoleType::MachineToMachine {
+            return Err(ApiError::unprocessable("application.invalid_role_type", "Can not assign user type role to machine to machine application."));
+        }
+    }
+    let Some(app) = store.applications.get_mut(&id) else { return Err(ApiError::not_found()) };
+    let added: Vec<String> = role_ids.iter().filter(|r| !app.role_ids.contains(r)).cloned().collect();
+    app.role_ids.extend(added.iter().cloned());
+    Ok((StatusCode::CREATED, Json(json!({"roleIds": role_ids, "addedRoleIds": added}))))
+}

@@ -1,0 +1,98 @@
+//! API resources and their scopes (`/api/resources`).
+
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::Json;
+use serde::Deserialize;
+use serde_json::Value;
+
+use super::parse_body;
+use crate::error::ApiError;
+use crate::ids::standard_id;
+use crate::model::{Resource, Scope};
+use crate::seed::MANAGEMENT_API_INDICATOR;
+use crate::state::AppState;
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ListQuery {
+    #[serde(default)]
+    include_scopes: Option<String>,
+}
+
+pub async fn list(State(state): State<AppState>, Query(q): Query<ListQuery>) -> Json<Value> {
+    let include = q.include_scopes.as_deref() == Some("true");
+    Json(state.store().resources.iter().map(|r| r.to_api_json(include)).collect())
+}
+
+pub async fn get_one(State(state): State<AppState>, Path(id): Path<String>) -> Result<Json<Value>, ApiError> {
+    state.store().resource_by_id(&id).map(|r| Json(r.to_api_json(false))).ok_or_else(ApiError::not_found)
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct NewResource {
+    name: String,
+    indicator: String,
+    #[serde(default)]
+    access_token_ttl: Option<i64>,
+}
+
+pub async fn create(State(state): State<AppState>, body: Bytes) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let new: NewResource = parse_body(&body)?;
+    if new.name.is_empty() || url::Url::parse(&new.indicator).is_err() {
+        return Err(ApiError::invalid_body("name must be non-empty and indicator an absolute URI"));
+    }
+    let mut store = state.store();
+    if store.resource(&new.indicator).is_some() {
+        return Err(ApiError::unprocessable(
+            "resource.resource_identifier_in_use",
+            format!("The API identifier {} is already in use.", new.indicator),
+        ));
+    }
+    let resource = Resource {
+        id: standard_id(21),
+        name: new.name,
+        indicator: new.indicator,
+        access_token_ttl: new.access_token_ttl.unwrap_or(3600),
+        scopes: vec![],
+    };
+    let body = resource.to_api_json(true);
+    store.resources.push(resource);
+    Ok((StatusCode::CREATED, Json(body)))
+}
+
+pub async fn scopes(State(state): State<AppState>, Path(id): Path<String>) -> Result<Json<Value>, ApiError> {
+    let store = state.store();
+    let r = store.resource_by_id(&id).ok_or_else(ApiError::not_found)?;
+    Ok(Json(r.scopes.iter().map(|s| r.scope_json(s)).collect()))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NewScope {
+    name: String,
+    #[serde(default)]
+    description: Option<String>,
+}
+
+pub async fn create_scope(State(state): State<AppState>, Path(id): Path<String>, body: Bytes) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let new: NewScope = parse_body(&body)?;
+    let now = state.clock.now_ms();
+    let mut store = state.store();
+    let resource = store.resources.iter_mut().find(|r| r.id == id).ok_or_else(ApiError::not_found)?;
+    if resource.indicator == MANAGEMENT_API_INDICATOR {
+        return Err(ApiError::new(StatusCode::BAD_REQUEST, "resource.cannot_modify_management_api", "You cannot modify the Management API."));
+    }
+    if new.name.is_empty() || new.name.contains(char::is_whitespace) {
+        return Err(ApiError::new(StatusCode::BAD_REQUEST, "scope.name_with_space", "The name of the scope cannot contain any spaces."));
+    }
+    if resource.scopes.iter().any(|s| s.name == new.name) {
+        return Err(ApiError::unprocessable("scope.name_exists", format!("The scope name {} is already in use.", new.name)));
+    }
+    let scope = Scope { id: standard_id(21), name: new.name, description: new.description, created_at: now };
+    let body = resource.scope_json(&scope);
+    resource.scopes.push(scope);
+    Ok((StatusCode::CREATED, Json(body)))
+}

@@ -1,0 +1,130 @@
+//! Roles and their scopes (`/api/roles`).
+
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::Json;
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+use super::parse_body;
+use crate::error::ApiError;
+use crate::ids::standard_id;
+use crate::model::{Role, RoleType};
+use crate::seed::MANAGEMENT_API_INDICATOR;
+use crate::state::AppState;
+use crate::store::Store;
+
+#[derive(Deserialize)]
+pub struct ListQuery {
+    #[serde(rename = "type", default)]
+    role_type: Option<RoleType>,
+}
+
+/// A role as `GET /api/roles` lists it: with its users' and applications' counts and first few.
+fn listed(store: &Store, role: &Role) -> Value {
+    let users: Vec<_> = store.users.iter().filter(|u| u.role_ids.contains(&role.id)).collect();
+    let apps: Vec<_> = store.applications.values().filter(|a| a.role_ids.contains(&role.id)).collect();
+    let mut v = role.to_api_json();
+    v["usersCount"] = json!(users.len());
+    v["featuredUsers"] = users.iter().take(3).map(|u| json!({"id": u.id, "avatar": u.avatar, "name": u.name})).collect();
+    v["applicationsCount"] = json!(apps.len());
+    v["featuredApplications"] = apps.iter().take(3).map(|a| json!({"id": a.id, "name": a.name, "type": a.app_type})).collect();
+    v
+}
+
+pub async fn list(State(state): State<AppState>, Query(q): Query<ListQuery>) -> Json<Value> {
+    let store = state.store();
+    Json(store.roles.iter().filter(|r| q.role_type.is_none_or(|t| t == r.role_type)).map(|r| listed(&store, r)).collect())
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct NewRole {
+    name: String,
+    description: String,
+    #[serde(rename = "type", default)]
+    role_type: Option<RoleType>,
+    #[serde(default)]
+    scope_ids: Vec<String>,
+    #[serde(default)]
+    is_default: Option<bool>,
+}
+
+/// Resolves scope ids to `(indicator, name)` pairs, refusing Management API scopes for User roles.
+fn resolve_scopes(store: &Store, role_type: RoleType, scope_ids: &[String]) -> Result<Vec<(String, String)>, ApiError> {
+    scope_ids
+        .iter()
+        .map(|id| {
+            let (resource, scope) = store.scope_by_id(id).ok_or_else(ApiError::not_found)?;
+            if role_type == RoleType::User && resource.indicator == MANAGEMENT_API_INDICATOR {
+                return Err(ApiError::new(
+                    StatusCode::BAD_REQUEST,
+                    "role.management_api_scopes_not_assignable_to_user_role",
+                    "Cannot assign management API scopes to a user role.",
+                ));
+            }
+            Ok((resource.indicator.clone(), scope.name.clone()))
+        })
+        .collect()
+}
+
+pub async fn create(State(state): State<AppState>, body: Bytes) -> Result<Json<Value>, ApiError> {
+    let new: NewRole = parse_body(&body)?;
+    if new.name.is_empty() || new.is_default == Some(true) {
+        return Err(ApiError::invalid_body("name must be non-empty (default roles are not emulated)"));
+    }
+    let mut store = state.store();
+    if store.roles.iter().any(|r| r.name == new.name) {
+        return Err(ApiError::unprocessable("role.name_in_use", format!("This role name {} is already in use", new.name)));
+    }
+    let role_type = new.role_type.unwrap_or(RoleType::User);
+    let scopes = resolve_scopes(&store, role_type, &new.scope_ids)?;
+    let role = Role { id: standard_id(21), name: new.name, description: new.description, role_type, scopes };
+    let body = role.to_api_json();
+    store.roles.push(role);
+    Ok(Json(body))
+}
+
+/// The role's scopes, each with its resource embedded.
+fn role_scopes(store: &Store, role: &Role) -> Value {
+    role.scopes
+        .iter()
+        .filter_map(|(indicator, name)| {
+            let resource = store.resource(indicator)?;
+            let scope = resource.scopes.iter().find(|s| &s.name == name)?;
+            let mut v = resource.scope_json(scope);
+            v["resource"] = resource.to_api_json(false);
+            Some(v)
+        })
+        .collect()
+}
+
+pub async fn scopes(State(state): State<AppState>, Path(id): Path<String>) -> Result<Json<Value>, ApiError> {
+    let store = state.store();
+    let role = store.role(&id).ok_or_else(ApiError::not_found)?;
+    Ok(Json(role_scopes(&store, role)))
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct ScopeIds {
+    scope_ids: Vec<String>,
+}
+
+pub async fn assign_scopes(State(state): State<AppState>, Path(id): Path<String>, body: Bytes) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let ScopeIds { scope_ids } = parse_body(&body)?;
+    if scope_ids.is_empty() {
+        return Err(ApiError::invalid_body("scopeIds must not be empty"));
+    }
+    let mut store = state.store();
+    let role = store.role(&id).cloned().ok_or_else(ApiError::not_found)?;
+    let added = resolve_scopes(&store, role.role_type, &scope_ids)?;
+    if let Some((_, name)) = added.iter().find(|pair| role.scopes.contains(pair)) {
+        return Err(ApiError::unprocessable("role.scope_exists", format!("The scope {name} has already been linked to this role")));
+    }
+    let Some(stored) = store.roles.iter_mut().find(|r| r.id == id) else { return Err(ApiError::not_found()) };
+    stored.scopes.extend(added);
+    let updated = stored.clone();
+    Ok((StatusCode::CREATED, Json(role_scopes(&store, &updated))))
+}

@@ -1,0 +1,89 @@
+//! Management API objects other than users, as Logto returns them (fields this client uses).
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Resource {
+    pub id: String,
+    pub name: String,
+    pub indicator: String,
+    #[serde(default)]
+    pub access_token_ttl: Option<i64>,
+    /// Present when listed with `includeScopes=true`.
+    #[serde(default)]
+    pub scopes: Option<Vec<Scope>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Scope {
+    pub id: String,
+    pub resource_id: String,
+    pub name: String,
+    #[serde(default)]
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum RoleType {
+    User,
+    MachineToMachine,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Role {
+    pub id: String,
+    pub name: String,
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(rename = "type")]
+    pub role_type: RoleType,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ApplicationType {
+    Native,
+    SPA,
+    Traditional,
+    MachineToMachine,
+    Protected,
+    SAML,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OidcClientMetadata {
+    #[serde(default)]
+    pub redirect_uris: Vec<String>,
+    #[serde(default)]
+    pub post_logout_redirect_uris: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Application {
+    pub id: String,
+    pub name: String,
+    #[serde(rename = "type")]
+    pub app_type: ApplicationType,
+    #[serde(default)]
+    pub oidc_client_metadata: OidcClientMetadata,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ApplicationSecret {
+    pub name: String,
+    pub value: String,
+    #[serde(default)]
+    pub expires_at: Option<i64>,
+}
+
+/// A page of a list, with Logto's `Total-Number`.
+#[derive(Debug, Clone)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub total: Option<u64>,
+}
