@@ -9,6 +9,8 @@ source scripts/env.sh
 
 echo "==> cargo test"
 cargo test --workspace --exclude frontend
+echo "==> emulator fidelity against recorded Logto 1.42 (crates/logto-emulator/tests/fidelity)"
+cat target/tmp/fidelity-table.txt
 
 echo "==> SPA release build"
 cargo build -p logto-emulator -p backend

@@ -87,7 +87,7 @@ pub async fn serve(listener: TcpListener, state: AppState) -> std::io::Result<()
 /// An emulator running inside the current process (for tests and tools).
 pub struct RunningEmulator {
     pub addr: SocketAddr,
-    /// `http://127.0.0.1:{port}`: the Logto endpoint to configure clients with.
+    /// The Logto endpoint it announces: `http://127.0.0.1:{port}` unless [`spawn_at`] named another.
     pub endpoint: String,
     pub state: AppState,
     task: tokio::task::JoinHandle<()>,
@@ -107,9 +107,15 @@ impl Drop for RunningEmulator {
 
 /// Starts an emulator with `seed` and a fresh in-memory key on an ephemeral loopback port.
 pub async fn spawn(seed: &Seed) -> std::io::Result<RunningEmulator> {
+    spawn_at(seed, None).await
+}
+
+/// [`spawn`], announcing `endpoint` (e.g. `http://localhost:3001`) in issuers and links instead of the
+/// ephemeral address; requests still go to [`RunningEmulator::addr`].
+pub async fn spawn_at(seed: &Seed, endpoint: Option<&str>) -> std::io::Result<RunningEmulator> {
     let listener = TcpListener::bind("127.0.0.1:0").await?;
     let addr = listener.local_addr()?;
-    let endpoint = format!("http://{addr}");
+    let endpoint = endpoint.map(|e| e.trim_end_matches('/').to_string()).unwrap_or_else(|| format!("http://{addr}"));
     let state = build_state(&endpoint, seed, TenantKey::generate());
     let served = state.clone();
     let task = tokio::spawn(async move {

@@ -139,9 +139,14 @@ impl Resource {
             "isDefault": false, "accessTokenTtl": self.access_token_ttl,
         });
         if include_scopes {
-            v["scopes"] = self.scopes.iter().map(|s| self.scope_json(s)).collect();
+            v["scopes"] = self.scopes_json();
         }
         v
+    }
+
+    /// The scopes, newest first, as Logto lists them.
+    pub fn scopes_json(&self) -> Value {
+        self.scopes.iter().rev().map(|s| self.scope_json(s)).collect()
     }
 
     pub fn scope_json(&self, scope: &Scope) -> Value {
@@ -215,5 +220,12 @@ pub struct RefreshToken {
 #[derive(Debug, Clone)]
 pub struct OpaqueToken {
     pub grant_id: String,
+    pub expires_at: i64,
+}
+
+/// A sign-out waiting for its confirm form (`/oidc/session/end/confirm`).
+#[derive(Debug, Clone)]
+pub struct PendingLogout {
+    pub post_logout_redirect_uri: Option<String>,
     pub expires_at: i64,
 }

@@ -19,6 +19,8 @@ pub struct Store {
     pub codes: HashMap<String, AuthCode>,
     pub refresh_tokens: HashMap<String, RefreshToken>,
     pub opaque_tokens: HashMap<String, OpaqueToken>,
+    /// Pending sign-outs by the `xsrf` value of their confirm form: where to go afterwards.
+    pub logouts: HashMap<String, PendingLogout>,
 }
 
 impl Store {
@@ -176,5 +178,6 @@ impl Store {
         self.codes.retain(|_, c| c.expires_at > now_secs);
         self.refresh_tokens.retain(|_, t| t.expires_at > now_secs);
         self.opaque_tokens.retain(|_, t| t.expires_at > now_secs);
+        self.logouts.retain(|_, l| l.expires_at > now_secs);
     }
 }

@@ -305,15 +305,14 @@ async fn end_session_redirects_to_a_registered_uri_only() {
         .await
         .unwrap();
     assert_eq!(page.status(), 200);
-    assert!(page.text().await.unwrap().contains("/oidc/session/end/confirm"));
-    let confirm = http
-        .post(format!("{}/oidc/session/end/confirm", emu.endpoint))
-        .form(&[("post_logout_redirect_uri", "http://localhost:8080/"), ("logout", "yes")])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(confirm.status(), 303);
-    assert_eq!(confirm.headers()["location"], "http://localhost:8080/");
+    let html = page.text().await.unwrap();
+    assert!(html.contains("/oidc/session/end/confirm"));
+    let xsrf = html.split(r#"name="xsrf" value=""#).nth(1).and_then(|s| s.split('"').next()).unwrap().to_string();
+    let confirm = |xsrf: String| http.post(format!("{}/oidc/session/end/confirm", emu.endpoint)).form(&[("xsrf", xsrf.as_str()), ("logout", "yes")]).send();
+    let done = confirm(xsrf.clone()).await.unwrap();
+    assert_eq!(done.status(), 303);
+    assert_eq!(done.headers()["location"], "http://localhost:8080/");
+    assert_eq!(confirm(xsrf).await.unwrap().status(), 400, "a confirm form is used once");
     let refused = http
         .get(format!("{}/oidc/session/end", emu.endpoint))
         .query(&[("client_id", SPA_APP_ID), ("post_logout_redirect_uri", "https://evil.example/")])

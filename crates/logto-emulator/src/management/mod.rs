@@ -3,12 +3,14 @@
 
 mod applications;
 mod auth;
+mod pagination;
 mod resources;
 mod roles;
 mod users;
 
 use axum::middleware::from_fn_with_state;
 use axum::routing::{get, post};
+use axum::response::IntoResponse;
 use axum::Router;
 use serde::de::DeserializeOwned;
 
@@ -18,19 +20,30 @@ use crate::state::AppState;
 pub fn router(state: AppState) -> Router<AppState> {
     Router::new()
         .route("/users", get(users::list).post(users::create))
-        .route("/users/{id}", get(users::get_one).delete(users::delete))
+        .route("/users/{id}", get(users::get_one).patch(users::update).delete(users::delete))
         .route("/users/{id}/roles", get(users::roles).post(users::assign_roles))
         .route("/resources", get(resources::list).post(resources::create))
         .route("/resources/{id}", get(resources::get_one))
         .route("/resources/{id}/scopes", get(resources::scopes).post(resources::create_scope))
         .route("/roles", get(roles::list).post(roles::create))
         .route("/roles/{id}/scopes", get(roles::scopes).post(roles::assign_scopes))
+        .route("/roles/{id}/users", get(roles::users).post(roles::assign_users))
         .route("/applications", get(applications::list).post(applications::create))
         .route("/applications/{id}", get(applications::get_one).delete(applications::delete))
         .route("/applications/{id}/secrets", get(applications::secrets))
         .route("/applications/{id}/roles", get(applications::roles).post(applications::assign_roles))
         .route_layer(from_fn_with_state(state, auth::require_management_token))
+        .layer(axum::middleware::from_fn(answer_options))
         .fallback(post(not_found).get(not_found))
+}
+
+/// `OPTIONS` on the Management API: 200 with no CORS headers, as Logto (Koa) answers: it is not
+/// meant to be called from browsers of other origins.
+async fn answer_options(request: axum::extract::Request, next: axum::middleware::Next) -> axum::response::Response {
+    if request.method() == axum::http::Method::OPTIONS {
+        return axum::http::StatusCode::OK.into_response();
+    }
+    next.run(request).await
 }
 
 async fn not_found() -> ApiError {

@@ -66,7 +66,7 @@ pub async fn create(State(state): State<AppState>, body: Bytes) -> Result<(Statu
 pub async fn scopes(State(state): State<AppState>, Path(id): Path<String>) -> Result<Json<Value>, ApiError> {
     let store = state.store();
     let r = store.resource_by_id(&id).ok_or_else(ApiError::not_found)?;
-    Ok(Json(r.scopes.iter().map(|s| r.scope_json(s)).collect()))
+    Ok(Json(r.scopes_json()))
 }
 
 #[derive(Deserialize)]

@@ -1,13 +1,16 @@
 //! Roles and their scopes (`/api/roles`).
 
 use axum::body::Bytes;
-use axum::extract::{Path, Query, State};
+use axum::extract::{OriginalUri, Path, Query, State};
 use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
+use super::pagination::Pagination;
 use super::parse_body;
+use crate::oidc::Params;
 use crate::error::ApiError;
 use crate::ids::standard_id;
 use crate::model::{Role, RoleType};
@@ -19,6 +22,9 @@ use crate::store::Store;
 pub struct ListQuery {
     #[serde(rename = "type", default)]
     role_type: Option<RoleType>,
+    // Paging and search parameters are read from the raw query.
+    #[serde(flatten)]
+    _rest: std::collections::HashMap<String, String>,
 }
 
 /// A role as `GET /api/roles` lists it: with its users' and applications' counts and first few.
@@ -33,9 +39,17 @@ fn listed(store: &Store, role: &Role) -> Value {
     v
 }
 
-pub async fn list(State(state): State<AppState>, Query(q): Query<ListQuery>) -> Json<Value> {
+/// `GET /api/roles?type=…` (paginated, as Logto).
+pub async fn list(
+    State(state): State<AppState>,
+    Query(q): Query<ListQuery>,
+    OriginalUri(uri): OriginalUri,
+) -> Result<Response, ApiError> {
+    let params = Params::from_query(uri.query());
+    let pagination = Pagination::parse(&params)?;
     let store = state.store();
-    Json(store.roles.iter().filter(|r| q.role_type.is_none_or(|t| t == r.role_type)).map(|r| listed(&store, r)).collect())
+    let roles: Vec<Value> = store.roles.iter().filter(|r| q.role_type.is_none_or(|t| t == r.role_type)).map(|r| listed(&store, r)).collect();
+    Ok((pagination.headers(roles.len(), &state.endpoint, &uri, &params), Json(pagination.slice(&roles).to_vec())).into_response())
 }
 
 #[derive(Deserialize)]
@@ -86,18 +100,21 @@ pub async fn create(State(state): State<AppState>, body: Bytes) -> Result<Json<V
     Ok(Json(body))
 }
 
-/// The role's scopes, each with its resource embedded.
+/// The role's scopes, newest first as Logto lists them, each with its resource embedded.
 fn role_scopes(store: &Store, role: &Role) -> Value {
-    role.scopes
+    let mut held: Vec<(i64, usize, Value)> = role
+        .scopes
         .iter()
         .filter_map(|(indicator, name)| {
             let resource = store.resource(indicator)?;
-            let scope = resource.scopes.iter().find(|s| &s.name == name)?;
+            let (position, scope) = resource.scopes.iter().enumerate().find(|(_, s)| &s.name == name)?;
             let mut v = resource.scope_json(scope);
             v["resource"] = resource.to_api_json(false);
-            Some(v)
+            Some((scope.created_at, position, v))
         })
-        .collect()
+        .collect();
+    held.sort_by(|a, b| (b.0, b.1).cmp(&(a.0, a.1)));
+    held.into_iter().map(|(_, _, v)| v).collect()
 }
 
 pub async fn scopes(State(state): State<AppState>, Path(id): Path<String>) -> Result<Json<Value>, ApiError> {
@@ -127,4 +144,42 @@ pub async fn assign_scopes(State(state): State<AppState>, Path(id): Path<String>
     stored.scopes.extend(added);
     let updated = stored.clone();
     Ok((StatusCode::CREATED, Json(role_scopes(&store, &updated))))
+}
+
+/// `GET /api/roles/{id}/users`.
+pub async fn users(State(state): State<AppState>, Path(id): Path<String>) -> Result<Json<Value>, ApiError> {
+    let store = state.store();
+    store.role(&id).ok_or_else(ApiError::not_found)?;
+    Ok(Json(store.users.iter().filter(|u| u.role_ids.contains(&id)).map(|u| u.to_api_json()).collect()))
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct UserIds {
+    user_ids: Vec<String>,
+}
+
+/// `POST /api/roles/{id}/users`: 201; 422 `role.user_exists` when a user already holds the role.
+pub async fn assign_users(State(state): State<AppState>, Path(id): Path<String>, body: Bytes) -> Result<StatusCode, ApiError> {
+    let UserIds { user_ids } = parse_body(&body)?;
+    if user_ids.is_empty() {
+        return Err(ApiError::invalid_body("userIds must not be empty"));
+    }
+    let mut store = state.store();
+    let role = store.role(&id).ok_or_else(ApiError::not_found)?;
+    if role.role_type != RoleType::User {
+        return Err(ApiError::unprocessable("user.invalid_role_type", "Can not assign machine to machine role to user."));
+    }
+    for user_id in &user_ids {
+        let user = store.user(user_id).ok_or_else(ApiError::not_found)?;
+        if user.role_ids.contains(&id) {
+            return Err(ApiError::unprocessable("role.user_exists", format!("The user {user_id} has already been added to this role")));
+        }
+    }
+    for user_id in &user_ids {
+        if let Some(user) = store.user_mut(user_id) {
+            user.role_ids.push(id.clone());
+        }
+    }
+    Ok(StatusCode::CREATED)
 }

@@ -6,18 +6,17 @@
 //! Logto sends them.
 
 use axum::extract::{OriginalUri, Path, State};
-use axum::http::{HeaderMap, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::Value;
 
+use super::pagination::Pagination;
 use crate::error::ApiError;
 use crate::model::User;
 use crate::oidc::Params;
 use crate::state::AppState;
 
 const SEARCH_FIELDS: &[&str] = &["id", "primaryEmail", "primaryPhone", "username", "name"];
-const MAX_PAGE_SIZE: usize = 100;
 
 pub async fn get_one(State(state): State<AppState>, Path(id): Path<String>) -> Result<Json<Value>, ApiError> {
     state.store().user(&id).map(|u| Json(u.to_api_json())).ok_or_else(ApiError::not_found)
@@ -149,65 +148,16 @@ impl Search {
     }
 }
 
-fn positive(params: &Params, name: &str, default: usize) -> Result<usize, ApiError> {
-    match params.get(name).map_err(|_| ApiError::invalid_pagination())? {
-        None => Ok(default),
-        Some(v) => v.parse::<usize>().ok().filter(|n| *n > 0).ok_or_else(ApiError::invalid_pagination),
-    }
-}
-
-/// Logto's `Link` URL: its origin, the path without `/api`, repeated keys joined by commas, `page` set.
-fn link(endpoint: &str, path: &str, params: &Params, page: usize) -> String {
-    let mut merged: Vec<(String, String)> = Vec::new();
-    for (k, v) in &params.0 {
-        match merged.iter_mut().find(|(x, _)| x == k) {
-            Some((_, existing)) => {
-                existing.push(',');
-                existing.push_str(v);
-            }
-            None => merged.push((k.clone(), v.clone())),
-        }
-    }
-    match merged.iter_mut().find(|(k, _)| k == "page") {
-        Some((_, v)) => *v = page.to_string(),
-        None => merged.push(("page".into(), page.to_string())),
-    }
-    let query = url::form_urlencoded::Serializer::new(String::new()).extend_pairs(merged).finish();
-    format!("{endpoint}{}?{query}", path.strip_prefix("/api").unwrap_or(path))
-}
-
 pub async fn list(State(state): State<AppState>, OriginalUri(uri): OriginalUri) -> Result<Response, ApiError> {
     let params = Params::from_query(uri.query());
-    let page = positive(&params, "page", 1)?;
-    let page_size = positive(&params, "page_size", 20)?;
-    if page_size > MAX_PAGE_SIZE {
-        return Err(ApiError::invalid_pagination());
-    }
+    let pagination = Pagination::parse(&params)?;
     let search = parse_search(&params)?;
     let (total, users) = {
         let store = state.store();
         let matching: Vec<&User> = store.users.iter().rev().filter(|u| search.matches(u)).collect();
-        let users: Vec<Value> = matching.iter().skip((page - 1) * page_size).take(page_size).map(|u| u.to_api_json()).collect();
-        (matching.len(), users)
+        (matching.len(), pagination.slice(&matching).iter().map(|u| u.to_api_json()).collect::<Vec<_>>())
     };
-    let mut headers = HeaderMap::new();
-    headers.insert("Total-Number", HeaderValue::from(total));
-    let last = total.div_ceil(page_size).max(1);
-    let mut links = vec![(1, "first")];
-    if page > 1 {
-        links.push((page - 1, "prev"));
-    }
-    links.push((last, "last"));
-    if page < last {
-        links.push((page + 1, "next"));
-    }
-    for (p, rel) in links {
-        let value = format!("<{}>; rel=\"{rel}\"", link(&state.endpoint, uri.path(), &params, p));
-        if let Ok(value) = HeaderValue::from_str(&value) {
-            headers.append("Link", value);
-        }
-    }
-    Ok((headers, Json(users)).into_response())
+    Ok((pagination.headers(total, &state.endpoint, &uri, &params), Json(users)).into_response())
 }
 
 #[derive(serde::Deserialize)]
@@ -267,6 +217,67 @@ pub async fn create(State(state): State<AppState>, body: axum::body::Bytes) -> R
     Ok(Json(body))
 }
 
+#[derive(serde::Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct UserPatch {
+    #[serde(default, deserialize_with = "some")]
+    username: Option<Option<String>>,
+    #[serde(default, deserialize_with = "some")]
+    primary_email: Option<Option<String>>,
+    #[serde(default, deserialize_with = "some")]
+    primary_phone: Option<Option<String>>,
+    #[serde(default, deserialize_with = "some")]
+    name: Option<Option<String>>,
+    #[serde(default, deserialize_with = "some")]
+    avatar: Option<Option<String>>,
+    #[serde(default)]
+    custom_data: Option<Value>,
+}
+
+/// Tells an absent field (`None`) from an explicit `null` (`Some(None)`).
+fn some<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Option<String>>, D::Error> {
+    <Option<String> as serde::Deserialize>::deserialize(d).map(Some)
+}
+
+/// `PATCH /api/users/{id}`: sets the given fields (`null` clears one; `customData` is replaced whole,
+/// as Logto does); 422 when the new username or email is taken.
+pub async fn update(State(state): State<AppState>, Path(id): Path<String>, body: axum::body::Bytes) -> Result<Json<Value>, ApiError> {
+    let patch: UserPatch = super::parse_body(&body)?;
+    if patch.custom_data.as_ref().is_some_and(|d| !d.is_object()) {
+        return Err(ApiError::invalid_body("customData must be an object"));
+    }
+    let now = state.clock.now_ms();
+    let mut store = state.store();
+    store.user(&id).ok_or_else(ApiError::not_found)?;
+    let clash = |f: fn(&User) -> Option<&str>, v: &Option<Option<String>>| {
+        v.as_ref().and_then(|v| v.as_deref()).is_some_and(|v| {
+            store.users.iter().any(|u| u.id != id && f(u).is_some_and(|x| x.eq_ignore_ascii_case(v)))
+        })
+    };
+    if clash(|u| u.username.as_deref(), &patch.username) {
+        return Err(ApiError::unprocessable("user.username_already_in_use", "This username is already in use."));
+    }
+    if clash(|u| u.primary_email.as_deref(), &patch.primary_email) {
+        return Err(ApiError::unprocessable("user.email_already_in_use", "This email is associated with an existing account."));
+    }
+    let Some(user) = store.user_mut(&id) else { return Err(ApiError::not_found()) };
+    let set = |field: &mut Option<String>, value: Option<Option<String>>| {
+        if let Some(v) = value {
+            *field = v;
+        }
+    };
+    set(&mut user.username, patch.username);
+    set(&mut user.primary_email, patch.primary_email);
+    set(&mut user.primary_phone, patch.primary_phone);
+    set(&mut user.name, patch.name);
+    set(&mut user.avatar, patch.avatar);
+    if let Some(data) = patch.custom_data {
+        user.custom_data = data;
+    }
+    user.updated_at = now;
+    Ok(Json(user.to_api_json()))
+}
+
 /// `DELETE /api/users/{id}`: 204; the user's grants end with it.
 pub async fn delete(State(state): State<AppState>, Path(id): Path<String>) -> Result<axum::http::StatusCode, ApiError> {
     let mut store = state.store();
@@ -282,11 +293,14 @@ pub async fn delete(State(state): State<AppState>, Path(id): Path<String>) -> Re
     Ok(axum::http::StatusCode::NO_CONTENT)
 }
 
-/// `GET /api/users/{id}/roles`.
-pub async fn roles(State(state): State<AppState>, Path(id): Path<String>) -> Result<Json<Value>, ApiError> {
+/// `GET /api/users/{id}/roles` (paginated, as Logto).
+pub async fn roles(State(state): State<AppState>, Path(id): Path<String>, OriginalUri(uri): OriginalUri) -> Result<Response, ApiError> {
+    let params = Params::from_query(uri.query());
+    let pagination = Pagination::parse(&params)?;
     let store = state.store();
     let user = store.user(&id).ok_or_else(ApiError::not_found)?;
-    Ok(Json(store.roles.iter().filter(|r| user.role_ids.contains(&r.id)).map(|r| r.to_api_json()).collect()))
+    let roles: Vec<Value> = store.roles.iter().filter(|r| user.role_ids.contains(&r.id)).map(|r| r.to_api_json()).collect();
+    Ok((pagination.headers(roles.len(), &state.endpoint, &uri, &params), Json(pagination.slice(&roles).to_vec())).into_response())
 }
 
 #[derive(serde::Deserialize)]
@@ -329,12 +343,4 @@ mod tests {
         assert!(like(&c("100\\%"), &c("100%")));
     }
 
-    #[test]
-    fn link_collapses_repeated_keys_and_drops_api_prefix() {
-        let p = Params::from_query(Some("search.id=a&search.id=b&mode.id=exact"));
-        assert_eq!(
-            link("http://localhost:3001", "/api/users", &p, 1),
-            "http://localhost:3001/users?search.id=a%2Cb&mode.id=exact&page=1"
-        );
-    }
 }

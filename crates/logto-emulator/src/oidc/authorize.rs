@@ -5,8 +5,8 @@
 //! `state` and `iss`.
 
 use axum::extract::{RawQuery, State};
-use axum::http::{header, StatusCode};
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
 use axum::Form;
 use serde::Deserialize;
 
@@ -70,7 +70,7 @@ fn redirect_error(state: &AppState, redirect_uri: &str, client_state: Option<&st
         }
         q.append_pair("iss", &state.issuer);
     }
-    Redirect::to(url.as_str()).into_response()
+    super::redirect(url.as_str())
 }
 
 pub async fn authorize(State(state): State<AppState>, RawQuery(query): RawQuery) -> Response {
@@ -163,7 +163,7 @@ pub async fn authorize(State(state): State<AppState>, RawQuery(query): RawQuery)
             expires_at,
         },
     );
-    Redirect::to(&format!("/sign-in?interaction={uid}")).into_response()
+    super::redirect(&format!("/sign-in?interaction={uid}"))
 }
 
 #[derive(Deserialize)]
@@ -278,5 +278,5 @@ pub async fn sign_in_submit(State(state): State<AppState>, Form(form): Form<Sign
         }
         q.append_pair("iss", &state.issuer);
     }
-    ([(header::CACHE_CONTROL, "no-store")], Redirect::to(url.as_str())).into_response()
+    super::redirect(url.as_str())
 }

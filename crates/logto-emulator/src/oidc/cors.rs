@@ -14,6 +14,9 @@ fn origin_allowed(state: &AppState, origin: &str) -> bool {
 
 /// Adds `Access-Control-Allow-Origin` to actual (non-preflight) responses.
 pub async fn passthrough(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    if request.method() == axum::http::Method::OPTIONS {
+        return next.run(request).await;
+    }
     let origin = request.headers().get(header::ORIGIN).and_then(|o| o.to_str().ok()).map(String::from);
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
@@ -30,9 +33,19 @@ pub async fn passthrough(State(state): State<AppState>, request: Request, next: 
     response
 }
 
-/// Answers `OPTIONS` preflights: 204 with the allowed method, the echoed request headers and a
+/// Preflight for the POST-only endpoints (token, revocation).
+pub async fn preflight_post(state: State<AppState>, headers: HeaderMap) -> Response {
+    preflight(state, headers, "POST")
+}
+
+/// Preflight for userinfo (GET and POST).
+pub async fn preflight_get_post(state: State<AppState>, headers: HeaderMap) -> Response {
+    preflight(state, headers, "GET,POST")
+}
+
+/// Answers `OPTIONS` preflights: 204 with the allowed methods, the echoed request headers and a
 /// one-hour max age for a registered origin; 204 without CORS headers otherwise.
-pub async fn preflight(State(state): State<AppState>, headers: HeaderMap) -> Response {
+fn preflight(State(state): State<AppState>, headers: HeaderMap, methods: &'static str) -> Response {
     let mut response = StatusCode::NO_CONTENT.into_response();
     let out = response.headers_mut();
     out.insert(header::VARY, HeaderValue::from_static("Accept-Encoding, Origin"));
@@ -45,7 +58,7 @@ pub async fn preflight(State(state): State<AppState>, headers: HeaderMap) -> Res
     if let Ok(origin) = HeaderValue::from_str(origin) {
         out.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin);
     }
-    out.insert(header::ACCESS_CONTROL_ALLOW_METHODS, HeaderValue::from_static("GET,POST"));
+    out.insert(header::ACCESS_CONTROL_ALLOW_METHODS, HeaderValue::from_static(methods));
     if let Some(requested) = headers.get(header::ACCESS_CONTROL_REQUEST_HEADERS) {
         out.insert(header::ACCESS_CONTROL_ALLOW_HEADERS, requested.clone());
     }

@@ -45,7 +45,6 @@ pub async fn openid_configuration(State(state): State<AppState>) -> impl IntoRes
         "token_endpoint": format!("{iss}/token"),
         "id_token_signing_alg_values_supported": ["ES384"],
         "pushed_authorization_request_endpoint": format!("{iss}/request"),
-        "request_parameter_supported": false,
         "request_uri_parameter_supported": false,
         "userinfo_endpoint": format!("{iss}/me"),
         "introspection_endpoint": format!("{iss}/token/introspection"),

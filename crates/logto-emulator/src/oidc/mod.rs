@@ -11,6 +11,9 @@ mod token;
 mod tokens;
 mod userinfo;
 
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 use axum::http::Method;
@@ -27,9 +30,9 @@ const BODY_LIMIT: usize = 56 * 1024;
 pub fn router(state: AppState) -> Router<AppState> {
     // Token, revocation and userinfo answer browsers directly, with client-based CORS.
     let cors_routes = Router::new()
-        .route("/oidc/token", post(token::token).options(cors::preflight))
-        .route("/oidc/token/revocation", post(token::revoke).options(cors::preflight))
-        .route("/oidc/me", get(userinfo::userinfo).post(userinfo::userinfo).options(cors::preflight))
+        .route("/oidc/token", post(token::token).options(cors::preflight_post))
+        .route("/oidc/token/revocation", post(token::revoke).options(cors::preflight_post))
+        .route("/oidc/me", get(userinfo::userinfo).post(userinfo::userinfo).options(cors::preflight_get_post))
         .route_layer(axum::middleware::from_fn_with_state(state, cors::passthrough));
     // Discovery and keys are public: any origin may read them (oidc-provider answers with `*`).
     let public_routes = Router::new()
@@ -39,10 +42,35 @@ pub fn router(state: AppState) -> Router<AppState> {
         .layer(CorsLayer::new().allow_origin(Any).allow_methods([Method::GET]));
     Router::new()
         .merge(public_routes)
-        .route("/oidc/auth", get(authorize::authorize))
-        .route("/sign-in", get(authorize::sign_in_page).post(authorize::sign_in_submit))
-        .route("/oidc/session/end", get(session::end_session))
-        .route("/oidc/session/end/confirm", post(session::confirm))
-        .merge(cors_routes)
+        .merge(
+            Router::new()
+                .route("/oidc/auth", get(authorize::authorize))
+                .route("/sign-in", get(authorize::sign_in_page).post(authorize::sign_in_submit))
+                .route("/oidc/session/end", get(session::end_session))
+                .route("/oidc/session/end/confirm", post(session::confirm))
+                .merge(cors_routes)
+                .layer(axum::middleware::from_fn(no_store)),
+        )
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
+}
+
+/// oidc-provider marks every answer of its endpoints `Cache-Control: no-store` (errors included).
+async fn no_store(request: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let mut response = next.run(request).await;
+    response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
+/// A 303 redirect with the short HTML body Logto sends along.
+pub fn redirect(location: &str) -> Response {
+    let body = format!("Redirecting to {location}.");
+    match HeaderValue::from_str(location) {
+        Ok(value) => (
+            StatusCode::SEE_OTHER,
+            [(header::LOCATION, value), (header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"))],
+            body,
+        )
+            .into_response(),
+        Err(_) => (StatusCode::BAD_REQUEST, "invalid redirect location").into_response(),
+    }
 }

@@ -1,50 +1,62 @@
-//! RP-initiated logout: `GET /oidc/session/end` renders Logto's auto-submitting confirm form;
-//! `POST /oidc/session/end/confirm` redirects to the client's registered `post_logout_redirect_uri`.
+//! RP-initiated logout as Logto does it: `GET /oidc/session/end` renders an auto-submitting confirm
+//! form carrying a server-issued `xsrf`; `POST /oidc/session/end/confirm` redeems it and redirects to
+//! the client's registered `post_logout_redirect_uri`.
 
 use axum::extract::{RawQuery, State};
 use axum::http::StatusCode;
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::response::{Html, IntoResponse, Response};
 use axum::Form;
 use serde::Deserialize;
 
+use crate::ids::opaque_token;
+use crate::model::PendingLogout;
 use crate::oidc::Params;
 use crate::state::AppState;
 
+/// How long the confirm form stays valid.
+const LOGOUT_TTL: i64 = 600;
+
 fn escape(s: &str) -> String {
     s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+fn error_page(message: &str) -> Response {
+    let body = format!(
+        "<!DOCTYPE html><html lang=\"en\"><title>Sign-out error</title><p role=\"alert\">{}</p></html>",
+        escape(message)
+    );
+    (StatusCode::BAD_REQUEST, Html(body)).into_response()
 }
 
 pub async fn end_session(State(state): State<AppState>, RawQuery(query): RawQuery) -> Response {
     let params = Params::from_query(query.as_deref());
     let client_id = params.get("client_id").ok().flatten().unwrap_or_default().to_string();
     let post_logout = params.get("post_logout_redirect_uri").ok().flatten().map(String::from);
+    let mut store = state.store();
     if let Some(uri) = &post_logout {
-        let registered = state
-            .store()
-            .applications
-            .get(&client_id)
-            .is_some_and(|app| app.post_logout_redirect_uris.contains(uri));
+        let registered = store.applications.get(&client_id).is_some_and(|app| app.post_logout_redirect_uris.contains(uri));
         if !registered {
-            let body = format!(
-                "<!DOCTYPE html><html lang=\"en\"><title>Sign-out error</title><p role=\"alert\">invalid_request: \
-                 post_logout_redirect_uri {} is not registered for client {}</p></html>",
-                escape(uri),
-                escape(&client_id)
-            );
-            return (StatusCode::BAD_REQUEST, Html(body)).into_response();
+            return error_page(&format!("invalid_request: post_logout_redirect_uri {uri} is not registered for client {client_id}"));
         }
     }
-    let target = post_logout.unwrap_or_default();
+    let xsrf = opaque_token();
+    let expires_at = state.clock.now_secs() + LOGOUT_TTL;
+    store.logouts.insert(xsrf.clone(), PendingLogout { post_logout_redirect_uri: post_logout, expires_at });
+    drop(store);
     Html(format!(
         r#"<!DOCTYPE html>
 <html lang="en">
-<head><meta charset="UTF-8"><meta name="viewport" content="width=device-width, initial-scale=1.0"><title>Sign Out</title></head>
+<head>
+  <meta charset="UTF-8">
+  <meta name="viewport" content="width=device-width, initial-scale=1.0">
+  <title>Sign Out</title>
+</head>
 <body onload="document.getElementById('op.logoutForm').submit();">
-  <form id="op.logoutForm" method="post" action="{iss}/session/end/confirm"><input type="hidden" name="post_logout_redirect_uri" value="{target}"/><input type="hidden" name="logout" value="yes"/><noscript><button type="submit">Sign out</button></noscript></form>
+  <form id="op.logoutForm" method="post" action="{iss}/session/end/confirm"><input type="hidden" name="xsrf" value="{xsrf}"/><noscript><button type="submit">Sign out</button></noscript></form>
+  <input type="hidden" form="op.logoutForm" value="yes" name="logout" />
 </body>
 </html>"#,
         iss = escape(&state.issuer),
-        target = escape(&target),
     ))
     .into_response()
 }
@@ -52,19 +64,15 @@ pub async fn end_session(State(state): State<AppState>, RawQuery(query): RawQuer
 #[derive(Deserialize)]
 pub struct Confirm {
     #[serde(default)]
-    post_logout_redirect_uri: String,
+    xsrf: String,
 }
 
 pub async fn confirm(State(state): State<AppState>, Form(form): Form<Confirm>) -> Response {
-    // Only a URI some application registered is followed; anything else lands on a plain page.
-    let registered = state
-        .store()
-        .applications
-        .values()
-        .any(|app| app.post_logout_redirect_uris.contains(&form.post_logout_redirect_uri));
-    if registered {
-        Redirect::to(&form.post_logout_redirect_uri).into_response()
-    } else {
-        Html("<!DOCTYPE html><html lang=\"en\"><title>Signed out</title><p>You are signed out.</p></html>").into_response()
+    let Some(pending) = state.store().logouts.remove(&form.xsrf) else {
+        return error_page("invalid_request: xsrf token invalid or expired; sign out again from the app");
+    };
+    match pending.post_logout_redirect_uri {
+        Some(uri) => super::redirect(&uri),
+        None => Html("<!DOCTYPE html><html lang=\"en\"><title>Signed out</title><p>You are signed out.</p></html>").into_response(),
     }
 }

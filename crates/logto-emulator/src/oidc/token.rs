@@ -34,7 +34,7 @@ pub async fn token(State(state): State<AppState>, headers: HeaderMap, body: Byte
         }
     });
     match result {
-        Ok(body) => ([(header::CACHE_CONTROL, "no-store")], Json(body)).into_response(),
+        Ok(body) => Json(body).into_response(),
         Err(e) => e.into_response(),
     }
 }
