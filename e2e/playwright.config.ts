@@ -35,7 +35,12 @@ export default defineConfig({
     },
     {
       command: `${root}/target/debug/backend`,
-      env: { DATABASE_URL: `sqlite://${stateDir}/backend.db`, SEED_DEMO_DATA: 'true' },
+      env: {
+        DATABASE_URL: `sqlite://${stateDir}/backend.db`,
+        SEED_DEMO_DATA: 'true',
+        // The @logto/browser check page (official-clients.spec.ts) calls the backend from :8081.
+        CORS_ALLOWED_ORIGINS: 'http://localhost:8080,http://localhost:8081',
+      },
       url: 'http://127.0.0.1:3000/healthz',
       reuseExistingServer: false,
       timeout: 60_000,
@@ -47,6 +52,13 @@ export default defineConfig({
       url: 'http://127.0.0.1:8080/',
       reuseExistingServer: false,
       timeout: 900_000,
+    },
+    {
+      // A page built on Logto's own @logto/browser SDK (sdk-page/).
+      command: 'npm run --silent sdk-page',
+      url: 'http://127.0.0.1:8081/',
+      reuseExistingServer: false,
+      timeout: 120_000,
     },
   ],
 });
