@@ -321,3 +321,29 @@ async fn end_session_redirects_to_a_registered_uri_only() {
         .unwrap();
     assert_eq!(refused.status(), 400);
 }
+
+#[tokio::test]
+async fn rotation_keeps_the_first_expiry_and_scopes_follow_roles_at_each_refresh() {
+    let emu = logto_emulator::spawn(&Seed::default_seed()).await.unwrap();
+    let alice = testkit::sign_in(&emu.endpoint, "alice", DEMO_PASSWORD, SCOPES, Some(API_RESOURCE)).await.unwrap();
+    let first = alice.code_exchange["refresh_token"].as_str().unwrap();
+    let rotated = alice.refresh_token();
+    let (first_exp, rotated_exp) = {
+        let store = emu.state.store();
+        (store.refresh_tokens[first].expires_at, store.refresh_tokens[rotated].expires_at)
+    };
+    assert_eq!(first_exp, rotated_exp, "no sliding window");
+    assert!((first_exp - emu.state.clock.now_secs() - 14 * 24 * 3600).abs() < 60, "14-day refresh tokens");
+    let claims = jwt_parts(alice.access_token()).1;
+    assert_eq!(claims["exp"].as_i64().unwrap() - claims["iat"].as_i64().unwrap(), 3600);
+
+    // Take alice's roles away: the next refresh carries no API scope.
+    let alice_id = claims["sub"].as_str().unwrap().to_string();
+    emu.state.store().user_mut(&alice_id).unwrap().role_ids.clear();
+    let (status, _, body) = post_token(
+        &emu.endpoint,
+        &[("grant_type", "refresh_token"), ("client_id", SPA_APP_ID), ("refresh_token", rotated), ("resource", API_RESOURCE)],
+    )
+    .await;
+    assert_eq!((status, body["scope"].as_str()), (200, Some("")));
+}
