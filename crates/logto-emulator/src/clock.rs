@@ -23,6 +23,11 @@ impl Clock {
         self.now_ms() / 1000
     }
 
+    /// How far the clock is from wall time.
+    pub fn offset_ms(&self) -> i64 {
+        self.offset_ms.load(Ordering::Relaxed)
+    }
+
     /// Moves the clock forward (or back, with a negative value).
     pub fn advance_ms(&self, by: i64) {
         self.offset_ms.fetch_add(by, Ordering::Relaxed);

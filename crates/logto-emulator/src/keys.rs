@@ -95,6 +95,17 @@ impl TenantKey {
         Self { signing, verifying, kid, x, y }
     }
 
+    /// The private scalar, base64url (for persistence).
+    pub fn secret_b64(&self) -> String {
+        URL_SAFE_NO_PAD.encode(self.signing.to_bytes())
+    }
+
+    /// A key from [`TenantKey::secret_b64`]'s output.
+    pub fn from_secret_b64(d: &str) -> Result<Self, String> {
+        let bytes = URL_SAFE_NO_PAD.decode(d).map_err(|e| e.to_string())?;
+        SecretKey::from_slice(&bytes).map(Self::from_secret).map_err(|e| e.to_string())
+    }
+
     pub fn kid(&self) -> &str {
         &self.kid
     }
@@ -128,8 +139,63 @@ impl TenantKey {
     }
 }
 
+/// The tenant's keys as Logto keeps them: one Current key that signs, and after a rotation the
+/// Previous one, still listed in the JWKS (after Current) and still accepted, so tokens signed before
+/// the rotation stay valid until they expire.
+pub struct KeyRing {
+    current: std::sync::Arc<TenantKey>,
+    previous: Option<std::sync::Arc<TenantKey>>,
+}
+
+impl KeyRing {
+    pub fn new(current: TenantKey) -> Self {
+        Self { current: std::sync::Arc::new(current), previous: None }
+    }
+
+    pub fn with_previous(current: TenantKey, previous: Option<TenantKey>) -> Self {
+        Self { current: std::sync::Arc::new(current), previous: previous.map(std::sync::Arc::new) }
+    }
+
+    pub fn current(&self) -> std::sync::Arc<TenantKey> {
+        self.current.clone()
+    }
+
+    pub fn previous(&self) -> Option<std::sync::Arc<TenantKey>> {
+        self.previous.clone()
+    }
+
+    /// The key named `kid`, Current or Previous.
+    pub fn find(&self, kid: &str) -> Option<std::sync::Arc<TenantKey>> {
+        std::iter::once(&self.current).chain(self.previous.as_ref()).find(|k| k.kid() == kid).cloned()
+    }
+
+    /// The public JWKS: Current, then Previous.
+    pub fn jwks(&self) -> Value {
+        json!({"keys": std::iter::once(&self.current).chain(self.previous.as_ref()).map(|k| k.public_jwk()).collect::<Vec<_>>()})
+    }
+
+    /// A new Current key; the old Current becomes Previous (an older Previous is dropped).
+    pub fn rotate(&mut self) {
+        let old = std::mem::replace(&mut self.current, std::sync::Arc::new(TenantKey::generate()));
+        self.previous = Some(old);
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn rotation_keeps_the_previous_key_listed_and_usable() {
+        let mut ring = KeyRing::new(TenantKey::generate());
+        let first = ring.current().kid().to_string();
+        ring.rotate();
+        let second = ring.current().kid().to_string();
+        assert_ne!(first, second);
+        assert!(ring.find(&first).is_some() && ring.find(&second).is_some());
+        assert_eq!(ring.jwks()["keys"][1]["kid"], first.as_str());
+        ring.rotate();
+        assert!(ring.find(&first).is_none(), "only one Previous key is kept");
+    }
+
     use super::*;
 
     #[test]

@@ -7,13 +7,16 @@
 //!   page, `/oidc/token` (authorization code + PKCE, rotating refresh tokens, client credentials),
 //!   `/oidc/me`, `/oidc/token/revocation`, `/oidc/session/end`;
 //! - `management/`: the Management API subset (`/api/users`), behind Logto's bearer rules;
-//! - `seed`: users, applications, API resources and roles from a JSON file.
+//! - `seed`: users, applications, API resources and roles from a JSON file;
+//! - `control/`: the emulator's own API under `/_emulator` (tokens, reset, key rotation, clock,
+//!   request log, fault injection) for tests.
 //!
 //! Run it with `cargo run -p logto-emulator` (listens on `http://localhost:3001`, Logto's default), or
 //! start it inside a test with [`spawn`], which binds an ephemeral port.
 
 pub mod avatars;
 pub mod clock;
+pub mod control;
 pub mod error;
 pub mod ids;
 pub mod keys;
@@ -34,9 +37,9 @@ use axum::Router;
 use tokio::net::TcpListener;
 use tower_http::trace::TraceLayer;
 
-pub use keys::TenantKey;
+pub use keys::{KeyRing, TenantKey};
 pub use seed::Seed;
-pub use state::AppState;
+pub use state::{AppState, Options};
 pub use store::Store;
 
 /// The whole emulator: OIDC under `/oidc`, the sign-in page, avatars and the Management API under `/api`.
@@ -45,6 +48,8 @@ pub fn router(state: AppState) -> Router {
         .merge(oidc::router(state.clone()))
         .nest("/api", management::router(state.clone()))
         .route("/avatars/{file}", get(avatars::avatar))
+        .nest(control::PREFIX, control::router())
+        .layer(axum::middleware::from_fn_with_state(state.clone(), control::faults::inject))
         .layer(axum::middleware::from_fn_with_state(state.clone(), log_request))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
@@ -64,9 +69,10 @@ async fn log_request(
 }
 
 /// Builds the state for `endpoint` from a seed and a signing key.
-pub fn build_state(endpoint: &str, seed: &Seed, key: TenantKey) -> AppState {
+pub fn build_state(endpoint: &str, seed: &Seed, keys: KeyRing, options: Options) -> AppState {
     let clock = clock::Clock::default();
-    AppState::new(endpoint, key, Store::from_seed(seed, endpoint.trim_end_matches('/'), clock.now_ms()))
+    let store = Store::from_seed(seed, endpoint.trim_end_matches('/'), clock.now_ms());
+    AppState::new(endpoint, keys, seed.clone(), store, options)
 }
 
 /// Serves the emulator on `listener` until the future is dropped. Expired artefacts are swept
@@ -113,10 +119,15 @@ pub async fn spawn(seed: &Seed) -> std::io::Result<RunningEmulator> {
 /// [`spawn`], announcing `endpoint` (e.g. `http://localhost:3001`) in issuers and links instead of the
 /// ephemeral address; requests still go to [`RunningEmulator::addr`].
 pub async fn spawn_at(seed: &Seed, endpoint: Option<&str>) -> std::io::Result<RunningEmulator> {
+    spawn_with(seed, endpoint, Options::default()).await
+}
+
+/// [`spawn_at`] with behaviour switches.
+pub async fn spawn_with(seed: &Seed, endpoint: Option<&str>, options: Options) -> std::io::Result<RunningEmulator> {
     let listener = TcpListener::bind("127.0.0.1:0").await?;
     let addr = listener.local_addr()?;
     let endpoint = endpoint.map(|e| e.trim_end_matches('/').to_string()).unwrap_or_else(|| format!("http://{addr}"));
-    let state = build_state(&endpoint, seed, TenantKey::generate());
+    let state = build_state(&endpoint, seed, KeyRing::new(TenantKey::generate()), options);
     let served = state.clone();
     let task = tokio::spawn(async move {
         if let Err(e) = serve(listener, served).await {

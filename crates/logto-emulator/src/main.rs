@@ -7,7 +7,7 @@
 use std::path::PathBuf;
 
 use clap::Parser;
-use logto_emulator::{build_state, serve, Seed, TenantKey};
+use logto_emulator::{build_state, serve, KeyRing, Options, Seed, TenantKey};
 use tracing_subscriber::EnvFilter;
 
 #[derive(Parser)]
@@ -28,6 +28,9 @@ struct Args {
     /// Where the signing key is kept across restarts.
     #[arg(long, env = "LOGTO_EMULATOR_DATA_DIR", default_value = ".logto-emulator")]
     data_dir: PathBuf,
+    /// Hide the sign-in page's "pick a user" list (which signs in without a password).
+    #[arg(long)]
+    no_user_picker: bool,
 }
 
 #[tokio::main]
@@ -54,13 +57,13 @@ async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
     let listener = tokio::net::TcpListener::bind((args.host.as_str(), args.port))
         .await
         .map_err(|e| format!("cannot listen on {}:{}: {e}", args.host, args.port))?;
-    let state = build_state(&endpoint, &seed, key);
+    let state = build_state(&endpoint, &seed, KeyRing::new(key), Options { user_picker: !args.no_user_picker });
     let spa = seed.applications.iter().filter(|a| a.redirect_uris.iter().any(|u| u.starts_with("http"))).map(|a| format!("{} ({})", a.name, a.id));
     let spa: Vec<String> = spa.collect();
     let demo_user = seed.users.first().map(|u| format!("{} / {}", u.username, u.password)).unwrap_or_default();
     tracing::info!(
         "Logto emulator ready\n  endpoint:   {endpoint}\n  issuer:     {endpoint}/oidc\n  key id:     {}\n  apps:       {}\n  users:      {} seeded; sign in as {demo_user}",
-        state.key.kid(),
+        state.signing_key().kid(),
         spa.join(", "),
         seed.users.len()
     );

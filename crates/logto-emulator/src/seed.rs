@@ -31,7 +31,7 @@ pub struct SeedError {
     pub reason: String,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct Seed {
     #[serde(default)]
@@ -44,7 +44,7 @@ pub struct Seed {
     pub users: Vec<SeedUser>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct SeedResource {
     pub name: String,
@@ -59,7 +59,7 @@ fn default_ttl() -> i64 {
     3600
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct SeedScope {
     pub name: String,
@@ -67,7 +67,7 @@ pub struct SeedScope {
     pub description: Option<String>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct SeedRole {
     pub name: String,
@@ -83,7 +83,7 @@ fn default_role_type() -> RoleType {
     RoleType::User
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct SeedApplication {
     pub id: String,
@@ -100,7 +100,7 @@ pub struct SeedApplication {
     pub roles: Vec<String>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct SeedUser {
     pub id: String,

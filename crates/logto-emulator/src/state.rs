@@ -1,22 +1,40 @@
 //! Shared state handed to every handler.
 
 use std::collections::VecDeque;
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 
 use crate::clock::Clock;
-use crate::keys::TenantKey;
+use crate::keys::{KeyRing, TenantKey};
+use crate::seed::Seed;
 use crate::store::Store;
 
 #[derive(Clone)]
 pub struct AppState(Arc<Inner>);
+
+/// Behaviour switches of a running emulator.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Show the "pick a user" list on the sign-in page (development convenience; no password).
+    pub user_picker: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self { user_picker: true }
+    }
+}
 
 pub struct Inner {
     /// e.g. `http://localhost:3001`, no trailing slash.
     pub endpoint: String,
     /// `{endpoint}/oidc`, as Logto builds it.
     pub issuer: String,
-    pub key: TenantKey,
+    keys: RwLock<KeyRing>,
+    /// The seed the store started from, for resets.
+    pub seed: Seed,
     pub clock: Clock,
+    pub options: Options,
+    pub faults: crate::control::faults::FaultRegistry,
     store: Mutex<Store>,
     requests: Mutex<VecDeque<LoggedRequest>>,
 }
@@ -41,13 +59,16 @@ impl std::ops::Deref for AppState {
 }
 
 impl AppState {
-    pub fn new(endpoint: &str, key: TenantKey, store: Store) -> Self {
+    pub fn new(endpoint: &str, keys: KeyRing, seed: Seed, store: Store, options: Options) -> Self {
         let endpoint = endpoint.trim_end_matches('/').to_string();
         Self(Arc::new(Inner {
             issuer: format!("{endpoint}/oidc"),
             endpoint,
-            key,
+            keys: RwLock::new(keys),
+            seed,
             clock: Clock::default(),
+            options,
+            faults: Default::default(),
             store: Mutex::new(store),
             requests: Mutex::new(VecDeque::with_capacity(REQUEST_LOG_LEN)),
         }))
@@ -55,12 +76,53 @@ impl AppState {
 
     /// Locks the store. A poisoned lock (a handler panicked mid-update) still yields the data: every
     /// update is a few field assignments, so the store stays usable rather than taking the server down.
+    /// The Current signing key.
+    pub fn signing_key(&self) -> Arc<TenantKey> {
+        self.0.keys.read().unwrap_or_else(|p| p.into_inner()).current()
+    }
+
+    /// The key named `kid` (Current or Previous).
+    pub fn key_for(&self, kid: &str) -> Option<Arc<TenantKey>> {
+        self.0.keys.read().unwrap_or_else(|p| p.into_inner()).find(kid)
+    }
+
+    pub fn jwks(&self) -> serde_json::Value {
+        self.0.keys.read().unwrap_or_else(|p| p.into_inner()).jwks()
+    }
+
+    /// Rotates the signing key and returns the new `kid`.
+    pub fn rotate_key(&self) -> String {
+        let mut keys = self.0.keys.write().unwrap_or_else(|p| p.into_inner());
+        keys.rotate();
+        keys.current().kid().to_string()
+    }
+
+    /// Replaces the whole store (a reset).
+    pub fn replace_store(&self, store: Store) -> Result<(), crate::error::ApiError> {
+        *self.store() = store;
+        Ok(())
+    }
+
+    /// Rotates the signing key and returns the new `kid`.
+    pub fn rotate_key_persisted(&self) -> Result<String, crate::error::ApiError> {
+        Ok(self.rotate_key())
+    }
+
+    /// Runs `f` with the key ring (for persistence).
+    pub fn with_keys<T>(&self, f: impl FnOnce(&KeyRing) -> T) -> T {
+        f(&self.0.keys.read().unwrap_or_else(|p| p.into_inner()))
+    }
+
     pub fn log_request(&self, request: LoggedRequest) {
         let mut log = self.0.requests.lock().unwrap_or_else(|p| p.into_inner());
         if log.len() == REQUEST_LOG_LEN {
             log.pop_front();
         }
         log.push_back(request);
+    }
+
+    pub fn clear_request_log(&self) {
+        self.0.requests.lock().unwrap_or_else(|p| p.into_inner()).clear();
     }
 
     /// The most recent requests, oldest first.

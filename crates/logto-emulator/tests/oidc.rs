@@ -59,7 +59,7 @@ async fn client_credentials_gives_an_es384_at_jwt_with_exactly_logtos_claims() {
     let (header, claims) = jwt_parts(&token);
     assert_eq!(header["alg"], "ES384");
     assert_eq!(header["typ"], "at+jwt");
-    assert_eq!(header["kid"].as_str(), Some(emu.state.key.kid()));
+    assert_eq!(header["kid"].as_str(), Some(emu.state.signing_key().kid()));
     assert_eq!(keys(&claims), ["aud", "client_id", "exp", "iat", "iss", "jti", "scope", "sub"]);
     assert_eq!((claims["sub"].as_str(), claims["aud"].as_str(), claims["scope"].as_str()), (Some(M2M_APP_ID), Some(MGMT), Some("all")));
     assert_eq!(claims["exp"].as_i64().unwrap() - claims["iat"].as_i64().unwrap(), 3600);

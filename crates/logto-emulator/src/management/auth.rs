@@ -47,12 +47,13 @@ fn check(state: &AppState, request: &Request) -> Result<(), ApiError> {
     if jose_header["alg"] != "ES384" {
         return Err(ApiError::unauthorized("ERR_JOSE_NOT_SUPPORTED", "JOSENotSupported"));
     }
-    if jose_header["kid"].as_str().is_some_and(|kid| kid != state.key.kid()) {
-        return Err(ApiError::unauthorized("ERR_JWKS_NO_MATCHING_KEY", "JWKSNoMatchingKey"));
-    }
+    let key = match jose_header["kid"].as_str() {
+        Some(kid) => state.key_for(kid).ok_or_else(|| ApiError::unauthorized("ERR_JWKS_NO_MATCHING_KEY", "JWKSNoMatchingKey"))?,
+        None => state.signing_key(),
+    };
     let signature = URL_SAFE_NO_PAD.decode(signature_b64).map_err(|_| jws_invalid())?;
     let signing_input = &token.trim()[..header_b64.len() + 1 + payload_b64.len()];
-    if !state.key.verify(signing_input.as_bytes(), &signature) {
+    if !key.verify(signing_input.as_bytes(), &signature) {
         return Err(ApiError::unauthorized("ERR_JWS_SIGNATURE_VERIFICATION_FAILED", "JWSSignatureVerificationFailed"));
     }
     let payload = decode_json(payload_b64).ok_or_else(|| ApiError::unauthorized("ERR_JWT_INVALID", "JWTInvalid"))?;

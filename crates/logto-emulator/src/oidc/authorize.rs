@@ -12,7 +12,7 @@ use serde::Deserialize;
 
 use crate::ids::opaque_token;
 use crate::model::{AuthCode, Grant, Interaction};
-use crate::oidc::Params;
+use crate::oidc::{escape, Params};
 use crate::state::AppState;
 
 /// OIDC scopes Logto knows; other scope names must belong to a requested resource.
@@ -25,9 +25,6 @@ const INTERACTION_TTL: i64 = 3600;
 /// oidc-provider's authorization code TTL.
 const CODE_TTL: i64 = 60;
 
-fn escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;").replace('\'', "&#39;")
-}
 
 fn page(status: StatusCode, title: &str, body: &str) -> Response {
     let html = format!(
@@ -39,6 +36,7 @@ h1{{font-size:1.4rem;margin-top:0}} label{{display:block;margin:.8rem 0 .3rem;fo
 input{{width:100%;box-sizing:border-box;padding:.6rem;border:1px solid #888;border-radius:6px;font-size:1rem}}
 button{{margin-top:1.2rem;width:100%;padding:.7rem;border:0;border-radius:6px;background:#5d34f2;color:#fff;font-size:1rem;cursor:pointer}}
 button:focus-visible,input:focus-visible{{outline:3px solid #f2a900;outline-offset:2px}}
+button.pick{{background:#efedf9;color:#1a1a2e;text-align:left;margin-top:.4rem}}
 .error{{background:#fde8e8;color:#8a1010;padding:.6rem;border-radius:6px}} .muted{{color:#555;font-size:.9rem}}
 </style></head><body><main>{body}</main></body></html>"#
     );
@@ -182,6 +180,7 @@ fn sign_in_form(state: &AppState, interaction: &str, username: &str, error: Opti
         );
     };
     let app_name = store.applications.get(&pending.client_id).map(|a| a.name.clone()).unwrap_or_default();
+    let picker = if state.options.user_picker { user_picker(&store.users, interaction) } else { String::new() };
     drop(store);
     let alert = error.map(|e| format!(r#"<p class="error" role="alert">{}</p>"#, escape(e))).unwrap_or_default();
     page(
@@ -196,7 +195,7 @@ fn sign_in_form(state: &AppState, interaction: &str, username: &str, error: Opti
 <label for="password">Password</label>
 <input id="password" name="password" type="password" autocomplete="current-password" required>
 <button type="submit">Sign in</button>
-</form><p class="muted">Logto emulator · issuer {iss}</p>"#,
+</form>{picker}<p class="muted">Logto emulator · issuer {iss}</p>"#,
             app = escape(&app_name),
             uid = escape(interaction),
             user = escape(username),
@@ -209,11 +208,44 @@ pub async fn sign_in_page(State(state): State<AppState>, axum::extract::Query(q)
     sign_in_form(&state, q.interaction.as_deref().unwrap_or(""), "", None)
 }
 
+/// How many users the picker lists (the seed may hold many).
+const PICKER_MAX: usize = 50;
+
+/// The development "pick a user" list: one button per user, signing in without a password.
+fn user_picker(users: &[crate::model::User], interaction: &str) -> String {
+    let buttons: String = users
+        .iter()
+        .filter(|u| !u.is_suspended)
+        .take(PICKER_MAX)
+        .filter_map(|u| {
+            let username = u.username.as_deref()?;
+            let name = u.name.as_deref().unwrap_or(username);
+            Some(format!(
+                r#"<li><button type="submit" name="pick" value="{}" class="pick">{} <span class="muted">@{}</span></button></li>"#,
+                escape(username),
+                escape(name),
+                escape(username)
+            ))
+        })
+        .collect();
+    format!(
+        r#"<section aria-labelledby="pick-title"><h2 id="pick-title" style="font-size:1.1rem;margin-top:1.6rem">Or pick a user</h2>
+<p class="muted">Development only: signs in without a password (start the emulator with --no-user-picker to hide this).</p>
+<form method="post" action="/sign-in"><input type="hidden" name="interaction" value="{}"><ul style="list-style:none;padding:0">{buttons}</ul></form></section>"#,
+        escape(interaction)
+    )
+}
+
 #[derive(Deserialize)]
 pub struct SignInForm {
     interaction: String,
+    #[serde(default)]
     username: String,
+    #[serde(default)]
     password: String,
+    /// A username chosen in the picker.
+    #[serde(default)]
+    pick: Option<String>,
 }
 
 pub async fn sign_in_submit(State(state): State<AppState>, Form(form): Form<SignInForm>) -> Response {
@@ -223,11 +255,13 @@ pub async fn sign_in_submit(State(state): State<AppState>, Form(form): Form<Sign
         drop(store);
         return sign_in_form(&state, &form.interaction, "", None);
     }
-    let user = store.user_by_identifier(&form.username).cloned();
-    let password_ok = user
-        .as_ref()
-        .and_then(|u| u.password.as_deref())
-        .is_some_and(|p| p.len() == form.password.len() && p.bytes().zip(form.password.bytes()).all(|(a, b)| a == b));
+    let picked = form.pick.as_deref().filter(|_| state.options.user_picker);
+    let user = store.user_by_identifier(picked.unwrap_or(&form.username)).cloned();
+    let password_ok = picked.is_some()
+        || user
+            .as_ref()
+            .and_then(|u| u.password.as_deref())
+            .is_some_and(|p| p.len() == form.password.len() && p.bytes().zip(form.password.bytes()).all(|(a, b)| a == b));
     let Some(user) = user.filter(|_| password_ok) else {
         drop(store);
         return sign_in_form(&state, &form.interaction, &form.username, Some("Invalid username or password."));

@@ -61,6 +61,6 @@ pub async fn jwks(State(state): State<AppState>) -> impl IntoResponse {
             (header::CONTENT_TYPE, "application/jwk-set+json; charset=utf-8"),
             (header::CACHE_CONTROL, "no-cache, max-age=0, must-revalidate"),
         ],
-        json!({"keys": [state.key.public_jwk()]}).to_string(),
+        state.jwks().to_string(),
     )
 }

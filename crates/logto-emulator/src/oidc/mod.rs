@@ -23,6 +23,7 @@ use tower_http::cors::{Any, CorsLayer};
 use crate::state::AppState;
 
 pub use params::Params;
+pub use tokens::access_token_jwt;
 
 /// Logto's token endpoint body limit (`packages/core/src/oidc/init.ts`).
 const BODY_LIMIT: usize = 56 * 1024;
@@ -73,4 +74,9 @@ pub fn redirect(location: &str) -> Response {
             .into_response(),
         Err(_) => (StatusCode::BAD_REQUEST, "invalid redirect location").into_response(),
     }
+}
+
+/// Escapes text for HTML element content and attribute values.
+pub(crate) fn escape(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;").replace('\'', "&#39;")
 }

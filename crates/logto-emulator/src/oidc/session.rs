@@ -10,15 +10,12 @@ use serde::Deserialize;
 
 use crate::ids::opaque_token;
 use crate::model::PendingLogout;
-use crate::oidc::Params;
+use crate::oidc::{escape, Params};
 use crate::state::AppState;
 
 /// How long the confirm form stays valid.
 const LOGOUT_TTL: i64 = 600;
 
-fn escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
-}
 
 fn error_page(message: &str) -> Response {
     let body = format!(

@@ -26,7 +26,7 @@ pub fn access_token_jwt(state: &AppState, sub: &str, client_id: &str, aud: &str,
     if let Some(scope) = scope {
         claims["scope"] = json!(scope);
     }
-    state.key.sign(Some("at+jwt"), &claims)
+    state.signing_key().sign(Some("at+jwt"), &claims)
 }
 
 /// Claims a user has for the granted OIDC scopes (ID token and userinfo).
@@ -67,5 +67,5 @@ pub fn id_token(state: &AppState, user: &User, client_id: &str, scopes: &[String
     claims["exp"] = json!(iat + DEFAULT_TTL);
     claims["iat"] = json!(iat);
     claims["iss"] = json!(state.issuer);
-    state.key.sign(None, &claims)
+    state.signing_key().sign(None, &claims)
 }

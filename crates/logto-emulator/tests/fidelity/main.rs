@@ -91,7 +91,7 @@ fn resign_tokens(text: &str, map: &mut Mapping, recorded: &p384::ecdsa::Verifyin
             // the emulator judges the same forgery.
             let mut header = header;
             if header["kid"].is_string() {
-                header["kid"] = emu.state.key.kid().into();
+                header["kid"] = emu.state.signing_key().kid().into();
                 let forged = format!("{}.{payload_b64}.{sig_b64}", URL_SAFE_NO_PAD.encode(header.to_string()));
                 map.values.insert(word.to_string(), forged.clone());
                 out = out.replace(word, &forged);
@@ -104,7 +104,7 @@ fn resign_tokens(text: &str, map: &mut Mapping, recorded: &p384::ecdsa::Verifyin
         let ttl = claims["exp"].as_i64().unwrap_or(0) - claims["iat"].as_i64().unwrap_or(0);
         claims["iat"] = now.into();
         claims["exp"] = (now + ttl).into();
-        let token = emu.state.key.sign(header["typ"].as_str(), &claims);
+        let token = emu.state.signing_key().sign(header["typ"].as_str(), &claims);
         map.values.insert(word.to_string(), token.clone());
         out = out.replace(word, &token);
     }

@@ -1,0 +1,125 @@
+//! The control API, under `/_emulator` (a prefix Logto never uses), for tests and tools: mint tokens,
+//! reset to the seed, rotate the signing key, revoke grants, move the clock, read the request log,
+//! inject faults. It is never itself subject to faults. `GET /_emulator` lists it.
+
+pub mod faults;
+mod mint;
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+use crate::error::ApiError;
+use crate::management::parse_body;
+use crate::state::AppState;
+use crate::store::Store;
+
+pub const PREFIX: &str = "/_emulator";
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/", get(index))
+        .route("/tokens", post(mint::mint))
+        .route("/reset", post(reset))
+        .route("/keys/rotate", post(rotate_key))
+        .route("/grants/revoke", post(revoke_grants))
+        .route("/clock", get(clock).post(set_clock))
+        .route("/requests", get(requests).delete(clear_requests))
+        .route("/faults", get(faults::list).post(faults::add).delete(faults::clear))
+}
+
+async fn index() -> Json<Value> {
+    Json(json!({
+        "POST /_emulator/tokens": "mint an access token: {clientId, resource, scopes?, userId?, ttl?}",
+        "POST /_emulator/reset": "back to the seed (users, apps, resources, roles; grants and tokens dropped)",
+        "POST /_emulator/keys/rotate": "new Current signing key; the old one stays in the JWKS as Previous",
+        "POST /_emulator/grants/revoke": "revoke grants and their tokens: {userId?, clientId?}",
+        "GET|POST /_emulator/clock": "read, or move: {advanceMs} or {setMs}",
+        "GET|DELETE /_emulator/requests": "the request log (method, path, status, atMs), or clear it",
+        "GET|POST|DELETE /_emulator/faults": "list, add ({path, method?, status?, retryAfter?, delayMs?, drop?, oidcError?, count?}) or clear faults",
+    }))
+}
+
+async fn reset(State(state): State<AppState>) -> Result<Json<Value>, ApiError> {
+    let store = Store::from_seed(&state.seed, &state.endpoint, state.clock.now_ms());
+    state.replace_store(store)?;
+    Ok(Json(json!({"reset": true})))
+}
+
+async fn rotate_key(State(state): State<AppState>) -> Result<Json<Value>, ApiError> {
+    let kid = state.rotate_key_persisted()?;
+    Ok(Json(json!({"kid": kid, "jwks": state.jwks()})))
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct Revoke {
+    #[serde(default)]
+    user_id: Option<String>,
+    #[serde(default)]
+    client_id: Option<String>,
+}
+
+async fn revoke_grants(State(state): State<AppState>, body: axum::body::Bytes) -> Result<Json<Value>, ApiError> {
+    let revoke: Revoke = parse_body(&body)?;
+    if revoke.user_id.is_none() && revoke.client_id.is_none() {
+        return Err(ApiError::invalid_body("give userId, clientId or both"));
+    }
+    let mut store = state.store();
+    let ids: Vec<String> = store
+        .grants
+        .values()
+        .filter(|g| revoke.user_id.as_ref().is_none_or(|u| &g.account_id == u))
+        .filter(|g| revoke.client_id.as_ref().is_none_or(|c| &g.client_id == c))
+        .map(|g| g.id.clone())
+        .collect();
+    for id in &ids {
+        store.revoke_grant(id);
+    }
+    Ok(Json(json!({"revoked": ids.len()})))
+}
+
+fn clock_json(state: &AppState) -> Json<Value> {
+    Json(json!({"nowMs": state.clock.now_ms(), "offsetMs": state.clock.offset_ms()}))
+}
+
+async fn clock(State(state): State<AppState>) -> Json<Value> {
+    clock_json(&state)
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct SetClock {
+    #[serde(default)]
+    advance_ms: Option<i64>,
+    #[serde(default)]
+    set_ms: Option<i64>,
+}
+
+async fn set_clock(State(state): State<AppState>, body: axum::body::Bytes) -> Result<Json<Value>, ApiError> {
+    let change: SetClock = parse_body(&body)?;
+    match (change.advance_ms, change.set_ms) {
+        (Some(by), None) => state.clock.advance_ms(by),
+        (None, Some(at)) => state.clock.advance_ms(at - state.clock.now_ms()),
+        _ => return Err(ApiError::invalid_body("give exactly one of advanceMs and setMs")),
+    }
+    Ok(clock_json(&state))
+}
+
+async fn requests(State(state): State<AppState>) -> Json<Value> {
+    Json(
+        state
+            .request_log()
+            .into_iter()
+            .map(|r| json!({"method": r.method, "path": r.path, "status": r.status, "atMs": r.at_ms}))
+            .collect(),
+    )
+}
+
+async fn clear_requests(State(state): State<AppState>) -> StatusCode {
+    state.clear_request_log();
+    StatusCode::NO_CONTENT
+}
