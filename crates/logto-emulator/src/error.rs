@@ -166,3 +166,10 @@ impl IntoResponse for ApiError {
         (self.status, Json(body)).into_response()
     }
 }
+
+impl From<crate::persist::PersistError> for ApiError {
+    fn from(e: crate::persist::PersistError) -> Self {
+        tracing::error!(error = %e, "could not save the emulator's state");
+        ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "emulator.storage", format!("The change was not saved: {e}"))
+    }
+}

@@ -1,35 +1,14 @@
 //! The tenant's signing key: EC P-384 (Logto's default), `kid` = RFC 7638 thumbprint, ES384 JWS.
 //!
-//! The key is kept in a JSON file (a private JWK) so tokens stay valid across restarts, as Logto keeps
-//! its `oidc.privateKeys` in the database.
-
-use std::path::Path;
+//! The keys are kept in the emulator's database (`persist`) so tokens stay valid across restarts, as
+//! Logto keeps its `oidc.privateKeys` in its database.
 
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
 use p384::ecdsa::signature::{Signer, Verifier};
 use p384::ecdsa::{Signature, SigningKey, VerifyingKey};
 use p384::SecretKey;
-use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
-
-#[derive(Debug, thiserror::Error)]
-pub enum KeyError {
-    #[error("cannot read the signing key file {path}: {source}")]
-    Read { path: String, source: std::io::Error },
-    #[error("cannot write the signing key file {path}: {source}")]
-    Write { path: String, source: std::io::Error },
-    #[error("the signing key file {path} is not a P-384 private JWK: {reason}")]
-    Invalid { path: String, reason: String },
-}
-
-/// The private JWK stored on disk.
-#[derive(Serialize, Deserialize)]
-struct StoredJwk {
-    kty: String,
-    crv: String,
-    d: String,
-}
 
 pub struct TenantKey {
     signing: SigningKey,
@@ -42,45 +21,6 @@ pub struct TenantKey {
 impl TenantKey {
     pub fn generate() -> Self {
         Self::from_secret(SecretKey::random(&mut rand::rngs::OsRng))
-    }
-
-    /// Loads the key from `path`, or creates it there (and its folder) when the file does not exist.
-    pub fn load_or_create(path: &Path) -> Result<Self, KeyError> {
-        let shown = path.display().to_string();
-        match std::fs::read(path) {
-            Ok(bytes) => {
-                let invalid = |reason: String| KeyError::Invalid { path: shown.clone(), reason };
-                let jwk: StoredJwk =
-                    serde_json::from_slice(&bytes).map_err(|e| invalid(e.to_string()))?;
-                if jwk.kty != "EC" || jwk.crv != "P-384" {
-                    return Err(invalid(format!("kty {} crv {}", jwk.kty, jwk.crv)));
-                }
-                let d = URL_SAFE_NO_PAD
-                    .decode(jwk.d.as_bytes())
-                    .map_err(|e| invalid(format!("d: {e}")))?;
-                let secret = SecretKey::from_slice(&d).map_err(|e| invalid(format!("d: {e}")))?;
-                Ok(Self::from_secret(secret))
-            }
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                let key = Self::generate();
-                let stored = StoredJwk {
-                    kty: "EC".into(),
-                    crv: "P-384".into(),
-                    d: URL_SAFE_NO_PAD.encode(key.signing.to_bytes()),
-                };
-                let write = |source| KeyError::Write { path: shown.clone(), source };
-                if let Some(dir) = path.parent() {
-                    std::fs::create_dir_all(dir).map_err(write)?;
-                }
-                let body = serde_json::to_vec_pretty(&stored).unwrap_or_default();
-                // Write then rename, so a crash never leaves a half-written key behind.
-                let tmp = path.with_extension("tmp");
-                std::fs::write(&tmp, body).map_err(write)?;
-                std::fs::rename(&tmp, path).map_err(write)?;
-                Ok(key)
-            }
-            Err(source) => Err(KeyError::Read { path: shown, source }),
-        }
     }
 
     fn from_secret(secret: SecretKey) -> Self {
@@ -156,6 +96,10 @@ impl KeyRing {
         Self { current: std::sync::Arc::new(current), previous: previous.map(std::sync::Arc::new) }
     }
 
+    pub fn with_previous_arc(current: std::sync::Arc<TenantKey>, previous: Option<std::sync::Arc<TenantKey>>) -> Self {
+        Self { current, previous }
+    }
+
     pub fn current(&self) -> std::sync::Arc<TenantKey> {
         self.current.clone()
     }
@@ -199,28 +143,15 @@ mod tests {
     use super::*;
 
     #[test]
-    fn key_survives_a_reload_and_signs_verifiable_tokens() {
-        let dir = std::env::temp_dir().join(format!("logto-emu-key-{}", crate::ids::standard_id(8)));
-        let path = dir.join("key.json");
-        let first = TenantKey::load_or_create(&path).unwrap();
-        let again = TenantKey::load_or_create(&path).unwrap();
+    fn signs_tokens_that_verify_and_survive_a_round_trip_of_the_secret() {
+        let first = TenantKey::generate();
+        let again = TenantKey::from_secret_b64(&first.secret_b64()).unwrap();
         assert_eq!(first.kid(), again.kid());
         assert_eq!(first.kid().len(), 43);
-
         let jws = first.sign(Some("at+jwt"), &json!({"sub": "x"}));
         let (input, sig) = jws.rsplit_once('.').unwrap();
         let sig = URL_SAFE_NO_PAD.decode(sig).unwrap();
         assert!(again.verify(input.as_bytes(), &sig));
         assert!(!again.verify(b"tampered", &sig));
-        std::fs::remove_dir_all(dir).ok();
-    }
-
-    #[test]
-    fn a_corrupt_key_file_is_reported_with_its_path() {
-        let path = std::env::temp_dir().join(format!("logto-emu-bad-{}.json", crate::ids::standard_id(8)));
-        std::fs::write(&path, "{}").unwrap();
-        let err = TenantKey::load_or_create(&path).err().unwrap().to_string();
-        assert!(err.contains(&path.display().to_string()), "{err}");
-        std::fs::remove_file(path).ok();
     }
 }

@@ -8,6 +8,7 @@
 //!   `/oidc/me`, `/oidc/token/revocation`, `/oidc/session/end`;
 //! - `management/`: the Management API subset (`/api/users`), behind Logto's bearer rules;
 //! - `seed`: users, applications, API resources and roles from a JSON file;
+//! - `persist`: the state in SQLite (keys and Management API entities), written before answering;
 //! - `control/`: the emulator's own API under `/_emulator` (tokens, reset, key rotation, clock,
 //!   request log, fault injection) for tests.
 //!
@@ -23,6 +24,7 @@ pub mod keys;
 pub mod management;
 pub mod model;
 pub mod oidc;
+pub mod persist;
 pub mod seed;
 pub mod state;
 pub mod store;
@@ -72,7 +74,32 @@ async fn log_request(
 pub fn build_state(endpoint: &str, seed: &Seed, keys: KeyRing, options: Options) -> AppState {
     let clock = clock::Clock::default();
     let store = Store::from_seed(seed, endpoint.trim_end_matches('/'), clock.now_ms());
-    AppState::new(endpoint, keys, seed.clone(), store, options)
+    AppState::new(endpoint, keys, seed.clone(), store, options, None)
+}
+
+/// Builds the state kept in the SQLite file `db_path`: what it holds when it has been filled before
+/// (the seed is then not applied; `POST /_emulator/reset` applies it), else the seed and a new key,
+/// saved. Returns the state and whether it was loaded from the file.
+pub fn open_state(endpoint: &str, seed: &Seed, options: Options, db_path: &std::path::Path) -> Result<(AppState, bool), persist::PersistError> {
+    let db = persist::Db::open(db_path)?;
+    let keys = match db.load_keys()? {
+        Some(keys) => keys,
+        None => {
+            let keys = KeyRing::new(TenantKey::generate());
+            db.save_keys(&keys)?;
+            keys
+        }
+    };
+    let clock = clock::Clock::default();
+    let (store, loaded) = match db.load_store()? {
+        Some(store) => (store, true),
+        None => {
+            let store = Store::from_seed(seed, endpoint.trim_end_matches('/'), clock.now_ms());
+            db.replace_all(&store)?;
+            (store, false)
+        }
+    };
+    Ok((AppState::new(endpoint, keys, seed.clone(), store, options, Some(db)), loaded))
 }
 
 /// Serves the emulator on `listener` until the future is dropped. Expired artefacts are swept

@@ -7,7 +7,7 @@
 use std::path::PathBuf;
 
 use clap::Parser;
-use logto_emulator::{build_state, serve, KeyRing, Options, Seed, TenantKey};
+use logto_emulator::{build_state, open_state, serve, KeyRing, Options, Seed, TenantKey};
 use tracing_subscriber::EnvFilter;
 
 #[derive(Parser)]
@@ -25,9 +25,13 @@ struct Args {
     /// Seed file (JSON); the built-in demo seed when absent.
     #[arg(long, env = "LOGTO_EMULATOR_SEED")]
     seed: Option<PathBuf>,
-    /// Where the signing key is kept across restarts.
+    /// Where the state is kept across restarts (`emulator.db`: signing keys, users, applications,
+    /// API resources, roles).
     #[arg(long, env = "LOGTO_EMULATOR_DATA_DIR", default_value = ".logto-emulator")]
     data_dir: PathBuf,
+    /// Keep nothing on disk: a new key and the seed at every start.
+    #[arg(long, conflicts_with = "data_dir")]
+    in_memory: bool,
     /// Hide the sign-in page's "pick a user" list (which signs in without a password).
     #[arg(long)]
     no_user_picker: bool,
@@ -52,17 +56,24 @@ async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
         Some(path) => Seed::from_file(path)?,
         None => Seed::default_seed(),
     };
-    let key = TenantKey::load_or_create(&args.data_dir.join("signing-key.json"))?;
     let endpoint = args.endpoint.clone().unwrap_or_else(|| format!("http://localhost:{}", args.port));
     let listener = tokio::net::TcpListener::bind((args.host.as_str(), args.port))
         .await
         .map_err(|e| format!("cannot listen on {}:{}: {e}", args.host, args.port))?;
-    let state = build_state(&endpoint, &seed, KeyRing::new(key), Options { user_picker: !args.no_user_picker });
+    let options = Options { user_picker: !args.no_user_picker };
+    let (state, storage) = if args.in_memory {
+        (build_state(&endpoint, &seed, KeyRing::new(TenantKey::generate()), options), "in memory (--in-memory)".to_string())
+    } else {
+        let path = args.data_dir.join("emulator.db");
+        let (state, loaded) = open_state(&endpoint, &seed, options, &path)?;
+        let how = if loaded { "loaded from" } else { "seeded into" };
+        (state, format!("{how} {} (POST /_emulator/reset goes back to the seed)", path.display()))
+    };
     let spa = seed.applications.iter().filter(|a| a.redirect_uris.iter().any(|u| u.starts_with("http"))).map(|a| format!("{} ({})", a.name, a.id));
     let spa: Vec<String> = spa.collect();
     let demo_user = seed.users.first().map(|u| format!("{} / {}", u.username, u.password)).unwrap_or_default();
     tracing::info!(
-        "Logto emulator ready\n  endpoint:   {endpoint}\n  issuer:     {endpoint}/oidc\n  key id:     {}\n  apps:       {}\n  users:      {} seeded; sign in as {demo_user}",
+        "Logto emulator ready\n  endpoint:   {endpoint}\n  issuer:     {endpoint}/oidc\n  key id:     {}\n  state:      {storage}\n  apps:       {}\n  users:      {} in the seed; sign in as {demo_user}\n  control:    {endpoint}/_emulator",
         state.signing_key().kid(),
         spa.join(", "),
         seed.users.len()

@@ -28,7 +28,7 @@ pub enum RoleType {
     MachineToMachine,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct User {
     pub id: String,
     pub username: Option<String>,
@@ -70,7 +70,7 @@ impl User {
     }
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Application {
     pub id: String,
     pub name: String,
@@ -115,7 +115,7 @@ impl Application {
     }
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Scope {
     pub id: String,
     pub name: String,
@@ -123,7 +123,7 @@ pub struct Scope {
     pub created_at: i64,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Resource {
     pub id: String,
     pub name: String,
@@ -157,7 +157,7 @@ impl Resource {
     }
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Role {
     pub id: String,
     pub name: String,

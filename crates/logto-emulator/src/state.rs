@@ -36,6 +36,7 @@ pub struct Inner {
     pub options: Options,
     pub faults: crate::control::faults::FaultRegistry,
     store: Mutex<Store>,
+    db: Option<crate::persist::Db>,
     requests: Mutex<VecDeque<LoggedRequest>>,
 }
 
@@ -59,7 +60,7 @@ impl std::ops::Deref for AppState {
 }
 
 impl AppState {
-    pub fn new(endpoint: &str, keys: KeyRing, seed: Seed, store: Store, options: Options) -> Self {
+    pub fn new(endpoint: &str, keys: KeyRing, seed: Seed, store: Store, options: Options, db: Option<crate::persist::Db>) -> Self {
         let endpoint = endpoint.trim_end_matches('/').to_string();
         Self(Arc::new(Inner {
             issuer: format!("{endpoint}/oidc"),
@@ -70,6 +71,7 @@ impl AppState {
             options,
             faults: Default::default(),
             store: Mutex::new(store),
+            db,
             requests: Mutex::new(VecDeque::with_capacity(REQUEST_LOG_LEN)),
         }))
     }
@@ -90,22 +92,31 @@ impl AppState {
         self.0.keys.read().unwrap_or_else(|p| p.into_inner()).jwks()
     }
 
-    /// Rotates the signing key and returns the new `kid`.
-    pub fn rotate_key(&self) -> String {
-        let mut keys = self.0.keys.write().unwrap_or_else(|p| p.into_inner());
-        keys.rotate();
-        keys.current().kid().to_string()
+    /// The database, when the state is kept on disk.
+    pub fn db(&self) -> Option<&crate::persist::Db> {
+        self.0.db.as_ref()
     }
 
-    /// Replaces the whole store (a reset).
+    /// Replaces the whole store (a reset), on disk first.
     pub fn replace_store(&self, store: Store) -> Result<(), crate::error::ApiError> {
-        *self.store() = store;
+        let mut current = self.store();
+        if let Some(db) = self.db() {
+            db.replace_all(&store)?;
+        }
+        *current = store;
         Ok(())
     }
 
-    /// Rotates the signing key and returns the new `kid`.
+    /// Rotates the signing key, saved before it is used, and returns the new `kid`.
     pub fn rotate_key_persisted(&self) -> Result<String, crate::error::ApiError> {
-        Ok(self.rotate_key())
+        let mut keys = self.0.keys.write().unwrap_or_else(|p| p.into_inner());
+        let mut next = KeyRing::with_previous_arc(keys.current(), None);
+        next.rotate();
+        if let Some(db) = self.db() {
+            db.save_keys(&next)?;
+        }
+        *keys = next;
+        Ok(keys.current().kid().to_string())
     }
 
     /// Runs `f` with the key ring (for persistence).

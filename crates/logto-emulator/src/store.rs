@@ -4,6 +4,7 @@
 use std::collections::{BTreeSet, HashMap};
 
 use crate::ids::standard_id;
+use crate::persist::{Db, PersistError};
 use crate::model::*;
 use crate::seed::{Seed, MANAGEMENT_API_INDICATOR};
 
@@ -107,6 +108,76 @@ impl Store {
             });
         }
         store
+    }
+
+    /// Saves `user` (disk first, when there is a disk), then inserts or replaces it in memory.
+    pub fn put_user(&mut self, db: Option<&Db>, user: User) -> Result<(), PersistError> {
+        if let Some(db) = db {
+            db.put_user(&user)?;
+        }
+        match self.users.iter_mut().find(|u| u.id == user.id) {
+            Some(slot) => *slot = user,
+            None => self.users.push(user),
+        }
+        Ok(())
+    }
+
+    /// Deletes a user (disk first) and ends their grants. `false` when there was none.
+    pub fn remove_user(&mut self, db: Option<&Db>, id: &str) -> Result<bool, PersistError> {
+        if self.user(id).is_none() {
+            return Ok(false);
+        }
+        if let Some(db) = db {
+            db.remove_user(id)?;
+        }
+        self.users.retain(|u| u.id != id);
+        let grants: Vec<String> = self.grants.values().filter(|g| g.account_id == id).map(|g| g.id.clone()).collect();
+        grants.iter().for_each(|g| self.revoke_grant(g));
+        Ok(true)
+    }
+
+    pub fn put_application(&mut self, db: Option<&Db>, app: Application) -> Result<(), PersistError> {
+        if let Some(db) = db {
+            db.put_application(&app)?;
+        }
+        self.applications.insert(app.id.clone(), app);
+        Ok(())
+    }
+
+    /// Deletes an application (disk first) and ends its grants. `false` when there was none.
+    pub fn remove_application(&mut self, db: Option<&Db>, id: &str) -> Result<bool, PersistError> {
+        if !self.applications.contains_key(id) {
+            return Ok(false);
+        }
+        if let Some(db) = db {
+            db.remove_application(id)?;
+        }
+        self.applications.remove(id);
+        let grants: Vec<String> = self.grants.values().filter(|g| g.client_id == id).map(|g| g.id.clone()).collect();
+        grants.iter().for_each(|g| self.revoke_grant(g));
+        Ok(true)
+    }
+
+    pub fn put_resource(&mut self, db: Option<&Db>, resource: Resource) -> Result<(), PersistError> {
+        if let Some(db) = db {
+            db.put_resource(&resource)?;
+        }
+        match self.resources.iter_mut().find(|r| r.id == resource.id) {
+            Some(slot) => *slot = resource,
+            None => self.resources.push(resource),
+        }
+        Ok(())
+    }
+
+    pub fn put_role(&mut self, db: Option<&Db>, role: Role) -> Result<(), PersistError> {
+        if let Some(db) = db {
+            db.put_role(&role)?;
+        }
+        match self.roles.iter_mut().find(|r| r.id == role.id) {
+            Some(slot) => *slot = role,
+            None => self.roles.push(role),
+        }
+        Ok(())
     }
 
     pub fn user(&self, id: &str) -> Option<&User> {

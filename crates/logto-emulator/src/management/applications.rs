@@ -71,16 +71,13 @@ pub async fn create(State(state): State<AppState>, body: Bytes) -> Result<Json<V
         created_at: state.clock.now_ms(),
     };
     let body = app.to_api_json();
-    state.store().applications.insert(app.id.clone(), app);
+    state.store().put_application(state.db(), app)?;
     Ok(Json(body))
 }
 
 pub async fn delete(State(state): State<AppState>, Path(id): Path<String>) -> Result<StatusCode, ApiError> {
-    let mut store = state.store();
-    store.applications.remove(&id).ok_or_else(ApiError::not_found)?;
-    let grants: Vec<String> = store.grants.values().filter(|g| g.client_id == id).map(|g| g.id.clone()).collect();
-    for grant in grants {
-        store.revoke_grant(&grant);
+    if !state.store().remove_application(state.db(), &id)? {
+        return Err(ApiError::not_found());
     }
     Ok(StatusCode::NO_CONTENT)
 }
@@ -124,8 +121,9 @@ pub async fn assign_roles(State(state): State<AppState>, Path(id): Path<String>,
             return Err(ApiError::unprocessable("application.invalid_role_type", "Can not assign user type role to machine to machine application."));
         }
     }
-    let Some(app) = store.applications.get_mut(&id) else { return Err(ApiError::not_found()) };
+    let Some(mut app) = store.applications.get(&id).cloned() else { return Err(ApiError::not_found()) };
     let added: Vec<String> = role_ids.iter().filter(|r| !app.role_ids.contains(r)).cloned().collect();
     app.role_ids.extend(added.iter().cloned());
+    store.put_application(state.db(), app)?;
     Ok((StatusCode::CREATED, Json(json!({"roleIds": role_ids, "addedRoleIds": added}))))
 }

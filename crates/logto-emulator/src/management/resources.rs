@@ -59,7 +59,7 @@ pub async fn create(State(state): State<AppState>, body: Bytes) -> Result<(Statu
         scopes: vec![],
     };
     let body = resource.to_api_json(true);
-    store.resources.push(resource);
+    store.put_resource(state.db(), resource)?;
     Ok((StatusCode::CREATED, Json(body)))
 }
 
@@ -81,7 +81,7 @@ pub async fn create_scope(State(state): State<AppState>, Path(id): Path<String>,
     let new: NewScope = parse_body(&body)?;
     let now = state.clock.now_ms();
     let mut store = state.store();
-    let resource = store.resources.iter_mut().find(|r| r.id == id).ok_or_else(ApiError::not_found)?;
+    let mut resource = store.resource_by_id(&id).cloned().ok_or_else(ApiError::not_found)?;
     if resource.indicator == MANAGEMENT_API_INDICATOR {
         return Err(ApiError::new(StatusCode::BAD_REQUEST, "resource.cannot_modify_management_api", "You cannot modify the Management API."));
     }
@@ -94,5 +94,6 @@ pub async fn create_scope(State(state): State<AppState>, Path(id): Path<String>,
     let scope = Scope { id: standard_id(21), name: new.name, description: new.description, created_at: now };
     let body = resource.scope_json(&scope);
     resource.scopes.push(scope);
+    store.put_resource(state.db(), resource)?;
     Ok((StatusCode::CREATED, Json(body)))
 }

@@ -96,7 +96,7 @@ pub async fn create(State(state): State<AppState>, body: Bytes) -> Result<Json<V
     let scopes = resolve_scopes(&store, role_type, &new.scope_ids)?;
     let role = Role { id: standard_id(21), name: new.name, description: new.description, role_type, scopes };
     let body = role.to_api_json();
-    store.roles.push(role);
+    store.put_role(state.db(), role)?;
     Ok(Json(body))
 }
 
@@ -140,9 +140,9 @@ pub async fn assign_scopes(State(state): State<AppState>, Path(id): Path<String>
     if let Some((_, name)) = added.iter().find(|pair| role.scopes.contains(pair)) {
         return Err(ApiError::unprocessable("role.scope_exists", format!("The scope {name} has already been linked to this role")));
     }
-    let Some(stored) = store.roles.iter_mut().find(|r| r.id == id) else { return Err(ApiError::not_found()) };
-    stored.scopes.extend(added);
-    let updated = stored.clone();
+    let mut updated = role;
+    updated.scopes.extend(added);
+    store.put_role(state.db(), updated.clone())?;
     Ok((StatusCode::CREATED, Json(role_scopes(&store, &updated))))
 }
 
@@ -177,8 +177,9 @@ pub async fn assign_users(State(state): State<AppState>, Path(id): Path<String>,
         }
     }
     for user_id in &user_ids {
-        if let Some(user) = store.user_mut(user_id) {
+        if let Some(mut user) = store.user(user_id).cloned() {
             user.role_ids.push(id.clone());
+            store.put_user(state.db(), user)?;
         }
     }
     Ok(StatusCode::CREATED)

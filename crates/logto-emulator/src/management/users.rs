@@ -213,7 +213,7 @@ pub async fn create(State(state): State<AppState>, body: axum::body::Bytes) -> R
         role_ids: vec![],
     };
     let body = user.to_api_json();
-    store.users.push(user);
+    store.put_user(state.db(), user)?;
     Ok(Json(body))
 }
 
@@ -260,7 +260,7 @@ pub async fn update(State(state): State<AppState>, Path(id): Path<String>, body:
     if clash(|u| u.primary_email.as_deref(), &patch.primary_email) {
         return Err(ApiError::unprocessable("user.email_already_in_use", "This email is associated with an existing account."));
     }
-    let Some(user) = store.user_mut(&id) else { return Err(ApiError::not_found()) };
+    let Some(mut user) = store.user(&id).cloned() else { return Err(ApiError::not_found()) };
     let set = |field: &mut Option<String>, value: Option<Option<String>>| {
         if let Some(v) = value {
             *field = v;
@@ -275,20 +275,15 @@ pub async fn update(State(state): State<AppState>, Path(id): Path<String>, body:
         user.custom_data = data;
     }
     user.updated_at = now;
-    Ok(Json(user.to_api_json()))
+    let body = user.to_api_json();
+    store.put_user(state.db(), user)?;
+    Ok(Json(body))
 }
 
 /// `DELETE /api/users/{id}`: 204; the user's grants end with it.
 pub async fn delete(State(state): State<AppState>, Path(id): Path<String>) -> Result<axum::http::StatusCode, ApiError> {
-    let mut store = state.store();
-    let before = store.users.len();
-    store.users.retain(|u| u.id != id);
-    if store.users.len() == before {
+    if !state.store().remove_user(state.db(), &id)? {
         return Err(ApiError::not_found());
-    }
-    let grants: Vec<String> = store.grants.values().filter(|g| g.account_id == id).map(|g| g.id.clone()).collect();
-    for grant in grants {
-        store.revoke_grant(&grant);
     }
     Ok(axum::http::StatusCode::NO_CONTENT)
 }
@@ -324,9 +319,10 @@ pub async fn assign_roles(
             return Err(ApiError::unprocessable("user.invalid_role_type", "Can not assign machine to machine role to user."));
         }
     }
-    let Some(user) = store.user_mut(&id) else { return Err(ApiError::not_found()) };
+    let Some(mut user) = store.user(&id).cloned() else { return Err(ApiError::not_found()) };
     let added: Vec<String> = role_ids.iter().filter(|r| !user.role_ids.contains(r)).cloned().collect();
     user.role_ids.extend(added.iter().cloned());
+    store.put_user(state.db(), user)?;
     Ok((axum::http::StatusCode::CREATED, Json(serde_json::json!({"roleIds": role_ids, "addedRoleIds": added}))))
 }
 

@@ -295,10 +295,13 @@ pub async fn sign_in_submit(State(state): State<AppState>, Form(form): Form<Sign
             expires_at: now_ms / 1000 + CODE_TTL,
         },
     );
-    if let Some(u) = store.user_mut(&user.id) {
-        u.last_sign_in_at = Some(now_ms);
-        u.updated_at = now_ms;
-        u.application_id.get_or_insert_with(|| pending.client_id.clone());
+    let mut signed_in = user.clone();
+    signed_in.last_sign_in_at = Some(now_ms);
+    signed_in.updated_at = now_ms;
+    signed_in.application_id.get_or_insert_with(|| pending.client_id.clone());
+    if let Err(e) = store.put_user(state.db(), signed_in) {
+        tracing::error!(error = %e, "could not save the sign-in");
+        return error_page(StatusCode::INTERNAL_SERVER_ERROR, "server_error", "the sign-in could not be saved");
     }
     drop(store);
     let Ok(mut url) = url::Url::parse(&pending.redirect_uri) else {
