@@ -51,3 +51,11 @@ test('a wrong password is refused on the sign-in page', async ({ page }) => {
   await page.getByRole('button', { name: 'Sign in' }).click();
   await expect(page.getByRole('alert')).toContainText('Invalid username or password');
 });
+
+test('the emulator\'s "pick a user" list signs a person in with one click', async ({ page }) => {
+  await page.goto('/');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: /Dave Example/ }).click();
+  await expect(page.getByTestId('signed-in-user')).toContainText('Dave Example');
+  await expect(page.getByTestId('top-user')).toHaveCount(10);
+});

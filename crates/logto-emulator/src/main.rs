@@ -57,6 +57,10 @@ async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
         None => Seed::default_seed(),
     };
     let endpoint = args.endpoint.clone().unwrap_or_else(|| format!("http://localhost:{}", args.port));
+    let loopback = args.host.parse::<std::net::IpAddr>().map(|ip| ip.is_loopback()).unwrap_or(args.host == "localhost");
+    if !loopback {
+        tracing::warn!(host = %args.host, "listening beyond loopback: anyone who can reach this host can sign in as any seeded user and use the control API");
+    }
     let listener = tokio::net::TcpListener::bind((args.host.as_str(), args.port))
         .await
         .map_err(|e| format!("cannot listen on {}:{}: {e}", args.host, args.port))?;
@@ -73,11 +77,24 @@ async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
     let spa: Vec<String> = spa.collect();
     let demo_user = seed.users.first().map(|u| format!("{} / {}", u.username, u.password)).unwrap_or_default();
     tracing::info!(
-        "Logto emulator ready\n  endpoint:   {endpoint}\n  issuer:     {endpoint}/oidc\n  key id:     {}\n  state:      {storage}\n  apps:       {}\n  users:      {} in the seed; sign in as {demo_user}\n  control:    {endpoint}/_emulator",
+        "Logto emulator ready\n  listening:  {}:{}\n  endpoint:   {endpoint}\n  issuer:     {endpoint}/oidc\n  key id:     {}\n  state:      {storage}\n  apps:       {}\n  users:      {} in the seed; sign in as {demo_user}\n  control:    {endpoint}/_emulator",
+        args.host,
+        args.port,
         state.signing_key().kid(),
         spa.join(", "),
         seed.users.len()
     );
     serve(listener, state).await?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_are_loopback_port_3001_and_the_picker_on() {
+        let args = Args::parse_from(["logto-emulator"]);
+        assert_eq!((args.host.as_str(), args.port, args.no_user_picker, args.in_memory), ("127.0.0.1", 3001, false, false));
+    }
 }

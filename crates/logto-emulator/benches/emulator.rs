@@ -1,0 +1,171 @@
+//! `cargo bench -p logto-emulator`: how fast the emulator starts and serves, as a table.
+//!
+//! - start-to-ready: the release binary (`--in-memory`) from spawn until discovery answers, and the
+//!   library's in-process `spawn`, each 10 times;
+//! - client-credentials tokens/s and `GET /api/users/{id}` requests/s, with 32 concurrent
+//!   connections for 5 s each, from a load generator in this process (the same 2 cores, so the
+//!   figures are a floor).
+//!
+//! For comparison, real Logto 1.42 on this kind of machine served about 44 client-credentials
+//! tokens/s and 140 `GET /api/users/{id}`/s, and takes 8-11 s to start (plus PostgreSQL).
+
+use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use serde_json::{json, Value};
+
+const CONNECTIONS: usize = 32;
+const RUN: Duration = Duration::from_secs(5);
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+fn median(mut v: Vec<Duration>) -> Duration {
+    v.sort();
+    v[v.len() / 2]
+}
+
+async fn binary_start(http: &reqwest::Client) -> Duration {
+    let port = free_port();
+    let url = format!("http://127.0.0.1:{port}/oidc/.well-known/openid-configuration");
+    let started = Instant::now();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_logto-emulator"))
+        .args(["--in-memory", "--port", &port.to_string()])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("the emulator binary runs");
+    loop {
+        if http.get(&url).send().await.map(|r| r.status().is_success()).unwrap_or(false) {
+            break;
+        }
+        assert!(started.elapsed() < Duration::from_secs(20), "the emulator did not start");
+        tokio::time::sleep(Duration::from_millis(2)).await;
+    }
+    let ready = started.elapsed();
+    let _ = child.kill();
+    let _ = child.wait();
+    ready
+}
+
+struct Load {
+    per_second: f64,
+    p50: Duration,
+    p99: Duration,
+    errors: u64,
+}
+
+/// Runs `request` from `CONNECTIONS` workers for `RUN`; counts 2xx answers.
+async fn load<F, Fut>(request: F) -> Load
+where
+    F: Fn() -> Fut + Send + Sync + 'static,
+    Fut: std::future::Future<Output = bool> + Send,
+{
+    let request = Arc::new(request);
+    let errors = Arc::new(AtomicU64::new(0));
+    let started = Instant::now();
+    let mut workers = Vec::new();
+    for _ in 0..CONNECTIONS {
+        let (request, errors) = (request.clone(), errors.clone());
+        workers.push(tokio::spawn(async move {
+            let mut latencies = Vec::new();
+            while started.elapsed() < RUN {
+                let t = Instant::now();
+                if request().await {
+                    latencies.push(t.elapsed());
+                } else {
+                    errors.fetch_add(1, Ordering::Relaxed);
+                }
+            }
+            latencies
+        }));
+    }
+    let mut all = Vec::new();
+    for w in workers {
+        all.extend(w.await.unwrap());
+    }
+    let elapsed = started.elapsed();
+    all.sort();
+    let pick = |q: f64| all.get(((all.len() as f64 * q) as usize).min(all.len().saturating_sub(1))).copied().unwrap_or_default();
+    Load { per_second: all.len() as f64 / elapsed.as_secs_f64(), p50: pick(0.5), p99: pick(0.99), errors: errors.load(Ordering::Relaxed) }
+}
+
+fn main() {
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
+    runtime.block_on(async {
+        let http = reqwest::Client::builder().pool_max_idle_per_host(CONNECTIONS).build().unwrap();
+
+        let mut binary = Vec::new();
+        for _ in 0..10 {
+            binary.push(binary_start(&http).await);
+        }
+        let mut library = Vec::new();
+        for _ in 0..10 {
+            let t = Instant::now();
+            let emu = logto_emulator::spawn(&logto_emulator::Seed::default_seed()).await.unwrap();
+            library.push(t.elapsed());
+            drop(emu);
+        }
+
+        // The server under load: the release binary, in memory, on its own process.
+        let port = free_port();
+        let endpoint = format!("http://127.0.0.1:{port}");
+        let mut child = Command::new(env!("CARGO_BIN_EXE_logto-emulator"))
+            .args(["--in-memory", "--port", &port.to_string(), "--endpoint", &endpoint])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        while http.get(format!("{endpoint}/oidc/jwks")).send().await.is_err() {
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+
+        let (h, e) = (http.clone(), endpoint.clone());
+        let tokens = load(move || {
+            let (h, e) = (h.clone(), e.clone());
+            async move {
+                h.post(format!("{e}/oidc/token"))
+                    .basic_auth("m2m4backend0000000001", Some("demo-backend-m2m-secret-0123456789"))
+                    .form(&[("grant_type", "client_credentials"), ("resource", "https://default.logto.app/api"), ("scope", "all")])
+                    .send()
+                    .await
+                    .map(|r| r.status().is_success())
+                    .unwrap_or(false)
+            }
+        })
+        .await;
+
+        let minted: Value = http
+            .post(format!("{endpoint}/_emulator/tokens"))
+            .json(&json!({"clientId": "m2m4backend0000000001", "resource": "https://default.logto.app/api", "scopes": ["all"]}))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let token = minted["access_token"].as_str().unwrap().to_string();
+        let alice = logto_emulator::Seed::default_seed().users[0].id.clone();
+        let (h, url) = (http.clone(), format!("{endpoint}/api/users/{alice}"));
+        let users = load(move || {
+            let (h, url, token) = (h.clone(), url.clone(), token.clone());
+            async move { h.get(&url).bearer_auth(&token).send().await.map(|r| r.status().is_success()).unwrap_or(false) }
+        })
+        .await;
+        let _ = child.kill();
+        let _ = child.wait();
+
+        let ms = |d: Duration| format!("{:.1} ms", d.as_secs_f64() * 1000.0);
+        println!("\nLogto emulator (release build), {} cores", std::thread::available_parallelism().map(|n| n.get()).unwrap_or(0));
+        println!("{:<44} {:>14} {:>14} {:>22}", "measure", "emulator", "", "real Logto 1.42");
+        println!("{:<44} {:>14} {:>14} {:>22}", "start to ready, binary (median / max of 10)", ms(median(binary.clone())), ms(*binary.iter().max().unwrap()), "8-11 s (+ PostgreSQL)");
+        println!("{:<44} {:>14} {:>14} {:>22}", "start to ready, in-process spawn (median)", ms(median(library)), "", "-");
+        println!("{:<44} {:>14.0} {:>14} {:>22}", "client-credentials tokens/s (32 conn)", tokens.per_second, format!("p50 {}", ms(tokens.p50)), "~44");
+        println!("{:<44} {:>14} {:>14} {:>22}", "  p99 latency / errors", ms(tokens.p99), tokens.errors, "");
+        println!("{:<44} {:>14.0} {:>14} {:>22}", "GET /api/users/{id} requests/s (32 conn)", users.per_second, format!("p50 {}", ms(users.p50)), "~140");
+        println!("{:<44} {:>14} {:>14} {:>22}", "  p99 latency / errors", ms(users.p99), users.errors, "");
+    });
+}
