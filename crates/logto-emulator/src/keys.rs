@@ -71,6 +71,14 @@ impl TenantKey {
         format!("{signing_input}.{}", URL_SAFE_NO_PAD.encode(signature.to_bytes()))
     }
 
+    /// Signs `claims` under an arbitrary JOSE `header` with this key (ES384), for tests that forge
+    /// tokens (a wrong `kid`, a missing `typ`, …).
+    pub fn sign_with_header(&self, header: &Value, claims: &Value) -> String {
+        let signing_input = format!("{}.{}", URL_SAFE_NO_PAD.encode(header.to_string()), URL_SAFE_NO_PAD.encode(claims.to_string()));
+        let signature: Signature = self.signing.sign(signing_input.as_bytes());
+        format!("{signing_input}.{}", URL_SAFE_NO_PAD.encode(signature.to_bytes()))
+    }
+
     /// Checks an ES384 signature over `signing_input` (raw `r || s`, as JWS carries it).
     pub fn verify(&self, signing_input: &[u8], signature: &[u8]) -> bool {
         Signature::from_slice(signature)

@@ -54,6 +54,10 @@ impl KeySet {
         self.keys.get(kid)
     }
 
+    pub fn kids(&self) -> impl Iterator<Item = &str> {
+        self.keys.keys().map(String::as_str)
+    }
+
     pub fn len(&self) -> usize {
         self.keys.len()
     }

@@ -1,13 +1,15 @@
-//! The token verifier: key cache, discovery, and the checks in the order that gives the clearest error.
+//! The token verifier: key cache, discovery, verified-token cache, and the checks in the order that
+//! gives the clearest error.
 
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, RwLock};
-use std::time::{Duration, Instant};
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
+use futures_util::future::{BoxFuture, FutureExt, Shared};
 use jsonwebtoken::errors::ErrorKind;
 use jsonwebtoken::jwk::JwkSet;
 use jsonwebtoken::{decode, decode_header, Validation};
 use serde::Deserialize;
+use sha2::{Digest, Sha256};
 
 use crate::claims::AccessClaims;
 use crate::error::AuthError;
@@ -26,8 +28,12 @@ pub struct VerifierConfig {
     pub leeway: Duration,
     /// An unknown `kid` refetches the JWKS at most this often.
     pub min_refetch_interval: Duration,
+    /// Keys older than this are refetched in the background (they keep working meanwhile).
+    pub refresh_interval: Duration,
     /// Timeout for discovery and JWKS requests.
     pub http_timeout: Duration,
+    /// How many verified tokens are remembered (by a hash of the whole token).
+    pub cache_capacity: u64,
 }
 
 impl VerifierConfig {
@@ -37,25 +43,35 @@ impl VerifierConfig {
             audience: audience.into(),
             leeway: Duration::from_secs(30),
             min_refetch_interval: Duration::from_secs(10),
+            refresh_interval: Duration::from_secs(600),
             http_timeout: Duration::from_secs(5),
+            cache_capacity: 10_000,
         }
     }
 }
 
-#[derive(Default)]
-struct FetchState {
-    jwks_uri: Option<String>,
-    last_fetch: Option<Instant>,
+type Fetch = Shared<BoxFuture<'static, Result<usize, AuthError>>>;
+
+struct Keys {
+    set: Arc<KeySet>,
+    fetched: Option<Instant>,
 }
 
-pub struct Verifier {
+struct Inner {
     config: VerifierConfig,
     http: reqwest::Client,
-    keys: RwLock<Arc<KeySet>>,
-    /// Bumped on every successful JWKS fetch, so waiting callers can tell that someone else fetched.
-    generation: AtomicU64,
-    /// Serialises fetches only: verifications with a known `kid` never wait on it.
-    fetch: tokio::sync::Mutex<FetchState>,
+    keys: RwLock<Keys>,
+    jwks_uri: Mutex<Option<String>>,
+    /// The fetch under way, shared by every caller that needs it. Locked only to read or set it.
+    inflight: Mutex<Option<Fetch>>,
+    /// Verified tokens by SHA-256 of the whole token; emptied when a key leaves the JWKS.
+    verified: moka::sync::Cache<[u8; 32], AccessClaims>,
+}
+
+/// Cheap to clone: clones share keys, cache and fetches.
+#[derive(Clone)]
+pub struct Verifier {
+    inner: Arc<Inner>,
 }
 
 #[derive(Deserialize)]
@@ -64,40 +80,21 @@ struct Discovery {
     jwks_uri: String,
 }
 
-impl Verifier {
-    pub fn new(config: VerifierConfig) -> Self {
-        let http = reqwest::Client::builder().timeout(config.http_timeout).build().unwrap_or_default();
-        Self {
-            config,
-            http,
-            keys: RwLock::new(Arc::new(KeySet::empty())),
-            generation: AtomicU64::new(0),
-            fetch: tokio::sync::Mutex::new(FetchState::default()),
-        }
-    }
+fn now_secs() -> i64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0)
+}
 
-    pub fn config(&self) -> &VerifierConfig {
-        &self.config
-    }
-
-    fn current_keys(&self) -> Arc<KeySet> {
-        self.keys.read().map(|k| k.clone()).unwrap_or_else(|p| p.into_inner().clone())
-    }
-
+impl Inner {
     async fn get_json<T: serde::de::DeserializeOwned>(&self, url: &str) -> Result<T, AuthError> {
         let unavailable = |e: reqwest::Error| AuthError::KeysUnavailable(format!("{url}: {e}"));
         self.http.get(url).send().await.and_then(|r| r.error_for_status()).map_err(unavailable)?.json().await.map_err(unavailable)
     }
 
-    /// Fetches the JWKS (discovering its URI first if needed) and swaps it in. Returns the key count.
-    pub async fn refresh_keys(&self) -> Result<usize, AuthError> {
-        let mut state = self.fetch.lock().await;
-        self.fetch_locked(&mut state).await
-    }
-
-    async fn fetch_locked(&self, state: &mut FetchState) -> Result<usize, AuthError> {
-        let jwks_uri = match &state.jwks_uri {
-            Some(uri) => uri.clone(),
+    /// Discovers the JWKS URI (once), fetches the JWKS and swaps it in.
+    async fn fetch(&self) -> Result<usize, AuthError> {
+        let known = self.jwks_uri.lock().unwrap_or_else(|p| p.into_inner()).clone();
+        let jwks_uri = match known {
+            Some(uri) => uri,
             None => {
                 let url = format!("{}/.well-known/openid-configuration", self.config.issuer);
                 let discovery: Discovery = self.get_json(&url).await?;
@@ -107,38 +104,104 @@ impl Verifier {
                         discovery.issuer, self.config.issuer
                     )));
                 }
-                state.jwks_uri = Some(discovery.jwks_uri.clone());
+                *self.jwks_uri.lock().unwrap_or_else(|p| p.into_inner()) = Some(discovery.jwks_uri.clone());
                 discovery.jwks_uri
             }
         };
-        state.last_fetch = Some(Instant::now());
-        let set: JwkSet = self.get_json(&jwks_uri).await?;
-        let keys = Arc::new(KeySet::from_jwks(&set));
-        let count = keys.len();
-        match self.keys.write() {
-            Ok(mut guard) => *guard = keys,
-            Err(poisoned) => *poisoned.into_inner() = keys,
+        let fetched = self.get_json::<JwkSet>(&jwks_uri).await.map(|set| Arc::new(KeySet::from_jwks(&set)));
+        let mut keys = self.keys.write().unwrap_or_else(|p| p.into_inner());
+        // Even a failed fetch counts for the rate limit: a down issuer is not hammered.
+        keys.fetched = Some(Instant::now());
+        let set = fetched?;
+        let removed = keys.set.kids().any(|kid| set.get(kid).is_none());
+        if removed {
+            // A key left the JWKS: tokens it signed must be checked again (and now fail).
+            self.verified.invalidate_all();
         }
-        self.generation.fetch_add(1, Ordering::SeqCst);
+        let count = set.len();
+        keys.set = set;
+        drop(keys);
         tracing::info!(keys = count, "fetched the issuer's JWKS");
         Ok(count)
     }
+}
 
-    /// Returns the key for `kid`, refetching the JWKS once if it is unknown. Concurrent misses wait
-    /// for one fetch instead of each sending their own, and refetches are rate-limited.
+impl Verifier {
+    pub fn new(config: VerifierConfig) -> Self {
+        let http = reqwest::Client::builder().timeout(config.http_timeout).build().unwrap_or_default();
+        let verified = moka::sync::Cache::builder().max_capacity(config.cache_capacity).time_to_live(Duration::from_secs(3600)).build();
+        Self {
+            inner: Arc::new(Inner {
+                config,
+                http,
+                keys: RwLock::new(Keys { set: Arc::new(KeySet::empty()), fetched: None }),
+                jwks_uri: Mutex::new(None),
+                inflight: Mutex::new(None),
+                verified,
+            }),
+        }
+    }
+
+    pub fn config(&self) -> &VerifierConfig {
+        &self.inner.config
+    }
+
+    fn keys(&self) -> (Arc<KeySet>, Option<Instant>) {
+        let keys = self.inner.keys.read().unwrap_or_else(|p| p.into_inner());
+        (keys.set.clone(), keys.fetched)
+    }
+
+    /// The fetch under way, or a new one: every concurrent caller awaits the same request.
+    fn shared_fetch(&self) -> Fetch {
+        let mut inflight = self.inner.inflight.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(fetch) = inflight.as_ref() {
+            return fetch.clone();
+        }
+        let inner = self.inner.clone();
+        let fetch = async move {
+            let result = inner.fetch().await;
+            *inner.inflight.lock().unwrap_or_else(|p| p.into_inner()) = None;
+            result
+        }
+        .boxed()
+        .shared();
+        *inflight = Some(fetch.clone());
+        fetch
+    }
+
+    /// Fetches the JWKS now (readiness checks, start-up). Returns the number of usable keys.
+    pub async fn refresh_keys(&self) -> Result<usize, AuthError> {
+        self.shared_fetch().await
+    }
+
+    /// Whether keys have been fetched and none is older than the refresh interval.
+    pub fn keys_fresh(&self) -> bool {
+        let (set, fetched) = self.keys();
+        !set.is_empty() && fetched.is_some_and(|t| t.elapsed() < self.inner.config.refresh_interval)
+    }
+
+    /// How many verified tokens are cached (approximate).
+    pub fn cached_tokens(&self) -> u64 {
+        self.inner.verified.run_pending_tasks();
+        self.inner.verified.entry_count()
+    }
+
+    /// The key for `kid`, refetching the JWKS (shared, rate-limited) when it is unknown.
     async fn key_for(&self, kid: &str) -> Result<(jsonwebtoken::DecodingKey, jsonwebtoken::Algorithm), AuthError> {
-        let seen = self.generation.load(Ordering::SeqCst);
-        if let Some(found) = self.current_keys().get(kid) {
+        let (set, fetched) = self.keys();
+        if let Some(found) = set.get(kid) {
+            if fetched.is_some_and(|t| t.elapsed() > self.inner.config.refresh_interval) {
+                // Stale keys keep working while a background fetch renews them.
+                tokio::spawn(self.shared_fetch());
+            }
             return Ok(found.clone());
         }
-        let mut state = self.fetch.lock().await;
-        let someone_fetched = self.generation.load(Ordering::SeqCst) != seen;
-        let too_soon = state.last_fetch.is_some_and(|t| t.elapsed() < self.config.min_refetch_interval);
-        if !someone_fetched && !(too_soon && !self.current_keys().is_empty()) {
-            self.fetch_locked(&mut state).await?;
+        let too_soon = fetched.is_some_and(|t| t.elapsed() < self.inner.config.min_refetch_interval);
+        if !(too_soon && !set.is_empty()) {
+            self.shared_fetch().await?;
         }
-        drop(state);
-        self.current_keys()
+        self.keys()
+            .0
             .get(kid)
             .cloned()
             .ok_or_else(|| AuthError::InvalidToken(format!("the token is signed with an unknown key (kid {kid})")))
@@ -150,9 +213,25 @@ impl Verifier {
         if token.len() > MAX_TOKEN_LEN {
             return Err(AuthError::InvalidToken("the token is too long".into()));
         }
+        let digest: [u8; 32] = Sha256::digest(token.as_bytes()).into();
+        if let Some(claims) = self.inner.verified.get(&digest) {
+            let leeway = self.inner.config.leeway.as_secs() as i64;
+            if claims.exp + leeway >= now_secs() {
+                return Ok(claims);
+            }
+            self.inner.verified.invalidate(&digest);
+            return Err(AuthError::InvalidToken("the token has expired".into()));
+        }
+        let claims = self.verify_uncached(token).await?;
+        self.inner.verified.insert(digest, claims.clone());
+        Ok(claims)
+    }
+
+    async fn verify_uncached(&self, token: &str) -> Result<AccessClaims, AuthError> {
+        let config = &self.inner.config;
         if !token.contains('.') {
             // Logto's opaque tokens (43 base64url characters) are what a sign-in without `resource` gives.
-            return Err(AuthError::OpaqueToken { resource: self.config.audience.clone() });
+            return Err(AuthError::OpaqueToken { resource: config.audience.clone() });
         }
         if token.split('.').count() != 3 {
             return Err(AuthError::InvalidToken("the token is not a signed JWT (three dot-separated parts)".into()));
@@ -171,17 +250,17 @@ impl Verifier {
             return Err(AuthError::InvalidToken(format!("the token's alg {:?} does not match its key ({alg:?})", header.alg)));
         }
         let mut validation = Validation::new(alg);
-        validation.set_issuer(&[&self.config.issuer]);
-        validation.set_audience(&[&self.config.audience]);
+        validation.set_issuer(&[&config.issuer]);
+        validation.set_audience(&[&config.audience]);
         validation.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
-        validation.leeway = self.config.leeway.as_secs();
+        validation.leeway = config.leeway.as_secs();
         validation.validate_nbf = true;
         decode::<AccessClaims>(token, &key, &validation).map(|data| data.claims).map_err(|e| {
             AuthError::InvalidToken(match e.kind() {
                 ErrorKind::ExpiredSignature => "the token has expired".into(),
                 ErrorKind::ImmatureSignature => "the token is not valid yet (nbf)".into(),
-                ErrorKind::InvalidAudience => format!("the token is not for this API (aud must be {})", self.config.audience),
-                ErrorKind::InvalidIssuer => format!("the token was not issued by {}", self.config.issuer),
+                ErrorKind::InvalidAudience => format!("the token is not for this API (aud must be {})", config.audience),
+                ErrorKind::InvalidIssuer => format!("the token was not issued by {}", config.issuer),
                 ErrorKind::InvalidSignature => "the token signature is invalid".into(),
                 ErrorKind::MissingRequiredClaim(c) => format!("the token has no {c} claim"),
                 _ => "the token is malformed".into(),
