@@ -23,7 +23,14 @@ pub struct ManagementConfig {
     pub app_secret: String,
     /// The Management API resource indicator (OSS: `https://default.logto.app/api`).
     pub resource: String,
+    /// Per-request timeout.
     pub timeout: Duration,
+    /// Retries after a 429, a 5xx or a failed connection (5xx and connection failures only for
+    /// idempotent methods: a create is never sent twice).
+    pub max_retries: u32,
+    /// First backoff; doubled at each retry. A `Retry-After` from Logto wins, up to `max_retry_after`.
+    pub retry_base_delay: Duration,
+    pub max_retry_after: Duration,
 }
 
 impl ManagementConfig {
@@ -34,6 +41,9 @@ impl ManagementConfig {
             app_secret: app_secret.to_string(),
             resource: OSS_MANAGEMENT_RESOURCE.to_string(),
             timeout: Duration::from_secs(10),
+            max_retries: 2,
+            retry_base_delay: Duration::from_millis(100),
+            max_retry_after: Duration::from_secs(10),
         }
     }
 }
@@ -42,6 +52,22 @@ pub struct ManagementClient {
     endpoint: String,
     http: reqwest::Client,
     tokens: TokenSource,
+    retry: RetryPolicy,
+}
+
+struct RetryPolicy {
+    max_retries: u32,
+    base: Duration,
+    max_retry_after: Duration,
+}
+
+impl RetryPolicy {
+    /// How long to wait before retry number `attempt` (0-based): Logto's `Retry-After` (seconds)
+    /// when it sent one, else exponential backoff.
+    fn delay(&self, attempt: u32, retry_after: Option<&reqwest::header::HeaderValue>) -> Duration {
+        let asked = retry_after.and_then(|v| v.to_str().ok()).and_then(|v| v.trim().parse::<u64>().ok()).map(Duration::from_secs);
+        asked.map(|d| d.min(self.max_retry_after)).unwrap_or(self.base * 2u32.saturating_pow(attempt))
+    }
 }
 
 impl ManagementClient {
@@ -54,7 +80,8 @@ impl ManagementClient {
             .map_err(|e| ManagementError::Config(e.to_string()))?;
         let token_url = format!("{}/oidc/token", config.endpoint);
         let tokens = TokenSource::new(&token_url, &config.app_id, &config.app_secret, &config.resource, http.clone())?;
-        Ok(Self { endpoint: config.endpoint, http, tokens })
+        let retry = RetryPolicy { max_retries: config.max_retries, base: config.retry_base_delay, max_retry_after: config.max_retry_after };
+        Ok(Self { endpoint: config.endpoint, http, tokens, retry })
     }
 
     /// The M2M token (`Ok((token, from_cache))`), for callers that report cache hits.
@@ -66,21 +93,38 @@ impl ManagementClient {
     /// a 401 drops the token and retries once. Non-2xx answers become [`ManagementError::Api`].
     async fn send(&self, method: Method, path_and_query: &str, body: Option<&Value>) -> Result<reqwest::Response, ManagementError> {
         let url = format!("{}/api{path_and_query}", self.endpoint);
-        let mut retried = false;
+        let idempotent = matches!(method, Method::GET | Method::HEAD | Method::PUT | Method::DELETE);
+        let mut retried_auth = false;
+        let mut attempt = 0;
         loop {
             let (token, _) = self.tokens.get().await?;
             let mut request = self.http.request(method.clone(), &url).bearer_auth(&token);
             if let Some(body) = body {
                 request = request.json(body);
             }
-            let response = request
-                .send()
-                .await
-                .map_err(|e| ManagementError::Unreachable { url: url.clone(), reason: e.to_string() })?;
+            let response = match request.send().await {
+                Ok(r) => r,
+                Err(e) if idempotent && attempt < self.retry.max_retries => {
+                    tracing::warn!(%url, error = %e, attempt, "Management API request failed; retrying");
+                    tokio::time::sleep(self.retry.delay(attempt, None)).await;
+                    attempt += 1;
+                    continue;
+                }
+                Err(e) => return Err(ManagementError::Unreachable { url: url.clone(), reason: e.to_string() }),
+            };
             let status = response.status();
-            if status == StatusCode::UNAUTHORIZED && !retried {
+            if status == StatusCode::UNAUTHORIZED && !retried_auth {
+                // The token may have been revoked or its key rotated away: one fresh token, once.
                 self.tokens.invalidate(&token).await;
-                retried = true;
+                retried_auth = true;
+                continue;
+            }
+            let retryable = status == StatusCode::TOO_MANY_REQUESTS || (idempotent && status.is_server_error());
+            if retryable && attempt < self.retry.max_retries {
+                let wait = self.retry.delay(attempt, response.headers().get(reqwest::header::RETRY_AFTER));
+                tracing::warn!(%url, %status, attempt, wait_ms = wait.as_millis() as u64, "Management API answered with a retryable error");
+                tokio::time::sleep(wait).await;
+                attempt += 1;
                 continue;
             }
             if !status.is_success() {
@@ -248,4 +292,20 @@ impl ManagementClient {
 /// Percent-encodes one path segment.
 fn segment(s: &str) -> String {
     url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retry_after_wins_up_to_a_cap_else_backoff_doubles() {
+        let p = RetryPolicy { max_retries: 3, base: Duration::from_millis(100), max_retry_after: Duration::from_secs(5) };
+        assert_eq!(p.delay(0, None), Duration::from_millis(100));
+        assert_eq!(p.delay(2, None), Duration::from_millis(400));
+        let v = reqwest::header::HeaderValue::from_static("2");
+        assert_eq!(p.delay(0, Some(&v)), Duration::from_secs(2));
+        let v = reqwest::header::HeaderValue::from_static("600");
+        assert_eq!(p.delay(0, Some(&v)), Duration::from_secs(5));
+    }
 }
