@@ -30,6 +30,13 @@ pub struct Config {
     /// Fill an empty database with the demo follows (user ids of the emulator's seed).
     #[arg(long, env = "SEED_DEMO_DATA")]
     pub seed_demo_data: bool,
+    /// How long a request waits for Logto's profiles before answering with ids only (`partial`).
+    #[arg(long, env = "ENRICHMENT_DEADLINE_MS", default_value_t = 1500)]
+    pub enrichment_deadline_ms: u64,
+    /// How long Logto profiles are kept (served fresh for the first minute, then stale while
+    /// renewed in the background); 0 turns the cache off.
+    #[arg(long, env = "PROFILE_CACHE_SECONDS", default_value_t = 600)]
+    pub profile_cache_seconds: u64,
     /// Browser origins allowed to call the API (comma-separated).
     #[arg(long, env = "CORS_ALLOWED_ORIGINS", value_delimiter = ',', default_value = "http://localhost:8080")]
     pub cors_allowed_origins: Vec<String>,

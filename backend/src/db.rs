@@ -53,6 +53,33 @@ pub async fn top_users(pool: &SqlitePool, limit: i64) -> Result<Vec<(String, i64
     .await
 }
 
+/// Records that `follower` follows `followee`. `false` when it already did (idempotent).
+pub async fn follow(pool: &SqlitePool, follower: &str, followee: &str) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query("INSERT OR IGNORE INTO follows (follower_id, followee_id) VALUES (?, ?)")
+        .bind(follower)
+        .bind(followee)
+        .execute(pool)
+        .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Removes the follow, if any. `false` when there was none.
+pub async fn unfollow(pool: &SqlitePool, follower: &str, followee: &str) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query("DELETE FROM follows WHERE follower_id = ? AND followee_id = ?").bind(follower).bind(followee).execute(pool).await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// A user's follower count (0 when nobody follows them).
+pub async fn followers(pool: &SqlitePool, user: &str) -> Result<i64, sqlx::Error> {
+    let count: Option<i64> = sqlx::query_scalar("SELECT followers FROM follower_counts WHERE user_id = ?").bind(user).fetch_optional(pool).await?;
+    Ok(count.unwrap_or(0))
+}
+
+/// Whether the database answers.
+pub async fn ping(pool: &SqlitePool) -> Result<(), sqlx::Error> {
+    sqlx::query("SELECT 1").execute(pool).await.map(|_| ())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -16,6 +16,12 @@ pub enum ApiError {
     Database(#[from] sqlx::Error),
     #[error("Logto Management API: {0}")]
     Logto(#[from] ManagementError),
+    #[error("You cannot follow yourself.")]
+    SelfFollow,
+    #[error("Logto has no user {0}.")]
+    UnknownUser(String),
+    #[error("Logto could not be asked whether user {user} exists: {reason}")]
+    LogtoUnavailable { user: String, reason: String },
 }
 
 impl IntoResponse for ApiError {
@@ -29,6 +35,12 @@ impl IntoResponse for ApiError {
             ApiError::Logto(e) => {
                 tracing::error!(error = %e, "Management API call failed");
                 (StatusCode::BAD_GATEWAY, "logto.management_api", format!("Could not load user profiles from Logto: {e}"))
+            }
+            ApiError::SelfFollow => (StatusCode::BAD_REQUEST, "follows.self", self.to_string()),
+            ApiError::UnknownUser(_) => (StatusCode::NOT_FOUND, "user.not_found", self.to_string()),
+            ApiError::LogtoUnavailable { .. } => {
+                tracing::warn!(error = %self, "Logto unavailable");
+                (StatusCode::SERVICE_UNAVAILABLE, "logto.unavailable", self.to_string())
             }
         };
         (status, Json(ErrorBody { code: code.into(), message })).into_response()

@@ -8,6 +8,7 @@
 //! - [`config`]: settings from flags and the environment, read once;
 //! - [`db`]: SQLite through sqlx, migrations, the demo follows;
 //! - [`routes`]: one file per route; [`error`]: the error type every route returns;
+//! - [`profiles`]: Logto profiles behind a cache with a deadline; [`timing`]: `Server-Timing`;
 //! - [`startup`]: builds the state and router, binds the listener.
 //!
 //! Run: `cargo run -p backend` with `LOGTO_M2M_APP_ID` and `LOGTO_M2M_APP_SECRET` set (see README).
@@ -15,6 +16,8 @@
 pub mod config;
 pub mod db;
 pub mod error;
+pub mod profiles;
 pub mod routes;
 pub mod startup;
 pub mod state;
+pub mod timing;

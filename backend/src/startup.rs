@@ -13,6 +13,7 @@ use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::config::Config;
+use crate::profiles::{ProfileConfig, Profiles};
 use crate::routes;
 use crate::state::AppState;
 
@@ -39,7 +40,7 @@ pub fn app(state: AppState, cors_origins: &[String]) -> Result<Router, StartupEr
         .allow_origin(origins)
         .allow_methods([Method::GET, Method::POST, Method::DELETE])
         .allow_headers([header::AUTHORIZATION, header::CONTENT_TYPE])
-        .expose_headers([header::WWW_AUTHENTICATE]);
+        .expose_headers([header::WWW_AUTHENTICATE, header::HeaderName::from_static("server-timing")]);
     Ok(routes::router()
         .with_state(state)
         .layer(cors)
@@ -63,7 +64,12 @@ pub async fn build_state(config: &Config) -> Result<AppState, StartupError> {
     let verifier = Verifier::new(VerifierConfig::new(config.issuer(), &config.api_resource));
     let mut management = ManagementConfig::new(&config.logto_endpoint, &config.m2m_app_id, &config.m2m_app_secret);
     management.resource = config.management_resource.clone();
-    Ok(AppState { verifier: Arc::new(verifier), management: Arc::new(ManagementClient::new(management)?), db })
+    let mut profile_config = ProfileConfig::default();
+    profile_config.deadline = std::time::Duration::from_millis(config.enrichment_deadline_ms);
+    profile_config.keep_for = std::time::Duration::from_secs(config.profile_cache_seconds);
+    profile_config.fresh_for = profile_config.fresh_for.min(profile_config.keep_for);
+    let profiles = Profiles::new(Arc::new(ManagementClient::new(management)?), profile_config);
+    Ok(AppState { verifier: Arc::new(verifier), profiles: Arc::new(profiles), db })
 }
 
 /// Binds `config.bind` and returns the listener with the router, ready to serve.

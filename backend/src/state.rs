@@ -2,13 +2,15 @@ use std::sync::Arc;
 
 use axum::extract::FromRef;
 use logto_jwt::Verifier;
-use logto_management::ManagementClient;
 use sqlx::SqlitePool;
+
+use crate::profiles::Profiles;
 
 #[derive(Clone)]
 pub struct AppState {
     pub verifier: Arc<Verifier>,
-    pub management: Arc<ManagementClient>,
+    /// Logto user profiles (Management API behind a cache).
+    pub profiles: Arc<Profiles>,
     pub db: SqlitePool,
 }
 

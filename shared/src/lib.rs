@@ -19,6 +19,19 @@ pub struct TopUser {
 pub struct TopUsersResponse {
     /// At most 10 users, most followers first.
     pub users: Vec<TopUser>,
+    /// Set when some profiles could not be loaded from Logto in time: those entries carry their id
+    /// and follower count only. Says why.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub partial: Option<String>,
+}
+
+/// The body of `POST` and `DELETE /api/users/{id}/follow`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FollowResponse {
+    /// The user's follower count after the change.
+    pub followers: i64,
+    /// Whether the caller now follows the user.
+    pub following: bool,
 }
 
 /// Every error the backend returns has this body, as Logto's own API does.
@@ -35,6 +48,8 @@ mod tests {
     #[test]
     fn top_users_round_trip_keeps_nulls() {
         let json = r#"{"users":[{"id":"u1","followers":3,"username":"alice","name":null,"avatar":null}]}"#;
+        let partial: TopUsersResponse = serde_json::from_str(r#"{"users":[],"partial":"slow"}"#).unwrap();
+        assert_eq!(partial.partial.as_deref(), Some("slow"));
         let parsed: TopUsersResponse = serde_json::from_str(json).unwrap();
         assert_eq!(parsed.users[0].name, None);
         assert_eq!(serde_json::to_string(&parsed).unwrap(), json);

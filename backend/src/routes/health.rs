@@ -1,4 +1,41 @@
-/// Liveness: the process answers.
+//! `/healthz` (the process answers) and `/readyz` (the database answers and the issuer's keys are
+//! loaded: requests can be served).
+
+use std::time::Duration;
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::Json;
+use serde_json::{json, Value};
+
+use crate::db;
+use crate::state::AppState;
+
 pub async fn healthz() -> &'static str {
     "ok"
+}
+
+pub async fn readyz(State(state): State<AppState>) -> (StatusCode, Json<Value>) {
+    let database = match db::ping(&state.db).await {
+        Ok(()) => "ok".to_string(),
+        Err(e) => format!("unavailable: {e}"),
+    };
+    let jwks = if state.verifier.keys_fresh() {
+        "ok".to_string()
+    } else {
+        match tokio::time::timeout(Duration::from_secs(2), state.verifier.refresh_keys()).await {
+            Ok(Ok(n)) if n > 0 => "ok".to_string(),
+            Ok(Ok(_)) => "the issuer's JWKS has no usable key".to_string(),
+            Ok(Err(e)) => e.to_string(),
+            Err(_) => "the issuer's JWKS did not answer within 2 s".to_string(),
+        }
+    };
+    let ready = database == "ok" && jwks == "ok";
+    let status = if ready { StatusCode::OK } else { StatusCode::SERVICE_UNAVAILABLE };
+    let mut body = json!({"status": if ready { "ready" } else { "not ready" }, "database": database, "jwks": jwks});
+    if !ready {
+        body["code"] = json!("service.not_ready");
+        body["message"] = json!("The service cannot serve requests yet: see database and jwks.");
+    }
+    (status, Json(body))
 }

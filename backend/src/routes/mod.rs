@@ -1,9 +1,10 @@
 //! One file per route.
 
+mod follows;
 mod health;
 mod top_users;
 
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::Router;
 
 use crate::state::AppState;
@@ -11,5 +12,7 @@ use crate::state::AppState;
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/healthz", get(health::healthz))
+        .route("/readyz", get(health::readyz))
+        .route("/api/users/{id}/follow", post(follows::follow).delete(follows::unfollow))
         .route("/api/top-users", get(top_users::top_users))
 }

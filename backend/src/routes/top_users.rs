@@ -1,9 +1,11 @@
 //! `GET /api/top-users`: the guide's sequence in one handler: verified token (extractor) → database →
-//! M2M token → one Management API request → merged list.
+//! M2M token → one Management API request for the profiles not cached → merged list, within a
+//! deadline, with a `Server-Timing` header naming each hop.
 
-use std::collections::HashMap;
+use std::time::Instant;
 
 use axum::extract::State;
+use axum::response::{IntoResponse, Response};
 use axum::Json;
 use logto_jwt::{RequiredScope, Scoped};
 use shared::{TopUser, TopUsersResponse};
@@ -11,6 +13,7 @@ use shared::{TopUser, TopUsersResponse};
 use crate::db;
 use crate::error::ApiError;
 use crate::state::AppState;
+use crate::timing::ServerTiming;
 
 pub struct ReadTopUsers;
 
@@ -20,29 +23,47 @@ impl RequiredScope for ReadTopUsers {
 
 const TOP_N: i64 = 10;
 
-pub async fn top_users(
-    State(state): State<AppState>,
-    _token: Scoped<ReadTopUsers>,
-) -> Result<Json<TopUsersResponse>, ApiError> {
+pub async fn top_users(State(state): State<AppState>, token: Scoped<ReadTopUsers>) -> Result<Response, ApiError> {
+    let mut timing = ServerTiming::default();
+    let v = token.verification;
+    timing.add("verify", v.elapsed, if v.cached { "cache hit" } else { "verified (signature, claims)" });
+
+    let t = Instant::now();
     let top = db::top_users(&state.db, TOP_N).await?;
+    timing.add("db", t.elapsed(), format!("top {} of follower_counts", top.len()));
+
     let ids: Vec<String> = top.iter().map(|(id, _)| id.clone()).collect();
-    let mut profiles: HashMap<String, logto_management::User> = if ids.is_empty() {
-        HashMap::new()
-    } else {
-        state.management.users_by_ids(&ids).await?.into_iter().map(|u| (u.id.clone(), u)).collect()
-    };
+    let lookup = state.profiles.lookup(&ids).await;
+    match lookup.fetch {
+        Some(f) => {
+            timing.add("m2m-token", f.token, if f.token_cached { "cache hit" } else { "client credentials" });
+            timing.add("management-api", f.users, "1 request (search.id, mode.id=exact)");
+        }
+        None if lookup.partial.is_some() => {
+            timing.add("m2m-token", std::time::Duration::ZERO, "not completed");
+            timing.add("management-api", std::time::Duration::ZERO, "not completed in time");
+        }
+        None => {
+            timing.add("m2m-token", std::time::Duration::ZERO, "not needed");
+            timing.add("management-api", std::time::Duration::ZERO, format!("cache hit ({} fresh, {} stale)", lookup.cache_hits, lookup.stale_hits));
+        }
+    }
+    if let Some(reason) = &lookup.partial {
+        tracing::warn!(%reason, "answering top users without some profiles");
+    }
     let users = top
         .into_iter()
         .map(|(id, followers)| {
-            let profile = profiles.remove(&id);
+            let profile = lookup.users.get(&id);
             TopUser {
                 followers,
-                username: profile.as_ref().and_then(|p| p.username.clone()),
-                name: profile.as_ref().and_then(|p| p.name.clone()),
-                avatar: profile.and_then(|p| p.avatar),
+                username: profile.and_then(|p| p.username.clone()),
+                name: profile.and_then(|p| p.name.clone()),
+                avatar: profile.and_then(|p| p.avatar.clone()),
                 id,
             }
         })
         .collect();
-    Ok(Json(TopUsersResponse { users }))
+    let body = TopUsersResponse { users, partial: lookup.partial };
+    Ok(([("Server-Timing", timing.header_value())], Json(body)).into_response())
 }

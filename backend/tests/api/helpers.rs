@@ -31,6 +31,8 @@ pub fn test_config(emulator: &RunningEmulator, db_dir: &std::path::Path) -> Conf
         management_resource: logto_management::OSS_MANAGEMENT_RESOURCE.into(),
         database_url: format!("sqlite://{}/backend.db", db_dir.display()),
         seed_demo_data: true,
+        enrichment_deadline_ms: 1500,
+        profile_cache_seconds: 600,
         cors_allowed_origins: vec!["http://localhost:8080".into()],
     }
 }
@@ -56,6 +58,13 @@ impl TestApp {
     /// Signs `username` in through the emulator's page and returns the resource JWT and friends.
     pub async fn sign_in(&self, username: &str) -> testkit::SignedIn {
         testkit::sign_in(&self.emulator.endpoint, username, DEMO_PASSWORD, SCOPES, Some(testkit::API_RESOURCE))
+            .await
+            .expect("sign-in through the emulator")
+    }
+
+    /// [`TestApp::sign_in`] asking for `scopes` instead of the default ones.
+    pub async fn sign_in_with(&self, username: &str, scopes: &str) -> testkit::SignedIn {
+        testkit::sign_in(&self.emulator.endpoint, username, DEMO_PASSWORD, scopes, Some(testkit::API_RESOURCE))
             .await
             .expect("sign-in through the emulator")
     }

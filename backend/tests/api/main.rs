@@ -1,6 +1,8 @@
 //! Black-box tests: the real emulator and the real backend, in-process on ephemeral ports, over HTTP.
 
+mod follows;
 mod helpers;
 mod provisioned;
+mod resilience;
 mod top_users;
 mod token_errors;

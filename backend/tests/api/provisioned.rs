@@ -41,6 +41,8 @@ async fn a_provisioned_logto_runs_the_whole_stack() {
         management_resource: env["LOGTO_MANAGEMENT_RESOURCE"].clone(),
         database_url: format!("sqlite://{}/backend.db", dir.0.display()),
         seed_demo_data: false,
+        enrichment_deadline_ms: 1500,
+        profile_cache_seconds: 600,
         cors_allowed_origins: vec!["http://localhost:8080".into()],
     };
     let (listener, router) = backend::startup::build(&config).await.unwrap();

@@ -2,6 +2,7 @@
 
 use std::marker::PhantomData;
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use axum::extract::{FromRef, FromRequestParts};
 use axum::http::{header, request::Parts};
@@ -10,9 +11,20 @@ use crate::claims::AccessClaims;
 use crate::error::AuthError;
 use crate::verifier::Verifier;
 
+/// How a request's token was verified (for `Server-Timing` and logs).
+#[derive(Debug, Clone, Copy)]
+pub struct Verification {
+    /// The verified-token cache answered.
+    pub cached: bool,
+    pub elapsed: Duration,
+}
+
 /// A request with a valid access token for this API.
 #[derive(Debug, Clone)]
-pub struct Authenticated(pub AccessClaims);
+pub struct Authenticated {
+    pub claims: AccessClaims,
+    pub verification: Verification,
+}
 
 impl<S> FromRequestParts<S> for Authenticated
 where
@@ -29,7 +41,9 @@ where
         if !scheme.eq_ignore_ascii_case("bearer") {
             return Err(AuthError::WrongScheme);
         }
-        verifier.verify(token).await.map(Authenticated)
+        let started = Instant::now();
+        let (claims, cached) = verifier.verify_traced(token).await?;
+        Ok(Authenticated { claims, verification: Verification { cached, elapsed: started.elapsed() } })
     }
 }
 
@@ -40,12 +54,10 @@ pub trait RequiredScope: Send + Sync + 'static {
 
 /// A request with a valid access token that carries the scope `S::NAME` (else 403 `insufficient_scope`).
 #[derive(Debug, Clone)]
-pub struct Scoped<S: RequiredScope>(pub AccessClaims, PhantomData<S>);
-
-impl<S: RequiredScope> Scoped<S> {
-    pub fn claims(&self) -> &AccessClaims {
-        &self.0
-    }
+pub struct Scoped<S: RequiredScope> {
+    pub claims: AccessClaims,
+    pub verification: Verification,
+    scope: PhantomData<S>,
 }
 
 impl<St, S> FromRequestParts<St> for Scoped<S>
@@ -57,8 +69,8 @@ where
     type Rejection = AuthError;
 
     async fn from_request_parts(parts: &mut Parts, state: &St) -> Result<Self, Self::Rejection> {
-        let Authenticated(claims) = Authenticated::from_request_parts(parts, state).await?;
+        let Authenticated { claims, verification } = Authenticated::from_request_parts(parts, state).await?;
         claims.require_scope(S::NAME)?;
-        Ok(Scoped(claims, PhantomData))
+        Ok(Scoped { claims, verification, scope: PhantomData })
     }
 }

@@ -21,5 +21,5 @@ mod verifier;
 
 pub use claims::AccessClaims;
 pub use error::AuthError;
-pub use extract::{Authenticated, RequiredScope, Scoped};
+pub use extract::{Authenticated, RequiredScope, Scoped, Verification};
 pub use verifier::{Verifier, VerifierConfig};

@@ -209,6 +209,11 @@ impl Verifier {
 
     /// Verifies a bearer token for this API and returns its claims.
     pub async fn verify(&self, token: &str) -> Result<AccessClaims, AuthError> {
+        self.verify_traced(token).await.map(|(claims, _)| claims)
+    }
+
+    /// [`Verifier::verify`], also telling whether the verified-token cache answered.
+    pub async fn verify_traced(&self, token: &str) -> Result<(AccessClaims, bool), AuthError> {
         let token = token.trim();
         if token.len() > MAX_TOKEN_LEN {
             return Err(AuthError::InvalidToken("the token is too long".into()));
@@ -217,14 +222,14 @@ impl Verifier {
         if let Some(claims) = self.inner.verified.get(&digest) {
             let leeway = self.inner.config.leeway.as_secs() as i64;
             if claims.exp + leeway >= now_secs() {
-                return Ok(claims);
+                return Ok((claims, true));
             }
             self.inner.verified.invalidate(&digest);
             return Err(AuthError::InvalidToken("the token has expired".into()));
         }
         let claims = self.verify_uncached(token).await?;
         self.inner.verified.insert(digest, claims.clone());
-        Ok(claims)
+        Ok((claims, false))
     }
 
     async fn verify_uncached(&self, token: &str) -> Result<AccessClaims, AuthError> {

@@ -24,7 +24,8 @@ pub fn Home() -> impl IntoView {
 #[derive(Clone)]
 enum Load {
     Loading,
-    Loaded(Vec<TopUser>),
+    /// The users, and why some profiles are missing when Logto did not answer in time.
+    Loaded(Vec<TopUser>, Option<String>),
     Failed(String),
 }
 
@@ -34,7 +35,7 @@ fn TopUsers() -> impl IntoView {
     let load = RwSignal::new(Load::Loading);
     leptos::task::spawn_local(async move {
         load.set(match api::top_users(auth).await {
-            Ok(r) => Load::Loaded(r.users),
+            Ok(r) => Load::Loaded(r.users, r.partial),
             Err(e) => Load::Failed(e),
         });
     });
@@ -43,8 +44,13 @@ fn TopUsers() -> impl IntoView {
         {move || match load.get() {
             Load::Loading => view! { <p aria-live="polite">"Loading the top users…"</p> }.into_any(),
             Load::Failed(message) => view! { <p class="error" role="alert" data-testid="top-users-error">{message}</p> }.into_any(),
-            Load::Loaded(users) if users.is_empty() => view! { <p>"Nobody has followers yet."</p> }.into_any(),
-            Load::Loaded(users) => view! {
+            Load::Loaded(users, _) if users.is_empty() => view! { <p>"Nobody has followers yet."</p> }.into_any(),
+            Load::Loaded(users, partial) => view! {
+                {partial.map(|why| view! {
+                    <p class="note" role="status" data-testid="partial">
+                        "Some profiles could not be loaded from Logto, so those users show their id only (" {why} ")."
+                    </p>
+                })}
                 <ol class="top-users" aria-label="Top users by followers">
                     {users.into_iter().enumerate().map(|(i, u)| {
                         let name = u.name.clone().or(u.username.clone()).unwrap_or_else(|| u.id.clone());

@@ -1,0 +1,156 @@
+//! User profiles from Logto's Management API, cached (unless `keep_for` is zero): fresh for `fresh_for`, then served stale while
+//! a background fetch renews them (stale-while-revalidate), dropped after `keep_for`. Misses are
+//! fetched in one batch per distinct set of ids, shared by concurrent requests, and awaited only up
+//! to a deadline: past it the answer is partial, and the fetch goes on to fill the cache.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use futures_util::future::{BoxFuture, FutureExt, Shared};
+use logto_management::{ManagementClient, User};
+
+#[derive(Debug, Clone)]
+pub struct ProfileConfig {
+    pub fresh_for: Duration,
+    pub keep_for: Duration,
+    pub deadline: Duration,
+}
+
+impl Default for ProfileConfig {
+    fn default() -> Self {
+        Self { fresh_for: Duration::from_secs(60), keep_for: Duration::from_secs(600), deadline: Duration::from_millis(1500) }
+    }
+}
+
+#[derive(Clone)]
+struct Entry {
+    /// `None`: Logto has no such user (cached too, so deleted users are not asked for again and again).
+    user: Option<Arc<User>>,
+    fetched: Instant,
+}
+
+/// What one batch fetch took: the M2M token (and whether its cache answered) and the users request.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct FetchTiming {
+    pub token: Duration,
+    pub token_cached: bool,
+    pub users: Duration,
+}
+
+/// A batch's outcome: timings and each asked id's profile (`None`: Logto has no such user).
+type Fetched = (FetchTiming, Arc<HashMap<String, Option<Arc<User>>>>);
+type Batch = Shared<BoxFuture<'static, Result<Fetched, String>>>;
+
+/// The outcome of a lookup.
+#[derive(Debug, Default)]
+pub struct Lookup {
+    pub users: HashMap<String, Arc<User>>,
+    /// Some profiles could not be had within the deadline (or Logto failed): the reason.
+    pub partial: Option<String>,
+    pub cache_hits: usize,
+    pub stale_hits: usize,
+    /// Set when this lookup waited for a fetch.
+    pub fetch: Option<FetchTiming>,
+}
+
+pub struct Profiles {
+    client: Arc<ManagementClient>,
+    config: ProfileConfig,
+    cache: moka::sync::Cache<String, Entry>,
+    inflight: Arc<Mutex<HashMap<String, Batch>>>,
+}
+
+impl Profiles {
+    pub fn new(client: Arc<ManagementClient>, config: ProfileConfig) -> Self {
+        let ttl = config.keep_for.max(Duration::from_millis(1));
+        let cache = moka::sync::Cache::builder().max_capacity(100_000).time_to_live(ttl).build();
+        Self { client, config, cache, inflight: Arc::new(Mutex::new(HashMap::new())) }
+    }
+
+    pub fn client(&self) -> &Arc<ManagementClient> {
+        &self.client
+    }
+
+    /// The batch fetch for `ids` (sorted), shared with every concurrent caller asking for the same set.
+    fn batch(&self, ids: Vec<String>) -> Batch {
+        let key = ids.join(",");
+        let mut inflight = self.inflight.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(batch) = inflight.get(&key) {
+            return batch.clone();
+        }
+        let (client, cache, registry, k) = (self.client.clone(), self.cache.clone(), self.inflight.clone(), key.clone());
+        let caching = !self.config.keep_for.is_zero();
+        let batch = async move {
+            let result = async {
+                let t = Instant::now();
+                let (_, token_cached) = client.access_token().await.map_err(|e| e.to_string())?;
+                let token = t.elapsed();
+                let t = Instant::now();
+                let found = client.users_by_ids(&ids).await.map_err(|e| e.to_string())?;
+                let users = t.elapsed();
+                let mut by_id: HashMap<String, User> = found.into_iter().map(|u| (u.id.clone(), u)).collect();
+                let now = Instant::now();
+                let mut fetched = HashMap::new();
+                for id in ids {
+                    let user = by_id.remove(&id).map(Arc::new);
+                    if caching {
+                        cache.insert(id.clone(), Entry { user: user.clone(), fetched: now });
+                    }
+                    fetched.insert(id, user);
+                }
+                Ok((FetchTiming { token, token_cached, users }, Arc::new(fetched)))
+            }
+            .await;
+            registry.lock().unwrap_or_else(|p| p.into_inner()).remove(&k);
+            result
+        }
+        .boxed()
+        .shared();
+        inflight.insert(key, batch.clone());
+        batch
+    }
+
+    /// The profiles of `ids`, within the deadline.
+    pub async fn lookup(&self, ids: &[String]) -> Lookup {
+        let mut out = Lookup::default();
+        let (mut misses, mut stale) = (Vec::new(), Vec::new());
+        for id in ids {
+            match self.cache.get(id) {
+                Some(entry) => {
+                    if entry.fetched.elapsed() < self.config.fresh_for {
+                        out.cache_hits += 1;
+                    } else {
+                        out.stale_hits += 1;
+                        stale.push(id.clone());
+                    }
+                    if let Some(user) = entry.user {
+                        out.users.insert(id.clone(), user);
+                    }
+                }
+                None => misses.push(id.clone()),
+            }
+        }
+        if !stale.is_empty() {
+            stale.sort();
+            // Served stale now, renewed in the background.
+            tokio::spawn(self.batch(stale));
+        }
+        if misses.is_empty() {
+            return out;
+        }
+        misses.sort();
+        // Spawned, so that a fetch cut off by the deadline still completes and fills the cache.
+        let fetch = tokio::spawn(self.batch(misses.clone()));
+        match tokio::time::timeout(self.config.deadline, fetch).await {
+            Ok(Ok(Ok((timing, fetched)))) => {
+                out.fetch = Some(timing);
+                out.users.extend(fetched.iter().filter_map(|(id, user)| Some((id.clone(), user.clone()?))));
+            }
+            Ok(Ok(Err(reason))) => out.partial = Some(format!("Logto's Management API failed: {reason}")),
+            Ok(Err(join)) => out.partial = Some(format!("the profile fetch failed: {join}")),
+            Err(_) => out.partial = Some(format!("Logto's Management API did not answer within {} ms", self.config.deadline.as_millis())),
+        }
+        out
+    }
+}

@@ -1,0 +1,71 @@
+//! `POST`/`DELETE /api/users/{id}/follow` and `/readyz`.
+
+use logto_emulator::Seed;
+use serde_json::{json, Value};
+
+use crate::helpers::{parts, spawn_app};
+
+fn id_of(username: &str) -> String {
+    Seed::default_seed().users.into_iter().find(|u| u.username == username).unwrap().id
+}
+
+#[tokio::test]
+async fn follow_and_unfollow_are_idempotent_and_checked() {
+    let app = spawn_app().await;
+    let alice = app.sign_in_with("alice", "openid offline_access read:top-users write:follows").await;
+    let url = |id: &str| format!("{}/api/users/{id}/follow", app.backend);
+    let send = |method: reqwest::Method, id: String| {
+        app.http.request(method, url(&id)).bearer_auth(alice.access_token()).send()
+    };
+    let trent = id_of("trent"); // nobody follows trent in the demo data
+    for expected in [1, 1] {
+        let (status, _, body) = parts(send(reqwest::Method::POST, trent.clone()).await.unwrap()).await;
+        assert_eq!((status, body), (200, json!({"followers": expected, "following": true})));
+    }
+    for _ in 0..2 {
+        let (status, _, body) = parts(send(reqwest::Method::DELETE, trent.clone()).await.unwrap()).await;
+        assert_eq!((status, body), (200, json!({"followers": 0, "following": false})));
+    }
+    let (status, _, body) = parts(send(reqwest::Method::POST, id_of("alice")).await.unwrap()).await;
+    assert_eq!((status, body["code"].as_str()), (400, Some("follows.self")));
+    let (status, _, body) = parts(send(reqwest::Method::POST, "nosuchuser00".into()).await.unwrap()).await;
+    assert_eq!((status, body["code"].as_str()), (404, Some("user.not_found")));
+
+    // Without write:follows: 403, naming the scope.
+    let reader = app.sign_in("alice").await;
+    let r = app.http.post(url(&trent)).bearer_auth(reader.access_token()).send().await.unwrap();
+    let (status, challenge, _) = parts(r).await;
+    assert_eq!(status, 403);
+    assert!(challenge.contains(r#"scope="write:follows""#), "{challenge}");
+
+    // Logto down and the user not cached: 503, not a guess.
+    reqwest::Client::new()
+        .post(format!("{}/_emulator/faults", app.emulator.endpoint))
+        .json(&json!({"path": "/api/users", "status": 500}))
+        .send()
+        .await
+        .unwrap();
+    let (status, _, body) = parts(send(reqwest::Method::POST, id_of("kim")).await.unwrap()).await;
+    assert_eq!((status, body["code"].as_str()), (503, Some("logto.unavailable")));
+}
+
+#[tokio::test]
+async fn readyz_checks_the_database_and_the_issuers_keys() {
+    let app = spawn_app().await;
+    reqwest::Client::new()
+        .post(format!("{}/_emulator/faults", app.emulator.endpoint))
+        .json(&json!({"path": "/oidc/jwks", "status": 503}))
+        .send()
+        .await
+        .unwrap();
+    let r = app.http.get(format!("{}/readyz", app.backend)).send().await.unwrap();
+    assert_eq!(r.status(), 503);
+    let body: Value = r.json().await.unwrap();
+    assert_eq!((body["database"].as_str(), body["code"].as_str()), (Some("ok"), Some("service.not_ready")));
+    reqwest::Client::new().delete(format!("{}/_emulator/faults", app.emulator.endpoint)).send().await.unwrap();
+    // Once the JWKS answers again, the same backend is ready.
+    let r = app.http.get(format!("{}/readyz", app.backend)).send().await.unwrap();
+    assert_eq!(r.status(), 200);
+    let body: Value = r.json().await.unwrap();
+    assert_eq!(body, json!({"status": "ready", "database": "ok", "jwks": "ok"}));
+}

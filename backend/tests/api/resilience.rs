@@ -1,0 +1,115 @@
+//! The top-users service when Logto misbehaves (the emulator's faults): the deadline is kept, the
+//! answer is marked partial, never a bare 5xx, and it recovers when the fault clears. Also the
+//! Server-Timing header and the coalescing of concurrent cold requests.
+
+use std::time::{Duration, Instant};
+
+use serde_json::{json, Value};
+use tower::ServiceExt;
+
+use crate::helpers::{spawn_app, spawn_app_with, TestApp};
+
+async fn fault(app: &TestApp, body: Value) {
+    let r = reqwest::Client::new().post(format!("{}/_emulator/faults", app.emulator.endpoint)).json(&body).send().await.unwrap();
+    assert_eq!(r.status(), 201);
+}
+
+async fn clear_faults(app: &TestApp) {
+    reqwest::Client::new().delete(format!("{}/_emulator/faults", app.emulator.endpoint)).send().await.unwrap();
+}
+
+async fn top(app: &TestApp, bearer: &str) -> (u16, Value, String) {
+    let r = app.get_top_users(Some(bearer)).await;
+    let status = r.status().as_u16();
+    let timing = r.headers().get("server-timing").map(|v| v.to_str().unwrap().to_string()).unwrap_or_default();
+    (status, r.json().await.unwrap(), timing)
+}
+
+#[tokio::test]
+async fn server_timing_names_every_hop_and_the_second_request_is_served_from_caches() {
+    let app = spawn_app().await;
+    let bearer = format!("Bearer {}", app.sign_in("alice").await.access_token());
+    let (status, _, first) = top(&app, &bearer).await;
+    assert_eq!(status, 200);
+    for hop in ["verify;dur=", "db;dur=", "m2m-token;dur=", "management-api;dur="] {
+        assert!(first.contains(hop), "{hop} missing in {first}");
+    }
+    assert!(first.contains(r#"verify;dur="#) && first.contains(r#"m2m-token;dur="#) && first.contains("client credentials"), "{first}");
+    let (_, _, second) = top(&app, &bearer).await;
+    assert!(second.contains(r#"desc="cache hit""#) && second.contains("management-api;dur=0.000;desc=\"cache hit (10 fresh, 0 stale)\""), "{second}");
+}
+
+#[tokio::test]
+async fn a_slow_management_api_is_cut_at_the_deadline_then_fills_the_cache() {
+    let app = spawn_app_with(|c| c.enrichment_deadline_ms = 300).await;
+    let bearer = format!("Bearer {}", app.sign_in("alice").await.access_token());
+    fault(&app, json!({"path": "/api/users", "delayMs": 1500, "count": 1})).await;
+    let started = Instant::now();
+    let (status, body, _) = top(&app, &bearer).await;
+    let took = started.elapsed();
+    assert_eq!(status, 200);
+    assert!(took < Duration::from_millis(1200), "the deadline was not kept: {took:?}");
+    assert!(body["partial"].as_str().unwrap().contains("300 ms"), "{body}");
+    assert_eq!(body["users"].as_array().unwrap().len(), 10);
+    // The cut-off fetch goes on and fills the cache: soon the list is whole again.
+    tokio::time::sleep(Duration::from_millis(1600)).await;
+    let (_, body, _) = top(&app, &bearer).await;
+    assert!(body.get("partial").is_none(), "{body}");
+    assert_eq!(body["users"][0]["name"], "Grace Example");
+}
+
+#[tokio::test]
+async fn errors_and_dropped_connections_give_partial_answers_and_it_recovers() {
+    let app = spawn_app().await;
+    let bearer = format!("Bearer {}", app.sign_in("alice").await.access_token());
+    // The token fault first: later ones would find the M2M token cached.
+    for f in [json!({"path": "/oidc/token", "status": 503}), json!({"path": "/api/users", "status": 500}), json!({"path": "/api/users", "drop": true})] {
+        fault(&app, f.clone()).await;
+        let (status, body, _) = top(&app, &bearer).await;
+        assert_eq!(status, 200, "{f}");
+        assert!(body["partial"].is_string(), "{f}: {body}");
+        clear_faults(&app).await;
+    }
+    let (_, body, _) = top(&app, &bearer).await;
+    assert!(body.get("partial").is_none(), "recovered: {body}");
+    assert_eq!(body["users"][0]["name"], "Grace Example");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_thousand_concurrent_cold_requests_make_one_token_and_one_management_request() {
+    let emulator = logto_emulator::spawn(&logto_emulator::Seed::default_seed()).await.unwrap();
+    let dir = std::env::temp_dir().join(format!("backend-cold-{}", logto_emulator::ids::standard_id(10)));
+    std::fs::create_dir_all(&dir).unwrap();
+    let config = crate::helpers::test_config(&emulator, &dir);
+    let state = backend::startup::build_state(&config).await.unwrap();
+    let router = backend::startup::app(state, &config.cors_allowed_origins).unwrap();
+    let user = logto_emulator::testkit::sign_in(
+        &emulator.endpoint,
+        "alice",
+        logto_emulator::testkit::DEMO_PASSWORD,
+        crate::helpers::SCOPES,
+        Some(logto_emulator::testkit::API_RESOURCE),
+    )
+    .await
+    .unwrap();
+    let bearer = format!("Bearer {}", user.access_token());
+    let tokens_before = emulator.state.request_log().iter().filter(|r| r.path == "/oidc/token").count();
+    let handles: Vec<_> = (0..1000)
+        .map(|_| {
+            let (router, bearer) = (router.clone(), bearer.clone());
+            tokio::spawn(async move {
+                let request = axum::http::Request::get("/api/top-users").header("Authorization", bearer).body(axum::body::Body::empty()).unwrap();
+                router.oneshot(request).await.unwrap().status().as_u16()
+            })
+        })
+        .collect();
+    for h in handles {
+        assert_eq!(h.await.unwrap(), 200);
+    }
+    let log = emulator.state.request_log();
+    let tokens = log.iter().filter(|r| r.path == "/oidc/token").count() - tokens_before;
+    let searches = log.iter().filter(|r| r.path == "/api/users").count();
+    let jwks = log.iter().filter(|r| r.path == "/oidc/jwks").count();
+    assert_eq!((tokens, searches, jwks), (1, 1, 1), "one M2M token, one Management API request, one JWKS fetch");
+    std::fs::remove_dir_all(dir).ok();
+}
