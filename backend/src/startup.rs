@@ -8,7 +8,12 @@ use axum::Router;
 use logto_jwt::{Verifier, VerifierConfig};
 use logto_management::{ManagementClient, ManagementConfig};
 use tokio::net::TcpListener;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use axum::http::Request;
 use tower_http::cors::CorsLayer;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::request_id::{MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer};
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
@@ -29,6 +34,30 @@ pub enum StartupError {
     Bind { addr: String, source: std::io::Error },
 }
 
+/// Request bodies larger than this are refused (413): the API takes none larger than a few bytes.
+const BODY_LIMIT: usize = 16 * 1024;
+
+/// Request ids: a per-process random prefix and a counter (`3f9c2a-17`), unless the client sent one.
+#[derive(Clone)]
+struct RequestIds {
+    prefix: Arc<str>,
+    next: Arc<AtomicU64>,
+}
+
+impl RequestIds {
+    fn new() -> Self {
+        let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0);
+        Self { prefix: format!("{:06x}", (nanos ^ std::process::id()) & 0xff_ffff).into(), next: Arc::new(AtomicU64::new(1)) }
+    }
+}
+
+impl MakeRequestId for RequestIds {
+    fn make_request_id<B>(&mut self, _: &Request<B>) -> Option<RequestId> {
+        let id = format!("{}-{}", self.prefix, self.next.fetch_add(1, Ordering::Relaxed));
+        HeaderValue::from_str(&id).ok().map(RequestId::new)
+    }
+}
+
 /// The full router with its middleware.
 pub fn app(state: AppState, cors_origins: &[String]) -> Result<Router, StartupError> {
     let origins = cors_origins
@@ -41,11 +70,20 @@ pub fn app(state: AppState, cors_origins: &[String]) -> Result<Router, StartupEr
         .allow_methods([Method::GET, Method::POST, Method::DELETE])
         .allow_headers([header::AUTHORIZATION, header::CONTENT_TYPE])
         .expose_headers([header::WWW_AUTHENTICATE, header::HeaderName::from_static("server-timing")]);
+    let request_id = header::HeaderName::from_static("x-request-id");
+    // Spans carry the request id, method and path: never headers or the query, so no token is logged.
+    let trace = TraceLayer::new_for_http().make_span_with(|req: &Request<axum::body::Body>| {
+        let id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("-");
+        tracing::info_span!("request", id = %id, method = %req.method(), path = %req.uri().path())
+    });
     Ok(routes::router()
         .with_state(state)
         .layer(cors)
+        .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
         .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::GATEWAY_TIMEOUT, Duration::from_secs(15)))
-        .layer(TraceLayer::new_for_http()))
+        .layer(trace)
+        .layer(PropagateRequestIdLayer::new(request_id.clone()))
+        .layer(SetRequestIdLayer::new(request_id, RequestIds::new())))
 }
 
 /// Connects the database, prepares the Logto clients and returns the state.

@@ -113,3 +113,35 @@ async fn a_thousand_concurrent_cold_requests_make_one_token_and_one_management_r
     assert_eq!((tokens, searches, jwks), (1, 1, 1), "one M2M token, one Management API request, one JWKS fetch");
     std::fs::remove_dir_all(dir).ok();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn key_rotation_during_traffic_drops_no_request() {
+    let app = spawn_app().await;
+    let before = app.sign_in("alice").await;
+    let old = format!("Bearer {}", before.access_token());
+    let backend = app.backend.clone();
+    let traffic = |bearer: String, n: usize| {
+        let backend = backend.clone();
+        tokio::spawn(async move {
+            let http = reqwest::Client::new();
+            let mut statuses = Vec::new();
+            for _ in 0..n {
+                let r = http.get(format!("{backend}/api/top-users")).header("Authorization", &bearer).send().await.unwrap();
+                statuses.push(r.status().as_u16());
+            }
+            statuses
+        })
+    };
+    let running: Vec<_> = (0..4).map(|_| traffic(old.clone(), 50)).collect();
+    // Rotate while those run; a token of the new key arrives mid-traffic (unknown kid → one refetch).
+    reqwest::Client::new().post(format!("{}/_emulator/keys/rotate", app.emulator.endpoint)).send().await.unwrap();
+    let after = app.sign_in("alice").await;
+    let new = format!("Bearer {}", after.access_token());
+    assert_ne!(before.access_token().split('.').next(), after.access_token().split('.').next(), "a new kid");
+    let mut all = traffic(new, 50).await.unwrap();
+    for r in running {
+        all.extend(r.await.unwrap());
+    }
+    assert_eq!(all.len(), 250);
+    assert!(all.iter().all(|s| *s == 200), "statuses: {:?}", all.iter().filter(|s| **s != 200).collect::<Vec<_>>());
+}

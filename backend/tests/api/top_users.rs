@@ -74,3 +74,22 @@ async fn cors_allows_the_spa_origin_only() {
     let refused = preflight("https://evil.example").await.unwrap();
     assert!(refused.headers().get("access-control-allow-origin").is_none());
 }
+
+#[tokio::test]
+async fn requests_get_an_id_and_large_bodies_are_refused() {
+    let app = spawn_app().await;
+    let r = app.http.get(format!("{}/healthz", app.backend)).send().await.unwrap();
+    assert!(!r.headers()["x-request-id"].is_empty());
+    let r = app.http.get(format!("{}/healthz", app.backend)).header("x-request-id", "trace-me-42").send().await.unwrap();
+    assert_eq!(r.headers()["x-request-id"], "trace-me-42", "a caller's id is kept");
+    let alice = app.sign_in_with("alice", "openid offline_access read:top-users write:follows").await;
+    let r = app
+        .http
+        .post(format!("{}/api/users/abc/follow", app.backend))
+        .bearer_auth(alice.access_token())
+        .body(vec![b'x'; 64 * 1024])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 413);
+}
