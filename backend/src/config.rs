@@ -37,6 +37,10 @@ pub struct Config {
     /// renewed in the background); 0 turns the cache off.
     #[arg(long, env = "PROFILE_CACHE_SECONDS", default_value_t = 600)]
     pub profile_cache_seconds: u64,
+    /// How long the top-users ranking is served from memory (this instance's follows clear it at
+    /// once; other instances' show within this time); 0 = read the database on every request.
+    #[arg(long, env = "TOP_CACHE_MS", default_value_t = 1000)]
+    pub top_cache_ms: u64,
     /// Browser origins allowed to call the API (comma-separated).
     #[arg(long, env = "CORS_ALLOWED_ORIGINS", value_delimiter = ',', default_value = "http://localhost:8080")]
     pub cors_allowed_origins: Vec<String>,

@@ -5,7 +5,6 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use logto_jwt::AuthError;
-use logto_management::ManagementError;
 use shared::ErrorBody;
 
 #[derive(Debug, thiserror::Error)]
@@ -14,8 +13,6 @@ pub enum ApiError {
     Auth(#[from] AuthError),
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
-    #[error("Logto Management API: {0}")]
-    Logto(#[from] ManagementError),
     #[error("You cannot follow yourself.")]
     SelfFollow,
     #[error("Logto has no user {0}.")]
@@ -31,10 +28,6 @@ impl IntoResponse for ApiError {
             ApiError::Database(e) => {
                 tracing::error!(error = %e, "database error");
                 (StatusCode::INTERNAL_SERVER_ERROR, "internal.database", "The database is unavailable; try again shortly.".to_string())
-            }
-            ApiError::Logto(e) => {
-                tracing::error!(error = %e, "Management API call failed");
-                (StatusCode::BAD_GATEWAY, "logto.management_api", format!("Could not load user profiles from Logto: {e}"))
             }
             ApiError::SelfFollow => (StatusCode::BAD_REQUEST, "follows.self", self.to_string()),
             ApiError::UnknownUser(_) => (StatusCode::NOT_FOUND, "user.not_found", self.to_string()),

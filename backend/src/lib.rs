@@ -17,6 +17,7 @@ pub mod config;
 pub mod db;
 pub mod error;
 pub mod profiles;
+pub mod ranking;
 pub mod routes;
 pub mod startup;
 pub mod state;

@@ -19,6 +19,7 @@ use tower_http::trace::TraceLayer;
 
 use crate::config::Config;
 use crate::profiles::{ProfileConfig, Profiles};
+use crate::ranking::RankingCache;
 use crate::routes;
 use crate::state::AppState;
 
@@ -107,7 +108,8 @@ pub async fn build_state(config: &Config) -> Result<AppState, StartupError> {
     profile_config.keep_for = std::time::Duration::from_secs(config.profile_cache_seconds);
     profile_config.fresh_for = profile_config.fresh_for.min(profile_config.keep_for);
     let profiles = Profiles::new(Arc::new(ManagementClient::new(management)?), profile_config);
-    Ok(AppState { verifier: Arc::new(verifier), profiles: Arc::new(profiles), db })
+    let ranking = RankingCache::new(Duration::from_millis(config.top_cache_ms));
+    Ok(AppState { verifier: Arc::new(verifier), profiles: Arc::new(profiles), ranking: Arc::new(ranking), db })
 }
 
 /// Binds `config.bind` and returns the listener with the router, ready to serve.

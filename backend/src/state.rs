@@ -5,12 +5,15 @@ use logto_jwt::Verifier;
 use sqlx::SqlitePool;
 
 use crate::profiles::Profiles;
+use crate::ranking::RankingCache;
 
 #[derive(Clone)]
 pub struct AppState {
     pub verifier: Arc<Verifier>,
     /// Logto user profiles (Management API behind a cache).
     pub profiles: Arc<Profiles>,
+    /// The top-users ranking, cached briefly (cleared by follow writes).
+    pub ranking: Arc<RankingCache>,
     pub db: SqlitePool,
 }
 

@@ -39,7 +39,9 @@ pub async fn follow(State(state): State<AppState>, token: Scoped<WriteFollows>, 
         return Err(ApiError::SelfFollow);
     }
     ensure_exists(&state, &id).await?;
-    db::follow(&state.db, &token.claims.sub, &id).await?;
+    if db::follow(&state.db, &token.claims.sub, &id).await? {
+        state.ranking.invalidate();
+    }
     Ok(Json(FollowResponse { followers: db::followers(&state.db, &id).await?, following: true }))
 }
 
@@ -48,6 +50,8 @@ pub async fn unfollow(State(state): State<AppState>, token: Scoped<WriteFollows>
         return Err(ApiError::SelfFollow);
     }
     ensure_exists(&state, &id).await?;
-    db::unfollow(&state.db, &token.claims.sub, &id).await?;
+    if db::unfollow(&state.db, &token.claims.sub, &id).await? {
+        state.ranking.invalidate();
+    }
     Ok(Json(FollowResponse { followers: db::followers(&state.db, &id).await?, following: false }))
 }

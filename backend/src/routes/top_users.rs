@@ -29,8 +29,18 @@ pub async fn top_users(State(state): State<AppState>, token: Scoped<ReadTopUsers
     timing.add("verify", v.elapsed, if v.cached { "cache hit" } else { "verified (signature, claims)" });
 
     let t = Instant::now();
-    let top = db::top_users(&state.db, TOP_N).await?;
-    timing.add("db", t.elapsed(), format!("top {} of follower_counts", top.len()));
+    let top = match state.ranking.get() {
+        Some(ranking) => {
+            timing.add("db", t.elapsed(), "cache hit");
+            ranking
+        }
+        None => {
+            let ranking = std::sync::Arc::new(db::top_users(&state.db, TOP_N).await?);
+            state.ranking.put(ranking.clone());
+            timing.add("db", t.elapsed(), format!("top {} of follower_counts", ranking.len()));
+            ranking
+        }
+    };
 
     let ids: Vec<String> = top.iter().map(|(id, _)| id.clone()).collect();
     let lookup = state.profiles.lookup(&ids).await;
@@ -52,7 +62,8 @@ pub async fn top_users(State(state): State<AppState>, token: Scoped<ReadTopUsers
         tracing::warn!(%reason, "answering top users without some profiles");
     }
     let users = top
-        .into_iter()
+        .iter()
+        .cloned()
         .map(|(id, followers)| {
             let profile = lookup.users.get(&id);
             TopUser {

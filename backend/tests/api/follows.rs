@@ -69,3 +69,21 @@ async fn readyz_checks_the_database_and_the_issuers_keys() {
     let body: Value = r.json().await.unwrap();
     assert_eq!(body, json!({"status": "ready", "database": "ok", "jwks": "ok"}));
 }
+
+#[tokio::test]
+async fn a_follow_shows_in_the_next_top_list_despite_the_ranking_cache() {
+    let app = spawn_app().await;
+    let alice = app.sign_in_with("alice", "openid offline_access read:top-users write:follows").await;
+    let rupert = id_of("rupert"); // tenth in the demo data
+    let url = format!("{}/api/users/{rupert}/follow", app.backend);
+    let count_in_top = || async {
+        let body: Value = app.get_top_users(Some(&format!("Bearer {}", alice.access_token()))).await.json().await.unwrap();
+        body["users"].as_array().unwrap().iter().find(|u| u["id"] == rupert.as_str()).map(|u| u["followers"].as_i64().unwrap())
+    };
+    let r: Value = app.http.delete(&url).bearer_auth(alice.access_token()).send().await.unwrap().json().await.unwrap();
+    let without = r["followers"].as_i64().unwrap();
+    assert_eq!(count_in_top().await, Some(without), "the list (now cached) shows the count");
+    let r: Value = app.http.post(&url).bearer_auth(alice.access_token()).send().await.unwrap().json().await.unwrap();
+    assert_eq!(r["followers"].as_i64(), Some(without + 1));
+    assert_eq!(count_in_top().await, Some(without + 1), "the follow cleared the cached ranking");
+}

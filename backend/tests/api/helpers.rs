@@ -33,6 +33,7 @@ pub fn test_config(emulator: &RunningEmulator, db_dir: &std::path::Path) -> Conf
         seed_demo_data: true,
         enrichment_deadline_ms: 1500,
         profile_cache_seconds: 600,
+        top_cache_ms: 1000,
         cors_allowed_origins: vec!["http://localhost:8080".into()],
     }
 }

@@ -8,6 +8,14 @@ use crate::persist::{Db, PersistError};
 use crate::model::*;
 use crate::seed::{Seed, MANAGEMENT_API_INDICATOR};
 
+/// Replaces the item `same` as `item`, or appends it (keeping creation order).
+fn upsert<T>(items: &mut Vec<T>, item: T, same: impl Fn(&T, &T) -> bool) {
+    match items.iter_mut().find(|x| same(x, &item)) {
+        Some(slot) => *slot = item,
+        None => items.push(item),
+    }
+}
+
 #[derive(Debug, Default)]
 pub struct Store {
     /// Users in creation order; Logto lists newest first.
@@ -115,10 +123,7 @@ impl Store {
         if let Some(db) = db {
             db.put_user(&user)?;
         }
-        match self.users.iter_mut().find(|u| u.id == user.id) {
-            Some(slot) => *slot = user,
-            None => self.users.push(user),
-        }
+        upsert(&mut self.users, user, |a, b| a.id == b.id);
         Ok(())
     }
 
@@ -162,10 +167,7 @@ impl Store {
         if let Some(db) = db {
             db.put_resource(&resource)?;
         }
-        match self.resources.iter_mut().find(|r| r.id == resource.id) {
-            Some(slot) => *slot = resource,
-            None => self.resources.push(resource),
-        }
+        upsert(&mut self.resources, resource, |a, b| a.id == b.id);
         Ok(())
     }
 
@@ -173,10 +175,7 @@ impl Store {
         if let Some(db) = db {
             db.put_role(&role)?;
         }
-        match self.roles.iter_mut().find(|r| r.id == role.id) {
-            Some(slot) => *slot = role,
-            None => self.roles.push(role),
-        }
+        upsert(&mut self.roles, role, |a, b| a.id == b.id);
         Ok(())
     }
 
