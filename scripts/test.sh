@@ -1,11 +1,18 @@
 #!/usr/bin/env bash
-# The test command: installs what is missing (tools, npm packages, Chromium), then runs every test:
-# the Rust tests (emulator, verifier, Management API client, backend, shared DTOs), the SPA's
-# release build, and the Playwright suite against the whole stack.
+# The test command: installs what is missing (tools, npm packages, Chromium, PostgreSQL), then runs
+# every test: the Rust tests (emulator with its fidelity suite, verifier, Management API client, CLI,
+# backend on SQLite and on a local PostgreSQL, shared DTOs), the SPA's release build and size, and the
+# Playwright suite against the whole stack.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/install-tools.sh --browser
 source scripts/env.sh
+
+echo "==> a local PostgreSQL for the backend's PostgreSQL tests"
+pg_dir="/tmp/logto-stack-pg-$$"
+TEST_DATABASE_URL_POSTGRES=$(./scripts/local-postgres.sh start "$pg_dir")
+export TEST_DATABASE_URL_POSTGRES
+trap './scripts/local-postgres.sh stop "$pg_dir"' EXIT
 
 echo "==> cargo test"
 cargo test --workspace --exclude frontend

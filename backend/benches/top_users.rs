@@ -84,7 +84,7 @@ async fn backend_with(emu: &RunningEmulator, follows: usize, top_cache_ms: u64) 
     let users: Vec<String> = Seed::default_seed().users.into_iter().map(|u| u.id).collect();
     let mut tx = pool.begin().await.unwrap();
     for i in 0..follows.saturating_sub(seeded) {
-        sqlx::query("INSERT INTO follows (follower_id, followee_id) VALUES (?, ?)")
+        sqlx::query("INSERT INTO follows (follower_id, followee_id) VALUES ($1, $2)")
             .bind(format!("bench{}", i / users.len()))
             .bind(&users[i % users.len()])
             .execute(&mut *tx)

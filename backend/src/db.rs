@@ -1,20 +1,32 @@
-//! The backend's own database: follows and follower counts.
+//! The backend's own database: follows and follower counts. SQLite by default (a file, WAL),
+//! PostgreSQL when `DATABASE_URL` is a `postgres://` URL; each has its migrations, and every query
+//! here is written in the SQL both accept (`$N` parameters, `ON CONFLICT DO NOTHING`).
 
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions};
-use sqlx::SqlitePool;
-use std::str::FromStr;
+use sqlx::any::AnyPoolOptions;
+pub use sqlx::AnyPool as Pool;
 
 /// The demo follows, by user ids of the emulator's default seed.
 const DEMO_FOLLOWS: &str = include_str!("../seed/demo-follows.json");
 
-/// Opens (creating if needed) and migrates the database.
-pub async fn connect(url: &str) -> Result<SqlitePool, sqlx::Error> {
-    let options = SqliteConnectOptions::from_str(url)?
-        .create_if_missing(true)
-        .journal_mode(SqliteJournalMode::Wal)
-        .foreign_keys(true);
-    let pool = SqlitePoolOptions::new().max_connections(8).connect_with(options).await?;
-    sqlx::migrate!("./migrations").run(&pool).await?;
+/// Opens (creating a SQLite file if needed) and migrates the database.
+pub async fn connect(url: &str) -> Result<Pool, sqlx::Error> {
+    sqlx::any::install_default_drivers();
+    let postgres = url.starts_with("postgres:") || url.starts_with("postgresql:");
+    let url = if !postgres && !url.contains(":memory:") && !url.contains("mode=") {
+        // Create the SQLite file when it does not exist yet.
+        format!("{url}{}mode=rwc", if url.contains('?') { '&' } else { '?' })
+    } else {
+        url.to_string()
+    };
+    // Each connection to `sqlite::memory:` is its own empty database: keep one.
+    let connections = if url.contains(":memory:") { 1 } else { 8 };
+    let pool = AnyPoolOptions::new().max_connections(connections).connect(&url).await?;
+    if postgres {
+        sqlx::migrate!("./migrations/postgres").run(&pool).await?;
+    } else {
+        sqlx::query("PRAGMA journal_mode = WAL").execute(&pool).await?;
+        sqlx::migrate!("./migrations/sqlite").run(&pool).await?;
+    }
     Ok(pool)
 }
 
@@ -24,7 +36,7 @@ struct DemoFollows {
 }
 
 /// Inserts the demo follows when the database has none. Returns how many were inserted.
-pub async fn seed_demo_data(pool: &SqlitePool) -> Result<usize, sqlx::Error> {
+pub async fn seed_demo_data(pool: &Pool) -> Result<usize, sqlx::Error> {
     let existing: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM follows").fetch_one(pool).await?;
     if existing > 0 {
         return Ok(0);
@@ -32,7 +44,7 @@ pub async fn seed_demo_data(pool: &SqlitePool) -> Result<usize, sqlx::Error> {
     let demo: DemoFollows = serde_json::from_str(DEMO_FOLLOWS).map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
     let mut tx = pool.begin().await?;
     for (follower, followee) in &demo.follows {
-        sqlx::query("INSERT OR IGNORE INTO follows (follower_id, followee_id) VALUES (?, ?)")
+        sqlx::query("INSERT INTO follows (follower_id, followee_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
             .bind(follower)
             .bind(followee)
             .execute(&mut *tx)
@@ -43,10 +55,10 @@ pub async fn seed_demo_data(pool: &SqlitePool) -> Result<usize, sqlx::Error> {
 }
 
 /// The `limit` users with the most followers, most first (ties by id, so the order is stable).
-pub async fn top_users(pool: &SqlitePool, limit: i64) -> Result<Vec<(String, i64)>, sqlx::Error> {
+pub async fn top_users(pool: &Pool, limit: i64) -> Result<Vec<(String, i64)>, sqlx::Error> {
     sqlx::query_as(
         "SELECT user_id, followers FROM follower_counts WHERE followers > 0 \
-         ORDER BY followers DESC, user_id LIMIT ?",
+         ORDER BY followers DESC, user_id LIMIT $1",
     )
     .bind(limit)
     .fetch_all(pool)
@@ -54,8 +66,8 @@ pub async fn top_users(pool: &SqlitePool, limit: i64) -> Result<Vec<(String, i64
 }
 
 /// Records that `follower` follows `followee`. `false` when it already did (idempotent).
-pub async fn follow(pool: &SqlitePool, follower: &str, followee: &str) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query("INSERT OR IGNORE INTO follows (follower_id, followee_id) VALUES (?, ?)")
+pub async fn follow(pool: &Pool, follower: &str, followee: &str) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query("INSERT INTO follows (follower_id, followee_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
         .bind(follower)
         .bind(followee)
         .execute(pool)
@@ -64,19 +76,19 @@ pub async fn follow(pool: &SqlitePool, follower: &str, followee: &str) -> Result
 }
 
 /// Removes the follow, if any. `false` when there was none.
-pub async fn unfollow(pool: &SqlitePool, follower: &str, followee: &str) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query("DELETE FROM follows WHERE follower_id = ? AND followee_id = ?").bind(follower).bind(followee).execute(pool).await?;
+pub async fn unfollow(pool: &Pool, follower: &str, followee: &str) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query("DELETE FROM follows WHERE follower_id = $1 AND followee_id = $2").bind(follower).bind(followee).execute(pool).await?;
     Ok(done.rows_affected() == 1)
 }
 
 /// A user's follower count (0 when nobody follows them).
-pub async fn followers(pool: &SqlitePool, user: &str) -> Result<i64, sqlx::Error> {
-    let count: Option<i64> = sqlx::query_scalar("SELECT followers FROM follower_counts WHERE user_id = ?").bind(user).fetch_optional(pool).await?;
+pub async fn followers(pool: &Pool, user: &str) -> Result<i64, sqlx::Error> {
+    let count: Option<i64> = sqlx::query_scalar("SELECT followers FROM follower_counts WHERE user_id = $1").bind(user).fetch_optional(pool).await?;
     Ok(count.unwrap_or(0))
 }
 
 /// Whether the database answers.
-pub async fn ping(pool: &SqlitePool) -> Result<(), sqlx::Error> {
+pub async fn ping(pool: &Pool) -> Result<(), sqlx::Error> {
     sqlx::query("SELECT 1").execute(pool).await.map(|_| ())
 }
 
@@ -88,7 +100,7 @@ mod tests {
     async fn counts_follow_inserts_and_deletes() {
         let pool = connect("sqlite::memory:").await.unwrap();
         for (a, b) in [("u1", "u2"), ("u3", "u2"), ("u1", "u3")] {
-            sqlx::query("INSERT INTO follows (follower_id, followee_id) VALUES (?, ?)").bind(a).bind(b).execute(&pool).await.unwrap();
+            follow(&pool, a, b).await.unwrap();
         }
         assert_eq!(top_users(&pool, 10).await.unwrap(), vec![("u2".into(), 2), ("u3".into(), 1)]);
         sqlx::query("DELETE FROM follows WHERE follower_id = 'u3'").execute(&pool).await.unwrap();

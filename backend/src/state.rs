@@ -2,7 +2,7 @@ use std::sync::Arc;
 
 use axum::extract::FromRef;
 use logto_jwt::Verifier;
-use sqlx::SqlitePool;
+use crate::db::Pool;
 
 use crate::profiles::Profiles;
 use crate::ranking::RankingCache;
@@ -14,7 +14,7 @@ pub struct AppState {
     pub profiles: Arc<Profiles>,
     /// The top-users ranking, cached briefly (cleared by follow writes).
     pub ranking: Arc<RankingCache>,
-    pub db: SqlitePool,
+    pub db: Pool,
 }
 
 impl FromRef<AppState> for Arc<Verifier> {

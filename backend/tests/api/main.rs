@@ -2,6 +2,7 @@
 
 mod follows;
 mod helpers;
+mod postgres;
 mod provisioned;
 mod resilience;
 mod top_users;

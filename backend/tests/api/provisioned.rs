@@ -50,7 +50,7 @@ async fn a_provisioned_logto_runs_the_whole_stack() {
     let backend = format!("http://{}", listener.local_addr().unwrap());
     tokio::spawn(async move { axum::serve(listener, router).await });
     let db = backend::db::connect(&config.database_url).await.unwrap();
-    sqlx::query("INSERT INTO follows (follower_id, followee_id) VALUES (?, ?)").bind(&ids["carol"]).bind(&ids["dave"]).execute(&db).await.unwrap();
+    backend::db::follow(&db, &ids["carol"], &ids["dave"]).await.unwrap();
 
     let spa = &env["LOGTO_SPA_APP_ID"];
     let sign_in = |user: &'static str| testkit::sign_in_to(&emu.endpoint, spa, "http://localhost:8080/callback", user, "pw-123456", SCOPES, Some(&env["LOGTO_API_RESOURCE"]));
