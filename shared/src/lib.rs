@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 /// One entry of `GET /api/top-users`: follower count from the backend's database, profile fields from
 /// Logto's Management API (`None` where Logto has no value or the profile could not be fetched).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TopUser {
     pub id: String,
     pub followers: i64,
@@ -16,6 +17,7 @@ pub struct TopUser {
 
 /// The body of `GET /api/top-users`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TopUsersResponse {
     /// At most 10 users, most followers first.
     pub users: Vec<TopUser>,
@@ -27,6 +29,7 @@ pub struct TopUsersResponse {
 
 /// The body of `POST` and `DELETE /api/users/{id}/follow`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FollowResponse {
     /// The user's follower count after the change.
     pub followers: i64,
@@ -36,6 +39,7 @@ pub struct FollowResponse {
 
 /// Every error the backend returns has this body, as Logto's own API does.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ErrorBody {
     pub code: String,
     pub message: String,

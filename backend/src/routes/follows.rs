@@ -4,7 +4,7 @@
 use axum::extract::{Path, State};
 use axum::Json;
 use logto_jwt::{RequiredScope, Scoped};
-use shared::FollowResponse;
+use shared::{ErrorBody, FollowResponse};
 
 use crate::db;
 use crate::error::ApiError;
@@ -34,6 +34,20 @@ async fn ensure_exists(state: &AppState, id: &str) -> Result<(), ApiError> {
     }
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/users/{id}/follow",
+    params(("id" = String, Path, description = "The Logto user id")),
+    security(("logto" = ["write:follows"])),
+    responses(
+        (status = 200, description = "The user's follower count after the change", body = FollowResponse),
+        (status = 400, description = "follows.self", body = ErrorBody),
+        (status = 401, description = "No valid access token", body = ErrorBody),
+        (status = 403, description = "The token lacks write:follows", body = ErrorBody),
+        (status = 404, description = "user.not_found: Logto has no such user", body = ErrorBody),
+        (status = 503, description = "logto.unavailable: Logto could not be asked", body = ErrorBody),
+    )
+)]
 pub async fn follow(State(state): State<AppState>, token: Scoped<WriteFollows>, Path(id): Path<String>) -> Result<Json<FollowResponse>, ApiError> {
     if token.claims.sub == id {
         return Err(ApiError::SelfFollow);
@@ -45,6 +59,20 @@ pub async fn follow(State(state): State<AppState>, token: Scoped<WriteFollows>, 
     Ok(Json(FollowResponse { followers: db::followers(&state.db, &id).await?, following: true }))
 }
 
+#[utoipa::path(
+    delete,
+    path = "/api/users/{id}/follow",
+    params(("id" = String, Path, description = "The Logto user id")),
+    security(("logto" = ["write:follows"])),
+    responses(
+        (status = 200, description = "The user's follower count after the change", body = FollowResponse),
+        (status = 400, description = "follows.self", body = ErrorBody),
+        (status = 401, description = "No valid access token", body = ErrorBody),
+        (status = 403, description = "The token lacks write:follows", body = ErrorBody),
+        (status = 404, description = "user.not_found: Logto has no such user", body = ErrorBody),
+        (status = 503, description = "logto.unavailable: Logto could not be asked", body = ErrorBody),
+    )
+)]
 pub async fn unfollow(State(state): State<AppState>, token: Scoped<WriteFollows>, Path(id): Path<String>) -> Result<Json<FollowResponse>, ApiError> {
     if token.claims.sub == id {
         return Err(ApiError::SelfFollow);

@@ -11,10 +11,19 @@ use serde_json::{json, Value};
 use crate::db;
 use crate::state::AppState;
 
+#[utoipa::path(get, path = "/healthz", responses((status = 200, description = "The process answers", body = String)))]
 pub async fn healthz() -> &'static str {
     "ok"
 }
 
+#[utoipa::path(
+    get,
+    path = "/readyz",
+    responses(
+        (status = 200, description = "The database answers and the issuer's keys are loaded"),
+        (status = 503, description = "Not ready: the body names what is missing"),
+    )
+)]
 pub async fn readyz(State(state): State<AppState>) -> (StatusCode, Json<Value>) {
     let database = match db::ping(&state.db).await {
         Ok(()) => "ok".to_string(),

@@ -2,6 +2,7 @@
 
 mod follows;
 mod health;
+mod openapi;
 mod top_users;
 
 use axum::routing::{get, post};
@@ -13,6 +14,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
+        .route("/api/openapi.json", get(openapi::openapi))
         .route("/api/users/{id}/follow", post(follows::follow).delete(follows::unfollow))
         .route("/api/top-users", get(top_users::top_users))
 }

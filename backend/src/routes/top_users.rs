@@ -8,7 +8,7 @@ use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use logto_jwt::{RequiredScope, Scoped};
-use shared::{TopUser, TopUsersResponse};
+use shared::{ErrorBody, TopUser, TopUsersResponse};
 
 use crate::db;
 use crate::error::ApiError;
@@ -23,6 +23,16 @@ impl RequiredScope for ReadTopUsers {
 
 const TOP_N: i64 = 10;
 
+#[utoipa::path(
+    get,
+    path = "/api/top-users",
+    security(("logto" = ["read:top-users"])),
+    responses(
+        (status = 200, description = "The ten most-followed users with their Logto profiles (`partial` says why some are missing); a Server-Timing header names each hop", body = TopUsersResponse),
+        (status = 401, description = "No valid access token (WWW-Authenticate: Bearer error=\"invalid_token\")", body = ErrorBody),
+        (status = 403, description = "The token lacks read:top-users (error=\"insufficient_scope\")", body = ErrorBody),
+    )
+)]
 pub async fn top_users(State(state): State<AppState>, token: Scoped<ReadTopUsers>) -> Result<Response, ApiError> {
     let mut timing = ServerTiming::default();
     let v = token.verification;

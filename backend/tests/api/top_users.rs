@@ -93,3 +93,16 @@ async fn requests_get_an_id_and_large_bodies_are_refused() {
         .unwrap();
     assert_eq!(r.status(), 413);
 }
+
+#[tokio::test]
+async fn the_openapi_document_describes_the_api() {
+    let app = spawn_app().await;
+    let doc: serde_json::Value = app.http.get(format!("{}/api/openapi.json", app.backend)).send().await.unwrap().json().await.unwrap();
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
+    for path in ["/api/top-users", "/api/users/{id}/follow", "/healthz", "/readyz"] {
+        assert!(doc["paths"][path].is_object(), "{path} missing");
+    }
+    assert_eq!(doc["paths"]["/api/top-users"]["get"]["security"][0]["logto"][0], "read:top-users");
+    assert!(doc["components"]["schemas"]["TopUsersResponse"].is_object());
+    assert_eq!(doc["components"]["securitySchemes"]["logto"]["scheme"], "bearer");
+}
