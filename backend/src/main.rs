@@ -16,8 +16,23 @@ async fn main() -> std::process::ExitCode {
         }
     };
     tracing::info!("backend listening on http://{}", config.bind);
+    // Ctrl-C or SIGTERM (what process managers send): finish the requests in flight, then stop.
     let shutdown = async {
-        let _ = tokio::signal::ctrl_c().await;
+        #[cfg(unix)]
+        let terminate = async {
+            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(mut s) => {
+                    s.recv().await;
+                }
+                Err(_) => std::future::pending::<()>().await,
+            }
+        };
+        #[cfg(not(unix))]
+        let terminate = std::future::pending::<()>();
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {}
+            _ = terminate => {}
+        }
         tracing::info!("shutting down");
     };
     if let Err(e) = axum::serve(listener, router).with_graceful_shutdown(shutdown).await {

@@ -132,6 +132,8 @@ async fn key_rotation_during_traffic_drops_no_request() {
             statuses
         })
     };
+    // The backend has the JWKS cached before the rotation, so the new token meets an unknown kid.
+    assert_eq!(top(&app, &old).await.0, 200);
     let running: Vec<_> = (0..4).map(|_| traffic(old.clone(), 50)).collect();
     // Rotate while those run; a token of the new key arrives mid-traffic (unknown kid → one refetch).
     reqwest::Client::new().post(format!("{}/_emulator/keys/rotate", app.emulator.endpoint)).send().await.unwrap();
@@ -144,4 +146,40 @@ async fn key_rotation_during_traffic_drops_no_request() {
     }
     assert_eq!(all.len(), 250);
     assert!(all.iter().all(|s| *s == 200), "statuses: {:?}", all.iter().filter(|s| **s != 200).collect::<Vec<_>>());
+}
+
+#[tokio::test]
+async fn a_429_past_the_deadline_is_partial_then_recovers() {
+    let app = spawn_app().await;
+    let bearer = format!("Bearer {}", app.sign_in("alice").await.access_token());
+    // Three 429s asking to wait 1 s each: the client's retries outlast the 1.5 s deadline.
+    fault(&app, json!({"path": "/api/users", "status": 429, "retryAfter": 1, "count": 3})).await;
+    let started = Instant::now();
+    let (status, body, _) = top(&app, &bearer).await;
+    assert_eq!(status, 200);
+    assert!(started.elapsed() < Duration::from_millis(2500), "the deadline was not kept");
+    assert!(body["partial"].is_string(), "{body}");
+    // Let the cut-off fetch give up, then the next request is whole.
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let (_, body, _) = top(&app, &bearer).await;
+    assert!(body.get("partial").is_none(), "{body}");
+}
+
+#[tokio::test]
+async fn a_revoked_m2m_token_is_replaced_without_a_partial_answer() {
+    // Profiles uncached, so every request asks the Management API with the M2M token.
+    let app = spawn_app_with(|c| c.profile_cache_seconds = 0).await;
+    let alice = app.sign_in("alice").await;
+    assert!(top(&app, &format!("Bearer {}", alice.access_token())).await.1.get("partial").is_none());
+    // Two rotations push the key of the cached M2M token (and of alice's token) out of the JWKS.
+    for _ in 0..2 {
+        reqwest::Client::new().post(format!("{}/_emulator/keys/rotate", app.emulator.endpoint)).send().await.unwrap();
+    }
+    let tokens = || app.emulator.state.request_log().iter().filter(|r| r.path == "/oidc/token").count();
+    let alice = app.sign_in("alice").await;
+    let before = tokens();
+    let (status, body, _) = top(&app, &format!("Bearer {}", alice.access_token())).await;
+    assert_eq!(status, 200);
+    assert!(body.get("partial").is_none(), "the 401 was answered with a new token: {body}");
+    assert_eq!(tokens() - before, 1, "one new M2M token");
 }

@@ -26,7 +26,8 @@ pub struct VerifierConfig {
     pub audience: String,
     /// Clock skew allowed on `exp` and `nbf`.
     pub leeway: Duration,
-    /// An unknown `kid` refetches the JWKS at most this often.
+    /// An unknown `kid` refetches the JWKS at most this often; a miss inside this window waits for
+    /// the next allowed fetch instead of failing (so a key rotation costs a short wait, not 401s).
     pub min_refetch_interval: Duration,
     /// Keys older than this are refetched in the background (they keep working meanwhile).
     pub refresh_interval: Duration,
@@ -42,7 +43,7 @@ impl VerifierConfig {
             issuer: issuer.into().trim_end_matches('/').to_string(),
             audience: audience.into(),
             leeway: Duration::from_secs(30),
-            min_refetch_interval: Duration::from_secs(10),
+            min_refetch_interval: Duration::from_secs(2),
             refresh_interval: Duration::from_secs(600),
             http_timeout: Duration::from_secs(5),
             cache_capacity: 10_000,
@@ -196,8 +197,15 @@ impl Verifier {
             }
             return Ok(found.clone());
         }
-        let too_soon = fetched.is_some_and(|t| t.elapsed() < self.inner.config.min_refetch_interval);
-        if !(too_soon && !set.is_empty()) {
+        let since = fetched.map(|t| t.elapsed());
+        let mut fetch = true;
+        if let Some(since) = since.filter(|s| *s < self.inner.config.min_refetch_interval && !set.is_empty()) {
+            // Rate-limited: wait for the window to pass, unless someone fetches meanwhile.
+            tokio::time::sleep(self.inner.config.min_refetch_interval - since).await;
+            let (_, now_fetched) = self.keys();
+            fetch = now_fetched == fetched;
+        }
+        if fetch {
             self.shared_fetch().await?;
         }
         self.keys()
