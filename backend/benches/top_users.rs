@@ -49,8 +49,13 @@ fn wrk(url: &str, bearer: Option<&str>) -> Wrk {
     let text = String::from_utf8_lossy(&out.stdout).to_string();
     let find = |prefix: &str| text.lines().map(str::trim).find(|l| l.starts_with(prefix)).map(String::from);
     let per_second = find("Requests/sec:").and_then(|l| l.split_whitespace().nth(1)?.parse().ok()).unwrap_or(0.0);
-    let requests = text.lines().find(|l| l.contains("requests in")).and_then(|l| l.split_whitespace().next()?.parse().ok()).unwrap_or(0);
-    let non_2xx = find("Non-2xx or 3xx responses:").and_then(|l| l.split_whitespace().last()?.parse().ok()).unwrap_or(0);
+    let requests = text
+        .lines()
+        .find(|l| l.contains("requests in"))
+        .and_then(|l| l.split_whitespace().next()?.parse().ok())
+        .unwrap_or(0);
+    let non_2xx =
+        find("Non-2xx or 3xx responses:").and_then(|l| l.split_whitespace().last()?.parse().ok()).unwrap_or(0);
     Wrk {
         per_second,
         p50_ms: find("50%").and_then(|l| parse_latency(&l)).unwrap_or(0.0),

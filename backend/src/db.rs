@@ -77,13 +77,20 @@ pub async fn follow(pool: &Pool, follower: &str, followee: &str) -> Result<bool,
 
 /// Removes the follow, if any. `false` when there was none.
 pub async fn unfollow(pool: &Pool, follower: &str, followee: &str) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query("DELETE FROM follows WHERE follower_id = $1 AND followee_id = $2").bind(follower).bind(followee).execute(pool).await?;
+    let done = sqlx::query("DELETE FROM follows WHERE follower_id = $1 AND followee_id = $2")
+        .bind(follower)
+        .bind(followee)
+        .execute(pool)
+        .await?;
     Ok(done.rows_affected() == 1)
 }
 
 /// A user's follower count (0 when nobody follows them).
 pub async fn followers(pool: &Pool, user: &str) -> Result<i64, sqlx::Error> {
-    let count: Option<i64> = sqlx::query_scalar("SELECT followers FROM follower_counts WHERE user_id = $1").bind(user).fetch_optional(pool).await?;
+    let count: Option<i64> = sqlx::query_scalar("SELECT followers FROM follower_counts WHERE user_id = $1")
+        .bind(user)
+        .fetch_optional(pool)
+        .await?;
     Ok(count.unwrap_or(0))
 }
 
@@ -105,7 +112,8 @@ mod tests {
         assert_eq!(top_users(&pool, 10).await.unwrap(), vec![("u2".into(), 2), ("u3".into(), 1)]);
         sqlx::query("DELETE FROM follows WHERE follower_id = 'u3'").execute(&pool).await.unwrap();
         assert_eq!(top_users(&pool, 10).await.unwrap(), vec![("u2".into(), 1), ("u3".into(), 1)]);
-        let self_follow = sqlx::query("INSERT INTO follows (follower_id, followee_id) VALUES ('u1', 'u1')").execute(&pool).await;
+        let self_follow =
+            sqlx::query("INSERT INTO follows (follower_id, followee_id) VALUES ('u1', 'u1')").execute(&pool).await;
         assert!(self_follow.is_err(), "a self-follow must be refused");
     }
 

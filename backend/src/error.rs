@@ -27,7 +27,11 @@ impl IntoResponse for ApiError {
             ApiError::Auth(e) => return e.into_response(),
             ApiError::Database(e) => {
                 tracing::error!(error = %e, "database error");
-                (StatusCode::INTERNAL_SERVER_ERROR, "internal.database", "The database is unavailable; try again shortly.".to_string())
+                (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "internal.database",
+                    "The database is unavailable; try again shortly.".to_string(),
+                )
             }
             ApiError::SelfFollow => (StatusCode::BAD_REQUEST, "follows.self", self.to_string()),
             ApiError::UnknownUser(_) => (StatusCode::NOT_FOUND, "user.not_found", self.to_string()),

@@ -19,7 +19,11 @@ pub struct ProfileConfig {
 
 impl Default for ProfileConfig {
     fn default() -> Self {
-        Self { fresh_for: Duration::from_secs(60), keep_for: Duration::from_secs(600), deadline: Duration::from_millis(1500) }
+        Self {
+            fresh_for: Duration::from_secs(60),
+            keep_for: Duration::from_secs(600),
+            deadline: Duration::from_millis(1500),
+        }
     }
 }
 
@@ -79,7 +83,8 @@ impl Profiles {
         if let Some(batch) = inflight.get(&key) {
             return batch.clone();
         }
-        let (client, cache, registry, k) = (self.client.clone(), self.cache.clone(), self.inflight.clone(), key.clone());
+        let (client, cache, registry, k) =
+            (self.client.clone(), self.cache.clone(), self.inflight.clone(), key.clone());
         let caching = !self.config.keep_for.is_zero();
         let batch = async move {
             let result = async {
@@ -149,7 +154,12 @@ impl Profiles {
             }
             Ok(Ok(Err(reason))) => out.partial = Some(format!("Logto's Management API failed: {reason}")),
             Ok(Err(join)) => out.partial = Some(format!("the profile fetch failed: {join}")),
-            Err(_) => out.partial = Some(format!("Logto's Management API did not answer within {} ms", self.config.deadline.as_millis())),
+            Err(_) => {
+                out.partial = Some(format!(
+                    "Logto's Management API did not answer within {} ms",
+                    self.config.deadline.as_millis()
+                ))
+            }
         }
         out
     }

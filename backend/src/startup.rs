@@ -7,8 +7,8 @@ use axum::http::{header, HeaderValue, Method};
 use axum::Router;
 use logto_jwt::{Verifier, VerifierConfig};
 use logto_management::{ManagementClient, ManagementConfig};
-use tokio::net::TcpListener;
 use std::sync::atomic::{AtomicU64, Ordering};
+use tokio::net::TcpListener;
 
 use axum::http::Request;
 use tower_http::cors::CorsLayer;
@@ -47,8 +47,12 @@ struct RequestIds {
 
 impl RequestIds {
     fn new() -> Self {
-        let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0);
-        Self { prefix: format!("{:06x}", (nanos ^ std::process::id()) & 0xff_ffff).into(), next: Arc::new(AtomicU64::new(1)) }
+        let nanos =
+            std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0);
+        Self {
+            prefix: format!("{:06x}", (nanos ^ std::process::id()) & 0xff_ffff).into(),
+            next: Arc::new(AtomicU64::new(1)),
+        }
     }
 }
 

@@ -1,8 +1,8 @@
 use std::sync::Arc;
 
+use crate::db::Pool;
 use axum::extract::FromRef;
 use logto_jwt::Verifier;
-use crate::db::Pool;
 
 use crate::profiles::Profiles;
 use crate::ranking::RankingCache;

@@ -48,7 +48,11 @@ async fn ensure_exists(state: &AppState, id: &str) -> Result<(), ApiError> {
         (status = 503, description = "logto.unavailable: Logto could not be asked", body = ErrorBody),
     )
 )]
-pub async fn follow(State(state): State<AppState>, token: Scoped<WriteFollows>, Path(id): Path<String>) -> Result<Json<FollowResponse>, ApiError> {
+pub async fn follow(
+    State(state): State<AppState>,
+    token: Scoped<WriteFollows>,
+    Path(id): Path<String>,
+) -> Result<Json<FollowResponse>, ApiError> {
     if token.claims.sub == id {
         return Err(ApiError::SelfFollow);
     }
@@ -73,7 +77,11 @@ pub async fn follow(State(state): State<AppState>, token: Scoped<WriteFollows>, 
         (status = 503, description = "logto.unavailable: Logto could not be asked", body = ErrorBody),
     )
 )]
-pub async fn unfollow(State(state): State<AppState>, token: Scoped<WriteFollows>, Path(id): Path<String>) -> Result<Json<FollowResponse>, ApiError> {
+pub async fn unfollow(
+    State(state): State<AppState>,
+    token: Scoped<WriteFollows>,
+    Path(id): Path<String>,
+) -> Result<Json<FollowResponse>, ApiError> {
     if token.claims.sub == id {
         return Err(ApiError::SelfFollow);
     }

@@ -65,7 +65,11 @@ pub async fn top_users(State(state): State<AppState>, token: Scoped<ReadTopUsers
         }
         None => {
             timing.add("m2m-token", std::time::Duration::ZERO, "not needed");
-            timing.add("management-api", std::time::Duration::ZERO, format!("cache hit ({} fresh, {} stale)", lookup.cache_hits, lookup.stale_hits));
+            timing.add(
+                "management-api",
+                std::time::Duration::ZERO,
+                format!("cache hit ({} fresh, {} stale)", lookup.cache_hits, lookup.stale_hits),
+            );
         }
     }
     if let Some(reason) = &lookup.partial {

@@ -77,8 +77,14 @@ async fn a_follow_shows_in_the_next_top_list_despite_the_ranking_cache() {
     let rupert = id_of("rupert"); // tenth in the demo data
     let url = format!("{}/api/users/{rupert}/follow", app.backend);
     let count_in_top = || async {
-        let body: Value = app.get_top_users(Some(&format!("Bearer {}", alice.access_token()))).await.json().await.unwrap();
-        body["users"].as_array().unwrap().iter().find(|u| u["id"] == rupert.as_str()).map(|u| u["followers"].as_i64().unwrap())
+        let body: Value =
+            app.get_top_users(Some(&format!("Bearer {}", alice.access_token()))).await.json().await.unwrap();
+        body["users"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|u| u["id"] == rupert.as_str())
+            .map(|u| u["followers"].as_i64().unwrap())
     };
     let r: Value = app.http.delete(&url).bearer_auth(alice.access_token()).send().await.unwrap().json().await.unwrap();
     let without = r["followers"].as_i64().unwrap();

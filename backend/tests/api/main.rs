@@ -5,5 +5,5 @@ mod helpers;
 mod postgres;
 mod provisioned;
 mod resilience;
-mod top_users;
 mod token_errors;
+mod top_users;

@@ -10,7 +10,10 @@ use crate::helpers::spawn_app_with;
 /// A new, empty database on the test server.
 async fn fresh_database() -> Option<String> {
     let Ok(admin) = std::env::var("TEST_DATABASE_URL_POSTGRES") else {
-        assert!(std::env::var("CI").is_err(), "TEST_DATABASE_URL_POSTGRES must be set in CI (scripts/test.sh starts PostgreSQL)");
+        assert!(
+            std::env::var("CI").is_err(),
+            "TEST_DATABASE_URL_POSTGRES must be set in CI (scripts/test.sh starts PostgreSQL)"
+        );
         eprintln!("PostgreSQL tests not run: TEST_DATABASE_URL_POSTGRES is not set (scripts/test.sh sets it)");
         return None;
     };

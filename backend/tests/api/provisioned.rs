@@ -18,18 +18,32 @@ async fn a_provisioned_logto_runs_the_whole_stack() {
     let emu = logto_emulator::spawn(&Seed::parse("bootstrap.json", BOOTSTRAP_SEED).unwrap()).await.unwrap();
     let dir = TempDir(std::env::temp_dir().join(format!("provisioned-{}", logto_emulator::ids::standard_id(10))));
     std::fs::create_dir_all(&dir.0).unwrap();
-    let admin = ManagementClient::new(ManagementConfig::new(&emu.endpoint, "m2mbootstrap000000001", "bootstrap-m2m-secret-0123456789")).unwrap();
+    let admin = ManagementClient::new(ManagementConfig::new(
+        &emu.endpoint,
+        "m2mbootstrap000000001",
+        "bootstrap-m2m-secret-0123456789",
+    ))
+    .unwrap();
     let opts = Options::for_stack(&emu.endpoint, logto_management::OSS_MANAGEMENT_RESOURCE, &dir.0.join(".env"));
     provision::run(&admin, &opts).await.unwrap();
-    let env: HashMap<String, String> = provision::parse_env(&std::fs::read_to_string(&opts.env_file).unwrap()).into_iter().collect();
+    let env: HashMap<String, String> =
+        provision::parse_env(&std::fs::read_to_string(&opts.env_file).unwrap()).into_iter().collect();
 
     // Two users: carol with the User role, dave without; carol follows dave.
     let mut ids = HashMap::new();
     for name in ["carol", "dave"] {
-        let new = NewUser { username: Some(name.into()), password: Some("pw-123456".into()), name: Some(format!("{name} X")), ..Default::default() };
+        let new = NewUser {
+            username: Some(name.into()),
+            password: Some("pw-123456".into()),
+            name: Some(format!("{name} X")),
+            ..Default::default()
+        };
         ids.insert(name, admin.create_user(&new).await.unwrap().id);
     }
-    let ctx = logto_cli::error::Context { endpoint: &emu.endpoint, management_resource: logto_management::OSS_MANAGEMENT_RESOURCE };
+    let ctx = logto_cli::error::Context {
+        endpoint: &emu.endpoint,
+        management_resource: logto_management::OSS_MANAGEMENT_RESOURCE,
+    };
     logto_cli::users::assign_role(&admin, &ids["carol"], "User", &ctx).await.unwrap();
 
     let config = Config {
@@ -53,7 +67,17 @@ async fn a_provisioned_logto_runs_the_whole_stack() {
     backend::db::follow(&db, &ids["carol"], &ids["dave"]).await.unwrap();
 
     let spa = &env["LOGTO_SPA_APP_ID"];
-    let sign_in = |user: &'static str| testkit::sign_in_to(&emu.endpoint, spa, "http://localhost:8080/callback", user, "pw-123456", SCOPES, Some(&env["LOGTO_API_RESOURCE"]));
+    let sign_in = |user: &'static str| {
+        testkit::sign_in_to(
+            &emu.endpoint,
+            spa,
+            "http://localhost:8080/callback",
+            user,
+            "pw-123456",
+            SCOPES,
+            Some(&env["LOGTO_API_RESOURCE"]),
+        )
+    };
     let carol = sign_in("carol").await.unwrap();
     let http = reqwest::Client::new();
     let response = http.get(format!("{backend}/api/top-users")).bearer_auth(carol.access_token()).send().await.unwrap();
@@ -63,6 +87,8 @@ async fn a_provisioned_logto_runs_the_whole_stack() {
     assert_eq!((body.users[0].name.as_deref(), body.users[0].followers), (Some("dave X"), 1));
 
     let dave = sign_in("dave").await.unwrap();
-    let (status, _, _) = parts(http.get(format!("{backend}/api/top-users")).bearer_auth(dave.access_token()).send().await.unwrap()).await;
+    let (status, _, _) =
+        parts(http.get(format!("{backend}/api/top-users")).bearer_auth(dave.access_token()).send().await.unwrap())
+            .await;
     assert_eq!(status, 403, "dave holds no role");
 }

@@ -10,7 +10,12 @@ use tower::ServiceExt;
 use crate::helpers::{spawn_app, spawn_app_with, TestApp};
 
 async fn fault(app: &TestApp, body: Value) {
-    let r = reqwest::Client::new().post(format!("{}/_emulator/faults", app.emulator.endpoint)).json(&body).send().await.unwrap();
+    let r = reqwest::Client::new()
+        .post(format!("{}/_emulator/faults", app.emulator.endpoint))
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 201);
 }
 
@@ -34,9 +39,16 @@ async fn server_timing_names_every_hop_and_the_second_request_is_served_from_cac
     for hop in ["verify;dur=", "db;dur=", "m2m-token;dur=", "management-api;dur="] {
         assert!(first.contains(hop), "{hop} missing in {first}");
     }
-    assert!(first.contains(r#"verify;dur="#) && first.contains(r#"m2m-token;dur="#) && first.contains("client credentials"), "{first}");
+    assert!(
+        first.contains(r#"verify;dur="#) && first.contains(r#"m2m-token;dur="#) && first.contains("client credentials"),
+        "{first}"
+    );
     let (_, _, second) = top(&app, &bearer).await;
-    assert!(second.contains(r#"desc="cache hit""#) && second.contains("management-api;dur=0.000;desc=\"cache hit (10 fresh, 0 stale)\""), "{second}");
+    assert!(
+        second.contains(r#"desc="cache hit""#)
+            && second.contains("management-api;dur=0.000;desc=\"cache hit (10 fresh, 0 stale)\""),
+        "{second}"
+    );
 }
 
 #[tokio::test]
@@ -63,7 +75,11 @@ async fn errors_and_dropped_connections_give_partial_answers_and_it_recovers() {
     let app = spawn_app().await;
     let bearer = format!("Bearer {}", app.sign_in("alice").await.access_token());
     // The token fault first: later ones would find the M2M token cached.
-    for f in [json!({"path": "/oidc/token", "status": 503}), json!({"path": "/api/users", "status": 500}), json!({"path": "/api/users", "drop": true})] {
+    for f in [
+        json!({"path": "/oidc/token", "status": 503}),
+        json!({"path": "/api/users", "status": 500}),
+        json!({"path": "/api/users", "drop": true}),
+    ] {
         fault(&app, f.clone()).await;
         let (status, body, _) = top(&app, &bearer).await;
         assert_eq!(status, 200, "{f}");
@@ -98,7 +114,10 @@ async fn a_thousand_concurrent_cold_requests_make_one_token_and_one_management_r
         .map(|_| {
             let (router, bearer) = (router.clone(), bearer.clone());
             tokio::spawn(async move {
-                let request = axum::http::Request::get("/api/top-users").header("Authorization", bearer).body(axum::body::Body::empty()).unwrap();
+                let request = axum::http::Request::get("/api/top-users")
+                    .header("Authorization", bearer)
+                    .body(axum::body::Body::empty())
+                    .unwrap();
                 router.oneshot(request).await.unwrap().status().as_u16()
             })
         })
@@ -126,7 +145,8 @@ async fn key_rotation_during_traffic_drops_no_request() {
             let http = reqwest::Client::new();
             let mut statuses = Vec::new();
             for _ in 0..n {
-                let r = http.get(format!("{backend}/api/top-users")).header("Authorization", &bearer).send().await.unwrap();
+                let r =
+                    http.get(format!("{backend}/api/top-users")).header("Authorization", &bearer).send().await.unwrap();
                 statuses.push(r.status().as_u16());
             }
             statuses

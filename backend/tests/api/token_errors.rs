@@ -26,7 +26,8 @@ async fn an_opaque_token_is_refused_with_how_to_get_a_jwt() {
     let app = spawn_app().await;
     let alice = app.sign_in("alice").await;
     assert!(!alice.opaque_access_token().contains('.'), "the code exchange gives an opaque token");
-    let (status, challenge, body) = parts(app.get_top_users(Some(&format!("Bearer {}", alice.opaque_access_token()))).await).await;
+    let (status, challenge, body) =
+        parts(app.get_top_users(Some(&format!("Bearer {}", alice.opaque_access_token()))).await).await;
     assert_eq!(status, 401);
     assert!(challenge.starts_with(r#"Bearer error="invalid_token""#), "{challenge}");
     assert_eq!(body["code"], "auth.opaque_token");
@@ -49,11 +50,16 @@ async fn a_user_without_the_role_gets_403_insufficient_scope() {
     let app = spawn_app().await;
     let bob = app.sign_in("bob").await;
     let payload: serde_json::Value =
-        serde_json::from_slice(&URL_SAFE_NO_PAD.decode(bob.access_token().split('.').nth(1).unwrap()).unwrap()).unwrap();
+        serde_json::from_slice(&URL_SAFE_NO_PAD.decode(bob.access_token().split('.').nth(1).unwrap()).unwrap())
+            .unwrap();
     assert_eq!(payload["scope"], "", "bob holds no role, so Logto issues an empty scope");
-    let (status, challenge, body) = parts(app.get_top_users(Some(&format!("Bearer {}", bob.access_token()))).await).await;
+    let (status, challenge, body) =
+        parts(app.get_top_users(Some(&format!("Bearer {}", bob.access_token()))).await).await;
     assert_eq!(status, 403);
-    assert!(challenge.contains(r#"error="insufficient_scope""#) && challenge.contains(r#"scope="read:top-users""#), "{challenge}");
+    assert!(
+        challenge.contains(r#"error="insufficient_scope""#) && challenge.contains(r#"scope="read:top-users""#),
+        "{challenge}"
+    );
     assert_eq!(body["code"], "auth.insufficient_scope");
 }
 
@@ -65,7 +71,8 @@ async fn a_tampered_token_is_401() {
     let mut claims: serde_json::Value = serde_json::from_slice(&URL_SAFE_NO_PAD.decode(&parts_of[1]).unwrap()).unwrap();
     claims["sub"] = "someone-else".into();
     parts_of[1] = URL_SAFE_NO_PAD.encode(claims.to_string());
-    let (status, challenge, body) = parts(app.get_top_users(Some(&format!("Bearer {}", parts_of.join(".")))).await).await;
+    let (status, challenge, body) =
+        parts(app.get_top_users(Some(&format!("Bearer {}", parts_of.join(".")))).await).await;
     assert_eq!(status, 401);
     assert!(challenge.contains("invalid_token"));
     assert!(body["message"].as_str().unwrap().contains("signature"), "{body}");
@@ -86,10 +93,15 @@ async fn an_expired_token_is_401() {
 #[tokio::test]
 async fn a_management_api_token_has_the_wrong_audience() {
     let app = spawn_app().await;
-    let token =
-        testkit::client_credentials(&app.emulator.endpoint, M2M_APP_ID, M2M_APP_SECRET, logto_management::OSS_MANAGEMENT_RESOURCE, "all")
-            .await
-            .unwrap();
+    let token = testkit::client_credentials(
+        &app.emulator.endpoint,
+        M2M_APP_ID,
+        M2M_APP_SECRET,
+        logto_management::OSS_MANAGEMENT_RESOURCE,
+        "all",
+    )
+    .await
+    .unwrap();
     let (status, _, body) = parts(app.get_top_users(Some(&format!("Bearer {token}"))).await).await;
     assert_eq!(status, 401);
     assert!(body["message"].as_str().unwrap().contains("aud"), "{body}");

@@ -80,7 +80,8 @@ async fn requests_get_an_id_and_large_bodies_are_refused() {
     let app = spawn_app().await;
     let r = app.http.get(format!("{}/healthz", app.backend)).send().await.unwrap();
     assert!(!r.headers()["x-request-id"].is_empty());
-    let r = app.http.get(format!("{}/healthz", app.backend)).header("x-request-id", "trace-me-42").send().await.unwrap();
+    let r =
+        app.http.get(format!("{}/healthz", app.backend)).header("x-request-id", "trace-me-42").send().await.unwrap();
     assert_eq!(r.headers()["x-request-id"], "trace-me-42", "a caller's id is kept");
     let alice = app.sign_in_with("alice", "openid offline_access read:top-users write:follows").await;
     let r = app
@@ -97,7 +98,8 @@ async fn requests_get_an_id_and_large_bodies_are_refused() {
 #[tokio::test]
 async fn the_openapi_document_describes_the_api() {
     let app = spawn_app().await;
-    let doc: serde_json::Value = app.http.get(format!("{}/api/openapi.json", app.backend)).send().await.unwrap().json().await.unwrap();
+    let doc: serde_json::Value =
+        app.http.get(format!("{}/api/openapi.json", app.backend)).send().await.unwrap().json().await.unwrap();
     assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
     for path in ["/api/top-users", "/api/users/{id}/follow", "/healthz", "/readyz"] {
         assert!(doc["paths"][path].is_object(), "{path} missing");

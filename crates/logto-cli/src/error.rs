@@ -42,10 +42,9 @@ impl CliError {
                 "The Management API refused the token ({error}): give the application a role with the \
                  Management API's `all` permission."
             ),
-            ManagementError::Unreachable { .. } => format!(
-                "{error}. Is Logto running, and is LOGTO_ENDPOINT ({}) its endpoint?",
-                ctx.endpoint
-            ),
+            ManagementError::Unreachable { .. } => {
+                format!("{error}. Is Logto running, and is LOGTO_ENDPOINT ({}) its endpoint?", ctx.endpoint)
+            }
             _ => error.to_string(),
         };
         CliError::Logto(text)

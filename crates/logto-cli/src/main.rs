@@ -78,7 +78,9 @@ enum UsersCommand {
         #[arg(long)]
         json: bool,
     },
-    Delete { id: String },
+    Delete {
+        id: String,
+    },
 }
 
 #[derive(Subcommand)]

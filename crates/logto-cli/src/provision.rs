@@ -113,7 +113,8 @@ pub async fn run(client: &ManagementClient, opts: &Options) -> Result<Report, Cl
     match user_roles.iter().find(|r| r.name == opts.user_role) {
         Some(role) => {
             report.found(format!("User role {} ({})", role.name, role.id));
-            let held: Vec<String> = client.role_scopes(&role.id).await.map_err(explain)?.into_iter().map(|s| s.id).collect();
+            let held: Vec<String> =
+                client.role_scopes(&role.id).await.map_err(explain)?.into_iter().map(|s| s.id).collect();
             let missing: Vec<String> = scope_ids.iter().filter(|id| !held.contains(id)).cloned().collect();
             if !missing.is_empty() {
                 if !dry {
@@ -146,7 +147,10 @@ pub async fn run(client: &ManagementClient, opts: &Options) -> Result<Report, Cl
             Some(spa.id.clone())
         }
         None if dry => {
-            report.create(true, format!("SPA application {} (redirect {})", opts.spa_name, opts.spa_redirect_uris.join(", ")));
+            report.create(
+                true,
+                format!("SPA application {} (redirect {})", opts.spa_name, opts.spa_redirect_uris.join(", ")),
+            );
             None
         }
         None => {
@@ -154,7 +158,8 @@ pub async fn run(client: &ManagementClient, opts: &Options) -> Result<Report, Cl
                 redirect_uris: opts.spa_redirect_uris.clone(),
                 post_logout_redirect_uris: opts.spa_post_logout_uris.clone(),
             };
-            let spa = client.create_application(&opts.spa_name, ApplicationType::SPA, &metadata).await.map_err(explain)?;
+            let spa =
+                client.create_application(&opts.spa_name, ApplicationType::SPA, &metadata).await.map_err(explain)?;
             report.create(false, format!("SPA application {} ({})", spa.name, spa.id));
             Some(spa.id)
         }
@@ -168,7 +173,10 @@ pub async fn run(client: &ManagementClient, opts: &Options) -> Result<Report, Cl
             Some(id)
         }
         None if dry => {
-            report.create(true, format!("machine-to-machine role {} with the Management API's `all`", opts.management_role));
+            report.create(
+                true,
+                format!("machine-to-machine role {} with the Management API's `all`", opts.management_role),
+            );
             None
         }
         None => {
@@ -176,9 +184,16 @@ pub async fn run(client: &ManagementClient, opts: &Options) -> Result<Report, Cl
                 .iter()
                 .find(|r| r.indicator == opts.management_resource)
                 .and_then(|r| r.scopes.as_ref()?.iter().find(|s| s.name == "all"))
-                .ok_or_else(|| CliError::Logto(format!("this Logto has no Management API resource {}", opts.management_resource)))?;
+                .ok_or_else(|| {
+                    CliError::Logto(format!("this Logto has no Management API resource {}", opts.management_resource))
+                })?;
             let role = client
-                .create_role(&opts.management_role, "Access to the Logto Management API", RoleType::MachineToMachine, std::slice::from_ref(&all.id))
+                .create_role(
+                    &opts.management_role,
+                    "Access to the Logto Management API",
+                    RoleType::MachineToMachine,
+                    std::slice::from_ref(&all.id),
+                )
                 .await
                 .map_err(explain)?;
             report.create(false, format!("machine-to-machine role {} ({})", role.name, role.id));
@@ -199,7 +214,11 @@ pub async fn run(client: &ManagementClient, opts: &Options) -> Result<Report, Cl
         }
         None => {
             let app = client
-                .create_application(&opts.backend_name, ApplicationType::MachineToMachine, &OidcClientMetadata::default())
+                .create_application(
+                    &opts.backend_name,
+                    ApplicationType::MachineToMachine,
+                    &OidcClientMetadata::default(),
+                )
                 .await
                 .map_err(explain)?;
             report.create(false, format!("machine-to-machine application {} ({})", app.name, app.id));
@@ -228,7 +247,9 @@ pub async fn run(client: &ManagementClient, opts: &Options) -> Result<Report, Cl
         .into_iter()
         .find(|s| s.expires_at.is_none())
         .map(|s| s.value)
-        .ok_or_else(|| CliError::Logto(format!("{} has no unexpired secret: add one in the Console", opts.backend_name)))?;
+        .ok_or_else(|| {
+            CliError::Logto(format!("{} has no unexpired secret: add one in the Console", opts.backend_name))
+        })?;
     let env = env_file(opts, &spa_id, &backend_id, &secret);
     let current = std::fs::read_to_string(&opts.env_file).ok();
     if current.as_deref() == Some(env.as_str()) {
@@ -247,7 +268,10 @@ fn scope_names(opts: &Options) -> String {
 }
 
 /// The M2M role holding the Management API's `all`: by name first, else any role that holds it.
-async fn find_management_role(client: &ManagementClient, opts: &Options) -> Result<Option<String>, logto_management::ManagementError> {
+async fn find_management_role(
+    client: &ManagementClient,
+    opts: &Options,
+) -> Result<Option<String>, logto_management::ManagementError> {
     let mut roles = client.list_roles(RoleType::MachineToMachine).await?;
     roles.sort_by_key(|r| r.name != opts.management_role);
     let resources = client.list_resources().await?;

@@ -7,7 +7,12 @@ use logto_management::{ManagementClient, NewUser, RoleType, User};
 use crate::error::{CliError, Context};
 
 /// Every user (or every match of `search`), page by page, with a progress line on stderr.
-pub async fn all_users(client: &ManagementClient, search: Option<&str>, page_size: u32, ctx: &Context<'_>) -> Result<Vec<User>, CliError> {
+pub async fn all_users(
+    client: &ManagementClient,
+    search: Option<&str>,
+    page_size: u32,
+    ctx: &Context<'_>,
+) -> Result<Vec<User>, CliError> {
     let mut users = Vec::new();
     for page in 1.. {
         let got = client.list_users(page, page_size, search).await.map_err(|e| CliError::explain(e, ctx))?;
@@ -29,7 +34,12 @@ pub async fn create(client: &ManagementClient, user: &NewUser, ctx: &Context<'_>
 }
 
 /// Gives `user_id` the User role named (or with id) `role`.
-pub async fn assign_role(client: &ManagementClient, user_id: &str, role: &str, ctx: &Context<'_>) -> Result<String, CliError> {
+pub async fn assign_role(
+    client: &ManagementClient,
+    user_id: &str,
+    role: &str,
+    ctx: &Context<'_>,
+) -> Result<String, CliError> {
     let roles = client.list_roles(RoleType::User).await.map_err(|e| CliError::explain(e, ctx))?;
     let found = roles
         .iter()

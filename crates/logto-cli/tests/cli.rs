@@ -90,7 +90,9 @@ async fn provision_creates_everything_once_and_rerunning_is_a_no_op() {
     assert_eq!(std::fs::read_to_string(&env).unwrap(), written);
 
     // The written credentials work: the provisioned backend app can use the Management API too.
-    let listed = cli(&emu.endpoint, &vars["LOGTO_M2M_APP_ID"], &vars["LOGTO_M2M_APP_SECRET"], &["users", "list", "--json"]).await;
+    let listed =
+        cli(&emu.endpoint, &vars["LOGTO_M2M_APP_ID"], &vars["LOGTO_M2M_APP_SECRET"], &["users", "list", "--json"])
+            .await;
     assert!(listed.status.success(), "{}", String::from_utf8_lossy(&listed.stderr));
     std::fs::remove_dir_all(dir).ok();
 }
@@ -101,10 +103,13 @@ async fn users_and_roles_commands() {
     let dir = temp_dir();
     ok(&emu, &["provision", "--env-file", &env_arg(&dir.join(".env"))]).await;
     for name in ["carol", "dave", "erin"] {
-        ok(&emu, &["users", "create", "--username", name, "--password", "pw-123456", "--name", &format!("{name} X")]).await;
+        ok(&emu, &["users", "create", "--username", name, "--password", "pw-123456", "--name", &format!("{name} X")])
+            .await;
     }
-    let created: serde_json::Value =
-        serde_json::from_str(&ok(&emu, &["users", "create", "--username", "frank", "--email", "frank@example.com", "--json"]).await).unwrap();
+    let created: serde_json::Value = serde_json::from_str(
+        &ok(&emu, &["users", "create", "--username", "frank", "--email", "frank@example.com", "--json"]).await,
+    )
+    .unwrap();
     let frank = created["id"].as_str().unwrap().to_string();
 
     let table = ok(&emu, &["users", "list", "--page-size", "2"]).await;
@@ -112,7 +117,8 @@ async fn users_and_roles_commands() {
     assert_eq!(lines.len(), 5, "header + four users across two pages:\n{table}");
     assert!(lines[0].starts_with("ID") && lines[1].contains("frank"), "newest first:\n{table}");
 
-    let found: serde_json::Value = serde_json::from_str(&ok(&emu, &["users", "search", "ave", "--json"]).await).unwrap();
+    let found: serde_json::Value =
+        serde_json::from_str(&ok(&emu, &["users", "search", "ave", "--json"]).await).unwrap();
     assert_eq!(found.as_array().unwrap().iter().map(|u| u["username"].as_str().unwrap()).collect::<Vec<_>>(), ["dave"]);
 
     let assigned = ok(&emu, &["roles", "assign", "--user", &frank, "--role", "User"]).await;

@@ -89,8 +89,15 @@ where
     }
     let elapsed = started.elapsed();
     all.sort();
-    let pick = |q: f64| all.get(((all.len() as f64 * q) as usize).min(all.len().saturating_sub(1))).copied().unwrap_or_default();
-    Load { per_second: all.len() as f64 / elapsed.as_secs_f64(), p50: pick(0.5), p99: pick(0.99), errors: errors.load(Ordering::Relaxed) }
+    let pick = |q: f64| {
+        all.get(((all.len() as f64 * q) as usize).min(all.len().saturating_sub(1))).copied().unwrap_or_default()
+    };
+    Load {
+        per_second: all.len() as f64 / elapsed.as_secs_f64(),
+        p50: pick(0.5),
+        p99: pick(0.99),
+        errors: errors.load(Ordering::Relaxed),
+    }
 }
 
 fn main() {

@@ -10,7 +10,8 @@ pub async fn avatar(Path(file): Path<String>) -> Response {
     let Some(name) = file.strip_suffix(".svg").filter(|n| !n.is_empty() && n.len() <= 64) else {
         return StatusCode::NOT_FOUND.into_response();
     };
-    let initial = name.chars().next().map(|c| c.to_ascii_uppercase()).filter(char::is_ascii_alphanumeric).unwrap_or('?');
+    let initial =
+        name.chars().next().map(|c| c.to_ascii_uppercase()).filter(char::is_ascii_alphanumeric).unwrap_or('?');
     let hash = Sha256::digest(name.as_bytes());
     let hue = u16::from_be_bytes([hash[0], hash[1]]) % 360;
     let svg = format!(

@@ -11,10 +11,7 @@ pub struct Clock {
 impl Clock {
     /// Milliseconds since the Unix epoch, as Logto's timestamps are.
     pub fn now_ms(&self) -> i64 {
-        let wall = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map(|d| d.as_millis() as i64)
-            .unwrap_or(0);
+        let wall = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0);
         wall + self.offset_ms.load(Ordering::Relaxed)
     }
 

@@ -149,8 +149,12 @@ impl ApiError {
 
     /// 401 `auth.unauthorized` with the jose error Logto puts in `data`.
     pub fn unauthorized(jose_code: &str, jose_name: &str) -> Self {
-        Self::new(StatusCode::UNAUTHORIZED, "auth.unauthorized", "Unauthorized. Please check credentials and its scope.")
-            .with_data(json!({"code": jose_code, "name": jose_name}))
+        Self::new(
+            StatusCode::UNAUTHORIZED,
+            "auth.unauthorized",
+            "Unauthorized. Please check credentials and its scope.",
+        )
+        .with_data(json!({"code": jose_code, "name": jose_name}))
     }
 }
 

@@ -8,11 +8,7 @@ const ID_ALPHABET: &[u8] = b"0123456789abcdefghijklmnopqrstuvwxyz";
 /// A `[0-9a-z]` id of `len` characters: 12 for users (`generateStandardShortId`), 21 for the rest.
 pub fn standard_id(len: usize) -> String {
     let pick = Uniform::from(0..ID_ALPHABET.len());
-    rand::thread_rng()
-        .sample_iter(pick)
-        .take(len)
-        .map(|i| ID_ALPHABET[i] as char)
-        .collect()
+    rand::thread_rng().sample_iter(pick).take(len).map(|i| ID_ALPHABET[i] as char).collect()
 }
 
 /// An opaque token value (43 base64url characters, like oidc-provider's).

@@ -62,11 +62,8 @@ impl TenantKey {
             Some(typ) => json!({"alg": "ES384", "typ": typ, "kid": self.kid}),
             None => json!({"alg": "ES384", "kid": self.kid}),
         };
-        let signing_input = format!(
-            "{}.{}",
-            URL_SAFE_NO_PAD.encode(header.to_string()),
-            URL_SAFE_NO_PAD.encode(claims.to_string())
-        );
+        let signing_input =
+            format!("{}.{}", URL_SAFE_NO_PAD.encode(header.to_string()), URL_SAFE_NO_PAD.encode(claims.to_string()));
         let signature: Signature = self.signing.sign(signing_input.as_bytes());
         format!("{signing_input}.{}", URL_SAFE_NO_PAD.encode(signature.to_bytes()))
     }
@@ -74,16 +71,15 @@ impl TenantKey {
     /// Signs `claims` under an arbitrary JOSE `header` with this key (ES384), for tests that forge
     /// tokens (a wrong `kid`, a missing `typ`, …).
     pub fn sign_with_header(&self, header: &Value, claims: &Value) -> String {
-        let signing_input = format!("{}.{}", URL_SAFE_NO_PAD.encode(header.to_string()), URL_SAFE_NO_PAD.encode(claims.to_string()));
+        let signing_input =
+            format!("{}.{}", URL_SAFE_NO_PAD.encode(header.to_string()), URL_SAFE_NO_PAD.encode(claims.to_string()));
         let signature: Signature = self.signing.sign(signing_input.as_bytes());
         format!("{signing_input}.{}", URL_SAFE_NO_PAD.encode(signature.to_bytes()))
     }
 
     /// Checks an ES384 signature over `signing_input` (raw `r || s`, as JWS carries it).
     pub fn verify(&self, signing_input: &[u8], signature: &[u8]) -> bool {
-        Signature::from_slice(signature)
-            .map(|sig| self.verifying.verify(signing_input, &sig).is_ok())
-            .unwrap_or(false)
+        Signature::from_slice(signature).map(|sig| self.verifying.verify(signing_input, &sig).is_ok()).unwrap_or(false)
     }
 }
 

@@ -80,7 +80,12 @@ pub fn build_state(endpoint: &str, seed: &Seed, keys: KeyRing, options: Options)
 /// Builds the state kept in the SQLite file `db_path`: what it holds when it has been filled before
 /// (the seed is then not applied; `POST /_emulator/reset` applies it), else the seed and a new key,
 /// saved. Returns the state and whether it was loaded from the file.
-pub fn open_state(endpoint: &str, seed: &Seed, options: Options, db_path: &std::path::Path) -> Result<(AppState, bool), persist::PersistError> {
+pub fn open_state(
+    endpoint: &str,
+    seed: &Seed,
+    options: Options,
+    db_path: &std::path::Path,
+) -> Result<(AppState, bool), persist::PersistError> {
     let db = persist::Db::open(db_path)?;
     let keys = match db.load_keys()? {
         Some(keys) => keys,

@@ -66,14 +66,21 @@ async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
         .map_err(|e| format!("cannot listen on {}:{}: {e}", args.host, args.port))?;
     let options = Options { user_picker: !args.no_user_picker };
     let (state, storage) = if args.in_memory {
-        (build_state(&endpoint, &seed, KeyRing::new(TenantKey::generate()), options), "in memory (--in-memory)".to_string())
+        (
+            build_state(&endpoint, &seed, KeyRing::new(TenantKey::generate()), options),
+            "in memory (--in-memory)".to_string(),
+        )
     } else {
         let path = args.data_dir.join("emulator.db");
         let (state, loaded) = open_state(&endpoint, &seed, options, &path)?;
         let how = if loaded { "loaded from" } else { "seeded into" };
         (state, format!("{how} {} (POST /_emulator/reset goes back to the seed)", path.display()))
     };
-    let spa = seed.applications.iter().filter(|a| a.redirect_uris.iter().any(|u| u.starts_with("http"))).map(|a| format!("{} ({})", a.name, a.id));
+    let spa = seed
+        .applications
+        .iter()
+        .filter(|a| a.redirect_uris.iter().any(|u| u.starts_with("http")))
+        .map(|a| format!("{} ({})", a.name, a.id));
     let spa: Vec<String> = spa.collect();
     let demo_user = seed.users.first().map(|u| format!("{} / {}", u.username, u.password)).unwrap_or_default();
     tracing::info!(
@@ -95,6 +102,9 @@ mod tests {
     #[test]
     fn defaults_are_loopback_port_3001_and_the_picker_on() {
         let args = Args::parse_from(["logto-emulator"]);
-        assert_eq!((args.host.as_str(), args.port, args.no_user_picker, args.in_memory), ("127.0.0.1", 3001, false, false));
+        assert_eq!(
+            (args.host.as_str(), args.port, args.no_user_picker, args.in_memory),
+            ("127.0.0.1", 3001, false, false)
+        );
     }
 }

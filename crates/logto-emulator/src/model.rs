@@ -107,11 +107,9 @@ impl Application {
 impl Application {
     /// CORS origins Logto allows for this client: the origins of its redirect URIs.
     pub fn allows_origin(&self, origin: &str) -> bool {
-        self.redirect_uris.iter().any(|uri| {
-            url::Url::parse(uri)
-                .map(|u| u.origin().ascii_serialization() == origin)
-                .unwrap_or(false)
-        })
+        self.redirect_uris
+            .iter()
+            .any(|uri| url::Url::parse(uri).map(|u| u.origin().ascii_serialization() == origin).unwrap_or(false))
     }
 }
 

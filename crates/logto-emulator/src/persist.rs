@@ -71,11 +71,15 @@ impl Db {
 
     /// The saved keys, if any.
     pub fn load_keys(&self) -> Result<Option<KeyRing>, PersistError> {
-        let value: Option<String> =
-            self.conn().query_row("SELECT value FROM meta WHERE key = 'keys'", [], |r| r.get(0)).optional().map_err(|e| self.error(e))?;
+        let value: Option<String> = self
+            .conn()
+            .query_row("SELECT value FROM meta WHERE key = 'keys'", [], |r| r.get(0))
+            .optional()
+            .map_err(|e| self.error(e))?;
         let Some(value) = value else { return Ok(None) };
         let stored: StoredKeys = serde_json::from_str(&value).map_err(|e| self.error(format!("keys: {e}")))?;
-        let current = TenantKey::from_secret_b64(&stored.current).map_err(|e| self.error(format!("current key: {e}")))?;
+        let current =
+            TenantKey::from_secret_b64(&stored.current).map_err(|e| self.error(format!("current key: {e}")))?;
         let previous = stored
             .previous
             .map(|d| TenantKey::from_secret_b64(&d))
@@ -85,7 +89,8 @@ impl Db {
     }
 
     pub fn save_keys(&self, keys: &KeyRing) -> Result<(), PersistError> {
-        let stored = StoredKeys { current: keys.current().secret_b64(), previous: keys.previous().map(|k| k.secret_b64()) };
+        let stored =
+            StoredKeys { current: keys.current().secret_b64(), previous: keys.previous().map(|k| k.secret_b64()) };
         let json = serde_json::to_string(&stored).map_err(|e| self.error(e))?;
         self.conn()
             .execute("INSERT INTO meta (key, value) VALUES ('keys', ?1) ON CONFLICT (key) DO UPDATE SET value = excluded.value", [json])
@@ -94,7 +99,8 @@ impl Db {
     }
 
     fn all<T: DeserializeOwned>(&self, conn: &Connection, kind: &str) -> Result<Vec<T>, PersistError> {
-        let mut stmt = conn.prepare("SELECT json FROM entities WHERE kind = ?1 ORDER BY seq").map_err(|e| self.error(e))?;
+        let mut stmt =
+            conn.prepare("SELECT json FROM entities WHERE kind = ?1 ORDER BY seq").map_err(|e| self.error(e))?;
         let rows = stmt.query_map([kind], |r| r.get::<_, String>(0)).map_err(|e| self.error(e))?;
         rows.map(|json| {
             let json = json.map_err(|e| self.error(e))?;
@@ -106,8 +112,10 @@ impl Db {
     /// The saved entities, or `None` when the database has never been filled.
     pub fn load_store(&self) -> Result<Option<Store>, PersistError> {
         let conn = self.conn();
-        let filled: Option<String> =
-            conn.query_row("SELECT value FROM meta WHERE key = 'filled'", [], |r| r.get(0)).optional().map_err(|e| self.error(e))?;
+        let filled: Option<String> = conn
+            .query_row("SELECT value FROM meta WHERE key = 'filled'", [], |r| r.get(0))
+            .optional()
+            .map_err(|e| self.error(e))?;
         if filled.is_none() {
             return Ok(None);
         }
@@ -136,7 +144,10 @@ impl Db {
     }
 
     fn remove(&self, kind: &str, id: &str) -> Result<(), PersistError> {
-        self.conn().execute("DELETE FROM entities WHERE kind = ?1 AND id = ?2", params![kind, id]).map(|_| ()).map_err(|e| self.error(e))
+        self.conn()
+            .execute("DELETE FROM entities WHERE kind = ?1 AND id = ?2", params![kind, id])
+            .map(|_| ())
+            .map_err(|e| self.error(e))
     }
 
     pub fn put_user(&self, user: &User) -> Result<(), PersistError> {
@@ -181,7 +192,8 @@ impl Db {
         for (kind, id, json) in rows {
             put(kind, id, json.map_err(|e| self.error(e))?).map_err(|e| self.error(e))?;
         }
-        tx.execute("INSERT INTO meta (key, value) VALUES ('filled', '1') ON CONFLICT (key) DO NOTHING", []).map_err(|e| self.error(e))?;
+        tx.execute("INSERT INTO meta (key, value) VALUES ('filled', '1') ON CONFLICT (key) DO NOTHING", [])
+            .map_err(|e| self.error(e))?;
         tx.commit().map_err(|e| self.error(e))
     }
 }
@@ -206,7 +218,10 @@ mod tests {
 
         let db = Db::open(&path).unwrap();
         let loaded = db.load_store().unwrap().unwrap();
-        assert_eq!(loaded.users.iter().map(|u| &u.id).collect::<Vec<_>>(), store.users.iter().map(|u| &u.id).collect::<Vec<_>>());
+        assert_eq!(
+            loaded.users.iter().map(|u| &u.id).collect::<Vec<_>>(),
+            store.users.iter().map(|u| &u.id).collect::<Vec<_>>()
+        );
         assert_eq!(loaded.applications.len(), store.applications.len());
         let keys = db.load_keys().unwrap().unwrap();
         assert_eq!(keys.current().kid(), ring.current().kid());

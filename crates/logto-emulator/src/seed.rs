@@ -210,7 +210,10 @@ impl Seed {
                 match roles.get(role.as_str()) {
                     None => return Err((at("roles"), format!("unknown role {role:?}"))),
                     Some(RoleType::User) => {
-                        return Err((at("roles"), format!("{role:?} is a User role; applications take MachineToMachine roles")))
+                        return Err((
+                            at("roles"),
+                            format!("{role:?} is a User role; applications take MachineToMachine roles"),
+                        ))
                     }
                     Some(_) if app.app_type != AppType::MachineToMachine => {
                         return Err((at("roles"), "only MachineToMachine applications hold roles".into()))
@@ -235,7 +238,10 @@ impl Seed {
                 match roles.get(role.as_str()) {
                     None => return Err((at("roles"), format!("unknown role {role:?}"))),
                     Some(RoleType::MachineToMachine) => {
-                        return Err((at("roles"), format!("{role:?} is a MachineToMachine role; users take User roles")))
+                        return Err((
+                            at("roles"),
+                            format!("{role:?} is a MachineToMachine role; users take User roles"),
+                        ))
                     }
                     Some(RoleType::User) => {}
                 }

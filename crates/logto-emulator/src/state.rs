@@ -60,7 +60,14 @@ impl std::ops::Deref for AppState {
 }
 
 impl AppState {
-    pub fn new(endpoint: &str, keys: KeyRing, seed: Seed, store: Store, options: Options, db: Option<crate::persist::Db>) -> Self {
+    pub fn new(
+        endpoint: &str,
+        keys: KeyRing,
+        seed: Seed,
+        store: Store,
+        options: Options,
+        db: Option<crate::persist::Db>,
+    ) -> Self {
         let endpoint = endpoint.trim_end_matches('/').to_string();
         Self(Arc::new(Inner {
             issuer: format!("{endpoint}/oidc"),

@@ -4,8 +4,8 @@
 use std::collections::{BTreeSet, HashMap};
 
 use crate::ids::standard_id;
-use crate::persist::{Db, PersistError};
 use crate::model::*;
+use crate::persist::{Db, PersistError};
 use crate::seed::{Seed, MANAGEMENT_API_INDICATOR};
 
 /// Replaces the item `same` as `item`, or appends it (keeping creation order).
@@ -48,16 +48,23 @@ impl Store {
                 created_at: now_ms,
             }],
         }];
-        resources.extend(seed.resources.iter().map(|r| Resource {
-            id: standard_id(21),
-            name: r.name.clone(),
-            indicator: r.indicator.clone(),
-            access_token_ttl: r.access_token_ttl,
-            scopes: r
-                .scopes
-                .iter()
-                .map(|s| Scope { id: standard_id(21), name: s.name.clone(), description: s.description.clone(), created_at: now_ms })
-                .collect(),
+        resources.extend(seed.resources.iter().map(|r| {
+            Resource {
+                id: standard_id(21),
+                name: r.name.clone(),
+                indicator: r.indicator.clone(),
+                access_token_ttl: r.access_token_ttl,
+                scopes: r
+                    .scopes
+                    .iter()
+                    .map(|s| Scope {
+                        id: standard_id(21),
+                        name: s.name.clone(),
+                        description: s.description.clone(),
+                        created_at: now_ms,
+                    })
+                    .collect(),
+            }
         }));
         store.resources = resources;
         store.roles = seed

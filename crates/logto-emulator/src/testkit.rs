@@ -60,7 +60,13 @@ fn query_value(url: &str, name: &str) -> Option<String> {
 
 /// Signs `username` in to the seeded SPA through the sign-in page, asking `scope` and `resource`,
 /// then (when `resource` is set) gets the resource JWT by the refresh-token grant, as Logto's SDK does.
-pub async fn sign_in(endpoint: &str, username: &str, password: &str, scope: &str, resource: Option<&str>) -> Result<SignedIn, String> {
+pub async fn sign_in(
+    endpoint: &str,
+    username: &str,
+    password: &str,
+    scope: &str,
+    resource: Option<&str>,
+) -> Result<SignedIn, String> {
     sign_in_to(endpoint, SPA_APP_ID, SPA_REDIRECT_URI, username, password, scope, resource).await
 }
 
@@ -121,7 +127,18 @@ pub async fn sign_in_to(
     let resource_grant = match resource {
         Some(r) => {
             let rt = code_exchange["refresh_token"].as_str().ok_or("no refresh token (offline_access missing?)")?;
-            Some(token(endpoint, &[("grant_type", "refresh_token"), ("client_id", client_id), ("refresh_token", rt), ("resource", r)]).await?)
+            Some(
+                token(
+                    endpoint,
+                    &[
+                        ("grant_type", "refresh_token"),
+                        ("client_id", client_id),
+                        ("refresh_token", rt),
+                        ("resource", r),
+                    ],
+                )
+                .await?,
+            )
         }
         None => None,
     };
@@ -141,7 +158,13 @@ pub async fn token(endpoint: &str, form: &[(&str, &str)]) -> Result<Value, Strin
 }
 
 /// A client-credentials access token for `resource` with `scope`, by client_secret_basic.
-pub async fn client_credentials(endpoint: &str, app_id: &str, secret: &str, resource: &str, scope: &str) -> Result<String, String> {
+pub async fn client_credentials(
+    endpoint: &str,
+    app_id: &str,
+    secret: &str,
+    resource: &str,
+    scope: &str,
+) -> Result<String, String> {
     let r = http()
         .post(format!("{endpoint}/oidc/token"))
         .basic_auth(app_id, Some(secret))

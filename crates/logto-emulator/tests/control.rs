@@ -20,7 +20,13 @@ async fn control(emu: &RunningEmulator, method: reqwest::Method, path: &str, bod
 }
 
 async fn mint_admin(emu: &RunningEmulator) -> String {
-    let (status, body) = control(emu, reqwest::Method::POST, "/tokens", Some(json!({"clientId": M2M_APP_ID, "resource": MGMT, "scopes": ["all"]}))).await;
+    let (status, body) = control(
+        emu,
+        reqwest::Method::POST,
+        "/tokens",
+        Some(json!({"clientId": M2M_APP_ID, "resource": MGMT, "scopes": ["all"]})),
+    )
+    .await;
     assert_eq!(status, 200, "{body}");
     body["access_token"].as_str().unwrap().to_string()
 }
@@ -46,7 +52,8 @@ async fn minted_tokens_work_and_the_clock_expires_them() {
     )
     .await;
     assert_eq!(user_token["expires_in"], 60);
-    let (status, body) = control(&emu, reqwest::Method::POST, "/tokens", Some(json!({"clientId": "nope", "resource": MGMT}))).await;
+    let (status, body) =
+        control(&emu, reqwest::Method::POST, "/tokens", Some(json!({"clientId": "nope", "resource": MGMT}))).await;
     assert_eq!((status, body["code"].as_str()), (400, Some("guard.invalid_input")));
 
     let (_, clock) = control(&emu, reqwest::Method::POST, "/clock", Some(json!({"advanceMs": 2 * 3600 * 1000}))).await;
@@ -54,7 +61,8 @@ async fn minted_tokens_work_and_the_clock_expires_them() {
     let (status, body) = users_status(&emu, &admin).await;
     assert_eq!((status, body["data"]["code"].as_str()), (401, Some("ERR_JWT_EXPIRED")));
     let now = clock["nowMs"].as_i64().unwrap();
-    let (_, clock) = control(&emu, reqwest::Method::POST, "/clock", Some(json!({"setMs": now - 2 * 3600 * 1000}))).await;
+    let (_, clock) =
+        control(&emu, reqwest::Method::POST, "/clock", Some(json!({"setMs": now - 2 * 3600 * 1000}))).await;
     assert!(clock["offsetMs"].as_i64().unwrap().abs() < 1000);
     assert_eq!(users_status(&emu, &admin).await.0, 200);
 }
@@ -97,18 +105,32 @@ async fn rotation_keeps_tokens_of_the_previous_key_valid() {
 #[tokio::test]
 async fn revoking_a_users_grants_ends_their_refresh_tokens() {
     let emu = logto_emulator::spawn(&Seed::default_seed()).await.unwrap();
-    let alice = testkit::sign_in(&emu.endpoint, "alice", DEMO_PASSWORD, "openid offline_access read:top-users", Some(API_RESOURCE)).await.unwrap();
+    let alice = testkit::sign_in(
+        &emu.endpoint,
+        "alice",
+        DEMO_PASSWORD,
+        "openid offline_access read:top-users",
+        Some(API_RESOURCE),
+    )
+    .await
+    .unwrap();
     let sub = {
         let payload = alice.access_token().split('.').nth(1).unwrap().to_string();
         use base64::Engine;
-        let claims: Value = serde_json::from_slice(&base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(payload).unwrap()).unwrap();
+        let claims: Value =
+            serde_json::from_slice(&base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(payload).unwrap()).unwrap();
         claims["sub"].as_str().unwrap().to_string()
     };
     let (_, body) = control(&emu, reqwest::Method::POST, "/grants/revoke", Some(json!({"userId": sub}))).await;
     assert_eq!(body["revoked"], 1);
     let refreshed = testkit::token(
         &emu.endpoint,
-        &[("grant_type", "refresh_token"), ("client_id", SPA_APP_ID), ("refresh_token", alice.refresh_token()), ("resource", API_RESOURCE)],
+        &[
+            ("grant_type", "refresh_token"),
+            ("client_id", SPA_APP_ID),
+            ("refresh_token", alice.refresh_token()),
+            ("resource", API_RESOURCE),
+        ],
     )
     .await;
     assert!(refreshed.unwrap_err().contains("invalid_grant"));
@@ -128,7 +150,10 @@ async fn faults_answer_as_configured_then_clear() {
     assert_eq!(users_status(&emu, &admin).await.0, 200, "count 1: the next request is served");
 
     post(json!({"path": "/oidc/token", "method": "POST", "oidcError": "invalid_grant", "count": 1})).await;
-    let err = testkit::client_credentials(&emu.endpoint, M2M_APP_ID, logto_emulator::testkit::M2M_APP_SECRET, MGMT, "all").await.unwrap_err();
+    let err =
+        testkit::client_credentials(&emu.endpoint, M2M_APP_ID, logto_emulator::testkit::M2M_APP_SECRET, MGMT, "all")
+            .await
+            .unwrap_err();
     assert!(err.starts_with("400") && err.contains("oidc.invalid_grant"), "{err}");
 
     post(json!({"path": "/oidc/jwks", "delayMs": 300, "count": 1})).await;
@@ -146,7 +171,8 @@ async fn faults_answer_as_configured_then_clear() {
     let (_, listed) = control(&emu, reqwest::Method::GET, "/faults", None).await;
     assert_eq!(listed.as_array().unwrap().len(), 1, "the drop fault lasts until cleared");
     assert_eq!(control(&emu, reqwest::Method::DELETE, "/faults", None).await.0, 204);
-    let r = reqwest::Client::new().get(format!("{}/api/users/abc", emu.endpoint)).bearer_auth(&admin).send().await.unwrap();
+    let r =
+        reqwest::Client::new().get(format!("{}/api/users/abc", emu.endpoint)).bearer_auth(&admin).send().await.unwrap();
     assert_eq!(r.status(), 404);
 
     let (status, _) = post(json!({"path": "/_emulator/reset", "status": 500})).await;

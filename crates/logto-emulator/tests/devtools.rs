@@ -8,8 +8,12 @@ async fn open_sign_in(endpoint: &str, http: &reqwest::Client) -> String {
     let r = http
         .get(format!("{endpoint}/oidc/auth"))
         .query(&[
-            ("client_id", SPA_APP_ID), ("redirect_uri", logto_emulator::testkit::SPA_REDIRECT_URI), ("response_type", "code"),
-            ("scope", "openid"), ("code_challenge", challenge), ("code_challenge_method", "S256"),
+            ("client_id", SPA_APP_ID),
+            ("redirect_uri", logto_emulator::testkit::SPA_REDIRECT_URI),
+            ("response_type", "code"),
+            ("scope", "openid"),
+            ("code_challenge", challenge),
+            ("code_challenge_method", "S256"),
         ])
         .send()
         .await
@@ -22,17 +26,41 @@ async fn the_user_picker_signs_in_without_a_password_unless_turned_off() {
     let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
     let emu = logto_emulator::spawn(&Seed::default_seed()).await.unwrap();
     let interaction = open_sign_in(&emu.endpoint, &http).await;
-    let page = http.get(format!("{}/sign-in?interaction={interaction}", emu.endpoint)).send().await.unwrap().text().await.unwrap();
+    let page = http
+        .get(format!("{}/sign-in?interaction={interaction}", emu.endpoint))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert!(page.contains(r#"name="pick" value="grace""#), "the picker lists seeded users");
-    let r = http.post(format!("{}/sign-in", emu.endpoint)).form(&[("interaction", interaction.as_str()), ("pick", "grace")]).send().await.unwrap();
+    let r = http
+        .post(format!("{}/sign-in", emu.endpoint))
+        .form(&[("interaction", interaction.as_str()), ("pick", "grace")])
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 303);
     assert!(r.headers()["location"].to_str().unwrap().contains("code="));
 
     let locked = logto_emulator::spawn_with(&Seed::default_seed(), None, Options { user_picker: false }).await.unwrap();
     let interaction = open_sign_in(&locked.endpoint, &http).await;
-    let page = http.get(format!("{}/sign-in?interaction={interaction}", locked.endpoint)).send().await.unwrap().text().await.unwrap();
+    let page = http
+        .get(format!("{}/sign-in?interaction={interaction}", locked.endpoint))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert!(!page.contains(r#"name="pick""#));
-    let r = http.post(format!("{}/sign-in", locked.endpoint)).form(&[("interaction", interaction.as_str()), ("pick", "grace")]).send().await.unwrap();
+    let r = http
+        .post(format!("{}/sign-in", locked.endpoint))
+        .form(&[("interaction", interaction.as_str()), ("pick", "grace")])
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 401, "with the picker off, a pick is no sign-in");
 }
 
@@ -51,6 +79,9 @@ fn an_invalid_seed_stops_the_start_naming_file_field_and_reason() {
         .unwrap();
     assert!(!out.status.success());
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("bad-seed.json") && stderr.contains("users[0].id") && stderr.contains("12-character"), "{stderr}");
+    assert!(
+        stderr.contains("bad-seed.json") && stderr.contains("users[0].id") && stderr.contains("12-character"),
+        "{stderr}"
+    );
     std::fs::remove_dir_all(dir).ok();
 }

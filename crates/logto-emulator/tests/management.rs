@@ -33,11 +33,22 @@ async fn bearer_rules_match_logto() {
     assert_eq!((status, body["data"]["code"].as_str()), (401, Some("ERR_JWS_INVALID")));
 
     // A user's token for another API: aud check fails with the payload in `data` (sample 88).
-    let alice = testkit::sign_in(&emu.endpoint, "alice", DEMO_PASSWORD, "openid offline_access read:top-users", Some(API_RESOURCE)).await.unwrap();
+    let alice = testkit::sign_in(
+        &emu.endpoint,
+        "alice",
+        DEMO_PASSWORD,
+        "openid offline_access read:top-users",
+        Some(API_RESOURCE),
+    )
+    .await
+    .unwrap();
     let (status, _, body) = get(&emu, "/api/users", Some(&format!("Bearer {}", alice.access_token()))).await;
     assert_eq!(status, 401);
     assert_eq!(body["code"], "auth.unauthorized");
-    assert_eq!((body["data"]["code"].as_str(), body["data"]["claim"].as_str()), (Some("ERR_JWT_CLAIM_VALIDATION_FAILED"), Some("aud")));
+    assert_eq!(
+        (body["data"]["code"].as_str(), body["data"]["claim"].as_str()),
+        (Some("ERR_JWT_CLAIM_VALIDATION_FAILED"), Some("aud"))
+    );
     assert_eq!(body["data"]["payload"]["aud"], API_RESOURCE);
 
     // A tampered signature.
@@ -51,7 +62,10 @@ async fn bearer_rules_match_logto() {
     let (status, _, body) = get(&emu, "/api/users", Some(&format!("Bearer {no_scope}"))).await;
     assert_eq!(
         (status, body),
-        (403, serde_json::json!({"code": "auth.forbidden", "message": "Forbidden. Please check your user roles and permissions."}))
+        (
+            403,
+            serde_json::json!({"code": "auth.forbidden", "message": "Forbidden. Please check your user roles and permissions."})
+        )
     );
 }
 
@@ -68,13 +82,32 @@ async fn users_by_id_and_search_and_paging() {
     fields.sort();
     assert_eq!(
         fields,
-        ["applicationId", "avatar", "cimdClientId", "createdAt", "customData", "hasPassword", "id", "identities", "isSuspended",
-         "lastSignInAt", "name", "primaryEmail", "primaryPhone", "profile", "updatedAt", "username"]
+        [
+            "applicationId",
+            "avatar",
+            "cimdClientId",
+            "createdAt",
+            "customData",
+            "hasPassword",
+            "id",
+            "identities",
+            "isSuspended",
+            "lastSignInAt",
+            "name",
+            "primaryEmail",
+            "primaryPhone",
+            "profile",
+            "updatedAt",
+            "username"
+        ]
     );
     assert!(user["createdAt"].as_i64().unwrap() > 1_600_000_000_000, "epoch milliseconds");
 
     let (status, _, body) = get(&emu, "/api/users/doesnotexist", Some(&auth)).await;
-    assert_eq!((status, body), (404, serde_json::json!({"code": "entity.not_found", "message": "The resource does not exist."})));
+    assert_eq!(
+        (status, body),
+        (404, serde_json::json!({"code": "entity.not_found", "message": "The resource does not exist."}))
+    );
 
     let bob = seed.users.iter().find(|u| u.username == "bob").unwrap();
     let path = format!("/api/users?search.id={}&search.id={}&search.id=unknown00000&mode.id=exact", alice.id, bob.id);
@@ -84,19 +117,29 @@ async fn users_by_id_and_search_and_paging() {
     assert_eq!(headers["total-number"], "2");
     let links: Vec<&str> = headers.get_all("link").iter().map(|v| v.to_str().unwrap()).collect();
     assert_eq!(links.len(), 2, "first and last only: {links:?}");
-    assert!(links[0].contains(&format!("/users?search.id={}%2C{}%2Cunknown00000&mode.id=exact&page=1", alice.id, bob.id)), "{links:?}");
+    assert!(
+        links[0].contains(&format!("/users?search.id={}%2C{}%2Cunknown00000&mode.id=exact&page=1", alice.id, bob.id)),
+        "{links:?}"
+    );
 
     let (_, headers, page2) = get(&emu, "/api/users?page=2&page_size=5", Some(&auth)).await;
     assert_eq!(page2.as_array().unwrap().len(), 5);
     assert_eq!(headers["total-number"], seed.users.len().to_string().as_str());
-    let rels: Vec<String> = headers.get_all("link").iter().map(|v| v.to_str().unwrap().rsplit("rel=").next().unwrap().to_string()).collect();
+    let rels: Vec<String> = headers
+        .get_all("link")
+        .iter()
+        .map(|v| v.to_str().unwrap().rsplit("rel=").next().unwrap().to_string())
+        .collect();
     assert_eq!(rels, ["\"first\"", "\"prev\"", "\"last\"", "\"next\""]);
 
     let (status, _, body) = get(&emu, "/api/users?page_size=101", Some(&auth)).await;
     assert_eq!((status, body["code"].as_str()), (400, Some("guard.invalid_pagination")));
 
     let (_, _, found) = get(&emu, "/api/users?search=%25ali%25", Some(&auth)).await;
-    assert_eq!(found.as_array().unwrap().iter().map(|u| u["username"].as_str().unwrap()).collect::<Vec<_>>(), ["alice"]);
+    assert_eq!(
+        found.as_array().unwrap().iter().map(|u| u["username"].as_str().unwrap()).collect::<Vec<_>>(),
+        ["alice"]
+    );
     let (status, _, _) = get(&emu, "/api/users?search.id=a&search.id=b", Some(&auth)).await;
     assert_eq!(status, 400, "several values need mode exact");
 }

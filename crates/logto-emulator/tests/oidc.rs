@@ -46,9 +46,16 @@ async fn discovery_and_jwks_are_logtos() {
     assert_eq!(r.headers()["cache-control"], "no-cache, max-age=0, must-revalidate");
     let jwks: Value = r.json().await.unwrap();
     let key = &jwks["keys"][0];
-    assert_eq!((key["kty"].as_str(), key["crv"].as_str(), key["alg"].as_str(), key["use"].as_str()), (Some("EC"), Some("P-384"), Some("ES384"), Some("sig")));
+    assert_eq!(
+        (key["kty"].as_str(), key["crv"].as_str(), key["alg"].as_str(), key["use"].as_str()),
+        (Some("EC"), Some("P-384"), Some("ES384"), Some("sig"))
+    );
     // kid = RFC 7638 thumbprint.
-    let input = format!(r#"{{"crv":"P-384","kty":"EC","x":"{}","y":"{}"}}"#, key["x"].as_str().unwrap(), key["y"].as_str().unwrap());
+    let input = format!(
+        r#"{{"crv":"P-384","kty":"EC","x":"{}","y":"{}"}}"#,
+        key["x"].as_str().unwrap(),
+        key["y"].as_str().unwrap()
+    );
     assert_eq!(key["kid"].as_str().unwrap(), URL_SAFE_NO_PAD.encode(Sha256::digest(input.as_bytes())));
 }
 
@@ -61,13 +68,21 @@ async fn client_credentials_gives_an_es384_at_jwt_with_exactly_logtos_claims() {
     assert_eq!(header["typ"], "at+jwt");
     assert_eq!(header["kid"].as_str(), Some(emu.state.signing_key().kid()));
     assert_eq!(keys(&claims), ["aud", "client_id", "exp", "iat", "iss", "jti", "scope", "sub"]);
-    assert_eq!((claims["sub"].as_str(), claims["aud"].as_str(), claims["scope"].as_str()), (Some(M2M_APP_ID), Some(MGMT), Some("all")));
+    assert_eq!(
+        (claims["sub"].as_str(), claims["aud"].as_str(), claims["scope"].as_str()),
+        (Some(M2M_APP_ID), Some(MGMT), Some("all"))
+    );
     assert_eq!(claims["exp"].as_i64().unwrap() - claims["iat"].as_i64().unwrap(), 3600);
 
     // Without `scope`, Logto omits the claim and the response field (sample 89d).
     let (status, _, body) = post_token(
         &emu.endpoint,
-        &[("grant_type", "client_credentials"), ("client_id", M2M_APP_ID), ("client_secret", M2M_APP_SECRET), ("resource", MGMT)],
+        &[
+            ("grant_type", "client_credentials"),
+            ("client_id", M2M_APP_ID),
+            ("client_secret", M2M_APP_SECRET),
+            ("resource", MGMT),
+        ],
     )
     .await;
     assert_eq!(status, 200);
@@ -88,7 +103,11 @@ async fn client_credentials_errors_match_logto() {
     assert_eq!(r.status(), 401);
     assert_eq!(
         r.headers()["www-authenticate"],
-        format!(r#"Basic realm="{}", error="invalid_client", error_description="client authentication failed""#, emu.issuer()).as_str()
+        format!(
+            r#"Basic realm="{}", error="invalid_client", error_description="client authentication failed""#,
+            emu.issuer()
+        )
+        .as_str()
     );
     let body: Value = r.json().await.unwrap();
     assert_eq!(body["code"], "oidc.invalid_client");
@@ -139,8 +158,13 @@ async fn a_wrong_verifier_does_not_consume_the_code() {
     let r = http
         .get(format!("{}/oidc/auth", emu.endpoint))
         .query(&[
-            ("client_id", SPA_APP_ID), ("redirect_uri", testkit::SPA_REDIRECT_URI), ("response_type", "code"),
-            ("scope", "openid"), ("state", "s1"), ("code_challenge", &challenge), ("code_challenge_method", "S256"),
+            ("client_id", SPA_APP_ID),
+            ("redirect_uri", testkit::SPA_REDIRECT_URI),
+            ("response_type", "code"),
+            ("scope", "openid"),
+            ("state", "s1"),
+            ("code_challenge", &challenge),
+            ("code_challenge_method", "S256"),
         ])
         .send()
         .await
@@ -162,10 +186,16 @@ async fn a_wrong_verifier_does_not_consume_the_code() {
         let endpoint = emu.endpoint.clone();
         let code = code.clone();
         async move {
-            post_token(&endpoint, &[
-                ("grant_type", "authorization_code"), ("client_id", SPA_APP_ID), ("code", &code),
-                ("code_verifier", &v), ("redirect_uri", testkit::SPA_REDIRECT_URI),
-            ])
+            post_token(
+                &endpoint,
+                &[
+                    ("grant_type", "authorization_code"),
+                    ("client_id", SPA_APP_ID),
+                    ("code", &code),
+                    ("code_verifier", &v),
+                    ("redirect_uri", testkit::SPA_REDIRECT_URI),
+                ],
+            )
             .await
         }
     };
@@ -189,7 +219,16 @@ async fn refresh_token_reuse_after_three_seconds_revokes_the_grant() {
     let refresh = |rt: String| {
         let endpoint = emu.endpoint.clone();
         async move {
-            post_token(&endpoint, &[("grant_type", "refresh_token"), ("client_id", SPA_APP_ID), ("refresh_token", &rt), ("resource", API_RESOURCE)]).await
+            post_token(
+                &endpoint,
+                &[
+                    ("grant_type", "refresh_token"),
+                    ("client_id", SPA_APP_ID),
+                    ("refresh_token", &rt),
+                    ("resource", API_RESOURCE),
+                ],
+            )
+            .await
         }
     };
     // Within the reuse interval a consumed token still works (two tabs refreshing together).
@@ -214,7 +253,12 @@ async fn a_resource_not_asked_at_sign_in_is_invalid_target() {
     let alice = testkit::sign_in(&emu.endpoint, "alice", DEMO_PASSWORD, SCOPES, None).await.unwrap();
     let (status, _, body) = post_token(
         &emu.endpoint,
-        &[("grant_type", "refresh_token"), ("client_id", SPA_APP_ID), ("refresh_token", alice.refresh_token()), ("resource", API_RESOURCE)],
+        &[
+            ("grant_type", "refresh_token"),
+            ("client_id", SPA_APP_ID),
+            ("refresh_token", alice.refresh_token()),
+            ("resource", API_RESOURCE),
+        ],
     )
     .await;
     assert_eq!((status, body["code"].as_str()), (400, Some("oidc.invalid_target")));
@@ -236,7 +280,11 @@ async fn userinfo_takes_opaque_tokens_and_refuses_jwts() {
     assert_eq!(r.status(), 401);
     assert_eq!(
         r.headers()["www-authenticate"],
-        format!(r#"Bearer realm="{}", error="invalid_token", error_description="invalid token provided""#, emu.issuer()).as_str()
+        format!(
+            r#"Bearer realm="{}", error="invalid_token", error_description="invalid token provided""#,
+            emu.issuer()
+        )
+        .as_str()
     );
 }
 
@@ -254,12 +302,23 @@ async fn pkce_is_required_for_the_spa_and_wrong_passwords_are_refused() {
     let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
     let r = http
         .get(format!("{}/oidc/auth", emu.endpoint))
-        .query(&[("client_id", SPA_APP_ID), ("redirect_uri", testkit::SPA_REDIRECT_URI), ("response_type", "code"), ("scope", "openid"), ("state", "s")])
+        .query(&[
+            ("client_id", SPA_APP_ID),
+            ("redirect_uri", testkit::SPA_REDIRECT_URI),
+            ("response_type", "code"),
+            ("scope", "openid"),
+            ("state", "s"),
+        ])
         .send()
         .await
         .unwrap();
     let location = r.headers()["location"].to_str().unwrap();
-    assert!(location.starts_with(testkit::SPA_REDIRECT_URI) && location.contains("error=invalid_request") && location.contains("state=s"), "{location}");
+    assert!(
+        location.starts_with(testkit::SPA_REDIRECT_URI)
+            && location.contains("error=invalid_request")
+            && location.contains("state=s"),
+        "{location}"
+    );
 
     let r = http
         .get(format!("{}/oidc/auth", emu.endpoint))
@@ -288,7 +347,12 @@ async fn token_endpoint_cors_follows_registered_redirect_origins() {
     assert_eq!(preflight.status(), 204);
     assert_eq!(preflight.headers()["access-control-allow-origin"], "http://localhost:8080");
     assert_eq!(preflight.headers()["access-control-allow-headers"], "content-type");
-    let other = http.post(format!("{}/oidc/token", emu.endpoint)).header("Origin", "https://evil.example").send().await.unwrap();
+    let other = http
+        .post(format!("{}/oidc/token", emu.endpoint))
+        .header("Origin", "https://evil.example")
+        .send()
+        .await
+        .unwrap();
     assert!(other.headers().get("access-control-allow-origin").is_none());
     let none = http.post(format!("{}/oidc/token", emu.endpoint)).send().await.unwrap();
     assert_eq!(none.headers()["access-control-allow-origin"], "*");
@@ -308,7 +372,11 @@ async fn end_session_redirects_to_a_registered_uri_only() {
     let html = page.text().await.unwrap();
     assert!(html.contains("/oidc/session/end/confirm"));
     let xsrf = html.split(r#"name="xsrf" value=""#).nth(1).and_then(|s| s.split('"').next()).unwrap().to_string();
-    let confirm = |xsrf: String| http.post(format!("{}/oidc/session/end/confirm", emu.endpoint)).form(&[("xsrf", xsrf.as_str()), ("logout", "yes")]).send();
+    let confirm = |xsrf: String| {
+        http.post(format!("{}/oidc/session/end/confirm", emu.endpoint))
+            .form(&[("xsrf", xsrf.as_str()), ("logout", "yes")])
+            .send()
+    };
     let done = confirm(xsrf.clone()).await.unwrap();
     assert_eq!(done.status(), 303);
     assert_eq!(done.headers()["location"], "http://localhost:8080/");
@@ -342,7 +410,12 @@ async fn rotation_keeps_the_first_expiry_and_scopes_follow_roles_at_each_refresh
     emu.state.store().user_mut(&alice_id).unwrap().role_ids.clear();
     let (status, _, body) = post_token(
         &emu.endpoint,
-        &[("grant_type", "refresh_token"), ("client_id", SPA_APP_ID), ("refresh_token", rotated), ("resource", API_RESOURCE)],
+        &[
+            ("grant_type", "refresh_token"),
+            ("client_id", SPA_APP_ID),
+            ("refresh_token", rotated),
+            ("resource", API_RESOURCE),
+        ],
     )
     .await;
     assert_eq!((status, body["scope"].as_str()), (200, Some("")));

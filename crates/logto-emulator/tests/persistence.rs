@@ -89,7 +89,13 @@ async fn keys_and_created_entities_survive_a_restart() {
     let token = admin_token(&emu.endpoint).await;
     let jwks_before: Value = reqwest::get(format!("{}/oidc/jwks", emu.endpoint)).await.unwrap().json().await.unwrap();
     let http = reqwest::Client::new();
-    let created = http.post(format!("{}/api/users", emu.endpoint)).bearer_auth(&token).json(&json!({"username": "kept"})).send().await.unwrap();
+    let created = http
+        .post(format!("{}/api/users", emu.endpoint))
+        .bearer_auth(&token)
+        .json(&json!({"username": "kept"}))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(created.status(), 200);
     let resource = http
         .post(format!("{}/api/resources", emu.endpoint))
@@ -104,12 +110,24 @@ async fn keys_and_created_entities_survive_a_restart() {
     let emu = start(&dir, port).await;
     let jwks_after: Value = reqwest::get(format!("{}/oidc/jwks", emu.endpoint)).await.unwrap().json().await.unwrap();
     assert_eq!(jwks_before, jwks_after, "the signing key survives");
-    assert!(all_usernames(&emu.endpoint, &token).await.contains(&"kept".to_string()), "a token from before the restart still works");
-    let resources: Value = http.get(format!("{}/api/resources", emu.endpoint)).bearer_auth(&token).send().await.unwrap().json().await.unwrap();
+    assert!(
+        all_usernames(&emu.endpoint, &token).await.contains(&"kept".to_string()),
+        "a token from before the restart still works"
+    );
+    let resources: Value = http
+        .get(format!("{}/api/resources", emu.endpoint))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert!(resources.as_array().unwrap().iter().any(|r| r["indicator"] == "https://kept.example"));
 
     // A rotation is kept too, and a reset goes back to the seed on disk as well.
-    let rotated: Value = http.post(format!("{}/_emulator/keys/rotate", emu.endpoint)).send().await.unwrap().json().await.unwrap();
+    let rotated: Value =
+        http.post(format!("{}/_emulator/keys/rotate", emu.endpoint)).send().await.unwrap().json().await.unwrap();
     assert_eq!(http.post(format!("{}/_emulator/reset", emu.endpoint)).send().await.unwrap().status(), 200);
     drop(emu);
     let emu = start(&dir, port).await;
@@ -134,7 +152,12 @@ async fn kill_9_during_writes_loses_no_acknowledged_write() {
             let http = reqwest::Client::new();
             for i in 0..200 {
                 let username = format!("w{w}-u{i}");
-                let sent = http.post(format!("{endpoint}/api/users")).bearer_auth(&token).json(&json!({"username": username})).send().await;
+                let sent = http
+                    .post(format!("{endpoint}/api/users"))
+                    .bearer_auth(&token)
+                    .json(&json!({"username": username}))
+                    .send()
+                    .await;
                 match sent {
                     Ok(r) if r.status() == 200 => acknowledged.lock().unwrap().push(username),
                     _ => return,

@@ -64,7 +64,8 @@ impl AuthError {
 
 impl IntoResponse for AuthError {
     fn into_response(self) -> Response {
-        let mut response = (self.status(), Json(json!({"code": self.code(), "message": self.to_string()}))).into_response();
+        let mut response =
+            (self.status(), Json(json!({"code": self.code(), "message": self.to_string()}))).into_response();
         if let Some(value) = self.www_authenticate().and_then(|v| HeaderValue::from_str(&v).ok()) {
             response.headers_mut().insert(header::WWW_AUTHENTICATE, value);
         }

@@ -36,7 +36,8 @@ where
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         let verifier = Arc::<Verifier>::from_ref(state);
         let value = parts.headers.get(header::AUTHORIZATION).ok_or(AuthError::MissingToken)?;
-        let value = value.to_str().map_err(|_| AuthError::InvalidToken("the Authorization header is not ASCII".into()))?;
+        let value =
+            value.to_str().map_err(|_| AuthError::InvalidToken("the Authorization header is not ASCII".into()))?;
         let (scheme, token) = value.split_once(' ').ok_or(AuthError::WrongScheme)?;
         if !scheme.eq_ignore_ascii_case("bearer") {
             return Err(AuthError::WrongScheme);

@@ -39,7 +39,9 @@ impl KeySet {
         let keys = set
             .keys
             .iter()
-            .filter(|jwk| jwk.common.public_key_use.as_ref().is_none_or(|u| *u == jsonwebtoken::jwk::PublicKeyUse::Signature))
+            .filter(|jwk| {
+                jwk.common.public_key_use.as_ref().is_none_or(|u| *u == jsonwebtoken::jwk::PublicKeyUse::Signature)
+            })
             .filter_map(|jwk| {
                 let kid = jwk.common.key_id.clone()?;
                 let alg = algorithm_of(jwk)?;

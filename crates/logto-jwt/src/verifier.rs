@@ -88,7 +88,15 @@ fn now_secs() -> i64 {
 impl Inner {
     async fn get_json<T: serde::de::DeserializeOwned>(&self, url: &str) -> Result<T, AuthError> {
         let unavailable = |e: reqwest::Error| AuthError::KeysUnavailable(format!("{url}: {e}"));
-        self.http.get(url).send().await.and_then(|r| r.error_for_status()).map_err(unavailable)?.json().await.map_err(unavailable)
+        self.http
+            .get(url)
+            .send()
+            .await
+            .and_then(|r| r.error_for_status())
+            .map_err(unavailable)?
+            .json()
+            .await
+            .map_err(unavailable)
     }
 
     /// Discovers the JWKS URI (once), fetches the JWKS and swaps it in.
@@ -130,7 +138,10 @@ impl Inner {
 impl Verifier {
     pub fn new(config: VerifierConfig) -> Self {
         let http = reqwest::Client::builder().timeout(config.http_timeout).build().unwrap_or_default();
-        let verified = moka::sync::Cache::builder().max_capacity(config.cache_capacity).time_to_live(Duration::from_secs(3600)).build();
+        let verified = moka::sync::Cache::builder()
+            .max_capacity(config.cache_capacity)
+            .time_to_live(Duration::from_secs(3600))
+            .build();
         Self {
             inner: Arc::new(Inner {
                 config,
@@ -260,7 +271,10 @@ impl Verifier {
         let kid = header.kid.as_deref().ok_or_else(|| AuthError::InvalidToken("the JWT header has no kid".into()))?;
         let (key, alg) = self.key_for(kid).await?;
         if header.alg != alg {
-            return Err(AuthError::InvalidToken(format!("the token's alg {:?} does not match its key ({alg:?})", header.alg)));
+            return Err(AuthError::InvalidToken(format!(
+                "the token's alg {:?} does not match its key ({alg:?})",
+                header.alg
+            )));
         }
         let mut validation = Validation::new(alg);
         validation.set_issuer(&[&config.issuer]);
@@ -272,7 +286,9 @@ impl Verifier {
             AuthError::InvalidToken(match e.kind() {
                 ErrorKind::ExpiredSignature => "the token has expired".into(),
                 ErrorKind::ImmatureSignature => "the token is not valid yet (nbf)".into(),
-                ErrorKind::InvalidAudience => format!("the token is not for this API (aud must be {})", config.audience),
+                ErrorKind::InvalidAudience => {
+                    format!("the token is not for this API (aud must be {})", config.audience)
+                }
                 ErrorKind::InvalidIssuer => format!("the token was not issued by {}", config.issuer),
                 ErrorKind::InvalidSignature => "the token signature is invalid".into(),
                 ErrorKind::MissingRequiredClaim(c) => format!("the token has no {c} claim"),

@@ -49,11 +49,21 @@ async fn forged_tokens_are_refused() {
     let good = key.sign_with_header(&header(&|_| {}), &claims(&|_| {}));
     assert_eq!(verifier.verify(&good).await.unwrap().sub, "p861e0zr9ryv", "the genuine token is accepted");
 
-    let alice = testkit::sign_in(&emu.endpoint, "alice", DEMO_PASSWORD, "openid profile offline_access read:top-users", Some(API_RESOURCE))
-        .await
-        .unwrap();
+    let alice = testkit::sign_in(
+        &emu.endpoint,
+        "alice",
+        DEMO_PASSWORD,
+        "openid profile offline_access read:top-users",
+        Some(API_RESOURCE),
+    )
+    .await
+    .unwrap();
     let jwk = emu.state.jwks()["keys"][0].clone();
-    let xy = [URL_SAFE_NO_PAD.decode(jwk["x"].as_str().unwrap()).unwrap(), URL_SAFE_NO_PAD.decode(jwk["y"].as_str().unwrap()).unwrap()].concat();
+    let xy = [
+        URL_SAFE_NO_PAD.decode(jwk["x"].as_str().unwrap()).unwrap(),
+        URL_SAFE_NO_PAD.decode(jwk["y"].as_str().unwrap()).unwrap(),
+    ]
+    .concat();
     let hmac = |alg: jsonwebtoken::Algorithm, secret: &[u8]| {
         let mut h = Header::new(alg);
         h.typ = Some("at+jwt".into());
@@ -62,14 +72,24 @@ async fn forged_tokens_are_refused() {
     };
     let other = TenantKey::generate();
     let other_emu = logto_emulator::spawn(&Seed::default_seed()).await.unwrap();
-    let mgmt_token =
-        testkit::client_credentials(&emu.endpoint, testkit::M2M_APP_ID, testkit::M2M_APP_SECRET, "https://default.logto.app/api", "all").await.unwrap();
+    let mgmt_token = testkit::client_credentials(
+        &emu.endpoint,
+        testkit::M2M_APP_ID,
+        testkit::M2M_APP_SECRET,
+        "https://default.logto.app/api",
+        "all",
+    )
+    .await
+    .unwrap();
     let mut parts = good.split('.');
     let (gh, gp, gs) = (parts.next().unwrap(), parts.next().unwrap(), parts.next().unwrap());
     let second = key.sign_with_header(&header(&|_| {}), &claims(&|c| c["sub"] = json!("someone-else")));
 
     let cases: Vec<(&str, String)> = vec![
-        ("alg none, no signature", format!("{}.{}.", b64(&header(&|h| h["alg"] = json!("none"))), b64(&claims(&|_| {})))),
+        (
+            "alg none, no signature",
+            format!("{}.{}.", b64(&header(&|h| h["alg"] = json!("none"))), b64(&claims(&|_| {}))),
+        ),
         ("HS256 keyed with the public key", hmac(jsonwebtoken::Algorithm::HS256, &xy)),
         ("HS384 keyed with the public key", hmac(jsonwebtoken::Algorithm::HS384, &xy)),
         ("HS256 keyed with the JWK text", hmac(jsonwebtoken::Algorithm::HS256, jwk.to_string().as_bytes())),
@@ -77,12 +97,27 @@ async fn forged_tokens_are_refused() {
         ("another key reusing the known kid", other.sign_with_header(&header(&|_| {}), &claims(&|_| {}))),
         ("no kid", key.sign_with_header(&header(&|h| remove(h, "kid")), &claims(&|_| {}))),
         ("RS256 header on the EC key", key.sign_with_header(&header(&|h| h["alg"] = json!("RS256")), &claims(&|_| {}))),
-        ("ES256 header on the P-384 key", key.sign_with_header(&header(&|h| h["alg"] = json!("ES256")), &claims(&|_| {}))),
-        ("wrong iss", key.sign_with_header(&header(&|_| {}), &claims(&|c| c["iss"] = json!("https://evil.example/oidc")))),
+        (
+            "ES256 header on the P-384 key",
+            key.sign_with_header(&header(&|h| h["alg"] = json!("ES256")), &claims(&|_| {})),
+        ),
+        (
+            "wrong iss",
+            key.sign_with_header(&header(&|_| {}), &claims(&|c| c["iss"] = json!("https://evil.example/oidc"))),
+        ),
         ("no iss", key.sign_with_header(&header(&|_| {}), &claims(&|c| remove(c, "iss")))),
         ("wrong aud", key.sign_with_header(&header(&|_| {}), &claims(&|c| c["aud"] = json!("https://other.example")))),
         ("aud of the Management API (a real M2M token)", mgmt_token),
-        ("expired", key.sign_with_header(&header(&|_| {}), &claims(&|c| { c["iat"] = json!(now - 7200); c["exp"] = json!(now - 3600); }))),
+        (
+            "expired",
+            key.sign_with_header(
+                &header(&|_| {}),
+                &claims(&|c| {
+                    c["iat"] = json!(now - 7200);
+                    c["exp"] = json!(now - 3600);
+                }),
+            ),
+        ),
         ("nbf in the future", key.sign_with_header(&header(&|_| {}), &claims(&|c| c["nbf"] = json!(now + 3600)))),
         ("no exp", key.sign_with_header(&header(&|_| {}), &claims(&|c| remove(c, "exp")))),
         ("exp as a string", key.sign_with_header(&header(&|_| {}), &claims(&|c| c["exp"] = json!("tomorrow")))),
@@ -114,7 +149,8 @@ async fn forged_tokens_are_refused() {
     println!("{} forged tokens refused", cases.len());
 
     // Scope is the extractor's job: a genuine token without it is 403 insufficient_scope.
-    let no_scope = verifier.verify(&key.sign_with_header(&header(&|_| {}), &claims(&|c| c["scope"] = json!("")))).await.unwrap();
+    let no_scope =
+        verifier.verify(&key.sign_with_header(&header(&|_| {}), &claims(&|c| c["scope"] = json!("")))).await.unwrap();
     assert_eq!(no_scope.require_scope("read:top-users").unwrap_err().status().as_u16(), 403);
 }
 

@@ -65,7 +65,10 @@ impl RetryPolicy {
     /// How long to wait before retry number `attempt` (0-based): Logto's `Retry-After` (seconds)
     /// when it sent one, else exponential backoff.
     fn delay(&self, attempt: u32, retry_after: Option<&reqwest::header::HeaderValue>) -> Duration {
-        let asked = retry_after.and_then(|v| v.to_str().ok()).and_then(|v| v.trim().parse::<u64>().ok()).map(Duration::from_secs);
+        let asked = retry_after
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.trim().parse::<u64>().ok())
+            .map(Duration::from_secs);
         asked.map(|d| d.min(self.max_retry_after)).unwrap_or(self.base * 2u32.saturating_pow(attempt))
     }
 }
@@ -80,7 +83,11 @@ impl ManagementClient {
             .map_err(|e| ManagementError::Config(e.to_string()))?;
         let token_url = format!("{}/oidc/token", config.endpoint);
         let tokens = TokenSource::new(&token_url, &config.app_id, &config.app_secret, &config.resource, http.clone())?;
-        let retry = RetryPolicy { max_retries: config.max_retries, base: config.retry_base_delay, max_retry_after: config.max_retry_after };
+        let retry = RetryPolicy {
+            max_retries: config.max_retries,
+            base: config.retry_base_delay,
+            max_retry_after: config.max_retry_after,
+        };
         Ok(Self { endpoint: config.endpoint, http, tokens, retry })
     }
 
@@ -91,7 +98,12 @@ impl ManagementClient {
 
     /// Sends `method {endpoint}/api{path_and_query}` with the M2M token and an optional JSON body;
     /// a 401 drops the token and retries once. Non-2xx answers become [`ManagementError::Api`].
-    async fn send(&self, method: Method, path_and_query: &str, body: Option<&Value>) -> Result<reqwest::Response, ManagementError> {
+    async fn send(
+        &self,
+        method: Method,
+        path_and_query: &str,
+        body: Option<&Value>,
+    ) -> Result<reqwest::Response, ManagementError> {
         let url = format!("{}/api{path_and_query}", self.endpoint);
         let idempotent = matches!(method, Method::GET | Method::HEAD | Method::PUT | Method::DELETE);
         let mut retried_auth = false;
@@ -140,7 +152,12 @@ impl ManagementClient {
         }
     }
 
-    async fn json<T: DeserializeOwned>(&self, method: Method, path_and_query: &str, body: Option<&Value>) -> Result<T, ManagementError> {
+    async fn json<T: DeserializeOwned>(
+        &self,
+        method: Method,
+        path_and_query: &str,
+        body: Option<&Value>,
+    ) -> Result<T, ManagementError> {
         let response = self.send(method, path_and_query, body).await?;
         let url = response.url().to_string();
         response.json().await.map_err(|e| ManagementError::Decode { url, reason: e.to_string() })
@@ -185,7 +202,12 @@ impl ManagementClient {
 
     /// One page of `GET /api/users` (newest first), optionally searching every field for `search`
     /// (a `like` pattern: `%` wildcards are added around it).
-    pub async fn list_users(&self, page: u32, page_size: u32, search: Option<&str>) -> Result<Page<User>, ManagementError> {
+    pub async fn list_users(
+        &self,
+        page: u32,
+        page_size: u32,
+        search: Option<&str>,
+    ) -> Result<Page<User>, ManagementError> {
         let query = {
             let mut q = url::form_urlencoded::Serializer::new(String::new());
             q.append_pair("page", &page.to_string()).append_pair("page_size", &page_size.to_string());
@@ -233,8 +255,17 @@ impl ManagementClient {
     }
 
     /// `POST /api/resources/{id}/scopes`.
-    pub async fn create_scope(&self, resource_id: &str, name: &str, description: &str) -> Result<Scope, ManagementError> {
-        self.post_json(&format!("/resources/{}/scopes", segment(resource_id)), json!({"name": name, "description": description})).await
+    pub async fn create_scope(
+        &self,
+        resource_id: &str,
+        name: &str,
+        description: &str,
+    ) -> Result<Scope, ManagementError> {
+        self.post_json(
+            &format!("/resources/{}/scopes", segment(resource_id)),
+            json!({"name": name, "description": description}),
+        )
+        .await
     }
 
     /// `GET /api/roles?type=…`.
@@ -247,8 +278,18 @@ impl ManagementClient {
     }
 
     /// `POST /api/roles`.
-    pub async fn create_role(&self, name: &str, description: &str, role_type: RoleType, scope_ids: &[String]) -> Result<Role, ManagementError> {
-        self.post_json("/roles", json!({"name": name, "description": description, "type": role_type, "scopeIds": scope_ids})).await
+    pub async fn create_role(
+        &self,
+        name: &str,
+        description: &str,
+        role_type: RoleType,
+        scope_ids: &[String],
+    ) -> Result<Role, ManagementError> {
+        self.post_json(
+            "/roles",
+            json!({"name": name, "description": description, "type": role_type, "scopeIds": scope_ids}),
+        )
+        .await
     }
 
     /// `GET /api/roles/{id}/scopes`.
@@ -258,7 +299,8 @@ impl ManagementClient {
 
     /// `POST /api/roles/{id}/scopes`.
     pub async fn assign_role_scopes(&self, role_id: &str, scope_ids: &[String]) -> Result<(), ManagementError> {
-        let _: Value = self.post_json(&format!("/roles/{}/scopes", segment(role_id)), json!({"scopeIds": scope_ids})).await?;
+        let _: Value =
+            self.post_json(&format!("/roles/{}/scopes", segment(role_id)), json!({"scopeIds": scope_ids})).await?;
         Ok(())
     }
 
@@ -268,7 +310,12 @@ impl ManagementClient {
     }
 
     /// `POST /api/applications`.
-    pub async fn create_application(&self, name: &str, app_type: ApplicationType, metadata: &OidcClientMetadata) -> Result<Application, ManagementError> {
+    pub async fn create_application(
+        &self,
+        name: &str,
+        app_type: ApplicationType,
+        metadata: &OidcClientMetadata,
+    ) -> Result<Application, ManagementError> {
         self.post_json("/applications", json!({"name": name, "type": app_type, "oidcClientMetadata": metadata})).await
     }
 
@@ -284,7 +331,8 @@ impl ManagementClient {
 
     /// `POST /api/applications/{id}/roles` (machine-to-machine apps and roles only).
     pub async fn assign_application_roles(&self, id: &str, role_ids: &[String]) -> Result<(), ManagementError> {
-        let _: Value = self.post_json(&format!("/applications/{}/roles", segment(id)), json!({"roleIds": role_ids})).await?;
+        let _: Value =
+            self.post_json(&format!("/applications/{}/roles", segment(id)), json!({"roleIds": role_ids})).await?;
         Ok(())
     }
 }
@@ -300,7 +348,8 @@ mod tests {
 
     #[test]
     fn retry_after_wins_up_to_a_cap_else_backoff_doubles() {
-        let p = RetryPolicy { max_retries: 3, base: Duration::from_millis(100), max_retry_after: Duration::from_secs(5) };
+        let p =
+            RetryPolicy { max_retries: 3, base: Duration::from_millis(100), max_retry_after: Duration::from_secs(5) };
         assert_eq!(p.delay(0, None), Duration::from_millis(100));
         assert_eq!(p.delay(2, None), Duration::from_millis(400));
         let v = reqwest::header::HeaderValue::from_static("2");

@@ -35,7 +35,8 @@ impl TokenSource {
         resource: &str,
         http: reqwest::Client,
     ) -> Result<Self, ManagementError> {
-        let url = TokenUrl::new(token_url.to_string()).map_err(|e| ManagementError::Config(format!("token URL {token_url}: {e}")))?;
+        let url = TokenUrl::new(token_url.to_string())
+            .map_err(|e| ManagementError::Config(format!("token URL {token_url}: {e}")))?;
         let client = BasicClient::new(ClientId::new(app_id.to_string()))
             .set_client_secret(ClientSecret::new(app_secret.to_string()))
             .set_token_uri(url);
@@ -82,8 +83,12 @@ impl TokenSource {
                     error: r.error().to_string(),
                     description: r.error_description().cloned(),
                 },
-                RequestTokenError::Request(e) => ManagementError::Unreachable { url: self.token_url.clone(), reason: e.to_string() },
-                RequestTokenError::Parse(e, _) => ManagementError::Decode { url: self.token_url.clone(), reason: e.to_string() },
+                RequestTokenError::Request(e) => {
+                    ManagementError::Unreachable { url: self.token_url.clone(), reason: e.to_string() }
+                }
+                RequestTokenError::Parse(e, _) => {
+                    ManagementError::Decode { url: self.token_url.clone(), reason: e.to_string() }
+                }
                 RequestTokenError::Other(e) => ManagementError::Decode { url: self.token_url.clone(), reason: e },
             })?;
         let granted_all = response.scopes().is_some_and(|s| s.iter().any(|s| s.as_str() == "all"));

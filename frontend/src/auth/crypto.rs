@@ -13,15 +13,17 @@ use super::oidc::{self, Discovery};
 use super::AuthError;
 
 fn crypto() -> Result<web_sys::Crypto, AuthError> {
-    web_sys::window()
-        .and_then(|w| w.crypto().ok())
-        .ok_or_else(|| AuthError::Browser("WebCrypto is not available (the page must be served from https or localhost)".into()))
+    web_sys::window().and_then(|w| w.crypto().ok()).ok_or_else(|| {
+        AuthError::Browser("WebCrypto is not available (the page must be served from https or localhost)".into())
+    })
 }
 
 /// `bytes` random bytes, base64url-encoded (32 bytes → a 43-character PKCE verifier).
 pub fn random_token(bytes: usize) -> Result<String, AuthError> {
     let mut buf = vec![0u8; bytes];
-    crypto()?.get_random_values_with_u8_array(&mut buf).map_err(|_| AuthError::Browser("getRandomValues failed".into()))?;
+    crypto()?
+        .get_random_values_with_u8_array(&mut buf)
+        .map_err(|_| AuthError::Browser("getRandomValues failed".into()))?;
     Ok(URL_SAFE_NO_PAD.encode(buf))
 }
 
@@ -53,13 +55,19 @@ struct Jwks {
 }
 
 fn decode_part<T: DeserializeOwned>(part: &str, what: &str) -> Result<T, AuthError> {
-    let bytes = URL_SAFE_NO_PAD.decode(part).map_err(|_| AuthError::InvalidIdToken(format!("the {what} is not base64url")))?;
+    let bytes =
+        URL_SAFE_NO_PAD.decode(part).map_err(|_| AuthError::InvalidIdToken(format!("the {what} is not base64url")))?;
     serde_json::from_slice(&bytes).map_err(|_| AuthError::InvalidIdToken(format!("the {what} is not JSON")))
 }
 
 /// Verifies an ID token (signature by the JWKS key named by `kid`, `iss`, `aud`, `nonce`, `exp`, `iat`)
 /// and returns its claims.
-pub async fn verify_id_token<T: DeserializeOwned>(discovery: &Discovery, token: &str, client_id: &str, nonce: &str) -> Result<T, AuthError> {
+pub async fn verify_id_token<T: DeserializeOwned>(
+    discovery: &Discovery,
+    token: &str,
+    client_id: &str,
+    nonce: &str,
+) -> Result<T, AuthError> {
     let invalid = |m: &str| AuthError::InvalidIdToken(m.to_string());
     let parts: Vec<&str> = token.split('.').collect();
     let [header_b64, payload_b64, signature_b64] = parts[..] else { return Err(invalid("not a JWT")) };
@@ -79,9 +87,16 @@ pub async fn verify_id_token<T: DeserializeOwned>(discovery: &Discovery, token: 
     let subtle = crypto()?.subtle();
     let usages = Array::of1(&"verify".into());
     let import = subtle
-        .import_key_with_object("jwk", &js_object(&public)?, &js_object(&serde_json::json!({"name": "ECDSA", "namedCurve": curve}))?, false, &usages)
+        .import_key_with_object(
+            "jwk",
+            &js_object(&public)?,
+            &js_object(&serde_json::json!({"name": "ECDSA", "namedCurve": curve}))?,
+            false,
+            &usages,
+        )
         .map_err(|_| invalid("the issuer's key cannot be imported"))?;
-    let key: web_sys::CryptoKey = JsFuture::from(import).await.map_err(|_| invalid("the issuer's key cannot be imported"))?.unchecked_into();
+    let key: web_sys::CryptoKey =
+        JsFuture::from(import).await.map_err(|_| invalid("the issuer's key cannot be imported"))?.unchecked_into();
     let signature = URL_SAFE_NO_PAD.decode(signature_b64).map_err(|_| invalid("the signature is not base64url"))?;
     let signing_input = format!("{header_b64}.{payload_b64}");
     let verify = subtle

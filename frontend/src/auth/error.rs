@@ -5,7 +5,10 @@ use std::fmt;
 pub enum AuthError {
     Network(String),
     /// Logto answered with an OAuth error.
-    Logto { code: String, message: String },
+    Logto {
+        code: String,
+        message: String,
+    },
     InvalidIdToken(String),
     StateMismatch,
     NoSignInSession,

@@ -86,7 +86,8 @@ impl Auth {
 
     /// Finishes sign-in on the callback page: checks `state`, exchanges the code, verifies the ID token.
     pub async fn handle_callback(&self, search: &str) -> Result<(), AuthError> {
-        let params = web_sys::UrlSearchParams::new_with_str(search).map_err(|_| AuthError::Browser("bad callback URL".into()))?;
+        let params = web_sys::UrlSearchParams::new_with_str(search)
+            .map_err(|_| AuthError::Browser("bad callback URL".into()))?;
         let session = storage::take_sign_in_session().ok_or(AuthError::NoSignInSession)?;
         if let Some(error) = params.get("error") {
             let description = params.get("error_description").unwrap_or_default();
@@ -113,7 +114,8 @@ impl Auth {
     /// `resource` (which rotates the refresh token). An opaque token is never returned.
     pub async fn access_token(&self) -> Result<String, AuthError> {
         let now = js_sys::Date::now();
-        let cached = ACCESS_TOKEN.with(|c| c.borrow().as_ref().filter(|t| t.expires_at_ms - 30_000.0 > now).map(|t| t.token.clone()));
+        let cached = ACCESS_TOKEN
+            .with(|c| c.borrow().as_ref().filter(|t| t.expires_at_ms - 30_000.0 > now).map(|t| t.token.clone()));
         if let Some(token) = cached {
             return Ok(token);
         }
@@ -136,7 +138,8 @@ impl Auth {
             return Err(AuthError::OpaqueAccessToken);
         }
         let expires_at_ms = now + tokens.expires_in.unwrap_or(3600) as f64 * 1000.0;
-        ACCESS_TOKEN.with(|c| *c.borrow_mut() = Some(CachedToken { token: tokens.access_token.clone(), expires_at_ms }));
+        ACCESS_TOKEN
+            .with(|c| *c.borrow_mut() = Some(CachedToken { token: tokens.access_token.clone(), expires_at_ms }));
         Ok(tokens.access_token)
     }
 

@@ -86,7 +86,12 @@ async fn token_request(discovery: &Discovery, pairs: &[(&str, &str)]) -> Result<
     response.json().await.map_err(|e| AuthError::Network(e.to_string()))
 }
 
-pub fn authorization_url(discovery: &Discovery, session: &SignInSession, challenge: &str, redirect_uri: &str) -> String {
+pub fn authorization_url(
+    discovery: &Discovery,
+    session: &SignInSession,
+    challenge: &str,
+    redirect_uri: &str,
+) -> String {
     let query = form(&[
         ("client_id", APP_ID),
         ("redirect_uri", redirect_uri),
@@ -103,7 +108,12 @@ pub fn authorization_url(discovery: &Discovery, session: &SignInSession, challen
 }
 
 /// The code exchange, without `resource` (as Logto's SDK): it yields the ID and refresh tokens.
-pub async fn exchange_code(discovery: &Discovery, code: &str, verifier: &str, redirect_uri: &str) -> Result<TokenResponse, AuthError> {
+pub async fn exchange_code(
+    discovery: &Discovery,
+    code: &str,
+    verifier: &str,
+    redirect_uri: &str,
+) -> Result<TokenResponse, AuthError> {
     token_request(
         discovery,
         &[
@@ -121,7 +131,12 @@ pub async fn exchange_code(discovery: &Discovery, code: &str, verifier: &str, re
 pub async fn refresh(discovery: &Discovery, refresh_token: &str, resource: &str) -> Result<TokenResponse, AuthError> {
     token_request(
         discovery,
-        &[("grant_type", "refresh_token"), ("client_id", APP_ID), ("refresh_token", refresh_token), ("resource", resource)],
+        &[
+            ("grant_type", "refresh_token"),
+            ("client_id", APP_ID),
+            ("refresh_token", refresh_token),
+            ("resource", resource),
+        ],
     )
     .await
 }

@@ -20,7 +20,14 @@ use crate::management::parse_body;
 use crate::state::AppState;
 
 /// OAuth errors a fault may answer the token endpoint with.
-const OIDC_ERRORS: &[&str] = &["invalid_grant", "invalid_client", "invalid_request", "invalid_target", "server_error", "temporarily_unavailable"];
+const OIDC_ERRORS: &[&str] = &[
+    "invalid_grant",
+    "invalid_client",
+    "invalid_request",
+    "invalid_target",
+    "server_error",
+    "temporarily_unavailable",
+];
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -86,7 +93,8 @@ impl FaultRegistry {
     fn take(&self, method: &str, path: &str) -> Option<Fault> {
         let mut faults = self.faults.lock().unwrap_or_else(|p| p.into_inner());
         let i = faults.iter().position(|f| {
-            f.method.as_deref().is_none_or(|m| m.eq_ignore_ascii_case(method)) && matches(f.path.as_bytes(), path.as_bytes())
+            f.method.as_deref().is_none_or(|m| m.eq_ignore_ascii_case(method))
+                && matches(f.path.as_bytes(), path.as_bytes())
         })?;
         let fault = faults[i].clone();
         if let Some(count) = faults[i].count.as_mut() {
@@ -103,7 +111,10 @@ pub async fn list(State(state): State<AppState>) -> Json<Value> {
     Json(json!(state.faults.list()))
 }
 
-pub async fn add(State(state): State<AppState>, body: axum::body::Bytes) -> Result<(StatusCode, Json<Value>), ApiError> {
+pub async fn add(
+    State(state): State<AppState>,
+    body: axum::body::Bytes,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
     let fault: Fault = parse_body(&body)?;
     if !fault.path.starts_with('/') || fault.path.starts_with(super::PREFIX) {
         return Err(ApiError::invalid_body("path must start with / and not be the control API's"));
@@ -143,7 +154,11 @@ fn injected(fault: &Fault, path: &str) -> Response {
     } else {
         let status = status.unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         if path.starts_with("/oidc") {
-            let error = if status == StatusCode::TOO_MANY_REQUESTS || status == StatusCode::SERVICE_UNAVAILABLE { "temporarily_unavailable" } else { "server_error" };
+            let error = if status == StatusCode::TOO_MANY_REQUESTS || status == StatusCode::SERVICE_UNAVAILABLE {
+                "temporarily_unavailable"
+            } else {
+                "server_error"
+            };
             OidcError::new(status, error, "injected fault").into_response()
         } else {
             ApiError::new(status, "emulator.fault_injected", format!("Injected fault: {status}.")).into_response()
@@ -172,7 +187,9 @@ pub async fn inject(State(state): State<AppState>, request: Request, next: Next)
     }
     if fault.drop {
         // Headers go out, then the body stream fails: hyper aborts the connection mid-response.
-        let broken = futures_util::stream::once(async { Err::<Bytes, std::io::Error>(std::io::Error::other("fault: connection dropped")) });
+        let broken = futures_util::stream::once(async {
+            Err::<Bytes, std::io::Error>(std::io::Error::other("fault: connection dropped"))
+        });
         return Response::new(Body::from_stream(broken));
     }
     if fault.status.is_some() || fault.oidc_error.is_some() {
@@ -191,8 +208,15 @@ mod tests {
         assert!(!matches(b"/api/users/*", b"/api/roles"));
         let registry = FaultRegistry::default();
         registry.add(Fault {
-            id: 0, path: "/oidc/token".into(), method: Some("POST".into()), status: Some(503), retry_after: None,
-            delay_ms: None, drop: false, oidc_error: None, count: Some(2),
+            id: 0,
+            path: "/oidc/token".into(),
+            method: Some("POST".into()),
+            status: Some(503),
+            retry_after: None,
+            delay_ms: None,
+            drop: false,
+            oidc_error: None,
+            count: Some(2),
         });
         assert!(registry.take("GET", "/oidc/token").is_none());
         assert!(registry.take("POST", "/oidc/token").is_some());

@@ -55,7 +55,9 @@ pub async fn create(State(state): State<AppState>, body: Bytes) -> Result<Json<V
     if new.name.is_empty() {
         return Err(ApiError::invalid_body("name must not be empty"));
     }
-    if let Some(bad) = meta.redirect_uris.iter().chain(&meta.post_logout_redirect_uris).find(|u| url::Url::parse(u).is_err()) {
+    if let Some(bad) =
+        meta.redirect_uris.iter().chain(&meta.post_logout_redirect_uris).find(|u| url::Url::parse(u).is_err())
+    {
         return Err(ApiError::invalid_body(format!("{bad:?} is not an absolute URI")));
     }
     let app = Application {
@@ -108,17 +110,27 @@ struct RoleIds {
     role_ids: Vec<String>,
 }
 
-pub async fn assign_roles(State(state): State<AppState>, Path(id): Path<String>, body: Bytes) -> Result<(StatusCode, Json<Value>), ApiError> {
+pub async fn assign_roles(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
     let RoleIds { role_ids } = parse_body(&body)?;
     let mut store = state.store();
     let app = store.applications.get(&id).ok_or_else(ApiError::not_found)?;
     if app.app_type != AppType::MachineToMachine {
-        return Err(ApiError::unprocessable("application.invalid_type", "Only machine to machine applications are allowed to have associated roles."));
+        return Err(ApiError::unprocessable(
+            "application.invalid_type",
+            "Only machine to machine applications are allowed to have associated roles.",
+        ));
     }
     for role_id in &role_ids {
         let role = store.role(role_id).ok_or_else(ApiError::not_found)?;
         if role.role_type != RoleType::MachineToMachine {
-            return Err(ApiError::unprocessable("application.invalid_role_type", "Can not assign user type role to machine to machine application."));
+            return Err(ApiError::unprocessable(
+                "application.invalid_role_type",
+                "Can not assign user type role to machine to machine application.",
+            ));
         }
     }
     let Some(mut app) = store.applications.get(&id).cloned() else { return Err(ApiError::not_found()) };

@@ -27,7 +27,11 @@ fn claim_failed(code: &str, name: &str, claim: &str, payload: &Value) -> ApiErro
 
 fn check(state: &AppState, request: &Request) -> Result<(), ApiError> {
     let Some(value) = request.headers().get(header::AUTHORIZATION) else {
-        return Err(ApiError::new(StatusCode::UNAUTHORIZED, "auth.authorization_header_missing", "Authorization header is missing."));
+        return Err(ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "auth.authorization_header_missing",
+            "Authorization header is missing.",
+        ));
     };
     let Some(token) = value.to_str().ok().and_then(|v| v.strip_prefix("Bearer ")) else {
         return Err(ApiError::new(
@@ -48,7 +52,9 @@ fn check(state: &AppState, request: &Request) -> Result<(), ApiError> {
         return Err(ApiError::unauthorized("ERR_JOSE_NOT_SUPPORTED", "JOSENotSupported"));
     }
     let key = match jose_header["kid"].as_str() {
-        Some(kid) => state.key_for(kid).ok_or_else(|| ApiError::unauthorized("ERR_JWKS_NO_MATCHING_KEY", "JWKSNoMatchingKey"))?,
+        Some(kid) => {
+            state.key_for(kid).ok_or_else(|| ApiError::unauthorized("ERR_JWKS_NO_MATCHING_KEY", "JWKSNoMatchingKey"))?
+        }
         None => state.signing_key(),
     };
     let signature = URL_SAFE_NO_PAD.decode(signature_b64).map_err(|_| jws_invalid())?;
@@ -76,7 +82,11 @@ fn check(state: &AppState, request: &Request) -> Result<(), ApiError> {
     }
     let has_all = payload["scope"].as_str().is_some_and(|s| s.split(' ').any(|s| s == "all"));
     if !has_all {
-        return Err(ApiError::new(StatusCode::FORBIDDEN, "auth.forbidden", "Forbidden. Please check your user roles and permissions."));
+        return Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "auth.forbidden",
+            "Forbidden. Please check your user roles and permissions.",
+        ));
     }
     Ok(())
 }

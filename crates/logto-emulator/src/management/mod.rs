@@ -9,8 +9,8 @@ mod roles;
 mod users;
 
 use axum::middleware::from_fn_with_state;
-use axum::routing::{get, post};
 use axum::response::IntoResponse;
+use axum::routing::{get, post};
 use axum::Router;
 use serde::de::DeserializeOwned;
 

@@ -77,19 +77,34 @@ struct NewScope {
     description: Option<String>,
 }
 
-pub async fn create_scope(State(state): State<AppState>, Path(id): Path<String>, body: Bytes) -> Result<(StatusCode, Json<Value>), ApiError> {
+pub async fn create_scope(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
     let new: NewScope = parse_body(&body)?;
     let now = state.clock.now_ms();
     let mut store = state.store();
     let mut resource = store.resource_by_id(&id).cloned().ok_or_else(ApiError::not_found)?;
     if resource.indicator == MANAGEMENT_API_INDICATOR {
-        return Err(ApiError::new(StatusCode::BAD_REQUEST, "resource.cannot_modify_management_api", "You cannot modify the Management API."));
+        return Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "resource.cannot_modify_management_api",
+            "You cannot modify the Management API.",
+        ));
     }
     if new.name.is_empty() || new.name.contains(char::is_whitespace) {
-        return Err(ApiError::new(StatusCode::BAD_REQUEST, "scope.name_with_space", "The name of the scope cannot contain any spaces."));
+        return Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "scope.name_with_space",
+            "The name of the scope cannot contain any spaces.",
+        ));
     }
     if resource.scopes.iter().any(|s| s.name == new.name) {
-        return Err(ApiError::unprocessable("scope.name_exists", format!("The scope name {} is already in use.", new.name)));
+        return Err(ApiError::unprocessable(
+            "scope.name_exists",
+            format!("The scope name {} is already in use.", new.name),
+        ));
     }
     let scope = Scope { id: standard_id(21), name: new.name, description: new.description, created_at: now };
     let body = resource.scope_json(&scope);

@@ -10,10 +10,10 @@ use serde_json::{json, Value};
 
 use super::pagination::Pagination;
 use super::parse_body;
-use crate::oidc::Params;
 use crate::error::ApiError;
 use crate::ids::standard_id;
 use crate::model::{Role, RoleType};
+use crate::oidc::Params;
 use crate::seed::MANAGEMENT_API_INDICATOR;
 use crate::state::AppState;
 use crate::store::Store;
@@ -33,9 +33,11 @@ fn listed(store: &Store, role: &Role) -> Value {
     let apps: Vec<_> = store.applications.values().filter(|a| a.role_ids.contains(&role.id)).collect();
     let mut v = role.to_api_json();
     v["usersCount"] = json!(users.len());
-    v["featuredUsers"] = users.iter().take(3).map(|u| json!({"id": u.id, "avatar": u.avatar, "name": u.name})).collect();
+    v["featuredUsers"] =
+        users.iter().take(3).map(|u| json!({"id": u.id, "avatar": u.avatar, "name": u.name})).collect();
     v["applicationsCount"] = json!(apps.len());
-    v["featuredApplications"] = apps.iter().take(3).map(|a| json!({"id": a.id, "name": a.name, "type": a.app_type})).collect();
+    v["featuredApplications"] =
+        apps.iter().take(3).map(|a| json!({"id": a.id, "name": a.name, "type": a.app_type})).collect();
     v
 }
 
@@ -48,8 +50,14 @@ pub async fn list(
     let params = Params::from_query(uri.query());
     let pagination = Pagination::parse(&params)?;
     let store = state.store();
-    let roles: Vec<Value> = store.roles.iter().filter(|r| q.role_type.is_none_or(|t| t == r.role_type)).map(|r| listed(&store, r)).collect();
-    Ok((pagination.headers(roles.len(), &state.endpoint, &uri, &params), Json(pagination.slice(&roles).to_vec())).into_response())
+    let roles: Vec<Value> = store
+        .roles
+        .iter()
+        .filter(|r| q.role_type.is_none_or(|t| t == r.role_type))
+        .map(|r| listed(&store, r))
+        .collect();
+    Ok((pagination.headers(roles.len(), &state.endpoint, &uri, &params), Json(pagination.slice(&roles).to_vec()))
+        .into_response())
 }
 
 #[derive(Deserialize)]
@@ -90,7 +98,10 @@ pub async fn create(State(state): State<AppState>, body: Bytes) -> Result<Json<V
     }
     let mut store = state.store();
     if store.roles.iter().any(|r| r.name == new.name) {
-        return Err(ApiError::unprocessable("role.name_in_use", format!("This role name {} is already in use", new.name)));
+        return Err(ApiError::unprocessable(
+            "role.name_in_use",
+            format!("This role name {} is already in use", new.name),
+        ));
     }
     let role_type = new.role_type.unwrap_or(RoleType::User);
     let scopes = resolve_scopes(&store, role_type, &new.scope_ids)?;
@@ -129,7 +140,11 @@ struct ScopeIds {
     scope_ids: Vec<String>,
 }
 
-pub async fn assign_scopes(State(state): State<AppState>, Path(id): Path<String>, body: Bytes) -> Result<(StatusCode, Json<Value>), ApiError> {
+pub async fn assign_scopes(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
     let ScopeIds { scope_ids } = parse_body(&body)?;
     if scope_ids.is_empty() {
         return Err(ApiError::invalid_body("scopeIds must not be empty"));
@@ -138,7 +153,10 @@ pub async fn assign_scopes(State(state): State<AppState>, Path(id): Path<String>
     let role = store.role(&id).cloned().ok_or_else(ApiError::not_found)?;
     let added = resolve_scopes(&store, role.role_type, &scope_ids)?;
     if let Some((_, name)) = added.iter().find(|pair| role.scopes.contains(pair)) {
-        return Err(ApiError::unprocessable("role.scope_exists", format!("The scope {name} has already been linked to this role")));
+        return Err(ApiError::unprocessable(
+            "role.scope_exists",
+            format!("The scope {name} has already been linked to this role"),
+        ));
     }
     let mut updated = role;
     updated.scopes.extend(added);
@@ -160,7 +178,11 @@ struct UserIds {
 }
 
 /// `POST /api/roles/{id}/users`: 201; 422 `role.user_exists` when a user already holds the role.
-pub async fn assign_users(State(state): State<AppState>, Path(id): Path<String>, body: Bytes) -> Result<StatusCode, ApiError> {
+pub async fn assign_users(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<StatusCode, ApiError> {
     let UserIds { user_ids } = parse_body(&body)?;
     if user_ids.is_empty() {
         return Err(ApiError::invalid_body("userIds must not be empty"));
@@ -168,12 +190,18 @@ pub async fn assign_users(State(state): State<AppState>, Path(id): Path<String>,
     let mut store = state.store();
     let role = store.role(&id).ok_or_else(ApiError::not_found)?;
     if role.role_type != RoleType::User {
-        return Err(ApiError::unprocessable("user.invalid_role_type", "Can not assign machine to machine role to user."));
+        return Err(ApiError::unprocessable(
+            "user.invalid_role_type",
+            "Can not assign machine to machine role to user.",
+        ));
     }
     for user_id in &user_ids {
         let user = store.user(user_id).ok_or_else(ApiError::not_found)?;
         if user.role_ids.contains(&id) {
-            return Err(ApiError::unprocessable("role.user_exists", format!("The user {user_id} has already been added to this role")));
+            return Err(ApiError::unprocessable(
+                "role.user_exists",
+                format!("The user {user_id} has already been added to this role"),
+            ));
         }
     }
     for user_id in &user_ids {

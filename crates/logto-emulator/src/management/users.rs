@@ -91,7 +91,8 @@ fn parse_search(params: &Params) -> Result<Search, ApiError> {
         }
     }
     for c in &mut conditions {
-        c.mode = c.field.and_then(|f| field_modes.iter().find(|(x, _)| *x == f).map(|(_, m)| *m)).unwrap_or(default_mode);
+        c.mode =
+            c.field.and_then(|f| field_modes.iter().find(|(x, _)| *x == f).map(|(_, m)| *m)).unwrap_or(default_mode);
         if c.mode != Mode::Exact && c.values.len() > 1 {
             return Err(ApiError::invalid_input("Only one search value is allowed when search mode is not `exact`."));
         }
@@ -194,7 +195,10 @@ pub async fn create(State(state): State<AppState>, body: axum::body::Bytes) -> R
         return Err(ApiError::unprocessable("user.username_already_in_use", "This username is already in use."));
     }
     if taken(|u| u.primary_email.as_deref(), &new.primary_email) {
-        return Err(ApiError::unprocessable("user.email_already_in_use", "This email is associated with an existing account."));
+        return Err(ApiError::unprocessable(
+            "user.email_already_in_use",
+            "This email is associated with an existing account.",
+        ));
     }
     let user = User {
         id: crate::ids::standard_id(12),
@@ -241,7 +245,11 @@ fn some<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Option<String>>
 
 /// `PATCH /api/users/{id}`: sets the given fields (`null` clears one; `customData` is replaced whole,
 /// as Logto does); 422 when the new username or email is taken.
-pub async fn update(State(state): State<AppState>, Path(id): Path<String>, body: axum::body::Bytes) -> Result<Json<Value>, ApiError> {
+pub async fn update(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    body: axum::body::Bytes,
+) -> Result<Json<Value>, ApiError> {
     let patch: UserPatch = super::parse_body(&body)?;
     if patch.custom_data.as_ref().is_some_and(|d| !d.is_object()) {
         return Err(ApiError::invalid_body("customData must be an object"));
@@ -250,15 +258,18 @@ pub async fn update(State(state): State<AppState>, Path(id): Path<String>, body:
     let mut store = state.store();
     store.user(&id).ok_or_else(ApiError::not_found)?;
     let clash = |f: fn(&User) -> Option<&str>, v: &Option<Option<String>>| {
-        v.as_ref().and_then(|v| v.as_deref()).is_some_and(|v| {
-            store.users.iter().any(|u| u.id != id && f(u).is_some_and(|x| x.eq_ignore_ascii_case(v)))
-        })
+        v.as_ref()
+            .and_then(|v| v.as_deref())
+            .is_some_and(|v| store.users.iter().any(|u| u.id != id && f(u).is_some_and(|x| x.eq_ignore_ascii_case(v))))
     };
     if clash(|u| u.username.as_deref(), &patch.username) {
         return Err(ApiError::unprocessable("user.username_already_in_use", "This username is already in use."));
     }
     if clash(|u| u.primary_email.as_deref(), &patch.primary_email) {
-        return Err(ApiError::unprocessable("user.email_already_in_use", "This email is associated with an existing account."));
+        return Err(ApiError::unprocessable(
+            "user.email_already_in_use",
+            "This email is associated with an existing account.",
+        ));
     }
     let Some(mut user) = store.user(&id).cloned() else { return Err(ApiError::not_found()) };
     let set = |field: &mut Option<String>, value: Option<Option<String>>| {
@@ -289,13 +300,19 @@ pub async fn delete(State(state): State<AppState>, Path(id): Path<String>) -> Re
 }
 
 /// `GET /api/users/{id}/roles` (paginated, as Logto).
-pub async fn roles(State(state): State<AppState>, Path(id): Path<String>, OriginalUri(uri): OriginalUri) -> Result<Response, ApiError> {
+pub async fn roles(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    OriginalUri(uri): OriginalUri,
+) -> Result<Response, ApiError> {
     let params = Params::from_query(uri.query());
     let pagination = Pagination::parse(&params)?;
     let store = state.store();
     let user = store.user(&id).ok_or_else(ApiError::not_found)?;
-    let roles: Vec<Value> = store.roles.iter().filter(|r| user.role_ids.contains(&r.id)).map(|r| r.to_api_json()).collect();
-    Ok((pagination.headers(roles.len(), &state.endpoint, &uri, &params), Json(pagination.slice(&roles).to_vec())).into_response())
+    let roles: Vec<Value> =
+        store.roles.iter().filter(|r| user.role_ids.contains(&r.id)).map(|r| r.to_api_json()).collect();
+    Ok((pagination.headers(roles.len(), &state.endpoint, &uri, &params), Json(pagination.slice(&roles).to_vec()))
+        .into_response())
 }
 
 #[derive(serde::Deserialize)]
@@ -316,7 +333,10 @@ pub async fn assign_roles(
     for role_id in &role_ids {
         let role = store.role(role_id).ok_or_else(ApiError::not_found)?;
         if role.role_type != crate::model::RoleType::User {
-            return Err(ApiError::unprocessable("user.invalid_role_type", "Can not assign machine to machine role to user."));
+            return Err(ApiError::unprocessable(
+                "user.invalid_role_type",
+                "Can not assign machine to machine role to user.",
+            ));
         }
     }
     let Some(mut user) = store.user(&id).cloned() else { return Err(ApiError::not_found()) };
@@ -338,5 +358,4 @@ mod tests {
         assert!(like(&c("a_ice"), &c("alice")));
         assert!(like(&c("100\\%"), &c("100%")));
     }
-
 }

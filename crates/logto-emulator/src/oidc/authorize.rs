@@ -17,14 +17,22 @@ use crate::state::AppState;
 
 /// OIDC scopes Logto knows; other scope names must belong to a requested resource.
 const OIDC_SCOPES: &[&str] = &[
-    "openid", "offline_access", "profile", "email", "phone", "address", "custom_data", "identities", "roles",
-    "urn:logto:scope:organizations", "urn:logto:scope:organization_roles",
+    "openid",
+    "offline_access",
+    "profile",
+    "email",
+    "phone",
+    "address",
+    "custom_data",
+    "identities",
+    "roles",
+    "urn:logto:scope:organizations",
+    "urn:logto:scope:organization_roles",
 ];
 /// How long the sign-in page may stay open (Logto's interaction TTL is one hour).
 const INTERACTION_TTL: i64 = 3600;
 /// oidc-provider's authorization code TTL.
 const CODE_TTL: i64 = 60;
-
 
 fn page(status: StatusCode, title: &str, body: &str) -> Response {
     let html = format!(
@@ -56,7 +64,13 @@ fn error_page(status: StatusCode, error: &str, description: &str) -> Response {
 }
 
 /// Sends the browser back to the client with an OAuth error.
-fn redirect_error(state: &AppState, redirect_uri: &str, client_state: Option<&str>, error: &str, description: &str) -> Response {
+fn redirect_error(
+    state: &AppState,
+    redirect_uri: &str,
+    client_state: Option<&str>,
+    error: &str,
+    description: &str,
+) -> Response {
     let Ok(mut url) = url::Url::parse(redirect_uri) else {
         return error_page(StatusCode::BAD_REQUEST, error, description);
     };
@@ -76,8 +90,12 @@ pub async fn authorize(State(state): State<AppState>, RawQuery(query): RawQuery)
     let single = |name: &str| params.get(name).map(|v| v.map(String::from));
     let (client_id, redirect_uri) = match (single("client_id"), single("redirect_uri")) {
         (Ok(Some(c)), Ok(Some(r))) => (c, r),
-        (Ok(None), _) => return error_page(StatusCode::BAD_REQUEST, "invalid_request", "missing required parameter 'client_id'"),
-        (_, Ok(None)) => return error_page(StatusCode::BAD_REQUEST, "invalid_request", "missing required parameter 'redirect_uri'"),
+        (Ok(None), _) => {
+            return error_page(StatusCode::BAD_REQUEST, "invalid_request", "missing required parameter 'client_id'")
+        }
+        (_, Ok(None)) => {
+            return error_page(StatusCode::BAD_REQUEST, "invalid_request", "missing required parameter 'redirect_uri'")
+        }
         (Err(e), _) | (_, Err(e)) => return error_page(StatusCode::BAD_REQUEST, e.error, &e.description),
     };
     let app = state.store().applications.get(&client_id).cloned();
@@ -92,7 +110,9 @@ pub async fn authorize(State(state): State<AppState>, RawQuery(query): RawQuery)
         );
     }
     let client_state = params.get("state").ok().flatten().map(String::from);
-    let fail = |error: &str, description: &str| redirect_error(&state, &redirect_uri, client_state.as_deref(), error, description);
+    let fail = |error: &str, description: &str| {
+        redirect_error(&state, &redirect_uri, client_state.as_deref(), error, description)
+    };
 
     if !app.app_type.allows_code_flow() {
         return fail("unauthorized_client", "requested response_type is not allowed for this client");
@@ -112,9 +132,14 @@ pub async fn authorize(State(state): State<AppState>, RawQuery(query): RawQuery)
             return fail("invalid_request", "Authorization Server policy requires PKCE to be used for this request")
         }
         (Some(_), None) => {
-            return fail("invalid_request", "plain code_challenge_method fallback disabled, code_challenge_method must be provided")
+            return fail(
+                "invalid_request",
+                "plain code_challenge_method fallback disabled, code_challenge_method must be provided",
+            )
         }
-        (Some(_), Some(m)) if m != "S256" => return fail("invalid_request", "not supported value of code_challenge_method"),
+        (Some(_), Some(m)) if m != "S256" => {
+            return fail("invalid_request", "not supported value of code_challenge_method")
+        }
         (Some(c), _) if !(43..=128).contains(&c.len()) => {
             return fail("invalid_request", "code_challenge must be a string with a minimum length of 43 characters")
         }
@@ -125,7 +150,8 @@ pub async fn authorize(State(state): State<AppState>, RawQuery(query): RawQuery)
         Ok(s) => s,
         Err(e) => return fail(e.error, &e.description),
     };
-    let prompt_consent = params.get("prompt").ok().flatten().is_some_and(|p| p.split_whitespace().any(|p| p == "consent"));
+    let prompt_consent =
+        params.get("prompt").ok().flatten().is_some_and(|p| p.split_whitespace().any(|p| p == "consent"));
     let scopes = {
         let store = state.store();
         for resource in &resources {
@@ -142,7 +168,9 @@ pub async fn authorize(State(state): State<AppState>, RawQuery(query): RawQuery)
                     return prompt_consent;
                 }
                 OIDC_SCOPES.contains(&s.as_str())
-                    || resources.iter().any(|r| store.resource(r).is_some_and(|r| r.scopes.iter().any(|x| &x.name == s)))
+                    || resources
+                        .iter()
+                        .any(|r| store.resource(r).is_some_and(|r| r.scopes.iter().any(|x| &x.name == s)))
             })
             .collect::<Vec<_>>()
     };
@@ -204,7 +232,10 @@ fn sign_in_form(state: &AppState, interaction: &str, username: &str, error: Opti
     )
 }
 
-pub async fn sign_in_page(State(state): State<AppState>, axum::extract::Query(q): axum::extract::Query<SignInQuery>) -> Response {
+pub async fn sign_in_page(
+    State(state): State<AppState>,
+    axum::extract::Query(q): axum::extract::Query<SignInQuery>,
+) -> Response {
     sign_in_form(&state, q.interaction.as_deref().unwrap_or(""), "", None)
 }
 
@@ -258,10 +289,9 @@ pub async fn sign_in_submit(State(state): State<AppState>, Form(form): Form<Sign
     let picked = form.pick.as_deref().filter(|_| state.options.user_picker);
     let user = store.user_by_identifier(picked.unwrap_or(&form.username)).cloned();
     let password_ok = picked.is_some()
-        || user
-            .as_ref()
-            .and_then(|u| u.password.as_deref())
-            .is_some_and(|p| p.len() == form.password.len() && p.bytes().zip(form.password.bytes()).all(|(a, b)| a == b));
+        || user.as_ref().and_then(|u| u.password.as_deref()).is_some_and(|p| {
+            p.len() == form.password.len() && p.bytes().zip(form.password.bytes()).all(|(a, b)| a == b)
+        });
     let Some(user) = user.filter(|_| password_ok) else {
         drop(store);
         return sign_in_form(&state, &form.interaction, &form.username, Some("Invalid username or password."));

@@ -40,9 +40,7 @@ pub fn authenticate(state: &AppState, headers: &HeaderMap, params: &Params) -> R
             return Err(OidcError::invalid_request("client_id mismatch"));
         }
         (Some(_), _) if body_secret.is_some() => {
-            return Err(OidcError::invalid_request(
-                "client authentication must only be provided using one mechanism",
-            ));
+            return Err(OidcError::invalid_request("client authentication must only be provided using one mechanism"));
         }
         (Some((id, secret)), _) => (id.clone(), Some(secret.clone())),
         (None, Some(id)) => (id.to_string(), body_secret.map(String::from)),

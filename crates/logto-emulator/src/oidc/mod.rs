@@ -15,8 +15,8 @@ use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 
 use axum::extract::DefaultBodyLimit;
-use axum::routing::{get, post};
 use axum::http::Method;
+use axum::routing::{get, post};
 use axum::Router;
 use tower_http::cors::{Any, CorsLayer};
 

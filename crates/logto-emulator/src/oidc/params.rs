@@ -58,8 +58,7 @@ impl Params {
     }
 
     pub fn require(&self, name: &str) -> Result<&str, OidcError> {
-        self.get(name)?
-            .ok_or_else(|| OidcError::invalid_request(format!("missing required parameter '{name}'")))
+        self.get(name)?.ok_or_else(|| OidcError::invalid_request(format!("missing required parameter '{name}'")))
     }
 
     /// All `resource` values; `resource=a,b` is split as Logto does.

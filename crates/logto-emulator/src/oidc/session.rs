@@ -16,7 +16,6 @@ use crate::state::AppState;
 /// How long the confirm form stays valid.
 const LOGOUT_TTL: i64 = 600;
 
-
 fn error_page(message: &str) -> Response {
     let body = format!(
         "<!DOCTYPE html><html lang=\"en\"><title>Sign-out error</title><p role=\"alert\">{}</p></html>",
@@ -31,9 +30,12 @@ pub async fn end_session(State(state): State<AppState>, RawQuery(query): RawQuer
     let post_logout = params.get("post_logout_redirect_uri").ok().flatten().map(String::from);
     let mut store = state.store();
     if let Some(uri) = &post_logout {
-        let registered = store.applications.get(&client_id).is_some_and(|app| app.post_logout_redirect_uris.contains(uri));
+        let registered =
+            store.applications.get(&client_id).is_some_and(|app| app.post_logout_redirect_uris.contains(uri));
         if !registered {
-            return error_page(&format!("invalid_request: post_logout_redirect_uri {uri} is not registered for client {client_id}"));
+            return error_page(&format!(
+                "invalid_request: post_logout_redirect_uri {uri} is not registered for client {client_id}"
+            ));
         }
     }
     let xsrf = opaque_token();
@@ -70,6 +72,7 @@ pub async fn confirm(State(state): State<AppState>, Form(form): Form<Confirm>) -
     };
     match pending.post_logout_redirect_uri {
         Some(uri) => super::redirect(&uri),
-        None => Html("<!DOCTYPE html><html lang=\"en\"><title>Signed out</title><p>You are signed out.</p></html>").into_response(),
+        None => Html("<!DOCTYPE html><html lang=\"en\"><title>Signed out</title><p>You are signed out.</p></html>")
+            .into_response(),
     }
 }

@@ -30,7 +30,11 @@ pub async fn token(State(state): State<AppState>, headers: HeaderMap, body: Byte
             "authorization_code" => authorization_code(&state, &client, &params),
             "refresh_token" => refresh_token(&state, &client, &params),
             "client_credentials" => client_credentials(&state, &client, &params),
-            _ => Err(OidcError::new(StatusCode::BAD_REQUEST, "unsupported_grant_type", "unsupported grant_type requested")),
+            _ => Err(OidcError::new(
+                StatusCode::BAD_REQUEST,
+                "unsupported_grant_type",
+                "unsupported grant_type requested",
+            )),
         }
     });
     match result {
@@ -50,7 +54,9 @@ fn requested_resource(params: &Params, grant: &Grant) -> Result<Option<String>, 
         return Err(OidcError::invalid_target("only a single resource indicator value is supported"));
     }
     match resources.pop() {
-        Some(r) if !grant.resources.contains(&r) => Err(OidcError::invalid_target("resource indicator is missing, or unknown")),
+        Some(r) if !grant.resources.contains(&r) => {
+            Err(OidcError::invalid_target("resource indicator is missing, or unknown"))
+        }
         other => Ok(other),
     }
 }
@@ -71,7 +77,9 @@ fn issue_user_tokens(
     }
     let (access_token, expires_in, scope) = match resource {
         Some(indicator) => {
-            let res = store.resource(indicator).ok_or_else(|| OidcError::invalid_target("resource indicator is missing, or unknown"))?;
+            let res = store
+                .resource(indicator)
+                .ok_or_else(|| OidcError::invalid_target("resource indicator is missing, or unknown"))?;
             let held = store.user_scopes(&user.id, indicator);
             let scope = requested.iter().filter(|s| held.contains(*s)).cloned().collect::<Vec<_>>().join(" ");
             let ttl = res.access_token_ttl;
@@ -119,7 +127,11 @@ fn new_refresh_token(state: &AppState, grant_id: &str, expires_at: i64) -> Strin
 
 fn authorization_code(state: &AppState, client: &Application, params: &Params) -> Result<Value, OidcError> {
     if !client.app_type.allows_code_flow() {
-        return Err(OidcError::new(StatusCode::BAD_REQUEST, "unauthorized_client", "requested grant type is not allowed for this client"));
+        return Err(OidcError::new(
+            StatusCode::BAD_REQUEST,
+            "unauthorized_client",
+            "requested grant type is not allowed for this client",
+        ));
     }
     let code = params.require("code")?;
     let redirect_uri = params.require("redirect_uri")?;
@@ -180,13 +192,18 @@ fn refresh_token(state: &AppState, client: &Application, params: &Params) -> Res
     let scopes = if requested.is_empty() { grant.scopes.clone() } else { requested };
     let resource = requested_resource(params, &grant)?;
     // Public clients rotate on every use; the new token keeps the first one's expiry.
-    let next = if client.app_type.is_public() { new_refresh_token(state, &grant.id, expires_at) } else { value.to_string() };
+    let next =
+        if client.app_type.is_public() { new_refresh_token(state, &grant.id, expires_at) } else { value.to_string() };
     issue_user_tokens(state, &grant, resource.as_deref(), &scopes, Some(next))
 }
 
 fn client_credentials(state: &AppState, client: &Application, params: &Params) -> Result<Value, OidcError> {
     if client.app_type.is_public() || client.app_type.allows_code_flow() {
-        return Err(OidcError::new(StatusCode::BAD_REQUEST, "unauthorized_client", "requested grant type is not allowed for this client"));
+        return Err(OidcError::new(
+            StatusCode::BAD_REQUEST,
+            "unauthorized_client",
+            "requested grant type is not allowed for this client",
+        ));
     }
     let resources = params.resources();
     let indicator = match resources.as_slice() {
@@ -201,7 +218,9 @@ fn client_credentials(state: &AppState, client: &Application, params: &Params) -
     let requested = params.scopes()?;
     let (ttl, held) = {
         let store = state.store();
-        let res = store.resource(&indicator).ok_or_else(|| OidcError::invalid_target("resource indicator is missing, or unknown"))?;
+        let res = store
+            .resource(&indicator)
+            .ok_or_else(|| OidcError::invalid_target("resource indicator is missing, or unknown"))?;
         (res.access_token_ttl, store.app_scopes(&client.id, &indicator))
     };
     let granted = requested.iter().filter(|s| held.contains(*s)).cloned().collect::<Vec<_>>().join(" ");

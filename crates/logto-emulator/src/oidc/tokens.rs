@@ -12,7 +12,14 @@ pub const DEFAULT_TTL: i64 = 3600;
 /// An ES384 `at+jwt` access token with exactly Logto's claims:
 /// `jti, sub, iat, exp, scope, client_id, iss, aud`. `scope` is omitted when `None` (client
 /// credentials with no granted scope) and kept as `""` for user tokens with none.
-pub fn access_token_jwt(state: &AppState, sub: &str, client_id: &str, aud: &str, scope: Option<&str>, ttl: i64) -> String {
+pub fn access_token_jwt(
+    state: &AppState,
+    sub: &str,
+    client_id: &str,
+    aud: &str,
+    scope: Option<&str>,
+    ttl: i64,
+) -> String {
     let iat = state.clock.now_secs();
     let mut claims = json!({
         "jti": opaque_token(),

@@ -9,8 +9,19 @@ use serde_json::Value;
 use crate::recorded::Response;
 
 /// Keys whose values are times or random per issuance: only their type is compared.
-const VOLATILE: &[&str] =
-    &["createdAt", "updatedAt", "lastSignInAt", "created_at", "updated_at", "iat", "exp", "jti", "expiresAt", "auth_time", "at_hash"];
+const VOLATILE: &[&str] = &[
+    "createdAt",
+    "updatedAt",
+    "lastSignInAt",
+    "created_at",
+    "updated_at",
+    "iat",
+    "exp",
+    "jti",
+    "expiresAt",
+    "auth_time",
+    "at_hash",
+];
 
 /// Recorded value → the emulator's value for the same thing.
 #[derive(Default)]
@@ -55,7 +66,8 @@ impl Mapping {
 
     fn learn(&mut self, recorded: &str, emulated: &str) {
         // A digit on either side tells a random id from a word (a random id may lack one by chance).
-        if recorded != emulated && opaque(recorded) && opaque(emulated) && (has_digit(recorded) || has_digit(emulated)) {
+        if recorded != emulated && opaque(recorded) && opaque(emulated) && (has_digit(recorded) || has_digit(emulated))
+        {
             self.values.entry(recorded.to_string()).or_insert_with(|| emulated.to_string());
         }
     }
@@ -93,7 +105,9 @@ impl Mapping {
 
     /// Hidden form inputs (`name="xsrf" value="…"`) of two HTML pages.
     pub fn learn_html(&mut self, recorded: &str, emulated: &str) {
-        let xsrf = |html: &str| html.split(r#"name="xsrf" value=""#).nth(1).and_then(|s| s.split('"').next()).map(String::from);
+        let xsrf = |html: &str| {
+            html.split(r#"name="xsrf" value=""#).nth(1).and_then(|s| s.split('"').next()).map(String::from)
+        };
         if let (Some(r), Some(e)) = (xsrf(recorded), xsrf(emulated)) {
             self.learn(&r, &e);
         }
@@ -162,11 +176,21 @@ pub fn compare_json(path: &str, recorded: &Value, emulated: &Value, map: &Mappin
 pub fn compare_headers(recorded: &Response, emulated: &Response, map: &Mapping, diffs: &mut Vec<String>) {
     let media = |v: Option<&str>| v.map(|v| v.split(';').next().unwrap_or("").trim().to_ascii_lowercase());
     if media(recorded.header("content-type")) != media(emulated.header("content-type")) && !recorded.body.is_empty() {
-        diffs.push(format!("content-type: {:?} ≠ {:?}", recorded.header("content-type"), emulated.header("content-type")));
+        diffs.push(format!(
+            "content-type: {:?} ≠ {:?}",
+            recorded.header("content-type"),
+            emulated.header("content-type")
+        ));
     }
     for name in [
-        "www-authenticate", "access-control-allow-origin", "access-control-allow-methods", "access-control-allow-headers",
-        "access-control-max-age", "access-control-expose-headers", "total-number", "cache-control",
+        "www-authenticate",
+        "access-control-allow-origin",
+        "access-control-allow-methods",
+        "access-control-allow-headers",
+        "access-control-max-age",
+        "access-control-expose-headers",
+        "total-number",
+        "cache-control",
     ] {
         let (r, e) = (recorded.header(name).map(|v| map.substitute(v)), emulated.header(name).map(String::from));
         // Cache-Control only where Logto sets it on purpose (token endpoint, JWKS).
@@ -177,8 +201,10 @@ pub fn compare_headers(recorded: &Response, emulated: &Response, map: &Mapping, 
             diffs.push(format!("{name}: {r:?} ≠ {e:?}"));
         }
     }
-    let (rl, el): (Vec<String>, Vec<String>) =
-        (recorded.all("link").iter().map(|v| map.substitute(v)).collect(), emulated.all("link").iter().map(|v| v.to_string()).collect());
+    let (rl, el): (Vec<String>, Vec<String>) = (
+        recorded.all("link").iter().map(|v| map.substitute(v)).collect(),
+        emulated.all("link").iter().map(|v| v.to_string()).collect(),
+    );
     if rl != el {
         diffs.push(format!("link: {rl:?} ≠ {el:?}"));
     }
@@ -186,7 +212,11 @@ pub fn compare_headers(recorded: &Response, emulated: &Response, map: &Mapping, 
         let shape = |l: &str| -> (String, BTreeSet<String>) {
             let u = url::Url::parse(l).or_else(|_| url::Url::parse(&format!("http://relative{l}"))).ok();
             u.map(|u| {
-                let base = format!("{}{}", if l.starts_with('/') { String::new() } else { u.origin().ascii_serialization() }, u.path());
+                let base = format!(
+                    "{}{}",
+                    if l.starts_with('/') { String::new() } else { u.origin().ascii_serialization() },
+                    u.path()
+                );
                 (base, u.query_pairs().map(|(k, _)| k.into_owned()).collect())
             })
             .unwrap_or_default()

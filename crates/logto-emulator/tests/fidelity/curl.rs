@@ -29,7 +29,7 @@ pub fn words(line: &str) -> Vec<String> {
     while let Some(c) = chars.next() {
         match (quote, c) {
             (Some(q), c) if c == q => quote = None,
-            (Some('\'' ), c) => cur.push(c),
+            (Some('\''), c) => cur.push(c),
             (_, '\\') => {
                 if let Some(n) = chars.next() {
                     cur.push(n);
@@ -109,11 +109,14 @@ mod tests {
 
     #[test]
     fn reads_escaped_words_and_options() {
-        let r = parse(r#"curl -X POST http://localhost:3001/api/users -H Content-Type:\ application/json --data \{\"a\":\"b\ c\"\}"#);
+        let r = parse(
+            r#"curl -X POST http://localhost:3001/api/users -H Content-Type:\ application/json --data \{\"a\":\"b\ c\"\}"#,
+        );
         assert_eq!((r.method.as_str(), r.url.as_str()), ("POST", "http://localhost:3001/api/users"));
         assert_eq!(r.headers, [("Content-Type".to_string(), "application/json".to_string())]);
         assert_eq!(r.body.as_deref(), Some(r#"{"a":"b c"}"#));
-        let mut f = parse("curl -u a:b --data-urlencode scope=x\\ y --data-urlencode resource=https://r http://h/oidc/token");
+        let mut f =
+            parse("curl -u a:b --data-urlencode scope=x\\ y --data-urlencode resource=https://r http://h/oidc/token");
         assert_eq!(f.body.as_deref(), Some("scope=x+y&resource=https%3A%2F%2Fr"));
         assert_eq!(f.method, "POST");
         basic_auth(&mut f.headers);

@@ -70,7 +70,12 @@ fn recorded_key(dir: &Path) -> p384::ecdsa::VerifyingKey {
 
 /// Re-signs genuine recorded JWTs found in `text` with the emulator's key (ids mapped, times fresh),
 /// so that a request carries the token the emulator would have issued. Tampered tokens stay as they are.
-fn resign_tokens(text: &str, map: &mut Mapping, recorded: &p384::ecdsa::VerifyingKey, emu: &logto_emulator::RunningEmulator) -> String {
+fn resign_tokens(
+    text: &str,
+    map: &mut Mapping,
+    recorded: &p384::ecdsa::VerifyingKey,
+    emu: &logto_emulator::RunningEmulator,
+) -> String {
     let mut out = text.to_string();
     for word in text.split([' ', '&', '=']) {
         if !is_jwt(word) || map.values.contains_key(word) {
@@ -124,7 +129,8 @@ async fn send(http: &reqwest::Client, base: &str, req: &curl::Request) -> record
     }
     let response = r.send().await.unwrap();
     let status = response.status().as_u16();
-    let headers = response.headers().iter().map(|(k, v)| (k.to_string(), v.to_str().unwrap_or("").to_string())).collect();
+    let headers =
+        response.headers().iter().map(|(k, v)| (k.to_string(), v.to_str().unwrap_or("").to_string())).collect();
     recorded::Response { status, headers, body: response.text().await.unwrap_or_default() }
 }
 
@@ -170,9 +176,14 @@ async fn the_emulator_answers_as_recorded_logto_does() {
                 // The browser submits the emulator's sign-in page for the interaction 40a/50a opened.
                 let location = last_location.clone().unwrap_or_default();
                 let interaction = location.split("interaction=").nth(1).unwrap_or("").to_string();
-                let form = [("interaction", interaction.as_str()), ("username", user), ("password", passwords[*user].as_str())];
+                let form = [
+                    ("interaction", interaction.as_str()),
+                    ("username", user),
+                    ("password", passwords[*user].as_str()),
+                ];
                 let r = http.post(format!("{base}/sign-in")).form(&form).send().await.unwrap();
-                let headers = r.headers().iter().map(|(k, v)| (k.to_string(), v.to_str().unwrap_or("").to_string())).collect();
+                let headers =
+                    r.headers().iter().map(|(k, v)| (k.to_string(), v.to_str().unwrap_or("").to_string())).collect();
                 recorded::Response { status: r.status().as_u16(), headers, body: String::new() }
             }
             None => {
@@ -219,7 +230,10 @@ async fn the_emulator_answers_as_recorded_logto_does() {
             diffs.into_iter().partition(|d| DELIBERATE.iter().any(|(s, prefix, _)| *s == id && d.starts_with(prefix)));
         let (verdict, note) = match (unexplained.is_empty(), deliberate.is_empty()) {
             (false, _) => ("DIFFERENT", unexplained.join("; ")),
-            (true, false) => ("deliberate", DELIBERATE.iter().find(|(s, _, _)| *s == id).map(|d| d.2.to_string()).unwrap_or_default()),
+            (true, false) => (
+                "deliberate",
+                DELIBERATE.iter().find(|(s, _, _)| *s == id).map(|d| d.2.to_string()).unwrap_or_default(),
+            ),
             (true, true) => ("same", String::new()),
         };
         rows.push(Row { name, verdict, note });
