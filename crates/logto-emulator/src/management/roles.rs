@@ -124,7 +124,7 @@ fn role_scopes(store: &Store, role: &Role) -> Value {
             Some((scope.created_at, position, v))
         })
         .collect();
-    held.sort_by(|a, b| (b.0, b.1).cmp(&(a.0, a.1)));
+    held.sort_by_key(|h| std::cmp::Reverse((h.0, h.1)));
     held.into_iter().map(|(_, _, v)| v).collect()
 }
 
