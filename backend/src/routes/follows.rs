@@ -53,14 +53,7 @@ pub async fn follow(
     token: Scoped<WriteFollows>,
     Path(id): Path<String>,
 ) -> Result<Json<FollowResponse>, ApiError> {
-    if token.claims.sub == id {
-        return Err(ApiError::SelfFollow);
-    }
-    ensure_exists(&state, &id).await?;
-    if db::follow(&state.db, &token.claims.sub, &id).await? {
-        state.ranking.invalidate();
-    }
-    Ok(Json(FollowResponse { followers: db::followers(&state.db, &id).await?, following: true }))
+    set_following(&state, &token.claims.sub, &id, true).await
 }
 
 #[utoipa::path(
@@ -82,12 +75,24 @@ pub async fn unfollow(
     token: Scoped<WriteFollows>,
     Path(id): Path<String>,
 ) -> Result<Json<FollowResponse>, ApiError> {
-    if token.claims.sub == id {
+    set_following(&state, &token.claims.sub, &id, false).await
+}
+
+/// Makes `follower` follow (or stop following) `id`; idempotent. A change clears the cached ranking.
+async fn set_following(
+    state: &AppState,
+    follower: &str,
+    id: &str,
+    follow: bool,
+) -> Result<Json<FollowResponse>, ApiError> {
+    if follower == id {
         return Err(ApiError::SelfFollow);
     }
-    ensure_exists(&state, &id).await?;
-    if db::unfollow(&state.db, &token.claims.sub, &id).await? {
+    ensure_exists(state, id).await?;
+    let changed =
+        if follow { db::follow(&state.db, follower, id).await? } else { db::unfollow(&state.db, follower, id).await? };
+    if changed {
         state.ranking.invalidate();
     }
-    Ok(Json(FollowResponse { followers: db::followers(&state.db, &id).await?, following: false }))
+    Ok(Json(FollowResponse { followers: db::followers(&state.db, id).await?, following: follow }))
 }

@@ -49,8 +49,19 @@ pub async fn get_json<T: DeserializeOwned>(url: &str) -> Result<T, AuthError> {
     response.json().await.map_err(|e| AuthError::Network(e.to_string()))
 }
 
+thread_local! {
+    /// The discovery document, fetched once per page: it does not change while the page lives.
+    static DISCOVERY: std::cell::RefCell<Option<Discovery>> = const { std::cell::RefCell::new(None) };
+}
+
 pub async fn discover() -> Result<Discovery, AuthError> {
-    get_json(&format!("{}/oidc/.well-known/openid-configuration", LOGTO_ENDPOINT.trim_end_matches('/'))).await
+    if let Some(known) = DISCOVERY.with(|d| d.borrow().clone()) {
+        return Ok(known);
+    }
+    let fetched: Discovery =
+        get_json(&format!("{}/oidc/.well-known/openid-configuration", LOGTO_ENDPOINT.trim_end_matches('/'))).await?;
+    DISCOVERY.with(|d| *d.borrow_mut() = Some(fetched.clone()));
+    Ok(fetched)
 }
 
 fn form(pairs: &[(&str, &str)]) -> String {
