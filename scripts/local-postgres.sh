@@ -3,6 +3,8 @@
 #   scripts/local-postgres.sh start DIR   # initdb in DIR (its parent must be traversable, e.g. /tmp), listen on 127.0.0.1:${TEST_PG_PORT:-55432}, print the URL
 #   scripts/local-postgres.sh stop DIR
 set -euo pipefail
+# runuser and PostgreSQL's tools live in sbin directories that a minimal PATH may lack.
+export PATH="$PATH:/usr/sbin:/sbin"
 cmd=${1:?start|stop}; dir=${2:?a directory}
 port=${TEST_PG_PORT:-55432}
 pgbin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)
