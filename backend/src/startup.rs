@@ -38,6 +38,23 @@ pub enum StartupError {
 /// Request bodies larger than this are refused (413): the API takes none larger than a few bytes.
 const BODY_LIMIT: usize = 16 * 1024;
 
+/// Requests whose headers add up to more than this are refused (431): a Logto access token is
+/// about 1 KB, and the verifier refuses tokens over 8 KiB.
+const HEADER_LIMIT: usize = 16 * 1024;
+
+async fn limit_headers(request: axum::extract::Request, next: axum::middleware::Next) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let size: usize = request.headers().iter().map(|(k, v)| k.as_str().len() + v.len() + 4).sum();
+    if size > HEADER_LIMIT {
+        let body = shared::ErrorBody {
+            code: "request.headers_too_large".into(),
+            message: format!("The request headers add up to {size} bytes; at most {HEADER_LIMIT} are accepted."),
+        };
+        return (axum::http::StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE, axum::Json(body)).into_response();
+    }
+    next.run(request).await
+}
+
 /// Request ids: a per-process random prefix and a counter (`3f9c2a-17`), unless the client sent one.
 #[derive(Clone)]
 struct RequestIds {
@@ -85,6 +102,7 @@ pub fn app(state: AppState, cors_origins: &[String]) -> Result<Router, StartupEr
         .with_state(state)
         .layer(cors)
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
+        .layer(axum::middleware::from_fn(limit_headers))
         .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::GATEWAY_TIMEOUT, Duration::from_secs(15)))
         .layer(trace)
         .layer(PropagateRequestIdLayer::new(request_id.clone()))

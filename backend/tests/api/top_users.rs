@@ -76,7 +76,7 @@ async fn cors_allows_the_spa_origin_only() {
 }
 
 #[tokio::test]
-async fn requests_get_an_id_and_large_bodies_are_refused() {
+async fn requests_get_an_id_and_large_bodies_and_headers_are_refused() {
     let app = spawn_app().await;
     let r = app.http.get(format!("{}/healthz", app.backend)).send().await.unwrap();
     assert!(!r.headers()["x-request-id"].is_empty());
@@ -93,6 +93,16 @@ async fn requests_get_an_id_and_large_bodies_are_refused() {
         .await
         .unwrap();
     assert_eq!(r.status(), 413);
+    let r = app
+        .http
+        .get(format!("{}/healthz", app.backend))
+        .header("x-padding", "p".repeat(20 * 1024))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 431);
+    let body: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(body["code"], "request.headers_too_large");
 }
 
 #[tokio::test]
