@@ -420,3 +420,53 @@ async fn rotation_keeps_the_first_expiry_and_scopes_follow_roles_at_each_refresh
     .await;
     assert_eq!((status, body["scope"].as_str()), (200, Some("")));
 }
+
+#[tokio::test]
+async fn refresh_tokens_need_offline_access_and_prompt_consent() {
+    let emu = logto_emulator::spawn(&Seed::default_seed()).await.unwrap();
+    let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let exchange = |prompt: Option<&'static str>| {
+        let (http, endpoint) = (http.clone(), emu.endpoint.clone());
+        async move {
+            let verifier = "x".repeat(43);
+            let challenge = URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes()));
+            let mut query = vec![
+                ("client_id", SPA_APP_ID.to_string()),
+                ("redirect_uri", testkit::SPA_REDIRECT_URI.to_string()),
+                ("response_type", "code".to_string()),
+                ("scope", "openid offline_access".to_string()),
+                ("code_challenge", challenge),
+                ("code_challenge_method", "S256".to_string()),
+            ];
+            if let Some(p) = prompt {
+                query.push(("prompt", p.to_string()));
+            }
+            let r = http.get(format!("{endpoint}/oidc/auth")).query(&query).send().await.unwrap();
+            let interaction =
+                r.headers()["location"].to_str().unwrap().split("interaction=").nth(1).unwrap().to_string();
+            let r = http
+                .post(format!("{endpoint}/sign-in"))
+                .form(&[("interaction", interaction.as_str()), ("username", "alice"), ("password", DEMO_PASSWORD)])
+                .send()
+                .await
+                .unwrap();
+            let callback = url::Url::parse(r.headers()["location"].to_str().unwrap()).unwrap();
+            let code = callback.query_pairs().find(|(k, _)| k == "code").unwrap().1.into_owned();
+            let form = [
+                ("grant_type", "authorization_code"),
+                ("client_id", SPA_APP_ID),
+                ("code", code.as_str()),
+                ("code_verifier", verifier.as_str()),
+                ("redirect_uri", testkit::SPA_REDIRECT_URI),
+            ];
+            post_token(&endpoint, &form).await.2
+        }
+    };
+    let without = exchange(None).await;
+    assert!(without.get("refresh_token").is_none(), "offline_access without prompt=consent: {without}");
+    assert_eq!(without["scope"], "openid");
+    let with = exchange(Some("consent")).await;
+    assert!(with["refresh_token"].is_string());
+    let id = jwt_parts(with["id_token"].as_str().unwrap()).1;
+    assert_eq!(id["exp"].as_i64().unwrap() - id["iat"].as_i64().unwrap(), 3600, "ID tokens live an hour");
+}
