@@ -72,10 +72,6 @@ impl Profiles {
         Self { client, config, cache, inflight: Arc::new(Mutex::new(HashMap::new())) }
     }
 
-    pub fn client(&self) -> &Arc<ManagementClient> {
-        &self.client
-    }
-
     /// The batch fetch for `ids` (sorted), shared with every concurrent caller asking for the same set.
     fn batch(&self, ids: Vec<String>) -> Batch {
         let key = ids.join(",");

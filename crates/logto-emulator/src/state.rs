@@ -126,11 +126,6 @@ impl AppState {
         Ok(keys.current().kid().to_string())
     }
 
-    /// Runs `f` with the key ring (for persistence).
-    pub fn with_keys<T>(&self, f: impl FnOnce(&KeyRing) -> T) -> T {
-        f(&self.0.keys.read().unwrap_or_else(|p| p.into_inner()))
-    }
-
     pub fn log_request(&self, request: LoggedRequest) {
         let mut log = self.0.requests.lock().unwrap_or_else(|p| p.into_inner());
         if log.len() == REQUEST_LOG_LEN {
