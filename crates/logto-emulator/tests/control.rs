@@ -183,3 +183,62 @@ async fn faults_answer_as_configured_then_clear() {
     let (_, log) = control(&emu, reqwest::Method::GET, "/requests", None).await;
     assert!(log.as_array().unwrap().iter().any(|r| r["path"] == "/api/users" && r["status"] == 503));
 }
+
+#[tokio::test]
+async fn a_session_started_without_the_sign_in_page_refreshes_like_a_real_one() {
+    let emu = logto_emulator::spawn(&Seed::default_seed()).await.unwrap();
+    let scopes = json!(["openid", "profile", "offline_access", "read:top-users"]);
+    let body = json!({"clientId": SPA_APP_ID, "username": "alice", "scopes": scopes, "resources": [API_RESOURCE]});
+    let (status, session) = control(&emu, reqwest::Method::POST, "/sessions", Some(body)).await;
+    assert_eq!(status, 200, "{session}");
+    let id_claims: Value = {
+        use base64::Engine;
+        let payload = session["idToken"].as_str().unwrap().split('.').nth(1).unwrap().to_string();
+        serde_json::from_slice(&base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(payload).unwrap()).unwrap()
+    };
+    assert_eq!((id_claims["aud"].as_str(), id_claims["username"].as_str()), (Some(SPA_APP_ID), Some("alice")));
+    assert_eq!(id_claims["sub"], session["userId"]);
+
+    let endpoint = emu.endpoint.clone();
+    let refresh = |rt: String| {
+        let endpoint = endpoint.clone();
+        async move {
+            testkit::token(
+                &endpoint,
+                &[
+                    ("grant_type", "refresh_token"),
+                    ("client_id", SPA_APP_ID),
+                    ("refresh_token", &rt),
+                    ("resource", API_RESOURCE),
+                ],
+            )
+            .await
+        }
+    };
+    let first = refresh(session["refreshToken"].as_str().unwrap().to_string()).await.unwrap();
+    assert_eq!(first["scope"], "read:top-users");
+    assert_ne!(first["refresh_token"], session["refreshToken"], "a public client's refresh token rotates");
+
+    // Revocation ends it as it ends any grant.
+    let (_, revoked) =
+        control(&emu, reqwest::Method::POST, "/grants/revoke", Some(json!({"userId": session["userId"]}))).await;
+    assert_eq!(revoked["revoked"], 1);
+    let after = refresh(first["refresh_token"].as_str().unwrap().to_string()).await;
+    assert!(after.unwrap_err().contains("invalid_grant"));
+
+    // Bad requests say what is wrong.
+    for (body, needle) in [
+        (json!({"clientId": M2M_APP_ID, "username": "alice", "scopes": ["openid"]}), "sign users in"),
+        (json!({"clientId": SPA_APP_ID, "username": "nobody", "scopes": ["openid"]}), "no such user"),
+        (json!({"clientId": SPA_APP_ID, "username": "alice", "scopes": ["profile"]}), "openid"),
+        (json!({"clientId": SPA_APP_ID, "scopes": ["openid"]}), "exactly one"),
+        (
+            json!({"clientId": SPA_APP_ID, "username": "alice", "scopes": ["openid"], "resources": ["https://x"]}),
+            "https://x",
+        ),
+    ] {
+        let (status, body) = control(&emu, reqwest::Method::POST, "/sessions", Some(body)).await;
+        assert_eq!(status, 400, "{body}");
+        assert!(body["details"].as_str().unwrap().contains(needle), "{body}");
+    }
+}

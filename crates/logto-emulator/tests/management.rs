@@ -143,3 +143,41 @@ async fn users_by_id_and_search_and_paging() {
     let (status, _, _) = get(&emu, "/api/users?search.id=a&search.id=b", Some(&auth)).await;
     assert_eq!(status, 400, "several values need mode exact");
 }
+
+#[tokio::test]
+async fn a_resources_token_lifetime_can_be_changed_and_applies_to_new_tokens() {
+    let emu = logto_emulator::spawn(&Seed::default_seed()).await.unwrap();
+    let admin = admin(&emu).await;
+    let http = reqwest::Client::new();
+    let (_, _, resources) = get(&emu, "/api/resources", Some(&admin)).await;
+    let find = |indicator: &str| {
+        resources.as_array().unwrap().iter().find(|r| r["indicator"] == indicator).unwrap()["id"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    let patch = |id: String, body: Value| {
+        http.patch(format!("{}/api/resources/{id}", emu.endpoint)).header("Authorization", &admin).json(&body).send()
+    };
+    let r = patch(find(API_RESOURCE), serde_json::json!({"accessTokenTtl": 5})).await.unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.json::<Value>().await.unwrap()["accessTokenTtl"], 5);
+    let alice = testkit::sign_in(
+        &emu.endpoint,
+        "alice",
+        DEMO_PASSWORD,
+        "openid offline_access read:top-users",
+        Some(API_RESOURCE),
+    )
+    .await
+    .unwrap();
+    assert_eq!(alice.resource_grant.as_ref().unwrap()["expires_in"], 5);
+
+    let r = patch(find(MGMT), serde_json::json!({"accessTokenTtl": 5})).await.unwrap();
+    assert_eq!(r.status(), 400);
+    assert_eq!(r.json::<Value>().await.unwrap()["code"], "resource.cannot_modify_management_api");
+    let r = patch(find(API_RESOURCE), serde_json::json!({"accessTokenTtl": 0})).await.unwrap();
+    assert_eq!(r.status(), 400);
+    let r = patch("nope".into(), serde_json::json!({"name": "x"})).await.unwrap();
+    assert_eq!(r.status(), 404);
+}

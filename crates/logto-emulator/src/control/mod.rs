@@ -4,6 +4,7 @@
 
 pub mod faults;
 mod mint;
+mod sessions;
 
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -23,6 +24,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/", get(index))
         .route("/tokens", post(mint::mint))
+        .route("/sessions", post(sessions::start))
         .route("/reset", post(reset))
         .route("/keys/rotate", post(rotate_key))
         .route("/grants/revoke", post(revoke_grants))
@@ -34,6 +36,7 @@ pub fn router() -> Router<AppState> {
 async fn index() -> Json<Value> {
     Json(json!({
         "POST /_emulator/tokens": "mint an access token: {clientId, resource, scopes?, userId?, ttl?}",
+        "POST /_emulator/sessions": "sign a user in without the sign-in page: {clientId, userId | username, scopes, resources?} → {grantId, idToken, refreshToken}",
         "POST /_emulator/reset": "back to the seed (users, apps, resources, roles; grants and tokens dropped)",
         "POST /_emulator/keys/rotate": "new Current signing key; the old one stays in the JWKS as Previous",
         "POST /_emulator/grants/revoke": "revoke grants and their tokens: {userId?, clientId?}",

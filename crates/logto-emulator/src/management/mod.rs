@@ -23,7 +23,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/users/{id}", get(users::get_one).patch(users::update).delete(users::delete))
         .route("/users/{id}/roles", get(users::roles).post(users::assign_roles))
         .route("/resources", get(resources::list).post(resources::create))
-        .route("/resources/{id}", get(resources::get_one))
+        .route("/resources/{id}", get(resources::get_one).patch(resources::update))
         .route("/resources/{id}/scopes", get(resources::scopes).post(resources::create_scope))
         .route("/roles", get(roles::list).post(roles::create))
         .route("/roles/{id}/scopes", get(roles::scopes).post(roles::assign_scopes))

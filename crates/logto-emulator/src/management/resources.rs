@@ -63,6 +63,50 @@ pub async fn create(State(state): State<AppState>, body: Bytes) -> Result<(Statu
     Ok((StatusCode::CREATED, Json(body)))
 }
 
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct ResourceChanges {
+    #[serde(default)]
+    name: Option<String>,
+    #[serde(default)]
+    access_token_ttl: Option<i64>,
+}
+
+/// `PATCH /api/resources/{id}` `{name?, accessTokenTtl?}` → 200 with the resource, as Logto's
+/// `routes/resource.ts` (the Management API resource cannot be modified).
+pub async fn update(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<Json<Value>, ApiError> {
+    let changes: ResourceChanges = parse_body(&body)?;
+    let mut store = state.store();
+    let mut resource = store.resource_by_id(&id).cloned().ok_or_else(ApiError::not_found)?;
+    if resource.indicator == MANAGEMENT_API_INDICATOR {
+        return Err(cannot_modify_management_api());
+    }
+    if changes.name.as_deref().is_some_and(str::is_empty) || changes.access_token_ttl.is_some_and(|t| t <= 0) {
+        return Err(ApiError::invalid_body("name must be non-empty and accessTokenTtl positive"));
+    }
+    if let Some(name) = changes.name {
+        resource.name = name;
+    }
+    if let Some(ttl) = changes.access_token_ttl {
+        resource.access_token_ttl = ttl;
+    }
+    let body = resource.to_api_json(false);
+    store.put_resource(state.db(), resource)?;
+    Ok(Json(body))
+}
+
+fn cannot_modify_management_api() -> ApiError {
+    ApiError::new(
+        StatusCode::BAD_REQUEST,
+        "resource.cannot_modify_management_api",
+        "You cannot modify the Management API.",
+    )
+}
+
 pub async fn scopes(State(state): State<AppState>, Path(id): Path<String>) -> Result<Json<Value>, ApiError> {
     let store = state.store();
     let r = store.resource_by_id(&id).ok_or_else(ApiError::not_found)?;
@@ -87,11 +131,7 @@ pub async fn create_scope(
     let mut store = state.store();
     let mut resource = store.resource_by_id(&id).cloned().ok_or_else(ApiError::not_found)?;
     if resource.indicator == MANAGEMENT_API_INDICATOR {
-        return Err(ApiError::new(
-            StatusCode::BAD_REQUEST,
-            "resource.cannot_modify_management_api",
-            "You cannot modify the Management API.",
-        ));
+        return Err(cannot_modify_management_api());
     }
     if new.name.is_empty() || new.name.contains(char::is_whitespace) {
         return Err(ApiError::new(

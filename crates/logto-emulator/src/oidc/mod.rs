@@ -23,7 +23,9 @@ use tower_http::cors::{Any, CorsLayer};
 use crate::state::AppState;
 
 pub use params::Params;
+pub(crate) use token::first_refresh_token;
 pub use tokens::access_token_jwt;
+pub(crate) use tokens::id_token;
 
 /// Logto's token endpoint body limit (`packages/core/src/oidc/init.ts`).
 const BODY_LIMIT: usize = 56 * 1024;

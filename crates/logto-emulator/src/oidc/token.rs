@@ -116,6 +116,11 @@ fn is_oidc_scope(s: &str) -> bool {
     !s.contains(':') || s.starts_with("urn:logto:scope:")
 }
 
+/// A refresh token for a grant that just started (a sign-in), with Logto's default lifetime.
+pub(crate) fn first_refresh_token(state: &AppState, grant_id: &str) -> String {
+    new_refresh_token(state, grant_id, state.clock.now_secs() + REFRESH_TOKEN_TTL)
+}
+
 fn new_refresh_token(state: &AppState, grant_id: &str, expires_at: i64) -> String {
     let token = opaque_token();
     state
@@ -154,11 +159,7 @@ fn authorization_code(state: &AppState, client: &Application, params: &Params) -
         grant
     };
     let resource = requested_resource(params, &grant)?;
-    let refresh = grant
-        .scopes
-        .iter()
-        .any(|s| s == "offline_access")
-        .then(|| new_refresh_token(state, &grant.id, now + REFRESH_TOKEN_TTL));
+    let refresh = grant.scopes.iter().any(|s| s == "offline_access").then(|| first_refresh_token(state, &grant.id));
     issue_user_tokens(state, &grant, resource.as_deref(), &grant.scopes, refresh)
 }
 
