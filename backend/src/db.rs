@@ -94,6 +94,24 @@ pub async fn followers(pool: &Pool, user: &str) -> Result<i64, sqlx::Error> {
     Ok(count.unwrap_or(0))
 }
 
+/// Which of `ids` `follower` follows (in no particular order).
+pub async fn following_among(pool: &Pool, follower: &str, ids: &[String]) -> Result<Vec<String>, sqlx::Error> {
+    if ids.is_empty() {
+        return Ok(vec![]);
+    }
+    // `$n` placeholders work in both SQLite and PostgreSQL; the ids are bound, never spliced.
+    let placeholders: Vec<String> = (2..ids.len() + 2).map(|n| format!("${n}")).collect();
+    let sql = format!(
+        "SELECT followee_id FROM follows WHERE follower_id = $1 AND followee_id IN ({})",
+        placeholders.join(", ")
+    );
+    let mut query = sqlx::query_scalar(&sql).bind(follower);
+    for id in ids {
+        query = query.bind(id);
+    }
+    query.fetch_all(pool).await
+}
+
 /// Whether the database answers.
 pub async fn ping(pool: &Pool) -> Result<(), sqlx::Error> {
     sqlx::query("SELECT 1").execute(pool).await.map(|_| ())

@@ -17,6 +17,8 @@ pub enum ApiError {
     SelfFollow,
     #[error("Logto has no user {0}.")]
     UnknownUser(String),
+    #[error("{0}")]
+    InvalidQuery(String),
     #[error("Logto could not be asked whether user {user} exists: {reason}")]
     LogtoUnavailable { user: String, reason: String },
 }
@@ -33,6 +35,7 @@ impl IntoResponse for ApiError {
                     "The database is unavailable; try again shortly.".to_string(),
                 )
             }
+            ApiError::InvalidQuery(_) => (StatusCode::BAD_REQUEST, "guard.invalid_input", self.to_string()),
             ApiError::SelfFollow => (StatusCode::BAD_REQUEST, "follows.self", self.to_string()),
             ApiError::UnknownUser(_) => (StatusCode::NOT_FOUND, "user.not_found", self.to_string()),
             ApiError::LogtoUnavailable { .. } => {

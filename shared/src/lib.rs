@@ -37,6 +37,14 @@ pub struct FollowResponse {
     pub following: bool,
 }
 
+/// The body of `GET /api/me/following?ids=…`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct FollowingResponse {
+    /// The asked ids that the caller follows.
+    pub following: Vec<String>,
+}
+
 /// Every error the backend returns has this body, as Logto's own API does.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -1,13 +1,16 @@
 //! `POST` and `DELETE /api/users/{id}/follow` (scope `write:follows`): idempotent; no self-follow;
-//! a user Logto does not have is a 404.
+//! a user Logto does not have is a 404. `GET /api/me/following?ids=…` (scope `read:top-users`): which
+//! of a page's users the caller follows, so a list can show Follow or Unfollow.
 
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::Json;
 use logto_jwt::{RequiredScope, Scoped};
-use shared::{ErrorBody, FollowResponse};
+use serde::Deserialize;
+use shared::{ErrorBody, FollowResponse, FollowingResponse};
 
 use crate::db;
 use crate::error::ApiError;
+use crate::routes::top_users::ReadTopUsers;
 use crate::state::AppState;
 
 pub struct WriteFollows;
@@ -18,6 +21,8 @@ impl RequiredScope for WriteFollows {
 
 /// Logto user ids are short; anything longer cannot be one.
 const MAX_ID_LEN: usize = 64;
+/// Ids one `GET /api/me/following` may ask about (a page of users).
+const MAX_IDS: usize = 100;
 
 /// `Ok` when Logto has the user (asked through the profile cache).
 async fn ensure_exists(state: &AppState, id: &str) -> Result<(), ApiError> {
@@ -95,4 +100,36 @@ async fn set_following(
         state.ranking.invalidate();
     }
     Ok(Json(FollowResponse { followers: db::followers(&state.db, id).await?, following: follow }))
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+pub struct FollowingQuery {
+    /// Comma-separated user ids (1 to 100).
+    ids: String,
+}
+
+#[utoipa::path(
+    get,
+    path = "/api/me/following",
+    params(FollowingQuery),
+    security(("logto" = ["read:top-users"])),
+    responses(
+        (status = 200, description = "The asked ids the caller follows", body = FollowingResponse),
+        (status = 400, description = "guard.invalid_input: no ids, or more than 100", body = ErrorBody),
+        (status = 401, description = "No valid access token", body = ErrorBody),
+        (status = 403, description = "The token lacks read:top-users", body = ErrorBody),
+    )
+)]
+pub async fn following(
+    State(state): State<AppState>,
+    token: Scoped<ReadTopUsers>,
+    Query(query): Query<FollowingQuery>,
+) -> Result<Json<FollowingResponse>, ApiError> {
+    let ids: Vec<String> = query.ids.split(',').filter(|id| !id.is_empty()).map(str::to_string).collect();
+    if ids.is_empty() || ids.len() > MAX_IDS || ids.iter().any(|id| id.len() > MAX_ID_LEN) {
+        return Err(ApiError::InvalidQuery(format!(
+            "ids must name 1 to {MAX_IDS} user ids, comma-separated, each at most {MAX_ID_LEN} characters"
+        )));
+    }
+    Ok(Json(FollowingResponse { following: db::following_among(&state.db, &token.claims.sub, &ids).await? }))
 }

@@ -3,7 +3,7 @@
 mod follows;
 mod health;
 mod openapi;
-mod top_users;
+pub(crate) mod top_users;
 
 use axum::routing::{get, post};
 use axum::Router;
@@ -17,4 +17,5 @@ pub fn router() -> Router<AppState> {
         .route("/api/openapi.json", get(openapi::openapi))
         .route("/api/users/{id}/follow", post(follows::follow).delete(follows::unfollow))
         .route("/api/top-users", get(top_users::top_users))
+        .route("/api/me/following", get(follows::following))
 }

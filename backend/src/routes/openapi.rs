@@ -1,7 +1,7 @@
 //! `GET /api/openapi.json`: the API's OpenAPI 3.1 document, generated from the handlers.
 
 use axum::Json;
-use shared::{ErrorBody, FollowResponse, TopUser, TopUsersResponse};
+use shared::{ErrorBody, FollowResponse, FollowingResponse, TopUser, TopUsersResponse};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
@@ -26,8 +26,8 @@ impl Modify for BearerAuth {
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Top users API", description = "The backend of the Logto + Rust reference stack"),
-    paths(super::top_users::top_users, super::follows::follow, super::follows::unfollow, super::health::healthz, super::health::readyz),
-    components(schemas(TopUser, TopUsersResponse, FollowResponse, ErrorBody)),
+    paths(super::top_users::top_users, super::follows::follow, super::follows::unfollow, super::follows::following, super::health::healthz, super::health::readyz),
+    components(schemas(TopUser, TopUsersResponse, FollowResponse, FollowingResponse, ErrorBody)),
     modifiers(&BearerAuth)
 )]
 pub struct ApiDoc;

@@ -1,4 +1,4 @@
-//! `POST`/`DELETE /api/users/{id}/follow` and `/readyz`.
+//! `POST`/`DELETE /api/users/{id}/follow`, `GET /api/me/following` and `/readyz`.
 
 use logto_emulator::Seed;
 use serde_json::{json, Value};
@@ -47,6 +47,40 @@ async fn follow_and_unfollow_are_idempotent_and_checked() {
         .unwrap();
     let (status, _, body) = parts(send(reqwest::Method::POST, id_of("kim")).await.unwrap()).await;
     assert_eq!((status, body["code"].as_str()), (503, Some("logto.unavailable")));
+}
+
+#[tokio::test]
+async fn following_names_which_of_the_asked_users_the_caller_follows() {
+    let app = spawn_app().await;
+    let alice = app.sign_in_with("alice", "openid offline_access read:top-users write:follows").await;
+    let (trent, kim) = (id_of("trent"), id_of("kim"));
+    let following = |ids: String| {
+        app.http.get(format!("{}/api/me/following?ids={ids}", app.backend)).bearer_auth(alice.access_token()).send()
+    };
+    let (status, _, before) = parts(following(format!("{trent},{kim}")).await.unwrap()).await;
+    assert_eq!(status, 200, "{before}");
+    assert!(!before["following"].as_array().unwrap().contains(&json!(trent)));
+    let r = app
+        .http
+        .post(format!("{}/api/users/{trent}/follow", app.backend))
+        .bearer_auth(alice.access_token())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let (_, _, after) = parts(following(format!("{trent},{kim}")).await.unwrap()).await;
+    assert!(after["following"].as_array().unwrap().contains(&json!(trent)), "{after}");
+    assert_eq!(
+        after["following"].as_array().unwrap().len(),
+        before["following"].as_array().unwrap().len() + 1,
+        "only the new follow was added"
+    );
+
+    // No ids, or too many: 400 with the Logto-shaped body.
+    for ids in [String::new(), vec!["x"; 101].join(",")] {
+        let (status, _, body) = parts(following(ids).await.unwrap()).await;
+        assert_eq!((status, body["code"].as_str()), (400, Some("guard.invalid_input")), "{body}");
+    }
 }
 
 #[tokio::test]
