@@ -34,12 +34,15 @@ export default defineConfig({
       timeout: 60_000,
     },
     {
-      command: `${root}/target/debug/backend`,
+      // The real backend, under a small supervisor that tests can ask to stop and start it.
+      command: 'node support/backend.mjs',
       env: {
         DATABASE_URL: `sqlite://${stateDir}/backend.db`,
         SEED_DEMO_DATA: 'true',
         // The @logto/browser check page (official-clients.spec.ts) calls the backend from :8081.
         CORS_ALLOWED_ORIGINS: 'http://localhost:8080,http://localhost:8081',
+        // Token-expiry tests use 4-second tokens; the default 30 s of skew would hide their expiry.
+        JWT_LEEWAY_SECONDS: '1',
       },
       url: 'http://127.0.0.1:3000/healthz',
       reuseExistingServer: false,

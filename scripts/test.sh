@@ -15,7 +15,7 @@ export TEST_DATABASE_URL_POSTGRES
 trap './scripts/local-postgres.sh stop "$pg_dir"' EXIT
 
 echo "==> cargo test"
-cargo test --workspace --exclude frontend
+cargo test --workspace
 echo "==> emulator fidelity against recorded Logto 1.42 (crates/logto-emulator/tests/fidelity)"
 cat target/tmp/fidelity-table.txt
 

@@ -82,6 +82,7 @@ async fn backend_with(emu: &RunningEmulator, follows: usize, top_cache_ms: u64) 
         enrichment_deadline_ms: 1500,
         profile_cache_seconds: 600,
         top_cache_ms,
+        jwt_leeway_seconds: 30,
         cors_allowed_origins: vec![],
     };
     let pool = backend::db::connect(&config.database_url).await.unwrap();

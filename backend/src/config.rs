@@ -41,6 +41,9 @@ pub struct Config {
     /// once; other instances' show within this time); 0 = read the database on every request.
     #[arg(long, env = "TOP_CACHE_MS", default_value_t = 1000)]
     pub top_cache_ms: u64,
+    /// Clock skew allowed on the access token's `exp` and `nbf`, in seconds.
+    #[arg(long, env = "JWT_LEEWAY_SECONDS", default_value_t = 30)]
+    pub jwt_leeway_seconds: u64,
     /// Browser origins allowed to call the API (comma-separated).
     #[arg(long, env = "CORS_ALLOWED_ORIGINS", value_delimiter = ',', default_value = "http://localhost:8080")]
     pub cors_allowed_origins: Vec<String>,

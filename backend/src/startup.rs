@@ -122,7 +122,9 @@ pub async fn build_state(config: &Config) -> Result<AppState, StartupError> {
             tracing::info!(follows = inserted, "seeded the demo follows");
         }
     }
-    let verifier = Verifier::new(VerifierConfig::new(config.issuer(), &config.api_resource));
+    let mut verifier_config = VerifierConfig::new(config.issuer(), &config.api_resource);
+    verifier_config.leeway = std::time::Duration::from_secs(config.jwt_leeway_seconds);
+    let verifier = Verifier::new(verifier_config);
     let mut management = ManagementConfig::new(&config.logto_endpoint, &config.m2m_app_id, &config.m2m_app_secret);
     management.resource = config.management_resource.clone();
     let mut profile_config = ProfileConfig::default();

@@ -1,32 +1,22 @@
-//! The `Server-Timing` header (W3C): one entry per hop of a request, with its duration and how it
-//! was served, so the SPA can draw the request's path.
+//! The `Server-Timing` header of a request: one entry per hop, timed here, written in the format
+//! `shared::server_timing` defines (the SPA parses it with the same module).
 
-use std::fmt::Write;
 use std::time::Duration;
+
+use shared::server_timing::{self, TimingEntry};
 
 #[derive(Debug, Default)]
 pub struct ServerTiming {
-    entries: Vec<(&'static str, Duration, String)>,
+    entries: Vec<TimingEntry>,
 }
 
 impl ServerTiming {
     pub fn add(&mut self, name: &'static str, elapsed: Duration, description: impl Into<String>) {
-        self.entries.push((name, elapsed, description.into()));
+        self.entries.push(TimingEntry::new(name, elapsed.as_secs_f64() * 1000.0, description));
     }
 
-    /// `verify;dur=0.412;desc="cache hit", db;dur=1.204;desc="…"`.
     pub fn header_value(&self) -> String {
-        let mut out = String::new();
-        for (i, (name, elapsed, description)) in self.entries.iter().enumerate() {
-            if i > 0 {
-                out.push_str(", ");
-            }
-            let _ = write!(out, "{name};dur={:.3}", elapsed.as_secs_f64() * 1000.0);
-            if !description.is_empty() {
-                let _ = write!(out, ";desc=\"{}\"", description.replace(['"', '\\'], "'"));
-            }
-        }
-        out
+        server_timing::format(&self.entries)
     }
 }
 

@@ -1,53 +1,32 @@
-//! The app shell: auth context, header, routes.
+//! The app shell: the Logto client and the last trace in context, the header, the routes.
 
 use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
+use logto_leptos::Logto;
 
-use crate::auth::{Auth, AuthState};
-use crate::pages::{callback::Callback, home::Home};
+use crate::components::header::Header;
+use crate::config;
+use crate::pages::{callback::Callback, home::Home, profile::Profile, sequence::Sequence, top_users::TopUsers};
+use crate::trace::LastTrace;
 
 #[component]
 pub fn App() -> impl IntoView {
-    let auth = Auth::restore();
-    provide_context(auth);
+    Logto::provide(config::logto());
+    LastTrace::provide();
     view! {
         <Router>
+            <a class="skip" href="#main">"Skip to content"</a>
             <Header/>
-            <main>
-                <Routes fallback=|| view! { <p>"Page not found."</p> }>
+            <main id="main" tabindex="-1">
+                <Routes fallback=|| view! { <h2>"Page not found"</h2><p><a href="/">"Back to the start"</a></p> }>
                     <Route path=path!("/") view=Home/>
+                    <Route path=path!("/top-users") view=TopUsers/>
+                    <Route path=path!("/profile") view=Profile/>
+                    <Route path=path!("/sequence") view=Sequence/>
                     <Route path=path!("/callback") view=Callback/>
                 </Routes>
             </main>
         </Router>
-    }
-}
-
-#[component]
-fn Header() -> impl IntoView {
-    let auth = expect_context::<Auth>();
-    let sign_in = move |_| {
-        leptos::task::spawn_local(async move {
-            if let Err(e) = auth.sign_in().await {
-                auth.state.set(AuthState::Error(e.to_string()));
-            }
-        })
-    };
-    let sign_out = move |_| leptos::task::spawn_local(async move { auth.sign_out().await });
-    view! {
-        <header>
-            <h1>"Top users"</h1>
-            {move || match auth.state.get() {
-                AuthState::SignedIn(profile) => view! {
-                    <div>
-                        <span data-testid="signed-in-user">"Signed in as " <strong>{profile.display_name()}</strong></span>
-                        " "
-                        <button class="secondary" on:click=sign_out>"Sign out"</button>
-                    </div>
-                }.into_any(),
-                _ => view! { <button on:click=sign_in>"Sign in"</button> }.into_any(),
-            }}
-        </header>
     }
 }

@@ -1,6 +1,8 @@
 //! Where Logto and the API are. Set at build time (`LOGTO_ENDPOINT=… trunk build`), defaulting to
 //! the local emulator and its seeded SPA application.
 
+use logto_leptos::LogtoConfig;
+
 macro_rules! setting {
     ($name:literal, $default:literal) => {
         match option_env!($name) {
@@ -18,5 +20,11 @@ pub const APP_ID: &str = setting!("LOGTO_SPA_APP_ID", "spa4topusers000000001");
 pub const API_RESOURCE: &str = setting!("LOGTO_API_RESOURCE", "https://api.example.com");
 /// The backend's base URL; empty for the same origin (trunk proxies `/api`).
 pub const API_BASE: &str = setting!("API_BASE", "");
-/// Scopes asked at sign-in: OIDC ones, refresh tokens, and the API permission this page needs.
-pub const SCOPES: &str = "openid profile offline_access read:top-users";
+
+/// The permissions of the API this app uses.
+pub const READ_TOP_USERS: &str = "read:top-users";
+pub const WRITE_FOLLOWS: &str = "write:follows";
+
+pub fn logto() -> LogtoConfig {
+    LogtoConfig::new(LOGTO_ENDPOINT, APP_ID).scopes(["profile", READ_TOP_USERS, WRITE_FOLLOWS]).resource(API_RESOURCE)
+}

@@ -3,6 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
+pub mod server_timing;
+
 /// One entry of `GET /api/top-users`: follower count from the backend's database, profile fields from
 /// Logto's Management API (`None` where Logto has no value or the profile could not be fetched).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -34,6 +34,7 @@ pub fn test_config(emulator: &RunningEmulator, db_dir: &std::path::Path) -> Conf
         enrichment_deadline_ms: 1500,
         profile_cache_seconds: 600,
         top_cache_ms: 1000,
+        jwt_leeway_seconds: 30,
         cors_allowed_origins: vec!["http://localhost:8080".into()],
     }
 }

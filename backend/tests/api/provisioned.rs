@@ -58,6 +58,7 @@ async fn a_provisioned_logto_runs_the_whole_stack() {
         enrichment_deadline_ms: 1500,
         profile_cache_seconds: 600,
         top_cache_ms: 1000,
+        jwt_leeway_seconds: 30,
         cors_allowed_origins: vec!["http://localhost:8080".into()],
     };
     let (listener, router) = backend::startup::build(&config).await.unwrap();

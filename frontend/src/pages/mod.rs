@@ -1,2 +1,5 @@
 pub mod callback;
 pub mod home;
+pub mod profile;
+pub mod sequence;
+pub mod top_users;

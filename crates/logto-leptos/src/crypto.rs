@@ -9,8 +9,8 @@ use serde_json::Value;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
-use super::oidc::{self, Discovery};
-use super::AuthError;
+use crate::oidc::{self, Discovery};
+use crate::AuthError;
 
 fn crypto() -> Result<web_sys::Crypto, AuthError> {
     web_sys::window().and_then(|w| w.crypto().ok()).ok_or_else(|| {

@@ -1,3 +1,5 @@
+//! The client's one error type, worded for the person using the app.
+
 use std::fmt;
 
 /// Why an auth step failed, in words a person can act on.
@@ -15,6 +17,8 @@ pub enum AuthError {
     NoRefreshToken,
     NotSignedIn,
     OpaqueAccessToken,
+    /// A token was asked for a resource the configuration does not name (Logto would refuse it).
+    UnknownResource(String),
     Browser(String),
 }
 
@@ -37,6 +41,10 @@ impl fmt::Display for AuthError {
             AuthError::OpaqueAccessToken => write!(
                 f,
                 "Logto returned an opaque access token, which the API cannot verify: the token must be requested with the API resource."
+            ),
+            AuthError::UnknownResource(r) => write!(
+                f,
+                "{r} is not one of the API resources this app asks for at sign-in; add it to the configuration."
             ),
             AuthError::Browser(e) => write!(f, "The browser refused an operation: {e}"),
         }

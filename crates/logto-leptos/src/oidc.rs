@@ -5,9 +5,8 @@ use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use web_sys::UrlSearchParams;
 
-use super::storage::SignInSession;
-use super::AuthError;
-use crate::config::{API_RESOURCE, APP_ID, LOGTO_ENDPOINT};
+use crate::storage::SignInSession;
+use crate::{AuthError, LogtoConfig};
 
 #[derive(Debug, Clone, Deserialize)]
 pub struct Discovery {
@@ -24,6 +23,8 @@ pub struct TokenResponse {
     pub access_token: String,
     #[serde(default)]
     pub expires_in: Option<u64>,
+    #[serde(default)]
+    pub scope: Option<String>,
     #[serde(default)]
     pub id_token: Option<String>,
     #[serde(default)]
@@ -49,19 +50,8 @@ pub async fn get_json<T: DeserializeOwned>(url: &str) -> Result<T, AuthError> {
     response.json().await.map_err(|e| AuthError::Network(e.to_string()))
 }
 
-thread_local! {
-    /// The discovery document, fetched once per page: it does not change while the page lives.
-    static DISCOVERY: std::cell::RefCell<Option<Discovery>> = const { std::cell::RefCell::new(None) };
-}
-
-pub async fn discover() -> Result<Discovery, AuthError> {
-    if let Some(known) = DISCOVERY.with(|d| d.borrow().clone()) {
-        return Ok(known);
-    }
-    let fetched: Discovery =
-        get_json(&format!("{}/oidc/.well-known/openid-configuration", LOGTO_ENDPOINT.trim_end_matches('/'))).await?;
-    DISCOVERY.with(|d| *d.borrow_mut() = Some(fetched.clone()));
-    Ok(fetched)
+pub async fn discover(config: &LogtoConfig) -> Result<Discovery, AuthError> {
+    get_json(&config.discovery_url()).await
 }
 
 fn form(pairs: &[(&str, &str)]) -> String {
@@ -97,30 +87,35 @@ async fn token_request(discovery: &Discovery, pairs: &[(&str, &str)]) -> Result<
     response.json().await.map_err(|e| AuthError::Network(e.to_string()))
 }
 
+/// The authorization request: one `resource` per configured API, and `prompt=consent`, without
+/// which Logto strips `offline_access` and issues no refresh token.
 pub fn authorization_url(
     discovery: &Discovery,
+    config: &LogtoConfig,
     session: &SignInSession,
     challenge: &str,
     redirect_uri: &str,
 ) -> String {
-    let query = form(&[
-        ("client_id", APP_ID),
+    let scope = config.sign_in_scopes();
+    let mut pairs = vec![
+        ("client_id", config.app_id.as_str()),
         ("redirect_uri", redirect_uri),
         ("response_type", "code"),
-        ("scope", super::scopes()),
-        ("resource", API_RESOURCE),
+        ("scope", &scope),
         ("prompt", "consent"),
         ("state", &session.state),
         ("nonce", &session.nonce),
         ("code_challenge", challenge),
         ("code_challenge_method", "S256"),
-    ]);
-    format!("{}?{query}", discovery.authorization_endpoint)
+    ];
+    pairs.extend(config.resources.iter().map(|r| ("resource", r.as_str())));
+    format!("{}?{}", discovery.authorization_endpoint, form(&pairs))
 }
 
 /// The code exchange, without `resource` (as Logto's SDK): it yields the ID and refresh tokens.
 pub async fn exchange_code(
     discovery: &Discovery,
+    app_id: &str,
     code: &str,
     verifier: &str,
     redirect_uri: &str,
@@ -129,7 +124,7 @@ pub async fn exchange_code(
         discovery,
         &[
             ("grant_type", "authorization_code"),
-            ("client_id", APP_ID),
+            ("client_id", app_id),
             ("code", code),
             ("code_verifier", verifier),
             ("redirect_uri", redirect_uri),
@@ -139,12 +134,17 @@ pub async fn exchange_code(
 }
 
 /// The refresh-token grant with `resource`: a JWT access token for that API.
-pub async fn refresh(discovery: &Discovery, refresh_token: &str, resource: &str) -> Result<TokenResponse, AuthError> {
+pub async fn refresh(
+    discovery: &Discovery,
+    app_id: &str,
+    refresh_token: &str,
+    resource: &str,
+) -> Result<TokenResponse, AuthError> {
     token_request(
         discovery,
         &[
             ("grant_type", "refresh_token"),
-            ("client_id", APP_ID),
+            ("client_id", app_id),
             ("refresh_token", refresh_token),
             ("resource", resource),
         ],
@@ -152,10 +152,10 @@ pub async fn refresh(discovery: &Discovery, refresh_token: &str, resource: &str)
     .await
 }
 
-pub async fn revoke(discovery: &Discovery, token: &str) -> Result<(), AuthError> {
+pub async fn revoke(discovery: &Discovery, app_id: &str, token: &str) -> Result<(), AuthError> {
     Request::post(&discovery.revocation_endpoint)
         .header("Content-Type", "application/x-www-form-urlencoded")
-        .body(form(&[("client_id", APP_ID), ("token", token)]))
+        .body(form(&[("client_id", app_id), ("token", token)]))
         .map_err(|e| AuthError::Network(e.to_string()))?
         .send()
         .await
@@ -163,8 +163,13 @@ pub async fn revoke(discovery: &Discovery, token: &str) -> Result<(), AuthError>
         .map_err(|e| AuthError::Network(e.to_string()))
 }
 
-pub fn end_session_url(discovery: &Discovery, post_logout_redirect_uri: &str, id_token: Option<&str>) -> String {
-    let mut pairs = vec![("client_id", APP_ID), ("post_logout_redirect_uri", post_logout_redirect_uri)];
+pub fn end_session_url(
+    discovery: &Discovery,
+    app_id: &str,
+    post_logout_redirect_uri: &str,
+    id_token: Option<&str>,
+) -> String {
+    let mut pairs = vec![("client_id", app_id), ("post_logout_redirect_uri", post_logout_redirect_uri)];
     if let Some(t) = id_token {
         pairs.push(("id_token_hint", t));
     }

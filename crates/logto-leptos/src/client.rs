@@ -1,0 +1,340 @@
+//! [`Logto`]: the client the app holds (a `Copy` handle in Leptos context): sign-in, callback,
+//! per-resource access tokens, sign-out, and the auth state signal.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use futures::lock::Mutex;
+use leptos::prelude::*;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
+use crate::claims::decode_claims;
+use crate::oidc::{self, Discovery};
+use crate::storage::{SignInSession, Store};
+use crate::tabs::{self, Channel, TabMessage};
+use crate::tokens::{AccessToken, Cached, TokenCache, TokenSource};
+use crate::{crypto, AuthError, AuthState, IdClaims, LogtoConfig};
+
+const SESSION_ENDED: &str = "Your session has ended (it was revoked or expired). Please sign in again.";
+const SIGNED_OUT_ELSEWHERE: &str = "You signed out in another tab.";
+
+/// What the handle points to; one per app.
+struct Inner {
+    config: LogtoConfig,
+    store: Store,
+    discovery: RefCell<Option<Discovery>>,
+    tokens: RefCell<TokenCache>,
+    /// Proactive-refresh timers by resource (`setTimeout` handles).
+    timers: RefCell<Vec<(String, i32)>>,
+    /// One refresh at a time in this tab; the Web Lock does the same across tabs.
+    refreshing: Mutex<()>,
+    channel: RefCell<Option<Channel>>,
+}
+
+/// The Logto client. Create it once with [`Logto::provide`]; read it anywhere with [`Logto::expect`].
+#[derive(Clone, Copy)]
+pub struct Logto {
+    /// Where the user stands; pages render from it.
+    pub state: RwSignal<AuthState>,
+    inner: StoredValue<Rc<Inner>, LocalStorage>,
+}
+
+fn now_ms() -> f64 {
+    js_sys::Date::now()
+}
+
+fn origin() -> String {
+    window().location().origin().unwrap_or_default()
+}
+
+impl Logto {
+    /// Creates the client from this tab's stored session and provides it as context.
+    pub fn provide(config: LogtoConfig) -> Self {
+        let logto = Self::new(config);
+        provide_context(logto);
+        logto
+    }
+
+    /// The client provided by [`Logto::provide`].
+    pub fn expect() -> Self {
+        expect_context::<Logto>()
+    }
+
+    fn new(config: LogtoConfig) -> Self {
+        let store = Store::new(&config.app_id);
+        let state = match (store.refresh_token(), store.id_token().as_deref().and_then(decode_claims)) {
+            (Some(_), Some(claims)) => AuthState::SignedIn(IdClaims(claims)),
+            _ => AuthState::SignedOut { message: None },
+        };
+        let channel_name = format!("logto:{}", config.app_id);
+        let inner = Rc::new(Inner {
+            config,
+            store,
+            discovery: RefCell::new(None),
+            tokens: RefCell::new(TokenCache::default()),
+            timers: RefCell::new(vec![]),
+            refreshing: Mutex::new(()),
+            channel: RefCell::new(None),
+        });
+        let logto = Self { state: RwSignal::new(state), inner: StoredValue::new_local(inner.clone()) };
+        *inner.channel.borrow_mut() = Channel::open(&channel_name, move |m| logto.on_tab_message(m));
+        logto
+    }
+
+    fn inner(&self) -> Rc<Inner> {
+        self.inner.get_value()
+    }
+
+    pub fn config(&self) -> LogtoConfig {
+        self.inner().config.clone()
+    }
+
+    async fn discovery(&self) -> Result<Discovery, AuthError> {
+        let inner = self.inner();
+        if let Some(known) = inner.discovery.borrow().clone() {
+            return Ok(known);
+        }
+        // Fetched once per page: it does not change while the page lives.
+        let fetched = oidc::discover(&inner.config).await?;
+        *inner.discovery.borrow_mut() = Some(fetched.clone());
+        Ok(fetched)
+    }
+
+    fn redirect_uri(&self) -> String {
+        self.inner().config.redirect_uri.clone().unwrap_or_else(|| format!("{}/callback", origin()))
+    }
+
+    /// Starts sign-in: redirects the browser to Logto's authorization endpoint.
+    pub async fn sign_in(&self) -> Result<(), AuthError> {
+        let discovery = self.discovery().await?;
+        let inner = self.inner();
+        let session = SignInSession {
+            code_verifier: crypto::random_token(32)?,
+            state: crypto::random_token(16)?,
+            nonce: crypto::random_token(16)?,
+        };
+        let challenge = crypto::sha256_b64url(&session.code_verifier).await?;
+        inner.store.save_sign_in_session(&session)?;
+        let url = oidc::authorization_url(&discovery, &inner.config, &session, &challenge, &self.redirect_uri());
+        window().location().set_href(&url).map_err(|_| AuthError::Browser("cannot navigate to Logto".into()))
+    }
+
+    /// Finishes sign-in on the callback page (`search` is its query string): checks `state`,
+    /// exchanges the code, verifies the ID token. The state is `Loading` meanwhile, then `SignedIn`
+    /// or `Error`.
+    pub async fn handle_callback(&self, search: &str) -> Result<(), AuthError> {
+        self.state.set(AuthState::Loading);
+        let result = self.finish_sign_in(search).await;
+        match &result {
+            Ok(claims) => self.state.set(AuthState::SignedIn(claims.clone())),
+            Err(e) => self.state.set(AuthState::Error(e.to_string())),
+        }
+        result.map(|_| ())
+    }
+
+    async fn finish_sign_in(&self, search: &str) -> Result<IdClaims, AuthError> {
+        let inner = self.inner();
+        let params = web_sys::UrlSearchParams::new_with_str(search)
+            .map_err(|_| AuthError::Browser("bad callback URL".into()))?;
+        let session = inner.store.take_sign_in_session().ok_or(AuthError::NoSignInSession)?;
+        if let Some(error) = params.get("error") {
+            let description = params.get("error_description").unwrap_or_default();
+            return Err(AuthError::Logto { code: error, message: description });
+        }
+        if params.get("state").as_deref() != Some(session.state.as_str()) {
+            return Err(AuthError::StateMismatch);
+        }
+        let code = params.get("code").ok_or_else(|| AuthError::Logto {
+            code: "invalid_request".into(),
+            message: "the callback has no code".into(),
+        })?;
+        let discovery = self.discovery().await?;
+        let tokens =
+            oidc::exchange_code(&discovery, &inner.config.app_id, &code, &session.code_verifier, &self.redirect_uri())
+                .await?;
+        let id_token = tokens.id_token.ok_or(AuthError::InvalidIdToken("no ID token in the response".into()))?;
+        let refresh_token = tokens.refresh_token.ok_or(AuthError::NoRefreshToken)?;
+        let claims: serde_json::Value =
+            crypto::verify_id_token(&discovery, &id_token, &inner.config.app_id, &session.nonce).await?;
+        // A new session: tabs copied from this one share it, earlier ones do not.
+        inner.store.save_session(&crypto::random_token(12)?, &id_token, &refresh_token)?;
+        self.forget_tokens();
+        Ok(IdClaims(claims))
+    }
+
+    /// The claims of the stored ID token (verified when it was stored).
+    pub fn id_token_claims(&self) -> Option<serde_json::Value> {
+        self.inner().store.id_token().as_deref().and_then(decode_claims)
+    }
+
+    /// The claims of the access token this tab holds for `resource`, if any (for display).
+    pub fn access_token_claims(&self, resource: &str) -> Option<serde_json::Value> {
+        self.inner().tokens.borrow().get(resource).and_then(|t| decode_claims(&t.token))
+    }
+
+    /// A JWT access token for `resource`: from memory while fresh, else through one refresh-token
+    /// grant with `resource` (rotating the refresh token), made by one tab at a time. Never opaque.
+    pub async fn access_token(&self, resource: &str) -> Result<AccessToken, AuthError> {
+        let inner = self.inner();
+        if !inner.config.resources.iter().any(|r| r == resource) {
+            return Err(AuthError::UnknownResource(resource.to_string()));
+        }
+        if let Some(t) = inner.tokens.borrow().fresh(resource, now_ms()) {
+            return Ok(t.to_access_token(source_of(t), 0.0));
+        }
+        let started = now_ms();
+        let _in_tab = inner.refreshing.lock().await;
+        // Another task of this tab, or another tab, may have refreshed while this one waited.
+        if let Some(t) = inner.tokens.borrow().fresh(resource, now_ms()) {
+            return Ok(t.to_access_token(source_of(t), now_ms() - started));
+        }
+        let session = inner.store.session_id().ok_or(AuthError::NotSignedIn)?;
+        let this = *self;
+        let resource_owned = resource.to_string();
+        let refreshed = tabs::with_lock(&format!("logto:{}:{session}:refresh", inner.config.app_id), async move {
+            this.refresh_under_lock(&resource_owned).await
+        })
+        .await??;
+        Ok(AccessToken { elapsed_ms: now_ms() - started, ..refreshed })
+    }
+
+    async fn refresh_under_lock(&self, resource: &str) -> Result<AccessToken, AuthError> {
+        let inner = self.inner();
+        if let Some(t) = inner.tokens.borrow().fresh(resource, now_ms()) {
+            return Ok(t.to_access_token(source_of(t), 0.0));
+        }
+        // Read now, not before the lock: another tab may have rotated it meanwhile.
+        let refresh_token = inner.store.refresh_token().ok_or(AuthError::NotSignedIn)?;
+        let discovery = self.discovery().await?;
+        let sent_at = now_ms();
+        let tokens = match oidc::refresh(&discovery, &inner.config.app_id, &refresh_token, resource).await {
+            Ok(tokens) => tokens,
+            Err(e) if e.is_invalid_grant() => {
+                // The grant is gone (revoked, expired, reused): the session is over, in every tab.
+                self.end_session_locally(Some(SESSION_ENDED.to_string()), true);
+                return Err(e);
+            }
+            Err(e) => return Err(e),
+        };
+        if let Some(rotated) = &tokens.refresh_token {
+            inner.store.save_refresh_token(rotated)?;
+        }
+        if decode_claims(&tokens.access_token).is_none() {
+            return Err(AuthError::OpaqueAccessToken);
+        }
+        let lifetime_ms = tokens.expires_in.unwrap_or(3600) as f64 * 1000.0;
+        let scope = tokens.scope.clone().unwrap_or_default();
+        let cached = Cached::new(tokens.access_token.clone(), scope.clone(), sent_at, lifetime_ms, false);
+        let token = cached.to_access_token(TokenSource::Refreshed, 0.0);
+        self.store_token(resource, cached);
+        if let (Some(session), Some(channel)) = (inner.store.session_id(), inner.channel.borrow().as_ref()) {
+            channel.post(&TabMessage::Tokens {
+                session,
+                refresh_token: tokens.refresh_token.unwrap_or(refresh_token),
+                resource: resource.to_string(),
+                access_token: tokens.access_token,
+                scope,
+                lifetime_ms,
+            });
+        }
+        Ok(token)
+    }
+
+    /// Caches `token` and schedules its refresh before it expires.
+    fn store_token(&self, resource: &str, token: Cached) {
+        let inner = self.inner();
+        let delay = (token.refresh_at_ms() - now_ms()).max(0.0);
+        inner.tokens.borrow_mut().put(resource, token);
+        let this = *self;
+        let resource_owned = resource.to_string();
+        let callback = Closure::once_into_js(move || {
+            leptos::task::spawn_local(async move {
+                // Failures surface where they matter: `invalid_grant` ends the session; others wait
+                // for the next use.
+                let _ = this.access_token(&resource_owned).await;
+            })
+        });
+        let mut timers = inner.timers.borrow_mut();
+        if let Some(i) = timers.iter().position(|(r, _)| r == resource) {
+            window().clear_timeout_with_handle(timers.remove(i).1);
+        }
+        // Browsers clamp timeouts to 2^31-1 ms; tokens live far shorter than that.
+        let delay = delay.min(i32::MAX as f64) as i32;
+        if let Ok(handle) =
+            window().set_timeout_with_callback_and_timeout_and_arguments_0(callback.unchecked_ref(), delay)
+        {
+            timers.push((resource.to_string(), handle));
+        }
+    }
+
+    /// The server refused `token` (401): forget it so the next call refreshes.
+    pub fn forget_access_token(&self, resource: &str, token: &str) {
+        self.inner().tokens.borrow_mut().forget(resource, token);
+    }
+
+    fn forget_tokens(&self) {
+        let inner = self.inner();
+        inner.tokens.borrow_mut().clear();
+        for (_, handle) in inner.timers.borrow_mut().drain(..) {
+            window().clear_timeout_with_handle(handle);
+        }
+    }
+
+    /// Forgets this tab's session; tells the other tabs when `tell_others`.
+    fn end_session_locally(&self, message: Option<String>, tell_others: bool) {
+        let inner = self.inner();
+        if tell_others {
+            if let (Some(session), Some(channel)) = (inner.store.session_id(), inner.channel.borrow().as_ref()) {
+                let text = message.clone().unwrap_or_else(|| SIGNED_OUT_ELSEWHERE.to_string());
+                channel.post(&TabMessage::SignedOut { session, message: text });
+            }
+        }
+        inner.store.clear();
+        self.forget_tokens();
+        self.state.set(AuthState::SignedOut { message });
+    }
+
+    fn on_tab_message(&self, message: TabMessage) {
+        let inner = self.inner();
+        if inner.store.session_id().as_deref() != Some(message.session()) {
+            return; // another sign-in (another user, or signed in again): not this tab's session
+        }
+        match message {
+            TabMessage::Tokens { refresh_token, resource, access_token, scope, lifetime_ms, .. } => {
+                let _ = inner.store.save_refresh_token(&refresh_token);
+                self.store_token(&resource, Cached::new(access_token, scope, now_ms(), lifetime_ms, true));
+            }
+            TabMessage::SignedOut { message, .. } => {
+                let message = if message == SESSION_ENDED { message } else { SIGNED_OUT_ELSEWHERE.to_string() };
+                self.end_session_locally(Some(message), false);
+            }
+        }
+    }
+
+    /// Signs out: revokes the refresh token, forgets every token (here and in this session's other
+    /// tabs), then sends the browser to Logto's end-session endpoint.
+    pub async fn sign_out(&self) {
+        let inner = self.inner();
+        let discovery = self.discovery().await.ok();
+        if let (Some(discovery), Some(rt)) = (&discovery, inner.store.refresh_token()) {
+            // Best effort: the session ends below either way.
+            let _ = oidc::revoke(discovery, &inner.config.app_id, &rt).await;
+        }
+        let id_token = inner.store.id_token();
+        self.end_session_locally(None, true);
+        if let Some(discovery) = discovery {
+            let after = inner.config.post_logout_redirect_uri.clone().unwrap_or_else(|| format!("{}/", origin()));
+            let url = oidc::end_session_url(&discovery, &inner.config.app_id, &after, id_token.as_deref());
+            let _ = window().location().set_href(&url);
+        }
+    }
+}
+
+fn source_of(t: &Cached) -> TokenSource {
+    if t.from_other_tab {
+        TokenSource::OtherTab
+    } else {
+        TokenSource::Memory
+    }
+}

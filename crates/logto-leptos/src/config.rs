@@ -1,0 +1,79 @@
+//! What the client needs to know about the Logto tenant and the app, set once at start.
+
+/// The SPA application as registered in Logto.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LogtoConfig {
+    /// The Logto endpoint, e.g. `https://tenant.logto.app` (the issuer is `{endpoint}/oidc`).
+    pub endpoint: String,
+    pub app_id: String,
+    /// Where Logto sends the browser back after sign-in; `None`: `{origin}/callback`.
+    pub redirect_uri: Option<String>,
+    /// Where Logto sends the browser after sign-out; `None`: `{origin}/`.
+    pub post_logout_redirect_uri: Option<String>,
+    /// Scopes asked at sign-in. `openid` and `offline_access` are always added: the client needs the
+    /// ID token and a refresh token.
+    pub scopes: Vec<String>,
+    /// API resources (RFC 8707 indicators) tokens may later be asked for; Logto refuses a refresh
+    /// for a resource that was not named at sign-in.
+    pub resources: Vec<String>,
+}
+
+impl LogtoConfig {
+    pub fn new(endpoint: impl Into<String>, app_id: impl Into<String>) -> Self {
+        Self {
+            endpoint: endpoint.into().trim_end_matches('/').to_string(),
+            app_id: app_id.into(),
+            redirect_uri: None,
+            post_logout_redirect_uri: None,
+            scopes: vec![],
+            resources: vec![],
+        }
+    }
+
+    pub fn scopes<S: Into<String>>(mut self, scopes: impl IntoIterator<Item = S>) -> Self {
+        self.scopes = scopes.into_iter().map(Into::into).collect();
+        self
+    }
+
+    pub fn resource(mut self, indicator: impl Into<String>) -> Self {
+        self.resources.push(indicator.into());
+        self
+    }
+
+    pub fn redirect_uri(mut self, uri: impl Into<String>) -> Self {
+        self.redirect_uri = Some(uri.into());
+        self
+    }
+
+    pub fn post_logout_redirect_uri(mut self, uri: impl Into<String>) -> Self {
+        self.post_logout_redirect_uri = Some(uri.into());
+        self
+    }
+
+    /// The scopes sent at sign-in: the configured ones plus `openid` and `offline_access`, once each.
+    pub fn sign_in_scopes(&self) -> String {
+        let mut all: Vec<&str> = vec!["openid", "offline_access"];
+        for s in &self.scopes {
+            if !all.contains(&s.as_str()) {
+                all.push(s);
+            }
+        }
+        all.join(" ")
+    }
+
+    pub(crate) fn discovery_url(&self) -> String {
+        format!("{}/oidc/.well-known/openid-configuration", self.endpoint)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sign_in_scopes_always_ask_for_the_id_and_refresh_tokens_once() {
+        let c = LogtoConfig::new("https://t.logto.app/", "app").scopes(["profile", "openid", "read:x"]);
+        assert_eq!(c.sign_in_scopes(), "openid offline_access profile read:x");
+        assert_eq!(c.discovery_url(), "https://t.logto.app/oidc/.well-known/openid-configuration");
+    }
+}

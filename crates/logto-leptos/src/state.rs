@@ -1,0 +1,73 @@
+//! The auth state the app reads as a signal.
+
+use serde_json::Value;
+
+/// Where the user stands. `Loading` only while the client cannot know yet (finishing a sign-in).
+#[derive(Debug, Clone, PartialEq)]
+pub enum AuthState {
+    Loading,
+    SignedIn(IdClaims),
+    /// Signed out; `message` says why when it was not the user's choice (session ended, another tab).
+    SignedOut {
+        message: Option<String>,
+    },
+    /// Sign-in failed; the message says what to do.
+    Error(String),
+}
+
+impl AuthState {
+    pub fn is_signed_in(&self) -> bool {
+        matches!(self, AuthState::SignedIn(_))
+    }
+
+    pub fn claims(&self) -> Option<&IdClaims> {
+        match self {
+            AuthState::SignedIn(c) => Some(c),
+            _ => None,
+        }
+    }
+}
+
+/// The claims of the verified ID token: accessors for what apps usually show, and every claim.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IdClaims(pub Value);
+
+impl IdClaims {
+    fn text(&self, name: &str) -> Option<String> {
+        self.0.get(name).and_then(Value::as_str).map(str::to_string)
+    }
+
+    pub fn sub(&self) -> String {
+        self.text("sub").unwrap_or_default()
+    }
+
+    pub fn name(&self) -> Option<String> {
+        self.text("name")
+    }
+
+    pub fn username(&self) -> Option<String> {
+        self.text("username")
+    }
+
+    pub fn picture(&self) -> Option<String> {
+        self.text("picture")
+    }
+
+    /// Name, else username, else the subject.
+    pub fn display_name(&self) -> String {
+        self.name().or_else(|| self.username()).unwrap_or_else(|| self.sub())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn display_name_falls_back_to_username_then_sub() {
+        let c = |v: Value| IdClaims(v).display_name();
+        assert_eq!(c(serde_json::json!({"sub": "u1", "name": "Alice", "username": "alice"})), "Alice");
+        assert_eq!(c(serde_json::json!({"sub": "u1", "name": null, "username": "alice"})), "alice");
+        assert_eq!(c(serde_json::json!({"sub": "u1"})), "u1");
+    }
+}

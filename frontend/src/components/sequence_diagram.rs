@@ -1,0 +1,243 @@
+//! The last request drawn as a sequence diagram (SVG), hop by hop, from how the SPA got its token and
+//! the backend's `Server-Timing`; below it the same hops as a list, readable at any width and by
+//! screen readers.
+
+use leptos::prelude::*;
+use logto_leptos::TokenSource;
+use shared::server_timing::TimingEntry;
+
+use crate::config::API_RESOURCE;
+use crate::trace::Trace;
+
+const PARTICIPANTS: [&str; 5] = ["SPA", "Logto", "Backend", "Database", "Management API"];
+const SPA: usize = 0;
+const LOGTO: usize = 1;
+const BACKEND: usize = 2;
+const DATABASE: usize = 3;
+const MANAGEMENT: usize = 4;
+const COLUMN: f64 = 140.0;
+const ROW: f64 = 46.0;
+const TOP: f64 = 64.0;
+
+/// One arrow of the diagram.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Hop {
+    pub id: &'static str,
+    pub from: usize,
+    pub to: usize,
+    pub label: String,
+    pub ms: Option<f64>,
+    /// Served from a cache: drawn dashed.
+    pub cached: bool,
+}
+
+fn timing<'a>(trace: &'a Trace, name: &str) -> Option<&'a TimingEntry> {
+    trace.hops.iter().find(|h| h.name == name)
+}
+
+/// The hops of `trace`, in order: SPA → Logto → SPA → backend → database → Logto token →
+/// Management API → SPA, each as far as the request went.
+pub fn hops(trace: &Trace) -> Vec<Hop> {
+    let mut hops = vec![];
+    match trace.token_source {
+        TokenSource::Refreshed => {
+            hops.push(Hop {
+                id: "token",
+                from: SPA,
+                to: LOGTO,
+                label: format!("refresh_token grant, resource={API_RESOURCE}"),
+                ms: Some(trace.token_ms),
+                cached: false,
+            });
+            hops.push(Hop {
+                id: "token-response",
+                from: LOGTO,
+                to: SPA,
+                label: "access token (JWT)".into(),
+                ms: None,
+                cached: false,
+            });
+        }
+        source => hops.push(Hop {
+            id: "token",
+            from: SPA,
+            to: SPA,
+            label: if source == TokenSource::OtherTab {
+                "access token shared by another tab · cache hit".into()
+            } else {
+                "access token from memory · cache hit".into()
+            },
+            ms: Some(trace.token_ms),
+            cached: true,
+        }),
+    }
+    let retried = if trace.retried { " (sent again after a 401)" } else { "" };
+    hops.push(Hop {
+        id: "request",
+        from: SPA,
+        to: BACKEND,
+        label: format!("{} {}{retried}", trace.method, trace.path),
+        ms: None,
+        cached: false,
+    });
+    let backend_hops = [
+        ("verify", BACKEND, "verify JWT"),
+        ("db", DATABASE, "top 10 by followers"),
+        ("m2m-token", LOGTO, "M2M token (client credentials)"),
+        ("management-api", MANAGEMENT, "users by id"),
+    ];
+    for (name, to, what) in backend_hops {
+        if let Some(t) = timing(trace, name) {
+            let cached = t.is_cache_hit() || t.description.starts_with("not needed");
+            hops.push(Hop {
+                id: name,
+                from: BACKEND,
+                to,
+                label: format!("{what} · {}", t.description),
+                ms: Some(t.duration_ms),
+                cached,
+            });
+        }
+    }
+    hops.push(Hop {
+        id: "response",
+        from: BACKEND,
+        to: SPA,
+        label: format!("HTTP {}", trace.status),
+        ms: Some(trace.round_trip_ms),
+        cached: false,
+    });
+    hops
+}
+
+fn x(column: usize) -> f64 {
+    70.0 + column as f64 * COLUMN
+}
+
+fn duration(ms: Option<f64>) -> String {
+    ms.map(|ms| format!("{ms:.1} ms")).unwrap_or_default()
+}
+
+#[component]
+pub fn SequenceDiagram(trace: Trace) -> impl IntoView {
+    let hops = hops(&trace);
+    let height = TOP + ROW * (hops.len() as f64 + 0.5);
+    let width = x(PARTICIPANTS.len() - 1) + 70.0;
+    let summary = format!(
+        "{} {} answered HTTP {} after {:.1} ms, in {} hops.",
+        trace.method,
+        trace.path,
+        trace.status,
+        trace.round_trip_ms,
+        hops.len()
+    );
+    let arrows = hops
+        .iter()
+        .enumerate()
+        .map(|(i, hop)| {
+            let y = TOP + ROW * (i as f64 + 0.8);
+            let class = if hop.cached { "hop cached" } else { "hop" };
+            let text = format!("{} {}", hop.label, duration(hop.ms));
+            let (x1, x2) = (x(hop.from), x(hop.to));
+            let line = if hop.from == hop.to {
+                // A step inside one participant: a small loop to its right.
+                let d = format!("M{x1},{} h40 v14 h-36", y - 7.0);
+                view! { <path class="arrow" d=d marker-end="url(#head)"/> }.into_any()
+            } else {
+                let end = if x2 > x1 { x2 - 4.0 } else { x2 + 4.0 };
+                view! { <line class="arrow" x1=x1 y1=y x2=end y2=y marker-end="url(#head)"/> }.into_any()
+            };
+            let label_x = if hop.from == hop.to { x1 + 46.0 } else { (x1 + x2) / 2.0 };
+            let anchor = if hop.from == hop.to { "start" } else { "middle" };
+            view! {
+                <g class=class data-testid="hop" data-hop=hop.id>
+                    {line}
+                    <text x=label_x y=y - 9.0 text-anchor=anchor>{text}</text>
+                </g>
+            }
+        })
+        .collect_view();
+    let lifelines = PARTICIPANTS
+        .iter()
+        .enumerate()
+        .map(|(i, name)| {
+            view! {
+                <g class="participant">
+                    <rect x=x(i) - 62.0 y="8" width="124" height="30" rx="6"/>
+                    <text x=x(i) y="28" text-anchor="middle">{*name}</text>
+                    <line class="lifeline" x1=x(i) y1="38" x2=x(i) y2=height/>
+                </g>
+            }
+        })
+        .collect_view();
+    let list = hops
+        .iter()
+        .map(|hop| {
+            let cached = if hop.cached { " (cache)" } else { "" };
+            view! {
+                <li data-testid="hop-item" data-hop=hop.id>
+                    <strong>{PARTICIPANTS[hop.from]} " → " {PARTICIPANTS[hop.to]}</strong>
+                    ": " {hop.label.clone()} " " {duration(hop.ms)} {cached}
+                </li>
+            }
+        })
+        .collect_view();
+    view! {
+        <figure class="sequence">
+            <svg viewBox=format!("0 0 {width} {height}") role="img" aria-labelledby="seq-title seq-desc"
+                 data-testid="sequence-diagram">
+                <title id="seq-title">"Sequence of the last request"</title>
+                <desc id="seq-desc">{summary.clone()}</desc>
+                <defs>
+                    <marker id="head" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
+                        <path d="M0,0 L10,5 L0,10 z"/>
+                    </marker>
+                </defs>
+                {lifelines}
+                {arrows}
+            </svg>
+            <figcaption>{summary}" Dashed arrows were served from a cache."</figcaption>
+        </figure>
+        <ol class="hops" aria-label="Hops of the last request">{list}</ol>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn trace(source: TokenSource, header: &str) -> Trace {
+        Trace {
+            method: "GET",
+            path: "/api/top-users".into(),
+            token_source: source,
+            token_ms: 12.0,
+            round_trip_ms: 30.0,
+            status: 200,
+            retried: false,
+            hops: shared::server_timing::parse(header),
+        }
+    }
+
+    #[test]
+    fn a_cold_request_has_every_hop_of_the_guides_diagram() {
+        let t = trace(
+            TokenSource::Refreshed,
+            r#"verify;dur=1.2;desc="verified (signature, claims)", db;dur=0.8;desc="top 10 of follower_counts", m2m-token;dur=9;desc="client credentials", management-api;dur=7;desc="1 request""#,
+        );
+        let ids: Vec<&str> = hops(&t).iter().map(|h| h.id).collect();
+        assert_eq!(
+            ids,
+            ["token", "token-response", "request", "verify", "db", "m2m-token", "management-api", "response"]
+        );
+        assert!(hops(&t).iter().all(|h| !h.cached));
+    }
+
+    #[test]
+    fn cache_hits_are_marked() {
+        let t = trace(TokenSource::Memory, r#"verify;dur=0.1;desc="cache hit", db;dur=0.1;desc="cache hit""#);
+        let hops = hops(&t);
+        assert_eq!(hops.iter().filter(|h| h.cached).count(), 3, "{hops:?}");
+        assert_eq!(hops[0].from, hops[0].to, "a token from memory stays in the SPA");
+    }
+}

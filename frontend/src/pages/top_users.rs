@@ -1,0 +1,200 @@
+//! `/top-users`: the ten most-followed users (avatar, name, followers) with a Follow/Unfollow button
+//! for users whose token carries `write:follows`.
+
+use std::collections::HashSet;
+
+use leptos::prelude::*;
+use logto_leptos::{Logto, Protected};
+use shared::TopUser;
+
+use crate::api;
+use crate::components::sign_in_prompt::SignInPrompt;
+use crate::config::{API_RESOURCE, WRITE_FOLLOWS};
+use crate::trace::LastTrace;
+
+#[component]
+pub fn TopUsers() -> impl IntoView {
+    view! {
+        <h1>"Most followed"</h1>
+        <Protected fallback=|| view! { <SignInPrompt what="the most-followed users"/> }>
+            <List/>
+        </Protected>
+    }
+}
+
+#[derive(Clone, PartialEq)]
+enum Load {
+    Loading,
+    /// The users, and why some profiles are missing when Logto did not answer in time.
+    Loaded(Option<String>),
+    Failed(String),
+}
+
+/// Whether the user may follow, and whom they follow among the listed users.
+#[derive(Clone, PartialEq)]
+enum Follows {
+    Unknown,
+    NotAllowed,
+    Known(HashSet<String>),
+    Failed(String),
+}
+
+#[component]
+fn List() -> impl IntoView {
+    let logto = Logto::expect();
+    let last = LastTrace::expect();
+    let load = RwSignal::new(Load::Loading);
+    let users = RwSignal::new(Vec::<TopUser>::new());
+    let follows = RwSignal::new(Follows::Unknown);
+    let me = StoredValue::new(logto.state.get_untracked().claims().map(|c| c.sub()).unwrap_or_default());
+
+    let fetch = move || {
+        load.set(Load::Loading);
+        leptos::task::spawn_local(async move {
+            match api::top_users(logto, last).await {
+                Ok(r) => {
+                    users.set(r.users);
+                    load.set(Load::Loaded(r.partial));
+                }
+                Err(e) => {
+                    load.set(Load::Failed(e));
+                    return;
+                }
+            }
+            let may_follow = logto.access_token(API_RESOURCE).await.is_ok_and(|t| t.has_scope(WRITE_FOLLOWS));
+            if !may_follow {
+                follows.set(Follows::NotAllowed);
+                return;
+            }
+            let ids: Vec<String> = users.get_untracked().into_iter().map(|u| u.id).collect();
+            follows.set(match api::following(logto, &ids).await {
+                Ok(list) => Follows::Known(list.into_iter().collect()),
+                Err(e) => Follows::Failed(e),
+            });
+        });
+    };
+    fetch();
+
+    view! {
+        <button class="secondary" on:click=move |_| fetch() disabled=move || load.get() == Load::Loading>
+            "Reload the list"
+        </button>
+        {move || match load.get() {
+            Load::Loading => view! { <p role="status" aria-live="polite">"Loading the top users…"</p> }.into_any(),
+            Load::Failed(message) => view! {
+                <div class="error" role="alert" data-testid="top-users-error">
+                    <p>{message}</p>
+                    <button on:click=move |_| fetch()>"Try again"</button>
+                </div>
+            }.into_any(),
+            Load::Loaded(partial) => view! {
+                {partial.map(|why| view! {
+                    <p class="note" role="status" data-testid="partial">
+                        "Some profiles could not be loaded from Logto, so those users show their id only (" {why} ")."
+                    </p>
+                })}
+                {move || match follows.get() {
+                    Follows::NotAllowed => Some(view! {
+                        <p class="note" data-testid="cannot-follow">"Your access token has no " <code>{WRITE_FOLLOWS}</code>
+                            " permission, so following is off for you."</p>
+                    }.into_any()),
+                    Follows::Failed(e) => Some(view! { <p class="error" role="alert">{e}</p> }.into_any()),
+                    _ => None,
+                }}
+                {move || if users.with(Vec::is_empty) {
+                    view! { <p>"Nobody has followers yet."</p> }.into_any()
+                } else {
+                    view! {
+                        <ol class="top-users" aria-label="Top users by followers">
+                            <For each=move || users.get().into_iter().enumerate() key=|(_, u)| u.id.clone() let:item>
+                                <Row rank=item.0 + 1 user=item.1 users follows me=me.get_value()/>
+                            </For>
+                        </ol>
+                    }.into_any()
+                }}
+            }.into_any(),
+        }}
+    }
+}
+
+#[component]
+fn Row(
+    rank: usize,
+    user: TopUser,
+    users: RwSignal<Vec<TopUser>>,
+    follows: RwSignal<Follows>,
+    me: String,
+) -> impl IntoView {
+    let logto = Logto::expect();
+    let name = user.name.clone().or(user.username.clone()).unwrap_or_else(|| user.id.clone());
+    let id = user.id.clone();
+    let followers = {
+        let id = id.clone();
+        move || users.with(|list| list.iter().find(|u| u.id == id).map(|u| u.followers).unwrap_or_default())
+    };
+    let busy = RwSignal::new(false);
+    let error = RwSignal::new(None::<String>);
+    let following = {
+        let id = id.clone();
+        move || match follows.get() {
+            Follows::Known(set) => Some(set.contains(&id)),
+            _ => None,
+        }
+    };
+    let toggle = {
+        let id = id.clone();
+        let following = following.clone();
+        move |_| {
+            let Some(now) = following() else { return };
+            let id = id.clone();
+            busy.set(true);
+            leptos::task::spawn_local(async move {
+                match api::set_following(logto, &id, !now).await {
+                    Ok(r) => {
+                        error.set(None);
+                        users.update(|list| {
+                            if let Some(u) = list.iter_mut().find(|u| u.id == id) {
+                                u.followers = r.followers;
+                            }
+                        });
+                        follows.update(|f| {
+                            if let Follows::Known(set) = f {
+                                if r.following {
+                                    set.insert(id.clone());
+                                } else {
+                                    set.remove(&id);
+                                }
+                            }
+                        });
+                    }
+                    Err(e) => error.set(Some(e)),
+                }
+                busy.set(false);
+            });
+        }
+    };
+    let is_me = id == me;
+    let button_label = format!("Follow {name}");
+    view! {
+        <li data-testid="top-user" data-user-id=id.clone()>
+            <span class="rank" aria-hidden="true">{rank}"."</span>
+            <img src=user.avatar.clone().unwrap_or_default() alt="" width="40" height="40"/>
+            <span class="who">
+                <span class="name">{name.clone()}</span>
+                <span class="username">{user.username.map(|n| format!("@{n}")).unwrap_or_default()}</span>
+            </span>
+            <span class="followers"><span data-testid="followers">{followers}</span>" followers"</span>
+            {move || match (following(), is_me) {
+                (Some(now), false) => Some(view! {
+                    <button class=if now { "follow secondary" } else { "follow" } data-testid="follow"
+                            aria-pressed=if now { "true" } else { "false" } aria-label=button_label.clone()
+                            disabled=move || busy.get() on:click=toggle.clone()>
+                        {if now { "Unfollow" } else { "Follow" }}
+                    </button>
+                }),
+                _ => None,
+            }}
+        </li>
+        {move || error.get().map(|e| view! { <li class="error" role="alert">{e}</li> })}
+    }
+}
