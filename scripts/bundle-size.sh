@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Prints the size of the SPA's release bundle in dist/ (WASM + JS), raw and brotli-compressed
-# (Node's zlib, quality 11), as a table.
+# (Node's zlib, quality 11), as a table, and fails when the brotli total is over the budget.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 node - <<'JS'
@@ -16,4 +16,7 @@ for (const f of files) {
   console.log(f.padEnd(44) + String(data.length).padStart(10) + String(b).padStart(10));
 }
 console.log('total (bytes)'.padEnd(44) + String(raw).padStart(10) + String(br).padStart(10));
+const budget = 200_000;
+console.log(`budget: ${budget} B brotli; ${br <= budget ? `${budget - br} B to spare` : `OVER by ${br - budget} B`}`);
+if (br > budget) process.exit(1);
 JS

@@ -125,3 +125,23 @@ test('sign-in to list rendered, timed over five sign-ins (median reported)', asy
   console.log(`sign-in submitted → 10 rows rendered: median ${median} ms (runs: ${times.join(', ')} ms)`);
   test.info().annotations.push({ type: 'sign-in-to-list median (ms)', description: String(median) });
 });
+
+test('at phone width nothing overflows, and following works from the keyboard', async ({ page }) => {
+  await page.setViewportSize({ width: 360, height: 740 });
+  for (const path of ['/profile', '/sequence', '/top-users']) {
+    await signInWithoutUi(page, 'alice', path);
+    await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+    await expect(page.getByRole('status')).toHaveCount(0); // loaded
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+    await page.screenshot({ path: `test-results/phone${path.replace('/', '-')}.png`, fullPage: true });
+  }
+  const button = page.locator('[data-testid=follow][aria-pressed=false]').first();
+  const id = await page.getByTestId('top-user').filter({ has: button }).getAttribute('data-user-id');
+  const same = page.locator(`[data-testid=top-user][data-user-id="${id}"] [data-testid=follow]`);
+  await same.focus();
+  await page.keyboard.press('Enter');
+  await expect(same).toHaveAttribute('aria-pressed', 'true');
+  await expect(same).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(same).toHaveAttribute('aria-pressed', 'false');
+});

@@ -52,7 +52,9 @@ pub fn parse(header: &str) -> Vec<TimingEntry> {
                 let (key, value) = param.split_once('=')?;
                 let value = value.trim();
                 match key.trim() {
-                    "dur" => timing.duration_ms = value.parse().ok()?,
+                    // serde_json's number parser: the SPA carries it anyway, `str::parse::<f64>` would
+                    // add core's own to the WASM.
+                    "dur" => timing.duration_ms = serde_json::from_str::<f64>(value).ok()?,
                     "desc" => timing.description = value.trim_matches('"').to_string(),
                     _ => {}
                 }

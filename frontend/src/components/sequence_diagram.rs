@@ -15,9 +15,10 @@ const LOGTO: usize = 1;
 const BACKEND: usize = 2;
 const DATABASE: usize = 3;
 const MANAGEMENT: usize = 4;
-const COLUMN: f64 = 140.0;
-const ROW: f64 = 46.0;
-const TOP: f64 = 64.0;
+// Whole pixels: integer attributes keep float formatting out of the WASM (about 10 KB).
+const COLUMN: i32 = 140;
+const ROW: i32 = 46;
+const TOP: i32 = 64;
 
 /// One arrow of the diagram.
 #[derive(Debug, Clone, PartialEq)]
@@ -82,9 +83,9 @@ pub fn hops(trace: &Trace) -> Vec<Hop> {
     });
     let backend_hops = [
         ("verify", BACKEND, "verify JWT"),
-        ("db", DATABASE, "top 10 by followers"),
-        ("m2m-token", LOGTO, "M2M token (client credentials)"),
-        ("management-api", MANAGEMENT, "users by id"),
+        ("db", DATABASE, "query"),
+        ("m2m-token", LOGTO, "M2M token"),
+        ("management-api", MANAGEMENT, "profiles"),
     ];
     for (name, to, what) in backend_hops {
         if let Some(t) = timing(trace, name) {
@@ -110,49 +111,61 @@ pub fn hops(trace: &Trace) -> Vec<Hop> {
     hops
 }
 
-fn x(column: usize) -> f64 {
-    70.0 + column as f64 * COLUMN
+fn x(column: usize) -> i32 {
+    70 + column as i32 * COLUMN
+}
+
+/// `12.3 ms`, by integer arithmetic (see above).
+fn millis(ms: f64) -> String {
+    let tenths = (ms.max(0.0) * 10.0).round() as u64;
+    format!("{}.{} ms", tenths / 10, tenths % 10)
 }
 
 fn duration(ms: Option<f64>) -> String {
-    ms.map(|ms| format!("{ms:.1} ms")).unwrap_or_default()
+    ms.map(millis).unwrap_or_default()
 }
 
 #[component]
 pub fn SequenceDiagram(trace: Trace) -> impl IntoView {
     let hops = hops(&trace);
-    let height = TOP + ROW * (hops.len() as f64 + 0.5);
-    let width = x(PARTICIPANTS.len() - 1) + 70.0;
+    let height = TOP + ROW * hops.len() as i32 + ROW / 2;
+    let width = x(PARTICIPANTS.len() - 1) + 70;
     let summary = format!(
-        "{} {} answered HTTP {} after {:.1} ms, in {} hops.",
+        "{} {} answered HTTP {} after {}, in {} hops.",
         trace.method,
         trace.path,
         trace.status,
-        trace.round_trip_ms,
+        millis(trace.round_trip_ms),
         hops.len()
     );
     let arrows = hops
         .iter()
         .enumerate()
         .map(|(i, hop)| {
-            let y = TOP + ROW * (i as f64 + 0.8);
+            let y = TOP + ROW * i as i32 + ROW * 4 / 5;
             let class = if hop.cached { "hop cached" } else { "hop" };
             let text = format!("{} {}", hop.label, duration(hop.ms));
             let (x1, x2) = (x(hop.from), x(hop.to));
             let line = if hop.from == hop.to {
                 // A step inside one participant: a small loop to its right.
-                let d = format!("M{x1},{} h40 v14 h-36", y - 7.0);
+                let d = format!("M{x1},{} h40 v14 h-36", y - 7);
                 view! { <path class="arrow" d=d marker-end="url(#head)"/> }.into_any()
             } else {
-                let end = if x2 > x1 { x2 - 4.0 } else { x2 + 4.0 };
+                let end = if x2 > x1 { x2 - 4 } else { x2 + 4 };
                 view! { <line class="arrow" x1=x1 y1=y x2=end y2=y marker-end="url(#head)"/> }.into_any()
             };
-            let label_x = if hop.from == hop.to { x1 + 46.0 } else { (x1 + x2) / 2.0 };
-            let anchor = if hop.from == hop.to { "start" } else { "middle" };
+            // Labels start beside self-steps and arrows leaving the first column (nothing to their left).
+            let (label_x, anchor) = if hop.from == hop.to {
+                (x1 + 46, "start")
+            } else if x1.min(x2) == x(0) {
+                (x(0) + 6, "start")
+            } else {
+                ((x1 + x2) / 2, "middle")
+            };
             view! {
                 <g class=class data-testid="hop" data-hop=hop.id>
                     {line}
-                    <text x=label_x y=y - 9.0 text-anchor=anchor>{text}</text>
+                    <text x=label_x y=y - 9 text-anchor=anchor>{text}</text>
                 </g>
             }
         })
@@ -163,7 +176,7 @@ pub fn SequenceDiagram(trace: Trace) -> impl IntoView {
         .map(|(i, name)| {
             view! {
                 <g class="participant">
-                    <rect x=x(i) - 62.0 y="8" width="124" height="30" rx="6"/>
+                    <rect x=x(i) - 62 y="8" width="124" height="30" rx="6"/>
                     <text x=x(i) y="28" text-anchor="middle">{*name}</text>
                     <line class="lifeline" x1=x(i) y1="38" x2=x(i) y2=height/>
                 </g>

@@ -46,6 +46,8 @@ fn List() -> impl IntoView {
     let load = RwSignal::new(Load::Loading);
     let users = RwSignal::new(Vec::<TopUser>::new());
     let follows = RwSignal::new(Follows::Unknown);
+    // A memo, so a changed follower count does not rebuild the list (and take the keyboard focus).
+    let empty = Memo::new(move |_| users.with(Vec::is_empty));
     let me = StoredValue::new(logto.state.get_untracked().claims().map(|c| c.sub()).unwrap_or_default());
 
     let fetch = move || {
@@ -101,7 +103,7 @@ fn List() -> impl IntoView {
                     Follows::Failed(e) => Some(view! { <p class="error" role="alert">{e}</p> }.into_any()),
                     _ => None,
                 }}
-                {move || if users.with(Vec::is_empty) {
+                {move || if empty.get() {
                     view! { <p>"Nobody has followers yet."</p> }.into_any()
                 } else {
                     view! {
@@ -136,16 +138,19 @@ fn Row(
     let error = RwSignal::new(None::<String>);
     let following = {
         let id = id.clone();
-        move || match follows.get() {
+        Memo::new(move |_| match follows.get() {
             Follows::Known(set) => Some(set.contains(&id)),
             _ => None,
-        }
+        })
     };
     let toggle = {
         let id = id.clone();
-        let following = following.clone();
         move |_| {
-            let Some(now) = following() else { return };
+            // Not `disabled` while busy: that would take the keyboard focus away.
+            if busy.get_untracked() {
+                return;
+            }
+            let Some(now) = following.get_untracked() else { return };
             let id = id.clone();
             busy.set(true);
             leptos::task::spawn_local(async move {
@@ -174,6 +179,7 @@ fn Row(
         }
     };
     let is_me = id == me;
+    let pressed = move || following.get().unwrap_or(false);
     let button_label = format!("Follow {name}");
     view! {
         <li data-testid="top-user" data-user-id=id.clone()>
@@ -184,16 +190,14 @@ fn Row(
                 <span class="username">{user.username.map(|n| format!("@{n}")).unwrap_or_default()}</span>
             </span>
             <span class="followers"><span data-testid="followers">{followers}</span>" followers"</span>
-            {move || match (following(), is_me) {
-                (Some(now), false) => Some(view! {
-                    <button class=if now { "follow secondary" } else { "follow" } data-testid="follow"
-                            aria-pressed=if now { "true" } else { "false" } aria-label=button_label.clone()
-                            disabled=move || busy.get() on:click=toggle.clone()>
-                        {if now { "Unfollow" } else { "Follow" }}
-                    </button>
-                }),
-                _ => None,
-            }}
+            // Built once and updated in place, so a keyboard user keeps focus on it.
+            <Show when=move || following.get().is_some() && !is_me>
+                <button class=move || if pressed() { "follow secondary" } else { "follow" } data-testid="follow"
+                        aria-pressed=move || if pressed() { "true" } else { "false" } aria-label=button_label.clone()
+                        aria-disabled=move || if busy.get() { "true" } else { "false" } on:click=toggle.clone()>
+                    {move || if pressed() { "Unfollow" } else { "Follow" }}
+                </button>
+            </Show>
         </li>
         {move || error.get().map(|e| view! { <li class="error" role="alert">{e}</li> })}
     }
