@@ -20,7 +20,9 @@ echo "==> emulator fidelity against recorded Logto 1.42 (crates/logto-emulator/t
 cat target/tmp/fidelity-table.txt
 
 echo "==> SPA release build"
-cargo build -p logto-emulator -p backend
+# The whole workspace, as `cargo test --workspace` resolved its features: the emulator and backend
+# binaries then reuse every artifact the tests built instead of compiling their dependencies again.
+cargo build --workspace --bins
 trunk build --release --offline
 ./scripts/bundle-size.sh
 

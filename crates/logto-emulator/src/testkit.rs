@@ -157,6 +157,20 @@ pub async fn token(endpoint: &str, form: &[(&str, &str)]) -> Result<Value, Strin
     }
 }
 
+/// The refresh-token grant of a public client (the SPA) for `resource`.
+pub async fn refresh(endpoint: &str, client_id: &str, refresh_token: &str, resource: &str) -> Result<Value, String> {
+    token(
+        endpoint,
+        &[
+            ("grant_type", "refresh_token"),
+            ("client_id", client_id),
+            ("refresh_token", refresh_token),
+            ("resource", resource),
+        ],
+    )
+    .await
+}
+
 /// A client-credentials access token for `resource` with `scope`, by client_secret_basic.
 pub async fn client_credentials(
     endpoint: &str,

@@ -123,16 +123,7 @@ async fn revoking_a_users_grants_ends_their_refresh_tokens() {
     };
     let (_, body) = control(&emu, reqwest::Method::POST, "/grants/revoke", Some(json!({"userId": sub}))).await;
     assert_eq!(body["revoked"], 1);
-    let refreshed = testkit::token(
-        &emu.endpoint,
-        &[
-            ("grant_type", "refresh_token"),
-            ("client_id", SPA_APP_ID),
-            ("refresh_token", alice.refresh_token()),
-            ("resource", API_RESOURCE),
-        ],
-    )
-    .await;
+    let refreshed = testkit::refresh(&emu.endpoint, SPA_APP_ID, alice.refresh_token(), API_RESOURCE).await;
     assert!(refreshed.unwrap_err().contains("invalid_grant"));
 }
 
@@ -199,23 +190,8 @@ async fn a_session_started_without_the_sign_in_page_refreshes_like_a_real_one() 
     assert_eq!((id_claims["aud"].as_str(), id_claims["username"].as_str()), (Some(SPA_APP_ID), Some("alice")));
     assert_eq!(id_claims["sub"], session["userId"]);
 
-    let endpoint = emu.endpoint.clone();
-    let refresh = |rt: String| {
-        let endpoint = endpoint.clone();
-        async move {
-            testkit::token(
-                &endpoint,
-                &[
-                    ("grant_type", "refresh_token"),
-                    ("client_id", SPA_APP_ID),
-                    ("refresh_token", &rt),
-                    ("resource", API_RESOURCE),
-                ],
-            )
-            .await
-        }
-    };
-    let first = refresh(session["refreshToken"].as_str().unwrap().to_string()).await.unwrap();
+    let rt = session["refreshToken"].as_str().unwrap();
+    let first = testkit::refresh(&emu.endpoint, SPA_APP_ID, rt, API_RESOURCE).await.unwrap();
     assert_eq!(first["scope"], "read:top-users");
     assert_ne!(first["refresh_token"], session["refreshToken"], "a public client's refresh token rotates");
 
@@ -223,7 +199,8 @@ async fn a_session_started_without_the_sign_in_page_refreshes_like_a_real_one() 
     let (_, revoked) =
         control(&emu, reqwest::Method::POST, "/grants/revoke", Some(json!({"userId": session["userId"]}))).await;
     assert_eq!(revoked["revoked"], 1);
-    let after = refresh(first["refresh_token"].as_str().unwrap().to_string()).await;
+    let rotated = first["refresh_token"].as_str().unwrap();
+    let after = testkit::refresh(&emu.endpoint, SPA_APP_ID, rotated, API_RESOURCE).await;
     assert!(after.unwrap_err().contains("invalid_grant"));
 
     // Bad requests say what is wrong.
