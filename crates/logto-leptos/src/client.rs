@@ -63,9 +63,14 @@ impl Logto {
 
     fn new(config: LogtoConfig) -> Self {
         let store = Store::new(&config.app_id);
-        let state = match (store.refresh_token(), store.id_token().as_deref().and_then(decode_claims)) {
-            (Some(_), Some(claims)) => AuthState::SignedIn(IdClaims(claims)),
-            _ => AuthState::SignedOut { message: None },
+        // A session is whole or not at all: without its id, refreshes could not be coordinated.
+        let stored = (store.session_id(), store.refresh_token(), store.id_token().as_deref().and_then(decode_claims));
+        let state = match stored {
+            (Some(_), Some(_), Some(claims)) => AuthState::SignedIn(IdClaims(claims)),
+            _ => {
+                store.clear();
+                AuthState::SignedOut { message: None }
+            }
         };
         let channel_name = format!("logto:{}", config.app_id);
         let inner = Rc::new(Inner {
