@@ -68,7 +68,8 @@ impl Logto {
         let state = match stored {
             (Some(_), Some(_), Some(claims)) => AuthState::SignedIn(IdClaims(claims)),
             _ => {
-                store.clear();
+                // Not `clear`: this may be the callback page of a sign-in under way.
+                store.clear_session();
                 AuthState::SignedOut { message: None }
             }
         };

@@ -23,7 +23,8 @@ fn session() -> Option<web_sys::Storage> {
     web_sys::window()?.session_storage().ok()?
 }
 
-const NAMES: [&str; 4] = ["signInSession", "idToken", "refreshToken", "sessionId"];
+/// What a finished sign-in leaves; `signInSession` is a sign-in still under way.
+const SESSION_NAMES: [&str; 3] = ["idToken", "refreshToken", "sessionId"];
 
 impl Store {
     pub fn new(app_id: &str) -> Self {
@@ -74,11 +75,20 @@ impl Store {
         self.get("sessionId")
     }
 
-    pub fn clear(&self) {
+    /// Forgets the session's tokens; a sign-in under way (its PKCE verifier) is kept.
+    pub fn clear_session(&self) {
         if let Some(s) = session() {
-            for name in NAMES {
+            for name in SESSION_NAMES {
                 let _ = s.remove_item(&format!("{}{name}", self.prefix));
             }
+        }
+    }
+
+    /// Forgets everything, a sign-in under way included.
+    pub fn clear(&self) {
+        self.clear_session();
+        if let Some(s) = session() {
+            let _ = s.remove_item(&format!("{}signInSession", self.prefix));
         }
     }
 }
