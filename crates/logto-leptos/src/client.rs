@@ -126,6 +126,16 @@ impl Logto {
         window().location().set_href(&url).map_err(|_| AuthError::Browser("cannot navigate to Logto".into()))
     }
 
+    /// [`Logto::sign_in`] for an event handler: a failure becomes the `Error` state.
+    pub fn start_sign_in(&self) {
+        let this = *self;
+        leptos::task::spawn_local(async move {
+            if let Err(e) = this.sign_in().await {
+                this.state.set(AuthState::Error(e.to_string()));
+            }
+        });
+    }
+
     /// Finishes sign-in on the callback page (`search` is its query string): checks `state`,
     /// exchanges the code, verifies the ID token. The state is `Loading` meanwhile, then `SignedIn`
     /// or `Error`.

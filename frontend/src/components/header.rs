@@ -7,13 +7,7 @@ use logto_leptos::{AuthState, Logto};
 #[component]
 pub fn Header() -> impl IntoView {
     let logto = Logto::expect();
-    let sign_in = move |_| {
-        leptos::task::spawn_local(async move {
-            if let Err(e) = logto.sign_in().await {
-                logto.state.set(AuthState::Error(e.to_string()));
-            }
-        })
-    };
+    let sign_in = move |_| logto.start_sign_in();
     let sign_out = move |_| leptos::task::spawn_local(async move { logto.sign_out().await });
     view! {
         <header>
