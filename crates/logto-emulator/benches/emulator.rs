@@ -14,8 +14,6 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use serde_json::{json, Value};
-
 const CONNECTIONS: usize = 32;
 const RUN: Duration = Duration::from_secs(5);
 
@@ -145,16 +143,7 @@ fn main() {
         })
         .await;
 
-        let minted: Value = http
-            .post(format!("{endpoint}/_emulator/tokens"))
-            .json(&json!({"clientId": "m2m4backend0000000001", "resource": "https://default.logto.app/api", "scopes": ["all"]}))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        let token = minted["access_token"].as_str().unwrap().to_string();
+        let token = logto_emulator::testkit::mint_admin_token(&endpoint).await.unwrap();
         let alice = logto_emulator::Seed::default_seed().users[0].id.clone();
         let (h, url) = (http.clone(), format!("{endpoint}/api/users/{alice}"));
         let users = load(move || {

@@ -17,6 +17,8 @@ pub const M2M_APP_SECRET: &str = "demo-backend-m2m-secret-0123456789";
 /// Every seeded user's password in the default seed.
 pub const DEMO_PASSWORD: &str = "demo-password";
 pub const API_RESOURCE: &str = "https://api.example.com";
+/// The Management API resource of a self-hosted Logto (and of the emulator).
+pub const MANAGEMENT_RESOURCE: &str = "https://default.logto.app/api";
 
 /// What a sign-in yields.
 #[derive(Debug, Clone)]
@@ -154,6 +156,23 @@ pub async fn token(endpoint: &str, form: &[(&str, &str)]) -> Result<Value, Strin
         Ok(body)
     } else {
         Err(format!("{status} {body}"))
+    }
+}
+
+/// A Management API token (scope `all`) for the seeded M2M app, minted through the control API
+/// (`POST /_emulator/tokens`) without a token request.
+pub async fn mint_admin_token(endpoint: &str) -> Result<String, String> {
+    let r = http()
+        .post(format!("{endpoint}/_emulator/tokens"))
+        .json(&serde_json::json!({"clientId": M2M_APP_ID, "resource": MANAGEMENT_RESOURCE, "scopes": ["all"]}))
+        .send()
+        .await
+        .map_err(|e| e.to_string())?;
+    let status = r.status();
+    let body: Value = r.json().await.map_err(|e| e.to_string())?;
+    match body["access_token"].as_str() {
+        Some(token) if status.is_success() => Ok(token.to_string()),
+        _ => Err(format!("{status} {body}")),
     }
 }
 

@@ -8,8 +8,6 @@ use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 
-const MGMT: &str = "https://default.logto.app/api";
-
 struct Emulator {
     child: Child,
     endpoint: String,
@@ -49,16 +47,7 @@ fn temp_dir() -> PathBuf {
 }
 
 async fn admin_token(endpoint: &str) -> String {
-    let r: Value = reqwest::Client::new()
-        .post(format!("{endpoint}/_emulator/tokens"))
-        .json(&json!({"clientId": "m2m4backend0000000001", "resource": MGMT, "scopes": ["all"]}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    r["access_token"].as_str().unwrap().to_string()
+    logto_emulator::testkit::mint_admin_token(endpoint).await.unwrap()
 }
 
 async fn all_usernames(endpoint: &str, token: &str) -> Vec<String> {

@@ -7,7 +7,7 @@ use axum::Json;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use super::parse_body;
+use super::{parse_body, RoleIds};
 use crate::error::ApiError;
 use crate::ids::standard_id;
 use crate::model::{AppType, Application, RoleType};
@@ -102,12 +102,6 @@ pub async fn roles(State(state): State<AppState>, Path(id): Path<String>) -> Res
     let store = state.store();
     let app = store.applications.get(&id).ok_or_else(ApiError::not_found)?;
     Ok(Json(store.roles.iter().filter(|r| app.role_ids.contains(&r.id)).map(|r| r.to_api_json()).collect()))
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct RoleIds {
-    role_ids: Vec<String>,
 }
 
 pub async fn assign_roles(

@@ -50,6 +50,13 @@ async fn not_found() -> ApiError {
     ApiError::not_found()
 }
 
+/// The body of `POST /api/users/{id}/roles` and `POST /api/applications/{id}/roles`.
+#[derive(serde::Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub(crate) struct RoleIds {
+    pub role_ids: Vec<String>,
+}
+
 /// Parses a JSON body into the route's schema, or answers 400 `guard.invalid_input` as Logto's guard.
 pub(crate) fn parse_body<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
     serde_json::from_slice(body).map_err(ApiError::invalid_body)

@@ -315,19 +315,13 @@ pub async fn roles(
         .into_response())
 }
 
-#[derive(serde::Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct RoleIds {
-    role_ids: Vec<String>,
-}
-
 /// `POST /api/users/{id}/roles`: 201 `{roleIds, addedRoleIds}`; roles already held are ignored.
 pub async fn assign_roles(
     State(state): State<AppState>,
     Path(id): Path<String>,
     body: axum::body::Bytes,
 ) -> Result<(axum::http::StatusCode, Json<Value>), ApiError> {
-    let RoleIds { role_ids } = super::parse_body(&body)?;
+    let super::RoleIds { role_ids } = super::parse_body(&body)?;
     let mut store = state.store();
     store.user(&id).ok_or_else(ApiError::not_found)?;
     for role_id in &role_ids {
