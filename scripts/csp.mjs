@@ -12,15 +12,20 @@ const file = join(dir, 'index.html');
 let html = readFileSync(file, 'utf8');
 if (html.includes('http-equiv="Content-Security-Policy"')) process.exit(0);
 
-// `trunk serve` fills the autoreload script's address in per request (from the Host header), after
-// this hook: it is hashed as served on the dev loop's addresses (Trunk.toml). Elsewhere the page
-// still works, without live reload, and the console says why.
-const devAddresses = ['localhost:8080', '127.0.0.1:8080'];
-const sha256 = (text) => `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`;
-const hashes = [...html.matchAll(/<script(?![^>]*\bsrc=)[^>]*>([\s\S]*?)<\/script>/g)].flatMap(([, body]) =>
+// `trunk serve` fills the autoreload script's address in per request (from the Host header), after this
+// hook, so a hash of the served script would hold for one address only. The placeholders are replaced
+// here with what the browser knows itself (`window.location.host`, the public URL): trunk then finds
+// nothing to fill in, the script is the same on every port and host, and one hash covers it.
+const wsBase = process.env.TRUNK_PUBLIC_URL || '/';
+html = html.replace(/<script(?![^>]*\bsrc=)([^>]*)>([\s\S]*?)<\/script>/g, (whole, attrs, body) =>
   body.includes('{{__TRUNK_ADDRESS__}}')
-    ? devAddresses.map((a) => sha256(body.replaceAll('{{__TRUNK_ADDRESS__}}', a).replaceAll('{{__TRUNK_WS_BASE__}}', '/')))
-    : [sha256(body)]);
+    ? `<script${attrs}>${body
+        .replaceAll("'{{__TRUNK_ADDRESS__}}'", 'window.location.host')
+        .replaceAll('`{{__TRUNK_ADDRESS__}}`', 'window.location.host')
+        .replaceAll('{{__TRUNK_WS_BASE__}}', wsBase)}</script>`
+    : whole);
+const sha256 = (text) => `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`;
+const hashes = [...html.matchAll(/<script(?![^>]*\bsrc=)[^>]*>([\s\S]*?)<\/script>/g)].map(([, body]) => sha256(body));
 const logto = new URL(process.env.LOGTO_ENDPOINT ?? 'http://localhost:3001').origin;
 const api = process.env.API_BASE ? new URL(process.env.API_BASE).origin : '';
 const policy = [

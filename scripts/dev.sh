@@ -15,11 +15,11 @@ cleanup() { kill "${pids[@]}" 2>/dev/null || true; }
 trap cleanup EXIT INT TERM
 
 mkdir -p .stack
-if [ "$LOGTO_ENDPOINT" = "http://localhost:3001" ]; then
+if [ "$STACK_RUNS_EMULATOR" = true ]; then
   ./target/debug/logto-emulator --port 3001 --data-dir .stack/emulator &
   pids+=($!)
 fi
-DATABASE_URL="${DATABASE_URL:-sqlite://.stack/backend.db}" SEED_DEMO_DATA="${SEED_DEMO_DATA:-true}" ./target/debug/backend &
+DATABASE_URL="${DATABASE_URL:-sqlite://.stack/backend.db}" ./target/debug/backend &
 pids+=($!)
 
 cat <<MSG

@@ -5,3 +5,9 @@ export LOGTO_ENDPOINT="${LOGTO_ENDPOINT:-http://localhost:3001}"
 export LOGTO_API_RESOURCE="${LOGTO_API_RESOURCE:-https://api.example.com}"
 export LOGTO_M2M_APP_ID="${LOGTO_M2M_APP_ID:-m2m4backend0000000001}"
 export LOGTO_M2M_APP_SECRET="${LOGTO_M2M_APP_SECRET:-demo-backend-m2m-secret-0123456789}"
+# The stack runs the emulator only when Logto's endpoint is the local default; then, and only then, the
+# backend is filled with the demo follows, which name the emulator's seeded users (against a real
+# Logto they would be ids without profiles).
+if [ "$LOGTO_ENDPOINT" = "http://localhost:3001" ]; then STACK_RUNS_EMULATOR=true; else STACK_RUNS_EMULATOR=false; fi
+export STACK_RUNS_EMULATOR
+export SEED_DEMO_DATA="${SEED_DEMO_DATA:-$STACK_RUNS_EMULATOR}"

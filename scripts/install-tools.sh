@@ -4,7 +4,9 @@
 #   - trunk 0.21.14 (0.22 needs a newer rustc);
 #   - wasm-bindgen-cli at exactly Cargo.lock's wasm-bindgen version (trunk must never download it);
 #   - the npm packages of e2e/ (Playwright, and binaryen@132 whose wasm-opt trunk uses);
-#   - with --browser: Debian's Chromium, for the Playwright suite.
+#   - with --browser: Debian's Chromium, for the Playwright suite;
+#   - with --fuzz: schemathesis (PyPI, pinned) in a virtualenv under ~/.cache/logto-stack, for the
+#     emulator's fuzz with Logto's own OpenAPI document (scripts/fuzz-emulator.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -45,9 +47,25 @@ if [ ! -x e2e/node_modules/.bin/wasm-opt ] || [ ! -x e2e/node_modules/.bin/playw
   (cd e2e && npm ci --no-audit --no-fund)
 fi
 
-if [ "${1:-}" = "--browser" ] && ! command -v chromium >/dev/null 2>&1; then
+want() { for a in "${@:2}"; do [ "$a" = "$1" ] && return 0; done; return 1; }
+
+if want --browser "$@" && ! command -v chromium >/dev/null 2>&1; then
   say "installing Debian's Chromium"
   sudo=""; [ "$(id -u)" = 0 ] || sudo="sudo"
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium >/dev/null
+fi
+
+schemathesis_version=4.32.5
+fuzz_venv="${LOGTO_STACK_CACHE:-$HOME/.cache/logto-stack}/fuzz-venv"
+if want --fuzz "$@" && [ "$("$fuzz_venv/bin/st" --version 2>/dev/null)" != "st, version $schemathesis_version" ]; then
+  say "installing schemathesis $schemathesis_version (the emulator's fuzz; about a minute)"
+  if ! python3 -m venv "$fuzz_venv" 2>/dev/null; then
+    # Debian's python3 needs its venv package for that.
+    sudo=""; [ "$(id -u)" = 0 ] || sudo="sudo"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq python3-venv >/dev/null
+    python3 -m venv "$fuzz_venv"
+  fi
+  "$fuzz_venv/bin/pip" install -q --disable-pip-version-check "schemathesis==$schemathesis_version"
 fi

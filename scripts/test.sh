@@ -5,7 +5,7 @@
 # Playwright suite against the whole stack.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-./scripts/install-tools.sh --browser
+./scripts/install-tools.sh --browser --fuzz
 source scripts/env.sh
 
 echo "==> a local PostgreSQL for the backend's PostgreSQL tests"
@@ -19,12 +19,18 @@ cargo test --workspace
 echo "==> emulator fidelity against recorded Logto 1.42 (crates/logto-emulator/tests/fidelity)"
 cat target/tmp/fidelity-table.txt
 
+echo "==> scripts (node --test scripts/: the CSP hook, the environment the scripts decide)"
+node --test scripts/
+
 echo "==> SPA release build"
 # The whole workspace, as `cargo test --workspace` resolved its features: the emulator and backend
 # binaries then reuse every artifact the tests built instead of compiling their dependencies again.
 cargo build --workspace --bins
 trunk build --release --offline
 ./scripts/bundle-size.sh
+
+echo "==> fuzz of the emulator's Management API with Logto 1.42's OpenAPI document (schemathesis)"
+./scripts/fuzz-emulator.sh
 
 echo "==> Playwright"
 (cd e2e && npx playwright test)

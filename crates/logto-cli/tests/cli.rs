@@ -148,6 +148,8 @@ async fn errors_name_the_fix() {
 
     let unreachable = fails("http://127.0.0.1:9", BOOTSTRAP_ID, BOOTSTRAP_SECRET, &["users", "list"]).await;
     assert!(unreachable.contains("LOGTO_ENDPOINT"), "{unreachable}");
+    // The cause is kept (it was "…/oidc/token: client error" before).
+    assert!(unreachable.to_lowercase().contains("connection refused"), "{unreachable}");
 
     // An M2M app without the Management API role gets a token without `all`.
     let roleless = {
@@ -160,4 +162,35 @@ async fn errors_name_the_fix() {
     };
     let no_all = fails(&emu.endpoint, roleless, BOOTSTRAP_SECRET, &["users", "list"]).await;
     assert!(no_all.contains("`all`"), "{no_all}");
+}
+
+/// Found against real Logto: with more than 20 roles, `provision` missed its own role on the second run
+/// and `roles assign` said the role did not exist, because only the first page of roles was read.
+#[tokio::test(flavor = "multi_thread")]
+async fn roles_beyond_the_first_page_are_found() {
+    let emu = fresh_logto().await;
+    {
+        let mut store = emu.state.store();
+        for i in 0..45 {
+            store.roles.push(logto_emulator::model::Role {
+                id: format!("manyroles{i:012}"),
+                name: format!("team-{i:02}"),
+                description: "one of many".into(),
+                role_type: logto_emulator::model::RoleType::User,
+                scopes: vec![],
+            });
+        }
+    }
+    let dir = temp_dir();
+    let env = env_arg(&dir.join(".env"));
+    ok(&emu, &["provision", "--env-file", &env]).await;
+    let roles_after_first = counts(&emu).1;
+    let again = ok(&emu, &["provision", "--env-file", &env]).await;
+    assert_eq!(counts(&emu).1, roles_after_first, "no duplicate role on the second run:\n{again}");
+    let created: serde_json::Value =
+        serde_json::from_str(&ok(&emu, &["users", "create", "--username", "gina", "--json"]).await).unwrap();
+    let gina = created["id"].as_str().unwrap();
+    let assigned = ok(&emu, &["roles", "assign", "--user", gina, "--role", "team-44"]).await;
+    assert!(assigned.contains("assigned role"), "{assigned}");
+    std::fs::remove_dir_all(dir).ok();
 }

@@ -15,11 +15,13 @@ pub struct OidcError {
     pub description: String,
     /// `realm` for the `WWW-Authenticate` header, set where Logto sends one.
     pub www_authenticate: Option<(&'static str, String)>,
+    /// The request's origin is not allowed for its client: no CORS headers (see `oidc::cors`).
+    pub origin_refused: bool,
 }
 
 impl OidcError {
     pub fn new(status: StatusCode, error: &'static str, description: impl Into<String>) -> Self {
-        Self { status, error, description: description.into(), www_authenticate: None }
+        Self { status, error, description: description.into(), www_authenticate: None, origin_refused: false }
     }
 
     pub fn invalid_request(description: impl Into<String>) -> Self {
@@ -45,6 +47,7 @@ impl OidcError {
             error: "invalid_client",
             description: "client authentication failed".into(),
             www_authenticate: Some(("Basic", issuer.to_string())),
+            origin_refused: false,
         }
     }
 
@@ -54,6 +57,7 @@ impl OidcError {
             error: "invalid_token",
             description: "invalid token provided".into(),
             www_authenticate: Some(("Bearer", issuer.to_string())),
+            origin_refused: false,
         }
     }
 
@@ -98,6 +102,9 @@ impl IntoResponse for OidcError {
             if let Ok(value) = HeaderValue::from_str(&value) {
                 response.headers_mut().insert(header::WWW_AUTHENTICATE, value);
             }
+        }
+        if self.origin_refused {
+            crate::oidc::mark_origin_refused(&mut response);
         }
         response
     }

@@ -47,7 +47,7 @@ pub use store::Store;
 /// The whole emulator: OIDC under `/oidc`, the sign-in page, avatars and the Management API under `/api`.
 pub fn router(state: AppState) -> Router {
     Router::new()
-        .merge(oidc::router(state.clone()))
+        .merge(oidc::router())
         .nest("/api", management::router(state.clone()))
         .route("/avatars/{file}", get(avatars::avatar))
         .nest(control::PREFIX, control::router())

@@ -12,6 +12,17 @@ pub enum AppType {
 }
 
 impl AppType {
+    /// The emulated type named `s` (`Protected` and `SAML` apps are not emulated).
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "Native" => Some(AppType::Native),
+            "SPA" => Some(AppType::SPA),
+            "Traditional" => Some(AppType::Traditional),
+            "MachineToMachine" => Some(AppType::MachineToMachine),
+            _ => None,
+        }
+    }
+
     /// SPA and Native apps are public clients (`token_endpoint_auth_method: none`, PKCE required).
     pub fn is_public(self) -> bool {
         matches!(self, AppType::Native | AppType::SPA)
@@ -196,6 +207,9 @@ pub struct Grant {
     pub scopes: Vec<String>,
     pub resources: Vec<String>,
     pub nonce: Option<String>,
+    /// The browser session (SSO) the grant was made in, if any: ending that session revokes the
+    /// grant unless it holds `offline_access` (oidc-provider's end-session rule).
+    pub session_id: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -203,6 +217,17 @@ pub struct AuthCode {
     pub grant_id: String,
     pub redirect_uri: String,
     pub code_challenge: Option<String>,
+    pub expires_at: i64,
+    /// Set by the first exchange. The code is kept until it expires so that a second exchange can be
+    /// recognised as reuse, which revokes the grant (RFC 6749 §4.1.2, as oidc-provider does).
+    pub consumed: bool,
+}
+
+/// A signed-in browser (Logto's `_session` cookie, 14 days): later authorization requests from the
+/// same browser skip the sign-in page unless they say `prompt=login`.
+#[derive(Debug, Clone)]
+pub struct BrowserSession {
+    pub account_id: String,
     pub expires_at: i64,
 }
 

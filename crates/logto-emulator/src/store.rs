@@ -30,6 +30,8 @@ pub struct Store {
     pub opaque_tokens: HashMap<String, OpaqueToken>,
     /// Pending sign-outs by the `xsrf` value of their confirm form: where to go afterwards.
     pub logouts: HashMap<String, PendingLogout>,
+    /// Browser sessions by the value of their `_session` cookie.
+    pub sessions: HashMap<String, BrowserSession>,
 }
 
 impl Store {
@@ -143,6 +145,7 @@ impl Store {
             db.remove_user(id)?;
         }
         self.users.retain(|u| u.id != id);
+        self.sessions.retain(|_, s| s.account_id != id);
         let grants: Vec<String> = self.grants.values().filter(|g| g.account_id == id).map(|g| g.id.clone()).collect();
         grants.iter().for_each(|g| self.revoke_grant(g));
         Ok(true)
@@ -256,5 +259,20 @@ impl Store {
         self.refresh_tokens.retain(|_, t| t.expires_at > now_secs);
         self.opaque_tokens.retain(|_, t| t.expires_at > now_secs);
         self.logouts.retain(|_, l| l.expires_at > now_secs);
+        self.sessions.retain(|_, s| s.expires_at > now_secs);
+    }
+
+    /// Ends a browser session: it signs nobody in any more, and the grants made in it end too, except
+    /// those holding `offline_access`, whose refresh tokens outlive the session (as in Logto).
+    pub fn end_session(&mut self, session_id: &str) {
+        self.sessions.remove(session_id);
+        let ended: Vec<String> = self
+            .grants
+            .values()
+            .filter(|g| g.session_id.as_deref() == Some(session_id))
+            .filter(|g| !g.scopes.iter().any(|s| s == "offline_access"))
+            .map(|g| g.id.clone())
+            .collect();
+        ended.iter().for_each(|g| self.revoke_grant(g));
     }
 }

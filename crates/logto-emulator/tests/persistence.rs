@@ -140,7 +140,7 @@ async fn kill_9_during_writes_loses_no_acknowledged_write() {
         writers.push(tokio::spawn(async move {
             let http = reqwest::Client::new();
             for i in 0..200 {
-                let username = format!("w{w}-u{i}");
+                let username = format!("w{w}_u{i}");
                 let sent = http
                     .post(format!("{endpoint}/api/users"))
                     .bearer_auth(&token)

@@ -152,6 +152,19 @@ async fn forged_tokens_are_refused() {
     let no_scope =
         verifier.verify(&key.sign_with_header(&header(&|_| {}), &claims(&|c| c["scope"] = json!("")))).await.unwrap();
     assert_eq!(no_scope.require_scope("read:top-users").unwrap_err().status().as_u16(), 403);
+    // Logto's own build writes `"scope": ""` when nothing is granted; a stock oidc-provider (and other
+    // issuers) leave the claim out. Both mean "no scopes": 403, never a 401 or a 5xx.
+    let absent = verifier
+        .verify(&key.sign_with_header(
+            &header(&|_| {}),
+            &claims(&|c| {
+                c.as_object_mut().map(|o| o.remove("scope"));
+            }),
+        ))
+        .await
+        .unwrap();
+    assert_eq!(absent.scopes().count(), 0);
+    assert_eq!(absent.require_scope("read:top-users").unwrap_err().status().as_u16(), 403);
 }
 
 #[tokio::test]

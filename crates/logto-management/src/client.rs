@@ -117,12 +117,14 @@ impl ManagementClient {
             let response = match request.send().await {
                 Ok(r) => r,
                 Err(e) if idempotent && attempt < self.retry.max_retries => {
-                    tracing::warn!(%url, error = %e, attempt, "Management API request failed; retrying");
+                    tracing::warn!(%url, error = %crate::error::causes(&e), attempt, "Management API request failed; retrying");
                     tokio::time::sleep(self.retry.delay(attempt, None)).await;
                     attempt += 1;
                     continue;
                 }
-                Err(e) => return Err(ManagementError::Unreachable { url: url.clone(), reason: e.to_string() }),
+                Err(e) => {
+                    return Err(ManagementError::Unreachable { url: url.clone(), reason: crate::error::causes(&e) })
+                }
             };
             let status = response.status();
             if status == StatusCode::UNAUTHORIZED && !retried_auth {
@@ -165,6 +167,29 @@ impl ManagementClient {
 
     async fn get_json<T: DeserializeOwned>(&self, path_and_query: &str) -> Result<T, ManagementError> {
         self.json(Method::GET, path_and_query, None).await
+    }
+
+    /// Every item of a list, read page by page (100 a page, Logto's largest) until a short page or
+    /// `Total-Number` says it was the last: Logto answers 20 items when asked nothing.
+    async fn get_all<T: DeserializeOwned>(&self, path_and_query: &str) -> Result<Vec<T>, ManagementError> {
+        let separator = if path_and_query.contains('?') { '&' } else { '?' };
+        let mut items = Vec::new();
+        for page in 1usize.. {
+            let url = format!("{path_and_query}{separator}page={page}&page_size={MAX_PAGE_SIZE}");
+            let response = self.send(Method::GET, &url, None).await?;
+            let total: Option<usize> =
+                response.headers().get("total-number").and_then(|v| v.to_str().ok()).and_then(|v| v.parse().ok());
+            let url = response.url().to_string();
+            let batch: Vec<T> =
+                response.json().await.map_err(|e| ManagementError::Decode { url, reason: e.to_string() })?;
+            let short = batch.len() < MAX_PAGE_SIZE;
+            items.extend(batch);
+            // No `Total-Number`: the list was not paged, so this answer was all of it.
+            if short || total.is_none_or(|t| items.len() >= t) {
+                break;
+            }
+        }
+        Ok(items)
     }
 
     async fn post_json<T: DeserializeOwned>(&self, path: &str, body: Value) -> Result<T, ManagementError> {
@@ -233,9 +258,9 @@ impl ManagementClient {
         self.delete(&format!("/users/{}", segment(id))).await
     }
 
-    /// `GET /api/users/{id}/roles`.
+    /// `GET /api/users/{id}/roles`, every page.
     pub async fn user_roles(&self, id: &str) -> Result<Vec<Role>, ManagementError> {
-        self.get_json(&format!("/users/{}/roles", segment(id))).await
+        self.get_all(&format!("/users/{}/roles", segment(id))).await
     }
 
     /// `POST /api/users/{id}/roles`: roles already held are ignored.
@@ -244,9 +269,9 @@ impl ManagementClient {
         Ok(())
     }
 
-    /// `GET /api/resources?includeScopes=true`.
+    /// `GET /api/resources?includeScopes=true`, every page.
     pub async fn list_resources(&self) -> Result<Vec<Resource>, ManagementError> {
-        self.get_json("/resources?includeScopes=true").await
+        self.get_all("/resources?includeScopes=true").await
     }
 
     /// `POST /api/resources`.
@@ -268,13 +293,13 @@ impl ManagementClient {
         .await
     }
 
-    /// `GET /api/roles?type=…`.
+    /// `GET /api/roles?type=…`, every page.
     pub async fn list_roles(&self, role_type: RoleType) -> Result<Vec<Role>, ManagementError> {
         let t = match role_type {
             RoleType::User => "User",
             RoleType::MachineToMachine => "MachineToMachine",
         };
-        self.get_json(&format!("/roles?type={t}")).await
+        self.get_all(&format!("/roles?type={t}")).await
     }
 
     /// `POST /api/roles`.
@@ -292,9 +317,9 @@ impl ManagementClient {
         .await
     }
 
-    /// `GET /api/roles/{id}/scopes`.
+    /// `GET /api/roles/{id}/scopes`, every page.
     pub async fn role_scopes(&self, role_id: &str) -> Result<Vec<Scope>, ManagementError> {
-        self.get_json(&format!("/roles/{}/scopes", segment(role_id))).await
+        self.get_all(&format!("/roles/{}/scopes", segment(role_id))).await
     }
 
     /// `POST /api/roles/{id}/scopes`.
@@ -304,9 +329,9 @@ impl ManagementClient {
         Ok(())
     }
 
-    /// `GET /api/applications`.
+    /// `GET /api/applications`, every page.
     pub async fn list_applications(&self) -> Result<Vec<Application>, ManagementError> {
-        self.get_json("/applications").await
+        self.get_all("/applications").await
     }
 
     /// `POST /api/applications`.
@@ -324,9 +349,9 @@ impl ManagementClient {
         self.get_json(&format!("/applications/{}/secrets", segment(id))).await
     }
 
-    /// `GET /api/applications/{id}/roles`.
+    /// `GET /api/applications/{id}/roles`, every page.
     pub async fn application_roles(&self, id: &str) -> Result<Vec<Role>, ManagementError> {
-        self.get_json(&format!("/applications/{}/roles", segment(id))).await
+        self.get_all(&format!("/applications/{}/roles", segment(id))).await
     }
 
     /// `POST /api/applications/{id}/roles` (machine-to-machine apps and roles only).

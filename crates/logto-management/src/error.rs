@@ -18,9 +18,49 @@ pub enum ManagementError {
     Config(String),
 }
 
+/// An error with its causes, outermost first (`a: b: c`), each said once: reqwest's and oauth2's own
+/// messages ("client error", "error sending request") leave out why, which their sources say
+/// (connection refused, name not resolved, certificate invalid).
+pub fn causes(error: &dyn std::error::Error) -> String {
+    let mut parts: Vec<String> = vec![error.to_string()];
+    let mut source = error.source();
+    while let Some(e) = source {
+        let text = e.to_string();
+        if !parts.iter().any(|p| p.contains(&text)) {
+            parts.push(text);
+        }
+        source = e.source();
+    }
+    parts.join(": ")
+}
+
 /// Logto's error body (`RequestError.toBody`).
 #[derive(Deserialize)]
 pub(crate) struct ErrorBody {
     pub code: Option<String>,
     pub message: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug)]
+    struct Outer(std::io::Error);
+    impl std::fmt::Display for Outer {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("client error")
+        }
+    }
+    impl std::error::Error for Outer {
+        fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+            Some(&self.0)
+        }
+    }
+
+    #[test]
+    fn causes_keep_the_reason() {
+        let e = Outer(std::io::Error::new(std::io::ErrorKind::ConnectionRefused, "Connection refused"));
+        assert_eq!(causes(&e), "client error: Connection refused");
+    }
 }

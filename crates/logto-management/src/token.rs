@@ -84,7 +84,7 @@ impl TokenSource {
                     description: r.error_description().cloned(),
                 },
                 RequestTokenError::Request(e) => {
-                    ManagementError::Unreachable { url: self.token_url.clone(), reason: e.to_string() }
+                    ManagementError::Unreachable { url: self.token_url.clone(), reason: crate::error::causes(&e) }
                 }
                 RequestTokenError::Parse(e, _) => {
                     ManagementError::Decode { url: self.token_url.clone(), reason: e.to_string() }

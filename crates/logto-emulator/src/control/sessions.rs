@@ -63,6 +63,7 @@ pub async fn start(State(state): State<AppState>, body: axum::body::Bytes) -> Re
         scopes: new.scopes.clone(),
         resources: new.resources,
         nonce: None,
+        session_id: None,
     };
     state.store().grants.insert(grant.id.clone(), grant.clone());
     let refresh_token =

@@ -1,23 +1,28 @@
 //! Applications, their secrets and their roles (`/api/applications`).
 
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::{OriginalUri, Path, State};
 use axum::http::StatusCode;
+use axum::response::Response;
 use axum::Json;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use super::{parse_body, RoleIds};
+use super::guard::{self, Field, Kind};
+use super::pagination::ListRequest;
+use super::RoleIds;
 use crate::error::ApiError;
 use crate::ids::standard_id;
 use crate::model::{AppType, Application, RoleType};
 use crate::state::AppState;
 
-pub async fn list(State(state): State<AppState>) -> Json<Value> {
+/// `GET /api/applications`, newest first (paginated when asked, as Logto's `application.ts`).
+pub async fn list(State(state): State<AppState>, OriginalUri(uri): OriginalUri) -> Result<Response, ApiError> {
+    let list = ListRequest::optionally_paged(uri)?;
     let store = state.store();
     let mut apps: Vec<&Application> = store.applications.values().collect();
     apps.sort_by(|a, b| b.created_at.cmp(&a.created_at).then(a.id.cmp(&b.id)));
-    Json(apps.into_iter().map(Application::to_api_json).collect())
+    Ok(list.answer(&state.endpoint, apps.into_iter().map(Application::to_api_json).collect()))
 }
 
 pub async fn get_one(State(state): State<AppState>, Path(id): Path<String>) -> Result<Json<Value>, ApiError> {
@@ -27,6 +32,24 @@ pub async fn get_one(State(state): State<AppState>, Path(id): Path<String>) -> R
     v["isAdmin"] = json!(false);
     Ok(Json(v))
 }
+
+/// `POST /api/applications`'s guard (`routes/applications/application.ts`, Logto 1.42's OpenAPI document).
+const NEW_APPLICATION: &[Field] = &[
+    Field::required("name", guard::string(1, 256)),
+    Field::nullable("description", guard::ANY_STRING),
+    Field::required("type", Kind::Enum(&["Native", "SPA", "Traditional", "MachineToMachine", "Protected", "SAML"])),
+    Field::optional(
+        "oidcClientMetadata",
+        Kind::Nested(&[
+            Field::required("redirectUris", Kind::Strings { min: 0 }),
+            Field::required("postLogoutRedirectUris", Kind::Strings { min: 0 }),
+        ]),
+    ),
+    Field::optional("customClientMetadata", Kind::Object),
+    Field::optional("customData", Kind::Object),
+    Field::optional("isThirdParty", Kind::Bool),
+    Field::optional("protectedAppMetadata", Kind::Object),
+];
 
 #[derive(Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
@@ -42,7 +65,7 @@ struct ClientMetadata {
 struct NewApplication {
     name: String,
     #[serde(rename = "type")]
-    app_type: AppType,
+    app_type: String,
     #[serde(default)]
     description: Option<String>,
     #[serde(default)]
@@ -50,25 +73,36 @@ struct NewApplication {
 }
 
 pub async fn create(State(state): State<AppState>, body: Bytes) -> Result<Json<Value>, ApiError> {
-    let new: NewApplication = parse_body(&body)?;
+    let new: NewApplication = guard::body(&body, NEW_APPLICATION)?;
     let meta = new.oidc_client_metadata.unwrap_or_default();
-    if new.name.is_empty() {
-        return Err(ApiError::invalid_body("name must not be empty"));
-    }
-    if let Some(bad) =
-        meta.redirect_uris.iter().chain(&meta.post_logout_redirect_uris).find(|u| url::Url::parse(u).is_err())
-    {
-        return Err(ApiError::invalid_body(format!("{bad:?} is not an absolute URI")));
+    let Some(app_type) = AppType::parse(&new.app_type) else {
+        // Logto's own answer for these two: they are created through their own flows.
+        return Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "application.protected_app_metadata_is_required",
+            format!("Applications of type {} are not emulated.", new.app_type),
+        ));
+    };
+    let bad_uri =
+        meta.redirect_uris.iter().chain(&meta.post_logout_redirect_uris).position(|u| url::Url::parse(u).is_err());
+    if let Some(i) = bad_uri {
+        let (key, index) = if i < meta.redirect_uris.len() {
+            ("redirectUris", i)
+        } else {
+            ("postLogoutRedirectUris", i - meta.redirect_uris.len())
+        };
+        return Err(guard::invalid_input(vec![json!({"code": "custom", "message": "Invalid URL",
+            "path": ["oidcClientMetadata", key, index]})]));
     }
     let app = Application {
         id: standard_id(21),
         name: new.name,
         description: new.description,
-        app_type: new.app_type,
+        app_type,
         redirect_uris: meta.redirect_uris,
         post_logout_redirect_uris: meta.post_logout_redirect_uris,
         // Confidential apps get a "Default secret" (32 characters, as Logto's).
-        secret: (!new.app_type.is_public()).then(|| standard_id(32)),
+        secret: (!app_type.is_public()).then(|| standard_id(32)),
         role_ids: vec![],
         created_at: state.clock.now_ms(),
     };
@@ -98,10 +132,17 @@ pub async fn secrets(State(state): State<AppState>, Path(id): Path<String>) -> R
     ))
 }
 
-pub async fn roles(State(state): State<AppState>, Path(id): Path<String>) -> Result<Json<Value>, ApiError> {
+/// `GET /api/applications/{id}/roles` (paginated, as Logto's `application-role.ts`).
+pub async fn roles(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    OriginalUri(uri): OriginalUri,
+) -> Result<Response, ApiError> {
+    let list = ListRequest::paged(uri)?;
     let store = state.store();
     let app = store.applications.get(&id).ok_or_else(ApiError::not_found)?;
-    Ok(Json(store.roles.iter().filter(|r| app.role_ids.contains(&r.id)).map(|r| r.to_api_json()).collect()))
+    let roles = store.roles.iter().filter(|r| app.role_ids.contains(&r.id)).map(|r| r.to_api_json()).collect();
+    Ok(list.answer(&state.endpoint, roles))
 }
 
 pub async fn assign_roles(
@@ -109,7 +150,7 @@ pub async fn assign_roles(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
-    let RoleIds { role_ids } = parse_body(&body)?;
+    let RoleIds { role_ids } = guard::body(&body, RoleIds::SCHEMA)?;
     let mut store = state.store();
     let app = store.applications.get(&id).ok_or_else(ApiError::not_found)?;
     if app.app_type != AppType::MachineToMachine {

@@ -3,6 +3,7 @@
 
 mod applications;
 mod auth;
+pub mod guard;
 mod pagination;
 mod resources;
 mod roles;
@@ -52,9 +53,13 @@ async fn not_found() -> ApiError {
 
 /// The body of `POST /api/users/{id}/roles` and `POST /api/applications/{id}/roles`.
 #[derive(serde::Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[serde(rename_all = "camelCase")]
 pub(crate) struct RoleIds {
     pub role_ids: Vec<String>,
+}
+
+impl RoleIds {
+    pub const SCHEMA: &[guard::Field] = &[guard::Field::required("roleIds", guard::Kind::Strings { min: 1 })];
 }
 
 /// Parses a JSON body into the route's schema, or answers 400 `guard.invalid_input` as Logto's guard.

@@ -1,7 +1,12 @@
-//! Logto's `koaPagination`: `page` (1-based) and `page_size` (default 20, at most 100), the
-//! `Total-Number` header and `Link` headers (first, prev, last, next).
+//! Logto's `koaPagination` (`packages/core/src/middleware/koa-pagination.ts`): `page` (1-based) and
+//! `page_size` (default 20, at most 100), the `Total-Number` header and `Link` headers (first, prev,
+//! last, next). Some lists make it optional (`isOptional`): with neither parameter they answer the
+//! whole list without those headers.
 
 use axum::http::{HeaderMap, HeaderValue, Uri};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde_json::Value;
 
 use crate::error::ApiError;
 use crate::oidc::Params;
@@ -57,6 +62,39 @@ impl Pagination {
             }
         }
         headers
+    }
+}
+
+/// A list request: its query and its paging (`None`: an optional pagination left off).
+pub struct ListRequest {
+    uri: Uri,
+    pub params: Params,
+    pagination: Option<Pagination>,
+}
+
+impl ListRequest {
+    /// A list that always pages (`koaPagination()`).
+    pub fn paged(uri: Uri) -> Result<Self, ApiError> {
+        let params = Params::from_query(uri.query());
+        let pagination = Some(Pagination::parse(&params)?);
+        Ok(Self { uri, params, pagination })
+    }
+
+    /// A list that pages only when `page` or `page_size` is given (`koaPagination({ isOptional: true })`).
+    pub fn optionally_paged(uri: Uri) -> Result<Self, ApiError> {
+        let params = Params::from_query(uri.query());
+        let asked = params.get("page").ok().flatten().is_some() || params.get("page_size").ok().flatten().is_some();
+        let pagination = if asked { Some(Pagination::parse(&params)?) } else { None };
+        Ok(Self { uri, params, pagination })
+    }
+
+    /// The answer: this page of `items` with `Total-Number` and `Link`, or all of them.
+    pub fn answer(&self, endpoint: &str, items: Vec<Value>) -> Response {
+        match &self.pagination {
+            Some(p) => (p.headers(items.len(), endpoint, &self.uri, &self.params), Json(p.slice(&items).to_vec()))
+                .into_response(),
+            None => Json(items).into_response(),
+        }
     }
 }
 

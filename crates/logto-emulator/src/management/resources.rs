@@ -1,48 +1,79 @@
 //! API resources and their scopes (`/api/resources`).
 
 use axum::body::Bytes;
-use axum::extract::{Path, Query, State};
+use axum::extract::{OriginalUri, Path, State};
 use axum::http::StatusCode;
+use axum::response::Response;
 use axum::Json;
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::parse_body;
+use super::guard::{self, Field, Kind};
+use super::pagination::ListRequest;
 use crate::error::ApiError;
 use crate::ids::standard_id;
 use crate::model::{Resource, Scope};
 use crate::seed::MANAGEMENT_API_INDICATOR;
 use crate::state::AppState;
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ListQuery {
-    #[serde(default)]
-    include_scopes: Option<String>,
-}
-
-pub async fn list(State(state): State<AppState>, Query(q): Query<ListQuery>) -> Json<Value> {
-    let include = q.include_scopes.as_deref() == Some("true");
-    Json(state.store().resources.iter().map(|r| r.to_api_json(include)).collect())
+/// `GET /api/resources[?includeScopes=true]` (paginated when asked, as Logto's `resource.ts`).
+pub async fn list(State(state): State<AppState>, OriginalUri(uri): OriginalUri) -> Result<Response, ApiError> {
+    let list = ListRequest::optionally_paged(uri)?;
+    let include = list.params.get("includeScopes").ok().flatten() == Some("true");
+    let resources = state.store().resources.iter().map(|r| r.to_api_json(include)).collect();
+    Ok(list.answer(&state.endpoint, resources))
 }
 
 pub async fn get_one(State(state): State<AppState>, Path(id): Path<String>) -> Result<Json<Value>, ApiError> {
     state.store().resource_by_id(&id).map(|r| Json(r.to_api_json(false))).ok_or_else(ApiError::not_found)
 }
 
+/// `POST /api/resources`'s guard (`Resources.createGuard`).
+const NEW_RESOURCE: &[Field] = &[
+    Field::required("name", Kind::Str { min: 1, max: None, pattern: None }),
+    Field::required("indicator", Kind::Str { min: 1, max: None, pattern: Some(is_absolute_uri) }),
+    Field::optional("accessTokenTtl", Kind::Number),
+];
+
+/// `PATCH /api/resources/{id}`'s guard.
+const RESOURCE_CHANGES: &[Field] = &[
+    Field::optional("name", Kind::Str { min: 1, max: None, pattern: None }),
+    Field::optional("accessTokenTtl", Kind::Number),
+];
+
+/// `POST /api/resources/{id}/scopes`'s guard and the `scopes` table's `name varchar(256)`.
+const NEW_SCOPE: &[Field] =
+    &[Field::required("name", guard::string(1, 256)), Field::nullable("description", guard::ANY_STRING)];
+
+fn is_absolute_uri(s: &str) -> bool {
+    url::Url::parse(s).is_ok()
+}
+
 #[derive(Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[serde(rename_all = "camelCase")]
 struct NewResource {
     name: String,
     indicator: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "whole_seconds")]
     access_token_ttl: Option<i64>,
 }
 
+/// `accessTokenTtl` in whole seconds (the column is a bigint; a fraction is refused by the guard below).
+fn whole_seconds<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
+    let n = <Option<f64> as Deserialize>::deserialize(d)?;
+    Ok(n.map(|n| if n.fract() == 0.0 && n.abs() < 9.0e15 { n as i64 } else { 0 }))
+}
+
+fn ttl_not_positive() -> ApiError {
+    guard::invalid_input(vec![serde_json::json!({"code": "too_small", "minimum": 1, "type": "number",
+        "inclusive": true, "exact": false, "message": "Number must be a positive whole number of seconds",
+        "path": ["accessTokenTtl"]})])
+}
+
 pub async fn create(State(state): State<AppState>, body: Bytes) -> Result<(StatusCode, Json<Value>), ApiError> {
-    let new: NewResource = parse_body(&body)?;
-    if new.name.is_empty() || url::Url::parse(&new.indicator).is_err() {
-        return Err(ApiError::invalid_body("name must be non-empty and indicator an absolute URI"));
+    let new: NewResource = guard::body(&body, NEW_RESOURCE)?;
+    if new.access_token_ttl.is_some_and(|t| t <= 0) {
+        return Err(ttl_not_positive());
     }
     let mut store = state.store();
     if store.resource(&new.indicator).is_some() {
@@ -64,11 +95,11 @@ pub async fn create(State(state): State<AppState>, body: Bytes) -> Result<(Statu
 }
 
 #[derive(Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[serde(rename_all = "camelCase")]
 struct ResourceChanges {
     #[serde(default)]
     name: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "whole_seconds")]
     access_token_ttl: Option<i64>,
 }
 
@@ -79,14 +110,14 @@ pub async fn update(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Result<Json<Value>, ApiError> {
-    let changes: ResourceChanges = parse_body(&body)?;
+    let changes: ResourceChanges = guard::body(&body, RESOURCE_CHANGES)?;
+    if changes.access_token_ttl.is_some_and(|t| t <= 0) {
+        return Err(ttl_not_positive());
+    }
     let mut store = state.store();
     let mut resource = store.resource_by_id(&id).cloned().ok_or_else(ApiError::not_found)?;
     if resource.indicator == MANAGEMENT_API_INDICATOR {
         return Err(cannot_modify_management_api());
-    }
-    if changes.name.as_deref().is_some_and(str::is_empty) || changes.access_token_ttl.is_some_and(|t| t <= 0) {
-        return Err(ApiError::invalid_body("name must be non-empty and accessTokenTtl positive"));
     }
     if let Some(name) = changes.name {
         resource.name = name;
@@ -107,14 +138,20 @@ fn cannot_modify_management_api() -> ApiError {
     )
 }
 
-pub async fn scopes(State(state): State<AppState>, Path(id): Path<String>) -> Result<Json<Value>, ApiError> {
+/// `GET /api/resources/{id}/scopes` (paginated, as Logto's `resource.scope.ts`).
+pub async fn scopes(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    OriginalUri(uri): OriginalUri,
+) -> Result<Response, ApiError> {
+    let list = ListRequest::paged(uri)?;
     let store = state.store();
     let r = store.resource_by_id(&id).ok_or_else(ApiError::not_found)?;
-    Ok(Json(r.scopes_json()))
+    let scopes = r.scopes.iter().rev().map(|s| r.scope_json(s)).collect();
+    Ok(list.answer(&state.endpoint, scopes))
 }
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
 struct NewScope {
     name: String,
     #[serde(default)]
@@ -126,7 +163,7 @@ pub async fn create_scope(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
-    let new: NewScope = parse_body(&body)?;
+    let new: NewScope = guard::body(&body, NEW_SCOPE)?;
     let now = state.clock.now_ms();
     let mut store = state.store();
     let mut resource = store.resource_by_id(&id).cloned().ok_or_else(ApiError::not_found)?;

@@ -1,31 +1,21 @@
 //! Roles and their scopes (`/api/roles`).
 
 use axum::body::Bytes;
-use axum::extract::{OriginalUri, Path, Query, State};
+use axum::extract::{OriginalUri, Path, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::Json;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use super::pagination::Pagination;
-use super::parse_body;
+use super::guard::{self, Field, Kind};
+use super::pagination::ListRequest;
 use crate::error::ApiError;
 use crate::ids::standard_id;
 use crate::model::{Role, RoleType};
-use crate::oidc::Params;
 use crate::seed::MANAGEMENT_API_INDICATOR;
 use crate::state::AppState;
 use crate::store::Store;
-
-#[derive(Deserialize)]
-pub struct ListQuery {
-    #[serde(rename = "type", default)]
-    role_type: Option<RoleType>,
-    // Paging and search parameters are read from the raw query.
-    #[serde(flatten)]
-    _rest: std::collections::HashMap<String, String>,
-}
 
 /// A role as `GET /api/roles` lists it: with its users' and applications' counts and first few.
 fn listed(store: &Store, role: &Role) -> Value {
@@ -42,26 +32,41 @@ fn listed(store: &Store, role: &Role) -> Value {
 }
 
 /// `GET /api/roles?type=…` (paginated, as Logto).
-pub async fn list(
-    State(state): State<AppState>,
-    Query(q): Query<ListQuery>,
-    OriginalUri(uri): OriginalUri,
-) -> Result<Response, ApiError> {
-    let params = Params::from_query(uri.query());
-    let pagination = Pagination::parse(&params)?;
+pub async fn list(State(state): State<AppState>, OriginalUri(uri): OriginalUri) -> Result<Response, ApiError> {
+    let list = ListRequest::paged(uri)?;
+    let role_type = match list.params.get("type").ok().flatten() {
+        None => None,
+        Some("User") => Some(RoleType::User),
+        Some("MachineToMachine") => Some(RoleType::MachineToMachine),
+        Some(other) => {
+            let mut e = guard::invalid_input(guard::issues(
+                &json!({"type": other}),
+                &[Field::optional("type", Kind::Enum(&["User", "MachineToMachine"]))],
+            ));
+            e.message = "The request query is invalid.".into();
+            return Err(e);
+        }
+    };
     let store = state.store();
-    let roles: Vec<Value> = store
-        .roles
-        .iter()
-        .filter(|r| q.role_type.is_none_or(|t| t == r.role_type))
-        .map(|r| listed(&store, r))
-        .collect();
-    Ok((pagination.headers(roles.len(), &state.endpoint, &uri, &params), Json(pagination.slice(&roles).to_vec()))
-        .into_response())
+    let roles: Vec<Value> =
+        store.roles.iter().filter(|r| role_type.is_none_or(|t| t == r.role_type)).map(|r| listed(&store, r)).collect();
+    Ok(list.answer(&state.endpoint, roles))
 }
 
+/// `POST /api/roles`'s guard (`Roles.createGuard`; the `roles` table's `varchar(128)` columns).
+const NEW_ROLE: &[Field] = &[
+    Field::required("name", guard::string(1, 128)),
+    Field::required("description", guard::string(1, 128)),
+    Field::optional("type", Kind::Enum(&["User", "MachineToMachine"])),
+    Field::optional("isDefault", Kind::Bool),
+    Field::optional("scopeIds", Kind::Strings { min: 0 }),
+];
+
+const SCOPE_IDS: &[Field] = &[Field::required("scopeIds", Kind::Strings { min: 1 })];
+const USER_IDS: &[Field] = &[Field::required("userIds", Kind::Strings { min: 1 })];
+
 #[derive(Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[serde(rename_all = "camelCase")]
 struct NewRole {
     name: String,
     description: String,
@@ -92,9 +97,13 @@ fn resolve_scopes(store: &Store, role_type: RoleType, scope_ids: &[String]) -> R
 }
 
 pub async fn create(State(state): State<AppState>, body: Bytes) -> Result<Json<Value>, ApiError> {
-    let new: NewRole = parse_body(&body)?;
-    if new.name.is_empty() || new.is_default == Some(true) {
-        return Err(ApiError::invalid_body("name must be non-empty (default roles are not emulated)"));
+    let new: NewRole = guard::body(&body, NEW_ROLE)?;
+    if new.is_default == Some(true) {
+        return Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "role.default_role_missing",
+            "Default roles are not emulated: create the role, then assign it.",
+        ));
     }
     let mut store = state.store();
     if store.roles.iter().any(|r| r.name == new.name) {
@@ -128,14 +137,24 @@ fn role_scopes(store: &Store, role: &Role) -> Value {
     held.into_iter().map(|(_, _, v)| v).collect()
 }
 
-pub async fn scopes(State(state): State<AppState>, Path(id): Path<String>) -> Result<Json<Value>, ApiError> {
+/// `GET /api/roles/{id}/scopes` (paginated when asked, as Logto's `role.scope.ts`).
+pub async fn scopes(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    OriginalUri(uri): OriginalUri,
+) -> Result<Response, ApiError> {
+    let list = ListRequest::optionally_paged(uri)?;
     let store = state.store();
     let role = store.role(&id).ok_or_else(ApiError::not_found)?;
-    Ok(Json(role_scopes(&store, role)))
+    let scopes = match role_scopes(&store, role) {
+        Value::Array(items) => items,
+        _ => vec![],
+    };
+    Ok(list.answer(&state.endpoint, scopes))
 }
 
 #[derive(Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[serde(rename_all = "camelCase")]
 struct ScopeIds {
     scope_ids: Vec<String>,
 }
@@ -145,10 +164,7 @@ pub async fn assign_scopes(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
-    let ScopeIds { scope_ids } = parse_body(&body)?;
-    if scope_ids.is_empty() {
-        return Err(ApiError::invalid_body("scopeIds must not be empty"));
-    }
+    let ScopeIds { scope_ids } = guard::body(&body, SCOPE_IDS)?;
     let mut store = state.store();
     let role = store.role(&id).cloned().ok_or_else(ApiError::not_found)?;
     let added = resolve_scopes(&store, role.role_type, &scope_ids)?;
@@ -164,15 +180,21 @@ pub async fn assign_scopes(
     Ok((StatusCode::CREATED, Json(role_scopes(&store, &updated))))
 }
 
-/// `GET /api/roles/{id}/users`.
-pub async fn users(State(state): State<AppState>, Path(id): Path<String>) -> Result<Json<Value>, ApiError> {
+/// `GET /api/roles/{id}/users` (paginated, as Logto's `role.user.ts`).
+pub async fn users(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    OriginalUri(uri): OriginalUri,
+) -> Result<Response, ApiError> {
+    let list = ListRequest::paged(uri)?;
     let store = state.store();
     store.role(&id).ok_or_else(ApiError::not_found)?;
-    Ok(Json(store.users.iter().filter(|u| u.role_ids.contains(&id)).map(|u| u.to_api_json()).collect()))
+    let users = store.users.iter().filter(|u| u.role_ids.contains(&id)).map(|u| u.to_api_json()).collect();
+    Ok(list.answer(&state.endpoint, users))
 }
 
 #[derive(Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[serde(rename_all = "camelCase")]
 struct UserIds {
     user_ids: Vec<String>,
 }
@@ -183,10 +205,7 @@ pub async fn assign_users(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Result<StatusCode, ApiError> {
-    let UserIds { user_ids } = parse_body(&body)?;
-    if user_ids.is_empty() {
-        return Err(ApiError::invalid_body("userIds must not be empty"));
-    }
+    let UserIds { user_ids } = guard::body(&body, USER_IDS)?;
     let mut store = state.store();
     let role = store.role(&id).ok_or_else(ApiError::not_found)?;
     if role.role_type != RoleType::User {

@@ -10,7 +10,8 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::Value;
 
-use super::pagination::Pagination;
+use super::guard::{self, Field, Kind};
+use super::pagination::{ListRequest, Pagination};
 use crate::error::ApiError;
 use crate::model::User;
 use crate::oidc::Params;
@@ -161,8 +162,59 @@ pub async fn list(State(state): State<AppState>, OriginalUri(uri): OriginalUri) 
     Ok((pagination.headers(total, &state.endpoint, &uri, &params), Json(users)).into_response())
 }
 
+/// `POST /api/users`'s guard (`routes/admin-user/basics.ts`).
+const NEW_USER: &[Field] = &[
+    Field::optional("primaryPhone", Kind::Str { min: 0, max: None, pattern: Some(guard::is_phone) }),
+    Field::optional("primaryEmail", Kind::Str { min: 0, max: None, pattern: Some(guard::is_email) }),
+    Field::optional("username", Kind::Str { min: 0, max: None, pattern: Some(guard::is_username) }),
+    Field::optional("password", Kind::Str { min: 1, max: None, pattern: None }),
+    Field::optional("name", guard::ANY_STRING),
+    Field::nullable("avatar", Kind::Str { min: 0, max: None, pattern: Some(url_or_empty) }),
+    Field::optional("customData", Kind::Object),
+    Field::optional("profile", Kind::Object),
+];
+
+/// `PATCH /api/users/{id}`'s guard: each identifier may also be `""` or `null`.
+const USER_PATCH: &[Field] = &[
+    Field::nullable("username", Kind::Str { min: 0, max: None, pattern: Some(username_or_empty) }),
+    Field::nullable("primaryEmail", Kind::Str { min: 0, max: None, pattern: Some(email_or_empty) }),
+    Field::nullable("primaryPhone", Kind::Str { min: 0, max: None, pattern: Some(phone_or_empty) }),
+    Field::nullable("name", guard::ANY_STRING),
+    Field::nullable("avatar", Kind::Str { min: 0, max: None, pattern: Some(url_or_empty) }),
+    Field::optional("customData", Kind::Object),
+    Field::optional("profile", Kind::Object),
+];
+
+fn url_or_empty(s: &str) -> bool {
+    s.is_empty() || url::Url::parse(s).is_ok()
+}
+fn username_or_empty(s: &str) -> bool {
+    s.is_empty() || guard::is_username(s)
+}
+fn email_or_empty(s: &str) -> bool {
+    s.is_empty() || guard::is_email(s)
+}
+fn phone_or_empty(s: &str) -> bool {
+    s.is_empty() || guard::is_phone(s)
+}
+
+/// The value a patch sets, if it sets one.
+fn given(field: &Option<Option<String>>) -> Option<&str> {
+    field.as_ref().and_then(|v| v.as_deref())
+}
+
+/// The `users` table's `varchar` limits (`packages/schemas/tables/users.sql`).
+fn check_columns(fields: [Option<&str>; 5]) -> Result<(), ApiError> {
+    let [username, email, phone, name, avatar] = fields;
+    guard::column(username, 128)?;
+    guard::column(email, 128)?;
+    guard::column(phone, 128)?;
+    guard::column(name, 128)?;
+    guard::column(avatar, 2048)
+}
+
 #[derive(serde::Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[serde(rename_all = "camelCase")]
 struct NewUser {
     #[serde(default)]
     username: Option<String>,
@@ -182,10 +234,14 @@ struct NewUser {
 
 /// `POST /api/users`: 200 with the new user; 422 when the username or email is taken.
 pub async fn create(State(state): State<AppState>, body: axum::body::Bytes) -> Result<Json<Value>, ApiError> {
-    let new: NewUser = super::parse_body(&body)?;
-    if new.custom_data.as_ref().is_some_and(|d| !d.is_object()) {
-        return Err(ApiError::invalid_body("customData must be an object"));
-    }
+    let new: NewUser = guard::body(&body, NEW_USER)?;
+    check_columns([
+        new.username.as_deref(),
+        new.primary_email.as_deref(),
+        new.primary_phone.as_deref(),
+        new.name.as_deref(),
+        new.avatar.as_deref(),
+    ])?;
     let now = state.clock.now_ms();
     let mut store = state.store();
     let taken = |f: fn(&User) -> Option<&str>, v: &Option<String>| {
@@ -222,7 +278,7 @@ pub async fn create(State(state): State<AppState>, body: axum::body::Bytes) -> R
 }
 
 #[derive(serde::Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[serde(rename_all = "camelCase")]
 struct UserPatch {
     #[serde(default, deserialize_with = "some")]
     username: Option<Option<String>>,
@@ -250,10 +306,14 @@ pub async fn update(
     Path(id): Path<String>,
     body: axum::body::Bytes,
 ) -> Result<Json<Value>, ApiError> {
-    let patch: UserPatch = super::parse_body(&body)?;
-    if patch.custom_data.as_ref().is_some_and(|d| !d.is_object()) {
-        return Err(ApiError::invalid_body("customData must be an object"));
-    }
+    let patch: UserPatch = guard::body(&body, USER_PATCH)?;
+    check_columns([
+        given(&patch.username),
+        given(&patch.primary_email),
+        given(&patch.primary_phone),
+        given(&patch.name),
+        given(&patch.avatar),
+    ])?;
     let now = state.clock.now_ms();
     let mut store = state.store();
     store.user(&id).ok_or_else(ApiError::not_found)?;
@@ -305,14 +365,12 @@ pub async fn roles(
     Path(id): Path<String>,
     OriginalUri(uri): OriginalUri,
 ) -> Result<Response, ApiError> {
-    let params = Params::from_query(uri.query());
-    let pagination = Pagination::parse(&params)?;
+    let list = ListRequest::paged(uri)?;
     let store = state.store();
     let user = store.user(&id).ok_or_else(ApiError::not_found)?;
     let roles: Vec<Value> =
         store.roles.iter().filter(|r| user.role_ids.contains(&r.id)).map(|r| r.to_api_json()).collect();
-    Ok((pagination.headers(roles.len(), &state.endpoint, &uri, &params), Json(pagination.slice(&roles).to_vec()))
-        .into_response())
+    Ok(list.answer(&state.endpoint, roles))
 }
 
 /// `POST /api/users/{id}/roles`: 201 `{roleIds, addedRoleIds}`; roles already held are ignored.
@@ -321,7 +379,7 @@ pub async fn assign_roles(
     Path(id): Path<String>,
     body: axum::body::Bytes,
 ) -> Result<(axum::http::StatusCode, Json<Value>), ApiError> {
-    let super::RoleIds { role_ids } = super::parse_body(&body)?;
+    let super::RoleIds { role_ids } = guard::body(&body, super::RoleIds::SCHEMA)?;
     let mut store = state.store();
     store.user(&id).ok_or_else(ApiError::not_found)?;
     for role_id in &role_ids {

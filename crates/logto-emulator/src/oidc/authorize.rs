@@ -5,15 +5,16 @@
 //! `state` and `iss`.
 
 use axum::extract::{RawQuery, State};
-use axum::http::StatusCode;
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use axum::Form;
 use serde::Deserialize;
 
 use crate::ids::opaque_token;
-use crate::model::{AuthCode, Grant, Interaction};
+use crate::model::{AuthCode, BrowserSession, Grant, Interaction};
 use crate::oidc::{escape, Params};
 use crate::state::AppState;
+use crate::store::Store;
 
 /// OIDC scopes Logto knows; other scope names must belong to a requested resource.
 const OIDC_SCOPES: &[&str] = &[
@@ -85,7 +86,7 @@ fn redirect_error(
     super::redirect(url.as_str())
 }
 
-pub async fn authorize(State(state): State<AppState>, RawQuery(query): RawQuery) -> Response {
+pub async fn authorize(State(state): State<AppState>, headers: HeaderMap, RawQuery(query): RawQuery) -> Response {
     let params = Params::from_query(query.as_deref());
     let single = |name: &str| params.get(name).map(|v| v.map(String::from));
     let (client_id, redirect_uri) = match (single("client_id"), single("redirect_uri")) {
@@ -174,22 +175,107 @@ pub async fn authorize(State(state): State<AppState>, RawQuery(query): RawQuery)
             })
             .collect::<Vec<_>>()
     };
+    let now = state.clock.now_secs();
+    let pending = Interaction {
+        client_id,
+        redirect_uri: redirect_uri.clone(),
+        state: client_state.clone(),
+        nonce: params.get("nonce").ok().flatten().map(String::from),
+        scopes,
+        resources,
+        code_challenge: challenge,
+        expires_at: now + INTERACTION_TTL,
+    };
+    // Single sign-on: a live browser session signs the user in again without the sign-in page, unless
+    // the client asks for `prompt=login`. (`prompt=consent` needs no password either: first-party
+    // apps are consented automatically, as in Logto.)
+    let prompts: Vec<&str> = params.get("prompt").ok().flatten().unwrap_or("").split_whitespace().collect();
+    if !prompts.contains(&"login") {
+        let mut store = state.store();
+        if let Some((session_id, user_id)) = live_session(&store, &headers, now) {
+            return complete(&state, &mut store, &user_id, &pending, &session_id);
+        }
+    }
+    if prompts.contains(&"none") {
+        return fail("login_required", "End-User authentication is required");
+    }
     let uid = opaque_token();
-    let expires_at = state.clock.now_secs() + INTERACTION_TTL;
-    state.store().interactions.insert(
-        uid.clone(),
-        Interaction {
-            client_id,
-            redirect_uri,
-            state: client_state,
-            nonce: params.get("nonce").ok().flatten().map(String::from),
-            scopes,
-            resources,
-            code_challenge: challenge,
-            expires_at,
+    state.store().interactions.insert(uid.clone(), pending);
+    super::redirect(&format!("/sign-in?interaction={uid}"))
+}
+
+/// Logto's browser session cookie (oidc-provider's `_session`) and its lifetime (14 days).
+const SESSION_COOKIE: &str = "_session";
+const SESSION_TTL: i64 = 14 * 24 * 3600;
+
+/// The value of the request's `_session` cookie.
+pub(crate) fn session_cookie(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, _)| *name == SESSION_COOKIE)
+        .map(|(_, value)| value.to_string())
+}
+
+/// The request's browser session and its user, when the session is live and the user may sign in.
+fn live_session(store: &Store, headers: &HeaderMap, now: i64) -> Option<(String, String)> {
+    let id = session_cookie(headers)?;
+    let session = store.sessions.get(&id).filter(|s| s.expires_at > now)?;
+    let user = store.user(&session.account_id).filter(|u| !u.is_suspended)?;
+    Some((id, user.id.clone()))
+}
+
+/// Sets the session cookie; `None` clears it.
+pub(crate) fn session_cookie_header(session_id: Option<&str>) -> HeaderValue {
+    let value = match session_id {
+        Some(id) => format!("{SESSION_COOKIE}={id}; path=/; max-age={SESSION_TTL}; samesite=lax; httponly"),
+        None => format!("{SESSION_COOKIE}=; path=/; max-age=0; samesite=lax; httponly"),
+    };
+    HeaderValue::from_str(&value).unwrap_or(HeaderValue::from_static("_session=; path=/; max-age=0"))
+}
+
+/// Finishes an authorization request for a signed-in user: a grant in the browser session, a code,
+/// and the redirect back to the client with `code`, `state` and `iss`.
+fn complete(state: &AppState, store: &mut Store, user_id: &str, pending: &Interaction, session_id: &str) -> Response {
+    let Ok(mut url) = url::Url::parse(&pending.redirect_uri) else {
+        return error_page(StatusCode::BAD_REQUEST, "invalid_redirect_uri", "redirect_uri is not a URL");
+    };
+    let grant_id = opaque_token();
+    store.grants.insert(
+        grant_id.clone(),
+        Grant {
+            id: grant_id.clone(),
+            account_id: user_id.to_string(),
+            client_id: pending.client_id.clone(),
+            scopes: pending.scopes.clone(),
+            resources: pending.resources.clone(),
+            nonce: pending.nonce.clone(),
+            session_id: Some(session_id.to_string()),
         },
     );
-    super::redirect(&format!("/sign-in?interaction={uid}"))
+    let code = opaque_token();
+    store.codes.insert(
+        code.clone(),
+        AuthCode {
+            grant_id,
+            redirect_uri: pending.redirect_uri.clone(),
+            code_challenge: pending.code_challenge.clone(),
+            expires_at: state.clock.now_secs() + CODE_TTL,
+            consumed: false,
+        },
+    );
+    {
+        let mut q = url.query_pairs_mut();
+        q.append_pair("code", &code);
+        if let Some(s) = &pending.state {
+            q.append_pair("state", s);
+        }
+        q.append_pair("iss", &state.issuer);
+    }
+    super::redirect(url.as_str())
 }
 
 #[derive(Deserialize)]
@@ -279,7 +365,11 @@ pub struct SignInForm {
     pick: Option<String>,
 }
 
-pub async fn sign_in_submit(State(state): State<AppState>, Form(form): Form<SignInForm>) -> Response {
+pub async fn sign_in_submit(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Form(form): Form<SignInForm>,
+) -> Response {
     let now_ms = state.clock.now_ms();
     let mut store = state.store();
     if !store.interactions.contains_key(&form.interaction) {
@@ -303,28 +393,6 @@ pub async fn sign_in_submit(State(state): State<AppState>, Form(form): Form<Sign
     let Some(pending) = store.interactions.remove(&form.interaction) else {
         return error_page(StatusCode::BAD_REQUEST, "session_not_found", "sign-in request not found");
     };
-    let grant_id = opaque_token();
-    store.grants.insert(
-        grant_id.clone(),
-        Grant {
-            id: grant_id.clone(),
-            account_id: user.id.clone(),
-            client_id: pending.client_id.clone(),
-            scopes: pending.scopes.clone(),
-            resources: pending.resources.clone(),
-            nonce: pending.nonce.clone(),
-        },
-    );
-    let code = opaque_token();
-    store.codes.insert(
-        code.clone(),
-        AuthCode {
-            grant_id,
-            redirect_uri: pending.redirect_uri.clone(),
-            code_challenge: pending.code_challenge.clone(),
-            expires_at: now_ms / 1000 + CODE_TTL,
-        },
-    );
     let mut signed_in = user.clone();
     signed_in.last_sign_in_at = Some(now_ms);
     signed_in.updated_at = now_ms;
@@ -333,17 +401,16 @@ pub async fn sign_in_submit(State(state): State<AppState>, Form(form): Form<Sign
         tracing::error!(error = %e, "could not save the sign-in");
         return error_page(StatusCode::INTERNAL_SERVER_ERROR, "server_error", "the sign-in could not be saved");
     }
-    drop(store);
-    let Ok(mut url) = url::Url::parse(&pending.redirect_uri) else {
-        return error_page(StatusCode::BAD_REQUEST, "invalid_redirect_uri", "redirect_uri is not a URL");
-    };
-    {
-        let mut q = url.query_pairs_mut();
-        q.append_pair("code", &code);
-        if let Some(s) = &pending.state {
-            q.append_pair("state", s);
-        }
-        q.append_pair("iss", &state.issuer);
-    }
-    super::redirect(url.as_str())
+    // The browser's session: kept when it is this user's, else a new one.
+    let now = now_ms / 1000;
+    let session_id = live_session(&store, &headers, now)
+        .filter(|(_, account)| *account == user.id)
+        .map(|(id, _)| id)
+        .unwrap_or_else(opaque_token);
+    store
+        .sessions
+        .insert(session_id.clone(), BrowserSession { account_id: user.id.clone(), expires_at: now + SESSION_TTL });
+    let mut response = complete(&state, &mut store, &user.id, &pending, &session_id);
+    response.headers_mut().append(header::SET_COOKIE, session_cookie_header(Some(&session_id)));
+    response
 }

@@ -1,67 +1,90 @@
-//! Client-based CORS on token, revocation and userinfo, as Logto does it: an origin is allowed when it
-//! is the origin of a registered redirect URI of some application. Requests without `Origin` get `*`.
+//! Client-based CORS on token, revocation and userinfo, as oidc-provider does it for Logto
+//! (`lib/shared/cors.js` with Logto's `clientBasedCORS`, `packages/core/src/oidc/utils.ts`):
+//! - a preflight (`OPTIONS` with `Access-Control-Request-Method`) is answered 204 for **any** origin,
+//!   echoing it: the client is not known yet;
+//! - an actual request gets `Access-Control-Allow-Origin` (its `Origin`, or `*` without one), and once
+//!   the client is known, an origin that is not one of its redirect URIs' origins is refused: 400
+//!   `invalid_request` "origin … not allowed for client: …", without `Access-Control-Allow-Origin`.
+//!   The refusal comes before the grant is looked at, so it consumes nothing.
 
-use axum::extract::{Request, State};
+use axum::extract::Request;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
-use crate::state::AppState;
+use crate::error::OidcError;
+use crate::model::Application;
 
-fn origin_allowed(state: &AppState, origin: &str) -> bool {
-    state.store().applications.values().any(|app| app.allows_origin(origin))
+/// Marks a response refused for its origin: [`passthrough`] adds no CORS headers to it.
+#[derive(Clone, Copy)]
+struct OriginRefused;
+
+/// Refuses a request whose `Origin` is not allowed for `client` (no `Origin`: not a CORS request).
+pub fn check_client(headers: &HeaderMap, client: &Application) -> Result<(), OidcError> {
+    match headers.get(header::ORIGIN).and_then(|o| o.to_str().ok()) {
+        Some(origin) if !client.allows_origin(origin) => {
+            Err(OidcError::invalid_request(format!("origin {origin} not allowed for client: {}", client.id))
+                .origin_refused())
+        }
+        _ => Ok(()),
+    }
 }
 
-/// Adds `Access-Control-Allow-Origin` to actual (non-preflight) responses.
-pub async fn passthrough(State(state): State<AppState>, request: Request, next: Next) -> Response {
+impl OidcError {
+    /// This error refuses the request's origin: its response carries no CORS headers.
+    pub(crate) fn origin_refused(mut self) -> Self {
+        self.origin_refused = true;
+        self
+    }
+}
+
+/// Adds the response's part of a refusal made by [`check_client`].
+pub(crate) fn mark_refused(response: &mut Response) {
+    response.extensions_mut().insert(OriginRefused);
+}
+
+/// Adds `Access-Control-Allow-Origin` to actual (non-preflight) responses not refused for their origin.
+pub async fn passthrough(request: Request, next: Next) -> Response {
     if request.method() == axum::http::Method::OPTIONS {
         return next.run(request).await;
     }
-    let origin = request.headers().get(header::ORIGIN).and_then(|o| o.to_str().ok()).map(String::from);
+    let origin = request.headers().get(header::ORIGIN).cloned();
     let mut response = next.run(request).await;
+    let refused = response.extensions().get::<OriginRefused>().is_some();
     let headers = response.headers_mut();
     headers.insert(header::VARY, HeaderValue::from_static("Accept-Encoding, Origin"));
-    let allow = match origin {
-        None => Some(HeaderValue::from_static("*")),
-        Some(origin) if origin_allowed(&state, &origin) => HeaderValue::from_str(&origin).ok(),
-        Some(_) => None,
-    };
-    if let Some(allow) = allow {
-        headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, allow);
+    if !refused {
+        headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin.unwrap_or(HeaderValue::from_static("*")));
         headers.insert(header::ACCESS_CONTROL_EXPOSE_HEADERS, HeaderValue::from_static("WWW-Authenticate"));
     }
     response
 }
 
 /// Preflight for the POST-only endpoints (token, revocation).
-pub async fn preflight_post(state: State<AppState>, headers: HeaderMap) -> Response {
-    preflight(state, headers, "POST")
+pub async fn preflight_post(headers: HeaderMap) -> Response {
+    preflight(headers, "POST")
 }
 
 /// Preflight for userinfo (GET and POST).
-pub async fn preflight_get_post(state: State<AppState>, headers: HeaderMap) -> Response {
-    preflight(state, headers, "GET,POST")
+pub async fn preflight_get_post(headers: HeaderMap) -> Response {
+    preflight(headers, "GET,POST")
 }
 
-/// Answers `OPTIONS` preflights: 204 with the allowed methods, the echoed request headers and a
-/// one-hour max age for a registered origin; 204 without CORS headers otherwise.
-fn preflight(State(state): State<AppState>, headers: HeaderMap, methods: &'static str) -> Response {
+/// Answers `OPTIONS`: a preflight gets 204 with the origin echoed, the allowed methods, the requested
+/// headers and a one-hour max age; an `OPTIONS` that is no preflight gets 204 without CORS headers.
+fn preflight(headers: HeaderMap, methods: &'static str) -> Response {
     let mut response = StatusCode::NO_CONTENT.into_response();
     let out = response.headers_mut();
     out.insert(header::VARY, HeaderValue::from_static("Accept-Encoding, Origin"));
-    let Some(origin) = headers.get(header::ORIGIN).and_then(|o| o.to_str().ok()) else {
-        return response;
-    };
-    if !origin_allowed(&state, origin) {
+    if !headers.contains_key(header::ACCESS_CONTROL_REQUEST_METHOD) {
         return response;
     }
-    if let Ok(origin) = HeaderValue::from_str(origin) {
-        out.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin);
-    }
+    let origin = headers.get(header::ORIGIN).cloned().unwrap_or(HeaderValue::from_static("*"));
+    out.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin);
+    out.insert(header::ACCESS_CONTROL_MAX_AGE, HeaderValue::from_static("3600"));
     out.insert(header::ACCESS_CONTROL_ALLOW_METHODS, HeaderValue::from_static(methods));
     if let Some(requested) = headers.get(header::ACCESS_CONTROL_REQUEST_HEADERS) {
         out.insert(header::ACCESS_CONTROL_ALLOW_HEADERS, requested.clone());
     }
-    out.insert(header::ACCESS_CONTROL_MAX_AGE, HeaderValue::from_static("3600"));
     response
 }

@@ -22,6 +22,7 @@ use tower_http::cors::{Any, CorsLayer};
 
 use crate::state::AppState;
 
+pub(crate) use cors::mark_refused as mark_origin_refused;
 pub use params::Params;
 pub(crate) use token::first_refresh_token;
 pub use tokens::access_token_jwt;
@@ -30,13 +31,13 @@ pub(crate) use tokens::id_token;
 /// Logto's token endpoint body limit (`packages/core/src/oidc/init.ts`).
 const BODY_LIMIT: usize = 56 * 1024;
 
-pub fn router(state: AppState) -> Router<AppState> {
+pub fn router() -> Router<AppState> {
     // Token, revocation and userinfo answer browsers directly, with client-based CORS.
     let cors_routes = Router::new()
         .route("/oidc/token", post(token::token).options(cors::preflight_post))
         .route("/oidc/token/revocation", post(token::revoke).options(cors::preflight_post))
         .route("/oidc/me", get(userinfo::userinfo).post(userinfo::userinfo).options(cors::preflight_get_post))
-        .route_layer(axum::middleware::from_fn_with_state(state, cors::passthrough));
+        .route_layer(axum::middleware::from_fn(cors::passthrough));
     // Discovery and keys are public: any origin may read them (oidc-provider answers with `*`).
     let public_routes = Router::new()
         .route("/oidc/.well-known/openid-configuration", get(discovery::openid_configuration))

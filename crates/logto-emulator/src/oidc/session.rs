@@ -3,7 +3,7 @@
 //! the client's registered `post_logout_redirect_uri`.
 
 use axum::extract::{RawQuery, State};
-use axum::http::StatusCode;
+use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use axum::Form;
 use serde::Deserialize;
@@ -66,13 +66,24 @@ pub struct Confirm {
     xsrf: String,
 }
 
-pub async fn confirm(State(state): State<AppState>, Form(form): Form<Confirm>) -> Response {
-    let Some(pending) = state.store().logouts.remove(&form.xsrf) else {
-        return error_page("invalid_request: xsrf token invalid or expired; sign out again from the app");
+/// Ends the browser session (its cookie is cleared; grants without `offline_access` end with it, offline
+/// refresh tokens keep working, as in Logto) and goes where the client asked.
+pub async fn confirm(State(state): State<AppState>, headers: HeaderMap, Form(form): Form<Confirm>) -> Response {
+    let pending = {
+        let mut store = state.store();
+        let Some(pending) = store.logouts.remove(&form.xsrf) else {
+            return error_page("invalid_request: xsrf token invalid or expired; sign out again from the app");
+        };
+        if let Some(session_id) = super::authorize::session_cookie(&headers) {
+            store.end_session(&session_id);
+        }
+        pending
     };
-    match pending.post_logout_redirect_uri {
+    let mut response = match pending.post_logout_redirect_uri {
         Some(uri) => super::redirect(&uri),
         None => Html("<!DOCTYPE html><html lang=\"en\"><title>Signed out</title><p>You are signed out.</p></html>")
             .into_response(),
-    }
+    };
+    response.headers_mut().append(header::SET_COOKIE, super::authorize::session_cookie_header(None));
+    response
 }

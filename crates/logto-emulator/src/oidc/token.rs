@@ -14,6 +14,7 @@ use crate::error::OidcError;
 use crate::ids::opaque_token;
 use crate::model::{Application, Grant, OpaqueToken, RefreshToken};
 use crate::oidc::client_auth::authenticate;
+use crate::oidc::cors::check_client;
 use crate::oidc::tokens::{access_token_jwt, id_token, DEFAULT_TTL};
 use crate::oidc::Params;
 use crate::state::AppState;
@@ -26,6 +27,7 @@ const REUSE_INTERVAL_MS: i64 = 3000;
 pub async fn token(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
     let result = Params::from_body(&headers, &body).and_then(|params| {
         let client = authenticate(&state, &headers, &params)?;
+        check_client(&headers, &client)?;
         match params.require("grant_type")? {
             "authorization_code" => authorization_code(&state, &client, &params),
             "refresh_token" => refresh_token(&state, &client, &params),
@@ -155,7 +157,14 @@ fn authorization_code(state: &AppState, client: &Application, params: &Params) -
             (None, None) => {}
             _ => return Err(OidcError::invalid_grant()),
         }
-        store.codes.remove(code);
+        if stored.consumed {
+            // A code used twice may have been stolen: everything issued from it is revoked.
+            store.revoke_grant(&grant.id);
+            return Err(OidcError::invalid_grant());
+        }
+        if let Some(c) = store.codes.get_mut(code) {
+            c.consumed = true;
+        }
         grant
     };
     let resource = requested_resource(params, &grant)?;
@@ -238,6 +247,7 @@ fn client_credentials(state: &AppState, client: &Application, params: &Params) -
 pub async fn revoke(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
     let result = Params::from_body(&headers, &body).and_then(|params| {
         let client = authenticate(&state, &headers, &params)?;
+        check_client(&headers, &client)?;
         let token = params.require("token")?;
         let mut store = state.store();
         let grant_id = store

@@ -7,6 +7,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 
 use crate::error::OidcError;
+use crate::oidc::cors::check_client;
 use crate::oidc::tokens::user_claims;
 use crate::state::AppState;
 
@@ -21,11 +22,18 @@ pub async fn userinfo(State(state): State<AppState>, headers: HeaderMap) -> Resp
     };
     let now = state.clock.now_secs();
     let store = state.store();
-    let claims = store
-        .opaque_tokens
-        .get(token)
-        .filter(|t| t.expires_at > now)
-        .and_then(|t| store.grants.get(&t.grant_id))
+    let Some(grant) =
+        store.opaque_tokens.get(token).filter(|t| t.expires_at > now).and_then(|t| store.grants.get(&t.grant_id))
+    else {
+        return OidcError::invalid_token(&state.issuer).into_response();
+    };
+    // The token's client decides which origins may read the answer.
+    if let Some(client) = store.applications.get(&grant.client_id) {
+        if let Err(e) = check_client(&headers, client) {
+            return e.into_response();
+        }
+    }
+    let claims = Some(grant)
         .filter(|g| g.scopes.iter().any(|s| s == "openid"))
         .and_then(|g| store.user(&g.account_id).map(|u| user_claims(u, &g.scopes)));
     match claims {

@@ -1,0 +1,59 @@
+#!/usr/bin/env python3
+"""Writes logto-1.42-served.json: the operations of Logto 1.42's own OpenAPI document
+(`GET /api/swagger.json` of a real Logto 1.42, recorded 2026-11-30) that the emulator serves, for the fuzz
+in scripts/fuzz-emulator.sh. Usage: subset.py FULL_SWAGGER.json
+
+One quirk of the document is corrected: `oidcClientMetadata.redirectUris` and `postLogoutRedirectUris`
+items are described as objects ("Validator function") though Logto takes and returns strings (URLs).
+"""
+import json
+import sys
+
+SERVED = {
+    "/api/users": ["get", "post"],
+    "/api/users/{userId}": ["get", "patch", "delete"],
+    "/api/users/{userId}/roles": ["get", "post"],
+    "/api/resources": ["get", "post"],
+    "/api/resources/{id}": ["get", "patch"],
+    "/api/resources/{resourceId}/scopes": ["get", "post"],
+    "/api/roles": ["get", "post"],
+    "/api/roles/{id}/scopes": ["get", "post"],
+    "/api/roles/{id}/users": ["get", "post"],
+    "/api/applications": ["get", "post"],
+    "/api/applications/{id}": ["get", "delete"],
+    "/api/applications/{id}/secrets": ["get"],
+    "/api/applications/{applicationId}/roles": ["get", "post"],
+}
+
+
+def fix_uri_lists(node):
+    if isinstance(node, dict):
+        for key in ("redirectUris", "postLogoutRedirectUris"):
+            prop = node.get(key)
+            if isinstance(prop, dict) and prop.get("type") == "array":
+                prop["items"] = {"type": "string", "format": "uri"}
+        for value in node.values():
+            fix_uri_lists(value)
+    elif isinstance(node, list):
+        for value in node:
+            fix_uri_lists(value)
+
+
+def main():
+    full = json.load(open(sys.argv[1]))
+    paths = {}
+    for path, methods in SERVED.items():
+        item = full["paths"][path]
+        kept = {m: item[m] for m in methods}
+        if "parameters" in item:
+            kept["parameters"] = item["parameters"]
+        paths[path] = kept
+    doc = {k: v for k, v in full.items() if k != "paths"}
+    doc["paths"] = paths
+    doc["servers"] = [{"url": "http://localhost:3001", "description": "the emulator"}]
+    fix_uri_lists(doc)
+    json.dump(doc, open("logto-1.42-served.json", "w"), indent=1, sort_keys=True)
+
+
+if __name__ == "__main__":
+    main()
