@@ -72,12 +72,23 @@ impl Profiles {
         Self { client, config, cache, inflight: Arc::new(Mutex::new(HashMap::new())) }
     }
 
-    /// The batch fetch for `ids` (sorted), shared with every concurrent caller asking for the same set.
-    fn batch(&self, ids: Vec<String>) -> Batch {
+    /// Whether every one of `ids` has a fresh cache entry.
+    fn all_fresh(&self, ids: &[String]) -> bool {
+        ids.iter().all(|id| self.cache.get(id).is_some_and(|e| e.fetched.elapsed() < self.config.fresh_for))
+    }
+
+    /// The batch fetch for `ids` (sorted), shared with every concurrent caller asking for the same set;
+    /// `None` when a fetch finished since the caller read the cache and left them all fresh there.
+    fn batch(&self, ids: Vec<String>) -> Option<Batch> {
         let key = ids.join(",");
         let mut inflight = self.inflight.lock().unwrap_or_else(|p| p.into_inner());
         if let Some(batch) = inflight.get(&key) {
-            return batch.clone();
+            return Some(batch.clone());
+        }
+        // A batch fills the cache before it leaves the registry (under this lock), so a caller that
+        // missed the cache just before a batch ended finds the answers here instead of fetching again.
+        if !self.config.keep_for.is_zero() && self.all_fresh(&ids) {
+            return None;
         }
         let (client, cache, registry, k) =
             (self.client.clone(), self.cache.clone(), self.inflight.clone(), key.clone());
@@ -109,7 +120,7 @@ impl Profiles {
         .boxed()
         .shared();
         inflight.insert(key, batch.clone());
-        batch
+        Some(batch)
     }
 
     /// The profiles of `ids`, within the deadline.
@@ -135,14 +146,27 @@ impl Profiles {
         if !stale.is_empty() {
             stale.sort();
             // Served stale now, renewed in the background.
-            tokio::spawn(self.batch(stale));
+            if let Some(batch) = self.batch(stale) {
+                tokio::spawn(batch);
+            }
         }
         if misses.is_empty() {
             return out;
         }
         misses.sort();
+        let Some(batch) = self.batch(misses.clone()) else {
+            for id in &misses {
+                if let Some(entry) = self.cache.get(id) {
+                    out.cache_hits += 1;
+                    if let Some(user) = entry.user {
+                        out.users.insert(id.clone(), user);
+                    }
+                }
+            }
+            return out;
+        };
         // Spawned, so that a fetch cut off by the deadline still completes and fills the cache.
-        let fetch = tokio::spawn(self.batch(misses.clone()));
+        let fetch = tokio::spawn(batch);
         match tokio::time::timeout(self.config.deadline, fetch).await {
             Ok(Ok(Ok((timing, fetched)))) => {
                 out.fetch = Some(timing);
