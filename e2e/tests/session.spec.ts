@@ -1,7 +1,7 @@
 // The client's token rules in a real browser: refresh before expiry, one refresh across tabs, a retry
 // after a 401, the end of a session, and the backend going away and coming back.
 import { expect, test } from '@playwright/test';
-import { backend, clearRequestLog, control, setTokenLifetime, signInWithoutUi, tokenRequests } from './helpers';
+import { backend, clearRequestLog, control, setTokenLifetime, signIn, signInWithoutUi, tokenRequests } from './helpers';
 
 test.afterEach(async () => {
   await setTokenLifetime(3600);
@@ -79,4 +79,21 @@ test('with the backend down the page says so, and recovers when it is back', asy
   await page.getByRole('button', { name: 'Try again' }).click();
   await expect(page.getByTestId('top-user')).toHaveCount(10);
   await expect(page.getByTestId('signed-in-user')).toBeVisible();
+});
+
+test('a tab opened by typing the address signs in without a password while Logto\'s session lives', async ({ page, context }) => {
+  await signIn(page, 'alice');
+  await expect(page.getByTestId('top-user')).toHaveCount(10);
+  // A new tab starts signed out (tokens live in the first tab's sessionStorage), but Logto's `_session`
+  // cookie makes its sign-in a redirect straight back, with no sign-in page.
+  const second = await context.newPage();
+  await second.goto('/');
+  await second.getByRole('button', { name: 'Sign in' }).click();
+  await expect(second).toHaveURL('http://localhost:8080/top-users');
+  await expect(second.getByTestId('top-user')).toHaveCount(10);
+  // Signing out ends Logto's session: the next sign-in asks for the password again.
+  await second.getByRole('button', { name: 'Sign out' }).click();
+  await expect(second).toHaveURL('http://localhost:8080/');
+  await second.getByRole('button', { name: 'Sign in' }).click();
+  await expect(second).toHaveURL(/localhost:3001\/sign-in/);
 });

@@ -4,9 +4,11 @@
 //! real Logto's paths, fields, error bodies and token rules (see `shared/logto-reference.md`):
 //!
 //! - `oidc/`: discovery, JWKS (EC P-384, `kid` = RFC 7638 thumbprint), `/oidc/auth` with a sign-in
-//!   page, `/oidc/token` (authorization code + PKCE, rotating refresh tokens, client credentials),
-//!   `/oidc/me`, `/oidc/token/revocation`, `/oidc/session/end`;
-//! - `management/`: the Management API subset (`/api/users`), behind Logto's bearer rules;
+//!   page and single sign-on (the `_session` cookie), `/oidc/token` (authorization code + PKCE,
+//!   rotating refresh tokens, client credentials), `/oidc/me`, `/oidc/token/revocation`,
+//!   `/oidc/session/end`, with Logto's client-based CORS;
+//! - `management/`: the Management API subset (users, resources and scopes, roles, applications),
+//!   behind Logto's bearer rules, its body guard (`guard`) and its paging (`pagination`);
 //! - `seed`: users, applications, API resources and roles from a JSON file;
 //! - `persist`: the state in SQLite (keys and Management API entities), written before answering;
 //! - `control/`: the emulator's own API under `/_emulator` (tokens, reset, key rotation, clock,

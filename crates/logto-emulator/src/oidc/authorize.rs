@@ -151,8 +151,8 @@ pub async fn authorize(State(state): State<AppState>, headers: HeaderMap, RawQue
         Ok(s) => s,
         Err(e) => return fail(e.error, &e.description),
     };
-    let prompt_consent =
-        params.get("prompt").ok().flatten().is_some_and(|p| p.split_whitespace().any(|p| p == "consent"));
+    let prompts: Vec<&str> = params.get("prompt").ok().flatten().unwrap_or("").split_whitespace().collect();
+    let prompt_consent = prompts.contains(&"consent");
     let scopes = {
         let store = state.store();
         for resource in &resources {
@@ -189,7 +189,6 @@ pub async fn authorize(State(state): State<AppState>, headers: HeaderMap, RawQue
     // Single sign-on: a live browser session signs the user in again without the sign-in page, unless
     // the client asks for `prompt=login`. (`prompt=consent` needs no password either: first-party
     // apps are consented automatically, as in Logto.)
-    let prompts: Vec<&str> = params.get("prompt").ok().flatten().unwrap_or("").split_whitespace().collect();
     if !prompts.contains(&"login") {
         let mut store = state.store();
         if let Some((session_id, user_id)) = live_session(&store, &headers, now) {
