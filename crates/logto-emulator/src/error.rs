@@ -17,11 +17,20 @@ pub struct OidcError {
     pub www_authenticate: Option<(&'static str, String)>,
     /// The request's origin is not allowed for its client: no CORS headers (see `oidc::cors`).
     pub origin_refused: bool,
+    /// The scope an `invalid_scope` or `insufficient_scope` error is about (a `scope` field in the body).
+    pub scope: Option<String>,
 }
 
 impl OidcError {
     pub fn new(status: StatusCode, error: &'static str, description: impl Into<String>) -> Self {
-        Self { status, error, description: description.into(), www_authenticate: None, origin_refused: false }
+        Self {
+            status,
+            error,
+            description: description.into(),
+            www_authenticate: None,
+            origin_refused: false,
+            scope: None,
+        }
     }
 
     pub fn invalid_request(description: impl Into<String>) -> Self {
@@ -37,8 +46,23 @@ impl OidcError {
         Self::new(StatusCode::BAD_REQUEST, "invalid_target", description)
     }
 
-    pub fn invalid_scope(description: impl Into<String>) -> Self {
-        Self::new(StatusCode::BAD_REQUEST, "invalid_scope", description)
+    /// 400 `invalid_scope`: the request asked for `scope`, which the grant does not hold.
+    pub fn invalid_scope(description: impl Into<String>, scope: impl Into<String>) -> Self {
+        let mut e = Self::new(StatusCode::BAD_REQUEST, "invalid_scope", description);
+        e.scope = Some(scope.into());
+        e
+    }
+
+    /// 403 `insufficient_scope`: the grant lacks `scope`, which the request needs.
+    pub fn insufficient_scope(description: impl Into<String>, scope: impl Into<String>) -> Self {
+        let mut e = Self::new(StatusCode::FORBIDDEN, "insufficient_scope", description);
+        e.scope = Some(scope.into());
+        e
+    }
+
+    /// 403 `access_denied` (organization membership).
+    pub fn access_denied(description: impl Into<String>) -> Self {
+        Self::new(StatusCode::FORBIDDEN, "access_denied", description)
     }
 
     pub fn invalid_client(issuer: &str) -> Self {
@@ -48,6 +72,7 @@ impl OidcError {
             description: "client authentication failed".into(),
             www_authenticate: Some(("Basic", issuer.to_string())),
             origin_refused: false,
+            scope: None,
         }
     }
 
@@ -58,6 +83,7 @@ impl OidcError {
             description: "invalid token provided".into(),
             www_authenticate: Some(("Bearer", issuer.to_string())),
             origin_refused: false,
+            scope: None,
         }
     }
 
@@ -68,7 +94,10 @@ impl OidcError {
             "invalid_target" => "Invalid resource indicator.".into(),
             "invalid_token" => "Invalid token provided.".into(),
             "invalid_request" => "Request is invalid.".into(),
-            "invalid_scope" => format!("Invalid scope: {}", self.description),
+            // Logto's phrases hold these templates; its error handler leaves them unfilled (recorded).
+            "invalid_scope" => "Invalid scope: {{error_description}}.".into(),
+            "insufficient_scope" => "Token missing scope `{{scope}}`.".into(),
+            "access_denied" => "Access denied.".into(),
             "unsupported_grant_type" => "Unsupported `grant_type` requested.".into(),
             "invalid_redirect_uri" => {
                 "The request's `redirect_uri` does not match any of the client's registered `redirect_uris`.".into()
@@ -86,6 +115,9 @@ impl OidcError {
         });
         if self.error == "invalid_grant" {
             body["error_uri"] = json!("https://openid.sh/debug/invalid_grant");
+        }
+        if let Some(scope) = &self.scope {
+            body["scope"] = json!(scope);
         }
         body
     }
@@ -152,6 +184,41 @@ impl ApiError {
 
     pub fn invalid_input(details: impl std::fmt::Display) -> Self {
         Self::new(StatusCode::BAD_REQUEST, "request.invalid_input", format!("Input is invalid. {details}"))
+    }
+
+    /// 422: an id in a relation does not exist (Logto's foreign-key error, even for the parent).
+    pub fn foreign_key_not_found() -> Self {
+        Self::unprocessable(
+            "entity.relation_foreign_key_not_found",
+            "Cannot find one or more foreign keys. Please check the input and ensure that all referenced entities exist.",
+        )
+    }
+
+    /// 422: a name that must be unique is taken.
+    pub fn unique_violation() -> Self {
+        Self::unprocessable(
+            "entity.unique_integrity_violation",
+            "The entity already exists. Please check the input and try again.",
+        )
+    }
+
+    /// 422: a database constraint refused the change (a wrong application or role type).
+    pub fn db_constraint() -> Self {
+        Self::unprocessable("entity.db_constraint_violated", "Database constraint violated.")
+    }
+
+    /// 404 on `GET`/`DELETE` by id (`entity.not_exists_with_id`, named after the table).
+    pub fn not_exists_with_id(table: &str, id: &str) -> Self {
+        Self::new(
+            StatusCode::NOT_FOUND,
+            "entity.not_exists_with_id",
+            format!("The {table} with ID `{id}` does not exist."),
+        )
+    }
+
+    /// 404 on `PATCH` (`entity.not_exists`, named after the entity).
+    pub fn not_exists(name: &str) -> Self {
+        Self::new(StatusCode::NOT_FOUND, "entity.not_exists", format!("The {name} does not exist."))
     }
 
     /// 401 `auth.unauthorized` with the jose error Logto puts in `data`.

@@ -185,6 +185,80 @@ impl Role {
     }
 }
 
+/// An organization permission (`organization_scopes`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct OrgScope {
+    pub id: String,
+    pub name: String,
+    pub description: Option<String>,
+}
+
+impl OrgScope {
+    pub fn to_api_json(&self) -> Value {
+        json!({"tenantId": "default", "id": self.id, "name": self.name, "description": self.description})
+    }
+}
+
+/// An organization role (`organization_roles`): organization scopes, and API-resource scopes by id
+/// ("organization-level API permissions"). `User` roles are for members, `MachineToMachine` for apps.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct OrgRole {
+    pub id: String,
+    pub name: String,
+    pub description: Option<String>,
+    pub role_type: RoleType,
+    pub scope_ids: Vec<String>,
+    pub resource_scope_ids: Vec<String>,
+}
+
+impl OrgRole {
+    pub fn to_api_json(&self) -> Value {
+        json!({"tenantId": "default", "id": self.id, "name": self.name, "description": self.description,
+               "type": self.role_type})
+    }
+
+    /// `{id, name}`, as member and application lists show a role.
+    pub fn brief(&self) -> Value {
+        json!({"id": self.id, "name": self.name})
+    }
+}
+
+/// A user or an application in an organization, with its organization role ids.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct OrgMember {
+    pub id: String,
+    pub role_ids: Vec<String>,
+}
+
+/// An organization with its members (users) and machine-to-machine applications.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Organization {
+    pub id: String,
+    pub name: String,
+    pub description: Option<String>,
+    pub custom_data: Value,
+    pub is_mfa_required: bool,
+    pub created_at: i64,
+    pub members: Vec<OrgMember>,
+    pub applications: Vec<OrgMember>,
+}
+
+impl Organization {
+    pub fn to_api_json(&self) -> Value {
+        json!({"tenantId": "default", "id": self.id, "name": self.name, "description": self.description,
+               "customData": self.custom_data, "isMfaRequired": self.is_mfa_required, "color": {},
+               "branding": {}, "customCss": null, "createdAt": self.created_at})
+    }
+
+    pub fn member(&self, user_id: &str) -> Option<&OrgMember> {
+        self.members.iter().find(|m| m.id == user_id)
+    }
+
+    pub fn application(&self, app_id: &str) -> Option<&OrgMember> {
+        self.applications.iter().find(|m| m.id == app_id)
+    }
+}
+
 /// A pending `/oidc/auth` request waiting for the user to sign in.
 #[derive(Debug, Clone)]
 pub struct Interaction {

@@ -10,7 +10,7 @@ use rusqlite::{params, Connection, OptionalExtension};
 use serde::{de::DeserializeOwned, Deserialize, Serialize};
 
 use crate::keys::{KeyRing, TenantKey};
-use crate::model::{Application, Resource, Role, User};
+use crate::model::{Application, OrgRole, OrgScope, Organization, Resource, Role, User};
 use crate::store::Store;
 
 #[derive(Debug, thiserror::Error)]
@@ -30,6 +30,9 @@ const USER: &str = "user";
 const APP: &str = "application";
 const RESOURCE: &str = "resource";
 const ROLE: &str = "role";
+const ORG_SCOPE: &str = "organization_scope";
+const ORG_ROLE: &str = "organization_role";
+const ORGANIZATION: &str = "organization";
 
 #[derive(Serialize, Deserialize)]
 struct StoredKeys {
@@ -123,6 +126,9 @@ impl Db {
             users: self.all(&conn, USER)?,
             resources: self.all(&conn, RESOURCE)?,
             roles: self.all(&conn, ROLE)?,
+            org_scopes: self.all(&conn, ORG_SCOPE)?,
+            org_roles: self.all(&conn, ORG_ROLE)?,
+            organizations: self.all(&conn, ORGANIZATION)?,
             ..Store::default()
         };
         for app in self.all::<Application>(&conn, APP)? {
@@ -174,6 +180,30 @@ impl Db {
         self.put(ROLE, &role.id, role)
     }
 
+    pub fn put_org_scope(&self, scope: &OrgScope) -> Result<(), PersistError> {
+        self.put(ORG_SCOPE, &scope.id, scope)
+    }
+
+    pub fn remove_org_scope(&self, id: &str) -> Result<(), PersistError> {
+        self.remove(ORG_SCOPE, id)
+    }
+
+    pub fn put_org_role(&self, role: &OrgRole) -> Result<(), PersistError> {
+        self.put(ORG_ROLE, &role.id, role)
+    }
+
+    pub fn remove_org_role(&self, id: &str) -> Result<(), PersistError> {
+        self.remove(ORG_ROLE, id)
+    }
+
+    pub fn put_organization(&self, org: &Organization) -> Result<(), PersistError> {
+        self.put(ORGANIZATION, &org.id, org)
+    }
+
+    pub fn remove_organization(&self, id: &str) -> Result<(), PersistError> {
+        self.remove(ORGANIZATION, id)
+    }
+
     /// Replaces every entity with `store`'s, in one transaction (first fill and resets).
     pub fn replace_all(&self, store: &Store) -> Result<(), PersistError> {
         let mut conn = self.conn();
@@ -188,7 +218,10 @@ impl Db {
             .map(|u| (USER, u.id.as_str(), serde_json::to_string(u)))
             .chain(store.applications.values().map(|a| (APP, a.id.as_str(), serde_json::to_string(a))))
             .chain(store.resources.iter().map(|r| (RESOURCE, r.id.as_str(), serde_json::to_string(r))))
-            .chain(store.roles.iter().map(|r| (ROLE, r.id.as_str(), serde_json::to_string(r))));
+            .chain(store.roles.iter().map(|r| (ROLE, r.id.as_str(), serde_json::to_string(r))))
+            .chain(store.org_scopes.iter().map(|s| (ORG_SCOPE, s.id.as_str(), serde_json::to_string(s))))
+            .chain(store.org_roles.iter().map(|r| (ORG_ROLE, r.id.as_str(), serde_json::to_string(r))))
+            .chain(store.organizations.iter().map(|o| (ORGANIZATION, o.id.as_str(), serde_json::to_string(o))));
         for (kind, id, json) in rows {
             put(kind, id, json.map_err(|e| self.error(e))?).map_err(|e| self.error(e))?;
         }
@@ -223,6 +256,11 @@ mod tests {
             store.users.iter().map(|u| &u.id).collect::<Vec<_>>()
         );
         assert_eq!(loaded.applications.len(), store.applications.len());
+        // Organizations, with their members, apps and roles, are kept like the rest.
+        assert_eq!((loaded.org_scopes.len(), loaded.org_roles.len()), (store.org_scopes.len(), store.org_roles.len()));
+        assert_eq!(loaded.organizations.len(), 2);
+        assert_eq!(loaded.organizations[0].members.len(), store.organizations[0].members.len());
+        assert_eq!(loaded.organizations[0].applications[0].role_ids, store.organizations[0].applications[0].role_ids);
         let keys = db.load_keys().unwrap().unwrap();
         assert_eq!(keys.current().kid(), ring.current().kid());
         assert_eq!(keys.previous().unwrap().kid(), ring.previous().unwrap().kid());

@@ -42,6 +42,73 @@ pub struct Seed {
     pub applications: Vec<SeedApplication>,
     #[serde(default)]
     pub users: Vec<SeedUser>,
+    #[serde(default)]
+    pub organization_scopes: Vec<SeedOrgScope>,
+    #[serde(default)]
+    pub organization_roles: Vec<SeedOrgRole>,
+    #[serde(default)]
+    pub organizations: Vec<SeedOrganization>,
+}
+
+/// An organization permission.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct SeedOrgScope {
+    pub name: String,
+    #[serde(default)]
+    pub description: Option<String>,
+}
+
+/// An organization role: organization scopes by name, API scopes by resource indicator.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct SeedOrgRole {
+    pub name: String,
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(rename = "type", default = "user_role")]
+    pub role_type: RoleType,
+    #[serde(default)]
+    pub scopes: Vec<String>,
+    #[serde(default)]
+    pub resource_scopes: HashMap<String, Vec<String>>,
+}
+
+fn user_role() -> RoleType {
+    RoleType::User
+}
+
+/// An organization with its members (by username) and machine-to-machine apps (by id), each with
+/// organization roles by name.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct SeedOrganization {
+    pub id: String,
+    pub name: String,
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(default)]
+    pub custom_data: Option<Value>,
+    #[serde(default)]
+    pub members: Vec<SeedOrgMember>,
+    #[serde(default)]
+    pub applications: Vec<SeedOrgApp>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct SeedOrgMember {
+    pub username: String,
+    #[serde(default)]
+    pub roles: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct SeedOrgApp {
+    pub id: String,
+    #[serde(default)]
+    pub roles: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -247,6 +314,77 @@ impl Seed {
                 }
             }
         }
+        self.check_organizations(&indicators)
+    }
+
+    fn check_organizations(&self, indicators: &HashMap<&str, HashSet<&str>>) -> Result<(), (String, String)> {
+        let mut scopes = HashSet::new();
+        for (i, s) in self.organization_scopes.iter().enumerate() {
+            if s.name.is_empty() || s.name.contains(char::is_whitespace) || !scopes.insert(s.name.as_str()) {
+                return Err((
+                    format!("organizationScopes[{i}].name"),
+                    format!("{:?} must be unique, with no white space", s.name),
+                ));
+            }
+        }
+        let mut roles: HashMap<&str, RoleType> = HashMap::new();
+        for (i, role) in self.organization_roles.iter().enumerate() {
+            let at = |f: &str| format!("organizationRoles[{i}].{f}");
+            if role.name.is_empty() || roles.insert(&role.name, role.role_type).is_some() {
+                return Err((at("name"), format!("{:?} must be non-empty and unique", role.name)));
+            }
+            if let Some(s) = role.scopes.iter().find(|s| !scopes.contains(s.as_str())) {
+                return Err((at("scopes"), format!("unknown organization scope {s:?}")));
+            }
+            for (indicator, names) in &role.resource_scopes {
+                let known = indicators
+                    .get(indicator.as_str())
+                    .filter(|_| indicator != MANAGEMENT_API_INDICATOR)
+                    .ok_or_else(|| (at("resourceScopes"), format!("unknown API resource {indicator:?}")))?;
+                if let Some(s) = names.iter().find(|s| !known.contains(s.as_str())) {
+                    return Err((at("resourceScopes"), format!("resource {indicator:?} has no scope {s:?}")));
+                }
+            }
+        }
+        let usernames: HashSet<String> = self.users.iter().map(|u| u.username.to_lowercase()).collect();
+        let (mut ids, mut names) = (HashSet::new(), HashSet::new());
+        for (i, org) in self.organizations.iter().enumerate() {
+            let at = |f: &str| format!("organizations[{i}].{f}");
+            if !is_id(&org.id, 12..=12) || !ids.insert(org.id.as_str()) {
+                return Err((at("id"), format!("{:?} must be a unique 12-character [0-9a-z] id", org.id)));
+            }
+            if org.name.is_empty() || !names.insert(org.name.as_str()) {
+                return Err((at("name"), format!("{:?} must be non-empty and unique", org.name)));
+            }
+            if org.custom_data.as_ref().is_some_and(|d| !d.is_object()) {
+                return Err((at("customData"), "must be an object".into()));
+            }
+            let role_of = |name: &str, want: RoleType, f: &str| match roles.get(name) {
+                None => Err((at(f), format!("unknown organization role {name:?}"))),
+                Some(t) if *t != want => Err((at(f), format!("{name:?} is a {t:?} role; {f} take {want:?} roles"))),
+                Some(_) => Ok(()),
+            };
+            for (j, m) in org.members.iter().enumerate() {
+                if !usernames.contains(&m.username.to_lowercase()) {
+                    return Err((at(&format!("members[{j}].username")), format!("no user {:?}", m.username)));
+                }
+                for r in &m.roles {
+                    role_of(r, RoleType::User, "members")?;
+                }
+            }
+            for (j, a) in org.applications.iter().enumerate() {
+                let app = self.applications.iter().find(|x| x.id == a.id);
+                if !app.is_some_and(|x| x.app_type == AppType::MachineToMachine) {
+                    return Err((
+                        at(&format!("applications[{j}].id")),
+                        format!("{:?} must be a seeded MachineToMachine application", a.id),
+                    ));
+                }
+                for r in &a.roles {
+                    role_of(r, RoleType::MachineToMachine, "applications")?;
+                }
+            }
+        }
         Ok(())
     }
 }
@@ -285,5 +423,17 @@ mod tests {
 
         let err = Seed::parse("s.json", r#"{"userz":[]}"#).unwrap_err().to_string();
         assert!(err.contains("unknown field"), "{err}");
+
+        let text = r#"{"organizationRoles":[{"name":"r","scopes":["nope"]}]}"#;
+        let err = Seed::parse("s.json", text).unwrap_err().to_string();
+        assert!(err.contains("organizationRoles[0].scopes") && err.contains("unknown organization scope"), "{err}");
+        let text = r#"{"organizations":[{"id":"org000000001","name":"A","members":[{"username":"ghost"}]}]}"#;
+        let err = Seed::parse("s.json", text).unwrap_err().to_string();
+        assert!(err.contains("organizations[0].members[0].username") && err.contains("no user"), "{err}");
+        let text = r#"{"organizationRoles":[{"name":"m2m","type":"MachineToMachine"}],
+            "users":[{"id":"user00000001","username":"u","password":"p"}],
+            "organizations":[{"id":"org000000001","name":"A","members":[{"username":"u","roles":["m2m"]}]}]}"#;
+        let err = Seed::parse("s.json", text).unwrap_err().to_string();
+        assert!(err.contains("organizations[0].members") && err.contains("MachineToMachine"), "{err}");
     }
 }

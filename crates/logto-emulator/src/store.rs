@@ -23,6 +23,10 @@ pub struct Store {
     pub applications: HashMap<String, Application>,
     pub resources: Vec<Resource>,
     pub roles: Vec<Role>,
+    /// Organization scopes, roles and organizations, in creation order.
+    pub org_scopes: Vec<OrgScope>,
+    pub org_roles: Vec<OrgRole>,
+    pub organizations: Vec<Organization>,
     pub interactions: HashMap<String, Interaction>,
     pub grants: HashMap<String, Grant>,
     pub codes: HashMap<String, AuthCode>,
@@ -124,7 +128,67 @@ impl Store {
                 role_ids: role_ids(&u.roles, &store.roles),
             });
         }
+        store.seed_organizations(seed, now_ms);
         store
+    }
+
+    /// The seed's organization scopes, roles and organizations (the seed was checked: names resolve).
+    fn seed_organizations(&mut self, seed: &Seed, now_ms: i64) {
+        self.org_scopes = seed
+            .organization_scopes
+            .iter()
+            .map(|s| OrgScope { id: standard_id(21), name: s.name.clone(), description: s.description.clone() })
+            .collect();
+        let scope_id = |name: &str, scopes: &[OrgScope]| scopes.iter().find(|s| s.name == name).map(|s| s.id.clone());
+        let roles: Vec<OrgRole> = seed
+            .organization_roles
+            .iter()
+            .map(|r| OrgRole {
+                id: standard_id(21),
+                name: r.name.clone(),
+                description: r.description.clone(),
+                role_type: r.role_type,
+                scope_ids: r.scopes.iter().filter_map(|n| scope_id(n, &self.org_scopes)).collect(),
+                resource_scope_ids: r
+                    .resource_scopes
+                    .iter()
+                    .flat_map(|(indicator, names)| names.iter().map(move |n| (indicator, n)))
+                    .filter_map(|(indicator, n)| {
+                        self.resource(indicator)?.scopes.iter().find(|s| &s.name == n).map(|s| s.id.clone())
+                    })
+                    .collect(),
+            })
+            .collect();
+        self.org_roles = roles;
+        let role_ids = |names: &[String], roles: &[OrgRole]| -> Vec<String> {
+            names.iter().filter_map(|n| roles.iter().find(|r| &r.name == n).map(|r| r.id.clone())).collect()
+        };
+        self.organizations = seed
+            .organizations
+            .iter()
+            .enumerate()
+            .map(|(i, o)| Organization {
+                id: o.id.clone(),
+                name: o.name.clone(),
+                description: o.description.clone(),
+                custom_data: o.custom_data.clone().unwrap_or_else(|| serde_json::json!({})),
+                is_mfa_required: false,
+                created_at: now_ms - (seed.organizations.len() - i) as i64 * 1000,
+                members: o
+                    .members
+                    .iter()
+                    .filter_map(|m| {
+                        let user = self.user_by_identifier(&m.username)?;
+                        Some(OrgMember { id: user.id.clone(), role_ids: role_ids(&m.roles, &self.org_roles) })
+                    })
+                    .collect(),
+                applications: o
+                    .applications
+                    .iter()
+                    .map(|a| OrgMember { id: a.id.clone(), role_ids: role_ids(&a.roles, &self.org_roles) })
+                    .collect(),
+            })
+            .collect();
     }
 
     /// Saves `user` (disk first, when there is a disk), then inserts or replaces it in memory.
@@ -144,6 +208,7 @@ impl Store {
         if let Some(db) = db {
             db.remove_user(id)?;
         }
+        self.leave_organizations(db, id)?;
         self.users.retain(|u| u.id != id);
         self.sessions.retain(|_, s| s.account_id != id);
         let grants: Vec<String> = self.grants.values().filter(|g| g.account_id == id).map(|g| g.id.clone()).collect();
@@ -167,6 +232,7 @@ impl Store {
         if let Some(db) = db {
             db.remove_application(id)?;
         }
+        self.leave_organizations(db, id)?;
         self.applications.remove(id);
         let grants: Vec<String> = self.grants.values().filter(|g| g.client_id == id).map(|g| g.id.clone()).collect();
         grants.iter().for_each(|g| self.revoke_grant(g));
@@ -187,6 +253,130 @@ impl Store {
         }
         upsert(&mut self.roles, role, |a, b| a.id == b.id);
         Ok(())
+    }
+
+    pub fn put_org_scope(&mut self, db: Option<&Db>, scope: OrgScope) -> Result<(), PersistError> {
+        if let Some(db) = db {
+            db.put_org_scope(&scope)?;
+        }
+        upsert(&mut self.org_scopes, scope, |a, b| a.id == b.id);
+        Ok(())
+    }
+
+    pub fn put_org_role(&mut self, db: Option<&Db>, role: OrgRole) -> Result<(), PersistError> {
+        if let Some(db) = db {
+            db.put_org_role(&role)?;
+        }
+        upsert(&mut self.org_roles, role, |a, b| a.id == b.id);
+        Ok(())
+    }
+
+    pub fn put_organization(&mut self, db: Option<&Db>, org: Organization) -> Result<(), PersistError> {
+        if let Some(db) = db {
+            db.put_organization(&org)?;
+        }
+        upsert(&mut self.organizations, org, |a, b| a.id == b.id);
+        Ok(())
+    }
+
+    /// Deletes an organization scope and takes it out of every role.
+    pub fn remove_org_scope(&mut self, db: Option<&Db>, id: &str) -> Result<bool, PersistError> {
+        if !self.org_scopes.iter().any(|s| s.id == id) {
+            return Ok(false);
+        }
+        let holders: Vec<OrgRole> =
+            self.org_roles.iter().filter(|r| r.scope_ids.iter().any(|s| s == id)).cloned().collect();
+        for mut role in holders {
+            role.scope_ids.retain(|s| s != id);
+            self.put_org_role(db, role)?;
+        }
+        if let Some(db) = db {
+            db.remove_org_scope(id)?;
+        }
+        self.org_scopes.retain(|s| s.id != id);
+        Ok(true)
+    }
+
+    /// Deletes an organization role and takes it from every member and application.
+    pub fn remove_org_role(&mut self, db: Option<&Db>, id: &str) -> Result<bool, PersistError> {
+        if !self.org_roles.iter().any(|r| r.id == id) {
+            return Ok(false);
+        }
+        let holders: Vec<Organization> = self
+            .organizations
+            .iter()
+            .filter(|o| o.members.iter().chain(&o.applications).any(|m| m.role_ids.iter().any(|r| r == id)))
+            .cloned()
+            .collect();
+        for mut org in holders {
+            org.members.iter_mut().chain(org.applications.iter_mut()).for_each(|m| m.role_ids.retain(|r| r != id));
+            self.put_organization(db, org)?;
+        }
+        if let Some(db) = db {
+            db.remove_org_role(id)?;
+        }
+        self.org_roles.retain(|r| r.id != id);
+        Ok(true)
+    }
+
+    pub fn remove_organization(&mut self, db: Option<&Db>, id: &str) -> Result<bool, PersistError> {
+        if self.organization(id).is_none() {
+            return Ok(false);
+        }
+        if let Some(db) = db {
+            db.remove_organization(id)?;
+        }
+        self.organizations.retain(|o| o.id != id);
+        Ok(true)
+    }
+
+    /// Takes a deleted user or application out of every organization.
+    fn leave_organizations(&mut self, db: Option<&Db>, id: &str) -> Result<(), PersistError> {
+        let joined: Vec<Organization> = self
+            .organizations
+            .iter()
+            .filter(|o| o.member(id).is_some() || o.application(id).is_some())
+            .cloned()
+            .collect();
+        for mut org in joined {
+            org.members.retain(|m| m.id != id);
+            org.applications.retain(|m| m.id != id);
+            self.put_organization(db, org)?;
+        }
+        Ok(())
+    }
+
+    pub fn organization(&self, id: &str) -> Option<&Organization> {
+        self.organizations.iter().find(|o| o.id == id)
+    }
+
+    pub fn org_role(&self, id: &str) -> Option<&OrgRole> {
+        self.org_roles.iter().find(|r| r.id == id)
+    }
+
+    pub fn org_scope(&self, id: &str) -> Option<&OrgScope> {
+        self.org_scopes.iter().find(|s| s.id == id)
+    }
+
+    /// The organization roles of `member` (a user or an application), as `OrgRole`s.
+    pub fn org_roles_of<'a>(&'a self, member: &'a OrgMember) -> impl Iterator<Item = &'a OrgRole> + 'a {
+        self.org_roles.iter().filter(move |r| member.role_ids.contains(&r.id))
+    }
+
+    /// Organization scope names a member's roles hold, newest scope first (Logto's order in tokens).
+    pub fn org_scope_names(&self, member: &OrgMember) -> Vec<String> {
+        let held: BTreeSet<&str> =
+            self.org_roles_of(member).flat_map(|r| r.scope_ids.iter().map(String::as_str)).collect();
+        self.org_scopes.iter().rev().filter(|s| held.contains(s.id.as_str())).map(|s| s.name.clone()).collect()
+    }
+
+    /// API-resource scope names for `indicator` that a member's organization roles hold.
+    pub fn org_resource_scope_names(&self, member: &OrgMember, indicator: &str) -> BTreeSet<String> {
+        let held: BTreeSet<&str> =
+            self.org_roles_of(member).flat_map(|r| r.resource_scope_ids.iter().map(String::as_str)).collect();
+        self.resource(indicator)
+            .map(|r| r.scopes.iter().filter(|s| held.contains(s.id.as_str())).map(|s| s.name.clone()).collect())
+            .unwrap_or_default()
     }
 
     pub fn user(&self, id: &str) -> Option<&User> {

@@ -48,7 +48,8 @@ pub async fn start(State(state): State<AppState>, body: axum::body::Bytes) -> Re
         if user.is_suspended {
             return Err(ApiError::invalid_body("the user is suspended"));
         }
-        if let Some(unknown) = new.resources.iter().find(|r| store.resource(r).is_none()) {
+        let known = |r: &String| store.resource(r).is_some() || r == crate::oidc::ORGANIZATIONS_RESOURCE;
+        if let Some(unknown) = new.resources.iter().find(|r| !known(r)) {
             return Err(ApiError::invalid_body(format!("no API resource {unknown}")));
         }
         user

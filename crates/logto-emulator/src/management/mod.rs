@@ -4,6 +4,7 @@
 mod applications;
 mod auth;
 pub mod guard;
+mod organizations;
 mod pagination;
 mod resources;
 mod roles;
@@ -33,6 +34,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/applications/{id}", get(applications::get_one).delete(applications::delete))
         .route("/applications/{id}/secrets", get(applications::secrets))
         .route("/applications/{id}/roles", get(applications::roles).post(applications::assign_roles))
+        .merge(organizations::router())
         .route_layer(from_fn_with_state(state, auth::require_management_token))
         .layer(axum::middleware::from_fn(answer_options))
         .fallback(post(not_found).get(not_found))
@@ -60,6 +62,13 @@ pub(crate) struct RoleIds {
 
 impl RoleIds {
     pub const SCHEMA: &[guard::Field] = &[guard::Field::required("roleIds", guard::Kind::Strings { min: 1 })];
+}
+
+/// Tells an absent field (`None`) from an explicit `null` (`Some(None)`) in a patch body.
+pub(crate) fn nullable<'de, D: serde::Deserializer<'de>, T: serde::Deserialize<'de>>(
+    d: D,
+) -> Result<Option<Option<T>>, D::Error> {
+    <Option<T> as serde::Deserialize>::deserialize(d).map(Some)
 }
 
 /// Parses a JSON body into the route's schema, or answers 400 `guard.invalid_input` as Logto's guard.

@@ -280,23 +280,18 @@ pub async fn create(State(state): State<AppState>, body: axum::body::Bytes) -> R
 #[derive(serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct UserPatch {
-    #[serde(default, deserialize_with = "some")]
+    #[serde(default, deserialize_with = "super::nullable")]
     username: Option<Option<String>>,
-    #[serde(default, deserialize_with = "some")]
+    #[serde(default, deserialize_with = "super::nullable")]
     primary_email: Option<Option<String>>,
-    #[serde(default, deserialize_with = "some")]
+    #[serde(default, deserialize_with = "super::nullable")]
     primary_phone: Option<Option<String>>,
-    #[serde(default, deserialize_with = "some")]
+    #[serde(default, deserialize_with = "super::nullable")]
     name: Option<Option<String>>,
-    #[serde(default, deserialize_with = "some")]
+    #[serde(default, deserialize_with = "super::nullable")]
     avatar: Option<Option<String>>,
     #[serde(default)]
     custom_data: Option<Value>,
-}
-
-/// Tells an absent field (`None`) from an explicit `null` (`Some(None)`).
-fn some<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Option<String>>, D::Error> {
-    <Option<String> as serde::Deserialize>::deserialize(d).map(Some)
 }
 
 /// `PATCH /api/users/{id}`: sets the given fields (`null` clears one; `customData` is replaced whole,

@@ -12,6 +12,7 @@ use serde::Deserialize;
 
 use crate::ids::opaque_token;
 use crate::model::{AuthCode, BrowserSession, Grant, Interaction};
+use crate::oidc::tokens::ORGANIZATIONS_RESOURCE;
 use crate::oidc::{escape, Params};
 use crate::state::AppState;
 use crate::store::Store;
@@ -156,12 +157,14 @@ pub async fn authorize(State(state): State<AppState>, headers: HeaderMap, RawQue
     let scopes = {
         let store = state.store();
         for resource in &resources {
-            if store.resource(resource).is_none() {
+            if store.resource(resource).is_none() && resource != ORGANIZATIONS_RESOURCE {
                 return fail("invalid_target", "resource indicator is missing, or unknown");
             }
         }
-        // Keep OIDC scopes and the scopes of requested resources. `offline_access` needs
+        // Keep OIDC scopes and the scopes of requested resources (organization scopes count when the
+        // organizations resource is requested, as Logto's SDKs do). `offline_access` needs
         // `prompt=consent` (oidc-provider's check_scope), which is why Logto's SDK always sends it.
+        let org_resource = resources.iter().any(|r| r == ORGANIZATIONS_RESOURCE);
         requested_scopes
             .into_iter()
             .filter(|s| {
@@ -169,6 +172,7 @@ pub async fn authorize(State(state): State<AppState>, headers: HeaderMap, RawQue
                     return prompt_consent;
                 }
                 OIDC_SCOPES.contains(&s.as_str())
+                    || (org_resource && store.org_scopes.iter().any(|x| &x.name == s))
                     || resources
                         .iter()
                         .any(|r| store.resource(r).is_some_and(|r| r.scopes.iter().any(|x| &x.name == s)))

@@ -25,8 +25,11 @@ use crate::state::AppState;
 pub(crate) use cors::mark_refused as mark_origin_refused;
 pub use params::Params;
 pub(crate) use token::first_refresh_token;
-pub use tokens::access_token_jwt;
 pub(crate) use tokens::id_token;
+pub use tokens::{
+    access_token_jwt, org_access_token_jwt, organization_audience, DEFAULT_TTL, ORGANIZATIONS_RESOURCE,
+    ORGANIZATIONS_SCOPE, ORGANIZATION_ROLES_SCOPE,
+};
 
 /// Logto's token endpoint body limit (`packages/core/src/oidc/init.ts`).
 const BODY_LIMIT: usize = 56 * 1024;

@@ -15,7 +15,10 @@ use crate::ids::opaque_token;
 use crate::model::{Application, Grant, OpaqueToken, RefreshToken};
 use crate::oidc::client_auth::authenticate;
 use crate::oidc::cors::check_client;
-use crate::oidc::tokens::{access_token_jwt, id_token, DEFAULT_TTL};
+use crate::oidc::tokens::{
+    access_token_jwt, id_token, org_access_token_jwt, organization_audience, DEFAULT_TTL, ORGANIZATIONS_RESOURCE,
+    ORGANIZATIONS_SCOPE,
+};
 use crate::oidc::Params;
 use crate::state::AppState;
 
@@ -63,12 +66,24 @@ fn requested_resource(params: &Params, grant: &Grant) -> Result<Option<String>, 
     }
 }
 
-/// Issues what a user grant yields: a JWT for `resource` (scopes = the user's current role scopes ∩
-/// the requested ones) or an opaque token, plus an ID token when `openid` was granted.
+/// What a user grant's access token is for.
+enum Target<'a> {
+    /// No resource: an opaque token for `/oidc/me`.
+    Opaque,
+    /// A JWT for an API resource.
+    Resource(&'a str),
+    /// An organization token (`aud` = `urn:logto:organization:{id}`).
+    Organization(&'a str),
+    /// A JWT for an API resource within an organization (`organization_id` claim).
+    OrganizationResource(&'a str, &'a str),
+}
+
+/// Issues what a user grant yields: the access token for `target` (scopes = what the user holds now
+/// ∩ `requested`), plus an ID token when `openid` was granted and the refresh token given.
 fn issue_user_tokens(
     state: &AppState,
     grant: &Grant,
-    resource: Option<&str>,
+    target: Target<'_>,
     requested: &[String],
     refresh_token: Option<String>,
 ) -> Result<Value, OidcError> {
@@ -77,18 +92,51 @@ fn issue_user_tokens(
     if user.is_suspended {
         return Err(OidcError::invalid_grant());
     }
-    let (access_token, expires_in, scope) = match resource {
-        Some(indicator) => {
-            let res = store
-                .resource(indicator)
-                .ok_or_else(|| OidcError::invalid_target("resource indicator is missing, or unknown"))?;
+    let wanted = |held: &dyn Fn(&String) -> bool| requested.iter().filter(|s| held(s)).cloned().collect::<Vec<_>>();
+    let resource_ttl = |indicator: &str| {
+        store
+            .resource(indicator)
+            .map(|r| r.access_token_ttl)
+            .ok_or_else(|| OidcError::invalid_target("resource indicator is missing, or unknown"))
+    };
+    let (access_token, expires_in, scope) = match target {
+        Target::Resource(indicator) => {
+            let ttl = resource_ttl(indicator)?;
             let held = store.user_scopes(&user.id, indicator);
-            let scope = requested.iter().filter(|s| held.contains(*s)).cloned().collect::<Vec<_>>().join(" ");
-            let ttl = res.access_token_ttl;
+            let scope = wanted(&|s| held.contains(s)).join(" ");
             drop(store);
             (access_token_jwt(state, &user.id, &grant.client_id, indicator, Some(&scope), ttl), ttl, scope)
         }
-        None => {
+        Target::Organization(org_id) => {
+            let member = store.organization(org_id).and_then(|o| o.member(&user.id)).cloned();
+            let member = member.ok_or_else(|| OidcError::access_denied("user is not a member of the organization"))?;
+            // Organization scopes only when the sign-in asked for the organizations resource (Logto).
+            let scope = if grant.resources.iter().any(|r| r == ORGANIZATIONS_RESOURCE) {
+                store
+                    .org_scope_names(&member)
+                    .into_iter()
+                    .filter(|s| requested.contains(s))
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            } else {
+                String::new()
+            };
+            drop(store);
+            let aud = organization_audience(org_id);
+            (access_token_jwt(state, &user.id, &grant.client_id, &aud, Some(&scope), DEFAULT_TTL), DEFAULT_TTL, scope)
+        }
+        Target::OrganizationResource(org_id, indicator) => {
+            let ttl = resource_ttl(indicator)?;
+            let member = store.organization(org_id).and_then(|o| o.member(&user.id)).cloned();
+            let member = member.ok_or_else(|| OidcError::access_denied("user is not a member of the organization"))?;
+            let held = store.org_resource_scope_names(&member, indicator);
+            let scope = wanted(&|s| held.contains(s)).join(" ");
+            drop(store);
+            let token =
+                org_access_token_jwt(state, &user.id, &grant.client_id, indicator, Some(&scope), ttl, Some(org_id));
+            (token, ttl, scope)
+        }
+        Target::Opaque => {
             drop(store);
             let token = opaque_token();
             let oidc_scope = requested.iter().filter(|s| is_oidc_scope(s)).cloned().collect::<Vec<_>>().join(" ");
@@ -169,13 +217,15 @@ fn authorization_code(state: &AppState, client: &Application, params: &Params) -
     };
     let resource = requested_resource(params, &grant)?;
     let refresh = grant.scopes.iter().any(|s| s == "offline_access").then(|| first_refresh_token(state, &grant.id));
-    issue_user_tokens(state, &grant, resource.as_deref(), &grant.scopes, refresh)
+    let target = resource.as_deref().map_or(Target::Opaque, Target::Resource);
+    issue_user_tokens(state, &grant, target, &grant.scopes, refresh)
 }
 
 fn refresh_token(state: &AppState, client: &Application, params: &Params) -> Result<Value, OidcError> {
     let value = params.require("refresh_token")?;
+    let organization = params.get("organization_id")?;
     let now_ms = state.clock.now_ms();
-    let (grant, expires_at) = {
+    let (grant, expires_at, first_use) = {
         let mut store = state.store();
         let rt = store.refresh_tokens.get(value).cloned().ok_or_else(OidcError::invalid_grant)?;
         let grant = store.grants.get(&rt.grant_id).cloned().ok_or_else(OidcError::invalid_grant)?;
@@ -188,23 +238,45 @@ fn refresh_token(state: &AppState, client: &Application, params: &Params) -> Res
                 store.revoke_grant(&grant.id);
                 return Err(OidcError::invalid_grant());
             }
-        } else if client.app_type.is_public() {
-            if let Some(rt) = store.refresh_tokens.get_mut(value) {
-                rt.consumed_at_ms = Some(now_ms);
-            }
         }
-        (grant, rt.expires_at)
+        (grant, rt.expires_at, rt.consumed_at_ms.is_none())
     };
+    if organization.is_some() && !grant.scopes.iter().any(|s| s == ORGANIZATIONS_SCOPE) {
+        return Err(OidcError::insufficient_scope("refresh token missing required scope", ORGANIZATIONS_SCOPE));
+    }
+    if let Some(org_id) = organization {
+        let member = state.store().organization(org_id).is_some_and(|o| o.member(&grant.account_id).is_some());
+        if !member {
+            return Err(OidcError::access_denied("user is not a member of the organization"));
+        }
+    }
     let requested = params.scopes()?;
-    if let Some(missing) = requested.iter().find(|s| !grant.scopes.contains(s)) {
-        return Err(OidcError::invalid_scope(format!("refresh token missing requested scope {missing}")));
+    let missing: Vec<&String> = requested.iter().filter(|s| !grant.scopes.contains(s)).collect();
+    if !missing.is_empty() {
+        let missing = missing.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(" ");
+        return Err(OidcError::invalid_scope("refresh token missing requested scope", missing));
     }
     let scopes = if requested.is_empty() { grant.scopes.clone() } else { requested };
     let resource = requested_resource(params, &grant)?;
-    // Public clients rotate on every use; the new token keeps the first one's expiry.
-    let next =
-        if client.app_type.is_public() { new_refresh_token(state, &grant.id, expires_at) } else { value.to_string() };
-    issue_user_tokens(state, &grant, resource.as_deref(), &scopes, Some(next))
+    // Checks passed: a public client's token is rotated now (a refused request consumes nothing);
+    // the new token keeps the first one's expiry.
+    let next = if client.app_type.is_public() {
+        if first_use {
+            if let Some(rt) = state.store().refresh_tokens.get_mut(value) {
+                rt.consumed_at_ms = Some(now_ms);
+            }
+        }
+        new_refresh_token(state, &grant.id, expires_at)
+    } else {
+        value.to_string()
+    };
+    let target = match (organization, resource.as_deref()) {
+        (Some(org), Some(indicator)) => Target::OrganizationResource(org, indicator),
+        (Some(org), None) => Target::Organization(org),
+        (None, Some(indicator)) => Target::Resource(indicator),
+        (None, None) => Target::Opaque,
+    };
+    issue_user_tokens(state, &grant, target, &scopes, Some(next))
 }
 
 fn client_credentials(state: &AppState, client: &Application, params: &Params) -> Result<Value, OidcError> {
@@ -216,9 +288,11 @@ fn client_credentials(state: &AppState, client: &Application, params: &Params) -
         ));
     }
     let resources = params.resources();
-    let indicator = match resources.as_slice() {
-        [] => return Err(OidcError::invalid_target("both `resource` and `organization_id` are not provided")),
-        [one] => one.clone(),
+    let organization = params.get("organization_id")?;
+    let indicator = match (resources.as_slice(), organization) {
+        ([], None) => return Err(OidcError::invalid_target("both `resource` and `organization_id` are not provided")),
+        ([], Some(_)) => None,
+        ([one], _) => Some(one.clone()),
         _ => {
             return Err(OidcError::invalid_target(
                 "only a single resource indicator value is supported for this grant type",
@@ -226,21 +300,48 @@ fn client_credentials(state: &AppState, client: &Application, params: &Params) -
         }
     };
     let requested = params.scopes()?;
-    let (ttl, held) = {
-        let store = state.store();
-        let res = store
-            .resource(&indicator)
-            .ok_or_else(|| OidcError::invalid_target("resource indicator is missing, or unknown"))?;
-        (res.access_token_ttl, store.app_scopes(&client.id, &indicator))
+    // The `scope` claim is written when the request asked for scopes (even if none is granted).
+    let asked = params.get("scope")?.is_some();
+    let store = state.store();
+    let ttl = match &indicator {
+        Some(i) => store
+            .resource(i)
+            .map(|r| r.access_token_ttl)
+            .ok_or_else(|| OidcError::invalid_target("resource indicator is missing, or unknown"))?,
+        None => DEFAULT_TTL,
     };
-    let granted = requested.iter().filter(|s| held.contains(*s)).cloned().collect::<Vec<_>>().join(" ");
-    let scope = (!granted.is_empty()).then_some(granted.as_str());
-    let token = access_token_jwt(state, &client.id, &client.id, &indicator, scope, ttl);
-    let mut body = json!({"access_token": token, "expires_in": ttl, "token_type": "Bearer"});
-    if let Some(scope) = scope {
-        body["scope"] = json!(scope);
-    }
-    Ok(body)
+    let grant = |held: &dyn Fn(&String) -> bool| requested.iter().filter(|s| held(s)).cloned().collect::<Vec<_>>();
+    let Some(org_id) = organization else {
+        let indicator = indicator.unwrap_or_default();
+        let held = store.app_scopes(&client.id, &indicator);
+        drop(store);
+        let granted = grant(&|s| held.contains(s)).join(" ");
+        let scope = (!granted.is_empty()).then_some(granted.as_str());
+        let token = access_token_jwt(state, &client.id, &client.id, &indicator, scope, ttl);
+        let mut body = json!({"access_token": token, "expires_in": ttl, "token_type": "Bearer"});
+        if let Some(scope) = scope {
+            body["scope"] = json!(scope);
+        }
+        return Ok(body);
+    };
+    let member = store.organization(org_id).and_then(|o| o.application(&client.id)).cloned();
+    let member = member.ok_or_else(|| OidcError::access_denied("app has not associated with the organization"))?;
+    let (granted, aud) = match &indicator {
+        Some(i) => {
+            let held = store.org_resource_scope_names(&member, i);
+            (grant(&|s| held.contains(s)), i.clone())
+        }
+        None => {
+            let held = store.org_scope_names(&member);
+            (held.into_iter().filter(|s| requested.contains(s)).collect(), organization_audience(org_id))
+        }
+    };
+    drop(store);
+    let granted = granted.join(" ");
+    let claim = asked.then_some(granted.as_str());
+    let org_claim = indicator.as_ref().map(|_| org_id);
+    let token = org_access_token_jwt(state, &client.id, &client.id, &aud, claim, ttl, org_claim);
+    Ok(json!({"access_token": token, "expires_in": ttl, "token_type": "Bearer", "scope": granted}))
 }
 
 /// RFC 7009 revocation: an unknown token is not an error; revoking a refresh token ends its grant.

@@ -5,13 +5,27 @@ use serde_json::{json, Value};
 use crate::ids::opaque_token;
 use crate::model::User;
 use crate::state::AppState;
+use crate::store::Store;
+
+/// The scope a sign-in asks for to get `organizations` claims and organization tokens.
+pub const ORGANIZATIONS_SCOPE: &str = "urn:logto:scope:organizations";
+/// The scope for `organization_roles` claims.
+pub const ORGANIZATION_ROLES_SCOPE: &str = "urn:logto:scope:organization_roles";
+/// The resource a sign-in adds to get organization scopes into organization tokens.
+pub const ORGANIZATIONS_RESOURCE: &str = "urn:logto:resource:organizations";
+
+/// An organization token's audience.
+pub fn organization_audience(org_id: &str) -> String {
+    format!("urn:logto:organization:{org_id}")
+}
 
 /// ID token and opaque access token lifetime (Logto's defaults).
 pub const DEFAULT_TTL: i64 = 3600;
 
 /// An ES384 `at+jwt` access token with exactly Logto's claims:
-/// `jti, sub, iat, exp, scope, client_id, iss, aud`. `scope` is omitted when `None` (client
-/// credentials with no granted scope) and kept as `""` for user tokens with none.
+/// `jti, sub, iat, exp, scope, client_id, iss, aud`, and `organization_id` for an organization-level
+/// API token. `scope` is omitted when `None` (client credentials with no scope asked) and kept as
+/// `""` for user tokens with none (Logto's own build; a stock oidc-provider drops the empty claim).
 pub fn access_token_jwt(
     state: &AppState,
     sub: &str,
@@ -19,6 +33,19 @@ pub fn access_token_jwt(
     aud: &str,
     scope: Option<&str>,
     ttl: i64,
+) -> String {
+    org_access_token_jwt(state, sub, client_id, aud, scope, ttl, None)
+}
+
+/// [`access_token_jwt`] with an `organization_id` claim when `organization_id` is given.
+pub fn org_access_token_jwt(
+    state: &AppState,
+    sub: &str,
+    client_id: &str,
+    aud: &str,
+    scope: Option<&str>,
+    ttl: i64,
+    organization_id: Option<&str>,
 ) -> String {
     let iat = state.clock.now_secs();
     let mut claims = json!({
@@ -33,11 +60,16 @@ pub fn access_token_jwt(
     if let Some(scope) = scope {
         claims["scope"] = json!(scope);
     }
+    if let Some(org) = organization_id {
+        claims["organization_id"] = json!(org);
+    }
     state.signing_key().sign(Some("at+jwt"), &claims)
 }
 
-/// Claims a user has for the granted OIDC scopes (ID token and userinfo).
-pub fn user_claims(user: &User, scopes: &[String]) -> Value {
+/// Claims a user has for the granted OIDC scopes (ID token and userinfo). With the organizations
+/// scope: `organizations` (ids), and at userinfo `organization_data` (`{id, name, description}`);
+/// with the organization-roles scope: `organization_roles` as `orgId:roleName`.
+pub fn user_claims(store: &Store, user: &User, scopes: &[String], userinfo: bool) -> Value {
     let mut claims = json!({"sub": user.id});
     let has = |s: &str| scopes.iter().any(|x| x == s);
     if has("profile") {
@@ -59,6 +91,19 @@ pub fn user_claims(user: &User, scopes: &[String]) -> Value {
     if has("custom_data") {
         claims["custom_data"] = user.custom_data.clone();
     }
+    let orgs = || store.organizations.iter().filter_map(|o| o.member(&user.id).map(|m| (o, m)));
+    if has(ORGANIZATIONS_SCOPE) {
+        claims["organizations"] = orgs().map(|(o, _)| json!(o.id)).collect();
+        if userinfo {
+            claims["organization_data"] =
+                orgs().map(|(o, _)| json!({"id": o.id, "name": o.name, "description": o.description})).collect();
+        }
+    }
+    if has(ORGANIZATION_ROLES_SCOPE) {
+        claims["organization_roles"] = orgs()
+            .flat_map(|(o, m)| store.org_roles_of(m).map(move |r| json!(format!("{}:{}", o.id, r.name))))
+            .collect();
+    }
     claims
 }
 
@@ -66,7 +111,7 @@ pub fn user_claims(user: &User, scopes: &[String]) -> Value {
 /// authorization request had one.
 pub fn id_token(state: &AppState, user: &User, client_id: &str, scopes: &[String], nonce: Option<&str>) -> String {
     let iat = state.clock.now_secs();
-    let mut claims = user_claims(user, scopes);
+    let mut claims = user_claims(&state.store(), user, scopes, false);
     if let Some(nonce) = nonce {
         claims["nonce"] = json!(nonce);
     }

@@ -35,7 +35,7 @@ pub async fn userinfo(State(state): State<AppState>, headers: HeaderMap) -> Resp
     }
     let claims = Some(grant)
         .filter(|g| g.scopes.iter().any(|s| s == "openid"))
-        .and_then(|g| store.user(&g.account_id).map(|u| user_claims(u, &g.scopes)));
+        .and_then(|g| store.user(&g.account_id).map(|u| user_claims(&store, u, &g.scopes, true)));
     match claims {
         Some(claims) => Json(claims).into_response(),
         None => OidcError::invalid_token(&state.issuer).into_response(),

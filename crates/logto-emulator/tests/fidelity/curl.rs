@@ -62,8 +62,9 @@ fn form_encode(s: &str) -> String {
     url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
 }
 
-/// Parses `curl [options] URL` as the samples use it: `-X`, `-H`, `-u`, `--data`,
-/// `--data-urlencode`, and cookie jars (`-b`/`-c`, ignored: the emulator keeps no browser session).
+/// Parses `curl [options] URL` as the samples use it: `-X`, `-H`, `-u`, `--data`/`-d`/`--data-raw`
+/// and `--data-urlencode` (several are joined with `&`, as curl does), and cookie jars (`-b`/`-c`,
+/// ignored: the replay drives sign-in through the emulator's own page).
 pub fn parse(line: &str) -> Request {
     let words = words(line);
     let mut req = Request { method: String::new(), url: String::new(), headers: vec![], body: None };
@@ -79,7 +80,7 @@ pub fn parse(line: &str) -> Request {
             }
             // Kept as `id:secret` so recorded ids can be mapped before encoding (see `basic_auth`).
             "-u" | "--user" => req.headers.push((BASIC.into(), it.next().unwrap_or_default())),
-            "--data" | "-d" | "--data-raw" => req.body = it.next(),
+            "--data" | "-d" | "--data-raw" => form.push(it.next().unwrap_or_default()),
             "--data-urlencode" => {
                 let part = it.next().unwrap_or_default();
                 form.push(match part.split_once('=') {
@@ -95,6 +96,10 @@ pub fn parse(line: &str) -> Request {
         }
     }
     if !form.is_empty() {
+        // curl's default for -d and --data-urlencode.
+        if !req.headers.iter().any(|(k, _)| k.eq_ignore_ascii_case("content-type")) {
+            req.headers.push(("Content-Type".into(), "application/x-www-form-urlencoded".into()));
+        }
         req.body = Some(form.join("&"));
     }
     if req.method.is_empty() {
@@ -120,6 +125,14 @@ mod tests {
         assert_eq!(f.body.as_deref(), Some("scope=x+y&resource=https%3A%2F%2Fr"));
         assert_eq!(f.method, "POST");
         basic_auth(&mut f.headers);
-        assert_eq!(f.headers, [("Authorization".to_string(), "Basic YTpi".to_string())]);
+        assert_eq!(
+            f.headers,
+            [
+                ("Authorization".to_string(), "Basic YTpi".to_string()),
+                ("Content-Type".to_string(), "application/x-www-form-urlencoded".to_string())
+            ]
+        );
+        let several = parse("curl -sv -d grant_type=client_credentials -d scope=all 'http://h/oidc/token'");
+        assert_eq!(several.body.as_deref(), Some("grant_type=client_credentials&scope=all"));
     }
 }

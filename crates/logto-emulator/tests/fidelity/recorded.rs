@@ -18,13 +18,22 @@ impl Response {
 }
 
 pub fn parse(text: &str) -> Response {
+    // Two recording formats: the first batch marks the body with a `--- body` line; the second is raw
+    // `curl -sv` output, whose response body follows the last `{ [N bytes data]` line.
     let (head, body) = match text.find("\n--- body") {
         Some(i) => {
             let rest = &text[i + 1..];
             let body = rest.split_once('\n').map(|(_, b)| b).unwrap_or("");
             (&text[..i], body.strip_suffix('\n').unwrap_or(body).to_string())
         }
-        None => (text, String::new()),
+        None => {
+            let lines: Vec<&str> = text.lines().collect();
+            let start = lines.iter().rposition(|l| l.starts_with("{ [") && l.ends_with("bytes data]"));
+            let body = start
+                .map(|i| lines[i + 1..].iter().filter(|l| !l.starts_with("* ")).copied().collect::<Vec<_>>().join("\n"))
+                .unwrap_or_default();
+            (text, body)
+        }
     };
     let mut status = 0;
     let mut headers = Vec::new();

@@ -1,0 +1,188 @@
+//! Logto's organizations (the B2B model), as its Management API serves them and as recorded from real
+//! Logto 1.42 (`tests/fidelity/samples-orgs`, steps 100–203):
+//! - `scopes`: organization permissions (`/api/organization-scopes`);
+//! - `roles`: organization roles with organization scopes and API-resource scopes
+//!   (`/api/organization-roles`);
+//! - this file: organizations themselves (`/api/organizations`);
+//! - `members`: users in organizations and their roles, and `/api/users/{id}/organizations`;
+//! - `applications`: machine-to-machine apps in organizations and their roles, and
+//!   `/api/applications/{id}/organizations`.
+//!
+//! Relation writes answer as recorded: JSON echoes for users and user roles, `text/plain` `Created`
+//! for applications, application roles and role scopes, 204 for replacements and removals.
+
+mod applications;
+mod members;
+mod roles;
+mod scopes;
+
+use axum::body::Bytes;
+use axum::extract::{OriginalUri, Path, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{delete, get};
+use axum::{Json, Router};
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+use super::guard::{self, Field, Kind};
+use super::pagination::ListRequest;
+use crate::error::ApiError;
+use crate::ids::standard_id;
+use crate::model::Organization;
+use crate::state::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/organization-scopes", get(scopes::list).post(scopes::create))
+        .route("/organization-scopes/{id}", get(scopes::get_one).patch(scopes::update).delete(scopes::delete))
+        .route("/organization-roles", get(roles::list).post(roles::create))
+        .route("/organization-roles/{id}", get(roles::get_one).patch(roles::update).delete(roles::delete))
+        .route("/organization-roles/{id}/scopes", get(roles::scopes).post(roles::add_scopes).put(roles::set_scopes))
+        .route("/organization-roles/{id}/scopes/{scope_id}", delete(roles::remove_scope))
+        .route(
+            "/organization-roles/{id}/resource-scopes",
+            get(roles::resource_scopes).post(roles::add_resource_scopes).put(roles::set_resource_scopes),
+        )
+        .route("/organization-roles/{id}/resource-scopes/{scope_id}", delete(roles::remove_resource_scope))
+        .route("/organizations", get(list).post(create))
+        .route("/organizations/{id}", get(get_one).patch(update).delete(remove))
+        .route("/organizations/{id}/users", get(members::list).post(members::add).put(members::replace))
+        .route("/organizations/{id}/users/{user_id}", delete(members::remove))
+        .route(
+            "/organizations/{id}/users/{user_id}/roles",
+            get(members::roles).post(members::add_roles).put(members::set_roles),
+        )
+        .route("/organizations/{id}/users/{user_id}/roles/{role_id}", delete(members::remove_role))
+        .route(
+            "/organizations/{id}/applications",
+            get(applications::list).post(applications::add).put(applications::replace),
+        )
+        .route("/organizations/{id}/applications/{app_id}", delete(applications::remove))
+        .route(
+            "/organizations/{id}/applications/{app_id}/roles",
+            get(applications::roles).post(applications::add_roles).put(applications::set_roles),
+        )
+        .route("/organizations/{id}/applications/{app_id}/roles/{role_id}", delete(applications::remove_role))
+        .route("/users/{id}/organizations", get(members::user_organizations))
+        .route("/applications/{id}/organizations", get(applications::app_organizations))
+}
+
+/// `201 Created` with Logto's `text/plain` body, for the relation writes that answer so.
+fn created() -> Response {
+    (StatusCode::CREATED, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], "Created").into_response()
+}
+
+/// A `{ids: [...]}` relation body: non-empty for `POST`, possibly empty for `PUT`.
+fn id_list(bytes: &[u8], key: &'static str, replace: bool) -> Result<Vec<String>, ApiError> {
+    let schema = [Field::required(key, Kind::Strings { min: if replace { 0 } else { 1 } })];
+    let body: Value = guard::body(bytes, &schema)?;
+    Ok(body[key]
+        .as_array()
+        .map(|a| a.iter().filter_map(|v| v.as_str().map(String::from)).collect())
+        .unwrap_or_default())
+}
+
+/// Whether `q` (Logto's `q` search: case-insensitive substring) matches any of `fields`.
+fn search_matches(q: Option<&str>, fields: &[Option<&str>]) -> bool {
+    let Some(q) = q.map(str::to_lowercase) else { return true };
+    fields.iter().flatten().any(|f| f.to_lowercase().contains(&q))
+}
+
+const NEW_ORG: &[Field] = &[
+    Field::required("name", guard::string(1, 128)),
+    Field::nullable("description", guard::string(0, 256)),
+    Field::optional("customData", Kind::Object),
+    Field::optional("isMfaRequired", Kind::Bool),
+];
+
+const ORG_CHANGES: &[Field] = &[
+    Field::optional("name", guard::string(1, 128)),
+    Field::nullable("description", guard::string(0, 256)),
+    Field::optional("customData", Kind::Object),
+    Field::optional("isMfaRequired", Kind::Bool),
+];
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct OrgBody {
+    #[serde(default)]
+    name: Option<String>,
+    #[serde(default, deserialize_with = "super::nullable")]
+    description: Option<Option<String>>,
+    #[serde(default)]
+    custom_data: Option<Value>,
+    #[serde(default)]
+    is_mfa_required: Option<bool>,
+}
+
+/// `GET /api/organizations[?q=…]`: paged, in creation order.
+pub async fn list(State(state): State<AppState>, OriginalUri(uri): OriginalUri) -> Result<Response, ApiError> {
+    let list = ListRequest::paged(uri)?;
+    let q = list.params.get("q").ok().flatten();
+    let orgs = state
+        .store()
+        .organizations
+        .iter()
+        .filter(|o| search_matches(q, &[Some(&o.id), Some(&o.name), o.description.as_deref()]))
+        .map(Organization::to_api_json)
+        .collect();
+    Ok(list.answer(&state.endpoint, orgs))
+}
+
+/// `POST /api/organizations` → 201.
+pub async fn create(State(state): State<AppState>, body: Bytes) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let new: OrgBody = guard::body(&body, NEW_ORG)?;
+    let org = Organization {
+        id: standard_id(12),
+        name: new.name.unwrap_or_default(),
+        description: new.description.flatten(),
+        custom_data: new.custom_data.unwrap_or_else(|| json!({})),
+        is_mfa_required: new.is_mfa_required.unwrap_or(false),
+        created_at: state.clock.now_ms(),
+        members: vec![],
+        applications: vec![],
+    };
+    let answer = org.to_api_json();
+    state.store().put_organization(state.db(), org)?;
+    Ok((StatusCode::CREATED, Json(answer)))
+}
+
+pub async fn get_one(State(state): State<AppState>, Path(id): Path<String>) -> Result<Json<Value>, ApiError> {
+    let store = state.store();
+    let org = store.organization(&id).ok_or_else(|| ApiError::not_exists_with_id("organizations", &id))?;
+    Ok(Json(org.to_api_json()))
+}
+
+/// `PATCH /api/organizations/{id}`: the given fields (`customData` replaced whole) → 200 with the org.
+pub async fn update(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<Json<Value>, ApiError> {
+    let changes: OrgBody = guard::body(&body, ORG_CHANGES)?;
+    let mut store = state.store();
+    let mut org = store.organization(&id).cloned().ok_or_else(|| ApiError::not_exists("organization"))?;
+    if let Some(name) = changes.name {
+        org.name = name;
+    }
+    if let Some(description) = changes.description {
+        org.description = description;
+    }
+    if let Some(data) = changes.custom_data {
+        org.custom_data = data;
+    }
+    if let Some(mfa) = changes.is_mfa_required {
+        org.is_mfa_required = mfa;
+    }
+    let answer = org.to_api_json();
+    store.put_organization(state.db(), org)?;
+    Ok(Json(answer))
+}
+
+pub async fn remove(State(state): State<AppState>, Path(id): Path<String>) -> Result<StatusCode, ApiError> {
+    if !state.store().remove_organization(state.db(), &id)? {
+        return Err(ApiError::not_exists_with_id("organizations", &id));
+    }
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -1,0 +1,177 @@
+//! Organizations beyond the recorded samples (the fidelity suite replays those): the demo seed's
+//! organizations, organization tokens through a real grant, the control API's organization tokens,
+//! replacements and cascades in the Management API.
+
+use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
+use logto_emulator::testkit::{mint_admin_token, API_RESOURCE, SPA_APP_ID};
+use logto_emulator::Seed;
+use serde_json::{json, Value};
+
+const ACME: &str = "acmeorg00001";
+const GLOBEX: &str = "globex000001";
+
+fn claims(jwt: &str) -> Value {
+    let payload = jwt.split('.').nth(1).unwrap();
+    serde_json::from_slice(&URL_SAFE_NO_PAD.decode(payload).unwrap()).unwrap()
+}
+
+/// A grant for `username` that asked for the organization scopes and resource, as Logto's SDKs do.
+async fn org_session(base: &str, username: &str) -> String {
+    let scopes = [
+        "openid",
+        "offline_access",
+        "urn:logto:scope:organizations",
+        "urn:logto:scope:organization_roles",
+        "read:top-users",
+        "read:members",
+        "manage:members",
+    ];
+    let r: Value = reqwest::Client::new()
+        .post(format!("{base}/_emulator/sessions"))
+        .json(&json!({"clientId": SPA_APP_ID, "username": username, "scopes": scopes,
+                      "resources": [API_RESOURCE, "urn:logto:resource:organizations"]}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let id_token = claims(r["idToken"].as_str().unwrap());
+    assert!(id_token["organizations"].is_array(), "the ID token lists the organizations: {id_token}");
+    r["refreshToken"].as_str().unwrap().to_string()
+}
+
+async fn refresh(base: &str, refresh_token: &str, extra: &[(&str, &str)]) -> (u16, Value) {
+    let mut form = vec![("grant_type", "refresh_token"), ("client_id", SPA_APP_ID), ("refresh_token", refresh_token)];
+    form.extend_from_slice(extra);
+    let r = reqwest::Client::new().post(format!("{base}/oidc/token")).form(&form).send().await.unwrap();
+    (r.status().as_u16(), r.json().await.unwrap())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn organization_tokens_follow_the_members_roles() {
+    let emu = logto_emulator::spawn(&Seed::default_seed()).await.unwrap();
+    let base = emu.endpoint.clone();
+    let rt = org_session(&base, "alice").await;
+    // alice: admin of Acme → both organization scopes, newest first, and the API scope through the role.
+    let (status, body) = refresh(&base, &rt, &[("organization_id", ACME)]).await;
+    assert_eq!(status, 200, "{body}");
+    let token = claims(body["access_token"].as_str().unwrap());
+    assert_eq!(token["aud"], format!("urn:logto:organization:{ACME}"));
+    assert_eq!(body["scope"], "manage:members read:members");
+    let rt = body["refresh_token"].as_str().unwrap().to_string();
+    let (status, body) = refresh(&base, &rt, &[("organization_id", GLOBEX), ("resource", API_RESOURCE)]).await;
+    assert_eq!(status, 200, "{body}");
+    let token = claims(body["access_token"].as_str().unwrap());
+    assert_eq!((token["aud"].as_str(), token["organization_id"].as_str()), (Some(API_RESOURCE), Some(GLOBEX)));
+    assert_eq!(token["scope"], "read:top-users");
+
+    // bob is a guest of Acme: no API permission there (scope ""), and not in Globex at all.
+    let rt = org_session(&base, "bob").await;
+    let (status, body) = refresh(&base, &rt, &[("organization_id", ACME), ("resource", API_RESOURCE)]).await;
+    assert_eq!((status, body["scope"].as_str()), (200, Some("")), "{body}");
+    assert_eq!(claims(body["access_token"].as_str().unwrap())["scope"], "");
+    let rt = body["refresh_token"].as_str().unwrap().to_string();
+    let (status, body) = refresh(&base, &rt, &[("organization_id", GLOBEX)]).await;
+    assert_eq!((status, body["error"].as_str()), (403, Some("access_denied")), "{body}");
+
+    // The backend's M2M app holds the `backend` role in both organizations.
+    let token = logto_emulator::testkit::client_credentials(
+        &base,
+        logto_emulator::testkit::M2M_APP_ID,
+        logto_emulator::testkit::M2M_APP_SECRET,
+        API_RESOURCE,
+        "read:top-users write:follows",
+    )
+    .await
+    .unwrap();
+    assert!(claims(&token)["organization_id"].is_null(), "no organization asked, none given");
+}
+
+#[tokio::test]
+async fn the_control_api_mints_organization_tokens() {
+    let emu = logto_emulator::spawn(&Seed::default_seed()).await.unwrap();
+    let alice = Seed::default_seed().users[0].id.clone();
+    let mint = |body: Value| {
+        let url = format!("{}/_emulator/tokens", emu.endpoint);
+        async move { reqwest::Client::new().post(url).json(&body).send().await.unwrap() }
+    };
+    let r = mint(json!({"clientId": SPA_APP_ID, "userId": alice, "organizationId": ACME, "scopes": ["read:members"]}))
+        .await;
+    let body: Value = r.json().await.unwrap();
+    assert_eq!(claims(body["access_token"].as_str().unwrap())["aud"], format!("urn:logto:organization:{ACME}"));
+    let r = mint(json!({"clientId": SPA_APP_ID, "userId": alice, "organizationId": ACME, "resource": API_RESOURCE,
+                        "scopes": ["read:top-users"]}))
+    .await;
+    let token = claims(r.json::<Value>().await.unwrap()["access_token"].as_str().unwrap());
+    assert_eq!((token["aud"].as_str(), token["organization_id"].as_str()), (Some(API_RESOURCE), Some(ACME)));
+    let mallory = Seed::default_seed().users.iter().find(|u| u.username == "mallory").unwrap().id.clone();
+    let r = mint(json!({"clientId": SPA_APP_ID, "userId": mallory, "organizationId": ACME})).await;
+    assert_eq!(r.status(), 400, "not a member of Acme");
+}
+
+#[tokio::test]
+async fn replacements_and_deletions_cascade() {
+    let emu = logto_emulator::spawn(&Seed::default_seed()).await.unwrap();
+    let token = mint_admin_token(&emu.endpoint).await.unwrap();
+    let http = reqwest::Client::new();
+    let api = |path: &str| format!("{}/api{path}", emu.endpoint);
+    let users = |org: &'static str| {
+        let (http, url, token) =
+            (http.clone(), api(&format!("/organizations/{org}/users?page_size=100")), token.clone());
+        async move { http.get(url).bearer_auth(token).send().await.unwrap().json::<Vec<Value>>().await.unwrap() }
+    };
+    assert_eq!(users(ACME).await.len(), 12);
+    let alice = Seed::default_seed().users[0].id.clone();
+    let carol = Seed::default_seed().users.iter().find(|u| u.username == "carol").unwrap().id.clone();
+    // PUT replaces the members: 204.
+    let r = http
+        .put(api(&format!("/organizations/{ACME}/users")))
+        .bearer_auth(&token)
+        .json(&json!({"userIds": [alice, carol]}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 204);
+    assert_eq!(users(ACME).await.len(), 2);
+    // Deleting a user takes them out of every organization.
+    let r = http.delete(api(&format!("/users/{carol}"))).bearer_auth(&token).send().await.unwrap();
+    assert_eq!(r.status(), 204);
+    assert_eq!(users(ACME).await.len(), 1);
+    // Deleting an organization role takes it from every member.
+    let roles: Vec<Value> =
+        http.get(api("/organization-roles")).bearer_auth(&token).send().await.unwrap().json().await.unwrap();
+    let admin = roles.iter().find(|r| r["name"] == "admin").unwrap()["id"].as_str().unwrap().to_string();
+    let r = http.delete(api(&format!("/organization-roles/{admin}"))).bearer_auth(&token).send().await.unwrap();
+    assert_eq!(r.status(), 204);
+    let orgs: Vec<Value> = http
+        .get(api(&format!("/users/{alice}/organizations")))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(orgs.iter().all(|o| o["organizationRoles"].as_array().unwrap().iter().all(|r| r["name"] != "admin")));
+    // Bad input changes nothing: a duplicate organization role name, an unknown member.
+    let r = http
+        .post(api("/organization-roles"))
+        .bearer_auth(&token)
+        .json(&json!({"name": "member"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 422);
+    let r = http
+        .post(api(&format!("/organizations/{ACME}/users")))
+        .bearer_auth(&token)
+        .json(&json!({"userIds": ["nosuchuser00"]}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 422);
+    assert_eq!(users(ACME).await.len(), 1);
+    let r = http.post(api("/organizations")).bearer_auth(&token).json(&json!({"name": ""})).send().await.unwrap();
+    assert_eq!(r.status(), 400);
+}
