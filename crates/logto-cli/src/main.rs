@@ -3,7 +3,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use logto_cli::error::Context;
-use logto_cli::{output, provision, users, CliError};
+use logto_cli::{orgs, output, provision, users, CliError};
 use logto_management::{ManagementClient, ManagementConfig, NewUser};
 
 #[derive(Parser)]
@@ -44,6 +44,68 @@ enum Command {
     /// Roles: assign a User role to a user.
     #[command(subcommand)]
     Roles(RolesCommand),
+    /// Organizations: list, create, delete; members and their organization roles.
+    #[command(subcommand)]
+    Orgs(OrgsCommand),
+}
+
+#[derive(Subcommand)]
+enum OrgsCommand {
+    /// Every organization.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    Create {
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        description: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Delete an organization (by id or exact name).
+    Delete { org: String },
+    /// Members: list, add, remove.
+    #[command(subcommand)]
+    Members(MembersCommand),
+    /// Organization roles: assign one to a member.
+    #[command(subcommand)]
+    Roles(OrgRolesCommand),
+}
+
+#[derive(Subcommand)]
+enum MembersCommand {
+    /// An organization's members with their organization roles.
+    List {
+        org: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Add users (by id) to an organization; members already in stay.
+    Add {
+        org: String,
+        #[arg(long = "user", required = true)]
+        users: Vec<String>,
+    },
+    Remove {
+        org: String,
+        #[arg(long)]
+        user: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum OrgRolesCommand {
+    /// Give a member an organization role (by name or id).
+    Assign {
+        #[arg(long)]
+        org: String,
+        #[arg(long)]
+        user: String,
+        #[arg(long)]
+        role: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -155,6 +217,38 @@ async fn run(cli: Cli) -> Result<(), CliError> {
         Command::Roles(RolesCommand::Assign { user, role }) => {
             let role_id = users::assign_role(&client, &user, &role, &ctx).await?;
             println!("assigned role {role_id} to {user}");
+        }
+        Command::Orgs(OrgsCommand::List { json }) => {
+            let all = client.list_organizations(None).await.map_err(explain)?;
+            println!("{}", if json { output::json(&all) } else { output::organizations_table(&all) });
+        }
+        Command::Orgs(OrgsCommand::Create { name, description, json }) => {
+            let org = client.create_organization(&name, description.as_deref()).await.map_err(explain)?;
+            println!("{}", if json { output::json(&org) } else { output::organizations_table(&[org]) });
+        }
+        Command::Orgs(OrgsCommand::Delete { org }) => {
+            let org = orgs::find(&client, &org, &ctx).await?;
+            client.delete_organization(&org.id).await.map_err(explain)?;
+            println!("deleted organization {} ({})", org.name, org.id);
+        }
+        Command::Orgs(OrgsCommand::Members(MembersCommand::List { org, json })) => {
+            let org = orgs::find(&client, &org, &ctx).await?;
+            let members = client.organization_members(&org.id).await.map_err(explain)?;
+            println!("{}", if json { output::json(&members) } else { output::members_table(&members) });
+        }
+        Command::Orgs(OrgsCommand::Members(MembersCommand::Add { org, users })) => {
+            let org = orgs::find(&client, &org, &ctx).await?;
+            client.add_organization_members(&org.id, &users).await.map_err(explain)?;
+            println!("added {} member(s) to {}", users.len(), org.name);
+        }
+        Command::Orgs(OrgsCommand::Members(MembersCommand::Remove { org, user })) => {
+            let org = orgs::find(&client, &org, &ctx).await?;
+            client.remove_organization_member(&org.id, &user).await.map_err(explain)?;
+            println!("removed {user} from {}", org.name);
+        }
+        Command::Orgs(OrgsCommand::Roles(OrgRolesCommand::Assign { org, user, role })) => {
+            let (org, role_id) = orgs::assign_role(&client, &org, &user, &role, &ctx).await?;
+            println!("assigned organization role {role_id} to {user} in {}", org.name);
         }
     }
     Ok(())

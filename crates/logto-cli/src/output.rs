@@ -1,6 +1,6 @@
 //! Printing results as a table (people) or JSON (scripts).
 
-use logto_management::User;
+use logto_management::{Organization, OrganizationMember, User};
 
 /// Prints users as an aligned table.
 pub fn users_table(users: &[User]) -> String {
@@ -15,14 +15,42 @@ pub fn users_table(users: &[User]) -> String {
             ]
         })
         .collect();
-    let header = ["ID", "USERNAME", "NAME", "EMAIL"];
+    table(["ID", "USERNAME", "NAME", "EMAIL"], &rows)
+}
+
+/// Organizations: id, name, description.
+pub fn organizations_table(orgs: &[Organization]) -> String {
+    let rows: Vec<[String; 3]> =
+        orgs.iter().map(|o| [o.id.clone(), o.name.clone(), o.description.clone().unwrap_or_default()]).collect();
+    table(["ID", "NAME", "DESCRIPTION"], &rows)
+}
+
+/// An organization's members with their organization roles.
+pub fn members_table(members: &[OrganizationMember]) -> String {
+    let rows: Vec<[String; 4]> = members
+        .iter()
+        .map(|m| {
+            let roles = m.organization_roles.iter().map(|r| r.name.as_str()).collect::<Vec<_>>().join(",");
+            [
+                m.user.id.clone(),
+                m.user.username.clone().unwrap_or_default(),
+                m.user.name.clone().unwrap_or_default(),
+                roles,
+            ]
+        })
+        .collect();
+    table(["ID", "USERNAME", "NAME", "ROLES"], &rows)
+}
+
+/// Aligned columns, two spaces apart, no trailing blanks.
+fn table<const N: usize>(header: [&str; N], rows: &[[String; N]]) -> String {
     let widths: Vec<usize> =
-        (0..4).map(|i| rows.iter().map(|r| r[i].chars().count()).chain([header[i].len()]).max().unwrap_or(0)).collect();
-    let line = |cells: [&str; 4]| {
+        (0..N).map(|i| rows.iter().map(|r| r[i].chars().count()).chain([header[i].len()]).max().unwrap_or(0)).collect();
+    let line = |cells: Vec<&str>| {
         cells.iter().zip(&widths).map(|(c, w)| format!("{c:<w$}")).collect::<Vec<_>>().join("  ").trim_end().to_string()
     };
-    let mut out = vec![line(header)];
-    out.extend(rows.iter().map(|r| line([&r[0], &r[1], &r[2], &r[3]])));
+    let mut out = vec![line(header.to_vec())];
+    out.extend(rows.iter().map(|r| line(r.iter().map(String::as_str).collect())));
     out.join("\n")
 }
 

@@ -18,6 +18,9 @@ pub struct Options {
     pub api_name: String,
     pub scopes: Vec<(String, String)>,
     pub user_role: String,
+    /// The organization role whose members may use the API in their organization (its API scopes are
+    /// organization-level API permissions).
+    pub org_role: String,
     pub spa_name: String,
     pub spa_redirect_uris: Vec<String>,
     pub spa_post_logout_uris: Vec<String>,
@@ -40,6 +43,7 @@ impl Options {
                 ("write:follows".into(), "Follow and unfollow users".into()),
             ],
             user_role: "User".into(),
+            org_role: "member".into(),
             spa_name: "Top users SPA".into(),
             spa_redirect_uris: vec!["http://localhost:8080/callback".into()],
             spa_post_logout_uris: vec!["http://localhost:8080/".into()],
@@ -130,6 +134,35 @@ pub async fn run(client: &ManagementClient, opts: &Options) -> Result<Report, Cl
                 .await
                 .map_err(explain)?;
             report.create(false, format!("User role {} ({})", role.name, role.id));
+        }
+    }
+
+    // 2b. An organization role holding the same API scopes, for the organization flow.
+    let org_roles = client.list_organization_roles().await.map_err(explain)?;
+    match org_roles.iter().find(|r| r.name == opts.org_role) {
+        Some(role) => {
+            report.found(format!("organization role {} ({})", role.name, role.id));
+            let missing: Vec<String> =
+                scope_ids.iter().filter(|id| !role.resource_scopes.iter().any(|s| &&s.id == id)).cloned().collect();
+            if !missing.is_empty() {
+                if !dry {
+                    client.add_organization_role_resource_scopes(&role.id, &missing).await.map_err(explain)?;
+                }
+                report.create(dry, format!("{} API permission(s) on organization role {}", missing.len(), role.name));
+            }
+        }
+        None if dry => report
+            .create(true, format!("organization role {} with API permissions {}", opts.org_role, scope_names(opts))),
+        None => {
+            let description = "Members of an organization: its top users, and following them";
+            let role = client
+                .create_organization_role(&opts.org_role, Some(description), RoleType::User, &[], &scope_ids)
+                .await
+                .map_err(explain)?;
+            report.create(
+                false,
+                format!("organization role {} ({}) with API permissions {}", role.name, role.id, scope_names(opts)),
+            );
         }
     }
 

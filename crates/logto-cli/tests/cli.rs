@@ -194,3 +194,46 @@ async fn roles_beyond_the_first_page_are_found() {
     assert!(assigned.contains("assigned role"), "{assigned}");
     std::fs::remove_dir_all(dir).ok();
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn orgs_commands_and_the_organization_role_provision_creates() {
+    let emu = fresh_logto().await;
+    let dir = temp_dir();
+    let env = env_arg(&dir.join(".env"));
+    let first = ok(&emu, &["provision", "--env-file", &env]).await;
+    assert!(first.contains("created  organization role member") && first.contains("read:top-users"), "{first}");
+    let again = ok(&emu, &["provision", "--env-file", &env]).await;
+    assert!(again.contains("found    organization role member") && again.contains("Nothing to change"), "{again}");
+
+    let created: serde_json::Value = serde_json::from_str(
+        &ok(&emu, &["orgs", "create", "--name", "Acme", "--description", "Acme Inc.", "--json"]).await,
+    )
+    .unwrap();
+    assert_eq!(created["name"], "Acme");
+    let user: serde_json::Value =
+        serde_json::from_str(&ok(&emu, &["users", "create", "--username", "hank", "--json"]).await).unwrap();
+    let hank = user["id"].as_str().unwrap();
+    ok(&emu, &["orgs", "members", "add", "Acme", "--user", hank]).await;
+    let assigned = ok(&emu, &["orgs", "roles", "assign", "--org", "Acme", "--user", hank, "--role", "member"]).await;
+    assert!(assigned.contains("assigned organization role"), "{assigned}");
+    let table = ok(&emu, &["orgs", "members", "list", "Acme"]).await;
+    assert!(table.lines().nth(1).is_some_and(|l| l.contains("hank") && l.ends_with("member")), "{table}");
+    let listed = ok(&emu, &["orgs", "list"]).await;
+    assert!(listed.contains("Acme Inc."), "{listed}");
+
+    let nope = fails(&emu.endpoint, BOOTSTRAP_ID, BOOTSTRAP_SECRET, &["orgs", "members", "list", "Nope"]).await;
+    assert!(nope.contains("no organization \"Nope\""), "{nope}");
+    let not_member = fails(
+        &emu.endpoint,
+        BOOTSTRAP_ID,
+        BOOTSTRAP_SECRET,
+        &["orgs", "roles", "assign", "--org", "Acme", "--user", "nosuchuser00", "--role", "member"],
+    )
+    .await;
+    assert!(not_member.contains("organization.require_membership"), "{not_member}");
+
+    ok(&emu, &["orgs", "members", "remove", "Acme", "--user", hank]).await;
+    ok(&emu, &["orgs", "delete", "Acme"]).await;
+    assert!(emu.state.store().organizations.is_empty());
+    std::fs::remove_dir_all(dir).ok();
+}

@@ -200,6 +200,12 @@ impl ManagementClient {
         self.send(Method::DELETE, path, None).await.map(|_| ())
     }
 
+    /// A write whose answer this client does not read (Logto answers some with `text/plain` `Created`,
+    /// some with a JSON echo, replacements with 204).
+    async fn write(&self, method: Method, path: &str, body: Value) -> Result<(), ManagementError> {
+        self.send(method, path, Some(&body)).await.map(|_| ())
+    }
+
     /// `GET /api/users/{id}`.
     pub async fn get_user(&self, id: &str) -> Result<User, ManagementError> {
         self.get_json(&format!("/users/{}", segment(id))).await
@@ -359,6 +365,164 @@ impl ManagementClient {
         let _: Value =
             self.post_json(&format!("/applications/{}/roles", segment(id)), json!({"roleIds": role_ids})).await?;
         Ok(())
+    }
+}
+
+impl ManagementClient {
+    /// `GET /api/organizations[?q=…]`, every page.
+    pub async fn list_organizations(&self, search: Option<&str>) -> Result<Vec<Organization>, ManagementError> {
+        match search {
+            Some(q) => self.get_all(&format!("/organizations?q={}", segment(q))).await,
+            None => self.get_all("/organizations").await,
+        }
+    }
+
+    /// `GET /api/organizations/{id}`.
+    pub async fn get_organization(&self, id: &str) -> Result<Organization, ManagementError> {
+        self.get_json(&format!("/organizations/{}", segment(id))).await
+    }
+
+    /// `POST /api/organizations`.
+    pub async fn create_organization(
+        &self,
+        name: &str,
+        description: Option<&str>,
+    ) -> Result<Organization, ManagementError> {
+        self.post_json("/organizations", json!({"name": name, "description": description})).await
+    }
+
+    /// `DELETE /api/organizations/{id}`.
+    pub async fn delete_organization(&self, id: &str) -> Result<(), ManagementError> {
+        self.delete(&format!("/organizations/{}", segment(id))).await
+    }
+
+    /// `GET /api/organization-scopes`, every page.
+    pub async fn list_organization_scopes(&self) -> Result<Vec<OrganizationScope>, ManagementError> {
+        self.get_all("/organization-scopes").await
+    }
+
+    /// `POST /api/organization-scopes`.
+    pub async fn create_organization_scope(
+        &self,
+        name: &str,
+        description: Option<&str>,
+    ) -> Result<OrganizationScope, ManagementError> {
+        self.post_json("/organization-scopes", json!({"name": name, "description": description})).await
+    }
+
+    /// `GET /api/organization-roles`, every page, each with its scopes and API-resource scopes.
+    pub async fn list_organization_roles(&self) -> Result<Vec<OrganizationRole>, ManagementError> {
+        self.get_all("/organization-roles").await
+    }
+
+    /// `POST /api/organization-roles` with organization scopes and API-resource scopes (by id).
+    pub async fn create_organization_role(
+        &self,
+        name: &str,
+        description: Option<&str>,
+        role_type: RoleType,
+        organization_scope_ids: &[String],
+        resource_scope_ids: &[String],
+    ) -> Result<OrganizationRole, ManagementError> {
+        self.post_json(
+            "/organization-roles",
+            json!({"name": name, "description": description, "type": role_type,
+                   "organizationScopeIds": organization_scope_ids, "resourceScopeIds": resource_scope_ids}),
+        )
+        .await
+    }
+
+    /// `POST /api/organization-roles/{id}/resource-scopes`: adds API-resource scopes to a role.
+    pub async fn add_organization_role_resource_scopes(
+        &self,
+        role_id: &str,
+        scope_ids: &[String],
+    ) -> Result<(), ManagementError> {
+        let path = format!("/organization-roles/{}/resource-scopes", segment(role_id));
+        self.write(Method::POST, &path, json!({"scopeIds": scope_ids})).await
+    }
+
+    /// `DELETE /api/organization-roles/{id}`.
+    pub async fn delete_organization_role(&self, id: &str) -> Result<(), ManagementError> {
+        self.delete(&format!("/organization-roles/{}", segment(id))).await
+    }
+
+    /// `GET /api/organizations/{id}/users`, every page, each with their organization roles.
+    pub async fn organization_members(&self, org_id: &str) -> Result<Vec<OrganizationMember>, ManagementError> {
+        self.get_all(&format!("/organizations/{}/users", segment(org_id))).await
+    }
+
+    /// `POST /api/organizations/{id}/users` (members already in stay).
+    pub async fn add_organization_members(&self, org_id: &str, user_ids: &[String]) -> Result<(), ManagementError> {
+        let path = format!("/organizations/{}/users", segment(org_id));
+        self.write(Method::POST, &path, json!({"userIds": user_ids})).await
+    }
+
+    /// `DELETE /api/organizations/{id}/users/{user_id}`.
+    pub async fn remove_organization_member(&self, org_id: &str, user_id: &str) -> Result<(), ManagementError> {
+        self.delete(&format!("/organizations/{}/users/{}", segment(org_id), segment(user_id))).await
+    }
+
+    /// `GET /api/organizations/{id}/users/{user_id}/roles`, every page.
+    pub async fn member_roles(&self, org_id: &str, user_id: &str) -> Result<Vec<OrganizationRole>, ManagementError> {
+        self.get_all(&format!("/organizations/{}/users/{}/roles", segment(org_id), segment(user_id))).await
+    }
+
+    /// `POST /api/organizations/{id}/users/{user_id}/roles`: adds organization roles (by id).
+    pub async fn assign_member_roles(
+        &self,
+        org_id: &str,
+        user_id: &str,
+        role_ids: &[String],
+    ) -> Result<(), ManagementError> {
+        let path = format!("/organizations/{}/users/{}/roles", segment(org_id), segment(user_id));
+        self.write(Method::POST, &path, json!({"organizationRoleIds": role_ids})).await
+    }
+
+    /// `PUT /api/organizations/{id}/users/{user_id}/roles`: replaces a member's organization roles.
+    pub async fn set_member_roles(
+        &self,
+        org_id: &str,
+        user_id: &str,
+        role_ids: &[String],
+    ) -> Result<(), ManagementError> {
+        let path = format!("/organizations/{}/users/{}/roles", segment(org_id), segment(user_id));
+        self.write(Method::PUT, &path, json!({"organizationRoleIds": role_ids})).await
+    }
+
+    /// `GET /api/users/{id}/organizations`: the user's organizations with their roles there.
+    pub async fn user_organizations(&self, user_id: &str) -> Result<Vec<Organization>, ManagementError> {
+        self.get_json(&format!("/users/{}/organizations", segment(user_id))).await
+    }
+
+    /// `GET /api/organizations/{id}/applications`, every page.
+    pub async fn organization_applications(
+        &self,
+        org_id: &str,
+    ) -> Result<Vec<OrganizationApplication>, ManagementError> {
+        self.get_all(&format!("/organizations/{}/applications", segment(org_id))).await
+    }
+
+    /// `POST /api/organizations/{id}/applications` (machine-to-machine applications only).
+    pub async fn add_organization_applications(&self, org_id: &str, app_ids: &[String]) -> Result<(), ManagementError> {
+        let path = format!("/organizations/{}/applications", segment(org_id));
+        self.write(Method::POST, &path, json!({"applicationIds": app_ids})).await
+    }
+
+    /// `POST /api/organizations/{id}/applications/{app_id}/roles`.
+    pub async fn assign_organization_application_roles(
+        &self,
+        org_id: &str,
+        app_id: &str,
+        role_ids: &[String],
+    ) -> Result<(), ManagementError> {
+        let path = format!("/organizations/{}/applications/{}/roles", segment(org_id), segment(app_id));
+        self.write(Method::POST, &path, json!({"organizationRoleIds": role_ids})).await
+    }
+
+    /// `GET /api/applications/{id}/organizations`, every page.
+    pub async fn application_organizations(&self, app_id: &str) -> Result<Vec<Organization>, ManagementError> {
+        self.get_all(&format!("/applications/{}/organizations", segment(app_id))).await
     }
 }
 

@@ -7,7 +7,8 @@
 //!   shortly before it expires, with one request in flight however many callers wait;
 //! - [`ManagementClient`]: typed calls (users: get, by ids in batches of 100, list/search with paging,
 //!   create, delete, roles; API resources and scopes; roles; applications and their secrets and
-//!   roles), dropping the token and retrying once when the API answers 401;
+//!   roles; organizations, their scopes, roles, members and applications), every list read to its
+//!   end, dropping the token and retrying once when the API answers 401;
 //! - [`ManagementError`]: Logto's `{code, message}` errors, typed.
 
 mod client;

@@ -87,3 +87,85 @@ pub struct Page<T> {
     pub items: Vec<T>,
     pub total: Option<u64>,
 }
+
+/// An organization role as lists show it beside a member or an application.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OrganizationRoleRef {
+    pub id: String,
+    pub name: String,
+}
+
+/// An organization (`GET /api/organizations`); `organization_roles` is filled where Logto lists a
+/// user's or an application's organizations.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Organization {
+    pub id: String,
+    pub name: String,
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(default)]
+    pub custom_data: serde_json::Value,
+    #[serde(default)]
+    pub organization_roles: Vec<OrganizationRoleRef>,
+}
+
+/// An organization permission.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OrganizationScope {
+    pub id: String,
+    pub name: String,
+    #[serde(default)]
+    pub description: Option<String>,
+}
+
+/// An API resource a role's scope belongs to, as the organization roles list shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ResourceRef {
+    pub id: String,
+    pub name: String,
+}
+
+/// An API-resource scope held by an organization role ("organization-level API permission").
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OrganizationResourceScope {
+    pub id: String,
+    pub name: String,
+    pub resource: ResourceRef,
+}
+
+/// An organization role; `scopes` and `resource_scopes` are filled by the roles list.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OrganizationRole {
+    pub id: String,
+    pub name: String,
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(rename = "type")]
+    pub role_type: RoleType,
+    #[serde(default)]
+    pub scopes: Vec<OrganizationRoleRef>,
+    #[serde(default)]
+    pub resource_scopes: Vec<OrganizationResourceScope>,
+}
+
+/// A user in an organization, with their organization roles.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OrganizationMember {
+    #[serde(flatten)]
+    pub user: crate::User,
+    #[serde(default)]
+    pub organization_roles: Vec<OrganizationRoleRef>,
+}
+
+/// A machine-to-machine application in an organization, with its organization roles.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OrganizationApplication {
+    #[serde(flatten)]
+    pub application: Application,
+    #[serde(default)]
+    pub organization_roles: Vec<OrganizationRoleRef>,
+}
