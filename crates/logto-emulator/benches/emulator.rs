@@ -2,7 +2,8 @@
 //!
 //! - start-to-ready: the release binary (`--in-memory`) from spawn until discovery answers, and the
 //!   library's in-process `spawn`, each 10 times;
-//! - client-credentials tokens/s and `GET /api/users/{id}` requests/s, with 32 concurrent
+//! - client-credentials tokens/s, organization-token grants/s (client credentials with
+//!   `organization_id`) and `GET /api/users/{id}` requests/s, with 32 concurrent
 //!   connections for 5 s each, from a load generator in this process (the same 2 cores, so the
 //!   figures are a floor).
 //!
@@ -143,6 +144,22 @@ fn main() {
         })
         .await;
 
+        // Organization tokens: the backend app holds the `backend` role in the demo seed's Acme.
+        let (h, e) = (http.clone(), endpoint.clone());
+        let org_tokens = load(move || {
+            let (h, e) = (h.clone(), e.clone());
+            async move {
+                h.post(format!("{e}/oidc/token"))
+                    .basic_auth("m2m4backend0000000001", Some("demo-backend-m2m-secret-0123456789"))
+                    .form(&[("grant_type", "client_credentials"), ("organization_id", "acmeorg00001"), ("scope", "read:members")])
+                    .send()
+                    .await
+                    .map(|r| r.status().is_success())
+                    .unwrap_or(false)
+            }
+        })
+        .await;
+
         let token = logto_emulator::testkit::mint_admin_token(&endpoint).await.unwrap();
         let alice = logto_emulator::Seed::default_seed().users[0].id.clone();
         let (h, url) = (http.clone(), format!("{endpoint}/api/users/{alice}"));
@@ -161,6 +178,8 @@ fn main() {
         println!("{:<44} {:>14} {:>14} {:>22}", "start to ready, in-process spawn (median)", ms(median(library)), "", "-");
         println!("{:<44} {:>14.0} {:>14} {:>22}", "client-credentials tokens/s (32 conn)", tokens.per_second, format!("p50 {}", ms(tokens.p50)), "~44");
         println!("{:<44} {:>14} {:>14} {:>22}", "  p99 latency / errors", ms(tokens.p99), tokens.errors, "");
+        println!("{:<44} {:>14.0} {:>14} {:>22}", "organization-token grants/s (32 conn)", org_tokens.per_second, format!("p50 {}", ms(org_tokens.p50)), "-");
+        println!("{:<44} {:>14} {:>14} {:>22}", "  p99 latency / errors", ms(org_tokens.p99), org_tokens.errors, "");
         println!("{:<44} {:>14.0} {:>14} {:>22}", "GET /api/users/{id} requests/s (32 conn)", users.per_second, format!("p50 {}", ms(users.p50)), "~140");
         println!("{:<44} {:>14} {:>14} {:>22}", "  p99 latency / errors", ms(users.p99), users.errors, "");
     });

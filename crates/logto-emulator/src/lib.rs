@@ -1,7 +1,7 @@
 //! # logto-emulator
 //!
 //! A local, offline emulator of the part of [Logto](https://logto.io) that a Logto app touches, with
-//! real Logto's paths, fields, error bodies and token rules (see `shared/logto-reference.md`):
+//! real Logto's paths, fields, error bodies and token rules (recorded in `tests/fidelity/samples*`):
 //!
 //! - `oidc/`: discovery, JWKS (EC P-384, `kid` = RFC 7638 thumbprint), `/oidc/auth` with a sign-in
 //!   page and single sign-on (the `_session` cookie), `/oidc/token` (authorization code + PKCE,

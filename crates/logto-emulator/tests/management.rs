@@ -1,4 +1,4 @@
-//! The Management API subset over HTTP, checked against real Logto's answers (`shared/logto-samples/`).
+//! The Management API subset over HTTP, checked against real Logto's answers (`tests/fidelity/samples/`).
 
 use logto_emulator::testkit::{self, API_RESOURCE, DEMO_PASSWORD, M2M_APP_ID, M2M_APP_SECRET};
 use logto_emulator::{RunningEmulator, Seed};

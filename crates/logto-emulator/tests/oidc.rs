@@ -1,5 +1,5 @@
 //! The emulator's OIDC provider over HTTP, checked against what real Logto 1.42 sends
-//! (`shared/logto-samples/`).
+//! (`tests/fidelity/samples*/`).
 
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
 use logto_emulator::testkit::{self, API_RESOURCE, DEMO_PASSWORD, M2M_APP_ID, M2M_APP_SECRET, SPA_APP_ID};

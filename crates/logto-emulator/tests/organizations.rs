@@ -175,3 +175,74 @@ async fn replacements_and_deletions_cascade() {
     let r = http.post(api("/organizations")).bearer_auth(&token).json(&json!({"name": ""})).send().await.unwrap();
     assert_eq!(r.status(), 400);
 }
+
+#[tokio::test]
+async fn the_other_organization_endpoints() {
+    let emu = logto_emulator::spawn(&Seed::default_seed()).await.unwrap();
+    let token = mint_admin_token(&emu.endpoint).await.unwrap();
+    let http = reqwest::Client::new();
+    let api = |path: &str| format!("{}/api{path}", emu.endpoint);
+    let call = |method: reqwest::Method, path: String, body: Option<Value>| {
+        let mut r = http.request(method, api(&path)).bearer_auth(&token);
+        if let Some(b) = body {
+            r = r.json(&b);
+        }
+        async move {
+            let r = r.send().await.unwrap();
+            let status = r.status().as_u16();
+            (status, r.text().await.unwrap())
+        }
+    };
+    use reqwest::Method;
+    // Organization scopes: patch, then delete takes the scope from the roles holding it.
+    let (_, scopes) = call(Method::GET, "/organization-scopes".into(), None).await;
+    let scopes: Vec<Value> = serde_json::from_str(&scopes).unwrap();
+    let manage = scopes.iter().find(|s| s["name"] == "manage:members").unwrap()["id"].as_str().unwrap().to_string();
+    let (status, body) =
+        call(Method::PATCH, format!("/organization-scopes/{manage}"), Some(json!({"description": "Manage members"})))
+            .await;
+    assert_eq!(
+        (status, serde_json::from_str::<Value>(&body).unwrap()["description"].as_str()),
+        (200, Some("Manage members"))
+    );
+    let (_, roles) = call(Method::GET, "/organization-roles".into(), None).await;
+    let roles: Vec<Value> = serde_json::from_str(&roles).unwrap();
+    let id_of = |name: &str| roles.iter().find(|r| r["name"] == name).unwrap()["id"].as_str().unwrap().to_string();
+    let (admin, member, backend) = (id_of("admin"), id_of("member"), id_of("backend"));
+    assert_eq!(call(Method::DELETE, format!("/organization-scopes/{manage}"), None).await.0, 204);
+    assert_eq!(call(Method::GET, format!("/organization-scopes/{manage}"), None).await.0, 404);
+    let (_, held) = call(Method::GET, format!("/organization-roles/{admin}/scopes"), None).await;
+    assert!(!held.contains(&manage), "the deleted scope left the role: {held}");
+
+    // A role's organization scopes: add (201 Created), replace (204), remove one (204, then 404).
+    let read = scopes.iter().find(|s| s["name"] == "read:members").unwrap()["id"].as_str().unwrap().to_string();
+    let (status, body) =
+        call(Method::PATCH, format!("/organization-roles/{member}"), Some(json!({"description": "M"}))).await;
+    assert_eq!(status, 200, "{body}");
+    let (status, body) = call(
+        Method::POST,
+        format!("/organization-roles/{backend}/scopes"),
+        Some(json!({"organizationScopeIds": [read]})),
+    )
+    .await;
+    assert_eq!((status, body.as_str()), (201, "Created"));
+    let put =
+        call(Method::PUT, format!("/organization-roles/{member}/scopes"), Some(json!({"organizationScopeIds": []})));
+    assert_eq!(put.await.0, 204);
+    assert_eq!(call(Method::GET, format!("/organization-roles/{member}/scopes"), None).await.1, "[]");
+    assert_eq!(call(Method::DELETE, format!("/organization-roles/{backend}/scopes/{read}"), None).await.0, 204);
+    assert_eq!(call(Method::DELETE, format!("/organization-roles/{backend}/scopes/{read}"), None).await.0, 404);
+
+    // A member's role and an application's role removed one by one; the applications replaced.
+    let alice = Seed::default_seed().users[0].id.clone();
+    assert_eq!(call(Method::DELETE, format!("/organizations/{ACME}/users/{alice}/roles/{admin}"), None).await.0, 204);
+    assert_eq!(call(Method::GET, format!("/organizations/{ACME}/users/{alice}/roles"), None).await.1, "[]");
+    let m2m = logto_emulator::testkit::M2M_APP_ID;
+    let path = format!("/organizations/{ACME}/applications/{m2m}/roles/{backend}");
+    assert_eq!(call(Method::DELETE, path, None).await.0, 204);
+    let put = call(Method::PUT, format!("/organizations/{ACME}/applications"), Some(json!({"applicationIds": []})));
+    assert_eq!(put.await.0, 204);
+    assert_eq!(call(Method::GET, format!("/organizations/{ACME}/applications"), None).await.1, "[]");
+    let (status, _) = call(Method::GET, format!("/applications/{m2m}/organizations"), None).await;
+    assert_eq!(status, 200);
+}
