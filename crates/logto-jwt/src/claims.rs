@@ -18,6 +18,12 @@ pub struct AccessClaims {
     /// Space-separated scopes; Logto sends `""` when the user holds none.
     #[serde(default)]
     pub scope: Option<String>,
+    /// The audience the token was verified for: the API resource, or `urn:logto:organization:{id}`.
+    #[serde(default)]
+    pub aud: String,
+    /// Set on an organization-level API token: the organization whose roles granted `scope`.
+    #[serde(default)]
+    pub organization_id: Option<String>,
 }
 
 impl AccessClaims {
@@ -27,6 +33,25 @@ impl AccessClaims {
 
     pub fn has_scope(&self, wanted: &str) -> bool {
         self.scopes().any(|s| s == wanted)
+    }
+
+    /// `Ok` when this is an organization-level API token for `organization_id`; 403 otherwise (a token
+    /// for another organization, or one for no organization at all).
+    pub fn require_organization(&self, organization_id: &str) -> Result<(), AuthError> {
+        match self.organization_id.as_deref() {
+            Some(id) if id == organization_id => Ok(()),
+            Some(_) => Err(AuthError::WrongOrganization { organization_id: organization_id.to_string() }),
+            None => Err(AuthError::OrganizationRequired { organization_id: organization_id.to_string() }),
+        }
+    }
+
+    /// `Ok` for a token of no organization. An organization-level API token carries scopes granted by
+    /// an organization role: on a route of no organization it would act beyond that organization.
+    pub fn require_no_organization(&self) -> Result<(), AuthError> {
+        match &self.organization_id {
+            None => Ok(()),
+            Some(_) => Err(AuthError::OrganizationToken),
+        }
     }
 
     /// `Ok` when the token carries `wanted`, else 403 `insufficient_scope` naming it.

@@ -22,6 +22,18 @@ pub enum AuthError {
     InsufficientScope { scope: String },
     #[error("the issuer's signing keys cannot be fetched: {0}")]
     KeysUnavailable(String),
+    #[error(
+        "this route is for organization {organization_id}: request the access token with \
+         organization_id={organization_id} (an organization-level API token)"
+    )]
+    OrganizationRequired { organization_id: String },
+    #[error("the token is for another organization than {organization_id}")]
+    WrongOrganization { organization_id: String },
+    #[error(
+        "the token is an organization-level API token; this route is for no organization: request the \
+         token without organization_id"
+    )]
+    OrganizationToken,
 }
 
 impl AuthError {
@@ -33,12 +45,18 @@ impl AuthError {
             AuthError::InvalidToken(_) => "auth.invalid_token",
             AuthError::InsufficientScope { .. } => "auth.insufficient_scope",
             AuthError::KeysUnavailable(_) => "auth.keys_unavailable",
+            AuthError::OrganizationRequired { .. } => "auth.organization_required",
+            AuthError::WrongOrganization { .. } => "auth.wrong_organization",
+            AuthError::OrganizationToken => "auth.organization_token",
         }
     }
 
     pub fn status(&self) -> StatusCode {
         match self {
-            AuthError::InsufficientScope { .. } => StatusCode::FORBIDDEN,
+            AuthError::InsufficientScope { .. }
+            | AuthError::OrganizationRequired { .. }
+            | AuthError::WrongOrganization { .. }
+            | AuthError::OrganizationToken => StatusCode::FORBIDDEN,
             AuthError::KeysUnavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             _ => StatusCode::UNAUTHORIZED,
         }
@@ -57,6 +75,12 @@ impl AuthError {
                 quote(&self.to_string()),
                 quote(scope)
             )),
+            // A valid token without the right to this resource: RFC 6750's insufficient_scope (403).
+            AuthError::OrganizationRequired { .. }
+            | AuthError::WrongOrganization { .. }
+            | AuthError::OrganizationToken => {
+                Some(format!(r#"Bearer error="insufficient_scope", error_description="{}""#, quote(&self.to_string())))
+            }
             AuthError::KeysUnavailable(_) => None,
         }
     }

@@ -4,7 +4,7 @@ use std::marker::PhantomData;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use axum::extract::{FromRef, FromRequestParts};
+use axum::extract::{FromRef, FromRequestParts, RawPathParams};
 use axum::http::{header, request::Parts};
 
 use crate::claims::AccessClaims;
@@ -53,7 +53,9 @@ pub trait RequiredScope: Send + Sync + 'static {
     const NAME: &'static str;
 }
 
-/// A request with a valid access token that carries the scope `S::NAME` (else 403 `insufficient_scope`).
+/// A request with a valid access token that carries the scope `S::NAME` (else 403 `insufficient_scope`)
+/// and is for no organization: an organization-level API token (with `organization_id`) is refused
+/// here, since its scopes come from an organization role (403 `auth.organization_token`).
 #[derive(Debug, Clone)]
 pub struct Scoped<S: RequiredScope> {
     pub claims: AccessClaims,
@@ -71,7 +73,51 @@ where
 
     async fn from_request_parts(parts: &mut Parts, state: &St) -> Result<Self, Self::Rejection> {
         let Authenticated { claims, verification } = Authenticated::from_request_parts(parts, state).await?;
+        claims.require_no_organization()?;
         claims.require_scope(S::NAME)?;
         Ok(Scoped { claims, verification, scope: PhantomData })
+    }
+}
+
+/// The name of the route parameter [`OrgScoped`] reads the organization id from:
+/// `/api/organizations/{organization_id}/…`.
+pub const ORGANIZATION_PARAM: &str = "organization_id";
+
+/// A request to an organization's route (`{organization_id}` in its path) with an organization-level
+/// API token for this API (`aud` = the API, `organization_id` claim) for that very organization,
+/// carrying `S::NAME` granted through the member's organization roles. Refused with 403 and an RFC 6750
+/// `insufficient_scope` header: a token for another organization (`auth.wrong_organization`), a token
+/// for no organization (`auth.organization_required`), one lacking the permission
+/// (`auth.insufficient_scope`). An organization token (`aud` `urn:logto:organization:…`) is not for
+/// this API: 401.
+#[derive(Debug, Clone)]
+pub struct OrgScoped<S: RequiredScope> {
+    pub organization_id: String,
+    pub claims: AccessClaims,
+    pub verification: Verification,
+    scope: PhantomData<S>,
+}
+
+impl<St, S> FromRequestParts<St> for OrgScoped<S>
+where
+    Arc<Verifier>: FromRef<St>,
+    St: Send + Sync,
+    S: RequiredScope,
+{
+    type Rejection = AuthError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &St) -> Result<Self, Self::Rejection> {
+        let params = RawPathParams::from_request_parts(parts, state)
+            .await
+            .map_err(|_| AuthError::InvalidToken("this route has no organization in its path".into()))?;
+        let organization_id = params
+            .iter()
+            .find(|(name, _)| *name == ORGANIZATION_PARAM)
+            .map(|(_, value)| value.to_string())
+            .ok_or_else(|| AuthError::InvalidToken("this route has no organization in its path".into()))?;
+        let Authenticated { claims, verification } = Authenticated::from_request_parts(parts, state).await?;
+        claims.require_organization(&organization_id)?;
+        claims.require_scope(S::NAME)?;
+        Ok(OrgScoped { organization_id, claims, verification, scope: PhantomData })
     }
 }

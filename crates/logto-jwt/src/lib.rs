@@ -9,7 +9,11 @@
 //! - [`AuthError`]: RFC 6750 responses (`WWW-Authenticate: Bearer error=…`) with a JSON
 //!   `{code, message}` body; an opaque token gets a message that says how to get a JWT instead.
 //! - [`Authenticated`] / [`Scoped`]: axum extractors; `Scoped<S>` also requires the scope `S::NAME`
-//!   (403 `insufficient_scope` otherwise).
+//!   (403 `insufficient_scope` otherwise) and a token of no organization.
+//! - Organizations: [`OrgScoped`] takes the organization from the route (`{organization_id}`) and
+//!   requires an organization-level API token (`organization_id` claim) for it with `S::NAME`;
+//!   [`Verifier::verify_organization_token`] checks an organization token
+//!   (`aud` = `urn:logto:organization:{id}`).
 //!
 //! It knows nothing of the application using it.
 
@@ -21,5 +25,5 @@ mod verifier;
 
 pub use claims::AccessClaims;
 pub use error::AuthError;
-pub use extract::{Authenticated, RequiredScope, Scoped, Verification};
+pub use extract::{Authenticated, OrgScoped, RequiredScope, Scoped, Verification, ORGANIZATION_PARAM};
 pub use verifier::{Verifier, VerifierConfig};

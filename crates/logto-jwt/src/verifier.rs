@@ -233,12 +233,29 @@ impl Verifier {
 
     /// [`Verifier::verify`], also telling whether the verified-token cache answered.
     pub async fn verify_traced(&self, token: &str) -> Result<(AccessClaims, bool), AuthError> {
+        let audience = self.inner.config.audience.clone();
+        self.verify_for(token, &audience).await
+    }
+
+    /// Verifies an organization token (`aud` = `urn:logto:organization:{organization_id}`), as Logto
+    /// issues for the refresh grant with `organization_id` and no `resource`.
+    pub async fn verify_organization_token(
+        &self,
+        token: &str,
+        organization_id: &str,
+    ) -> Result<AccessClaims, AuthError> {
+        let audience = format!("urn:logto:organization:{organization_id}");
+        self.verify_for(token, &audience).await.map(|(claims, _)| claims)
+    }
+
+    /// Verifies a token for `audience`; the verified-token cache remembers the audience checked.
+    async fn verify_for(&self, token: &str, audience: &str) -> Result<(AccessClaims, bool), AuthError> {
         let token = token.trim();
         if token.len() > MAX_TOKEN_LEN {
             return Err(AuthError::InvalidToken("the token is too long".into()));
         }
         let digest: [u8; 32] = Sha256::digest(token.as_bytes()).into();
-        if let Some(claims) = self.inner.verified.get(&digest) {
+        if let Some(claims) = self.inner.verified.get(&digest).filter(|c| c.aud == audience) {
             let leeway = self.inner.config.leeway.as_secs() as i64;
             if claims.exp + leeway >= now_secs() {
                 return Ok((claims, true));
@@ -246,12 +263,12 @@ impl Verifier {
             self.inner.verified.invalidate(&digest);
             return Err(AuthError::InvalidToken("the token has expired".into()));
         }
-        let claims = self.verify_uncached(token).await?;
+        let claims = self.verify_uncached(token, audience).await?;
         self.inner.verified.insert(digest, claims.clone());
         Ok((claims, false))
     }
 
-    async fn verify_uncached(&self, token: &str) -> Result<AccessClaims, AuthError> {
+    async fn verify_uncached(&self, token: &str, audience: &str) -> Result<AccessClaims, AuthError> {
         let config = &self.inner.config;
         if !token.contains('.') {
             // Logto's opaque tokens (43 base64url characters) are what a sign-in without `resource` gives.
@@ -278,7 +295,7 @@ impl Verifier {
         }
         let mut validation = Validation::new(alg);
         validation.set_issuer(&[&config.issuer]);
-        validation.set_audience(&[&config.audience]);
+        validation.set_audience(&[audience]);
         validation.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
         validation.leeway = config.leeway.as_secs();
         validation.validate_nbf = true;
@@ -286,9 +303,7 @@ impl Verifier {
             AuthError::InvalidToken(match e.kind() {
                 ErrorKind::ExpiredSignature => "the token has expired".into(),
                 ErrorKind::ImmatureSignature => "the token is not valid yet (nbf)".into(),
-                ErrorKind::InvalidAudience => {
-                    format!("the token is not for this API (aud must be {})", config.audience)
-                }
+                ErrorKind::InvalidAudience => format!("the token is not for this API (aud must be {audience})"),
                 ErrorKind::InvalidIssuer => format!("the token was not issued by {}", config.issuer),
                 ErrorKind::InvalidSignature => "the token signature is invalid".into(),
                 ErrorKind::MissingRequiredClaim(c) => format!("the token has no {c} claim"),
