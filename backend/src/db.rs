@@ -65,6 +65,30 @@ pub async fn top_users(pool: &Pool, limit: i64) -> Result<Vec<(String, i64)>, sq
     .await
 }
 
+/// The `limit` most-followed of `ids` (members nobody follows count 0), most first, ties by id.
+pub async fn top_among(pool: &Pool, ids: &[String], limit: usize) -> Result<Vec<(String, i64)>, sqlx::Error> {
+    let mut counts: std::collections::HashMap<&str, i64> = ids.iter().map(|id| (id.as_str(), 0)).collect();
+    // Bound parameters, in chunks that stay far below SQLite's and PostgreSQL's limits.
+    for chunk in ids.chunks(500) {
+        let placeholders: Vec<String> = (1..=chunk.len()).map(|n| format!("${n}")).collect();
+        let sql =
+            format!("SELECT user_id, followers FROM follower_counts WHERE user_id IN ({})", placeholders.join(", "));
+        let mut query = sqlx::query_as::<_, (String, i64)>(&sql);
+        for id in chunk {
+            query = query.bind(id);
+        }
+        for (id, followers) in query.fetch_all(pool).await? {
+            if let Some(count) = counts.get_mut(id.as_str()) {
+                *count = followers;
+            }
+        }
+    }
+    let mut ranked: Vec<(String, i64)> = counts.into_iter().map(|(id, n)| (id.to_string(), n)).collect();
+    ranked.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    ranked.truncate(limit);
+    Ok(ranked)
+}
+
 /// Records that `follower` follows `followee`. `false` when it already did (idempotent).
 pub async fn follow(pool: &Pool, follower: &str, followee: &str) -> Result<bool, sqlx::Error> {
     let done = sqlx::query("INSERT INTO follows (follower_id, followee_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")

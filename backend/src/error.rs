@@ -21,6 +21,10 @@ pub enum ApiError {
     InvalidQuery(String),
     #[error("Logto could not be asked whether user {user} exists: {reason}")]
     LogtoUnavailable { user: String, reason: String },
+    #[error("Logto has no organization {0}.")]
+    UnknownOrganization(String),
+    #[error("Logto did not give the members of organization {0} in time; try again shortly.")]
+    MembersUnavailable(String),
 }
 
 impl IntoResponse for ApiError {
@@ -38,6 +42,8 @@ impl IntoResponse for ApiError {
             ApiError::InvalidQuery(_) => (StatusCode::BAD_REQUEST, "guard.invalid_input", self.to_string()),
             ApiError::SelfFollow => (StatusCode::BAD_REQUEST, "follows.self", self.to_string()),
             ApiError::UnknownUser(_) => (StatusCode::NOT_FOUND, "user.not_found", self.to_string()),
+            ApiError::UnknownOrganization(_) => (StatusCode::NOT_FOUND, "organization.not_found", self.to_string()),
+            ApiError::MembersUnavailable(_) => (StatusCode::SERVICE_UNAVAILABLE, "logto.unavailable", self.to_string()),
             ApiError::LogtoUnavailable { .. } => {
                 tracing::warn!(error = %self, "Logto unavailable");
                 (StatusCode::SERVICE_UNAVAILABLE, "logto.unavailable", self.to_string())

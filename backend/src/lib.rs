@@ -9,6 +9,8 @@
 //! - [`db`]: SQLite through sqlx, migrations, the demo follows;
 //! - [`routes`]: one file per route; [`error`]: the error type every route returns;
 //! - [`profiles`]: Logto profiles behind a cache with a deadline; [`timing`]: `Server-Timing`;
+//! - [`members`]: an organization's members with their profiles, behind the same kind of cache, for
+//!   `GET /api/organizations/{organization_id}/top-users` (an organization-level API token);
 //! - [`startup`]: builds the state and router, binds the listener.
 //!
 //! Run: `cargo run -p backend` with `LOGTO_M2M_APP_ID` and `LOGTO_M2M_APP_SECRET` set (see README).
@@ -16,6 +18,7 @@
 pub mod config;
 pub mod db;
 pub mod error;
+pub mod members;
 pub mod profiles;
 pub mod ranking;
 pub mod routes;

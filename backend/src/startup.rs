@@ -131,9 +131,17 @@ pub async fn build_state(config: &Config) -> Result<AppState, StartupError> {
     profile_config.deadline = std::time::Duration::from_millis(config.enrichment_deadline_ms);
     profile_config.keep_for = std::time::Duration::from_secs(config.profile_cache_seconds);
     profile_config.fresh_for = profile_config.fresh_for.min(profile_config.keep_for);
-    let profiles = Profiles::new(Arc::new(ManagementClient::new(management)?), profile_config);
+    let client = Arc::new(ManagementClient::new(management)?);
+    let members = crate::members::OrgMembers::new(client.clone(), profile_config.clone());
+    let profiles = Profiles::new(client, profile_config);
     let ranking = RankingCache::new(Duration::from_millis(config.top_cache_ms));
-    Ok(AppState { verifier: Arc::new(verifier), profiles: Arc::new(profiles), ranking: Arc::new(ranking), db })
+    Ok(AppState {
+        verifier: Arc::new(verifier),
+        profiles: Arc::new(profiles),
+        members: Arc::new(members),
+        ranking: Arc::new(ranking),
+        db,
+    })
 }
 
 /// Binds `config.bind` and returns the listener with the router, ready to serve.

@@ -12,6 +12,8 @@ pub struct AppState {
     pub verifier: Arc<Verifier>,
     /// Logto user profiles (Management API behind a cache).
     pub profiles: Arc<Profiles>,
+    /// Organizations' members with their profiles (Management API behind a cache).
+    pub members: Arc<crate::members::OrgMembers>,
     /// The top-users ranking, cached briefly (cleared by follow writes).
     pub ranking: Arc<RankingCache>,
     pub db: Pool,

@@ -3,6 +3,7 @@
 mod follows;
 mod health;
 mod openapi;
+mod organizations;
 pub(crate) mod top_users;
 
 use axum::routing::{get, post};
@@ -17,5 +18,6 @@ pub fn router() -> Router<AppState> {
         .route("/api/openapi.json", get(openapi::openapi))
         .route("/api/users/{id}/follow", post(follows::follow).delete(follows::unfollow))
         .route("/api/top-users", get(top_users::top_users))
+        .route("/api/organizations/{organization_id}/top-users", get(organizations::top_users))
         .route("/api/me/following", get(follows::following))
 }

@@ -2,6 +2,7 @@
 
 mod follows;
 mod helpers;
+mod organizations;
 mod postgres;
 mod provisioned;
 mod resilience;

@@ -1,0 +1,134 @@
+//! An organization's members (with their profiles) from Logto's Management API
+//! (`GET /api/organizations/{id}/users`, every page), cached per organization like [`crate::profiles`]:
+//! fresh for `fresh_for`, then served stale while a background fetch renews them, dropped after
+//! `keep_for`; one fetch per organization shared by concurrent requests, awaited up to the deadline.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use futures_util::future::{BoxFuture, FutureExt, Shared};
+use logto_management::{ManagementClient, ManagementError, User};
+
+use crate::profiles::{FetchTiming, ProfileConfig};
+
+#[derive(Clone)]
+struct Entry {
+    members: Arc<Vec<User>>,
+    fetched: Instant,
+}
+
+/// Why the members could not be had.
+#[derive(Debug, Clone)]
+pub enum MembersError {
+    /// Logto has no such organization.
+    NotFound,
+    /// Logto failed or did not answer within the deadline (the reason is for the log).
+    Unavailable(String),
+}
+
+type Fetched = (FetchTiming, Arc<Vec<User>>);
+type Fetch = Shared<BoxFuture<'static, Result<Fetched, MembersError>>>;
+
+/// The outcome of a lookup.
+pub struct MembersLookup {
+    pub members: Result<Arc<Vec<User>>, MembersError>,
+    /// Set when this lookup waited for a fetch.
+    pub fetch: Option<FetchTiming>,
+    /// `Some("cache hit")` or `Some("stale, renewing")` when the cache answered.
+    pub cache: Option<&'static str>,
+}
+
+pub struct OrgMembers {
+    client: Arc<ManagementClient>,
+    config: ProfileConfig,
+    cache: moka::sync::Cache<String, Entry>,
+    inflight: Arc<Mutex<HashMap<String, Fetch>>>,
+}
+
+impl OrgMembers {
+    pub fn new(client: Arc<ManagementClient>, config: ProfileConfig) -> Self {
+        let ttl = config.keep_for.max(Duration::from_millis(1));
+        let cache = moka::sync::Cache::builder().max_capacity(10_000).time_to_live(ttl).build();
+        Self { client, config, cache, inflight: Arc::new(Mutex::new(HashMap::new())) }
+    }
+
+    /// The fetch for `org`, shared with every concurrent caller; `None` when one finished since the
+    /// caller read the cache and left a fresh entry there.
+    fn fetch(&self, org: &str) -> Option<Fetch> {
+        let mut inflight = self.inflight.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(f) = inflight.get(org) {
+            return Some(f.clone());
+        }
+        if self.cache.get(org).is_some_and(|e| e.fetched.elapsed() < self.config.fresh_for) {
+            return None;
+        }
+        let (client, cache, registry, key) =
+            (self.client.clone(), self.cache.clone(), self.inflight.clone(), org.to_string());
+        let caching = !self.config.keep_for.is_zero();
+        let fetch = async move {
+            let result = async {
+                let t = Instant::now();
+                let (_, token_cached) = client.access_token().await.map_err(unavailable)?;
+                let token = t.elapsed();
+                let t = Instant::now();
+                let members = client.organization_members(&key).await.map_err(|e| match e {
+                    ManagementError::Api { status: 404, .. } => MembersError::NotFound,
+                    other => unavailable(other),
+                })?;
+                let members = Arc::new(members.into_iter().map(|m| m.user).collect::<Vec<_>>());
+                if caching {
+                    cache.insert(key.clone(), Entry { members: members.clone(), fetched: Instant::now() });
+                }
+                Ok((FetchTiming { token, token_cached, users: t.elapsed() }, members))
+            }
+            .await;
+            registry.lock().unwrap_or_else(|p| p.into_inner()).remove(&key);
+            result
+        }
+        .boxed()
+        .shared();
+        inflight.insert(org.to_string(), fetch.clone());
+        Some(fetch)
+    }
+
+    /// The members of `org`, within the deadline.
+    pub async fn lookup(&self, org: &str) -> MembersLookup {
+        if let Some(entry) = self.cache.get(org) {
+            let fresh = entry.fetched.elapsed() < self.config.fresh_for;
+            if !fresh {
+                // Served stale now, renewed in the background.
+                if let Some(f) = self.fetch(org) {
+                    tokio::spawn(f);
+                }
+            }
+            let cache = Some(if fresh { "cache hit" } else { "stale, renewing" });
+            return MembersLookup { members: Ok(entry.members), fetch: None, cache };
+        }
+        let Some(fetch) = self.fetch(org) else {
+            let members =
+                self.cache.get(org).map(|e| e.members).ok_or_else(|| MembersError::Unavailable("cache".into()));
+            return MembersLookup { members, fetch: None, cache: Some("cache hit") };
+        };
+        // Spawned, so that a fetch cut off by the deadline still completes and fills the cache.
+        match tokio::time::timeout(self.config.deadline, tokio::spawn(fetch)).await {
+            Ok(Ok(Ok((timing, members)))) => MembersLookup { members: Ok(members), fetch: Some(timing), cache: None },
+            Ok(Ok(Err(e))) => MembersLookup { members: Err(e), fetch: None, cache: None },
+            Ok(Err(join)) => {
+                MembersLookup { members: Err(MembersError::Unavailable(join.to_string())), fetch: None, cache: None }
+            }
+            Err(_) => MembersLookup {
+                members: Err(MembersError::Unavailable(format!(
+                    "no answer within {} ms",
+                    self.config.deadline.as_millis()
+                ))),
+                fetch: None,
+                cache: None,
+            },
+        }
+    }
+}
+
+fn unavailable(e: ManagementError) -> MembersError {
+    MembersError::Unavailable(e.to_string())
+}

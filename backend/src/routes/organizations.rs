@@ -1,0 +1,85 @@
+//! `GET /api/organizations/{organization_id}/top-users`: the B2B shape of the guide's sequence. The
+//! token must be an organization-level API token for that organization holding `read:top-users`
+//! through an organization role (`OrgScoped`); the organization's members and their profiles come from
+//! the Management API in one paged request (cached); the database ranks them by followers.
+
+use std::time::{Duration, Instant};
+
+use axum::extract::State;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use logto_jwt::OrgScoped;
+use shared::{ErrorBody, TopUser, TopUsersResponse};
+
+use crate::db;
+use crate::error::ApiError;
+use crate::members::MembersError;
+use crate::routes::top_users::ReadTopUsers;
+use crate::state::AppState;
+use crate::timing::ServerTiming;
+
+const TOP_N: usize = 10;
+
+#[utoipa::path(
+    get,
+    path = "/api/organizations/{organization_id}/top-users",
+    params(("organization_id" = String, Path, description = "The Logto organization")),
+    security(("logto" = ["read:top-users"])),
+    responses(
+        (status = 200, description = "The organization's ten most-followed members (fewer in a smaller organization; members nobody follows count 0) with their Logto profiles; a Server-Timing header names each hop", body = TopUsersResponse),
+        (status = 401, description = "No valid access token (WWW-Authenticate: Bearer error=\"invalid_token\")", body = ErrorBody),
+        (status = 403, description = "Not an organization-level API token for this organization, or its organization role lacks read:top-users (error=\"insufficient_scope\")", body = ErrorBody),
+        (status = 404, description = "Logto has no such organization", body = ErrorBody),
+        (status = 503, description = "Logto's Management API did not give the organization's members in time", body = ErrorBody),
+    )
+)]
+pub async fn top_users(State(state): State<AppState>, token: OrgScoped<ReadTopUsers>) -> Result<Response, ApiError> {
+    let mut timing = ServerTiming::default();
+    let v = token.verification;
+    timing.add("verify", v.elapsed, if v.cached { "cache hit" } else { "verified (signature, claims, organization)" });
+
+    let lookup = state.members.lookup(&token.organization_id).await;
+    match (lookup.fetch, lookup.cache) {
+        (Some(f), _) => {
+            timing.add("m2m-token", f.token, if f.token_cached { "cache hit" } else { "client credentials" });
+            timing.add("management-api", f.users, "organization members");
+        }
+        (None, Some(cache)) => {
+            timing.add("m2m-token", Duration::ZERO, "not needed");
+            timing.add("management-api", Duration::ZERO, cache);
+        }
+        (None, None) => {
+            timing.add("m2m-token", Duration::ZERO, "not completed");
+            timing.add("management-api", Duration::ZERO, "not completed in time");
+        }
+    }
+    let members = match lookup.members {
+        Ok(members) => members,
+        Err(MembersError::NotFound) => return Err(ApiError::UnknownOrganization(token.organization_id)),
+        Err(MembersError::Unavailable(reason)) => {
+            tracing::warn!(%reason, organization = %token.organization_id, "organization members unavailable");
+            return Err(ApiError::MembersUnavailable(token.organization_id));
+        }
+    };
+
+    let t = Instant::now();
+    let ids: Vec<String> = members.iter().map(|u| u.id.clone()).collect();
+    let ranked = db::top_among(&state.db, &ids, TOP_N).await?;
+    timing.add("db", t.elapsed(), format!("{} members ranked", ids.len()));
+
+    let users = ranked
+        .into_iter()
+        .filter_map(|(id, followers)| {
+            let profile = members.iter().find(|u| u.id == id)?;
+            Some(TopUser {
+                followers,
+                username: profile.username.clone(),
+                name: profile.name.clone(),
+                avatar: profile.avatar.clone(),
+                id,
+            })
+        })
+        .collect();
+    let body = TopUsersResponse { users, partial: None };
+    Ok(([("Server-Timing", timing.header_value())], Json(body)).into_response())
+}
