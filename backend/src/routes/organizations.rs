@@ -63,12 +63,23 @@ pub async fn top_users(State(state): State<AppState>, token: OrgScoped<ReadTopUs
     };
 
     let t = Instant::now();
-    let ids: Vec<String> = members.iter().map(|u| u.id.clone()).collect();
-    let ranked = db::top_among(&state.db, &ids, TOP_N).await?;
-    timing.add("db", t.elapsed(), format!("{} members ranked", ids.len()));
+    let ranked = match state.ranking.get_organization(&token.organization_id) {
+        Some(ranked) => {
+            timing.add("db", t.elapsed(), "cache hit");
+            ranked
+        }
+        None => {
+            let ids: Vec<String> = members.iter().map(|u| u.id.clone()).collect();
+            let ranked = std::sync::Arc::new(db::top_among(&state.db, &ids, TOP_N).await?);
+            state.ranking.put_organization(&token.organization_id, ranked.clone());
+            timing.add("db", t.elapsed(), format!("{} members ranked", ids.len()));
+            ranked
+        }
+    };
 
     let users = ranked
-        .into_iter()
+        .iter()
+        .cloned()
         .filter_map(|(id, followers)| {
             let profile = members.iter().find(|u| u.id == id)?;
             Some(TopUser {
