@@ -62,8 +62,9 @@ pub async fn mint(State(state): State<AppState>, body: axum::body::Bytes) -> Res
         }
     };
     let ttl = mint.ttl.unwrap_or(default_ttl);
-    if ttl <= 0 {
-        return Err(ApiError::invalid_body("ttl must be positive"));
+    // Bounded above too: `iat + ttl` must not overflow.
+    if !(1..=10 * 365 * 24 * 3600).contains(&ttl) {
+        return Err(ApiError::invalid_body("ttl must be between 1 second and 10 years"));
     }
     let scope = mint.scopes.join(" ");
     let sub = mint.user_id.as_deref().unwrap_or(&mint.client_id);

@@ -37,8 +37,9 @@ impl Pagination {
 
     /// This page's part of `items`.
     pub fn slice<'a, T>(&self, items: &'a [T]) -> &'a [T] {
-        let start = ((self.page - 1) * self.page_size).min(items.len());
-        let end = (start + self.page_size).min(items.len());
+        // Saturating: a page number near usize::MAX (the fuzz sends them) is simply past the end.
+        let start = (self.page - 1).saturating_mul(self.page_size).min(items.len());
+        let end = start.saturating_add(self.page_size).min(items.len());
         &items[start..end]
     }
 
@@ -53,7 +54,7 @@ impl Pagination {
         }
         links.push((last, "last"));
         if self.page < last {
-            links.push((self.page + 1, "next"));
+            links.push((self.page.saturating_add(1), "next"));
         }
         for (page, rel) in links {
             let value = format!("<{}>; rel=\"{rel}\"", link(endpoint, uri.path(), params, page));
@@ -136,5 +137,14 @@ mod tests {
         let items = [1, 2, 3, 4, 5];
         assert_eq!(Pagination { page: 2, page_size: 2 }.slice(&items), [3, 4]);
         assert!(Pagination { page: 9, page_size: 2 }.slice(&items).is_empty());
+        // Found by the fuzz: a huge page number overflowed (a panic, the connection cut).
+        assert!(Pagination { page: 922_337_203_685_477_582, page_size: 20 }.slice(&items).is_empty());
+        assert!(Pagination { page: usize::MAX, page_size: 100 }.slice(&items).is_empty());
+        let huge = Pagination { page: usize::MAX, page_size: 100 };
+        let uri: Uri = "/api/users?page=18446744073709551615".parse().unwrap();
+        assert_eq!(
+            huge.headers(5, "http://x", &uri, &Params::from_query(uri.query())).get_all("Link").iter().count(),
+            3
+        );
     }
 }
