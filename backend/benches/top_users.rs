@@ -115,19 +115,7 @@ fn main() {
         // An organization-level API token for alice in the demo seed's Acme (refresh grant with
         // organization_id and resource, as the SPA gets it).
         let http = reqwest::Client::new();
-        let session: serde_json::Value = http
-            .post(format!("{}/_emulator/sessions", emu.endpoint))
-            .json(&serde_json::json!({"clientId": testkit::SPA_APP_ID, "username": "alice",
-                "scopes": ["openid", "offline_access", "urn:logto:scope:organizations", "read:top-users"],
-                "resources": [API_RESOURCE, "urn:logto:resource:organizations"]}))
-            .send().await.unwrap().json().await.unwrap();
-        let org_answer: serde_json::Value = http
-            .post(format!("{}/oidc/token", emu.endpoint))
-            .form(&[("grant_type", "refresh_token"), ("client_id", testkit::SPA_APP_ID),
-                    ("refresh_token", session["refreshToken"].as_str().unwrap()),
-                    ("organization_id", "acmeorg00001"), ("resource", API_RESOURCE)])
-            .send().await.unwrap().json().await.unwrap();
-        let org_token = org_answer["access_token"].as_str().unwrap().to_string();
+        let org_token = testkit::organization_api_token(&emu.endpoint, "alice", "acmeorg00001").await.unwrap();
 
         // As deployed (ranking cached 1 s) for the warm figures; the ranking cache off to compare the
         // database at 10^3 and 10^6 rows.

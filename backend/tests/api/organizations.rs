@@ -3,8 +3,7 @@
 //! member, mallory a guest). Tokens come from a real grant: the refresh grant with `organization_id`
 //! and `resource`, as the SPA asks for them.
 
-use logto_emulator::testkit::{API_RESOURCE, SPA_APP_ID};
-use serde_json::{json, Value};
+use serde_json::json;
 use shared::TopUsersResponse;
 
 use crate::helpers::{parts, spawn_app, TestApp};
@@ -14,29 +13,7 @@ const GLOBEX: &str = "globex000001";
 
 /// An organization-level API token for `username` in `org` (through a real grant and refresh).
 async fn org_token(app: &TestApp, username: &str, org: &str) -> String {
-    let base = &app.emulator.endpoint;
-    let http = reqwest::Client::new();
-    let scopes = ["openid", "offline_access", "urn:logto:scope:organizations", "read:top-users"];
-    let session: Value = http
-        .post(format!("{base}/_emulator/sessions"))
-        .json(&json!({"clientId": SPA_APP_ID, "username": username, "scopes": scopes,
-                      "resources": [API_RESOURCE, "urn:logto:resource:organizations"]}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let refresh = session["refreshToken"].as_str().unwrap();
-    let form = [
-        ("grant_type", "refresh_token"),
-        ("client_id", SPA_APP_ID),
-        ("refresh_token", refresh),
-        ("organization_id", org),
-        ("resource", API_RESOURCE),
-    ];
-    let body: Value = http.post(format!("{base}/oidc/token")).form(&form).send().await.unwrap().json().await.unwrap();
-    body["access_token"].as_str().unwrap_or_else(|| panic!("{body}")).to_string()
+    logto_emulator::testkit::organization_api_token(&app.emulator.endpoint, username, org).await.unwrap()
 }
 
 async fn get(app: &TestApp, org: &str, token: &str) -> reqwest::Response {

@@ -209,3 +209,42 @@ pub async fn client_credentials(
     let body: Value = r.json().await.map_err(|e| e.to_string())?;
     body["access_token"].as_str().map(String::from).ok_or_else(|| format!("{status} {body}"))
 }
+
+/// The scopes and resources an organization-aware SPA signs in with (as Logto's SDKs do).
+pub const ORGANIZATION_SCOPES: &[&str] =
+    &["openid", "offline_access", "urn:logto:scope:organizations", "urn:logto:scope:organization_roles"];
+
+/// A finished sign-in of `username` to the seeded SPA that asked for the organization scopes and
+/// resource plus `scopes` and the API resource, made through the control API
+/// (`POST /_emulator/sessions`): its first refresh token.
+pub async fn organization_session(endpoint: &str, username: &str, scopes: &[&str]) -> Result<String, String> {
+    let all: Vec<&str> = ORGANIZATION_SCOPES.iter().chain(scopes).copied().collect();
+    let r = http()
+        .post(format!("{endpoint}/_emulator/sessions"))
+        .json(&serde_json::json!({"clientId": SPA_APP_ID, "username": username, "scopes": all,
+                                  "resources": [API_RESOURCE, "urn:logto:resource:organizations"]}))
+        .send()
+        .await
+        .map_err(|e| e.to_string())?;
+    let body: Value = r.json().await.map_err(|e| e.to_string())?;
+    body["refreshToken"].as_str().map(String::from).ok_or_else(|| format!("no refresh token: {body}"))
+}
+
+/// An organization-level API token (`aud` = the API, `organization_id` claim) for `username` in
+/// `organization`, through a real grant: [`organization_session`], then the refresh grant with
+/// `organization_id` and `resource`, as the SPA asks for it.
+pub async fn organization_api_token(endpoint: &str, username: &str, organization: &str) -> Result<String, String> {
+    let refresh = organization_session(endpoint, username, &["read:top-users"]).await?;
+    let body = token(
+        endpoint,
+        &[
+            ("grant_type", "refresh_token"),
+            ("client_id", SPA_APP_ID),
+            ("refresh_token", &refresh),
+            ("organization_id", organization),
+            ("resource", API_RESOURCE),
+        ],
+    )
+    .await?;
+    body["access_token"].as_str().map(String::from).ok_or_else(|| format!("no access token: {body}"))
+}

@@ -17,28 +17,9 @@ fn claims(jwt: &str) -> Value {
 
 /// A grant for `username` that asked for the organization scopes and resource, as Logto's SDKs do.
 async fn org_session(base: &str, username: &str) -> String {
-    let scopes = [
-        "openid",
-        "offline_access",
-        "urn:logto:scope:organizations",
-        "urn:logto:scope:organization_roles",
-        "read:top-users",
-        "read:members",
-        "manage:members",
-    ];
-    let r: Value = reqwest::Client::new()
-        .post(format!("{base}/_emulator/sessions"))
-        .json(&json!({"clientId": SPA_APP_ID, "username": username, "scopes": scopes,
-                      "resources": [API_RESOURCE, "urn:logto:resource:organizations"]}))
-        .send()
+    logto_emulator::testkit::organization_session(base, username, &["read:top-users", "read:members", "manage:members"])
         .await
         .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let id_token = claims(r["idToken"].as_str().unwrap());
-    assert!(id_token["organizations"].is_array(), "the ID token lists the organizations: {id_token}");
-    r["refreshToken"].as_str().unwrap().to_string()
 }
 
 async fn refresh(base: &str, refresh_token: &str, extra: &[(&str, &str)]) -> (u16, Value) {

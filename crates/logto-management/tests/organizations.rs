@@ -23,7 +23,13 @@ async fn organizations_scopes_roles_members_and_apps() {
     let read = api_scopes.iter().find(|s| s.name == "read:top-users").unwrap().id.clone();
     let write = api_scopes.iter().find(|s| s.name == "write:follows").unwrap().id.clone();
     let role = client
-        .create_organization_role("reporter", None, RoleType::User, &[scope.id.clone()], &[read.clone()])
+        .create_organization_role(
+            "reporter",
+            None,
+            RoleType::User,
+            std::slice::from_ref(&scope.id),
+            std::slice::from_ref(&read),
+        )
         .await
         .unwrap();
     client.add_organization_role_resource_scopes(&role.id, &[write]).await.unwrap();
@@ -36,9 +42,9 @@ async fn organizations_scopes_roles_members_and_apps() {
     // A new organization, a member with that role, replaced by another.
     let org = client.create_organization("Initech", Some("Initech LLC")).await.unwrap();
     let bob = Seed::default_seed().users.iter().find(|u| u.username == "bob").unwrap().id.clone();
-    client.add_organization_members(&org.id, &[bob.clone()]).await.unwrap();
-    client.add_organization_members(&org.id, &[bob.clone()]).await.unwrap(); // again: still one member
-    client.assign_member_roles(&org.id, &bob, &[role.id.clone()]).await.unwrap();
+    client.add_organization_members(&org.id, std::slice::from_ref(&bob)).await.unwrap();
+    client.add_organization_members(&org.id, std::slice::from_ref(&bob)).await.unwrap(); // again: still one member
+    client.assign_member_roles(&org.id, &bob, std::slice::from_ref(&role.id)).await.unwrap();
     let members = client.organization_members(&org.id).await.unwrap();
     assert_eq!(members.len(), 1);
     assert_eq!(members[0].organization_roles[0].name, "reporter");
@@ -57,7 +63,7 @@ async fn organizations_scopes_roles_members_and_apps() {
     assert_eq!(client.application_organizations(M2M_APP_ID).await.unwrap().len(), 3);
 
     // Refusals keep Logto's codes.
-    let err = client.assign_member_roles(&org.id, "nosuchuser00", &[role.id.clone()]).await.unwrap_err();
+    let err = client.assign_member_roles(&org.id, "nosuchuser00", std::slice::from_ref(&role.id)).await.unwrap_err();
     assert!(
         matches!(&err, ManagementError::Api { status: 422, code, .. } if code == "organization.require_membership"),
         "{err}"
