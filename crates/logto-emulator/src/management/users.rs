@@ -101,15 +101,46 @@ fn parse_search(params: &Params) -> Result<Search, ApiError> {
     Ok(Search { conditions, and, case_sensitive })
 }
 
-/// SQL `LIKE`: `%` any run, `_` one character, `\` escapes.
+/// One element of a `LIKE` pattern.
+#[derive(Clone, Copy, PartialEq)]
+enum Like {
+    AnyRun,
+    AnyOne,
+    Char(char),
+}
+
+/// SQL `LIKE`: `%` any run, `_` one character, `\` escapes. Linear in the text for each pattern
+/// element (a table of which pattern prefixes match), so patterns full of `%` cannot make a search
+/// take exponential time.
 fn like(pattern: &[char], text: &[char]) -> bool {
-    match pattern.split_first() {
-        None => text.is_empty(),
-        Some(('%', rest)) => (0..=text.len()).any(|i| like(rest, &text[i..])),
-        Some(('_', rest)) => !text.is_empty() && like(rest, &text[1..]),
-        Some(('\\', rest)) if !rest.is_empty() => text.first() == Some(&rest[0]) && like(&rest[1..], &text[1..]),
-        Some((c, rest)) => text.first() == Some(c) && like(rest, &text[1..]),
+    let mut elements = Vec::with_capacity(pattern.len());
+    let mut chars = pattern.iter().copied();
+    while let Some(c) = chars.next() {
+        elements.push(match c {
+            '%' => Like::AnyRun,
+            '_' => Like::AnyOne,
+            '\\' => Like::Char(chars.next().unwrap_or('\\')),
+            c => Like::Char(c),
+        });
     }
+    // matched[i]: the first i pattern elements match the text read so far.
+    let mut matched = vec![false; elements.len() + 1];
+    matched[0] = true;
+    for i in 0..elements.len() {
+        matched[i + 1] = matched[i] && elements[i] == Like::AnyRun;
+    }
+    for &t in text {
+        let mut next = vec![false; elements.len() + 1];
+        for i in 0..elements.len() {
+            next[i + 1] = match elements[i] {
+                Like::AnyRun => matched[i + 1] || next[i],
+                Like::AnyOne => matched[i],
+                Like::Char(c) => matched[i] && c == t,
+            };
+        }
+        matched = next;
+    }
+    matched[elements.len()]
 }
 
 fn field_value<'a>(user: &'a User, field: &str) -> Option<&'a str> {
@@ -404,5 +435,12 @@ mod tests {
         assert!(!like(&c("ali"), &c("alice")));
         assert!(like(&c("a_ice"), &c("alice")));
         assert!(like(&c("100\\%"), &c("100%")));
+        assert!(!like(&c("100\\%"), &c("1000")));
+        assert!(like(&c("%"), &c("")) && like(&c(""), &c("")) && !like(&c("_"), &c("")));
+        assert!(like(&c("%b%d"), &c("abcd")) && !like(&c("%b%d"), &c("abce")));
+        // Found reviewing the fuzz: the recursive matcher took exponential time on patterns full of
+        // `%` (this case would not finish); the table takes 40 × 128 steps.
+        let text = c(&"a".repeat(128));
+        assert!(like(&c(&"%".repeat(40)), &text) && !like(&c(&format!("{}b", "%".repeat(40))), &text));
     }
 }
