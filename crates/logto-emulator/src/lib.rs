@@ -21,6 +21,7 @@ pub mod avatars;
 pub mod clock;
 pub mod control;
 pub mod error;
+pub mod hooks;
 pub mod ids;
 pub mod keys;
 pub mod management;
@@ -121,7 +122,8 @@ pub async fn serve(listener: TcpListener, state: AppState) -> std::io::Result<()
             sweeper.store().sweep(now);
         }
     });
-    axum::serve(listener, router(state)).await
+    // Connection info gives webhook payloads the caller's address (`ip`), as Logto's carry it.
+    axum::serve(listener, router(state).into_make_service_with_connect_info::<SocketAddr>()).await
 }
 
 /// An emulator running inside the current process (for tests and tools).

@@ -259,6 +259,32 @@ impl Organization {
     }
 }
 
+/// A webhook (`hooks`): where Logto POSTs the events it subscribes to, signed with `signing_key`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Hook {
+    pub id: String,
+    pub name: String,
+    pub events: Vec<String>,
+    pub url: String,
+    #[serde(default)]
+    pub headers: std::collections::BTreeMap<String, String>,
+    pub signing_key: String,
+    pub enabled: bool,
+    pub created_at: i64,
+}
+
+impl Hook {
+    /// The Management API's hook object (`POST`/`GET /api/hooks`, recorded in samples 204-205).
+    pub fn to_api_json(&self) -> Value {
+        let mut config = json!({"url": self.url});
+        if !self.headers.is_empty() {
+            config["headers"] = json!(self.headers);
+        }
+        json!({"tenantId": "default", "id": self.id, "name": self.name, "event": null, "events": self.events,
+               "config": config, "signingKey": self.signing_key, "enabled": self.enabled, "createdAt": self.created_at})
+    }
+}
+
 /// A pending `/oidc/auth` request waiting for the user to sign in.
 #[derive(Debug, Clone)]
 pub struct Interaction {

@@ -10,7 +10,7 @@ use rusqlite::{params, Connection, OptionalExtension};
 use serde::{de::DeserializeOwned, Deserialize, Serialize};
 
 use crate::keys::{KeyRing, TenantKey};
-use crate::model::{Application, OrgRole, OrgScope, Organization, Resource, Role, User};
+use crate::model::{Application, Hook, OrgRole, OrgScope, Organization, Resource, Role, User};
 use crate::store::Store;
 
 #[derive(Debug, thiserror::Error)]
@@ -33,6 +33,7 @@ const ROLE: &str = "role";
 const ORG_SCOPE: &str = "organization_scope";
 const ORG_ROLE: &str = "organization_role";
 const ORGANIZATION: &str = "organization";
+const HOOK: &str = "hook";
 
 #[derive(Serialize, Deserialize)]
 struct StoredKeys {
@@ -129,6 +130,7 @@ impl Db {
             org_scopes: self.all(&conn, ORG_SCOPE)?,
             org_roles: self.all(&conn, ORG_ROLE)?,
             organizations: self.all(&conn, ORGANIZATION)?,
+            hooks: self.all(&conn, HOOK)?,
             ..Store::default()
         };
         for app in self.all::<Application>(&conn, APP)? {
@@ -204,6 +206,14 @@ impl Db {
         self.remove(ORGANIZATION, id)
     }
 
+    pub fn put_hook(&self, hook: &Hook) -> Result<(), PersistError> {
+        self.put(HOOK, &hook.id, hook)
+    }
+
+    pub fn remove_hook(&self, id: &str) -> Result<(), PersistError> {
+        self.remove(HOOK, id)
+    }
+
     /// Replaces every entity with `store`'s, in one transaction (first fill and resets).
     pub fn replace_all(&self, store: &Store) -> Result<(), PersistError> {
         let mut conn = self.conn();
@@ -221,7 +231,8 @@ impl Db {
             .chain(store.roles.iter().map(|r| (ROLE, r.id.as_str(), serde_json::to_string(r))))
             .chain(store.org_scopes.iter().map(|s| (ORG_SCOPE, s.id.as_str(), serde_json::to_string(s))))
             .chain(store.org_roles.iter().map(|r| (ORG_ROLE, r.id.as_str(), serde_json::to_string(r))))
-            .chain(store.organizations.iter().map(|o| (ORGANIZATION, o.id.as_str(), serde_json::to_string(o))));
+            .chain(store.organizations.iter().map(|o| (ORGANIZATION, o.id.as_str(), serde_json::to_string(o))))
+            .chain(store.hooks.iter().map(|h| (HOOK, h.id.as_str(), serde_json::to_string(h))));
         for (kind, id, json) in rows {
             put(kind, id, json.map_err(|e| self.error(e))?).map_err(|e| self.error(e))?;
         }
@@ -259,6 +270,7 @@ mod tests {
         // Organizations, with their members, apps and roles, are kept like the rest.
         assert_eq!((loaded.org_scopes.len(), loaded.org_roles.len()), (store.org_scopes.len(), store.org_roles.len()));
         assert_eq!(loaded.organizations.len(), 2);
+        assert_eq!(loaded.hooks.len(), store.hooks.len());
         assert_eq!(loaded.organizations[0].members.len(), store.organizations[0].members.len());
         assert_eq!(loaded.organizations[0].applications[0].role_ids, store.organizations[0].applications[0].role_ids);
         let keys = db.load_keys().unwrap().unwrap();

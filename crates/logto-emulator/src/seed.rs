@@ -48,6 +48,20 @@ pub struct Seed {
     pub organization_roles: Vec<SeedOrgRole>,
     #[serde(default)]
     pub organizations: Vec<SeedOrganization>,
+    #[serde(default)]
+    pub hooks: Vec<SeedHook>,
+}
+
+/// A webhook: the events it subscribes to and where they go (`{endpoint}` is replaced); a signing
+/// key of 32 characters is made up when none is given.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct SeedHook {
+    pub name: String,
+    pub events: Vec<String>,
+    pub url: String,
+    #[serde(default)]
+    pub signing_key: Option<String>,
 }
 
 /// An organization permission.
@@ -314,7 +328,20 @@ impl Seed {
                 }
             }
         }
-        self.check_organizations(&indicators)
+        self.check_organizations(&indicators)?;
+        for (i, hook) in self.hooks.iter().enumerate() {
+            let at = |f: &str| format!("hooks[{i}].{f}");
+            if hook.events.is_empty() {
+                return Err((at("events"), "must name at least one event".into()));
+            }
+            if let Some(e) = hook.events.iter().find(|e| !crate::hooks::EVENTS.contains(&e.as_str())) {
+                return Err((at("events"), format!("{e:?} is not a Logto hook event")));
+            }
+            if url::Url::parse(&hook.url.replace("{endpoint}", "http://localhost")).is_err() {
+                return Err((at("url"), format!("{:?} is not an absolute URL", hook.url)));
+            }
+        }
+        Ok(())
     }
 
     fn check_organizations(&self, indicators: &HashMap<&str, HashSet<&str>>) -> Result<(), (String, String)> {

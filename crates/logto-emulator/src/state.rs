@@ -38,6 +38,8 @@ pub struct Inner {
     store: Mutex<Store>,
     db: Option<crate::persist::Db>,
     requests: Mutex<VecDeque<LoggedRequest>>,
+    /// Webhook deliveries: their queue and each hook's recent logs.
+    pub deliveries: crate::hooks::Deliveries,
 }
 
 /// One request the emulator answered. The path only: queries and bodies can hold codes and secrets.
@@ -80,6 +82,7 @@ impl AppState {
             store: Mutex::new(store),
             db,
             requests: Mutex::new(VecDeque::with_capacity(REQUEST_LOG_LEN)),
+            deliveries: Default::default(),
         }))
     }
 

@@ -27,6 +27,8 @@ pub struct Store {
     pub org_scopes: Vec<OrgScope>,
     pub org_roles: Vec<OrgRole>,
     pub organizations: Vec<Organization>,
+    /// Webhooks, in creation order.
+    pub hooks: Vec<Hook>,
     pub interactions: HashMap<String, Interaction>,
     pub grants: HashMap<String, Grant>,
     pub codes: HashMap<String, AuthCode>,
@@ -128,6 +130,21 @@ impl Store {
                 role_ids: role_ids(&u.roles, &store.roles),
             });
         }
+        store.hooks = seed
+            .hooks
+            .iter()
+            .enumerate()
+            .map(|(i, h)| Hook {
+                id: standard_id(21),
+                name: h.name.clone(),
+                events: h.events.clone(),
+                url: fill(&h.url),
+                headers: Default::default(),
+                signing_key: h.signing_key.clone().unwrap_or_else(|| standard_id(32)),
+                enabled: true,
+                created_at: now_ms - (seed.hooks.len() - i) as i64 * 1000,
+            })
+            .collect();
         store.seed_organizations(seed, now_ms);
         store
     }
@@ -344,6 +361,29 @@ impl Store {
             self.put_organization(db, org)?;
         }
         Ok(())
+    }
+
+    pub fn put_hook(&mut self, db: Option<&Db>, hook: Hook) -> Result<(), PersistError> {
+        if let Some(db) = db {
+            db.put_hook(&hook)?;
+        }
+        upsert(&mut self.hooks, hook, |a, b| a.id == b.id);
+        Ok(())
+    }
+
+    pub fn remove_hook(&mut self, db: Option<&Db>, id: &str) -> Result<bool, PersistError> {
+        if !self.hooks.iter().any(|h| h.id == id) {
+            return Ok(false);
+        }
+        if let Some(db) = db {
+            db.remove_hook(id)?;
+        }
+        self.hooks.retain(|h| h.id != id);
+        Ok(true)
+    }
+
+    pub fn hook(&self, id: &str) -> Option<&Hook> {
+        self.hooks.iter().find(|h| h.id == id)
     }
 
     pub fn organization(&self, id: &str) -> Option<&Organization> {

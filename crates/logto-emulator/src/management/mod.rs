@@ -5,14 +5,16 @@ mod applications;
 mod auth;
 pub mod guard;
 mod organizations;
-mod pagination;
+pub(crate) mod pagination;
 mod resources;
 mod roles;
 mod users;
 
 use axum::middleware::from_fn_with_state;
 use axum::response::IntoResponse;
-use axum::routing::{get, post};
+use axum::routing::{get, patch, post};
+
+use crate::hooks;
 use axum::Router;
 use serde::de::DeserializeOwned;
 
@@ -35,6 +37,13 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/applications/{id}/secrets", get(applications::secrets))
         .route("/applications/{id}/roles", get(applications::roles).post(applications::assign_roles))
         .merge(organizations::router())
+        .route("/hooks", get(hooks::api::list).post(hooks::api::create))
+        .route("/hooks/{id}", get(hooks::api::get_one).patch(hooks::api::update).delete(hooks::api::delete))
+        .route("/hooks/{id}/signing-key", patch(hooks::api::new_signing_key))
+        .route("/hooks/{id}/test", post(hooks::api::test))
+        .route("/hooks/{id}/recent-logs", get(hooks::api::recent_logs))
+        // Inside the bearer check: only calls that passed it (and succeeded) fire hooks.
+        .route_layer(from_fn_with_state(state.clone(), hooks::trigger::fire))
         .route_layer(from_fn_with_state(state, auth::require_management_token))
         .layer(axum::middleware::from_fn(answer_options))
         .fallback(post(not_found).get(not_found))

@@ -7,6 +7,7 @@
 mod behaviours;
 mod compare;
 mod curl;
+mod hooks;
 mod recorded;
 
 use std::collections::HashMap;
@@ -39,6 +40,9 @@ struct Batch {
     /// Refresh tokens issued in steps kept back from the recording: (that token, the recorded token it
     /// was rotated from). The replay uses the emulator's counterpart of the older one in its place.
     stand_ins: &'static [(&'static str, &'static str)],
+    /// Where the recording's webhook receiver listened: the replay runs one there and compares what
+    /// it receives with the recorded deliveries (`*-webhook-*.received.txt`).
+    hook_receiver: Option<&'static str>,
 }
 
 const FIRST: Batch = Batch {
@@ -75,10 +79,12 @@ const FIRST: Batch = Batch {
     // "reuse old after 4s": the recording waited 4.5 s.
     clock: &[("47", 4_500)],
     stand_ins: &[],
+    hook_receiver: None,
 };
 
 const SIGN_IN_PAGE: &str = "the emulator sends the browser to its own sign-in page (/sign-in?interaction=…), Logto to its Experience UI (/sign-in?app_id=…)";
 const EMPTY_SCOPE: &str = "nothing granted: the JWT keeps \"scope\": \"\" as Logto's own build does; this recording ran a stock oidc-provider, which drops the empty claim (samples-orgs/README.md, \"Worth knowing\")";
+const IPV4_MAPPED: &str = "the recorded Logto listened on IPv6 and saw the caller as ::ffff:127.0.0.1; the emulator listens on IPv4 and says 127.0.0.1";
 const NO_ORDER: &str =
     "Logto lists organizations without ORDER BY (heap order); the emulator lists them in creation order";
 const RANDOM_ID_ORDER: &str =
@@ -96,14 +102,6 @@ const ORGS: Batch = Batch {
         ("177", "as 158"),
         ("182", "as 158"),
         ("220", "as 158"),
-        ("204", "webhooks: the hooks API is not emulated yet (issue 14)"),
-        ("205", "webhooks (issue 14)"),
-        ("206", "triggers a webhook delivery (issue 14)"),
-        ("208", "triggers a webhook delivery (issue 14)"),
-        ("210", "triggers a webhook delivery (issue 14)"),
-        ("212", "webhooks (issue 14)"),
-        ("214", "webhooks (issue 14)"),
-        ("215", "webhooks (issue 14)"),
     ],
     deliberate: &[
         ("157", "location:", SIGN_IN_PAGE),
@@ -132,6 +130,9 @@ const ORGS: Batch = Batch {
         ("134", "body[0].applicationId", "as 133"),
         ("138", "body[0].lastSignInAt", "as 133"),
         ("138", "body[0].applicationId", "as 133"),
+        ("214", "body[0].payload.hookRequest.body.ip", IPV4_MAPPED),
+        ("214", "body[1].payload.hookRequest.body.ip", IPV4_MAPPED),
+        ("214", "body[2].payload.hookRequest.body.ip", IPV4_MAPPED),
     ],
     sign_in_equivalent: &[
         ("159", "rldave"),
@@ -146,6 +147,7 @@ const ORGS: Batch = Batch {
         ("Q4kjc5Uu0ohlR7stXNJ6d-Aze2d6ZUSZlgEtHHaUUzm", "Q7B8Y-FhmoSMJynxDg2TDopBVXo7rhwcXy87Viz4aKO"),
         ("sGVGPTEUsdfcOGO7m3HT5eEGvI0W54VX9SNn_fyAndZ", "UgWVXvS_1OmJsfqy0HmSqm7LXqJoYv7N68yBUxqQ8Xh"),
     ],
+    hook_receiver: Some("127.0.0.1:3499"),
 };
 
 fn sample_id(name: &str) -> &str {
@@ -218,7 +220,8 @@ fn resign_tokens(
 
 async fn send(http: &reqwest::Client, recorded_endpoint: &str, base: &str, req: &curl::Request) -> recorded::Response {
     let url = req.url.replacen(recorded_endpoint, base, 1);
-    let mut r = http.request(req.method.parse().unwrap(), url);
+    // The recordings were made with curl 7.88.1, whose User-Agent webhook payloads carry.
+    let mut r = http.request(req.method.parse().unwrap(), url).header("user-agent", "curl/7.88.1");
     let mut headers = req.headers.clone();
     curl::basic_auth(&mut headers);
     for (k, v) in &headers {
@@ -242,6 +245,10 @@ async fn replay(batch: &Batch) -> Vec<Row> {
     let base = format!("http://{}", emu.addr);
     let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
     let recorded_key = batch.jwks.map(|file| recorded_key(&dir, file));
+    let receiver = match batch.hook_receiver {
+        Some(addr) => Some(hooks::Receiver::start(addr).await),
+        None => None,
+    };
 
     let mut names: Vec<String> = std::fs::read_dir(&dir)
         .unwrap()
@@ -271,6 +278,12 @@ async fn replay(batch: &Batch) -> Vec<Row> {
         for (held_back, older) in batch.stand_ins {
             if let Some(emulated) = map.values.get(*older).cloned() {
                 map.values.entry(held_back.to_string()).or_insert(emulated);
+            }
+        }
+        if id == "214" {
+            // Deliveries leave the request path: wait for the three the steps before fired.
+            if let Some(receiver) = &receiver {
+                receiver.wait_for(3).await;
             }
         }
         if let Some((_, ms)) = batch.clock.iter().find(|(s, _)| *s == id) {
@@ -345,6 +358,9 @@ async fn replay(batch: &Batch) -> Vec<Row> {
             (true, true) => ("same", String::new()),
         };
         rows.push(Row { name, verdict, note });
+    }
+    if let Some(receiver) = &receiver {
+        rows.extend(hooks::compare_deliveries(&dir, receiver, &map));
     }
     rows
 }

@@ -1,0 +1,225 @@
+//! `/api/hooks`: the webhooks Management API (`routes/hook.ts` of Logto 1.42; recorded 204–215).
+
+use axum::body::Bytes;
+use axum::extract::{OriginalUri, Path, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::Json;
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+use super::deliver;
+use crate::error::ApiError;
+use crate::ids::standard_id;
+use crate::management::guard::{self, Field, Kind};
+use crate::management::pagination::ListRequest;
+use crate::model::Hook;
+use crate::state::AppState;
+
+const CONFIG: Kind = Kind::Nested(&[
+    Field::required("url", Kind::Str { min: 1, max: None, pattern: Some(is_url) }),
+    Field::optional("headers", Kind::Object),
+]);
+const NEW_HOOK: &[Field] = &[
+    Field::optional("name", guard::string(0, 256)),
+    Field::optional("events", Kind::Strings { min: 0 }),
+    Field::required("config", CONFIG),
+    Field::optional("enabled", Kind::Bool),
+];
+const HOOK_CHANGES: &[Field] = &[
+    Field::optional("name", guard::string(0, 256)),
+    Field::optional("events", Kind::Strings { min: 0 }),
+    Field::optional("config", CONFIG),
+    Field::optional("enabled", Kind::Bool),
+];
+const TEST: &[Field] = &[Field::required("events", Kind::Strings { min: 1 }), Field::required("config", CONFIG)];
+
+fn is_url(s: &str) -> bool {
+    url::Url::parse(s).is_ok_and(|u| u.scheme() == "http" || u.scheme() == "https")
+}
+
+#[derive(Deserialize, Default)]
+struct Config {
+    url: String,
+    #[serde(default)]
+    headers: std::collections::BTreeMap<String, String>,
+}
+
+#[derive(Deserialize)]
+struct HookBody {
+    #[serde(default)]
+    name: Option<String>,
+    #[serde(default)]
+    events: Option<Vec<String>>,
+    #[serde(default)]
+    config: Option<Config>,
+    #[serde(default)]
+    enabled: Option<bool>,
+}
+
+fn not_found(id: &str) -> ApiError {
+    ApiError::not_exists_with_id("hooks", id)
+}
+
+/// Every event must be one of Logto's, and there must be one at least.
+fn check_events(events: &[String]) -> Result<(), ApiError> {
+    if events.is_empty() {
+        return Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "hook.missing_events",
+            "You need to provide at least one event.",
+        ));
+    }
+    let issues = guard::issues(&json!({ "events": events }), &[Field::required("events", Kind::Strings { min: 1 })]);
+    let unknown: Vec<Value> = events
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| !super::EVENTS.contains(&e.as_str()))
+        .map(|(i, e)| {
+            json!({"received": e, "code": "invalid_enum_value", "options": super::EVENTS, "path": ["events", i],
+                   "message": format!("Invalid enum value. Expected one of Logto's hook events, received '{e}'")})
+        })
+        .chain(issues)
+        .collect();
+    if unknown.is_empty() {
+        Ok(())
+    } else {
+        Err(guard::invalid_input(unknown))
+    }
+}
+
+/// `GET /api/hooks[?includeExecutionStats=true]` (paged when asked).
+pub async fn list(State(state): State<AppState>, OriginalUri(uri): OriginalUri) -> Result<Response, ApiError> {
+    let list = ListRequest::optionally_paged(uri)?;
+    let stats = list.params.get("includeExecutionStats").ok().flatten() == Some("true");
+    let hooks = state
+        .store()
+        .hooks
+        .iter()
+        .map(|h| {
+            let mut v = h.to_api_json();
+            if stats {
+                v["executionStats"] = state.deliveries.stats(&h.id);
+            }
+            v
+        })
+        .collect();
+    Ok(list.answer(&state.endpoint, hooks))
+}
+
+/// `POST /api/hooks` → 201 with the hook and its signing key.
+pub async fn create(State(state): State<AppState>, body: Bytes) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let new: HookBody = guard::body(&body, NEW_HOOK)?;
+    let events = new.events.unwrap_or_default();
+    check_events(&events)?;
+    let config = new.config.unwrap_or_default();
+    let hook = Hook {
+        id: standard_id(21),
+        name: new.name.unwrap_or_default(),
+        events,
+        url: config.url,
+        headers: config.headers,
+        signing_key: standard_id(32),
+        enabled: new.enabled.unwrap_or(true),
+        created_at: state.clock.now_ms(),
+    };
+    let answer = hook.to_api_json();
+    state.store().put_hook(state.db(), hook)?;
+    Ok((StatusCode::CREATED, Json(answer)))
+}
+
+pub async fn get_one(State(state): State<AppState>, Path(id): Path<String>) -> Result<Json<Value>, ApiError> {
+    state.store().hook(&id).map(|h| Json(h.to_api_json())).ok_or_else(|| not_found(&id))
+}
+
+pub async fn update(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<Json<Value>, ApiError> {
+    let changes: HookBody = guard::body(&body, HOOK_CHANGES)?;
+    let mut store = state.store();
+    let mut hook = store.hook(&id).cloned().ok_or_else(|| not_found(&id))?;
+    if let Some(events) = changes.events {
+        check_events(&events)?;
+        hook.events = events;
+    }
+    if let Some(name) = changes.name {
+        hook.name = name;
+    }
+    if let Some(config) = changes.config {
+        hook.url = config.url;
+        hook.headers = config.headers;
+    }
+    if let Some(enabled) = changes.enabled {
+        hook.enabled = enabled;
+    }
+    let answer = hook.to_api_json();
+    store.put_hook(state.db(), hook)?;
+    Ok(Json(answer))
+}
+
+/// `PATCH /api/hooks/{id}/signing-key`: a new signing key; the old one stops being used.
+pub async fn new_signing_key(State(state): State<AppState>, Path(id): Path<String>) -> Result<Json<Value>, ApiError> {
+    let mut store = state.store();
+    let mut hook = store.hook(&id).cloned().ok_or_else(|| not_found(&id))?;
+    hook.signing_key = standard_id(32);
+    let answer = hook.to_api_json();
+    store.put_hook(state.db(), hook)?;
+    Ok(Json(answer))
+}
+
+pub async fn delete(State(state): State<AppState>, Path(id): Path<String>) -> Result<StatusCode, ApiError> {
+    if !state.store().remove_hook(state.db(), &id)? {
+        return Err(not_found(&id));
+    }
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// `POST /api/hooks/{id}/test`: a fake payload for each event, signed with the hook's key, sent now to
+/// the given URL; 204 when the endpoint took it. Test deliveries are not logged (recorded, 214).
+pub async fn test(State(state): State<AppState>, Path(id): Path<String>, body: Bytes) -> Result<StatusCode, ApiError> {
+    let request: HookBody = guard::body(&body, TEST)?;
+    let events = request.events.unwrap_or_default();
+    check_events(&events)?;
+    let mut hook = state.store().hook(&id).cloned().ok_or_else(|| not_found(&id))?;
+    let config = request.config.unwrap_or_default();
+    hook.url = config.url;
+    hook.headers = config.headers;
+    let http = reqwest::Client::builder().timeout(deliver::TIMEOUT).build().unwrap_or_default();
+    for event in events {
+        let payload = json!({
+            "event": event, "hookId": hook.id, "createdAt": super::trigger::iso8601(state.clock.now_ms()),
+            "userAgent": "fake-user-agent", "path": "/fake-path/:id", "method": "POST", "status": 200,
+            "params": {"id": "fake-id"}, "data": {"result": "success"},
+        });
+        match deliver::post(&http, &hook, &payload.to_string()).await {
+            Ok((status, _)) if (200..300).contains(&status) => {}
+            Ok((status, body)) => {
+                return Err(ApiError::unprocessable(
+                    "hook.endpoint_responded_with_error",
+                    "Endpoint responded with error.",
+                )
+                .with_data(json!({"responseStatus": status, "responseBody": body})))
+            }
+            Err(message) => {
+                return Err(ApiError::unprocessable(
+                    "hook.send_test_payload_failed",
+                    format!("Failed to send test payload: {message}"),
+                ))
+            }
+        }
+    }
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// `GET /api/hooks/{id}/recent-logs` (paged): the deliveries' outcomes, newest first.
+pub async fn recent_logs(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    OriginalUri(uri): OriginalUri,
+) -> Result<Response, ApiError> {
+    let list = ListRequest::paged(uri)?;
+    state.store().hook(&id).ok_or_else(|| not_found(&id))?;
+    Ok(list.answer(&state.endpoint, state.deliveries.logs(&id)))
+}

@@ -1,0 +1,185 @@
+//! Which Management API calls fire which hook events (Logto's `managementApiHooksRegistration`, and
+//! the membership and deletion events its routes fire themselves), and the payload they carry.
+
+use std::net::SocketAddr;
+
+use axum::body::Body;
+use axum::extract::{ConnectInfo, FromRequestParts, MatchedPath, RawPathParams, Request, State};
+use axum::http::header;
+use axum::middleware::Next;
+use axum::response::Response;
+use serde_json::{json, Map, Value};
+
+use crate::state::AppState;
+
+/// `(method, the emulator's route under /api, event, Logto's matched route)`.
+const REGISTRATIONS: &[(&str, &str, &str, &str)] = &[
+    ("POST", "/users", "User.Created", "/users"),
+    ("PATCH", "/users/{id}", "User.Data.Updated", "/users/:userId"),
+    ("DELETE", "/users/{id}", "User.Deleted", "/users/:userId"),
+    ("POST", "/roles", "Role.Created", "/roles"),
+    ("POST", "/roles/{id}/scopes", "Role.Scopes.Updated", "/roles/:id/scopes"),
+    ("POST", "/resources/{id}/scopes", "Scope.Created", "/resources/:resourceId/scopes"),
+    ("POST", "/organizations", "Organization.Created", "/organizations"),
+    ("PATCH", "/organizations/{id}", "Organization.Data.Updated", "/organizations/:id"),
+    ("DELETE", "/organizations/{id}", "Organization.Deleted", "/organizations/:id"),
+    ("POST", "/organization-roles", "OrganizationRole.Created", "/organization-roles"),
+    ("PATCH", "/organization-roles/{id}", "OrganizationRole.Data.Updated", "/organization-roles/:id"),
+    ("DELETE", "/organization-roles/{id}", "OrganizationRole.Deleted", "/organization-roles/:id"),
+    ("POST", "/organization-roles/{id}/scopes", "OrganizationRole.Scopes.Updated", "/organization-roles/:id/scopes"),
+    ("PUT", "/organization-roles/{id}/scopes", "OrganizationRole.Scopes.Updated", "/organization-roles/:id/scopes"),
+    (
+        "DELETE",
+        "/organization-roles/{id}/scopes/{scope_id}",
+        "OrganizationRole.Scopes.Updated",
+        "/organization-roles/:id/scopes/:organizationScopeId",
+    ),
+    ("POST", "/organization-scopes", "OrganizationScope.Created", "/organization-scopes"),
+    ("PATCH", "/organization-scopes/{id}", "OrganizationScope.Data.Updated", "/organization-scopes/:id"),
+    ("DELETE", "/organization-scopes/{id}", "OrganizationScope.Deleted", "/organization-scopes/:id"),
+    ("POST", "/organizations/{id}/users", MEMBERSHIP, "/organizations/:id/users"),
+    ("PUT", "/organizations/{id}/users", MEMBERSHIP, "/organizations/:id/users"),
+    ("DELETE", "/organizations/{id}/users/{user_id}", MEMBERSHIP, "/organizations/:id/users/:userId"),
+    ("POST", "/organizations/{id}/applications", MEMBERSHIP, "/organizations/:id/applications"),
+    ("PUT", "/organizations/{id}/applications", MEMBERSHIP, "/organizations/:id/applications"),
+    (
+        "DELETE",
+        "/organizations/{id}/applications/{app_id}",
+        MEMBERSHIP,
+        "/organizations/:id/applications/:applicationId",
+    ),
+];
+
+const MEMBERSHIP: &str = "Organization.Membership.Updated";
+
+/// Who was in an organization, to tell what a membership change added and removed.
+fn members(state: &AppState, org: &str) -> (Vec<String>, Vec<String>) {
+    let store = state.store();
+    store
+        .organization(org)
+        .map(|o| {
+            (o.members.iter().map(|m| m.id.clone()).collect(), o.applications.iter().map(|m| m.id.clone()).collect())
+        })
+        .unwrap_or_default()
+}
+
+fn delta(before: &[String], after: &[String]) -> (Vec<String>, Vec<String>) {
+    let added = after.iter().filter(|id| !before.contains(id)).cloned().collect();
+    let removed = before.iter().filter(|id| !after.contains(id)).cloned().collect();
+    (added, removed)
+}
+
+/// Runs the Management API call and, when it succeeded and enabled hooks subscribe to its event,
+/// queues their deliveries. The call's answer is not delayed by the deliveries.
+pub async fn fire(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let method = request.method().clone();
+    let route = request.extensions().get::<MatchedPath>().map(|m| m.as_str().trim_start_matches("/api").to_string());
+    let registration = route
+        .as_deref()
+        .and_then(|route| REGISTRATIONS.iter().find(|(m, r, _, _)| *m == method.as_str() && *r == route).copied());
+    let Some((_, _, event, logto_route)) = registration else { return next.run(request).await };
+    let hooks: Vec<_> =
+        state.store().hooks.iter().filter(|h| h.enabled && h.events.iter().any(|e| e == event)).cloned().collect();
+    if hooks.is_empty() {
+        return next.run(request).await;
+    }
+    let (mut parts, body) = request.into_parts();
+    let values: Vec<String> = match RawPathParams::from_request_parts(&mut parts, &()).await {
+        Ok(params) => params.iter().map(|(_, v)| v.to_string()).collect(),
+        Err(_) => vec![],
+    };
+    let request = Request::from_parts(parts, body);
+    let names = logto_route.split('/').filter_map(|s| s.strip_prefix(':'));
+    let params: Map<String, Value> = names.zip(values.iter()).map(|(n, v)| (n.to_string(), json!(v))).collect();
+    let path = request.uri().path().trim_start_matches("/api").to_string();
+    let user_agent = request.headers().get(header::USER_AGENT).and_then(|v| v.to_str().ok()).map(String::from);
+    let ip = request.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip().to_string()).unwrap_or_default();
+    // What the call is about to change, for the payloads that describe the change.
+    let deleted_user = (event == "User.Deleted")
+        .then(|| values.first().and_then(|id| state.store().user(id).map(|u| u.to_api_json())))
+        .flatten()
+        .map(|mut u| {
+            // Logto's deletion payload carries the user without `hasPassword` (recorded, 211).
+            u.as_object_mut().map(|o| o.remove("hasPassword"));
+            u
+        });
+    let org = values.first().cloned().unwrap_or_default();
+    let before = (event == MEMBERSHIP).then(|| members(&state, &org));
+
+    let response = next.run(request).await;
+    let status = response.status();
+    if !status.is_success() {
+        return response;
+    }
+    let (parts, body) = response.into_parts();
+    let bytes = axum::body::to_bytes(body, 1 << 20).await.unwrap_or_default();
+    let now_ms = state.clock.now_ms();
+    let mut payload = json!({
+        "event": event,
+        "createdAt": iso8601(now_ms),
+        "ip": ip,
+        "path": path,
+        "method": method.as_str(),
+        "status": status.as_u16(),
+        "params": params,
+        "matchedRoute": logto_route,
+    });
+    if let Some(agent) = user_agent {
+        payload["userAgent"] = json!(agent);
+    }
+    if let Some((users_before, apps_before)) = before {
+        let (users_after, apps_after) = members(&state, &org);
+        payload["organizationId"] = json!(org);
+        for (key, ids) in [
+            ("addedUserIds", delta(&users_before, &users_after).0),
+            ("removedUserIds", delta(&users_before, &users_after).1),
+            ("addedApplicationIds", delta(&apps_before, &apps_after).0),
+            ("removedApplicationIds", delta(&apps_before, &apps_after).1),
+        ] {
+            // Logto leaves empty deltas out.
+            if !ids.is_empty() {
+                payload[key] = json!(ids);
+            }
+        }
+    } else if let Some(user) = deleted_user {
+        payload["data"] = user;
+    } else if let Ok(data) = serde_json::from_slice::<Value>(&bytes) {
+        payload["data"] = data;
+    }
+    for hook in hooks {
+        let mut payload = payload.clone();
+        payload["hookId"] = json!(hook.id);
+        state.deliveries.enqueue(hook, event, payload.to_string(), now_ms);
+    }
+    Response::from_parts(parts, Body::from(bytes))
+}
+
+/// `2026-11-30T20:18:17.799Z` for a Unix time in milliseconds (UTC; the proleptic Gregorian calendar).
+pub fn iso8601(ms: i64) -> String {
+    let (secs, millis) = (ms.div_euclid(1000), ms.rem_euclid(1000));
+    let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
+    // Days since 1970-01-01 to a civil date (Howard Hinnant's days_from_civil, inverted).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!("{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}.{millis:03}Z", rem / 3600, rem % 3600 / 60, rem % 60)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn iso8601_matches_known_instants() {
+        assert_eq!(iso8601(0), "1970-01-01T00:00:00.000Z");
+        // The recorded User.Created delivery (207) and its user's createdAt.
+        assert_eq!(iso8601(1_796_069_897_799), "2026-11-30T20:18:17.799Z");
+        assert_eq!(iso8601(951_782_400_000), "2000-02-29T00:00:00.000Z");
+    }
+}
