@@ -44,6 +44,10 @@ pub struct Config {
     /// Clock skew allowed on the access token's `exp` and `nbf`, in seconds.
     #[arg(long, env = "JWT_LEEWAY_SECONDS", default_value_t = 30)]
     pub jwt_leeway_seconds: u64,
+    /// The signing key of the Logto webhook that posts to `/api/webhooks/logto` (Console → Webhooks,
+    /// or `logto-cli provision`); unset, that route refuses every delivery.
+    #[arg(long, env = "LOGTO_WEBHOOK_SIGNING_KEY", hide_env_values = true)]
+    pub webhook_signing_key: Option<String>,
     /// Browser origins allowed to call the API (comma-separated).
     #[arg(long, env = "CORS_ALLOWED_ORIGINS", value_delimiter = ',', default_value = "http://localhost:8080")]
     pub cors_allowed_origins: Vec<String>,

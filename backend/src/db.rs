@@ -89,6 +89,20 @@ pub async fn top_among(pool: &Pool, ids: &[String], limit: usize) -> Result<Vec<
     Ok(ranked)
 }
 
+/// Removes a deleted user's follows, both ways, in one transaction (the triggers fix the counts), and
+/// their count row. Idempotent. Returns how many follows went.
+pub async fn forget_user(pool: &Pool, user: &str) -> Result<u64, sqlx::Error> {
+    let mut tx = pool.begin().await?;
+    let removed = sqlx::query("DELETE FROM follows WHERE follower_id = $1 OR followee_id = $1")
+        .bind(user)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+    sqlx::query("DELETE FROM follower_counts WHERE user_id = $1").bind(user).execute(&mut *tx).await?;
+    tx.commit().await?;
+    Ok(removed)
+}
+
 /// Records that `follower` follows `followee`. `false` when it already did (idempotent).
 pub async fn follow(pool: &Pool, follower: &str, followee: &str) -> Result<bool, sqlx::Error> {
     let done = sqlx::query("INSERT INTO follows (follower_id, followee_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")

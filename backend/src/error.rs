@@ -25,6 +25,10 @@ pub enum ApiError {
     UnknownOrganization(String),
     #[error("Logto did not give the members of organization {0} in time; try again shortly.")]
     MembersUnavailable(String),
+    #[error("The webhook signature (logto-signature-sha-256) is missing or does not match the body.")]
+    BadSignature,
+    #[error("Webhooks are off: set LOGTO_WEBHOOK_SIGNING_KEY to the hook's signing key.")]
+    WebhooksOff,
 }
 
 impl IntoResponse for ApiError {
@@ -42,6 +46,8 @@ impl IntoResponse for ApiError {
             ApiError::InvalidQuery(_) => (StatusCode::BAD_REQUEST, "guard.invalid_input", self.to_string()),
             ApiError::SelfFollow => (StatusCode::BAD_REQUEST, "follows.self", self.to_string()),
             ApiError::UnknownUser(_) => (StatusCode::NOT_FOUND, "user.not_found", self.to_string()),
+            ApiError::BadSignature => (StatusCode::UNAUTHORIZED, "webhook.invalid_signature", self.to_string()),
+            ApiError::WebhooksOff => (StatusCode::SERVICE_UNAVAILABLE, "webhook.not_configured", self.to_string()),
             ApiError::UnknownOrganization(_) => (StatusCode::NOT_FOUND, "organization.not_found", self.to_string()),
             ApiError::MembersUnavailable(_) => (StatusCode::SERVICE_UNAVAILABLE, "logto.unavailable", self.to_string()),
             ApiError::LogtoUnavailable { .. } => {

@@ -63,13 +63,17 @@ pub struct Profiles {
     config: ProfileConfig,
     cache: moka::sync::Cache<String, Entry>,
     inflight: Arc<Mutex<HashMap<String, Batch>>>,
+    /// Users a webhook said were deleted (a day; bounded).
+    deleted: moka::sync::Cache<String, ()>,
 }
 
 impl Profiles {
     pub fn new(client: Arc<ManagementClient>, config: ProfileConfig) -> Self {
         let ttl = config.keep_for.max(Duration::from_millis(1));
         let cache = moka::sync::Cache::builder().max_capacity(100_000).time_to_live(ttl).build();
-        Self { client, config, cache, inflight: Arc::new(Mutex::new(HashMap::new())) }
+        let deleted =
+            moka::sync::Cache::builder().max_capacity(100_000).time_to_live(Duration::from_secs(86_400)).build();
+        Self { client, config, cache, inflight: Arc::new(Mutex::new(HashMap::new())), deleted }
     }
 
     /// Whether every one of `ids` has a fresh cache entry.
@@ -121,6 +125,30 @@ impl Profiles {
         .shared();
         inflight.insert(key, batch.clone());
         Some(batch)
+    }
+
+    /// A profile Logto just sent (a webhook): replaces the cached one unless that one is newer, and is
+    /// ignored for a user already deleted (deliveries can arrive out of order).
+    pub fn put(&self, user: User) {
+        if self.config.keep_for.is_zero() || self.deleted.contains_key(&user.id) {
+            return;
+        }
+        let newer = self
+            .cache
+            .get(&user.id)
+            .and_then(|e| e.user.map(|u| u.updated_at))
+            .is_none_or(|cached| user.updated_at >= cached);
+        if newer {
+            self.cache.insert(user.id.clone(), Entry { user: Some(Arc::new(user)), fetched: Instant::now() });
+        }
+    }
+
+    /// A user Logto deleted: cached as absent, and remembered so a late update cannot bring them back.
+    pub fn forget(&self, id: &str) {
+        self.deleted.insert(id.to_string(), ());
+        if !self.config.keep_for.is_zero() {
+            self.cache.insert(id.to_string(), Entry { user: None, fetched: Instant::now() });
+        }
     }
 
     /// The profiles of `ids`, within the deadline.

@@ -141,6 +141,7 @@ pub async fn build_state(config: &Config) -> Result<AppState, StartupError> {
         members: Arc::new(members),
         ranking: Arc::new(ranking),
         db,
+        webhook_signing_key: config.webhook_signing_key.as_deref().filter(|k| !k.is_empty()).map(Arc::from),
     })
 }
 

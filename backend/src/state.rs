@@ -17,6 +17,8 @@ pub struct AppState {
     /// The top-users ranking, cached briefly (cleared by follow writes).
     pub ranking: Arc<RankingCache>,
     pub db: Pool,
+    /// The Logto webhook's signing key (`None`: webhooks refused).
+    pub webhook_signing_key: Option<std::sync::Arc<str>>,
 }
 
 impl FromRef<AppState> for Arc<Verifier> {

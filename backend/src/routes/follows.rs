@@ -93,7 +93,12 @@ async fn set_following(
     if follower == id {
         return Err(ApiError::SelfFollow);
     }
-    ensure_exists(state, id).await?;
+    // Following needs the user to exist in Logto; unfollowing does not (they may have been deleted).
+    if follow {
+        ensure_exists(state, id).await?;
+    } else if id.is_empty() || id.len() > MAX_ID_LEN {
+        return Err(ApiError::UnknownUser(id.chars().take(MAX_ID_LEN).collect()));
+    }
     let changed =
         if follow { db::follow(&state.db, follower, id).await? } else { db::unfollow(&state.db, follower, id).await? };
     if changed {

@@ -5,6 +5,7 @@ mod health;
 mod openapi;
 mod organizations;
 pub(crate) mod top_users;
+mod webhooks;
 
 use axum::routing::{get, post};
 use axum::Router;
@@ -19,5 +20,6 @@ pub fn router() -> Router<AppState> {
         .route("/api/users/{id}/follow", post(follows::follow).delete(follows::unfollow))
         .route("/api/top-users", get(top_users::top_users))
         .route("/api/organizations/{organization_id}/top-users", get(organizations::top_users))
+        .route("/api/webhooks/logto", post(webhooks::logto))
         .route("/api/me/following", get(follows::following))
 }

@@ -26,7 +26,7 @@ impl Modify for BearerAuth {
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Top users API", description = "The backend of the Logto + Rust reference stack"),
-    paths(super::top_users::top_users, super::organizations::top_users, super::follows::follow, super::follows::unfollow, super::follows::following, super::health::healthz, super::health::readyz),
+    paths(super::top_users::top_users, super::organizations::top_users, super::webhooks::logto, super::follows::follow, super::follows::unfollow, super::follows::following, super::health::healthz, super::health::readyz),
     components(schemas(TopUser, TopUsersResponse, FollowResponse, FollowingResponse, ErrorBody)),
     modifiers(&BearerAuth)
 )]

@@ -35,6 +35,7 @@ pub fn test_config(emulator: &RunningEmulator, db_dir: &std::path::Path) -> Conf
         profile_cache_seconds: 600,
         top_cache_ms: 1000,
         jwt_leeway_seconds: 30,
+        webhook_signing_key: None,
         cors_allowed_origins: vec!["http://localhost:8080".into()],
     }
 }
@@ -57,6 +58,11 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
 }
 
 impl TestApp {
+    /// The backend's own database (SQLite), for checking what a request changed.
+    pub async fn db(&self) -> backend::db::Pool {
+        backend::db::connect(&format!("sqlite://{}/backend.db", self._db_dir.0.display())).await.expect("database")
+    }
+
     /// Signs `username` in through the emulator's page and returns the resource JWT and friends.
     pub async fn sign_in(&self, username: &str) -> testkit::SignedIn {
         testkit::sign_in(&self.emulator.endpoint, username, DEMO_PASSWORD, SCOPES, Some(testkit::API_RESOURCE))

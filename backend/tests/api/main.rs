@@ -8,3 +8,4 @@ mod provisioned;
 mod resilience;
 mod token_errors;
 mod top_users;
+mod webhooks;
