@@ -43,6 +43,8 @@ export default defineConfig({
         CORS_ALLOWED_ORIGINS: 'http://localhost:8080,http://localhost:8081',
         // Token-expiry tests use 4-second tokens; the default 30 s of skew would hide their expiry.
         JWT_LEEWAY_SECONDS: '1',
+        // The emulator's webhook for the backend is set with this key by the tests (POST /_emulator/hooks).
+        LOGTO_WEBHOOK_SIGNING_KEY: 'e2e-webhook-signing-key-00000000',
       },
       url: 'http://127.0.0.1:3000/healthz',
       reuseExistingServer: false,

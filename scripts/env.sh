@@ -11,3 +11,8 @@ export LOGTO_M2M_APP_SECRET="${LOGTO_M2M_APP_SECRET:-demo-backend-m2m-secret-012
 if [ "$LOGTO_ENDPOINT" = "http://localhost:3001" ]; then STACK_RUNS_EMULATOR=true; else STACK_RUNS_EMULATOR=false; fi
 export STACK_RUNS_EMULATOR
 export SEED_DEMO_DATA="${SEED_DEMO_DATA:-$STACK_RUNS_EMULATOR}"
+# With the emulator, dev.sh sets its webhook for the backend with this key (a real Logto makes its
+# own key: `logto-cli provision` writes it into .env).
+if [ "$STACK_RUNS_EMULATOR" = true ]; then
+  export LOGTO_WEBHOOK_SIGNING_KEY="${LOGTO_WEBHOOK_SIGNING_KEY:-demo-webhook-signing-key-0000000}"
+fi

@@ -26,3 +26,15 @@ test('an explicit SEED_DEMO_DATA wins', () => {
   assert.equal(decide({ LOGTO_ENDPOINT: 'https://abc123.logto.app', SEED_DEMO_DATA: 'true' }), 'false true');
   assert.equal(decide({ SEED_DEMO_DATA: 'false' }), 'true false');
 });
+
+test('the demo webhook key only with the emulator; a provisioned key wins', () => {
+  const key = (env) => {
+    const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('LOGTO_')));
+    return execFileSync('bash', ['-c', 'source scripts/env.sh && echo "${LOGTO_WEBHOOK_SIGNING_KEY:-none}"'], {
+      cwd: root, env: { ...clean, ...env },
+    }).toString().trim();
+  };
+  assert.equal(key({}), 'demo-webhook-signing-key-0000000');
+  assert.equal(key({ LOGTO_ENDPOINT: 'https://abc123.logto.app' }), 'none');
+  assert.equal(key({ LOGTO_WEBHOOK_SIGNING_KEY: 'mine' }), 'mine');
+});

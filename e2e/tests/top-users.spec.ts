@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { PASSWORD, signIn, signInWithoutUi } from './helpers';
+import { control, EMULATOR, PASSWORD, signIn, signInWithoutUi } from './helpers';
 
 test('a user signs in through Logto and sees the ten most-followed users', async ({ page }) => {
   const violations: string[] = [];
@@ -144,4 +144,39 @@ test('at phone width nothing overflows, and following works from the keyboard', 
   await expect(same).toBeFocused();
   await page.keyboard.press('Enter');
   await expect(same).toHaveAttribute('aria-pressed', 'false');
+});
+
+test('a rename in Logto shows after "Reload the list", through the webhook', async ({ page }) => {
+  // The emulator's webhook, with the key the backend was started with (playwright.config.ts).
+  const hook = await control('/hooks', {
+    name: 'backend', events: ['User.Data.Updated', 'User.Deleted'],
+    url: 'http://127.0.0.1:3000/api/webhooks/logto', signingKey: 'e2e-webhook-signing-key-00000000',
+  });
+  const admin = await control('/tokens', { clientId: 'm2m4backend0000000001', resource: 'https://default.logto.app/api', scopes: ['all'] });
+  const api = async (method: string, path: string, body?: unknown) => {
+    const r = await fetch(`${EMULATOR}/api${path}`, {
+      method, headers: { authorization: `Bearer ${admin.access_token}`, 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    return r.json();
+  };
+  const [grace] = await api('GET', '/users?search.username=grace&mode.username=exact');
+  const delivered = async (n: number) => {
+    await expect.poll(async () => (await api('GET', `/hooks/${hook.id}/recent-logs`)).length).toBeGreaterThanOrEqual(n);
+  };
+  const before = (await api('GET', `/hooks/${hook.id}/recent-logs`)).length;
+
+  await signInWithoutUi(page, 'alice');
+  const rows = page.getByTestId('top-user');
+  await expect(rows.first()).toContainText('Grace Example');
+  try {
+    await api('PATCH', `/users/${grace.id}`, { name: 'Grace Renamed' });
+    await delivered(before + 1);
+    await page.getByRole('button', { name: 'Reload the list' }).click();
+    await expect(rows.first()).toContainText('Grace Renamed');
+  } finally {
+    // Later tests expect the seeded name.
+    await api('PATCH', `/users/${grace.id}`, { name: 'Grace Example' });
+    await delivered(before + 2);
+  }
 });

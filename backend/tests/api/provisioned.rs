@@ -59,7 +59,7 @@ async fn a_provisioned_logto_runs_the_whole_stack() {
         profile_cache_seconds: 600,
         top_cache_ms: 1000,
         jwt_leeway_seconds: 30,
-        webhook_signing_key: None,
+        webhook_signing_key: Some(env["LOGTO_WEBHOOK_SIGNING_KEY"].clone()),
         cors_allowed_origins: vec!["http://localhost:8080".into()],
     };
     let (listener, router) = backend::startup::build(&config).await.unwrap();
@@ -93,4 +93,36 @@ async fn a_provisioned_logto_runs_the_whole_stack() {
         parts(http.get(format!("{backend}/api/top-users")).bearer_auth(dave.access_token()).send().await.unwrap())
             .await;
     assert_eq!(status, 403, "dave holds no role");
+
+    // The webhook provision made, pointed at this backend by a second run: a rename in Logto shows in
+    // the next list, with the signing key the .env holds.
+    let mut opts = opts.clone();
+    opts.webhook_url = format!("{backend}/api/webhooks/logto");
+    let report = provision::run(&admin, &opts).await.unwrap();
+    assert!(report.lines.iter().any(|l| l.contains("update of webhook")), "{:?}", report.lines);
+    let patch = http
+        .patch(format!("{}/api/users/{}", emu.endpoint, ids["dave"]))
+        .bearer_auth(admin.access_token().await.unwrap().0)
+        .json(&serde_json::json!({"name": "dave Renamed"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(patch.status(), 200);
+    let hook_id = emu.state.store().hooks[0].id.clone();
+    for _ in 0..300 {
+        if !emu.state.deliveries.logs(&hook_id).is_empty() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    let body: TopUsersResponse = http
+        .get(format!("{backend}/api/top-users"))
+        .bearer_auth(carol.access_token())
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(body.users[0].name.as_deref(), Some("dave Renamed"));
 }

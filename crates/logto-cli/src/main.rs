@@ -37,6 +37,9 @@ enum Command {
         /// The SPA's origin (its redirect URI is {origin}/callback).
         #[arg(long, default_value = "http://localhost:8080")]
         spa_origin: String,
+        /// Where Logto posts the backend's webhook (user renamed or deleted).
+        #[arg(long, default_value = "http://localhost:3000/api/webhooks/logto")]
+        webhook_url: String,
     },
     /// Users: list, get, create, delete, search.
     #[command(subcommand)]
@@ -178,12 +181,13 @@ async fn run(cli: Cli) -> Result<(), CliError> {
     let ctx = Context { endpoint: &cli.endpoint, management_resource: &management_resource };
     let explain = |e| CliError::explain(e, &ctx);
     match cli.command {
-        Command::Provision { dry_run, env_file, spa_origin } => {
+        Command::Provision { dry_run, env_file, spa_origin, webhook_url } => {
             let origin = spa_origin.trim_end_matches('/');
             let mut opts = provision::Options::for_stack(&cli.endpoint, &management_resource, &env_file);
             opts.spa_redirect_uris = vec![format!("{origin}/callback")];
             opts.spa_post_logout_uris = vec![format!("{origin}/")];
             opts.dry_run = dry_run;
+            opts.webhook_url = webhook_url;
             println!("{} {}", if dry_run { "Plan for" } else { "Provisioning" }, opts.endpoint);
             let report = provision::run(&client, &opts).await?;
             for line in &report.lines {

@@ -1,4 +1,5 @@
-//! `provision`: makes a Logto tenant ready for this stack, idempotently. Each step finds what exists
+//! `provision`: makes a Logto tenant ready for this stack, idempotently (API resource and scopes, User
+//! role, organization role, SPA, backend app and its Management API role, the backend's webhook). Each step finds what exists
 //! (by indicator, name and type) and creates only what is missing; `--dry-run` prints the plan.
 //! Finally the backend's and the SPA's configuration is written to an env file (mode 0600: it holds
 //! the M2M secret), and only when its content changes.
@@ -25,6 +26,9 @@ pub struct Options {
     pub spa_redirect_uris: Vec<String>,
     pub spa_post_logout_uris: Vec<String>,
     pub backend_name: String,
+    /// The webhook that tells the backend about changes in Logto, and where it posts.
+    pub webhook_name: String,
+    pub webhook_url: String,
     pub management_role: String,
     pub env_file: PathBuf,
     pub dry_run: bool,
@@ -48,6 +52,8 @@ impl Options {
             spa_redirect_uris: vec!["http://localhost:8080/callback".into()],
             spa_post_logout_uris: vec!["http://localhost:8080/".into()],
             backend_name: "Top users backend".into(),
+            webhook_name: "Top users backend".into(),
+            webhook_url: "http://localhost:3000/api/webhooks/logto".into(),
             management_role: "Logto Management API access".into(),
             env_file: env_file.to_path_buf(),
             dry_run: false,
@@ -268,8 +274,42 @@ pub async fn run(client: &ManagementClient, opts: &Options) -> Result<Report, Cl
         report.create(true, format!("role {} on {}", opts.management_role, opts.backend_name));
     }
 
-    // 6. The configuration.
-    let (Some(spa_id), Some(backend_id)) = (spa_id, backend_id) else {
+    // 6. The webhook that tells the backend about renamed and deleted users.
+    let hooks = client.list_hooks().await.map_err(explain)?;
+    let signing_key = match hooks.iter().find(|h| h.name == opts.webhook_name) {
+        Some(hook)
+            if hook.config.url == opts.webhook_url
+                && HOOK_EVENTS.iter().all(|e| hook.events.iter().any(|x| x == e))
+                && hook.enabled =>
+        {
+            report.found(format!("webhook {} → {} ({})", hook.name, hook.config.url, hook.id));
+            Some(hook.signing_key.clone())
+        }
+        Some(hook) if dry => {
+            report.create(true, format!("update of webhook {} to {}", hook.name, opts.webhook_url));
+            Some(hook.signing_key.clone())
+        }
+        Some(hook) => {
+            let hook = client.update_hook(&hook.id, HOOK_EVENTS, &opts.webhook_url).await.map_err(explain)?;
+            report.create(false, format!("update of webhook {} → {} ({})", hook.name, hook.config.url, hook.id));
+            Some(hook.signing_key)
+        }
+        None if dry => {
+            report.create(
+                true,
+                format!("webhook {} → {} ({})", opts.webhook_name, opts.webhook_url, HOOK_EVENTS.join(", ")),
+            );
+            None
+        }
+        None => {
+            let hook = client.create_hook(&opts.webhook_name, HOOK_EVENTS, &opts.webhook_url).await.map_err(explain)?;
+            report.create(false, format!("webhook {} → {} ({})", hook.name, hook.config.url, hook.id));
+            Some(hook.signing_key)
+        }
+    };
+
+    // 7. The configuration.
+    let (Some(spa_id), Some(backend_id), Some(signing_key)) = (spa_id, backend_id, signing_key) else {
         report.lines.push(format!("  would write {}", opts.env_file.display()));
         return Ok(report);
     };
@@ -283,7 +323,7 @@ pub async fn run(client: &ManagementClient, opts: &Options) -> Result<Report, Cl
         .ok_or_else(|| {
             CliError::Logto(format!("{} has no unexpired secret: add one in the Console", opts.backend_name))
         })?;
-    let env = env_file(opts, &spa_id, &backend_id, &secret);
+    let env = env_file(opts, &spa_id, &backend_id, &secret, &signing_key);
     let current = std::fs::read_to_string(&opts.env_file).ok();
     if current.as_deref() == Some(env.as_str()) {
         report.found(format!("configuration {} (unchanged)", opts.env_file.display()));
@@ -295,6 +335,9 @@ pub async fn run(client: &ManagementClient, opts: &Options) -> Result<Report, Cl
     }
     Ok(report)
 }
+
+/// The events the backend acts on.
+const HOOK_EVENTS: &[&str] = &["User.Data.Updated", "User.Deleted"];
 
 fn scope_names(opts: &Options) -> String {
     opts.scopes.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>().join(", ")
@@ -322,7 +365,7 @@ async fn find_management_role(
 }
 
 /// The env file: the backend's settings and the SPA's build settings.
-pub fn env_file(opts: &Options, spa_id: &str, backend_id: &str, secret: &str) -> String {
+pub fn env_file(opts: &Options, spa_id: &str, backend_id: &str, secret: &str, webhook_key: &str) -> String {
     format!(
         "# Written by `logto-cli provision` for {endpoint}. Holds a secret: keep it out of version control.\n\
          LOGTO_ENDPOINT={endpoint}\n\
@@ -330,7 +373,8 @@ pub fn env_file(opts: &Options, spa_id: &str, backend_id: &str, secret: &str) ->
          LOGTO_SPA_APP_ID={spa_id}\n\
          LOGTO_M2M_APP_ID={backend_id}\n\
          LOGTO_M2M_APP_SECRET={secret}\n\
-         LOGTO_MANAGEMENT_RESOURCE={mgmt}\n",
+         LOGTO_MANAGEMENT_RESOURCE={mgmt}\n\
+         LOGTO_WEBHOOK_SIGNING_KEY={webhook_key}\n",
         endpoint = opts.endpoint,
         api = opts.api_resource,
         mgmt = opts.management_resource,

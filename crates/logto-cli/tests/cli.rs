@@ -77,6 +77,11 @@ async fn provision_creates_everything_once_and_rerunning_is_a_no_op() {
     let vars: std::collections::HashMap<_, _> = logto_cli::provision::parse_env(&written).into_iter().collect();
     assert_eq!(vars["LOGTO_ENDPOINT"], emu.endpoint);
     assert_eq!(vars["LOGTO_MANAGEMENT_RESOURCE"], "https://default.logto.app/api");
+    // The backend's webhook, and its signing key for the backend.
+    let hook = emu.state.store().hooks[0].clone();
+    assert_eq!((hook.url.as_str(), hook.events.len()), ("http://localhost:3000/api/webhooks/logto", 2));
+    assert_eq!(vars["LOGTO_WEBHOOK_SIGNING_KEY"], hook.signing_key);
+    assert!(first.contains("created  webhook Top users backend"), "{first}");
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;

@@ -187,3 +187,20 @@ async fn a_seeded_hook_delivers_from_the_start() {
         .to_string();
     assert!(err.contains("hooks[0].events") && err.contains("not a Logto hook event"), "{err}");
 }
+
+#[tokio::test]
+async fn the_control_api_sets_a_hook_with_a_known_key_idempotently() {
+    let emu = logto_emulator::spawn(&Seed::default_seed()).await.unwrap();
+    let http = reqwest::Client::new();
+    let body =
+        json!({"name": "backend", "events": ["User.Deleted"], "url": "http://127.0.0.1:9/hook", "signingKey": "k1"});
+    for _ in 0..2 {
+        let r = http.post(format!("{}/_emulator/hooks", emu.endpoint)).json(&body).send().await.unwrap();
+        assert_eq!(r.status(), 200);
+    }
+    let hooks = emu.state.store().hooks.clone();
+    assert_eq!((hooks.len(), hooks[0].signing_key.as_str()), (1, "k1"));
+    let bad = json!({"name": "x", "events": ["Nope"], "url": "http://h/", "signingKey": "k"});
+    let r = http.post(format!("{}/_emulator/hooks", emu.endpoint)).json(&bad).send().await.unwrap();
+    assert_eq!(r.status(), 400);
+}

@@ -520,6 +520,26 @@ impl ManagementClient {
         self.write(Method::POST, &path, json!({"organizationRoleIds": role_ids})).await
     }
 
+    /// `GET /api/hooks`, every page.
+    pub async fn list_hooks(&self) -> Result<Vec<Hook>, ManagementError> {
+        self.get_all("/hooks").await
+    }
+
+    /// `POST /api/hooks`: a webhook posting `events` to `url`; Logto makes its signing key.
+    pub async fn create_hook(&self, name: &str, events: &[&str], url: &str) -> Result<Hook, ManagementError> {
+        self.post_json("/hooks", json!({"name": name, "events": events, "config": {"url": url}})).await
+    }
+
+    /// `PATCH /api/hooks/{id}`: new events and URL, enabled.
+    pub async fn update_hook(&self, id: &str, events: &[&str], url: &str) -> Result<Hook, ManagementError> {
+        self.json(
+            Method::PATCH,
+            &format!("/hooks/{}", segment(id)),
+            Some(&json!({"events": events, "config": {"url": url}, "enabled": true})),
+        )
+        .await
+    }
+
     /// `GET /api/applications/{id}/organizations`, every page.
     pub async fn application_organizations(&self, app_id: &str) -> Result<Vec<Organization>, ManagementError> {
         self.get_all(&format!("/applications/{}/organizations", segment(app_id))).await

@@ -169,3 +169,23 @@ pub struct OrganizationApplication {
     #[serde(default)]
     pub organization_roles: Vec<OrganizationRoleRef>,
 }
+
+/// Where a webhook posts.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HookConfig {
+    pub url: String,
+}
+
+/// A webhook (`/api/hooks`): the events it subscribes to, where they go, and the key that signs them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Hook {
+    pub id: String,
+    pub name: String,
+    #[serde(default)]
+    pub events: Vec<String>,
+    pub config: HookConfig,
+    pub signing_key: String,
+    #[serde(default)]
+    pub enabled: bool,
+}

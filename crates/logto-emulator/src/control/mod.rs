@@ -31,6 +31,45 @@ pub fn router() -> Router<AppState> {
         .route("/clock", get(clock).post(set_clock))
         .route("/requests", get(requests).delete(clear_requests))
         .route("/faults", get(faults::list).post(faults::add).delete(faults::clear))
+        .route("/hooks", post(put_hook))
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct ControlHook {
+    name: String,
+    events: Vec<String>,
+    url: String,
+    signing_key: String,
+}
+
+/// A webhook with a signing key of the caller's choosing (Logto always makes its own), created or,
+/// when one of that name exists, replaced: so a dev loop or a test can point the emulator at a
+/// backend configured with that key before either starts.
+async fn put_hook(State(state): State<AppState>, body: axum::body::Bytes) -> Result<Json<Value>, ApiError> {
+    let new: ControlHook = parse_body(&body)?;
+    if new.events.is_empty() || new.events.iter().any(|e| !crate::hooks::EVENTS.contains(&e.as_str())) {
+        return Err(ApiError::invalid_body("events must be one or more of Logto's hook events"));
+    }
+    if url::Url::parse(&new.url).is_err() || new.signing_key.is_empty() {
+        return Err(ApiError::invalid_body("url must be an absolute URL and signingKey non-empty"));
+    }
+    let mut store = state.store();
+    let existing = store.hooks.iter().find(|h| h.name == new.name).map(|h| (h.id.clone(), h.created_at));
+    let (id, created_at) = existing.unwrap_or_else(|| (crate::ids::standard_id(21), state.clock.now_ms()));
+    let hook = crate::model::Hook {
+        id,
+        name: new.name,
+        events: new.events,
+        url: new.url,
+        headers: Default::default(),
+        signing_key: new.signing_key,
+        enabled: true,
+        created_at,
+    };
+    let answer = hook.to_api_json();
+    store.put_hook(state.db(), hook)?;
+    Ok(Json(answer))
 }
 
 async fn index() -> Json<Value> {
@@ -43,6 +82,7 @@ async fn index() -> Json<Value> {
         "GET|POST /_emulator/clock": "read, or move: {advanceMs} or {setMs}",
         "GET|DELETE /_emulator/requests": "the request log (method, path, status, atMs), or clear it",
         "GET|POST|DELETE /_emulator/faults": "list, add ({path, method?, status?, retryAfter?, delayMs?, drop?, oidcError?, count?}) or clear faults",
+        "POST /_emulator/hooks": "create or replace (by name) a webhook with a given signing key: {name, events, url, signingKey}",
     }))
 }
 
