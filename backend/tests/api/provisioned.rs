@@ -109,12 +109,7 @@ async fn a_provisioned_logto_runs_the_whole_stack() {
         .unwrap();
     assert_eq!(patch.status(), 200);
     let hook_id = emu.state.store().hooks[0].id.clone();
-    for _ in 0..300 {
-        if !emu.state.deliveries.logs(&hook_id).is_empty() {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
-    }
+    assert!(testkit::delivered(&emu.state, &hook_id, 1).await, "the rename was delivered");
     let body: TopUsersResponse = http
         .get(format!("{backend}/api/top-users"))
         .bearer_auth(carol.access_token())

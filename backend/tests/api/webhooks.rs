@@ -40,13 +40,8 @@ async fn post(app: &TestApp, body: &str, signature: Option<&str>) -> (u16, Strin
 
 /// Waits until the emulator has delivered `n` payloads to the backend (and the backend answered).
 async fn delivered(app: &TestApp, n: usize) {
-    for _ in 0..300 {
-        if app.emulator.state.deliveries.logs("backendhook0000000001").len() >= n {
-            return;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
-    }
-    panic!("the emulator did not deliver {n} webhooks");
+    let done = logto_emulator::testkit::delivered(&app.emulator.state, "backendhook0000000001", n).await;
+    assert!(done, "the emulator did not deliver {n} webhooks");
 }
 
 async fn management(app: &TestApp, method: reqwest::Method, path: &str, body: Value) -> u16 {

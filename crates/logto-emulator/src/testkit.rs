@@ -248,3 +248,15 @@ pub async fn organization_api_token(endpoint: &str, username: &str, organization
     .await?;
     body["access_token"].as_str().map(String::from).ok_or_else(|| format!("no access token: {body}"))
 }
+
+/// Waits (up to three seconds) until the hook `hook_id` has `n` deliveries in its recent logs (each
+/// logged once its receiver answered, or failed); `false` when they did not come.
+pub async fn delivered(state: &crate::AppState, hook_id: &str, n: usize) -> bool {
+    for _ in 0..300 {
+        if state.deliveries.logs(hook_id).len() >= n {
+            return true;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    false
+}
