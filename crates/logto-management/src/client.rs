@@ -546,14 +546,27 @@ impl ManagementClient {
     }
 }
 
-/// Percent-encodes one path segment.
+/// Everything but RFC 3986's unreserved characters is encoded.
+const SEGMENT: &percent_encoding::AsciiSet =
+    &percent_encoding::NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
+
+/// Percent-encodes one path segment (or query value): a space is `%20`, never the form encoding's
+/// `+`, which a path would keep as a plus sign.
 fn segment(s: &str) -> String {
-    url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
+    percent_encoding::utf8_percent_encode(s, SEGMENT).to_string()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn path_segments_are_percent_encoded_as_segments() {
+        // Found in review: the form encoding turned a space into `+`, a different id in a path.
+        assert_eq!(segment("a b"), "a%20b");
+        assert_eq!(segment("a+b/c?d#e%"), "a%2Bb%2Fc%3Fd%23e%25");
+        assert_eq!(segment("p861e0zr9ryv-._~"), "p861e0zr9ryv-._~");
+    }
 
     #[test]
     fn retry_after_wins_up_to_a_cap_else_backoff_doubles() {

@@ -381,10 +381,12 @@ pub async fn sign_in_submit(
     }
     let picked = form.pick.as_deref().filter(|_| state.options.user_picker);
     let user = store.user_by_identifier(picked.unwrap_or(&form.username)).cloned();
+    // The same constant-time comparison as client secrets: no early exit at the first differing byte.
     let password_ok = picked.is_some()
-        || user.as_ref().and_then(|u| u.password.as_deref()).is_some_and(|p| {
-            p.len() == form.password.len() && p.bytes().zip(form.password.bytes()).all(|(a, b)| a == b)
-        });
+        || user
+            .as_ref()
+            .and_then(|u| u.password.as_deref())
+            .is_some_and(|p| super::client_auth::same_secret(p, &form.password));
     let Some(user) = user.filter(|_| password_ok) else {
         drop(store);
         return sign_in_form(&state, &form.interaction, &form.username, Some("Invalid username or password."));
