@@ -15,8 +15,10 @@ pub enum ApiError {
     Database(#[from] sqlx::Error),
     #[error("You cannot follow yourself.")]
     SelfFollow,
-    #[error("Logto has no user {0}.")]
+    #[error("Logto has no such user.")]
     UnknownUser(String),
+    #[error("That is not a Logto user id (1 to 21 lowercase letters and digits).")]
+    NotAnId,
     #[error("{0}")]
     InvalidQuery(String),
     #[error("Logto could not be asked whether user {user} exists: {reason}")]
@@ -46,6 +48,7 @@ impl IntoResponse for ApiError {
             ApiError::InvalidQuery(_) => (StatusCode::BAD_REQUEST, "guard.invalid_input", self.to_string()),
             ApiError::SelfFollow => (StatusCode::BAD_REQUEST, "follows.self", self.to_string()),
             ApiError::UnknownUser(_) => (StatusCode::NOT_FOUND, "user.not_found", self.to_string()),
+            ApiError::NotAnId => (StatusCode::BAD_REQUEST, "user.invalid_id", self.to_string()),
             ApiError::BadSignature => (StatusCode::UNAUTHORIZED, "webhook.invalid_signature", self.to_string()),
             ApiError::WebhooksOff => (StatusCode::SERVICE_UNAVAILABLE, "webhook.not_configured", self.to_string()),
             ApiError::UnknownOrganization(_) => (StatusCode::NOT_FOUND, "organization.not_found", self.to_string()),

@@ -21,13 +21,19 @@ impl RequiredScope for WriteFollows {
 
 /// Logto user ids are short; anything longer cannot be one.
 const MAX_ID_LEN: usize = 64;
+
+/// The shape of a Logto id (users: 12 characters; other entities up to 21): lowercase letters and
+/// digits. Anything else is refused before Logto is asked.
+pub fn is_logto_id(id: &str) -> bool {
+    (1..=21).contains(&id.len()) && id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+}
 /// Ids one `GET /api/me/following` may ask about (a page of users).
 const MAX_IDS: usize = 100;
 
 /// `Ok` when Logto has the user (asked through the profile cache).
 async fn ensure_exists(state: &AppState, id: &str) -> Result<(), ApiError> {
-    if id.is_empty() || id.len() > MAX_ID_LEN {
-        return Err(ApiError::UnknownUser(id.chars().take(MAX_ID_LEN).collect()));
+    if !is_logto_id(id) {
+        return Err(ApiError::NotAnId);
     }
     let lookup = state.profiles.lookup(&[id.to_string()]).await;
     if lookup.users.contains_key(id) {
@@ -49,6 +55,7 @@ async fn ensure_exists(state: &AppState, id: &str) -> Result<(), ApiError> {
         (status = 400, description = "follows.self", body = ErrorBody),
         (status = 401, description = "No valid access token", body = ErrorBody),
         (status = 403, description = "The token lacks write:follows", body = ErrorBody),
+        (status = 400, description = "user.invalid_id: not the shape of a Logto user id", body = ErrorBody),
         (status = 404, description = "user.not_found: Logto has no such user", body = ErrorBody),
         (status = 503, description = "logto.unavailable: Logto could not be asked", body = ErrorBody),
     )
@@ -71,6 +78,7 @@ pub async fn follow(
         (status = 400, description = "follows.self", body = ErrorBody),
         (status = 401, description = "No valid access token", body = ErrorBody),
         (status = 403, description = "The token lacks write:follows", body = ErrorBody),
+        (status = 400, description = "user.invalid_id: not the shape of a Logto user id", body = ErrorBody),
         (status = 404, description = "user.not_found: Logto has no such user", body = ErrorBody),
         (status = 503, description = "logto.unavailable: Logto could not be asked", body = ErrorBody),
     )
@@ -96,8 +104,8 @@ async fn set_following(
     // Following needs the user to exist in Logto; unfollowing does not (they may have been deleted).
     if follow {
         ensure_exists(state, id).await?;
-    } else if id.is_empty() || id.len() > MAX_ID_LEN {
-        return Err(ApiError::UnknownUser(id.chars().take(MAX_ID_LEN).collect()));
+    } else if !is_logto_id(id) {
+        return Err(ApiError::NotAnId);
     }
     let changed =
         if follow { db::follow(&state.db, follower, id).await? } else { db::unfollow(&state.db, follower, id).await? };
@@ -128,8 +136,12 @@ pub struct FollowingQuery {
 pub async fn following(
     State(state): State<AppState>,
     token: Scoped<ReadTopUsers>,
-    Query(query): Query<FollowingQuery>,
+    query: Result<Query<FollowingQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Json<FollowingResponse>, ApiError> {
+    // A missing or repeated `ids` is axum's rejection (text/plain): answered in this API's shape.
+    let Ok(Query(query)) = query else {
+        return Err(ApiError::InvalidQuery(format!("ids must name 1 to {MAX_IDS} user ids, comma-separated")));
+    };
     let ids: Vec<String> = query.ids.split(',').filter(|id| !id.is_empty()).map(str::to_string).collect();
     if ids.is_empty() || ids.len() > MAX_IDS || ids.iter().any(|id| id.len() > MAX_ID_LEN) {
         return Err(ApiError::InvalidQuery(format!(

@@ -22,4 +22,21 @@ pub fn router() -> Router<AppState> {
         .route("/api/organizations/{organization_id}/top-users", get(organizations::top_users))
         .route("/api/webhooks/logto", post(webhooks::logto))
         .route("/api/me/following", get(follows::following))
+        .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
+}
+
+/// Unknown routes answer `{code, message}` too (axum's default is an empty body).
+async fn not_found() -> (axum::http::StatusCode, axum::Json<shared::ErrorBody>) {
+    let body = shared::ErrorBody { code: "route.not_found".into(), message: "There is no such route.".into() };
+    (axum::http::StatusCode::NOT_FOUND, axum::Json(body))
+}
+
+/// A known route with a method it does not take.
+async fn method_not_allowed() -> (axum::http::StatusCode, axum::Json<shared::ErrorBody>) {
+    let body = shared::ErrorBody {
+        code: "route.method_not_allowed".into(),
+        message: "This route does not take that method.".into(),
+    };
+    (axum::http::StatusCode::METHOD_NOT_ALLOWED, axum::Json(body))
 }

@@ -127,3 +127,33 @@ async fn a_follow_shows_in_the_next_top_list_despite_the_ranking_cache() {
     assert_eq!(r["followers"].as_i64(), Some(without + 1));
     assert_eq!(count_in_top().await, Some(without + 1), "the follow cleared the cached ranking");
 }
+
+/// Found as a new user would: axum's own refusals were text/plain or empty, and a 5,000-character id
+/// cost a Management API lookup. Every refusal is `{code, message}` now, and never echoes the input.
+#[tokio::test]
+async fn every_refusal_is_json_and_ids_are_checked_before_logto_is_asked() {
+    let app = spawn_app().await;
+    let alice = app.sign_in_with("alice", "openid offline_access read:top-users write:follows").await;
+    let long = "a".repeat(5000);
+    let lookups = || app.emulator.state.request_log().iter().filter(|r| r.path.starts_with("/api/users")).count();
+    let before = lookups();
+    for (method, path, status, code) in [
+        (reqwest::Method::POST, format!("/api/users/{long}/follow"), 400, "user.invalid_id"),
+        (reqwest::Method::POST, "/api/users/Not-An-Id/follow".to_string(), 400, "user.invalid_id"),
+        (reqwest::Method::DELETE, format!("/api/users/{long}/follow"), 400, "user.invalid_id"),
+        (reqwest::Method::GET, "/api/me/following".to_string(), 400, "guard.invalid_input"),
+        (reqwest::Method::GET, "/api/me/following?ids=a&ids=b".to_string(), 400, "guard.invalid_input"),
+        (reqwest::Method::GET, "/api/no/such/route".to_string(), 404, "route.not_found"),
+        (reqwest::Method::PUT, "/api/top-users".to_string(), 405, "route.method_not_allowed"),
+    ] {
+        let r = app.http.request(method.clone(), format!("{}{path}", app.backend)).bearer_auth(alice.access_token());
+        let response = r.send().await.unwrap();
+        let json =
+            response.headers().get("content-type").is_some_and(|c| c.to_str().unwrap().starts_with("application/json"));
+        let (got, _, body) = parts(response).await;
+        assert!(json, "{method} {path}: JSON");
+        assert_eq!((got, body["code"].as_str()), (status, Some(code)), "{method} {path}: {body}");
+        assert!(!body["message"].as_str().unwrap().contains("aaaaaaaaaa"), "the input is not echoed");
+    }
+    assert_eq!(lookups(), before, "no id of the wrong shape reached Logto");
+}
