@@ -9,12 +9,12 @@ use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use logto_jwt::OrgScoped;
-use shared::{ErrorBody, TopUser, TopUsersResponse};
+use shared::{ErrorBody, TopUsersResponse};
 
 use crate::db;
 use crate::error::ApiError;
 use crate::members::MembersError;
-use crate::routes::top_users::ReadTopUsers;
+use crate::routes::top_users::{top_user, ReadTopUsers};
 use crate::state::AppState;
 use crate::timing::ServerTiming;
 
@@ -82,13 +82,7 @@ pub async fn top_users(State(state): State<AppState>, token: OrgScoped<ReadTopUs
         .cloned()
         .filter_map(|(id, followers)| {
             let profile = members.iter().find(|u| u.id == id)?;
-            Some(TopUser {
-                followers,
-                username: profile.username.clone(),
-                name: profile.name.clone(),
-                avatar: profile.avatar.clone(),
-                id,
-            })
+            Some(top_user(id, followers, Some(profile)))
         })
         .collect();
     let body = TopUsersResponse { users, partial: None };

@@ -23,6 +23,17 @@ impl RequiredScope for ReadTopUsers {
 
 const TOP_N: i64 = 10;
 
+/// One entry of a list: the ranking's id and count, with the Logto profile when there is one.
+pub(crate) fn top_user(id: String, followers: i64, profile: Option<&logto_management::User>) -> TopUser {
+    TopUser {
+        followers,
+        username: profile.and_then(|p| p.username.clone()),
+        name: profile.and_then(|p| p.name.clone()),
+        avatar: profile.and_then(|p| p.avatar.clone()),
+        id,
+    }
+}
+
 #[utoipa::path(
     get,
     path = "/api/top-users",
@@ -79,14 +90,8 @@ pub async fn top_users(State(state): State<AppState>, token: Scoped<ReadTopUsers
         .iter()
         .cloned()
         .map(|(id, followers)| {
-            let profile = lookup.users.get(&id);
-            TopUser {
-                followers,
-                username: profile.and_then(|p| p.username.clone()),
-                name: profile.and_then(|p| p.name.clone()),
-                avatar: profile.and_then(|p| p.avatar.clone()),
-                id,
-            }
+            let profile = lookup.users.get(&id).map(|u| u.as_ref());
+            top_user(id, followers, profile)
         })
         .collect();
     let body = TopUsersResponse { users, partial: lookup.partial };

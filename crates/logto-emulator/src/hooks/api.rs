@@ -70,7 +70,6 @@ fn check_events(events: &[String]) -> Result<(), ApiError> {
             "You need to provide at least one event.",
         ));
     }
-    let issues = guard::issues(&json!({ "events": events }), &[Field::required("events", Kind::Strings { min: 1 })]);
     let unknown: Vec<Value> = events
         .iter()
         .enumerate()
@@ -79,7 +78,6 @@ fn check_events(events: &[String]) -> Result<(), ApiError> {
             json!({"received": e, "code": "invalid_enum_value", "options": super::EVENTS, "path": ["events", i],
                    "message": format!("Invalid enum value. Expected one of Logto's hook events, received '{e}'")})
         })
-        .chain(issues)
         .collect();
     if unknown.is_empty() {
         Ok(())

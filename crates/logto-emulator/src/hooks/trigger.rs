@@ -130,11 +130,13 @@ pub async fn fire(State(state): State<AppState>, request: Request, next: Next) -
     if let Some((users_before, apps_before)) = before {
         let (users_after, apps_after) = members(&state, &org);
         payload["organizationId"] = json!(org);
+        let (added_users, removed_users) = delta(&users_before, &users_after);
+        let (added_apps, removed_apps) = delta(&apps_before, &apps_after);
         for (key, ids) in [
-            ("addedUserIds", delta(&users_before, &users_after).0),
-            ("removedUserIds", delta(&users_before, &users_after).1),
-            ("addedApplicationIds", delta(&apps_before, &apps_after).0),
-            ("removedApplicationIds", delta(&apps_before, &apps_after).1),
+            ("addedUserIds", added_users),
+            ("removedUserIds", removed_users),
+            ("addedApplicationIds", added_apps),
+            ("removedApplicationIds", removed_apps),
         ] {
             // Logto leaves empty deltas out.
             if !ids.is_empty() {
