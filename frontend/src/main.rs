@@ -18,6 +18,9 @@ mod pages;
 mod trace;
 
 fn main() {
+    // Panic messages in the console while developing (`trunk serve`); the size-tuned release build
+    // aborts on panic anyway and goes without the hook's formatting code (about 0.9 KB brotli).
+    #[cfg(debug_assertions)]
     console_error_panic_hook::set_once();
     leptos::mount::mount_to_body(app::App);
 }

@@ -9,7 +9,9 @@ use serde_json::Value;
 pub fn decode_claims(jwt: &str) -> Option<Value> {
     let mut parts = jwt.split('.');
     let (_, payload, _, None) = (parts.next()?, parts.next()?, parts.next()?, parts.next()) else { return None };
-    let claims: Value = serde_json::from_slice(&URL_SAFE_NO_PAD.decode(payload).ok()?).ok()?;
+    let json = String::from_utf8(URL_SAFE_NO_PAD.decode(payload).ok()?).ok()?;
+    // `from_str`, not `from_slice`: the bundle then holds one JSON reader, not two.
+    let claims: Value = serde_json::from_str(&json).ok()?;
     claims.is_object().then_some(claims)
 }
 

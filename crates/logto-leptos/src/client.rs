@@ -1,5 +1,5 @@
 //! [`Logto`]: the client the app holds (a `Copy` handle in Leptos context): sign-in, callback,
-//! per-resource access tokens, sign-out, and the auth state signal.
+//! access tokens per API and organization, `/oidc/me`, sign-out, and the auth state signal.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -10,11 +10,12 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::claims::decode_claims;
+use crate::error::organization_refusal;
 use crate::oidc::{self, Discovery};
 use crate::storage::{SignInSession, Store};
 use crate::tabs::{self, Channel, TabMessage};
-use crate::tokens::{AccessToken, Cached, TokenCache, TokenSource};
-use crate::{crypto, AuthError, AuthState, IdClaims, LogtoConfig};
+use crate::tokens::{AccessToken, Cached, TokenCache, TokenFor, TokenSource};
+use crate::{crypto, AuthError, AuthState, IdClaims, LogtoConfig, UserInfo};
 
 const SESSION_ENDED: &str = "Your session has ended (it was revoked or expired). Please sign in again.";
 const SIGNED_OUT_ELSEWHERE: &str = "You signed out in another tab.";
@@ -25,8 +26,8 @@ struct Inner {
     store: Store,
     discovery: RefCell<Option<Discovery>>,
     tokens: RefCell<TokenCache>,
-    /// Proactive-refresh timers by resource (`setTimeout` handles).
-    timers: RefCell<Vec<(String, i32)>>,
+    /// Proactive-refresh timers by token target (`setTimeout` handles).
+    timers: RefCell<Vec<(TokenFor, i32)>>,
     /// One refresh at a time in this tab; the Web Lock does the same across tabs.
     refreshing: Mutex<()>,
     channel: RefCell<Option<Channel>>,
@@ -171,8 +172,7 @@ impl Logto {
                 .await?;
         let id_token = tokens.id_token.ok_or(AuthError::InvalidIdToken("no ID token in the response".into()))?;
         let refresh_token = tokens.refresh_token.ok_or(AuthError::NoRefreshToken)?;
-        let claims: serde_json::Value =
-            crypto::verify_id_token(&discovery, &id_token, &inner.config.app_id, &session.nonce).await?;
+        let claims = crypto::verify_id_token(&discovery, &id_token, &inner.config.app_id, &session.nonce).await?;
         // A new session: tabs copied from this one share it, earlier ones do not.
         inner.store.save_session(&crypto::random_token(12)?, &id_token, &refresh_token)?;
         self.forget_tokens();
@@ -184,71 +184,113 @@ impl Logto {
         self.inner().store.id_token().as_deref().and_then(decode_claims)
     }
 
-    /// The claims of the access token this tab holds for `resource`, if any (for display).
-    pub fn access_token_claims(&self, resource: &str) -> Option<serde_json::Value> {
-        self.inner().tokens.borrow().get(resource).and_then(|t| decode_claims(&t.token))
+    /// The claims of the access token this tab holds for `target`, if any (for display).
+    pub fn access_token_claims(&self, target: impl Into<TokenFor>) -> Option<serde_json::Value> {
+        self.inner().tokens.borrow().get(&target.into()).and_then(|t| decode_claims(&t.token))
     }
 
-    /// A JWT access token for `resource`: from memory while fresh, else through one refresh-token
-    /// grant with `resource` (rotating the refresh token), made by one tab at a time. Never opaque.
-    pub async fn access_token(&self, resource: &str) -> Result<AccessToken, AuthError> {
+    /// An access token for `target` (an API resource indicator, or any [`TokenFor`]): from memory
+    /// while fresh, else through one refresh-token grant (rotating the refresh token), made by one
+    /// tab at a time. A JWT, except for [`TokenFor::UserInfo`].
+    pub async fn access_token(&self, target: impl Into<TokenFor>) -> Result<AccessToken, AuthError> {
+        // One body for every caller's argument type: the future is large, and WASM size counts.
+        self.token_for(target.into()).await
+    }
+
+    async fn token_for(&self, target: TokenFor) -> Result<AccessToken, AuthError> {
         let inner = self.inner();
-        if !inner.config.resources.iter().any(|r| r == resource) {
-            return Err(AuthError::UnknownResource(resource.to_string()));
+        if let Some(resource) = target.resource() {
+            if !inner.config.resources.iter().any(|r| r == resource) {
+                return Err(AuthError::UnknownResource(resource.to_string()));
+            }
         }
-        if let Some(t) = inner.tokens.borrow().fresh(resource, now_ms()) {
+        if target.organization_id().is_some() && !inner.config.asks_for_organizations() {
+            return Err(AuthError::OrganizationsNotConfigured);
+        }
+        if let Some(t) = inner.tokens.borrow().fresh(&target, now_ms()) {
             return Ok(t.to_access_token(source_of(t), 0.0));
         }
         let started = now_ms();
         let _in_tab = inner.refreshing.lock().await;
         // Another task of this tab, or another tab, may have refreshed while this one waited.
-        if let Some(t) = inner.tokens.borrow().fresh(resource, now_ms()) {
+        if let Some(t) = inner.tokens.borrow().fresh(&target, now_ms()) {
             return Ok(t.to_access_token(source_of(t), now_ms() - started));
         }
         let session = inner.store.session_id().ok_or(AuthError::NotSignedIn)?;
         let this = *self;
-        let resource_owned = resource.to_string();
         let refreshed = tabs::with_lock(&format!("logto:{}:{session}:refresh", inner.config.app_id), async move {
-            this.refresh_under_lock(&resource_owned).await
+            this.refresh_under_lock(&target).await
         })
         .await??;
         Ok(AccessToken { elapsed_ms: now_ms() - started, ..refreshed })
     }
 
-    async fn refresh_under_lock(&self, resource: &str) -> Result<AccessToken, AuthError> {
+    /// An organization token for `organization_id` (`aud` = `urn:logto:organization:{id}`); its
+    /// scopes are the organization permissions of the user's roles there.
+    pub async fn organization_token(&self, organization_id: &str) -> Result<AccessToken, AuthError> {
+        self.token_for(TokenFor::organization(organization_id)).await
+    }
+
+    /// A token for the API `resource` within `organization_id` (`organization_id` claim); its
+    /// scopes are the API permissions the user's organization roles grant.
+    pub async fn organization_access_token(
+        &self,
+        resource: &str,
+        organization_id: &str,
+    ) -> Result<AccessToken, AuthError> {
+        self.token_for(TokenFor::organization_api(resource, organization_id)).await
+    }
+
+    /// `/oidc/me`: the user's current claims, organizations with their names
+    /// ([`UserInfo::organization_data`]). Uses the opaque token, which goes nowhere else.
+    pub async fn user_info(&self) -> Result<UserInfo, AuthError> {
+        let token = self.token_for(TokenFor::UserInfo).await?;
+        let discovery = self.discovery().await?;
+        match oidc::userinfo(&discovery, &token.token).await {
+            Ok(claims) => Ok(UserInfo(claims)),
+            Err(e) => {
+                // Revoked or expired early: the next call gets a new one.
+                self.forget_access_token(&TokenFor::UserInfo, &token.token);
+                Err(e)
+            }
+        }
+    }
+
+    async fn refresh_under_lock(&self, target: &TokenFor) -> Result<AccessToken, AuthError> {
         let inner = self.inner();
-        if let Some(t) = inner.tokens.borrow().fresh(resource, now_ms()) {
+        if let Some(t) = inner.tokens.borrow().fresh(target, now_ms()) {
             return Ok(t.to_access_token(source_of(t), 0.0));
         }
         // Read now, not before the lock: another tab may have rotated it meanwhile.
         let refresh_token = inner.store.refresh_token().ok_or(AuthError::NotSignedIn)?;
         let discovery = self.discovery().await?;
         let sent_at = now_ms();
-        let tokens = match oidc::refresh(&discovery, &inner.config.app_id, &refresh_token, resource).await {
+        let tokens = match oidc::refresh(&discovery, &inner.config.app_id, &refresh_token, target).await {
             Ok(tokens) => tokens,
             Err(e) if e.is_invalid_grant() => {
                 // The grant is gone (revoked, expired, reused): the session is over, in every tab.
                 self.end_session_locally(Some(SESSION_ENDED.to_string()), true);
                 return Err(e);
             }
-            Err(e) => return Err(e),
+            // Not a member, or organizations not granted: this token only; the session goes on.
+            Err(e) => return Err(organization_refusal(e, target.organization_id())),
         };
         if let Some(rotated) = &tokens.refresh_token {
             inner.store.save_refresh_token(rotated)?;
         }
-        if decode_claims(&tokens.access_token).is_none() {
+        if *target != TokenFor::UserInfo && decode_claims(&tokens.access_token).is_none() {
             return Err(AuthError::OpaqueAccessToken);
         }
         let lifetime_ms = tokens.expires_in.unwrap_or(3600) as f64 * 1000.0;
         let scope = tokens.scope.clone().unwrap_or_default();
         let cached = Cached::new(tokens.access_token.clone(), scope.clone(), sent_at, lifetime_ms, false);
         let token = cached.to_access_token(TokenSource::Refreshed, 0.0);
-        self.store_token(resource, cached);
+        self.store_token(target, cached);
         if let (Some(session), Some(channel)) = (inner.store.session_id(), inner.channel.borrow().as_ref()) {
             channel.post(&TabMessage::Tokens {
                 session,
                 refresh_token: tokens.refresh_token.unwrap_or(refresh_token),
-                resource: resource.to_string(),
+                target: target.clone(),
                 access_token: tokens.access_token,
                 scope,
                 lifetime_ms,
@@ -258,21 +300,21 @@ impl Logto {
     }
 
     /// Caches `token` and schedules its refresh before it expires.
-    fn store_token(&self, resource: &str, token: Cached) {
+    fn store_token(&self, target: &TokenFor, token: Cached) {
         let inner = self.inner();
         let delay = (token.refresh_at_ms() - now_ms()).max(0.0);
-        inner.tokens.borrow_mut().put(resource, token);
+        inner.tokens.borrow_mut().put(target, token);
         let this = *self;
-        let resource_owned = resource.to_string();
+        let target_owned = target.clone();
         let callback = Closure::once_into_js(move || {
             leptos::task::spawn_local(async move {
                 // Failures surface where they matter: `invalid_grant` ends the session; others wait
                 // for the next use.
-                let _ = this.access_token(&resource_owned).await;
+                let _ = this.token_for(target_owned).await;
             })
         });
         let mut timers = inner.timers.borrow_mut();
-        if let Some(i) = timers.iter().position(|(r, _)| r == resource) {
+        if let Some(i) = timers.iter().position(|(t, _)| t == target) {
             window().clear_timeout_with_handle(timers.remove(i).1);
         }
         // Browsers clamp timeouts to 2^31-1 ms; tokens live far shorter than that.
@@ -280,13 +322,13 @@ impl Logto {
         if let Ok(handle) =
             window().set_timeout_with_callback_and_timeout_and_arguments_0(callback.unchecked_ref(), delay)
         {
-            timers.push((resource.to_string(), handle));
+            timers.push((target.clone(), handle));
         }
     }
 
     /// The server refused `token` (401): forget it so the next call refreshes.
-    pub fn forget_access_token(&self, resource: &str, token: &str) {
-        self.inner().tokens.borrow_mut().forget(resource, token);
+    pub fn forget_access_token(&self, target: &TokenFor, token: &str) {
+        self.inner().tokens.borrow_mut().forget(target, token);
     }
 
     fn forget_tokens(&self) {
@@ -317,9 +359,9 @@ impl Logto {
             return; // another sign-in (another user, or signed in again): not this tab's session
         }
         match message {
-            TabMessage::Tokens { refresh_token, resource, access_token, scope, lifetime_ms, .. } => {
+            TabMessage::Tokens { refresh_token, target, access_token, scope, lifetime_ms, .. } => {
                 let _ = inner.store.save_refresh_token(&refresh_token);
-                self.store_token(&resource, Cached::new(access_token, scope, now_ms(), lifetime_ms, true));
+                self.store_token(&target, Cached::new(access_token, scope, now_ms(), lifetime_ms, true));
             }
             TabMessage::SignedOut { message, .. } => {
                 let message = if message == SESSION_ENDED { message } else { SIGNED_OUT_ELSEWHERE.to_string() };

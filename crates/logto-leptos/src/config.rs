@@ -1,5 +1,13 @@
 //! What the client needs to know about the Logto tenant and the app, set once at start.
 
+/// The scope that puts `organizations` in the ID token and lets the refresh grant take an
+/// `organization_id`.
+pub const ORGANIZATIONS_SCOPE: &str = "urn:logto:scope:organizations";
+/// The scope that puts `organization_roles` (`"{organizationId}:{roleName}"`) in the ID token.
+pub const ORGANIZATION_ROLES_SCOPE: &str = "urn:logto:scope:organization_roles";
+/// Logto's reserved resource for organization tokens.
+pub const ORGANIZATIONS_RESOURCE: &str = "urn:logto:resource:organizations";
+
 /// The SPA application as registered in Logto.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LogtoConfig {
@@ -40,6 +48,27 @@ impl LogtoConfig {
         self
     }
 
+    /// Asks for the user's organizations, as Logto's SDKs do: the scopes
+    /// `urn:logto:scope:organizations` and `urn:logto:scope:organization_roles`, and the resource
+    /// `urn:logto:resource:organizations`. Needed for [`crate::Logto::organization_token`] and
+    /// organization-level API tokens.
+    pub fn organizations(mut self) -> Self {
+        for scope in [ORGANIZATIONS_SCOPE, ORGANIZATION_ROLES_SCOPE] {
+            if !self.scopes.iter().any(|s| s == scope) {
+                self.scopes.push(scope.to_string());
+            }
+        }
+        if !self.resources.iter().any(|r| r == ORGANIZATIONS_RESOURCE) {
+            self.resources.push(ORGANIZATIONS_RESOURCE.to_string());
+        }
+        self
+    }
+
+    /// Whether sign-in asks for organizations.
+    pub fn asks_for_organizations(&self) -> bool {
+        self.scopes.iter().any(|s| s == ORGANIZATIONS_SCOPE)
+    }
+
     pub fn redirect_uri(mut self, uri: impl Into<String>) -> Self {
         self.redirect_uri = Some(uri.into());
         self
@@ -75,5 +104,18 @@ mod tests {
         let c = LogtoConfig::new("https://t.logto.app/", "app").scopes(["profile", "openid", "read:x"]);
         assert_eq!(c.sign_in_scopes(), "openid offline_access profile read:x");
         assert_eq!(c.discovery_url(), "https://t.logto.app/oidc/.well-known/openid-configuration");
+    }
+
+    #[test]
+    fn organizations_add_both_scopes_and_the_reserved_resource_once() {
+        let c = LogtoConfig::new("https://t", "app").scopes(["profile"]).resource("https://api").organizations();
+        assert!(!LogtoConfig::new("https://t", "app").asks_for_organizations());
+        let c = c.organizations();
+        assert!(c.asks_for_organizations());
+        assert_eq!(
+            c.sign_in_scopes(),
+            "openid offline_access profile urn:logto:scope:organizations urn:logto:scope:organization_roles"
+        );
+        assert_eq!(c.resources, ["https://api", "urn:logto:resource:organizations"]);
     }
 }

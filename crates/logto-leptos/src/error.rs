@@ -19,12 +19,35 @@ pub enum AuthError {
     OpaqueAccessToken,
     /// A token was asked for a resource the configuration does not name (Logto would refuse it).
     UnknownResource(String),
+    /// An organization token was asked, but the configuration does not ask for organizations
+    /// ([`crate::LogtoConfig::organizations`]).
+    OrganizationsNotConfigured,
+    /// The session's grant lacks `urn:logto:scope:organizations` (it began before the app asked for
+    /// organizations, or the user did not consent): a new sign-in fixes it.
+    OrganizationsNotGranted,
+    /// Logto refused a token for this organization: the user is not (or no longer) a member.
+    NotOrganizationMember {
+        organization_id: String,
+    },
     Browser(String),
 }
 
 impl AuthError {
     pub fn is_invalid_grant(&self) -> bool {
         matches!(self, AuthError::Logto { code, .. } if code == "invalid_grant" || code == "oidc.invalid_grant")
+    }
+}
+
+/// Logto's answer to a refresh for an organization, as a typed error.
+pub(crate) fn organization_refusal(error: AuthError, organization_id: Option<&str>) -> AuthError {
+    match (&error, organization_id) {
+        (AuthError::Logto { code, .. }, Some(org)) if code.ends_with("access_denied") => {
+            AuthError::NotOrganizationMember { organization_id: org.to_string() }
+        }
+        (AuthError::Logto { code, .. }, Some(_)) if code.ends_with("insufficient_scope") => {
+            AuthError::OrganizationsNotGranted
+        }
+        _ => error,
     }
 }
 
@@ -46,7 +69,41 @@ impl fmt::Display for AuthError {
                 f,
                 "{r} is not one of the API resources this app asks for at sign-in; add it to the configuration."
             ),
+            AuthError::OrganizationsNotConfigured => write!(
+                f,
+                "This app does not ask Logto for organizations; add them to its configuration (LogtoConfig::organizations)."
+            ),
+            AuthError::OrganizationsNotGranted => write!(
+                f,
+                "Your sign-in does not include access to your organizations. Sign out and sign in again to grant it."
+            ),
+            AuthError::NotOrganizationMember { organization_id } => {
+                write!(f, "You are not a member of the organization {organization_id} (or no longer are).")
+            }
             AuthError::Browser(e) => write!(f, "The browser refused an operation: {e}"),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn logto(code: &str) -> AuthError {
+        AuthError::Logto { code: code.into(), message: "m".into() }
+    }
+
+    #[test]
+    fn organization_refusals_become_typed_errors_only_for_organization_requests() {
+        assert_eq!(
+            organization_refusal(logto("access_denied"), Some("o1")),
+            AuthError::NotOrganizationMember { organization_id: "o1".into() }
+        );
+        assert_eq!(
+            organization_refusal(logto("oidc.insufficient_scope"), Some("o1")),
+            AuthError::OrganizationsNotGranted
+        );
+        assert_eq!(organization_refusal(logto("access_denied"), None), logto("access_denied"));
+        assert_eq!(organization_refusal(logto("invalid_grant"), Some("o1")), logto("invalid_grant"));
     }
 }

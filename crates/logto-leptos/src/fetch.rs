@@ -5,7 +5,7 @@ use std::fmt;
 
 use gloo_net::http::{Request, RequestBuilder, Response};
 
-use crate::{AccessToken, AuthError, Logto};
+use crate::{AccessToken, AuthError, Logto, TokenFor};
 
 /// A request to an API protected by Logto.
 #[derive(Debug, Clone)]
@@ -77,16 +77,25 @@ impl fmt::Display for FetchError {
 }
 
 impl Logto {
-    /// Sends `request` with an access token for `resource`. A 401 (token expired early, key
-    /// rotated…) gets one retry with a freshly refreshed token; every other status is the caller's.
-    pub async fn fetch(&self, resource: &str, request: ApiRequest) -> Result<Fetched, FetchError> {
-        let token = self.access_token(resource).await.map_err(FetchError::Auth)?;
+    /// Sends `request` with an access token for `target` (an API resource indicator, or any
+    /// [`TokenFor`] but the opaque [`TokenFor::UserInfo`], which no API can verify). A 401 (token
+    /// expired early, key rotated…) gets one retry with a freshly refreshed token; every other status
+    /// is the caller's.
+    pub async fn fetch(&self, target: impl Into<TokenFor>, request: ApiRequest) -> Result<Fetched, FetchError> {
+        self.fetch_for(target.into(), request).await
+    }
+
+    async fn fetch_for(&self, target: TokenFor, request: ApiRequest) -> Result<Fetched, FetchError> {
+        if target == TokenFor::UserInfo {
+            return Err(FetchError::Auth(AuthError::OpaqueAccessToken));
+        }
+        let token = self.access_token(target.clone()).await.map_err(FetchError::Auth)?;
         let response = send(&request, &token.token).await?;
         if response.status() != 401 {
             return Ok(Fetched { response, token, retried: false });
         }
-        self.forget_access_token(resource, &token.token);
-        let token = self.access_token(resource).await.map_err(FetchError::Auth)?;
+        self.forget_access_token(&target, &token.token);
+        let token = self.access_token(target).await.map_err(FetchError::Auth)?;
         let response = send(&request, &token.token).await?;
         Ok(Fetched { response, token, retried: true })
     }

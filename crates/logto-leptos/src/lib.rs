@@ -15,6 +15,12 @@
 //! - **Sign-out**: revokes the refresh token, then ends Logto's session; other tabs of the same
 //!   session sign out too. An `invalid_grant` on refresh ends in a clean signed-out state with a
 //!   message.
+//! - **Organizations** ([`LogtoConfig::organizations`]): an organization token
+//!   ([`Logto::organization_token`], `aud` = `urn:logto:organization:{id}`) and an organization-level
+//!   API token ([`Logto::organization_access_token`]), cached per (resource, organization) under the
+//!   same rules; the ID token's `organizations`/`organization_roles` and `/oidc/me`'s
+//!   `organization_data` as typed values ([`IdClaims`], [`UserInfo`]); "not a member" and "not
+//!   granted" as [`AuthError`] variants.
 //! - [`Logto::fetch`]: adds the bearer token, and on a 401 refreshes and retries once.
 //! - [`AuthState`] as a signal, and the [`Protected`] route guard that renders nothing protected until
 //!   the state is known.
@@ -28,6 +34,9 @@
 //!     .scopes(["openid", "profile", "offline_access", "read:things"])
 //!     .resource("https://api.example.com"));
 //! let response = logto.fetch("https://api.example.com", ApiRequest::get("/api/things")).await?;
+//! // Within an organization (with `.organizations()` in the configuration):
+//! let target = TokenFor::organization_api("https://api.example.com", "org-id");
+//! let response = logto.fetch(target, ApiRequest::get("/api/organizations/org-id/things")).await?;
 //! ```
 
 mod claims;
@@ -38,6 +47,7 @@ mod error;
 mod fetch;
 mod guard;
 mod oidc;
+mod organizations;
 mod state;
 mod storage;
 mod tabs;
@@ -45,9 +55,10 @@ mod tokens;
 
 pub use claims::decode_claims;
 pub use client::Logto;
-pub use config::LogtoConfig;
+pub use config::{LogtoConfig, ORGANIZATIONS_RESOURCE, ORGANIZATIONS_SCOPE, ORGANIZATION_ROLES_SCOPE};
 pub use error::AuthError;
 pub use fetch::{ApiRequest, FetchError, Fetched};
 pub use guard::Protected;
+pub use organizations::{OrganizationData, OrganizationRole, UserInfo};
 pub use state::{AuthState, IdClaims};
-pub use tokens::{AccessToken, TokenSource};
+pub use tokens::{AccessToken, TokenFor, TokenSource};

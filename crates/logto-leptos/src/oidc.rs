@@ -1,14 +1,18 @@
 //! Requests to Logto's OIDC endpoints (discovery, token, revocation) and the URLs the browser visits.
 
 use gloo_net::http::{Request, Response};
-use serde::de::DeserializeOwned;
-use serde::Deserialize;
+use serde_json::Value;
 use web_sys::UrlSearchParams;
 
 use crate::storage::SignInSession;
+use crate::tokens::TokenFor;
 use crate::{AuthError, LogtoConfig};
 
-#[derive(Debug, Clone, Deserialize)]
+// Discovery, token and error bodies are read from `serde_json::Value` by hand rather than with
+// derived deserializers: each of those cost about 1 KB of brotli'd WASM (scripts/bundle-size.sh),
+// and `Value`'s deserializer is in the bundle anyway.
+
+#[derive(Debug, Clone)]
 pub struct Discovery {
     pub issuer: String,
     pub authorization_endpoint: String,
@@ -16,33 +20,58 @@ pub struct Discovery {
     pub jwks_uri: String,
     pub end_session_endpoint: String,
     pub revocation_endpoint: String,
+    pub userinfo_endpoint: String,
 }
 
-#[derive(Debug, Deserialize)]
+impl Discovery {
+    fn from_json(v: &Value) -> Option<Self> {
+        let url = |name: &str| v.get(name).and_then(Value::as_str).map(str::to_string);
+        Some(Self {
+            issuer: url("issuer")?,
+            authorization_endpoint: url("authorization_endpoint")?,
+            token_endpoint: url("token_endpoint")?,
+            jwks_uri: url("jwks_uri")?,
+            end_session_endpoint: url("end_session_endpoint")?,
+            revocation_endpoint: url("revocation_endpoint")?,
+            userinfo_endpoint: url("userinfo_endpoint")?,
+        })
+    }
+}
+
+#[derive(Debug, PartialEq)]
 pub struct TokenResponse {
     pub access_token: String,
-    #[serde(default)]
     pub expires_in: Option<u64>,
-    #[serde(default)]
     pub scope: Option<String>,
-    #[serde(default)]
     pub id_token: Option<String>,
-    #[serde(default)]
     pub refresh_token: Option<String>,
 }
 
-/// Logto's OAuth error body: `{code, message, error, error_description}`.
-#[derive(Deserialize)]
-struct OauthError {
-    #[serde(default)]
-    error: Option<String>,
-    #[serde(default)]
-    error_description: Option<String>,
-    #[serde(default)]
-    message: Option<String>,
+fn text(v: &Value, name: &str) -> Option<String> {
+    v.get(name).and_then(Value::as_str).map(str::to_string)
 }
 
-pub async fn get_json<T: DeserializeOwned>(url: &str) -> Result<T, AuthError> {
+impl TokenResponse {
+    fn from_json(v: &Value) -> Option<Self> {
+        Some(Self {
+            access_token: text(v, "access_token")?,
+            expires_in: v.get("expires_in").and_then(Value::as_u64),
+            scope: text(v, "scope"),
+            id_token: text(v, "id_token"),
+            refresh_token: text(v, "refresh_token"),
+        })
+    }
+}
+
+/// Logto's OAuth error body `{code, message, error, error_description}` as an [`AuthError`].
+fn oauth_error(status: u16, body: &Value) -> AuthError {
+    AuthError::Logto {
+        code: text(body, "error").unwrap_or_else(|| status.to_string()),
+        message: text(body, "error_description").or_else(|| text(body, "message")).unwrap_or_default(),
+    }
+}
+
+pub async fn get_json(url: &str) -> Result<Value, AuthError> {
     let response = Request::get(url).send().await.map_err(|e| AuthError::Network(e.to_string()))?;
     if !response.ok() {
         return Err(AuthError::Network(format!("{url} answered {}", response.status())));
@@ -51,7 +80,9 @@ pub async fn get_json<T: DeserializeOwned>(url: &str) -> Result<T, AuthError> {
 }
 
 pub async fn discover(config: &LogtoConfig) -> Result<Discovery, AuthError> {
-    get_json(&config.discovery_url()).await
+    let url = config.discovery_url();
+    let body = get_json(&url).await?;
+    Discovery::from_json(&body).ok_or_else(|| AuthError::Network(format!("{url} is not an OpenID configuration")))
 }
 
 fn form(pairs: &[(&str, &str)]) -> String {
@@ -64,12 +95,9 @@ fn form(pairs: &[(&str, &str)]) -> String {
 
 async fn error_of(response: Response) -> AuthError {
     let status = response.status();
-    match response.json::<OauthError>().await {
-        Ok(body) => AuthError::Logto {
-            code: body.error.unwrap_or_else(|| status.to_string()),
-            message: body.error_description.or(body.message).unwrap_or_default(),
-        },
-        Err(_) => AuthError::Network(format!("the token endpoint answered {status}")),
+    match response.json::<Value>().await {
+        Ok(body) if body.is_object() => oauth_error(status, &body),
+        _ => AuthError::Network(format!("Logto answered {status}")),
     }
 }
 
@@ -84,7 +112,9 @@ async fn token_request(discovery: &Discovery, pairs: &[(&str, &str)]) -> Result<
     if !response.ok() {
         return Err(error_of(response).await);
     }
-    response.json().await.map_err(|e| AuthError::Network(e.to_string()))
+    let body: Value = response.json().await.map_err(|e| AuthError::Network(e.to_string()))?;
+    TokenResponse::from_json(&body)
+        .ok_or_else(|| AuthError::Network("the token endpoint's answer has no access_token".into()))
 }
 
 /// The authorization request: one `resource` per configured API, and `prompt=consent`, without
@@ -133,23 +163,31 @@ pub async fn exchange_code(
     .await
 }
 
-/// The refresh-token grant with `resource`: a JWT access token for that API.
+/// The refresh-token grant for `target`: with `resource` and/or `organization_id` a JWT for it;
+/// with neither the opaque token for `/oidc/me`.
 pub async fn refresh(
     discovery: &Discovery,
     app_id: &str,
     refresh_token: &str,
-    resource: &str,
+    target: &TokenFor,
 ) -> Result<TokenResponse, AuthError> {
-    token_request(
-        discovery,
-        &[
-            ("grant_type", "refresh_token"),
-            ("client_id", app_id),
-            ("refresh_token", refresh_token),
-            ("resource", resource),
-        ],
-    )
-    .await
+    let mut pairs = vec![("grant_type", "refresh_token"), ("client_id", app_id), ("refresh_token", refresh_token)];
+    pairs.extend(target.resource().map(|r| ("resource", r)));
+    pairs.extend(target.organization_id().map(|o| ("organization_id", o)));
+    token_request(discovery, &pairs).await
+}
+
+/// `/oidc/me` with the opaque token: the user's current claims.
+pub async fn userinfo(discovery: &Discovery, opaque_token: &str) -> Result<serde_json::Value, AuthError> {
+    let response = Request::get(&discovery.userinfo_endpoint)
+        .header("Authorization", &format!("Bearer {opaque_token}"))
+        .send()
+        .await
+        .map_err(|e| AuthError::Network(e.to_string()))?;
+    if !response.ok() {
+        return Err(error_of(response).await);
+    }
+    response.json().await.map_err(|e| AuthError::Network(e.to_string()))
 }
 
 pub async fn revoke(discovery: &Discovery, app_id: &str, token: &str) -> Result<(), AuthError> {
@@ -174,4 +212,38 @@ pub fn end_session_url(
         pairs.push(("id_token_hint", t));
     }
     format!("{}?{}", discovery.end_session_endpoint, form(&pairs))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn token_answers_and_errors_are_read_from_logto_bodies() {
+        let t = TokenResponse::from_json(&json!({"access_token": "a", "expires_in": 3600, "scope": "s",
+            "refresh_token": "r", "token_type": "Bearer"}))
+        .unwrap();
+        assert_eq!((t.expires_in, t.scope.as_deref(), t.id_token), (Some(3600), Some("s"), None));
+        assert_eq!(TokenResponse::from_json(&json!({"expires_in": 3600})), None);
+        let e = oauth_error(
+            400,
+            &json!({"code": "oidc.invalid_grant", "message": "m", "error": "invalid_grant",
+            "error_description": "grant request is invalid"}),
+        );
+        assert_eq!(e, AuthError::Logto { code: "invalid_grant".into(), message: "grant request is invalid".into() });
+        assert_eq!(
+            oauth_error(429, &json!({"message": "slow down"})),
+            AuthError::Logto { code: "429".into(), message: "slow down".into() }
+        );
+    }
+
+    #[test]
+    fn discovery_needs_every_endpoint_the_client_uses() {
+        let mut d = json!({"issuer": "i", "authorization_endpoint": "a", "token_endpoint": "t", "jwks_uri": "j",
+            "end_session_endpoint": "e", "revocation_endpoint": "r", "userinfo_endpoint": "u"});
+        assert_eq!(Discovery::from_json(&d).unwrap().userinfo_endpoint, "u");
+        d.as_object_mut().unwrap().remove("jwks_uri");
+        assert!(Discovery::from_json(&d).is_none());
+    }
 }

@@ -2,6 +2,8 @@
 
 use serde_json::Value;
 
+use crate::organizations::{roles_in, strings_in, OrganizationRole};
+
 /// Where the user stands. `Loading` only while the client cannot know yet (finishing a sign-in).
 #[derive(Debug, Clone, PartialEq)]
 pub enum AuthState {
@@ -53,6 +55,17 @@ impl IdClaims {
         self.text("picture")
     }
 
+    /// The ids of the user's organizations when they signed in (`organizations`; empty without the
+    /// organizations scope). Names come from [`crate::Logto::user_info`].
+    pub fn organizations(&self) -> Vec<String> {
+        strings_in(&self.0, "organizations")
+    }
+
+    /// The user's organization roles when they signed in (`organization_roles`).
+    pub fn organization_roles(&self) -> Vec<OrganizationRole> {
+        roles_in(&self.0)
+    }
+
     /// Name, else username, else the subject.
     pub fn display_name(&self) -> String {
         self.name().or_else(|| self.username()).unwrap_or_else(|| self.sub())
@@ -69,5 +82,14 @@ mod tests {
         assert_eq!(c(serde_json::json!({"sub": "u1", "name": "Alice", "username": "alice"})), "Alice");
         assert_eq!(c(serde_json::json!({"sub": "u1", "name": null, "username": "alice"})), "alice");
         assert_eq!(c(serde_json::json!({"sub": "u1"})), "u1");
+    }
+
+    #[test]
+    fn organizations_come_from_the_id_token_claims() {
+        let claims = IdClaims(serde_json::json!({"sub": "u1", "organizations": ["acme", "globex"],
+            "organization_roles": ["acme:admin"]}));
+        assert_eq!(claims.organizations(), ["acme", "globex"]);
+        assert_eq!(claims.organization_roles()[0].role, "admin");
+        assert!(IdClaims(serde_json::json!({"sub": "u1"})).organizations().is_empty());
     }
 }

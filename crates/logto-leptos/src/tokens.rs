@@ -1,6 +1,106 @@
-//! The per-resource access-token cache (memory only) and when each token is refreshed.
+//! What an access token is for ([`TokenFor`]), the token cache (memory only) and when each token
+//! is refreshed.
 
-use std::collections::HashMap;
+use serde::{Deserialize, Serialize};
+
+/// What an access token is asked for: the refresh-token grant's `resource` and `organization_id`.
+///
+/// Between tabs it travels as its [`TokenFor::key`] (a plain string is far smaller in WASM than a
+/// derived enum); the key is unambiguous because resource indicators have no fragment (RFC 8707).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(into = "String", try_from = "String")]
+pub enum TokenFor {
+    /// An API resource (RFC 8707 indicator): a JWT with `aud` = the indicator.
+    Api { resource: String },
+    /// An organization: a JWT with `aud` = `urn:logto:organization:{id}`, whose scopes are the
+    /// organization permissions of the user's organization roles.
+    Organization { organization_id: String },
+    /// An API resource within an organization: a JWT with `aud` = the indicator and an
+    /// `organization_id` claim, whose scopes are the API permissions of the organization roles.
+    OrganizationApi { resource: String, organization_id: String },
+    /// No resource: the opaque token Logto issues for its own `/oidc/me` and nothing else. Never
+    /// sent to an API ([`crate::Logto::fetch`] refuses it).
+    UserInfo,
+}
+
+impl TokenFor {
+    pub fn api(resource: impl Into<String>) -> Self {
+        TokenFor::Api { resource: resource.into() }
+    }
+
+    pub fn organization(organization_id: impl Into<String>) -> Self {
+        TokenFor::Organization { organization_id: organization_id.into() }
+    }
+
+    pub fn organization_api(resource: impl Into<String>, organization_id: impl Into<String>) -> Self {
+        TokenFor::OrganizationApi { resource: resource.into(), organization_id: organization_id.into() }
+    }
+
+    /// The `resource` parameter of the grant, if any.
+    pub fn resource(&self) -> Option<&str> {
+        match self {
+            TokenFor::Api { resource } | TokenFor::OrganizationApi { resource, .. } => Some(resource),
+            TokenFor::Organization { .. } | TokenFor::UserInfo => None,
+        }
+    }
+
+    /// The `organization_id` parameter of the grant, if any.
+    pub fn organization_id(&self) -> Option<&str> {
+        match self {
+            TokenFor::Organization { organization_id } | TokenFor::OrganizationApi { organization_id, .. } => {
+                Some(organization_id)
+            }
+            TokenFor::Api { .. } | TokenFor::UserInfo => None,
+        }
+    }
+
+    /// The cache key, as Logto's SDKs build it: `@{resource}` or `@{resource}#{organizationId}`.
+    pub fn key(&self) -> String {
+        let resource = self.resource().unwrap_or_default();
+        match self.organization_id() {
+            Some(org) => format!("@{resource}#{org}"),
+            None => format!("@{resource}"),
+        }
+    }
+}
+
+impl From<TokenFor> for String {
+    fn from(target: TokenFor) -> String {
+        target.key()
+    }
+}
+
+impl TryFrom<String> for TokenFor {
+    type Error = String;
+
+    /// The inverse of [`TokenFor::key`].
+    fn try_from(key: String) -> Result<Self, String> {
+        let rest = key.strip_prefix('@').ok_or_else(|| format!("not a token key: {key}"))?;
+        let (resource, organization) = match rest.split_once('#') {
+            Some((r, o)) if !o.is_empty() => (r, Some(o)),
+            Some(_) => return Err(format!("not a token key: {key}")),
+            None => (rest, None),
+        };
+        Ok(match (resource, organization) {
+            ("", None) => TokenFor::UserInfo,
+            ("", Some(o)) => TokenFor::organization(o),
+            (r, None) => TokenFor::api(r),
+            (r, Some(o)) => TokenFor::organization_api(r, o),
+        })
+    }
+}
+
+impl From<&str> for TokenFor {
+    fn from(resource: &str) -> Self {
+        TokenFor::api(resource)
+    }
+}
+
+impl From<&String> for TokenFor {
+    fn from(resource: &String) -> Self {
+        TokenFor::api(resource.as_str())
+    }
+}
 
 /// Where [`crate::Logto::access_token`] got its token: the sequence a request took.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -72,34 +172,34 @@ impl Cached {
     }
 }
 
-/// Tokens by resource indicator.
+/// Tokens by what they are for: one per API, per organization, per (API, organization) pair.
+/// A list, not a map: a tab holds a handful, and a `HashMap` costs WASM size for nothing.
 #[derive(Debug, Default)]
 pub struct TokenCache {
-    by_resource: HashMap<String, Cached>,
+    by_target: Vec<(TokenFor, Cached)>,
 }
 
 impl TokenCache {
-    pub fn fresh(&self, resource: &str, now_ms: f64) -> Option<&Cached> {
-        self.by_resource.get(resource).filter(|t| t.is_fresh(now_ms))
+    pub fn fresh(&self, target: &TokenFor, now_ms: f64) -> Option<&Cached> {
+        self.get(target).filter(|t| t.is_fresh(now_ms))
     }
 
-    pub fn get(&self, resource: &str) -> Option<&Cached> {
-        self.by_resource.get(resource)
+    pub fn get(&self, target: &TokenFor) -> Option<&Cached> {
+        self.by_target.iter().find(|(t, _)| t == target).map(|(_, token)| token)
     }
 
-    pub fn put(&mut self, resource: &str, token: Cached) {
-        self.by_resource.insert(resource.to_string(), token);
+    pub fn put(&mut self, target: &TokenFor, token: Cached) {
+        self.by_target.retain(|(t, _)| t != target);
+        self.by_target.push((target.clone(), token));
     }
 
-    /// Drops `token` for `resource` if it is still the cached one (the server refused it).
-    pub fn forget(&mut self, resource: &str, token: &str) {
-        if self.by_resource.get(resource).is_some_and(|t| t.token == token) {
-            self.by_resource.remove(resource);
-        }
+    /// Drops `token` for `target` if it is still the cached one (the server refused it).
+    pub fn forget(&mut self, target: &TokenFor, token: &str) {
+        self.by_target.retain(|(t, cached)| !(t == target && cached.token == token));
     }
 
     pub fn clear(&mut self) {
-        self.by_resource.clear();
+        self.by_target.clear();
     }
 }
 
@@ -119,11 +219,40 @@ mod tests {
     #[test]
     fn forgetting_a_refused_token_keeps_a_newer_one() {
         let mut cache = TokenCache::default();
-        cache.put("https://api", Cached::new("new".into(), "".into(), 0.0, 60_000.0, false));
-        cache.forget("https://api", "old");
-        assert!(cache.fresh("https://api", 1.0).is_some());
-        cache.forget("https://api", "new");
-        assert!(cache.get("https://api").is_none());
+        let api = TokenFor::api("https://api");
+        cache.put(&api, Cached::new("new".into(), "".into(), 0.0, 60_000.0, false));
+        cache.forget(&api, "old");
+        assert!(cache.fresh(&api, 1.0).is_some());
+        cache.forget(&api, "new");
+        assert!(cache.get(&api).is_none());
+    }
+
+    #[test]
+    fn each_api_organization_pair_has_its_own_token_and_key() {
+        let mut cache = TokenCache::default();
+        let plain = TokenFor::api("https://api");
+        let in_a = TokenFor::organization_api("https://api", "org-a");
+        let in_b = TokenFor::organization_api("https://api", "org-b");
+        let org_a = TokenFor::organization("org-a");
+        cache.put(&in_a, Cached::new("a".into(), "".into(), 0.0, 60_000.0, false));
+        assert!(cache.get(&plain).is_none() && cache.get(&in_b).is_none() && cache.get(&org_a).is_none());
+        assert_eq!(cache.get(&in_a).unwrap().token, "a");
+        assert_eq!(
+            [plain.key(), in_a.key(), org_a.key()],
+            ["@https://api", "@https://api#org-a", "@#org-a"].map(String::from)
+        );
+        assert_eq!(TokenFor::UserInfo.key(), "@");
+        assert_eq!((org_a.resource(), org_a.organization_id()), (None, Some("org-a")));
+        for target in [plain, in_a, org_a, TokenFor::UserInfo] {
+            let json = serde_json::to_string(&target).unwrap();
+            assert_eq!(serde_json::from_str::<TokenFor>(&json).unwrap(), target, "{json}");
+        }
+        assert!(serde_json::from_str::<TokenFor>(r#""no-at""#).is_err());
+        assert!(serde_json::from_str::<TokenFor>(r#""@api#""#).is_err());
+        assert_eq!(
+            serde_json::to_string(&TokenFor::organization_api("https://api", "o")).unwrap(),
+            r#""@https://api#o""#
+        );
     }
 
     #[test]

@@ -1,8 +1,6 @@
 //! `/top-users`: the ten most-followed users (avatar, name, followers) with a Follow/Unfollow button
 //! for users whose token carries `write:follows`.
 
-use std::collections::HashSet;
-
 use leptos::prelude::*;
 use logto_leptos::{Logto, Protected};
 use shared::TopUser;
@@ -35,7 +33,8 @@ enum Load {
 enum Follows {
     Unknown,
     NotAllowed,
-    Known(HashSet<String>),
+    /// The followed ids (at most the ten listed; a `Vec` is smaller in WASM than a set).
+    Known(Vec<String>),
     Failed(String),
 }
 
@@ -70,7 +69,7 @@ fn List() -> impl IntoView {
             }
             let ids: Vec<String> = users.get_untracked().into_iter().map(|u| u.id).collect();
             follows.set(match api::following(logto, &ids).await {
-                Ok(list) => Follows::Known(list.into_iter().collect()),
+                Ok(list) => Follows::Known(list),
                 Err(e) => Follows::Failed(e),
             });
         });
@@ -164,10 +163,9 @@ fn Row(
                         });
                         follows.update(|f| {
                             if let Follows::Known(set) = f {
+                                set.retain(|f| f != &id);
                                 if r.following {
-                                    set.insert(id.clone());
-                                } else {
-                                    set.remove(&id);
+                                    set.push(id.clone());
                                 }
                             }
                         });
