@@ -10,7 +10,7 @@ async function violations(page: import('@playwright/test').Page) {
 }
 
 test('pages pass axe-core signed out', async ({ page }) => {
-  for (const path of ['/', '/top-users']) {
+  for (const path of ['/', '/top-users', '/organizations/acmeorg00001/top-users']) {
     await page.goto(path);
     await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
     expect(await violations(page), path).toEqual([]);

@@ -4,7 +4,14 @@ export const PASSWORD = 'demo-password';
 export const EMULATOR = 'http://127.0.0.1:3001';
 export const SPA_APP_ID = 'spa4topusers000000001';
 export const API_RESOURCE = 'https://api.example.com';
-const SCOPES = ['openid', 'offline_access', 'profile', 'read:top-users', 'write:follows'];
+export const ORGANIZATIONS_RESOURCE = 'urn:logto:resource:organizations';
+export const ACME = 'acmeorg00001';
+export const GLOBEX = 'globex000001';
+// What the SPA asks for at sign-in (frontend/src/config.rs), organizations included.
+const SCOPES = [
+  'openid', 'offline_access', 'profile', 'read:top-users', 'write:follows',
+  'urn:logto:scope:organizations', 'urn:logto:scope:organization_roles',
+];
 
 /** Signs in through the app's button and the emulator's sign-in page, as a person does. */
 export async function signIn(page: Page, username: string) {
@@ -34,7 +41,9 @@ export async function control(path: string, body?: unknown, method = 'POST'): Pr
  * Returns the user's id.
  */
 export async function signInWithoutUi(page: Page, username: string, path = '/top-users'): Promise<string> {
-  const session = await control('/sessions', { clientId: SPA_APP_ID, username, scopes: SCOPES, resources: [API_RESOURCE] });
+  const session = await control('/sessions', {
+    clientId: SPA_APP_ID, username, scopes: SCOPES, resources: [API_RESOURCE, ORGANIZATIONS_RESOURCE],
+  });
   await page.goto('/');
   await page.evaluate(({ appId, session }) => {
     sessionStorage.setItem(`logto:${appId}:sessionId`, `e2e-${crypto.randomUUID()}`);

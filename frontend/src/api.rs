@@ -8,19 +8,21 @@ use serde_json::Value;
 use shared::{server_timing, FollowResponse, FollowingResponse, TopUsersResponse};
 
 use crate::config::{API_BASE, API_RESOURCE, READ_TOP_USERS, WRITE_FOLLOWS};
+use crate::organizations::Listing;
 use crate::trace::{LastTrace, Trace};
 
-/// The ten most-followed users; the call is remembered for the sequence view.
-pub async fn top_users(logto: Logto, last: LastTrace) -> Result<TopUsersResponse, String> {
-    let path = "/api/top-users";
+/// The ten most-followed users of `listing`; the call is remembered for the sequence view.
+pub async fn top_users(logto: Logto, last: LastTrace, listing: &Listing) -> Result<TopUsersResponse, String> {
+    let path = listing.path();
     let sent = js_sys::Date::now();
     let fetched =
-        logto.fetch(API_RESOURCE, ApiRequest::get(format!("{API_BASE}{path}"))).await.map_err(explain_fetch)?;
+        logto.fetch(listing.token_for(), ApiRequest::get(format!("{API_BASE}{path}"))).await.map_err(explain_fetch)?;
     let round_trip_ms = js_sys::Date::now() - sent - fetched.token.elapsed_ms;
     let hops = fetched.response.headers().get("server-timing").map(|h| server_timing::parse(&h)).unwrap_or_default();
     last.0.set(Some(Trace {
         method: "GET",
-        path: path.into(),
+        path,
+        organization_id: listing.organization_id().map(str::to_string),
         token_source: fetched.token.source,
         token_ms: fetched.token.elapsed_ms,
         round_trip_ms,
@@ -28,7 +30,10 @@ pub async fn top_users(logto: Logto, last: LastTrace) -> Result<TopUsersResponse
         retried: fetched.retried,
         hops,
     }));
-    json_or_explain(fetched.response, READ_TOP_USERS).await
+    match listing {
+        Listing::Everyone => json_or_explain(fetched.response, READ_TOP_USERS).await,
+        Listing::Organization(_) => json_or_explain_in_organization(fetched.response).await,
+    }
 }
 
 /// Which of `ids` the user follows.
@@ -53,6 +58,20 @@ fn explain_fetch(e: FetchError) -> String {
         }
         FetchError::Auth(e) => e.to_string(),
     }
+}
+
+/// [`json_or_explain`] where a 403 means the organization role lacks the permission.
+async fn json_or_explain_in_organization<T: serde::de::DeserializeOwned>(response: Response) -> Result<T, String> {
+    if response.status() != 403 {
+        return json_or_explain(response, READ_TOP_USERS).await;
+    }
+    let message = response.json::<Value>().await.ok().and_then(|b| b["message"].as_str().map(str::to_string));
+    Err(format!(
+        "Your role in this organization does not grant the {READ_TOP_USERS} permission. An administrator can give you \
+         an organization role that has it (member or admin) in Logto's Console, under Organizations → this \
+         organization → Members; then sign in again. ({})",
+        message.unwrap_or_default()
+    ))
 }
 
 async fn json_or_explain<T: serde::de::DeserializeOwned>(response: Response, scope: &str) -> Result<T, String> {

@@ -26,5 +26,8 @@ pub const READ_TOP_USERS: &str = "read:top-users";
 pub const WRITE_FOLLOWS: &str = "write:follows";
 
 pub fn logto() -> LogtoConfig {
-    LogtoConfig::new(LOGTO_ENDPOINT, APP_ID).scopes(["profile", READ_TOP_USERS, WRITE_FOLLOWS]).resource(API_RESOURCE)
+    LogtoConfig::new(LOGTO_ENDPOINT, APP_ID)
+        .scopes(["profile", READ_TOP_USERS, WRITE_FOLLOWS])
+        .resource(API_RESOURCE)
+        .organizations()
 }

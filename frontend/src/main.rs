@@ -5,8 +5,10 @@
 //!
 //! - [`config`]: the Logto endpoint, app id and API resource (set at build time);
 //! - [`api`]: calls to the backend, each remembered as a [`trace::Trace`] for the sequence view;
-//! - [`pages`]: home, top users (with follow buttons), profile (token claims), sequence, callback;
-//! - [`components`]: the header and the SVG sequence diagram.
+//! - [`organizations`]: the user's organizations (for the header's switcher) and which list a page shows;
+//! - [`pages`]: home, top users (with follow buttons), an organization's top members, profile (token
+//!   claims), sequence, callback;
+//! - [`components`]: the header (with the organization switcher) and the SVG sequence diagram.
 //!
 //! Run with `trunk serve` from the repository root (see README).
 
@@ -14,6 +16,7 @@ mod api;
 mod app;
 mod components;
 mod config;
+mod organizations;
 mod pages;
 mod trace;
 

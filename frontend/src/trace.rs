@@ -10,6 +10,8 @@ use shared::server_timing::TimingEntry;
 pub struct Trace {
     pub method: &'static str,
     pub path: String,
+    /// The organization the token was asked for (`organization_id`), if any.
+    pub organization_id: Option<String>,
     pub token_source: TokenSource,
     pub token_ms: f64,
     /// The SPA's own view of the request to the backend, in ms.

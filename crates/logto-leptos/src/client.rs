@@ -120,6 +120,7 @@ impl Logto {
             code_verifier: crypto::random_token(32)?,
             state: crypto::random_token(16)?,
             nonce: crypto::random_token(16)?,
+            return_to: return_path(&self.redirect_uri()),
         };
         let challenge = crypto::sha256_b64url(&session.code_verifier).await?;
         inner.store.save_sign_in_session(&session)?;
@@ -139,18 +140,24 @@ impl Logto {
 
     /// Finishes sign-in on the callback page (`search` is its query string): checks `state`,
     /// exchanges the code, verifies the ID token. The state is `Loading` meanwhile, then `SignedIn`
-    /// or `Error`.
-    pub async fn handle_callback(&self, search: &str) -> Result<(), AuthError> {
+    /// or `Error`. `Ok` holds the path the user was on when sign-in started (`None` from the start
+    /// page), for the app to return there.
+    pub async fn handle_callback(&self, search: &str) -> Result<Option<String>, AuthError> {
         self.state.set(AuthState::Loading);
         let result = self.finish_sign_in(search).await;
-        match &result {
-            Ok(claims) => self.state.set(AuthState::SignedIn(claims.clone())),
-            Err(e) => self.state.set(AuthState::Error(e.to_string())),
+        match result {
+            Ok((claims, return_to)) => {
+                self.state.set(AuthState::SignedIn(claims));
+                Ok(return_to)
+            }
+            Err(e) => {
+                self.state.set(AuthState::Error(e.to_string()));
+                Err(e)
+            }
         }
-        result.map(|_| ())
     }
 
-    async fn finish_sign_in(&self, search: &str) -> Result<IdClaims, AuthError> {
+    async fn finish_sign_in(&self, search: &str) -> Result<(IdClaims, Option<String>), AuthError> {
         let inner = self.inner();
         let params = web_sys::UrlSearchParams::new_with_str(search)
             .map_err(|_| AuthError::Browser("bad callback URL".into()))?;
@@ -176,7 +183,7 @@ impl Logto {
         // A new session: tabs copied from this one share it, earlier ones do not.
         inner.store.save_session(&crypto::random_token(12)?, &id_token, &refresh_token)?;
         self.forget_tokens();
-        Ok(IdClaims(claims))
+        Ok((IdClaims(claims), session.return_to))
     }
 
     /// The claims of the stored ID token (verified when it was stored).
@@ -387,6 +394,17 @@ impl Logto {
             let _ = window().location().set_href(&url);
         }
     }
+}
+
+/// Where to come back after sign-in: this page, unless it is the start page or the callback.
+fn return_path(redirect_uri: &str) -> Option<String> {
+    let location = window().location();
+    let path = location.pathname().ok()?;
+    let callback = web_sys::Url::new(redirect_uri).ok().map(|u| u.pathname());
+    if path == "/" || Some(&path) == callback.as_ref() {
+        return None;
+    }
+    Some(path + &location.search().unwrap_or_default())
 }
 
 fn source_of(t: &Cached) -> TokenSource {

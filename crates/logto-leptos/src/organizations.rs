@@ -2,16 +2,22 @@
 //! `"{organizationId}:{roleName}"` (`organization_roles`), names only at `/oidc/me`
 //! (`organization_data`). Typed here so apps never split strings.
 
-use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 /// One of the user's organizations as `/oidc/me` describes it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OrganizationData {
     pub id: String,
     pub name: String,
-    #[serde(default)]
     pub description: Option<String>,
+}
+
+impl OrganizationData {
+    /// Read from `Value` by hand: a derived deserializer would add WASM size for three fields.
+    fn from_json(v: &Value) -> Option<Self> {
+        let text = |name: &str| v.get(name).and_then(Value::as_str).map(str::to_string);
+        Some(Self { id: text("id")?, name: text("name")?, description: text("description") })
+    }
 }
 
 /// One organization role the user holds: `organization_roles` entry `"{organizationId}:{roleName}"`.
@@ -39,10 +45,8 @@ impl UserInfo {
     /// `organization_data`: the organizations with their names (empty without the organizations
     /// scope).
     pub fn organization_data(&self) -> Vec<OrganizationData> {
-        self.0
-            .get("organization_data")
-            .and_then(|v| serde_json::from_value::<Vec<OrganizationData>>(v.clone()).ok())
-            .unwrap_or_default()
+        let list = self.0.get("organization_data").and_then(Value::as_array);
+        list.into_iter().flatten().filter_map(OrganizationData::from_json).collect()
     }
 
     pub fn organization_roles(&self) -> Vec<OrganizationRole> {
@@ -91,5 +95,7 @@ mod tests {
         assert_eq!(orgs.len(), 2);
         assert_eq!((orgs[0].name.as_str(), orgs[1].description.as_deref()), ("Acme", Some("Globex Corp")));
         assert!(UserInfo(json!({"sub": "u"})).organization_data().is_empty());
+        let odd = UserInfo(json!({"organization_data": [{"id": "a"}, {"id": "b", "name": "B"}, 3]}));
+        assert_eq!(odd.organization_data().len(), 1, "entries without a name are skipped");
     }
 }

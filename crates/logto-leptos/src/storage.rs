@@ -12,6 +12,9 @@ pub struct SignInSession {
     pub code_verifier: String,
     pub state: String,
     pub nonce: String,
+    /// The app's path (with query) the user was on when sign-in started, to return there.
+    #[serde(default)]
+    pub return_to: Option<String>,
 }
 
 /// This tab's stored session.

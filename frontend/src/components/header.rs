@@ -1,8 +1,12 @@
-//! The header: the app's name, navigation, and who is signed in (or a sign-in button).
+//! The header: the app's name, navigation, the organization switcher (for members of at least one
+//! organization), and who is signed in (or a sign-in button).
 
 use leptos::prelude::*;
 use leptos_router::components::A;
+use leptos_router::hooks::{use_location, use_navigate};
 use logto_leptos::{AuthState, Logto};
+
+use crate::organizations::{organization_in_path, MyOrganizations};
 
 #[component]
 pub fn Header() -> impl IntoView {
@@ -17,6 +21,7 @@ pub fn Header() -> impl IntoView {
                 <A href="/profile">"Profile"</A>
                 <A href="/sequence">"Sequence"</A>
             </nav>
+            <OrganizationSwitcher/>
             <div class="who">
                 {move || match logto.state.get() {
                     AuthState::SignedIn(claims) => view! {
@@ -37,5 +42,37 @@ pub fn Header() -> impl IntoView {
             }.into_any(),
             _ => ().into_any(),
         }}
+    }
+}
+
+/// A `<select>` of the user's organizations; choosing one opens its list, "Everyone" the tenant's.
+/// Hidden for a user in no organization.
+#[component]
+fn OrganizationSwitcher() -> impl IntoView {
+    let orgs = MyOrganizations::expect();
+    let location = use_location();
+    let navigate = use_navigate();
+    let current = move || location.pathname.with(|p| organization_in_path(p).unwrap_or_default().to_string());
+    let on_change = move |ev| {
+        let id = event_target_value(&ev);
+        let to = if id.is_empty() { "/top-users".to_string() } else { format!("/organizations/{id}/top-users") };
+        navigate(&to, Default::default());
+    };
+    move || {
+        let list = orgs.0.get();
+        (!list.is_empty()).then(|| {
+            let options = list
+                .into_iter()
+                .map(|o| view! { <option value=o.id.clone() selected=move || current() == o.id>{o.name.clone()}</option> })
+                .collect_view();
+            view! {
+                <label class="org-switcher">"Organization "
+                    <select data-testid="org-switcher" on:change=on_change.clone()>
+                        <option value="" selected=move || current().is_empty()>"Everyone (no organization)"</option>
+                        {options}
+                    </select>
+                </label>
+            }
+        })
     }
 }

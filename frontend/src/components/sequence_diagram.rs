@@ -46,7 +46,10 @@ pub fn hops(trace: &Trace) -> Vec<Hop> {
                 id: "token",
                 from: SPA,
                 to: LOGTO,
-                label: format!("refresh_token grant, resource={API_RESOURCE}"),
+                label: match &trace.organization_id {
+                    Some(org) => format!("refresh_token grant, resource={API_RESOURCE}, organization_id={org}"),
+                    None => format!("refresh_token grant, resource={API_RESOURCE}"),
+                },
                 ms: Some(trace.token_ms),
                 cached: false,
             });
@@ -54,7 +57,11 @@ pub fn hops(trace: &Trace) -> Vec<Hop> {
                 id: "token-response",
                 from: LOGTO,
                 to: SPA,
-                label: "access token (JWT)".into(),
+                label: if trace.organization_id.is_some() {
+                    "organization-level access token (JWT)".into()
+                } else {
+                    "access token (JWT)".into()
+                },
                 ms: None,
                 cached: false,
             });
@@ -223,6 +230,7 @@ mod tests {
         Trace {
             method: "GET",
             path: "/api/top-users".into(),
+            organization_id: None,
             token_source: source,
             token_ms: 12.0,
             round_trip_ms: 30.0,
@@ -244,6 +252,15 @@ mod tests {
             ["token", "token-response", "request", "verify", "db", "m2m-token", "management-api", "response"]
         );
         assert!(hops(&t).iter().all(|h| !h.cached));
+    }
+
+    #[test]
+    fn an_organization_request_shows_the_organization_token_hop() {
+        let mut t = trace(TokenSource::Refreshed, r#"verify;dur=1;desc="verified (signature, claims, organization)""#);
+        t.organization_id = Some("acmeorg00001".into());
+        let hops = hops(&t);
+        assert!(hops[0].label.ends_with("organization_id=acmeorg00001"), "{}", hops[0].label);
+        assert_eq!(hops[1].label, "organization-level access token (JWT)");
     }
 
     #[test]

@@ -12,7 +12,8 @@ pub fn Callback() -> impl IntoView {
     let search = window().location().search().unwrap_or_default();
     leptos::task::spawn_local(async move {
         match logto.handle_callback(&search).await {
-            Ok(()) => navigate("/top-users", Default::default()),
+            // Back to the page sign-in started from; from the start page, to the list.
+            Ok(back) => navigate(back.as_deref().unwrap_or("/top-users"), Default::default()),
             Err(e) => error.set(Some(e.to_string())),
         }
     });

@@ -15,6 +15,8 @@ pub fn Home() -> impl IntoView {
             and asks Logto's Management API for their profiles."</p>
         <ul>
             <li><A href="/top-users">"Most followed"</A>": the list, with follow buttons."</li>
+            <li>"Organization (in the header, for members of an organization): the same list within one organization, \
+                asked with an organization-level access token."</li>
             <li><A href="/profile">"Profile"</A>": what your ID token and access token say about you."</li>
             <li><A href="/sequence">"Sequence"</A>": the last request drawn hop by hop, with times and cache hits."</li>
         </ul>

@@ -6,6 +6,7 @@ use logto_leptos::{Logto, Protected};
 use crate::api;
 use crate::components::sequence_diagram::SequenceDiagram;
 use crate::components::sign_in_prompt::SignInPrompt;
+use crate::organizations::Listing;
 use crate::trace::LastTrace;
 
 #[component]
@@ -26,16 +27,22 @@ fn Diagram() -> impl IntoView {
     let last = LastTrace::expect();
     let busy = RwSignal::new(false);
     let error = RwSignal::new(None::<String>);
+    // The same list as the last request (an organization's, if it was), else everyone's.
+    let listing = move || match last.0.with(|t| t.as_ref().and_then(|t| t.organization_id.clone())) {
+        Some(id) => Listing::Organization(id),
+        None => Listing::Everyone,
+    };
     let run = move |_| {
         busy.set(true);
+        let listing = listing();
         leptos::task::spawn_local(async move {
-            error.set(api::top_users(logto, last).await.err());
+            error.set(api::top_users(logto, last, &listing).await.err());
             busy.set(false);
         });
     };
     view! {
         <button on:click=run disabled=move || busy.get()>
-            {move || if busy.get() { "Sending…" } else { "Send GET /api/top-users now" }}
+            {move || if busy.get() { "Sending…".to_string() } else { format!("Send GET {} now", listing().path()) }}
         </button>
         {move || error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
         {move || match last.0.get() {

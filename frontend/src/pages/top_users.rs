@@ -1,5 +1,6 @@
 //! `/top-users`: the ten most-followed users (avatar, name, followers) with a Follow/Unfollow button
-//! for users whose token carries `write:follows`.
+//! for users whose token carries `write:follows`. [`List`] also draws an organization's list
+//! (`pages::organization`).
 
 use leptos::prelude::*;
 use logto_leptos::{Logto, Protected};
@@ -8,6 +9,7 @@ use shared::TopUser;
 use crate::api;
 use crate::components::sign_in_prompt::SignInPrompt;
 use crate::config::{API_RESOURCE, WRITE_FOLLOWS};
+use crate::organizations::Listing;
 use crate::trace::LastTrace;
 
 #[component]
@@ -15,7 +17,7 @@ pub fn TopUsers() -> impl IntoView {
     view! {
         <h1>"Most followed"</h1>
         <Protected fallback=|| view! { <SignInPrompt what="the most-followed users"/> }>
-            <List/>
+            <List listing=Listing::Everyone/>
         </Protected>
     }
 }
@@ -38,8 +40,10 @@ enum Follows {
     Failed(String),
 }
 
+/// The list of `listing`. Following is the user's own act, not the organization's: it always goes with
+/// the plain API token, and its button shows when that token carries `write:follows`.
 #[component]
-fn List() -> impl IntoView {
+pub fn List(listing: Listing) -> impl IntoView {
     let logto = Logto::expect();
     let last = LastTrace::expect();
     let load = RwSignal::new(Load::Loading);
@@ -49,10 +53,11 @@ fn List() -> impl IntoView {
     let empty = Memo::new(move |_| users.with(Vec::is_empty));
     let me = StoredValue::new(logto.state.get_untracked().claims().map(|c| c.sub()).unwrap_or_default());
 
+    let listing = StoredValue::new(listing);
     let fetch = move || {
         load.set(Load::Loading);
         leptos::task::spawn_local(async move {
-            match api::top_users(logto, last).await {
+            match api::top_users(logto, last, &listing.get_value()).await {
                 Ok(r) => {
                     users.set(r.users);
                     load.set(Load::Loaded(r.partial));
