@@ -4,17 +4,29 @@
 # With LOGTO_ENDPOINT pointing at a real Logto (and the other LOGTO_* set), no emulator is started.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-./scripts/install-tools.sh
 # A `.env` written by `logto-cli provision` (or by hand) configures the stack for that Logto.
 if [ -f .env ]; then set -a; source .env; set +a; fi
 source scripts/env.sh
+source scripts/progress.sh
 
-cargo build -p logto-emulator -p backend
+# On a fresh machine everything below compiles for minutes; the three builds run side by side (each
+# leaves idle time the others fill: downloads, single-threaded crates, linking), and the servers
+# start as soon as theirs is done, while the tools and the WASM still build.
 pids=()
-cleanup() { kill "${pids[@]}" 2>/dev/null || true; }
+cleanup() { kill "${pids[@]}" "${BACKGROUND_PIDS[@]}" 2>/dev/null || true; }
 trap cleanup EXIT INT TERM
 
+./scripts/install-tools.sh --wasm-target
 mkdir -p .stack
+say "building the emulator and the backend, and the SPA's WASM (logs in .stack/; a few minutes the first time)"
+background servers .stack/build-servers.log cargo build -p logto-emulator -p backend
+# The build `trunk serve` asks for (frontend/index.html: profile spa-dev; the same compile-time
+# settings from env.sh), so trunk finds it done.
+background wasm .stack/build-wasm.log \
+  cargo build --target wasm32-unknown-unknown -p frontend --bin frontend --profile spa-dev
+./scripts/install-tools.sh
+wait_for servers
+
 if [ "$STACK_RUNS_EMULATOR" = true ]; then
   ./target/debug/logto-emulator --port 3001 --data-dir .stack/emulator &
   pids+=($!)
@@ -27,6 +39,7 @@ fi
 DATABASE_URL="${DATABASE_URL:-sqlite://.stack/backend.db}" ./target/debug/backend &
 pids+=($!)
 
+wait_for wasm
 cat <<MSG
 
   Open http://localhost:8080 and sign in (emulator users: alice, grace, … / password: demo-password;

@@ -14,6 +14,15 @@ TEST_DATABASE_URL_POSTGRES=$(./scripts/local-postgres.sh start "$pg_dir")
 export TEST_DATABASE_URL_POSTGRES
 trap './scripts/local-postgres.sh stop "$pg_dir"' EXIT
 
+source scripts/progress.sh
+echo "==> building the tests, and the SPA's release bundle beside them"
+# Two builds at once fill each other's idle time on a fresh machine; they lock different profile
+# directories (debug; wasm-release). The tests then run alone, so their timeouts see a quiet machine.
+mkdir -p target/tmp
+background spa-release target/tmp/spa-release-build.log trunk build --release --offline
+cargo test --workspace --no-run
+wait_for spa-release
+
 echo "==> cargo test"
 cargo test --workspace
 echo "==> emulator fidelity against recorded Logto 1.42 (crates/logto-emulator/tests/fidelity)"
@@ -22,11 +31,10 @@ cat target/tmp/fidelity-table.txt
 echo "==> scripts (node --test scripts/: the CSP hook, the environment the scripts decide)"
 node --test scripts/
 
-echo "==> SPA release build"
+echo "==> the binaries, and the SPA's size"
 # The whole workspace, as `cargo test --workspace` resolved its features: the emulator and backend
 # binaries then reuse every artifact the tests built instead of compiling their dependencies again.
 cargo build --workspace --bins
-trunk build --release --offline
 ./scripts/bundle-size.sh
 
 echo "==> fuzz of the emulator's Management API with Logto 1.42's OpenAPI document (schemathesis)"

@@ -2,7 +2,10 @@
 //! PostgreSQL when `DATABASE_URL` is a `postgres://` URL; each has its migrations, and every query
 //! here is written in the SQL both accept (`$N` parameters, `ON CONFLICT DO NOTHING`).
 
+use std::borrow::Cow;
+
 use sqlx::any::AnyPoolOptions;
+use sqlx::migrate::{Migration, MigrationType, Migrator};
 pub use sqlx::AnyPool as Pool;
 
 /// The demo follows, by user ids of the emulator's default seed.
@@ -22,12 +25,31 @@ pub async fn connect(url: &str) -> Result<Pool, sqlx::Error> {
     let connections = if url.contains(":memory:") { 1 } else { 8 };
     let pool = AnyPoolOptions::new().max_connections(connections).connect(&url).await?;
     if postgres {
-        sqlx::migrate!("./migrations/postgres").run(&pool).await?;
+        migrator(POSTGRES_MIGRATIONS).run(&pool).await?;
     } else {
         sqlx::query("PRAGMA journal_mode = WAL").execute(&pool).await?;
-        sqlx::migrate!("./migrations/sqlite").run(&pool).await?;
+        migrator(SQLITE_MIGRATIONS).run(&pool).await?;
     }
     Ok(pool)
+}
+
+/// `(version, description, SQL)` of each migration, embedded in the binary, as `migrations/<db>/` has
+/// them (`0001_follows.sql`).
+type Migrations = &'static [(i64, &'static str, &'static str)];
+const SQLITE_MIGRATIONS: Migrations = &[(1, "follows", include_str!("../migrations/sqlite/0001_follows.sql"))];
+const POSTGRES_MIGRATIONS: Migrations = &[(1, "follows", include_str!("../migrations/postgres/0001_follows.sql"))];
+
+/// What `sqlx::migrate!` would build from the same files (same versions, descriptions and SHA-384
+/// checksums, so databases migrated by either agree), without its proc-macro crates to compile on a
+/// fresh machine (issue 17).
+fn migrator(migrations: Migrations) -> Migrator {
+    let migrations = migrations
+        .iter()
+        .map(|&(version, description, sql)| {
+            Migration::new(version, Cow::Borrowed(description), MigrationType::Simple, Cow::Borrowed(sql), false)
+        })
+        .collect();
+    Migrator { migrations: Cow::Owned(migrations), ..Migrator::DEFAULT }
 }
 
 #[derive(serde::Deserialize)]
@@ -181,5 +203,22 @@ mod tests {
         let top = top_users(&pool, 10).await.unwrap();
         assert_eq!(top.len(), 10);
         assert!(top.windows(2).all(|w| w[0].1 > w[1].1), "{top:?}");
+    }
+
+    #[test]
+    fn the_embedded_migrations_are_every_file_of_migrations_in_order() {
+        for (dir, embedded) in [("sqlite", SQLITE_MIGRATIONS), ("postgres", POSTGRES_MIGRATIONS)] {
+            let path = format!("{}/migrations/{dir}", env!("CARGO_MANIFEST_DIR"));
+            let mut files: Vec<String> =
+                std::fs::read_dir(&path).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
+            files.sort();
+            let named: Vec<String> = embedded.iter().map(|(v, d, _)| format!("{v:04}_{d}.sql")).collect();
+            assert_eq!(files, named, "{path}: add the new file to the list in db.rs");
+            for (file, (_, _, sql)) in files.iter().zip(embedded.iter()) {
+                assert_eq!(&std::fs::read_to_string(format!("{path}/{file}")).unwrap(), sql);
+            }
+            let migrator = migrator(embedded);
+            assert!(migrator.migrations.iter().all(|m| m.checksum.len() == 48), "SHA-384, as sqlx::migrate! computes");
+        }
     }
 }
