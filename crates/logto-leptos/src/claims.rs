@@ -1,8 +1,15 @@
-//! Reading a JWT's payload without verifying it: for display, and for a token this client already
-//! verified or got straight from the token endpoint. Never an authorization decision.
+//! Reading JSON the client got: a JWT's payload without verifying it (for display, and for a token
+//! this client already verified or got straight from the token endpoint; never an authorization
+//! decision), and one string member of a JSON object.
 
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
 use serde_json::Value;
+
+/// The string member `name` of `v`, if it is one. The client reads Logto's bodies through `Value`
+/// with this rather than derived deserializers, which would cost WASM size (README, "size").
+pub(crate) fn text(v: &Value, name: &str) -> Option<String> {
+    v.get(name).and_then(Value::as_str).map(str::to_string)
+}
 
 /// The claims of a compact JWS (`header.payload.signature`), or `None` when it is not one (an opaque
 /// token).

@@ -4,6 +4,7 @@ use gloo_net::http::{Request, Response};
 use serde_json::Value;
 use web_sys::UrlSearchParams;
 
+use crate::claims::text;
 use crate::storage::SignInSession;
 use crate::tokens::TokenFor;
 use crate::{AuthError, LogtoConfig};
@@ -25,7 +26,7 @@ pub struct Discovery {
 
 impl Discovery {
     fn from_json(v: &Value) -> Option<Self> {
-        let url = |name: &str| v.get(name).and_then(Value::as_str).map(str::to_string);
+        let url = |name: &str| text(v, name);
         Some(Self {
             issuer: url("issuer")?,
             authorization_endpoint: url("authorization_endpoint")?,
@@ -45,10 +46,6 @@ pub struct TokenResponse {
     pub scope: Option<String>,
     pub id_token: Option<String>,
     pub refresh_token: Option<String>,
-}
-
-fn text(v: &Value, name: &str) -> Option<String> {
-    v.get(name).and_then(Value::as_str).map(str::to_string)
 }
 
 impl TokenResponse {

@@ -4,6 +4,8 @@
 
 use serde_json::Value;
 
+use crate::claims::text;
+
 /// One of the user's organizations as `/oidc/me` describes it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OrganizationData {
@@ -15,8 +17,7 @@ pub struct OrganizationData {
 impl OrganizationData {
     /// Read from `Value` by hand: a derived deserializer would add WASM size for three fields.
     fn from_json(v: &Value) -> Option<Self> {
-        let text = |name: &str| v.get(name).and_then(Value::as_str).map(str::to_string);
-        Some(Self { id: text("id")?, name: text("name")?, description: text("description") })
+        Some(Self { id: text(v, "id")?, name: text(v, "name")?, description: text(v, "description") })
     }
 }
 

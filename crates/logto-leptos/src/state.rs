@@ -2,6 +2,7 @@
 
 use serde_json::Value;
 
+use crate::claims::text;
 use crate::organizations::{roles_in, strings_in, OrganizationRole};
 
 /// Where the user stands. `Loading` only while the client cannot know yet (finishing a sign-in).
@@ -36,7 +37,7 @@ pub struct IdClaims(pub Value);
 
 impl IdClaims {
     fn text(&self, name: &str) -> Option<String> {
-        self.0.get(name).and_then(Value::as_str).map(str::to_string)
+        text(&self.0, name)
     }
 
     pub fn sub(&self) -> String {

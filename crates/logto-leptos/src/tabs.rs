@@ -16,6 +16,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
+use crate::claims::text;
 use crate::{AuthError, TokenFor};
 
 /// What one tab tells the others of the same session.
@@ -62,17 +63,17 @@ impl TabMessage {
     /// The message in `json`, or `None` when it is not a well-formed one.
     pub fn from_json(json: &str) -> Option<Self> {
         let v: Value = serde_json::from_str(json).ok()?;
-        let text = |name: &str| v.get(name).and_then(Value::as_str).map(str::to_string);
+        let field = |name: &str| text(&v, name);
         Some(match v.get("type")?.as_str()? {
             "tokens" => TabMessage::Tokens {
-                session: text("session")?,
-                refresh_token: text("refreshToken")?,
-                target: TokenFor::try_from(text("target")?).ok()?,
-                access_token: text("accessToken")?,
-                scope: text("scope")?,
+                session: field("session")?,
+                refresh_token: field("refreshToken")?,
+                target: TokenFor::try_from(field("target")?).ok()?,
+                access_token: field("accessToken")?,
+                scope: field("scope")?,
                 lifetime_ms: v.get("lifetimeMs")?.as_f64()?,
             },
-            "signedOut" => TabMessage::SignedOut { session: text("session")?, message: text("message")? },
+            "signedOut" => TabMessage::SignedOut { session: field("session")?, message: field("message")? },
             _ => return None,
         })
     }
