@@ -71,13 +71,13 @@ async fn backend_with(emu: &RunningEmulator, follows: usize, top_cache_ms: u64) 
     let dir = std::env::temp_dir().join(format!("backend-bench-{}", logto_emulator::ids::standard_id(8)));
     std::fs::create_dir_all(&dir).unwrap();
     let config = Config {
-        bind: "127.0.0.1:0".into(),
-        logto_endpoint: emu.endpoint.clone(),
+        bind: "127.0.0.1:0".parse().unwrap(),
+        logto_endpoint: emu.endpoint.parse().unwrap(),
         api_resource: API_RESOURCE.into(),
         m2m_app_id: testkit::M2M_APP_ID.into(),
         m2m_app_secret: testkit::M2M_APP_SECRET.into(),
         management_resource: logto_management::OSS_MANAGEMENT_RESOURCE.into(),
-        database_url: format!("sqlite://{}/backend.db", dir.display()),
+        database_url: format!("sqlite://{}/backend.db", dir.display()).parse().unwrap(),
         seed_demo_data: true,
         enrichment_deadline_ms: 1500,
         profile_cache_seconds: 600,
@@ -86,7 +86,7 @@ async fn backend_with(emu: &RunningEmulator, follows: usize, top_cache_ms: u64) 
         webhook_signing_key: None,
         cors_allowed_origins: vec![],
     };
-    let pool = backend::db::connect(&config.database_url).await.unwrap();
+    let pool = backend::db::connect(config.database_url.as_ref()).await.unwrap();
     let seeded = backend::db::seed_demo_data(&pool).await.unwrap();
     let users: Vec<String> = Seed::default_seed().users.into_iter().map(|u| u.id).collect();
     let mut tx = pool.begin().await.unwrap();

@@ -1,4 +1,11 @@
-//! Configuration, from flags or the environment (flag names in `--help`, variables below).
+//! Configuration, from flags or the environment (flag names in `--help`, variables below; every
+//! variable with its default in `.env.example`). Parsed once at start into types: a bad value stops
+//! the start with the variable's name (each flag's value is named after its variable) and what is wrong, instead of being used as it came (an origin
+//! without a scheme, accepted and then never matching).
+
+use std::fmt;
+use std::net::SocketAddr;
+use std::str::FromStr;
 
 use clap::Parser;
 
@@ -6,27 +13,27 @@ use clap::Parser;
 #[command(name = "backend", about = "The top-users API: Logto JWT in, enriched users out")]
 pub struct Config {
     /// Address and port to listen on.
-    #[arg(long, env = "BACKEND_BIND", default_value = "127.0.0.1:3000")]
-    pub bind: String,
+    #[arg(long, env = "BACKEND_BIND", value_name = "BACKEND_BIND", default_value = "127.0.0.1:3000")]
+    pub bind: SocketAddr,
     /// Logto's endpoint (self-hosted: its ENDPOINT; Cloud: https://{tenant}.logto.app).
     #[arg(long, env = "LOGTO_ENDPOINT", default_value = "http://localhost:3001")]
-    pub logto_endpoint: String,
+    pub logto_endpoint: HttpUrl,
     /// The API resource indicator access tokens must be for (`aud`).
-    #[arg(long, env = "LOGTO_API_RESOURCE", default_value = "https://api.example.com")]
+    #[arg(long, env = "LOGTO_API_RESOURCE", value_name = "LOGTO_API_RESOURCE", default_value = "https://api.example.com", value_parser = resource_indicator)]
     pub api_resource: String,
     /// The machine-to-machine application's id.
-    #[arg(long, env = "LOGTO_M2M_APP_ID")]
+    #[arg(long, env = "LOGTO_M2M_APP_ID", value_name = "LOGTO_M2M_APP_ID")]
     pub m2m_app_id: String,
     /// The machine-to-machine application's secret.
-    #[arg(long, env = "LOGTO_M2M_APP_SECRET", hide_env_values = true)]
+    #[arg(long, env = "LOGTO_M2M_APP_SECRET", value_name = "LOGTO_M2M_APP_SECRET", hide_env_values = true)]
     pub m2m_app_secret: String,
     /// The Management API resource: https://default.logto.app/api for self-hosted Logto,
     /// https://{tenant}.logto.app/api for Logto Cloud.
-    #[arg(long, env = "LOGTO_MANAGEMENT_RESOURCE", default_value = logto_management::OSS_MANAGEMENT_RESOURCE)]
+    #[arg(long, env = "LOGTO_MANAGEMENT_RESOURCE", value_name = "LOGTO_MANAGEMENT_RESOURCE", default_value = logto_management::OSS_MANAGEMENT_RESOURCE, value_parser = resource_indicator)]
     pub management_resource: String,
-    /// The database (SQLite file by default).
+    /// The database (SQLite file by default): `sqlite:…`, or `postgres://…` / `postgresql://…`.
     #[arg(long, env = "DATABASE_URL", default_value = "sqlite://backend.db")]
-    pub database_url: String,
+    pub database_url: DatabaseUrl,
     /// Fill an empty database with the demo follows (user ids of the emulator's seed).
     #[arg(long, env = "SEED_DEMO_DATA")]
     pub seed_demo_data: bool,
@@ -46,16 +53,190 @@ pub struct Config {
     pub jwt_leeway_seconds: u64,
     /// The signing key of the Logto webhook that posts to `/api/webhooks/logto` (Console → Webhooks,
     /// or `logto-cli provision`); unset, that route refuses every delivery.
-    #[arg(long, env = "LOGTO_WEBHOOK_SIGNING_KEY", hide_env_values = true)]
+    #[arg(long, env = "LOGTO_WEBHOOK_SIGNING_KEY", value_name = "LOGTO_WEBHOOK_SIGNING_KEY", hide_env_values = true)]
     pub webhook_signing_key: Option<String>,
-    /// Browser origins allowed to call the API (comma-separated).
+    /// Browser origins allowed to call the API (comma-separated, each `scheme://host[:port]`).
     #[arg(long, env = "CORS_ALLOWED_ORIGINS", value_delimiter = ',', default_value = "http://localhost:8080")]
-    pub cors_allowed_origins: Vec<String>,
+    pub cors_allowed_origins: Vec<Origin>,
 }
 
 impl Config {
+    /// The configuration from the flags and the environment, `.env` included: a `.env` in the
+    /// working directory (what `logto-cli provision` writes, and `dev.sh` reads) fills the variables
+    /// the environment does not set. A bad value exits with clap's message naming it.
+    pub fn load() -> Self {
+        // Only the working directory's, as dev.sh reads it (dotenvy::dotenv would also search the
+        // parents: the Playwright suite's backend, started in e2e/, would then read a developer's
+        // `.env` for a real Logto). A missing `.env` is the normal case; a malformed one is not.
+        if let Err(e) = dotenvy::from_path(".env") {
+            if !e.not_found() {
+                eprintln!("backend: .env: {e}");
+                std::process::exit(2);
+            }
+        }
+        Self::parse()
+    }
+
     /// Logto's issuer: `{endpoint}/oidc`.
     pub fn issuer(&self) -> String {
-        format!("{}/oidc", self.logto_endpoint.trim_end_matches('/'))
+        format!("{}/oidc", self.logto_endpoint)
+    }
+}
+
+/// An `http` or `https` URL with a host and no query or fragment, kept without a trailing slash
+/// (`https://tenant.logto.app`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HttpUrl(String);
+
+impl FromStr for HttpUrl {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, String> {
+        let url = url::Url::parse(s.trim()).map_err(|e| format!("not a URL ({e}); e.g. https://tenant.logto.app"))?;
+        if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
+            return Err("must be an http:// or https:// URL with a host".into());
+        }
+        if url.query().is_some() || url.fragment().is_some() {
+            return Err("must have no query (?…) or fragment (#…)".into());
+        }
+        Ok(Self(url.as_str().trim_end_matches('/').to_string()))
+    }
+}
+
+impl fmt::Display for HttpUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl AsRef<str> for HttpUrl {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A browser origin, `scheme://host[:port]` (no path, query or fragment), as browsers send it in
+/// `Origin`: `http://localhost:8080`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Origin(String);
+
+impl FromStr for Origin {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, String> {
+        let s = s.trim();
+        let no_scheme = || format!("{s:?} is not an origin: write it with its scheme, e.g. http://localhost:8080");
+        // `localhost:8080` parses as a URL whose scheme is `localhost`.
+        if !s.contains("://") {
+            return Err(no_scheme());
+        }
+        let url = url::Url::parse(s).map_err(|_| no_scheme())?;
+        let origin = url.origin();
+        if !origin.is_tuple() || !matches!(url.scheme(), "http" | "https") {
+            return Err(format!("{s:?} is not an http:// or https:// origin"));
+        }
+        if url.path() != "/" || url.query().is_some() || url.fragment().is_some() || s.ends_with('/') {
+            return Err(format!("{s:?} has a path: an origin is only scheme://host[:port]"));
+        }
+        Ok(Self(origin.ascii_serialization()))
+    }
+}
+
+impl AsRef<str> for Origin {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+/// The database: SQLite (`sqlite:…`) or PostgreSQL (`postgres://…`, `postgresql://…`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DatabaseUrl(String);
+
+impl FromStr for DatabaseUrl {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, String> {
+        let s = s.trim();
+        if ["sqlite:", "postgres://", "postgresql://"].iter().any(|p| s.starts_with(p)) && s.len() > 9 {
+            Ok(Self(s.to_string()))
+        } else {
+            Err("must start with sqlite: (e.g. sqlite://backend.db) or postgres:// (e.g. \
+                 postgres://user:password@localhost/app)"
+                .into())
+        }
+    }
+}
+
+impl fmt::Display for DatabaseUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl AsRef<str> for DatabaseUrl {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+/// An API resource indicator (RFC 8707): an absolute URI without a fragment.
+fn resource_indicator(s: &str) -> Result<String, String> {
+    let url =
+        url::Url::parse(s.trim()).map_err(|_| format!("{s:?} is not an absolute URI; e.g. https://api.example.com"))?;
+    if url.fragment().is_some() {
+        return Err("a resource indicator has no fragment (#…)".into());
+    }
+    Ok(s.trim().to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(args: &[&str]) -> Result<Config, String> {
+        let mut argv = vec!["backend", "--m2m-app-id", "a", "--m2m-app-secret", "s"];
+        argv.extend_from_slice(args);
+        Config::try_parse_from(argv).map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn defaults_parse_into_their_types() {
+        let c = parse(&[]).unwrap();
+        assert_eq!(c.bind, "127.0.0.1:3000".parse().unwrap());
+        assert_eq!(c.issuer(), "http://localhost:3001/oidc");
+        assert_eq!(c.cors_allowed_origins, [Origin("http://localhost:8080".into())]);
+        assert_eq!(c.database_url.as_ref(), "sqlite://backend.db");
+    }
+
+    #[test]
+    fn bad_values_stop_the_start_naming_the_variable_and_the_fix() {
+        let e = parse(&["--cors-allowed-origins", "localhost:8080"]).unwrap_err();
+        assert!(e.contains("CORS_ALLOWED_ORIGINS") && e.contains("http://localhost:8080"), "{e}");
+        let e = parse(&["--cors-allowed-origins", "http://localhost:8080/app"]).unwrap_err();
+        assert!(e.contains("has a path"), "{e}");
+        let e = parse(&["--logto-endpoint", "tenant.logto.app"]).unwrap_err();
+        assert!(e.contains("LOGTO_ENDPOINT") && e.contains("not a URL"), "{e}");
+        let e = parse(&["--logto-endpoint", "ftp://tenant.logto.app"]).unwrap_err();
+        assert!(e.contains("http:// or https://"), "{e}");
+        let e = parse(&["--bind", "localhost"]).unwrap_err();
+        assert!(e.contains("BACKEND_BIND"), "{e}");
+        let e = parse(&["--database-url", "backend.db"]).unwrap_err();
+        assert!(e.contains("DATABASE_URL") && e.contains("sqlite:"), "{e}");
+        let e = parse(&["--api-resource", "api.example.com"]).unwrap_err();
+        assert!(e.contains("LOGTO_API_RESOURCE") && e.contains("absolute URI"), "{e}");
+    }
+
+    #[test]
+    fn values_are_normalised_once() {
+        let c = parse(&[
+            "--logto-endpoint",
+            "https://t.logto.app/",
+            "--cors-allowed-origins",
+            "HTTP://LOCALHOST:8080, https://app.example.com:443",
+        ])
+        .unwrap();
+        assert_eq!(c.issuer(), "https://t.logto.app/oidc");
+        let origins: Vec<&str> = c.cors_allowed_origins.iter().map(AsRef::as_ref).collect();
+        assert_eq!(origins, ["http://localhost:8080", "https://app.example.com"]);
     }
 }

@@ -1,5 +1,4 @@
 use backend::config::Config;
-use clap::Parser;
 use tracing_subscriber::EnvFilter;
 
 #[tokio::main]
@@ -7,7 +6,7 @@ async fn main() -> std::process::ExitCode {
     tracing_subscriber::fmt()
         .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,tower_http=info")))
         .init();
-    let config = Config::parse();
+    let config = Config::load();
     let (listener, router) = match backend::startup::build(&config).await {
         Ok(ready) => ready,
         Err(e) => {

@@ -17,7 +17,7 @@ use tower_http::request_id::{MakeRequestId, PropagateRequestIdLayer, RequestId, 
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
-use crate::config::Config;
+use crate::config::{Config, Origin};
 use crate::profiles::{ProfileConfig, Profiles};
 use crate::ranking::RankingCache;
 use crate::routes;
@@ -25,14 +25,14 @@ use crate::state::AppState;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StartupError {
-    #[error("DATABASE_URL {url}: {source}")]
-    Database { url: String, source: sqlx::Error },
+    #[error("DATABASE_URL: {source}")]
+    Database { source: sqlx::Error },
     #[error("LOGTO_ENDPOINT / LOGTO_M2M_*: {0}")]
     Logto(#[from] logto_management::ManagementError),
     #[error("CORS_ALLOWED_ORIGINS: {0:?} is not a valid origin")]
     CorsOrigin(String),
     #[error("BACKEND_BIND {addr}: {source}")]
-    Bind { addr: String, source: std::io::Error },
+    Bind { addr: std::net::SocketAddr, source: std::io::Error },
 }
 
 /// Request bodies larger than this are refused (413): the API takes none larger than a few bytes.
@@ -81,11 +81,10 @@ impl MakeRequestId for RequestIds {
 }
 
 /// The full router with its middleware.
-pub fn app(state: AppState, cors_origins: &[String]) -> Result<Router, StartupError> {
+pub fn app(state: AppState, cors_origins: &[Origin]) -> Result<Router, StartupError> {
     let origins = cors_origins
         .iter()
-        .filter(|o| !o.is_empty())
-        .map(|o| HeaderValue::from_str(o.trim()).map_err(|_| StartupError::CorsOrigin(o.clone())))
+        .map(|o| HeaderValue::from_str(o.as_ref()).map_err(|_| StartupError::CorsOrigin(o.as_ref().to_string())))
         .collect::<Result<Vec<_>, _>>()?;
     let cors = CorsLayer::new()
         .allow_origin(origins)
@@ -111,13 +110,11 @@ pub fn app(state: AppState, cors_origins: &[String]) -> Result<Router, StartupEr
 
 /// Connects the database, prepares the Logto clients and returns the state.
 pub async fn build_state(config: &Config) -> Result<AppState, StartupError> {
-    let db = crate::db::connect(&config.database_url)
-        .await
-        .map_err(|source| StartupError::Database { url: config.database_url.clone(), source })?;
+    // Not the URL in the message: it may hold the database password.
+    let db =
+        crate::db::connect(config.database_url.as_ref()).await.map_err(|source| StartupError::Database { source })?;
     if config.seed_demo_data {
-        let inserted = crate::db::seed_demo_data(&db)
-            .await
-            .map_err(|source| StartupError::Database { url: config.database_url.clone(), source })?;
+        let inserted = crate::db::seed_demo_data(&db).await.map_err(|source| StartupError::Database { source })?;
         if inserted > 0 {
             tracing::info!(follows = inserted, "seeded the demo follows");
         }
@@ -125,7 +122,8 @@ pub async fn build_state(config: &Config) -> Result<AppState, StartupError> {
     let mut verifier_config = VerifierConfig::new(config.issuer(), &config.api_resource);
     verifier_config.leeway = std::time::Duration::from_secs(config.jwt_leeway_seconds);
     let verifier = Verifier::new(verifier_config);
-    let mut management = ManagementConfig::new(&config.logto_endpoint, &config.m2m_app_id, &config.m2m_app_secret);
+    let mut management =
+        ManagementConfig::new(config.logto_endpoint.as_ref(), &config.m2m_app_id, &config.m2m_app_secret);
     management.resource = config.management_resource.clone();
     let mut profile_config = ProfileConfig::default();
     profile_config.deadline = std::time::Duration::from_millis(config.enrichment_deadline_ms);
@@ -149,8 +147,7 @@ pub async fn build_state(config: &Config) -> Result<AppState, StartupError> {
 pub async fn build(config: &Config) -> Result<(TcpListener, Router), StartupError> {
     let state = build_state(config).await?;
     let router = app(state, &config.cors_allowed_origins)?;
-    let listener = TcpListener::bind(&config.bind)
-        .await
-        .map_err(|source| StartupError::Bind { addr: config.bind.clone(), source })?;
+    let listener =
+        TcpListener::bind(config.bind).await.map_err(|source| StartupError::Bind { addr: config.bind, source })?;
     Ok((listener, router))
 }

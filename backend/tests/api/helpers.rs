@@ -23,20 +23,20 @@ impl Drop for TempDir {
 
 pub fn test_config(emulator: &RunningEmulator, db_dir: &std::path::Path) -> Config {
     Config {
-        bind: "127.0.0.1:0".into(),
-        logto_endpoint: emulator.endpoint.clone(),
+        bind: "127.0.0.1:0".parse().unwrap(),
+        logto_endpoint: emulator.endpoint.parse().unwrap(),
         api_resource: testkit::API_RESOURCE.into(),
         m2m_app_id: M2M_APP_ID.into(),
         m2m_app_secret: M2M_APP_SECRET.into(),
         management_resource: logto_management::OSS_MANAGEMENT_RESOURCE.into(),
-        database_url: format!("sqlite://{}/backend.db", db_dir.display()),
+        database_url: format!("sqlite://{}/backend.db", db_dir.display()).parse().unwrap(),
         seed_demo_data: true,
         enrichment_deadline_ms: 1500,
         profile_cache_seconds: 600,
         top_cache_ms: 1000,
         jwt_leeway_seconds: 30,
         webhook_signing_key: None,
-        cors_allowed_origins: vec!["http://localhost:8080".into()],
+        cors_allowed_origins: vec!["http://localhost:8080".parse().unwrap()],
     }
 }
 

@@ -1,5 +1,6 @@
 //! Black-box tests: the real emulator and the real backend, in-process on ephemeral ports, over HTTP.
 
+mod configuration;
 mod follows;
 mod helpers;
 mod organizations;

@@ -43,7 +43,7 @@ async fn counts_and_constraints_hold_on_postgres() {
 #[tokio::test]
 async fn the_top_users_flow_runs_on_postgres() {
     let Some(url) = fresh_database().await else { return };
-    let app = spawn_app_with(|c| c.database_url = url.clone()).await;
+    let app = spawn_app_with(|c| c.database_url = url.parse().unwrap()).await;
     let alice = app.sign_in_with("alice", "openid offline_access read:top-users write:follows").await;
     let r = app.get_top_users(Some(&format!("Bearer {}", alice.access_token()))).await;
     assert_eq!(r.status(), 200);

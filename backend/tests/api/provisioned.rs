@@ -47,25 +47,25 @@ async fn a_provisioned_logto_runs_the_whole_stack() {
     logto_cli::users::assign_role(&admin, &ids["carol"], "User", &ctx).await.unwrap();
 
     let config = Config {
-        bind: "127.0.0.1:0".into(),
-        logto_endpoint: env["LOGTO_ENDPOINT"].clone(),
+        bind: "127.0.0.1:0".parse().unwrap(),
+        logto_endpoint: env["LOGTO_ENDPOINT"].parse().unwrap(),
         api_resource: env["LOGTO_API_RESOURCE"].clone(),
         m2m_app_id: env["LOGTO_M2M_APP_ID"].clone(),
         m2m_app_secret: env["LOGTO_M2M_APP_SECRET"].clone(),
         management_resource: env["LOGTO_MANAGEMENT_RESOURCE"].clone(),
-        database_url: format!("sqlite://{}/backend.db", dir.0.display()),
+        database_url: format!("sqlite://{}/backend.db", dir.0.display()).parse().unwrap(),
         seed_demo_data: false,
         enrichment_deadline_ms: 1500,
         profile_cache_seconds: 600,
         top_cache_ms: 1000,
         jwt_leeway_seconds: 30,
         webhook_signing_key: Some(env["LOGTO_WEBHOOK_SIGNING_KEY"].clone()),
-        cors_allowed_origins: vec!["http://localhost:8080".into()],
+        cors_allowed_origins: vec!["http://localhost:8080".parse().unwrap()],
     };
     let (listener, router) = backend::startup::build(&config).await.unwrap();
     let backend = format!("http://{}", listener.local_addr().unwrap());
     tokio::spawn(async move { axum::serve(listener, router).await });
-    let db = backend::db::connect(&config.database_url).await.unwrap();
+    let db = backend::db::connect(config.database_url.as_ref()).await.unwrap();
     backend::db::follow(&db, &ids["carol"], &ids["dave"]).await.unwrap();
 
     let spa = &env["LOGTO_SPA_APP_ID"];
