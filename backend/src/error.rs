@@ -1,5 +1,6 @@
-//! The error every route returns, turned into a `{code, message}` response at the edge. Details that
-//! could leak internals are logged, not returned.
+//! The error every route returns, turned into a `{code, message}` response at the edge. Answers say
+//! what, with fixed messages that never echo the request; logs say why (URLs, Logto's and the
+//! database's errors), under the request's span and so its `x-request-id`.
 
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -16,17 +17,17 @@ pub enum ApiError {
     #[error("You cannot follow yourself.")]
     SelfFollow,
     #[error("Logto has no such user.")]
-    UnknownUser(String),
+    UnknownUser,
     #[error("That is not a Logto user id (1 to 21 lowercase letters and digits).")]
     NotAnId,
     #[error("{0}")]
     InvalidQuery(String),
-    #[error("Logto could not be asked whether user {user} exists: {reason}")]
-    LogtoUnavailable { user: String, reason: String },
-    #[error("Logto has no organization {0}.")]
-    UnknownOrganization(String),
-    #[error("Logto did not give the members of organization {0} in time; try again shortly.")]
-    MembersUnavailable(String),
+    #[error("Logto could not be asked whether this user exists; try again shortly.")]
+    LogtoUnavailable,
+    #[error("Logto has no such organization.")]
+    UnknownOrganization,
+    #[error("Logto did not give this organization's members in time; try again shortly.")]
+    MembersUnavailable,
     #[error("The webhook signature (logto-signature-sha-256) is missing or does not match the body.")]
     BadSignature,
     #[error("Webhooks are off: set LOGTO_WEBHOOK_SIGNING_KEY to the hook's signing key.")]
@@ -47,14 +48,12 @@ impl IntoResponse for ApiError {
             }
             ApiError::InvalidQuery(_) => (StatusCode::BAD_REQUEST, "guard.invalid_input", self.to_string()),
             ApiError::SelfFollow => (StatusCode::BAD_REQUEST, "follows.self", self.to_string()),
-            ApiError::UnknownUser(_) => (StatusCode::NOT_FOUND, "user.not_found", self.to_string()),
+            ApiError::UnknownUser => (StatusCode::NOT_FOUND, "user.not_found", self.to_string()),
             ApiError::NotAnId => (StatusCode::BAD_REQUEST, "user.invalid_id", self.to_string()),
             ApiError::BadSignature => (StatusCode::UNAUTHORIZED, "webhook.invalid_signature", self.to_string()),
             ApiError::WebhooksOff => (StatusCode::SERVICE_UNAVAILABLE, "webhook.not_configured", self.to_string()),
-            ApiError::UnknownOrganization(_) => (StatusCode::NOT_FOUND, "organization.not_found", self.to_string()),
-            ApiError::MembersUnavailable(_) => (StatusCode::SERVICE_UNAVAILABLE, "logto.unavailable", self.to_string()),
-            ApiError::LogtoUnavailable { .. } => {
-                tracing::warn!(error = %self, "Logto unavailable");
+            ApiError::UnknownOrganization => (StatusCode::NOT_FOUND, "organization.not_found", self.to_string()),
+            ApiError::MembersUnavailable | ApiError::LogtoUnavailable => {
                 (StatusCode::SERVICE_UNAVAILABLE, "logto.unavailable", self.to_string())
             }
         };

@@ -10,6 +10,11 @@ use std::time::{Duration, Instant};
 use futures_util::future::{BoxFuture, FutureExt, Shared};
 use logto_management::{ManagementClient, User};
 
+/// `partial` when Logto's Management API answered with an error or not at all; what it was is logged
+/// with the request's id (the `x-request-id` header of the answer).
+pub const PARTIAL_LOGTO_FAILED: &str =
+    "Logto's Management API failed; the details are in the backend's log under this answer's x-request-id";
+
 #[derive(Debug, Clone)]
 pub struct ProfileConfig {
     pub fresh_for: Duration,
@@ -50,7 +55,8 @@ type Batch = Shared<BoxFuture<'static, Result<Fetched, String>>>;
 #[derive(Debug, Default)]
 pub struct Lookup {
     pub users: HashMap<String, Arc<User>>,
-    /// Some profiles could not be had within the deadline (or Logto failed): the reason.
+    /// Some profiles could not be had within the deadline (or Logto failed): the reason, one of two
+    /// fixed texts ([`PARTIAL_LOGTO_FAILED`], or the deadline's) that clients may show.
     pub partial: Option<String>,
     pub cache_hits: usize,
     pub stale_hits: usize,
@@ -200,8 +206,16 @@ impl Profiles {
                 out.fetch = Some(timing);
                 out.users.extend(fetched.iter().filter_map(|(id, user)| Some((id.clone(), user.clone()?))));
             }
-            Ok(Ok(Err(reason))) => out.partial = Some(format!("Logto's Management API failed: {reason}")),
-            Ok(Err(join)) => out.partial = Some(format!("the profile fetch failed: {join}")),
+            // The client gets a fixed reason; the detail (URLs, Logto's error) goes to the log, under
+            // the request's span and so its x-request-id.
+            Ok(Ok(Err(reason))) => {
+                tracing::warn!(%reason, "Logto's Management API failed");
+                out.partial = Some(PARTIAL_LOGTO_FAILED.to_string());
+            }
+            Ok(Err(join)) => {
+                tracing::error!(error = %join, "the profile fetch task failed");
+                out.partial = Some(PARTIAL_LOGTO_FAILED.to_string());
+            }
             Err(_) => {
                 out.partial = Some(format!(
                     "Logto's Management API did not answer within {} ms",

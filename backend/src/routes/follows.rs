@@ -40,8 +40,9 @@ async fn ensure_exists(state: &AppState, id: &str) -> Result<(), ApiError> {
         return Ok(());
     }
     match lookup.partial {
-        Some(reason) => Err(ApiError::LogtoUnavailable { user: id.to_string(), reason }),
-        None => Err(ApiError::UnknownUser(id.to_string())),
+        // What failed is already logged (profiles.rs), under this request's id.
+        Some(_) => Err(ApiError::LogtoUnavailable),
+        None => Err(ApiError::UnknownUser),
     }
 }
 

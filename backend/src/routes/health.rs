@@ -25,18 +25,25 @@ pub async fn healthz() -> &'static str {
     )
 )]
 pub async fn readyz(State(state): State<AppState>) -> (StatusCode, Json<Value>) {
+    // Fixed words in the answer; the errors themselves (URLs, the database's) go to the log.
     let database = match db::ping(&state.db).await {
-        Ok(()) => "ok".to_string(),
-        Err(e) => format!("unavailable: {e}"),
+        Ok(()) => "ok",
+        Err(e) => {
+            tracing::warn!(error = %e, "readyz: the database does not answer");
+            "unavailable"
+        }
     };
     let jwks = if state.verifier.keys_fresh() {
-        "ok".to_string()
+        "ok"
     } else {
         match tokio::time::timeout(Duration::from_secs(2), state.verifier.refresh_keys()).await {
-            Ok(Ok(n)) if n > 0 => "ok".to_string(),
-            Ok(Ok(_)) => "the issuer's JWKS has no usable key".to_string(),
-            Ok(Err(e)) => e.to_string(),
-            Err(_) => "the issuer's JWKS did not answer within 2 s".to_string(),
+            Ok(Ok(n)) if n > 0 => "ok",
+            Ok(Ok(_)) => "the issuer's JWKS has no usable key",
+            Ok(Err(e)) => {
+                tracing::warn!(error = %e, "readyz: the issuer's JWKS cannot be had");
+                "the issuer's JWKS cannot be had"
+            }
+            Err(_) => "the issuer's JWKS did not answer within 2 s",
         }
     };
     let ready = database == "ok" && jwks == "ok";

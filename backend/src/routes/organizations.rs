@@ -55,10 +55,10 @@ pub async fn top_users(State(state): State<AppState>, token: OrgScoped<ReadTopUs
     }
     let members = match lookup.members {
         Ok(members) => members,
-        Err(MembersError::NotFound) => return Err(ApiError::UnknownOrganization(token.organization_id)),
+        Err(MembersError::NotFound) => return Err(ApiError::UnknownOrganization),
         Err(MembersError::Unavailable(reason)) => {
             tracing::warn!(%reason, organization = %token.organization_id, "organization members unavailable");
-            return Err(ApiError::MembersUnavailable(token.organization_id));
+            return Err(ApiError::MembersUnavailable);
         }
     };
 

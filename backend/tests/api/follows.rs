@@ -47,6 +47,8 @@ async fn follow_and_unfollow_are_idempotent_and_checked() {
         .unwrap();
     let (status, _, body) = parts(send(reqwest::Method::POST, id_of("kim")).await.unwrap()).await;
     assert_eq!((status, body["code"].as_str()), (503, Some("logto.unavailable")));
+    let message = body["message"].as_str().unwrap();
+    assert!(!message.contains(&id_of("kim")) && !message.contains("http"), "no echo, no internals: {message}");
 }
 
 #[tokio::test]
@@ -96,6 +98,8 @@ async fn readyz_checks_the_database_and_the_issuers_keys() {
     assert_eq!(r.status(), 503);
     let body: Value = r.json().await.unwrap();
     assert_eq!((body["database"].as_str(), body["code"].as_str()), (Some("ok"), Some("service.not_ready")));
+    // Fixed words: the JWKS URL and the HTTP error are for the log.
+    assert_eq!(body["jwks"], "the issuer's JWKS cannot be had", "{body}");
     reqwest::Client::new().delete(format!("{}/_emulator/faults", app.emulator.endpoint)).send().await.unwrap();
     // Once the JWKS answers again, the same backend is ready.
     let r = app.http.get(format!("{}/readyz", app.backend)).send().await.unwrap();

@@ -83,7 +83,8 @@ async fn errors_and_dropped_connections_give_partial_answers_and_it_recovers() {
         fault(&app, f.clone()).await;
         let (status, body, _) = top(&app, &bearer).await;
         assert_eq!(status, 200, "{f}");
-        assert!(body["partial"].is_string(), "{f}: {body}");
+        // A fixed reason: what failed (URLs, Logto's error) is in the log, not the answer.
+        assert_eq!(body["partial"], backend::profiles::PARTIAL_LOGTO_FAILED, "{f}: {body}");
         clear_faults(&app).await;
     }
     let (_, body, _) = top(&app, &bearer).await;
