@@ -83,6 +83,7 @@ async fn backend_with(emu: &RunningEmulator, follows: usize, top_cache_ms: u64) 
         profile_cache_seconds: 600,
         top_cache_ms,
         jwt_leeway_seconds: 30,
+        log_format: backend::config::LogFormat::Text,
         webhook_signing_key: None,
         cors_allowed_origins: vec![],
     };

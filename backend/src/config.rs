@@ -55,6 +55,9 @@ pub struct Config {
     /// or `logto-cli provision`); unset, that route refuses every delivery.
     #[arg(long, env = "LOGTO_WEBHOOK_SIGNING_KEY", value_name = "LOGTO_WEBHOOK_SIGNING_KEY", hide_env_values = true)]
     pub webhook_signing_key: Option<String>,
+    /// Log lines as human-readable text or as JSON objects, one per line (the filter is RUST_LOG).
+    #[arg(long, env = "LOG_FORMAT", value_name = "LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
+    pub log_format: LogFormat,
     /// Browser origins allowed to call the API (comma-separated, each `scheme://host[:port]`).
     #[arg(long, env = "CORS_ALLOWED_ORIGINS", value_delimiter = ',', default_value = "http://localhost:8080")]
     pub cors_allowed_origins: Vec<Origin>,
@@ -81,6 +84,13 @@ impl Config {
     pub fn issuer(&self) -> String {
         format!("{}/oidc", self.logto_endpoint)
     }
+}
+
+/// How log lines are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogFormat {
+    Text,
+    Json,
 }
 
 /// An `http` or `https` URL with a host and no query or fragment, kept without a trailing slash

@@ -1,12 +1,17 @@
-use backend::config::Config;
+use backend::config::{Config, LogFormat};
 use tracing_subscriber::EnvFilter;
 
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
-    tracing_subscriber::fmt()
-        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,tower_http=info")))
-        .init();
     let config = Config::load();
+    // Colours only for a terminal: a file or a log collector gets plain text.
+    let logs = tracing_subscriber::fmt()
+        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")))
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stdout()));
+    match config.log_format {
+        LogFormat::Text => logs.init(),
+        LogFormat::Json => logs.json().init(),
+    }
     let (listener, router) = match backend::startup::build(&config).await {
         Ok(ready) => ready,
         Err(e) => {
@@ -14,7 +19,9 @@ async fn main() -> std::process::ExitCode {
             return std::process::ExitCode::FAILURE;
         }
     };
-    tracing::info!("backend listening on http://{}", config.bind);
+    // The bound address, not the configured one: with port 0 the system picks the port.
+    let address = listener.local_addr().map_or_else(|_| config.bind.to_string(), |a| a.to_string());
+    tracing::info!(%address, "backend listening on http://{address}");
     // Ctrl-C or SIGTERM (what process managers send): finish the requests in flight, then stop.
     let shutdown = async {
         #[cfg(unix)]

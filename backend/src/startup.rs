@@ -10,12 +10,14 @@ use logto_management::{ManagementClient, ManagementConfig};
 use std::sync::atomic::{AtomicU64, Ordering};
 use tokio::net::TcpListener;
 
+use axum::extract::MatchedPath;
 use axum::http::Request;
 use tower_http::cors::CorsLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::request_id::{MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer};
 use tower_http::timeout::TimeoutLayer;
-use tower_http::trace::TraceLayer;
+use tower_http::trace::{DefaultOnFailure, DefaultOnResponse, TraceLayer};
+use tower_http::LatencyUnit;
 
 use crate::config::{Config, Origin};
 use crate::profiles::{ProfileConfig, Profiles};
@@ -92,11 +94,18 @@ pub fn app(state: AppState, cors_origins: &[Origin]) -> Result<Router, StartupEr
         .allow_headers([header::AUTHORIZATION, header::CONTENT_TYPE])
         .expose_headers([header::WWW_AUTHENTICATE, header::HeaderName::from_static("server-timing")]);
     let request_id = header::HeaderName::from_static("x-request-id");
-    // Spans carry the request id, method and path: never headers or the query, so no token is logged.
-    let trace = TraceLayer::new_for_http().make_span_with(|req: &Request<axum::body::Body>| {
-        let id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("-");
-        tracing::info_span!("request", id = %id, method = %req.method(), path = %req.uri().path())
-    });
+    // One line per request at `info` when it is answered (status, latency), in a span with the
+    // request id, the method and the matched route: never a header, the query or the raw path, so
+    // no token and no id from the path is logged.
+    let trace = TraceLayer::new_for_http()
+        .make_span_with(|req: &Request<axum::body::Body>| {
+            let id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("-");
+            let route = req.extensions().get::<MatchedPath>().map_or("(no route)", MatchedPath::as_str);
+            tracing::info_span!("request", id = %id, method = %req.method(), route = %route)
+        })
+        .on_request(())
+        .on_response(DefaultOnResponse::new().level(tracing::Level::INFO).latency_unit(LatencyUnit::Micros))
+        .on_failure(DefaultOnFailure::new().level(tracing::Level::WARN));
     Ok(routes::router()
         .with_state(state)
         .layer(cors)

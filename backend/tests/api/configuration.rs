@@ -1,5 +1,6 @@
-//! The backend binary's configuration as an operator meets it: `.env` in the working directory, the
-//! environment winning over it, and a bad value stopping the start with the variable's name.
+//! The backend binary as an operator meets it: configuration (`.env` in the working directory, the
+//! environment winning over it, a bad value stopping the start with the variable's name) and its
+//! log lines (one per request, text or JSON, never a token or a query).
 
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
@@ -69,4 +70,82 @@ fn a_malformed_dot_env_is_an_error_not_a_silence() {
     let out = backend(&dir, &[("LOGTO_M2M_APP_ID", "a"), ("LOGTO_M2M_APP_SECRET", "s")]).output().unwrap();
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains(".env"), "{}", String::from_utf8_lossy(&out.stderr));
+}
+
+/// The backend in `dir`, started with `env` plus an M2M app, until it listens; its stdout lines.
+fn start(dir: &TempDir, env: &[(&str, &str)]) -> (std::process::Child, std::sync::mpsc::Receiver<String>, String) {
+    let mut command = backend(dir, env);
+    command.envs([("LOGTO_M2M_APP_ID", "app"), ("LOGTO_M2M_APP_SECRET", "secret")]);
+    command.envs([("BACKEND_BIND", "127.0.0.1:0"), ("DATABASE_URL", "sqlite://db.sqlite"), ("RUST_LOG", "info")]);
+    let mut child = command.spawn().unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            let _ = tx.send(line);
+        }
+    });
+    let listening = rx.recv_timeout(Duration::from_secs(30)).expect("a first log line");
+    let address = listening
+        .split("http://")
+        .nth(1)
+        .and_then(|rest| rest.split(|c: char| c.is_whitespace() || c == '"').next())
+        .map(str::to_string);
+    (child, rx, address.unwrap_or_else(|| panic!("no address in {listening}")))
+}
+
+/// The log lines written within a second of `request` (a raw HTTP/1.1 request) being answered.
+fn lines_after(rx: &std::sync::mpsc::Receiver<String>, address: &str, request: &str) -> Vec<String> {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(address).unwrap();
+    stream.write_all(request.as_bytes()).unwrap();
+    let mut answer = String::new();
+    let _ = stream.read_to_string(&mut answer);
+    assert!(answer.starts_with("HTTP/1.1 401"), "{answer}");
+    let mut lines = vec![];
+    while let Ok(line) = rx.recv_timeout(Duration::from_secs(1)) {
+        lines.push(line);
+    }
+    lines
+}
+
+const SECRET_REQUEST: &str = "GET /api/top-users?secret-query=1 HTTP/1.1\r\nHost: x\r\n\
+    Authorization: Bearer not.a-real.token-xyz\r\nConnection: close\r\n\r\n";
+
+#[test]
+fn one_json_log_line_per_request_with_route_status_latency_and_id_never_the_token_or_query() {
+    let dir = dir_with_env("");
+    let (mut child, rx, address) = start(&dir, &[("LOG_FORMAT", "json")]);
+    let lines = lines_after(&rx, &address, SECRET_REQUEST);
+    let _ = child.kill();
+    let _ = child.wait();
+    let events: Vec<serde_json::Value> = lines.iter().map(|l| serde_json::from_str(l).expect("JSON lines")).collect();
+    let answered: Vec<&serde_json::Value> =
+        events.iter().filter(|e| e["fields"]["message"] == "finished processing request").collect();
+    assert_eq!(answered.len(), 1, "{lines:?}");
+    let e = answered[0];
+    assert_eq!(e["level"], "INFO");
+    assert_eq!(e["fields"]["status"], 401);
+    assert!(e["fields"]["latency"].as_str().is_some_and(|l| l.ends_with("μs")), "{e}");
+    assert_eq!((e["span"]["method"].as_str(), e["span"]["route"].as_str()), (Some("GET"), Some("/api/top-users")));
+    assert!(e["span"]["id"].as_str().is_some_and(|id| id.contains('-')), "{e}");
+    for line in &lines {
+        assert!(!line.contains("secret-query") && !line.contains("not.a-real.token-xyz"), "{line}");
+    }
+}
+
+#[test]
+fn text_logs_are_one_readable_line_per_request() {
+    let dir = dir_with_env("");
+    let (mut child, rx, address) = start(&dir, &[]);
+    let lines = lines_after(&rx, &address, SECRET_REQUEST);
+    let _ = child.kill();
+    let _ = child.wait();
+    let answered: Vec<&String> = lines.iter().filter(|l| l.contains("finished processing request")).collect();
+    assert_eq!(answered.len(), 1, "{lines:?}");
+    let line = answered[0];
+    for part in ["INFO", "route=/api/top-users", "method=GET", "status=401", "latency="] {
+        assert!(line.contains(part), "{part} in {line}");
+    }
+    assert!(!line.contains("secret-query") && !line.contains("not.a-real.token-xyz"), "{line}");
 }

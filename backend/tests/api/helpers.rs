@@ -35,6 +35,7 @@ pub fn test_config(emulator: &RunningEmulator, db_dir: &std::path::Path) -> Conf
         profile_cache_seconds: 600,
         top_cache_ms: 1000,
         jwt_leeway_seconds: 30,
+        log_format: backend::config::LogFormat::Text,
         webhook_signing_key: None,
         cors_allowed_origins: vec!["http://localhost:8080".parse().unwrap()],
     }

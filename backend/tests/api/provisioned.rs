@@ -59,6 +59,7 @@ async fn a_provisioned_logto_runs_the_whole_stack() {
         profile_cache_seconds: 600,
         top_cache_ms: 1000,
         jwt_leeway_seconds: 30,
+        log_format: backend::config::LogFormat::Text,
         webhook_signing_key: Some(env["LOGTO_WEBHOOK_SIGNING_KEY"].clone()),
         cors_allowed_origins: vec!["http://localhost:8080".parse().unwrap()],
     };

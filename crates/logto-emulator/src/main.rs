@@ -35,14 +35,29 @@ struct Args {
     /// Hide the sign-in page's "pick a user" list (which signs in without a password).
     #[arg(long)]
     no_user_picker: bool,
+    /// Log lines as text or as JSON objects, one per line (the filter is RUST_LOG).
+    #[arg(long, env = "LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
+    log_format: LogFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum LogFormat {
+    Text,
+    Json,
 }
 
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
-    tracing_subscriber::fmt()
+    let args = Args::parse();
+    // Colours only for a terminal: a file or a log collector gets plain text.
+    let logs = tracing_subscriber::fmt()
         .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")))
-        .init();
-    match run(Args::parse()).await {
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stdout()));
+    match args.log_format {
+        LogFormat::Text => logs.init(),
+        LogFormat::Json => logs.json().init(),
+    }
+    match run(args).await {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("logto-emulator: {e}");
@@ -83,13 +98,18 @@ async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
         .map(|a| format!("{} ({})", a.name, a.id));
     let spa: Vec<String> = spa.collect();
     let demo_user = seed.users.first().map(|u| format!("{} / {}", u.username, u.password)).unwrap_or_default();
+    // One structured event, which log collectors can read field by field (LOG_FORMAT=json).
     tracing::info!(
-        "Logto emulator ready\n  listening:  {}:{}\n  endpoint:   {endpoint}\n  issuer:     {endpoint}/oidc\n  key id:     {}\n  state:      {storage}\n  apps:       {}\n  users:      {} in the seed; sign in as {demo_user}\n  control:    {endpoint}/_emulator",
-        args.host,
-        args.port,
-        state.signing_key().kid(),
-        spa.join(", "),
-        seed.users.len()
+        listening = %format_args!("{}:{}", args.host, args.port),
+        %endpoint,
+        issuer = %format_args!("{endpoint}/oidc"),
+        key_id = %state.signing_key().kid(),
+        %storage,
+        apps = %spa.join(", "),
+        users = seed.users.len(),
+        sign_in_as = %demo_user,
+        control = %format_args!("{endpoint}/_emulator"),
+        "Logto emulator ready"
     );
     serve(listener, state).await?;
     Ok(())

@@ -85,3 +85,28 @@ fn an_invalid_seed_stops_the_start_naming_file_field_and_reason() {
     );
     std::fs::remove_dir_all(dir).ok();
 }
+
+#[test]
+fn the_ready_banner_is_one_structured_event_with_log_format_json() {
+    use std::io::{BufRead, BufReader};
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_logto-emulator"))
+        .args(["--in-memory", "--port", &port.to_string()])
+        .env("LOG_FORMAT", "json")
+        .env("RUST_LOG", "info")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let first = BufReader::new(child.stdout.take().unwrap()).lines().next();
+    let _ = child.kill();
+    let _ = child.wait();
+    let event: serde_json::Value = serde_json::from_str(&first.unwrap().unwrap()).expect("a JSON line");
+    let fields = &event["fields"];
+    assert_eq!((event["level"].as_str(), fields["message"].as_str()), (Some("INFO"), Some("Logto emulator ready")));
+    let endpoint = format!("http://localhost:{port}");
+    assert_eq!(fields["endpoint"], endpoint.as_str());
+    assert_eq!(fields["issuer"], format!("{endpoint}/oidc"));
+    assert_eq!(fields["listening"], format!("127.0.0.1:{port}"));
+    assert!(fields["users"].as_u64().is_some_and(|n| n > 0) && fields["key_id"].is_string(), "{event}");
+}
