@@ -40,5 +40,8 @@ cargo build --workspace --bins
 echo "==> fuzz of the emulator's Management API with Logto 1.42's OpenAPI document (schemathesis)"
 ./scripts/fuzz-emulator.sh
 
+echo "==> fuzz of the backend with its own OpenAPI document: with a token, an organization token, none"
+./scripts/fuzz-backend.sh
+
 echo "==> Playwright"
 (cd e2e && npx playwright test)
