@@ -63,3 +63,100 @@ async fn the_top_users_flow_runs_on_postgres() {
         .unwrap();
     assert_eq!(r, serde_json::json!({"followers": 1, "following": true}));
 }
+
+/// The ten most-followed users a backend answers, as `(username, followers)`.
+async fn ranking(http: &reqwest::Client, backend: &str, token: &str) -> Vec<(String, i64)> {
+    let r = http.get(format!("{backend}/api/top-users")).bearer_auth(token).send().await.unwrap();
+    assert_eq!(r.status(), 200, "{backend}");
+    let body: TopUsersResponse = r.json().await.unwrap();
+    body.users.into_iter().map(|u| (u.username.unwrap_or(u.id), u.followers)).collect()
+}
+
+#[tokio::test]
+async fn three_replicas_on_one_database_agree_and_outlive_one_that_stops() {
+    let Some(url) = fresh_database().await else { return };
+    // Replica A seeds the demo follows; B and C share its database and its Logto.
+    let a = spawn_app_with(|c| c.database_url = url.parse().unwrap()).await;
+    let mut replicas = vec![(a.backend.clone(), None)];
+    for _ in 0..2 {
+        let dir = std::env::temp_dir().join(format!("backend-replica-{}", logto_emulator::ids::standard_id(8)));
+        std::fs::create_dir_all(&dir).unwrap();
+        let mut config = crate::helpers::test_config(&a.emulator, &dir);
+        config.database_url = url.parse().unwrap();
+        config.seed_demo_data = false;
+        let (listener, router) = backend::startup::build(&config).await.unwrap();
+        let address = format!("http://{}", listener.local_addr().unwrap());
+        let server = tokio::spawn(async move { axum::serve(listener, router).await });
+        replicas.push((address, Some(server)));
+    }
+    let alice = a.sign_in_with("alice", "openid offline_access read:top-users write:follows").await;
+    let token = alice.access_token();
+    let before = ranking(&a.http, &replicas[1].0, token).await;
+    assert_eq!(before, ranking(&a.http, &replicas[2].0, token).await, "one database, one ranking");
+
+    // A follow through A, of a listed user alice does not follow yet, shows through B and C once
+    // their ranking cache (TOP_CACHE_MS, 1 s) turns over.
+    let seed = logto_emulator::Seed::default_seed();
+    let ids: Vec<&str> = seed.users.iter().map(|u| u.id.as_str()).collect();
+    let id_of = |name: &str| seed.users.iter().find(|u| u.username == name).unwrap().id.clone();
+    let following: Value = a
+        .http
+        .get(format!("{}/api/me/following?ids={}", a.backend, ids.join(",")))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let followed: Vec<&str> = following["following"].as_array().unwrap().iter().filter_map(Value::as_str).collect();
+    let (name, count) = before
+        .iter()
+        .find(|(name, _)| name != "alice" && !followed.contains(&id_of(name).as_str()))
+        .cloned()
+        .expect("a listed user alice does not follow");
+    let r: Value = a
+        .http
+        .post(format!("{}/api/users/{}/follow", a.backend, id_of(&name)))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(r["followers"], count + 1);
+    let started = std::time::Instant::now();
+    for (backend, _) in &replicas[1..] {
+        loop {
+            let now = ranking(&a.http, backend, token).await;
+            if now.iter().any(|(n, c)| n == &name && *c == count + 1) {
+                break;
+            }
+            assert!(
+                started.elapsed() < std::time::Duration::from_secs(10),
+                "{backend} never showed the follow: {now:?}"
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+    }
+
+    // B stops; A and C go on serving, and a write through C is seen by A.
+    if let Some(server) = replicas[1].1.take() {
+        server.abort();
+    }
+    assert_eq!(ranking(&a.http, &a.backend, token).await.len(), 10);
+    let r = a
+        .http
+        .delete(format!("{}/api/users/{}/follow", replicas[2].0, id_of(&name)))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let started = std::time::Instant::now();
+    while !ranking(&a.http, &a.backend, token).await.iter().any(|(n, c)| n == &name && *c == count) {
+        assert!(started.elapsed() < std::time::Duration::from_secs(10), "A never showed C's unfollow");
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+}
