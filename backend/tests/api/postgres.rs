@@ -72,6 +72,29 @@ async fn ranking(http: &reqwest::Client, backend: &str, token: &str) -> Vec<(Str
     body.users.into_iter().map(|u| (u.username.unwrap_or(u.id), u.followers)).collect()
 }
 
+/// Waits until `backend`'s ranking lists `name` with `followers`, failing past `deadline`.
+async fn until_ranked(
+    http: &reqwest::Client,
+    backend: &str,
+    token: &str,
+    (name, followers): (&str, i64),
+    deadline: std::time::Instant,
+) {
+    loop {
+        let now = ranking(http, backend, token).await;
+        if now.iter().any(|(n, c)| n == name && *c == followers) {
+            return;
+        }
+        assert!(std::time::Instant::now() < deadline, "{backend} never showed {name}: {now:?}");
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+}
+
+/// The JSON body of `request`, sent with `token`.
+async fn json_of(request: reqwest::RequestBuilder, token: &str) -> Value {
+    request.bearer_auth(token).send().await.unwrap().json().await.unwrap()
+}
+
 #[tokio::test]
 async fn three_replicas_on_one_database_agree_and_outlive_one_that_stops() {
     let Some(url) = fresh_database().await else { return };
@@ -99,46 +122,18 @@ async fn three_replicas_on_one_database_agree_and_outlive_one_that_stops() {
     let seed = logto_emulator::Seed::default_seed();
     let ids: Vec<&str> = seed.users.iter().map(|u| u.id.as_str()).collect();
     let id_of = |name: &str| seed.users.iter().find(|u| u.username == name).unwrap().id.clone();
-    let following: Value = a
-        .http
-        .get(format!("{}/api/me/following?ids={}", a.backend, ids.join(",")))
-        .bearer_auth(token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let following = json_of(a.http.get(format!("{}/api/me/following?ids={}", a.backend, ids.join(","))), token).await;
     let followed: Vec<&str> = following["following"].as_array().unwrap().iter().filter_map(Value::as_str).collect();
     let (name, count) = before
         .iter()
         .find(|(name, _)| name != "alice" && !followed.contains(&id_of(name).as_str()))
         .cloned()
         .expect("a listed user alice does not follow");
-    let r: Value = a
-        .http
-        .post(format!("{}/api/users/{}/follow", a.backend, id_of(&name)))
-        .bearer_auth(token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let r = json_of(a.http.post(format!("{}/api/users/{}/follow", a.backend, id_of(&name))), token).await;
     assert_eq!(r["followers"], count + 1);
-    let started = std::time::Instant::now();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
     for (backend, _) in &replicas[1..] {
-        loop {
-            let now = ranking(&a.http, backend, token).await;
-            if now.iter().any(|(n, c)| n == &name && *c == count + 1) {
-                break;
-            }
-            assert!(
-                started.elapsed() < std::time::Duration::from_secs(10),
-                "{backend} never showed the follow: {now:?}"
-            );
-            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-        }
+        until_ranked(&a.http, backend, token, (&name, count + 1), deadline).await;
     }
 
     // B stops; A and C go on serving, and a write through C is seen by A.
@@ -154,9 +149,6 @@ async fn three_replicas_on_one_database_agree_and_outlive_one_that_stops() {
         .await
         .unwrap();
     assert_eq!(r.status(), 200);
-    let started = std::time::Instant::now();
-    while !ranking(&a.http, &a.backend, token).await.iter().any(|(n, c)| n == &name && *c == count) {
-        assert!(started.elapsed() < std::time::Duration::from_secs(10), "A never showed C's unfollow");
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    until_ranked(&a.http, &a.backend, token, (&name, count), deadline).await;
 }
