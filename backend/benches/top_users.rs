@@ -85,6 +85,10 @@ async fn backend_with(emu: &RunningEmulator, follows: usize, top_cache_ms: u64) 
         jwt_leeway_seconds: 30,
         log_format: backend::config::LogFormat::Text,
         webhook_signing_key: None,
+        metrics: backend::config::MetricsAt::Same,
+        rate_limit_per_address: "100000/s".parse().unwrap(),
+        rate_limit_per_subject: "100000/s".parse().unwrap(),
+        trusted_proxy_header: None,
         cors_allowed_origins: vec![],
     };
     let pool = backend::db::connect(config.database_url.as_ref()).await.unwrap();
@@ -100,9 +104,9 @@ async fn backend_with(emu: &RunningEmulator, follows: usize, top_cache_ms: u64) 
             .unwrap();
     }
     tx.commit().await.unwrap();
-    let (listener, router) = backend::startup::build(&config).await.unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(async move { axum::serve(listener, router).await });
+    let server = backend::startup::build(&config).await.unwrap();
+    let url = format!("http://{}", server.local_addr().unwrap());
+    tokio::spawn(server.run(std::future::pending()));
     url
 }
 

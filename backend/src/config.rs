@@ -58,6 +58,22 @@ pub struct Config {
     /// Log lines as human-readable text or as JSON objects, one per line (the filter is RUST_LOG).
     #[arg(long, env = "LOG_FORMAT", value_name = "LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
     pub log_format: LogFormat,
+    /// Where `GET /metrics` (Prometheus text format) is served: `same` (the API's address), `off`, or
+    /// an address of its own (`127.0.0.1:9100`), kept off the public port.
+    #[arg(long, env = "METRICS", value_name = "METRICS", default_value = "same")]
+    pub metrics: MetricsAt,
+    /// Requests allowed per client address: `<n>/s`, `<n>/min` or `<n>/h` (bursts up to n), or `off`.
+    /// The default only stops a runaway client: set it to your traffic.
+    #[arg(long, env = "RATE_LIMIT_PER_ADDRESS", value_name = "RATE_LIMIT_PER_ADDRESS", default_value = "100000/s")]
+    pub rate_limit_per_address: RateLimit,
+    /// Requests allowed per token subject (`sub`, once the token is verified), as above.
+    #[arg(long, env = "RATE_LIMIT_PER_SUBJECT", value_name = "RATE_LIMIT_PER_SUBJECT", default_value = "100000/s")]
+    pub rate_limit_per_subject: RateLimit,
+    /// Behind a reverse proxy: the header it writes the client's address in (`x-forwarded-for`: the
+    /// last address of the list, the one the proxy saw; `x-real-ip`). Unset: the peer's address.
+    /// Only set it when every request comes through that proxy: a client can write the header too.
+    #[arg(long, env = "TRUSTED_PROXY_HEADER", value_name = "TRUSTED_PROXY_HEADER")]
+    pub trusted_proxy_header: Option<axum::http::HeaderName>,
     /// Browser origins allowed to call the API (comma-separated, each `scheme://host[:port]`).
     #[arg(long, env = "CORS_ALLOWED_ORIGINS", value_delimiter = ',', default_value = "http://localhost:8080")]
     pub cors_allowed_origins: Vec<Origin>,
@@ -158,6 +174,63 @@ impl AsRef<str> for Origin {
     }
 }
 
+/// Where the metrics are served.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MetricsAt {
+    /// `GET /metrics` on the API's own address.
+    Same,
+    Off,
+    /// On an address of its own.
+    Own(SocketAddr),
+}
+
+impl FromStr for MetricsAt {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s.trim() {
+            "same" => Ok(Self::Same),
+            "off" => Ok(Self::Off),
+            other => other
+                .parse()
+                .map(Self::Own)
+                .map_err(|_| "must be same, off, or an address and port such as 127.0.0.1:9100".into()),
+        }
+    }
+}
+
+/// A rate limit: at most `count` requests a `per` (a burst of `count` at once), or none.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RateLimit(pub Option<(std::num::NonZeroU32, Per)>);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Per {
+    Second,
+    Minute,
+    Hour,
+}
+
+impl FromStr for RateLimit {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, String> {
+        let s = s.trim();
+        if s == "off" {
+            return Ok(Self(None));
+        }
+        let wrong = || "must be <n>/s, <n>/min or <n>/h with n from 1 (e.g. 100/s), or off".to_string();
+        let (count, per) = s.split_once('/').ok_or_else(wrong)?;
+        let count = count.trim().parse().map_err(|_| wrong())?;
+        let per = match per.trim() {
+            "s" => Per::Second,
+            "min" => Per::Minute,
+            "h" => Per::Hour,
+            _ => return Err(wrong()),
+        };
+        Ok(Self(Some((count, per))))
+    }
+}
+
 /// The database: SQLite (`sqlite:…`) or PostgreSQL (`postgres://…`, `postgresql://…`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DatabaseUrl(String);
@@ -216,6 +289,22 @@ mod tests {
         assert_eq!(c.issuer(), "http://localhost:3001/oidc");
         assert_eq!(c.cors_allowed_origins, [Origin("http://localhost:8080".into())]);
         assert_eq!(c.database_url.as_ref(), "sqlite://backend.db");
+        assert_eq!(c.metrics, MetricsAt::Same);
+        let limit = RateLimit(Some((100_000.try_into().unwrap(), Per::Second)));
+        assert_eq!((c.rate_limit_per_address, c.rate_limit_per_subject), (limit, limit));
+        assert_eq!(c.trusted_proxy_header, None);
+    }
+
+    #[test]
+    fn limits_and_the_metrics_address_parse() {
+        let c = parse(&["--rate-limit-per-address", "off", "--rate-limit-per-subject", " 30/min", "--metrics", "off"])
+            .unwrap();
+        assert_eq!(c.rate_limit_per_address, RateLimit(None));
+        assert_eq!(c.rate_limit_per_subject, RateLimit(Some((30.try_into().unwrap(), Per::Minute))));
+        assert_eq!(c.metrics, MetricsAt::Off);
+        let c = parse(&["--metrics", "127.0.0.1:9100", "--trusted-proxy-header", "X-Forwarded-For"]).unwrap();
+        assert_eq!(c.metrics, MetricsAt::Own("127.0.0.1:9100".parse().unwrap()));
+        assert_eq!(c.trusted_proxy_header.unwrap().as_str(), "x-forwarded-for");
     }
 
     #[test]
@@ -232,6 +321,14 @@ mod tests {
         assert!(e.contains("BACKEND_BIND"), "{e}");
         let e = parse(&["--database-url", "backend.db"]).unwrap_err();
         assert!(e.contains("DATABASE_URL") && e.contains("sqlite:"), "{e}");
+        let e = parse(&["--rate-limit-per-address", "100"]).unwrap_err();
+        assert!(e.contains("RATE_LIMIT_PER_ADDRESS") && e.contains("<n>/s"), "{e}");
+        let e = parse(&["--rate-limit-per-subject", "0/s"]).unwrap_err();
+        assert!(e.contains("RATE_LIMIT_PER_SUBJECT"), "{e}");
+        let e = parse(&["--metrics", "9100"]).unwrap_err();
+        assert!(e.contains("METRICS") && e.contains("127.0.0.1:9100"), "{e}");
+        let e = parse(&["--trusted-proxy-header", "x forwarded"]).unwrap_err();
+        assert!(e.contains("TRUSTED_PROXY_HEADER"), "{e}");
         let e = parse(&["--api-resource", "api.example.com"]).unwrap_err();
         assert!(e.contains("LOGTO_API_RESOURCE") && e.contains("absolute URI"), "{e}");
     }

@@ -30,6 +30,8 @@ pub enum ApiError {
     MembersUnavailable,
     #[error("The webhook signature (logto-signature-sha-256) is missing or does not match the body.")]
     BadSignature,
+    #[error("Too many requests; try again in {retry_after} s.")]
+    RateLimited { retry_after: u64 },
     #[error("Webhooks are off: set LOGTO_WEBHOOK_SIGNING_KEY to the hook's signing key.")]
     WebhooksOff,
 }
@@ -52,6 +54,11 @@ impl IntoResponse for ApiError {
             ApiError::NotAnId => (StatusCode::BAD_REQUEST, "user.invalid_id", self.to_string()),
             ApiError::BadSignature => (StatusCode::UNAUTHORIZED, "webhook.invalid_signature", self.to_string()),
             ApiError::WebhooksOff => (StatusCode::SERVICE_UNAVAILABLE, "webhook.not_configured", self.to_string()),
+            ApiError::RateLimited { retry_after } => {
+                let body = ErrorBody { code: "request.rate_limited".into(), message: self.to_string() };
+                let header = [(axum::http::header::RETRY_AFTER, retry_after.to_string())];
+                return (StatusCode::TOO_MANY_REQUESTS, header, Json(body)).into_response();
+            }
             ApiError::UnknownOrganization => (StatusCode::NOT_FOUND, "organization.not_found", self.to_string()),
             ApiError::MembersUnavailable | ApiError::LogtoUnavailable => {
                 (StatusCode::SERVICE_UNAVAILABLE, "logto.unavailable", self.to_string())

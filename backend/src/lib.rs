@@ -11,7 +11,8 @@
 //! - [`profiles`]: Logto profiles behind a cache with a deadline; [`timing`]: `Server-Timing`;
 //! - [`members`]: an organization's members with their profiles, behind the same kind of cache, for
 //!   `GET /api/organizations/{organization_id}/top-users` (an organization-level API token);
-//! - [`startup`]: builds the state and router, binds the listener.
+//! - [`metrics`]: `GET /metrics` (Prometheus); [`rate_limit`]: per address and per token subject;
+//! - [`startup`]: builds the state and router, binds the listeners, serves.
 //!
 //! Run: `cargo run -p backend` with `LOGTO_M2M_APP_ID` and `LOGTO_M2M_APP_SECRET` set (see README).
 
@@ -19,8 +20,10 @@ pub mod config;
 pub mod db;
 pub mod error;
 pub mod members;
+pub mod metrics;
 pub mod profiles;
 pub mod ranking;
+pub mod rate_limit;
 pub mod routes;
 pub mod startup;
 pub mod state;

@@ -12,7 +12,7 @@ async fn main() -> std::process::ExitCode {
         LogFormat::Text => logs.init(),
         LogFormat::Json => logs.json().init(),
     }
-    let (listener, router) = match backend::startup::build(&config).await {
+    let server = match backend::startup::build(&config).await {
         Ok(ready) => ready,
         Err(e) => {
             eprintln!("backend: {e}");
@@ -20,8 +20,11 @@ async fn main() -> std::process::ExitCode {
         }
     };
     // The bound address, not the configured one: with port 0 the system picks the port.
-    let address = listener.local_addr().map_or_else(|_| config.bind.to_string(), |a| a.to_string());
+    let address = server.local_addr().map_or_else(|_| config.bind.to_string(), |a| a.to_string());
     tracing::info!(%address, "backend listening on http://{address}");
+    if let Some(metrics) = server.metrics_addr() {
+        tracing::info!(%metrics, "metrics on http://{metrics}/metrics");
+    }
     // Ctrl-C or SIGTERM (what process managers send): finish the requests in flight, then stop.
     let shutdown = async {
         #[cfg(unix)]
@@ -41,7 +44,7 @@ async fn main() -> std::process::ExitCode {
         }
         tracing::info!("shutting down");
     };
-    if let Err(e) = axum::serve(listener, router).with_graceful_shutdown(shutdown).await {
+    if let Err(e) = server.run(shutdown).await {
         eprintln!("backend: {e}");
         return std::process::ExitCode::FAILURE;
     }

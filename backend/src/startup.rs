@@ -19,9 +19,11 @@ use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::{DefaultOnFailure, DefaultOnResponse, TraceLayer};
 use tower_http::LatencyUnit;
 
-use crate::config::{Config, Origin};
+use crate::config::{Config, MetricsAt};
+use crate::metrics::Metrics;
 use crate::profiles::{ProfileConfig, Profiles};
 use crate::ranking::RankingCache;
+use crate::rate_limit::RateLimits;
 use crate::routes;
 use crate::state::AppState;
 
@@ -33,8 +35,8 @@ pub enum StartupError {
     Logto(#[from] logto_management::ManagementError),
     #[error("CORS_ALLOWED_ORIGINS: {0:?} is not a valid origin")]
     CorsOrigin(String),
-    #[error("BACKEND_BIND {addr}: {source}")]
-    Bind { addr: std::net::SocketAddr, source: std::io::Error },
+    #[error("{variable} {addr}: {source}")]
+    Bind { variable: &'static str, addr: std::net::SocketAddr, source: std::io::Error },
 }
 
 /// Request bodies larger than this are refused (413): the API takes none larger than a few bytes.
@@ -82,9 +84,10 @@ impl MakeRequestId for RequestIds {
     }
 }
 
-/// The full router with its middleware.
-pub fn app(state: AppState, cors_origins: &[Origin]) -> Result<Router, StartupError> {
-    let origins = cors_origins
+/// The full router with its middleware (`/metrics` included when `config.metrics` is `same`).
+pub fn app(state: AppState, config: &Config) -> Result<Router, StartupError> {
+    let origins = config
+        .cors_allowed_origins
         .iter()
         .map(|o| HeaderValue::from_str(o.as_ref()).map_err(|_| StartupError::CorsOrigin(o.as_ref().to_string())))
         .collect::<Result<Vec<_>, _>>()?;
@@ -106,12 +109,19 @@ pub fn app(state: AppState, cors_origins: &[Origin]) -> Result<Router, StartupEr
         .on_request(())
         .on_response(DefaultOnResponse::new().level(tracing::Level::INFO).latency_unit(LatencyUnit::Micros))
         .on_failure(DefaultOnFailure::new().level(tracing::Level::WARN));
-    Ok(routes::router()
-        .with_state(state)
+    let mut routes = routes::router();
+    if config.metrics == MetricsAt::Same {
+        routes = routes.route("/metrics", axum::routing::get(crate::metrics::serve));
+    }
+    // Outermost last: request id → log line → metrics (429s counted too) → address limit → the rest.
+    Ok(routes
         .layer(cors)
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
         .layer(axum::middleware::from_fn(limit_headers))
         .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::GATEWAY_TIMEOUT, Duration::from_secs(15)))
+        .layer(axum::middleware::from_fn_with_state(state.limits.clone(), crate::rate_limit::by_address))
+        .layer(axum::middleware::from_fn_with_state(state.metrics.clone(), crate::metrics::track))
+        .with_state(state)
         .layer(trace)
         .layer(PropagateRequestIdLayer::new(request_id.clone()))
         .layer(SetRequestIdLayer::new(request_id, RequestIds::new())))
@@ -139,11 +149,22 @@ pub async fn build_state(config: &Config) -> Result<AppState, StartupError> {
     profile_config.keep_for = std::time::Duration::from_secs(config.profile_cache_seconds);
     profile_config.fresh_for = profile_config.fresh_for.min(profile_config.keep_for);
     let client = Arc::new(ManagementClient::new(management)?);
+    let verifier = Arc::new(verifier);
+    let metrics = Arc::new(Metrics::new().watch(verifier.clone(), client.clone(), db.clone()));
+    let limits = Arc::new(RateLimits::new(
+        config.rate_limit_per_address,
+        config.rate_limit_per_subject,
+        config.trusted_proxy_header.clone(),
+        metrics.clone(),
+    ));
+    RateLimits::spawn_cleanup(&limits);
     let members = crate::members::OrgMembers::new(client.clone(), profile_config.clone());
     let profiles = Profiles::new(client, profile_config);
     let ranking = RankingCache::new(Duration::from_millis(config.top_cache_ms));
     Ok(AppState {
-        verifier: Arc::new(verifier),
+        verifier,
+        metrics,
+        limits,
         profiles: Arc::new(profiles),
         members: Arc::new(members),
         ranking: Arc::new(ranking),
@@ -152,11 +173,61 @@ pub async fn build_state(config: &Config) -> Result<AppState, StartupError> {
     })
 }
 
-/// Binds `config.bind` and returns the listener with the router, ready to serve.
-pub async fn build(config: &Config) -> Result<(TcpListener, Router), StartupError> {
+/// The service, bound and ready to serve: the API, and the metrics when they have their own address.
+pub struct Server {
+    listener: TcpListener,
+    router: Router,
+    metrics: Option<(TcpListener, Router)>,
+}
+
+async fn bind(variable: &'static str, addr: std::net::SocketAddr) -> Result<TcpListener, StartupError> {
+    TcpListener::bind(addr).await.map_err(|source| StartupError::Bind { variable, addr, source })
+}
+
+/// Builds the state and the router and binds `config.bind` (and `config.metrics`' own address).
+pub async fn build(config: &Config) -> Result<Server, StartupError> {
     let state = build_state(config).await?;
-    let router = app(state, &config.cors_allowed_origins)?;
-    let listener =
-        TcpListener::bind(config.bind).await.map_err(|source| StartupError::Bind { addr: config.bind, source })?;
-    Ok((listener, router))
+    let metrics = state.metrics.clone();
+    let router = app(state, config)?;
+    let listener = bind("BACKEND_BIND", config.bind).await?;
+    let metrics = match config.metrics {
+        MetricsAt::Own(addr) => Some((bind("METRICS", addr).await?, crate::metrics::router(metrics))),
+        MetricsAt::Same | MetricsAt::Off => None,
+    };
+    Ok(Server { listener, router, metrics })
+}
+
+impl Server {
+    /// The API's bound address (with port 0 in the configuration, the one the system picked).
+    pub fn local_addr(&self) -> std::io::Result<std::net::SocketAddr> {
+        self.listener.local_addr()
+    }
+
+    /// The metrics' own bound address, when they have one.
+    pub fn metrics_addr(&self) -> Option<std::net::SocketAddr> {
+        self.metrics.as_ref().and_then(|(l, _)| l.local_addr().ok())
+    }
+
+    /// Serves until `shutdown` completes, then finishes the requests in flight. Connections carry
+    /// their peer's address, which the per-address rate limit reads.
+    pub async fn run(self, shutdown: impl std::future::Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
+        let (stop, stopped) = tokio::sync::watch::channel(false);
+        tokio::spawn(async move {
+            shutdown.await;
+            let _ = stop.send(true);
+        });
+        let until_stopped = |mut rx: tokio::sync::watch::Receiver<bool>| async move {
+            let _ = rx.wait_for(|stop| *stop).await;
+        };
+        let metrics = self.metrics.map(|(listener, router)| {
+            let stopped = until_stopped(stopped.clone());
+            tokio::spawn(async move { axum::serve(listener, router).with_graceful_shutdown(stopped).await })
+        });
+        let api = self.router.into_make_service_with_connect_info::<std::net::SocketAddr>();
+        let served = axum::serve(self.listener, api).with_graceful_shutdown(until_stopped(stopped)).await;
+        if let Some(task) = metrics {
+            task.abort();
+        }
+        served
+    }
 }

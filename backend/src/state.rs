@@ -17,6 +17,8 @@ pub struct AppState {
     /// The top-users ranking, cached briefly (cleared by follow writes).
     pub ranking: Arc<RankingCache>,
     pub db: Pool,
+    pub metrics: Arc<crate::metrics::Metrics>,
+    pub limits: Arc<crate::rate_limit::RateLimits>,
     /// The Logto webhook's signing key (`None`: webhooks refused).
     pub webhook_signing_key: Option<std::sync::Arc<str>>,
 }
@@ -24,5 +26,17 @@ pub struct AppState {
 impl FromRef<AppState> for Arc<Verifier> {
     fn from_ref(state: &AppState) -> Self {
         state.verifier.clone()
+    }
+}
+
+impl FromRef<AppState> for Arc<crate::metrics::Metrics> {
+    fn from_ref(state: &AppState) -> Self {
+        state.metrics.clone()
+    }
+}
+
+impl FromRef<AppState> for Arc<crate::rate_limit::RateLimits> {
+    fn from_ref(state: &AppState) -> Self {
+        state.limits.clone()
     }
 }

@@ -15,6 +15,11 @@ impl ServerTiming {
         self.entries.push(TimingEntry::new(name, elapsed.as_secs_f64() * 1000.0, description));
     }
 
+    /// The entries so far (for the hop metrics).
+    pub fn entries(&self) -> &[TimingEntry] {
+        &self.entries
+    }
+
     pub fn header_value(&self) -> String {
         server_timing::format(&self.entries)
     }

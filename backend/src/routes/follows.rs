@@ -55,6 +55,7 @@ async fn ensure_exists(state: &AppState, id: &str) -> Result<(), ApiError> {
         (status = 200, description = "The user's follower count after the change", body = FollowResponse),
         (status = 400, description = "follows.self", body = ErrorBody),
         (status = 401, description = "No valid access token", body = ErrorBody),
+        (status = 429, description = "request.rate_limited: too many requests from this address or token subject (Retry-After: seconds)", body = ErrorBody),
         (status = 403, description = "The token lacks write:follows", body = ErrorBody),
         (status = 400, description = "user.invalid_id: not the shape of a Logto user id", body = ErrorBody),
         (status = 404, description = "user.not_found: Logto has no such user", body = ErrorBody),
@@ -66,6 +67,7 @@ pub async fn follow(
     token: Scoped<WriteFollows>,
     Path(id): Path<String>,
 ) -> Result<Json<FollowResponse>, ApiError> {
+    state.limits.check_subject(&token.claims.sub)?;
     set_following(&state, &token.claims.sub, &id, true).await
 }
 
@@ -78,6 +80,7 @@ pub async fn follow(
         (status = 200, description = "The user's follower count after the change", body = FollowResponse),
         (status = 400, description = "follows.self", body = ErrorBody),
         (status = 401, description = "No valid access token", body = ErrorBody),
+        (status = 429, description = "request.rate_limited: too many requests from this address or token subject (Retry-After: seconds)", body = ErrorBody),
         (status = 403, description = "The token lacks write:follows", body = ErrorBody),
         (status = 400, description = "user.invalid_id: not the shape of a Logto user id", body = ErrorBody),
         (status = 404, description = "user.not_found: Logto has no such user", body = ErrorBody),
@@ -89,6 +92,7 @@ pub async fn unfollow(
     token: Scoped<WriteFollows>,
     Path(id): Path<String>,
 ) -> Result<Json<FollowResponse>, ApiError> {
+    state.limits.check_subject(&token.claims.sub)?;
     set_following(&state, &token.claims.sub, &id, false).await
 }
 
@@ -131,6 +135,7 @@ pub struct FollowingQuery {
         (status = 200, description = "The asked ids the caller follows", body = FollowingResponse),
         (status = 400, description = "guard.invalid_input: no ids, or more than 100", body = ErrorBody),
         (status = 401, description = "No valid access token", body = ErrorBody),
+        (status = 429, description = "request.rate_limited: too many requests from this address or token subject (Retry-After: seconds)", body = ErrorBody),
         (status = 403, description = "The token lacks read:top-users", body = ErrorBody),
     )
 )]
@@ -139,6 +144,7 @@ pub async fn following(
     token: Scoped<ReadTopUsers>,
     query: Result<Query<FollowingQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Json<FollowingResponse>, ApiError> {
+    state.limits.check_subject(&token.claims.sub)?;
     // A missing or repeated `ids` is axum's rejection (text/plain): answered in this API's shape.
     let Ok(Query(query)) = query else {
         return Err(ApiError::InvalidQuery(format!("ids must name 1 to {MAX_IDS} user ids, comma-separated")));

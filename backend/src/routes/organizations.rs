@@ -28,6 +28,7 @@ const TOP_N: usize = 10;
     responses(
         (status = 200, description = "The organization's ten most-followed members (fewer in a smaller organization; members nobody follows count 0) with their Logto profiles; a Server-Timing header names each hop", body = TopUsersResponse),
         (status = 401, description = "No valid access token (WWW-Authenticate: Bearer error=\"invalid_token\")", body = ErrorBody),
+        (status = 429, description = "request.rate_limited: too many requests from this address or token subject (Retry-After: seconds)", body = ErrorBody),
         (status = 403, description = "Not an organization-level API token for this organization, or its organization role lacks read:top-users (error=\"insufficient_scope\")", body = ErrorBody),
         (status = 404, description = "Logto has no such organization", body = ErrorBody),
         (status = 503, description = "Logto's Management API did not give the organization's members in time", body = ErrorBody),
@@ -35,10 +36,17 @@ const TOP_N: usize = 10;
 )]
 pub async fn top_users(State(state): State<AppState>, token: OrgScoped<ReadTopUsers>) -> Result<Response, ApiError> {
     let mut timing = ServerTiming::default();
+    state.limits.check_subject(&token.claims.sub)?;
     let v = token.verification;
     timing.add("verify", v.elapsed, if v.cached { "cache hit" } else { "verified (signature, claims, organization)" });
 
     let lookup = state.members.lookup(&token.organization_id).await;
+    let result = match lookup.cache {
+        Some("cache hit") => "hit",
+        Some(_) => "stale",
+        None => "miss",
+    };
+    state.metrics.cache("members", result, 1);
     match (lookup.fetch, lookup.cache) {
         (Some(f), _) => {
             timing.add("m2m-token", f.token, if f.token_cached { "cache hit" } else { "client credentials" });
@@ -65,10 +73,12 @@ pub async fn top_users(State(state): State<AppState>, token: OrgScoped<ReadTopUs
     let t = Instant::now();
     let ranked = match state.ranking.get_organization(&token.organization_id) {
         Some(ranked) => {
+            state.metrics.cache("organization_ranking", "hit", 1);
             timing.add("db", t.elapsed(), "cache hit");
             ranked
         }
         None => {
+            state.metrics.cache("organization_ranking", "miss", 1);
             let ids: Vec<String> = members.iter().map(|u| u.id.clone()).collect();
             let ranked = std::sync::Arc::new(db::top_among(&state.db, &ids, TOP_N).await?);
             state.ranking.put_organization(&token.organization_id, ranked.clone());
@@ -85,6 +95,7 @@ pub async fn top_users(State(state): State<AppState>, token: OrgScoped<ReadTopUs
             Some(top_user(id, followers, Some(profile)))
         })
         .collect();
+    state.metrics.hops(timing.entries());
     let body = TopUsersResponse { users, partial: None };
     Ok(([("Server-Timing", timing.header_value())], Json(body)).into_response())
 }

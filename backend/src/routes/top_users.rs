@@ -41,21 +41,25 @@ pub(crate) fn top_user(id: String, followers: i64, profile: Option<&logto_manage
     responses(
         (status = 200, description = "The ten most-followed users with their Logto profiles (`partial` says why some are missing); a Server-Timing header names each hop", body = TopUsersResponse),
         (status = 401, description = "No valid access token (WWW-Authenticate: Bearer error=\"invalid_token\")", body = ErrorBody),
+        (status = 429, description = "request.rate_limited: too many requests from this address or token subject (Retry-After: seconds)", body = ErrorBody),
         (status = 403, description = "The token lacks read:top-users (error=\"insufficient_scope\")", body = ErrorBody),
     )
 )]
 pub async fn top_users(State(state): State<AppState>, token: Scoped<ReadTopUsers>) -> Result<Response, ApiError> {
     let mut timing = ServerTiming::default();
+    state.limits.check_subject(&token.claims.sub)?;
     let v = token.verification;
     timing.add("verify", v.elapsed, if v.cached { "cache hit" } else { "verified (signature, claims)" });
 
     let t = Instant::now();
     let top = match state.ranking.get() {
         Some(ranking) => {
+            state.metrics.cache("ranking", "hit", 1);
             timing.add("db", t.elapsed(), "cache hit");
             ranking
         }
         None => {
+            state.metrics.cache("ranking", "miss", 1);
             let ranking = std::sync::Arc::new(db::top_users(&state.db, TOP_N).await?);
             state.ranking.put(ranking.clone());
             timing.add("db", t.elapsed(), format!("top {} of follower_counts", ranking.len()));
@@ -65,6 +69,10 @@ pub async fn top_users(State(state): State<AppState>, token: Scoped<ReadTopUsers
 
     let ids: Vec<String> = top.iter().map(|(id, _)| id.clone()).collect();
     let lookup = state.profiles.lookup(&ids).await;
+    let (fresh, stale) = (lookup.cache_hits as u64, lookup.stale_hits as u64);
+    state.metrics.cache("profiles", "hit", fresh);
+    state.metrics.cache("profiles", "stale", stale);
+    state.metrics.cache("profiles", "miss", (ids.len() as u64).saturating_sub(fresh + stale));
     match lookup.fetch {
         Some(f) => {
             timing.add("m2m-token", f.token, if f.token_cached { "cache hit" } else { "client credentials" });
@@ -83,9 +91,15 @@ pub async fn top_users(State(state): State<AppState>, token: Scoped<ReadTopUsers
             );
         }
     }
-    if lookup.partial.is_some() {
+    if let Some(reason) = &lookup.partial {
         tracing::warn!("answering top users without some profiles");
+        state.metrics.partial(if reason == crate::profiles::PARTIAL_LOGTO_FAILED {
+            "logto_failed"
+        } else {
+            "deadline"
+        });
     }
+    state.metrics.hops(timing.entries());
     let users = top
         .iter()
         .cloned()

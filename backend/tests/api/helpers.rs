@@ -8,6 +8,8 @@ pub struct TestApp {
     pub emulator: RunningEmulator,
     /// e.g. `http://127.0.0.1:41234`
     pub backend: String,
+    /// The metrics' own address (`http://…`) when `METRICS` gave them one.
+    pub metrics: Option<String>,
     pub http: reqwest::Client,
     _db_dir: TempDir,
 }
@@ -37,6 +39,10 @@ pub fn test_config(emulator: &RunningEmulator, db_dir: &std::path::Path) -> Conf
         jwt_leeway_seconds: 30,
         log_format: backend::config::LogFormat::Text,
         webhook_signing_key: None,
+        metrics: backend::config::MetricsAt::Same,
+        rate_limit_per_address: "100000/s".parse().unwrap(),
+        rate_limit_per_subject: "100000/s".parse().unwrap(),
+        trusted_proxy_header: None,
         cors_allowed_origins: vec!["http://localhost:8080".parse().unwrap()],
     }
 }
@@ -52,10 +58,17 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
     std::fs::create_dir_all(&dir).expect("temp dir");
     let mut config = test_config(&emulator, &dir);
     adjust(&mut config);
-    let (listener, router) = backend::startup::build(&config).await.expect("backend starts");
-    let addr = listener.local_addr().expect("bound");
-    tokio::spawn(async move { axum::serve(listener, router).await });
-    TestApp { emulator, backend: format!("http://{addr}"), http: reqwest::Client::new(), _db_dir: TempDir(dir) }
+    let server = backend::startup::build(&config).await.expect("backend starts");
+    let addr = server.local_addr().expect("bound");
+    let metrics = server.metrics_addr().map(|a| format!("http://{a}"));
+    tokio::spawn(server.run(std::future::pending()));
+    TestApp {
+        emulator,
+        backend: format!("http://{addr}"),
+        metrics,
+        http: reqwest::Client::new(),
+        _db_dir: TempDir(dir),
+    }
 }
 
 impl TestApp {

@@ -3,9 +3,11 @@
 mod configuration;
 mod follows;
 mod helpers;
+mod metrics;
 mod organizations;
 mod postgres;
 mod provisioned;
+mod rate_limits;
 mod resilience;
 mod token_errors;
 mod top_users;

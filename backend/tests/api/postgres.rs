@@ -107,9 +107,9 @@ async fn three_replicas_on_one_database_agree_and_outlive_one_that_stops() {
         let mut config = crate::helpers::test_config(&a.emulator, &dir);
         config.database_url = url.parse().unwrap();
         config.seed_demo_data = false;
-        let (listener, router) = backend::startup::build(&config).await.unwrap();
-        let address = format!("http://{}", listener.local_addr().unwrap());
-        let server = tokio::spawn(async move { axum::serve(listener, router).await });
+        let server = backend::startup::build(&config).await.unwrap();
+        let address = format!("http://{}", server.local_addr().unwrap());
+        let server = tokio::spawn(server.run(std::future::pending()));
         replicas.push((address, Some(server)));
     }
     let alice = a.sign_in_with("alice", "openid offline_access read:top-users write:follows").await;

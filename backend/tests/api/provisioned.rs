@@ -61,11 +61,15 @@ async fn a_provisioned_logto_runs_the_whole_stack() {
         jwt_leeway_seconds: 30,
         log_format: backend::config::LogFormat::Text,
         webhook_signing_key: Some(env["LOGTO_WEBHOOK_SIGNING_KEY"].clone()),
+        metrics: backend::config::MetricsAt::Same,
+        rate_limit_per_address: "100000/s".parse().unwrap(),
+        rate_limit_per_subject: "100000/s".parse().unwrap(),
+        trusted_proxy_header: None,
         cors_allowed_origins: vec!["http://localhost:8080".parse().unwrap()],
     };
-    let (listener, router) = backend::startup::build(&config).await.unwrap();
-    let backend = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(async move { axum::serve(listener, router).await });
+    let server = backend::startup::build(&config).await.unwrap();
+    let backend = format!("http://{}", server.local_addr().unwrap());
+    tokio::spawn(server.run(std::future::pending()));
     let db = backend::db::connect(config.database_url.as_ref()).await.unwrap();
     backend::db::follow(&db, &ids["carol"], &ids["dave"]).await.unwrap();
 

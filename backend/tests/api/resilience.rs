@@ -99,7 +99,7 @@ async fn a_thousand_concurrent_cold_requests_make_one_token_and_one_management_r
     std::fs::create_dir_all(&dir).unwrap();
     let config = crate::helpers::test_config(&emulator, &dir);
     let state = backend::startup::build_state(&config).await.unwrap();
-    let router = backend::startup::app(state, &config.cors_allowed_origins).unwrap();
+    let router = backend::startup::app(state, &config).unwrap();
     let user = logto_emulator::testkit::sign_in(
         &emulator.endpoint,
         "alice",

@@ -26,4 +26,4 @@ mod verifier;
 pub use claims::AccessClaims;
 pub use error::AuthError;
 pub use extract::{Authenticated, OrgScoped, RequiredScope, Scoped, Verification, ORGANIZATION_PARAM};
-pub use verifier::{Verifier, VerifierConfig};
+pub use verifier::{Verifier, VerifierConfig, VerifierStats};

@@ -1,6 +1,7 @@
 //! The token verifier: key cache, discovery, verified-token cache, and the checks in the order that
 //! gives the clearest error.
 
+use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
@@ -67,6 +68,32 @@ struct Inner {
     inflight: Mutex<Option<Fetch>>,
     /// Verified tokens by SHA-256 of the whole token; emptied when a key leaves the JWKS.
     verified: moka::sync::Cache<[u8; 32], AccessClaims>,
+    counts: Counts,
+}
+
+/// Running totals since the verifier was made, read with [`Verifier::stats`].
+#[derive(Default)]
+struct Counts {
+    cache_hits: AtomicU64,
+    verified: AtomicU64,
+    rejected: AtomicU64,
+    jwks_fetches: AtomicU64,
+    jwks_fetch_errors: AtomicU64,
+}
+
+/// What a [`Verifier`] has done since it was made: for metrics (each field only grows).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct VerifierStats {
+    /// Tokens answered by the verified-token cache.
+    pub cache_hits: u64,
+    /// Tokens verified in full (signature and claims) and accepted.
+    pub verified: u64,
+    /// Tokens refused (by the cache, an expired entry, or the full check).
+    pub rejected: u64,
+    /// JWKS fetches (discovery included) that succeeded.
+    pub jwks_fetches: u64,
+    /// JWKS fetches that failed.
+    pub jwks_fetch_errors: u64,
 }
 
 /// Cheap to clone: clones share keys, cache and fetches.
@@ -106,7 +133,9 @@ impl Inner {
             Some(uri) => uri,
             None => {
                 let url = format!("{}/.well-known/openid-configuration", self.config.issuer);
-                let discovery: Discovery = self.get_json(&url).await?;
+                let discovery: Discovery = self.get_json(&url).await.inspect_err(|_| {
+                    self.counts.jwks_fetch_errors.fetch_add(1, Relaxed);
+                })?;
                 if discovery.issuer != self.config.issuer {
                     return Err(AuthError::KeysUnavailable(format!(
                         "discovery at {url} names issuer {} instead of {}",
@@ -118,6 +147,8 @@ impl Inner {
             }
         };
         let fetched = self.get_json::<JwkSet>(&jwks_uri).await.map(|set| Arc::new(KeySet::from_jwks(&set)));
+        let counter = if fetched.is_ok() { &self.counts.jwks_fetches } else { &self.counts.jwks_fetch_errors };
+        counter.fetch_add(1, Relaxed);
         let mut keys = self.keys.write().unwrap_or_else(|p| p.into_inner());
         // Even a failed fetch counts for the rate limit: a down issuer is not hammered.
         keys.fetched = Some(Instant::now());
@@ -150,6 +181,7 @@ impl Verifier {
                 jwks_uri: Mutex::new(None),
                 inflight: Mutex::new(None),
                 verified,
+                counts: Counts::default(),
             }),
         }
     }
@@ -196,6 +228,18 @@ impl Verifier {
     pub fn cached_tokens(&self) -> u64 {
         self.inner.verified.run_pending_tasks();
         self.inner.verified.entry_count()
+    }
+
+    /// Totals since this verifier was made (clones share them).
+    pub fn stats(&self) -> VerifierStats {
+        let c = &self.inner.counts;
+        VerifierStats {
+            cache_hits: c.cache_hits.load(Relaxed),
+            verified: c.verified.load(Relaxed),
+            rejected: c.rejected.load(Relaxed),
+            jwks_fetches: c.jwks_fetches.load(Relaxed),
+            jwks_fetch_errors: c.jwks_fetch_errors.load(Relaxed),
+        }
     }
 
     /// The key for `kid`, refetching the JWKS (shared, rate-limited) when it is unknown.
@@ -250,6 +294,18 @@ impl Verifier {
 
     /// Verifies a token for `audience`; the verified-token cache remembers the audience checked.
     async fn verify_for(&self, token: &str, audience: &str) -> Result<(AccessClaims, bool), AuthError> {
+        let outcome = self.verify_counted(token, audience).await;
+        let c = &self.inner.counts;
+        let counter = match &outcome {
+            Ok((_, true)) => &c.cache_hits,
+            Ok((_, false)) => &c.verified,
+            Err(_) => &c.rejected,
+        };
+        counter.fetch_add(1, Relaxed);
+        outcome
+    }
+
+    async fn verify_counted(&self, token: &str, audience: &str) -> Result<(AccessClaims, bool), AuthError> {
         let token = token.trim();
         if token.len() > MAX_TOKEN_LEN {
             return Err(AuthError::InvalidToken("the token is too long".into()));

@@ -191,6 +191,13 @@ async fn a_verified_token_is_cached_until_its_key_leaves_the_jwks() {
     verifier.verify(&mint(&emu, "v")).await.unwrap();
     let refused = verifier.verify(&old).await.unwrap_err();
     assert!(refused.to_string().contains("unknown key"), "{refused}");
+
+    // What metrics read: the old token verified once and answered once by the cache; the new one
+    // verified; the old one refused. JWKS: the first fetch, then one for each unknown kid (the new
+    // key's, and the old key's once it had left); none while the JWKS answered 503: the cache did.
+    let stats = verifier.stats();
+    assert_eq!((stats.verified, stats.cache_hits, stats.rejected), (2, 1, 1), "{stats:?}");
+    assert_eq!((stats.jwks_fetches, stats.jwks_fetch_errors), (3, 0), "{stats:?}");
 }
 
 #[tokio::test]
@@ -208,4 +215,6 @@ async fn concurrent_cold_verifications_share_one_jwks_fetch() {
     }
     let fetches = emu.state.request_log().iter().filter(|r| r.path == "/oidc/jwks").count();
     assert_eq!(fetches, 1, "100 concurrent cold verifications, one JWKS request");
+    assert_eq!(verifier.stats().jwks_fetches, 1);
+    assert_eq!(verifier.stats().verified, 100);
 }

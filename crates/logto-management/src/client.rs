@@ -1,5 +1,6 @@
 //! Typed Management API calls.
 
+use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 use std::time::Duration;
 
 use reqwest::{Method, StatusCode};
@@ -53,6 +54,31 @@ pub struct ManagementClient {
     http: reqwest::Client,
     tokens: TokenSource,
     retry: RetryPolicy,
+    counts: Counts,
+}
+
+#[derive(Default)]
+struct Counts {
+    requests: AtomicU64,
+    errors: AtomicU64,
+    retries: AtomicU64,
+}
+
+/// What a [`ManagementClient`] has done since it was made: for metrics (each field only grows).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ClientStats {
+    /// M2M tokens answered from the cache.
+    pub token_cache_hits: u64,
+    /// M2M tokens fetched from Logto (client credentials).
+    pub token_fetches: u64,
+    /// Client-credentials requests that failed (refused, unreachable, malformed answer).
+    pub token_errors: u64,
+    /// Management API requests sent (each retry and each page counted).
+    pub requests: u64,
+    /// Management API calls that ended in an error (after retries).
+    pub errors: u64,
+    /// Requests sent again after a network error, a 429 or a 5xx, or with a fresh token after a 401.
+    pub retries: u64,
 }
 
 struct RetryPolicy {
@@ -88,7 +114,20 @@ impl ManagementClient {
             base: config.retry_base_delay,
             max_retry_after: config.max_retry_after,
         };
-        Ok(Self { endpoint: config.endpoint, http, tokens, retry })
+        Ok(Self { endpoint: config.endpoint, http, tokens, retry, counts: Counts::default() })
+    }
+
+    /// Totals since this client was made.
+    pub fn stats(&self) -> ClientStats {
+        let tokens = self.tokens.stats();
+        ClientStats {
+            token_cache_hits: tokens.cache_hits,
+            token_fetches: tokens.fetches,
+            token_errors: tokens.errors,
+            requests: self.counts.requests.load(Relaxed),
+            errors: self.counts.errors.load(Relaxed),
+            retries: self.counts.retries.load(Relaxed),
+        }
     }
 
     /// The M2M token (`Ok((token, from_cache))`), for callers that report cache hits.
@@ -104,13 +143,30 @@ impl ManagementClient {
         path_and_query: &str,
         body: Option<&Value>,
     ) -> Result<reqwest::Response, ManagementError> {
+        let outcome = self.send_counted(method, path_and_query, body).await;
+        if outcome.is_err() {
+            self.counts.errors.fetch_add(1, Relaxed);
+        }
+        outcome
+    }
+
+    async fn send_counted(
+        &self,
+        method: Method,
+        path_and_query: &str,
+        body: Option<&Value>,
+    ) -> Result<reqwest::Response, ManagementError> {
         let url = format!("{}/api{path_and_query}", self.endpoint);
         let idempotent = matches!(method, Method::GET | Method::HEAD | Method::PUT | Method::DELETE);
         let mut retried_auth = false;
         let mut attempt = 0;
         loop {
+            if attempt > 0 || retried_auth {
+                self.counts.retries.fetch_add(1, Relaxed);
+            }
             let (token, _) = self.tokens.get().await?;
             let mut request = self.http.request(method.clone(), &url).bearer_auth(&token);
+            self.counts.requests.fetch_add(1, Relaxed);
             if let Some(body) = body {
                 request = request.json(body);
             }

@@ -17,7 +17,7 @@ pub mod model;
 pub mod token;
 mod user;
 
-pub use client::{ManagementClient, ManagementConfig};
+pub use client::{ClientStats, ManagementClient, ManagementConfig};
 pub use error::ManagementError;
 pub use model::*;
 pub use user::{NewUser, User};

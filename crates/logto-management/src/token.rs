@@ -1,5 +1,6 @@
 //! The machine-to-machine access token: client credentials through the `oauth2` crate, cached.
 
+use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 use std::time::{Duration, Instant};
 
 use oauth2::basic::BasicClient;
@@ -25,6 +26,16 @@ pub struct TokenSource {
     resource: String,
     /// Held while a token is fetched: other callers wait for that one request.
     cached: tokio::sync::Mutex<Option<Cached>>,
+    cache_hits: AtomicU64,
+    fetches: AtomicU64,
+    errors: AtomicU64,
+}
+
+/// Totals of a [`TokenSource`], for [`crate::ClientStats`].
+pub struct TokenStats {
+    pub cache_hits: u64,
+    pub fetches: u64,
+    pub errors: u64,
 }
 
 impl TokenSource {
@@ -46,6 +57,9 @@ impl TokenSource {
             token_url: token_url.to_string(),
             resource: resource.to_string(),
             cached: tokio::sync::Mutex::new(None),
+            cache_hits: AtomicU64::new(0),
+            fetches: AtomicU64::new(0),
+            errors: AtomicU64::new(0),
         })
     }
 
@@ -53,12 +67,24 @@ impl TokenSource {
     pub async fn get(&self) -> Result<(String, bool), ManagementError> {
         let mut cached = self.cached.lock().await;
         if let Some(c) = cached.as_ref().filter(|c| Instant::now() < c.renew_at) {
+            self.cache_hits.fetch_add(1, Relaxed);
             return Ok((c.token.clone(), true));
         }
-        let fresh = self.fetch().await?;
+        let fresh = self.fetch().await;
+        let counter = if fresh.is_ok() { &self.fetches } else { &self.errors };
+        counter.fetch_add(1, Relaxed);
+        let fresh = fresh?;
         let token = fresh.token.clone();
         *cached = Some(fresh);
         Ok((token, false))
+    }
+
+    pub fn stats(&self) -> TokenStats {
+        TokenStats {
+            cache_hits: self.cache_hits.load(Relaxed),
+            fetches: self.fetches.load(Relaxed),
+            errors: self.errors.load(Relaxed),
+        }
     }
 
     /// Forgets `token` if it is the cached one (the API refused it), so the next `get` fetches anew.

@@ -46,6 +46,12 @@ async fn retries_429_and_5xx_and_renews_a_refused_token() {
     let tokens_before = calls(&emu, "/oidc/token");
     assert_eq!(client.get_user(&alice).await.unwrap().id, alice);
     assert_eq!(calls(&emu, "/oidc/token") - tokens_before, 1, "one new token after the 401");
+
+    // What metrics read agrees with what Logto saw: five calls, every other request a retry.
+    let stats = client.stats();
+    assert_eq!(stats.requests as usize, calls(&emu, "/api/users/"), "{stats:?}");
+    assert_eq!(stats.retries, stats.requests - 5, "{stats:?}");
+    assert_eq!((stats.errors, stats.token_fetches, stats.token_errors), (1, 2, 0), "{stats:?}");
 }
 
 #[tokio::test]
