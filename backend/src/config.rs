@@ -58,6 +58,13 @@ pub struct Config {
     /// Log lines as human-readable text or as JSON objects, one per line (the filter is RUST_LOG).
     #[arg(long, env = "LOG_FORMAT", value_name = "LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
     pub log_format: LogFormat,
+    /// An OpenTelemetry collector's OTLP/HTTP endpoint (`http://localhost:4318`): traces are sent to
+    /// `{endpoint}/v1/traces`. Unset: no traces.
+    #[arg(long, env = "OTEL_EXPORTER_OTLP_ENDPOINT", value_name = "OTEL_EXPORTER_OTLP_ENDPOINT")]
+    pub otel_exporter_otlp_endpoint: Option<HttpUrl>,
+    /// The `service.name` of the traces.
+    #[arg(long, env = "OTEL_SERVICE_NAME", value_name = "OTEL_SERVICE_NAME", default_value = "backend")]
+    pub otel_service_name: String,
     /// Where `GET /metrics` (Prometheus text format) is served: `same` (the API's address), `off`, or
     /// an address of its own (`127.0.0.1:9100`), kept off the public port.
     #[arg(long, env = "METRICS", value_name = "METRICS", default_value = "same")]

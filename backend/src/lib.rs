@@ -12,6 +12,7 @@
 //! - [`members`]: an organization's members with their profiles, behind the same kind of cache, for
 //!   `GET /api/organizations/{organization_id}/top-users` (an organization-level API token);
 //! - [`metrics`]: `GET /metrics` (Prometheus); [`rate_limit`]: per address and per token subject;
+//! - [`telemetry`]: log lines and OpenTelemetry traces (OTLP);
 //! - [`startup`]: builds the state and router, binds the listeners, serves.
 //!
 //! Run: `cargo run -p backend` with `LOGTO_M2M_APP_ID` and `LOGTO_M2M_APP_SECRET` set (see README).
@@ -27,4 +28,5 @@ pub mod rate_limit;
 pub mod routes;
 pub mod startup;
 pub mod state;
+pub mod telemetry;
 pub mod timing;

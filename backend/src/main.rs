@@ -1,17 +1,16 @@
-use backend::config::{Config, LogFormat};
-use tracing_subscriber::EnvFilter;
+use backend::config::Config;
 
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
     let config = Config::load();
-    // Colours only for a terminal: a file or a log collector gets plain text.
-    let logs = tracing_subscriber::fmt()
-        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")))
-        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stdout()));
-    match config.log_format {
-        LogFormat::Text => logs.init(),
-        LogFormat::Json => logs.json().init(),
-    }
+    let otlp = config.otel_exporter_otlp_endpoint.as_ref();
+    let telemetry = match backend::telemetry::init(config.log_format, otlp, &config.otel_service_name) {
+        Ok(telemetry) => telemetry,
+        Err(e) => {
+            eprintln!("backend: {e}");
+            return std::process::ExitCode::FAILURE;
+        }
+    };
     let server = match backend::startup::build(&config).await {
         Ok(ready) => ready,
         Err(e) => {
@@ -44,7 +43,10 @@ async fn main() -> std::process::ExitCode {
         }
         tracing::info!("shutting down");
     };
-    if let Err(e) = server.run(shutdown).await {
+    let served = server.run(shutdown).await;
+    // The spans still buffered are sent before the process exits.
+    let _ = tokio::task::spawn_blocking(move || telemetry.shutdown()).await;
+    if let Err(e) = served {
         eprintln!("backend: {e}");
         return std::process::ExitCode::FAILURE;
     }

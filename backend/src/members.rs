@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 
 use futures_util::future::{BoxFuture, FutureExt, Shared};
 use logto_management::{ManagementClient, ManagementError, User};
+use tracing::Instrument;
 
 use crate::profiles::{FetchTiming, ProfileConfig};
 
@@ -69,10 +70,13 @@ impl OrgMembers {
         let fetch = async move {
             let result = async {
                 let t = Instant::now();
-                let (_, token_cached) = client.access_token().await.map_err(unavailable)?;
+                let m2m = tracing::info_span!("m2m-token", cached = tracing::field::Empty);
+                let (_, token_cached) = client.access_token().instrument(m2m.clone()).await.map_err(unavailable)?;
+                m2m.record("cached", token_cached);
                 let token = t.elapsed();
                 let t = Instant::now();
-                let members = client.organization_members(&key).await.map_err(|e| match e {
+                let span = tracing::info_span!("management-api", operation = "organization_members");
+                let members = client.organization_members(&key).instrument(span).await.map_err(|e| match e {
                     ManagementError::Api { status: 404, .. } => MembersError::NotFound,
                     other => unavailable(other),
                 })?;
@@ -86,6 +90,8 @@ impl OrgMembers {
             registry.lock().unwrap_or_else(|p| p.into_inner()).remove(&key);
             result
         }
+        // Under the span of the request that started the fetch (it is spawned, and shared).
+        .in_current_span()
         .boxed()
         .shared();
         inflight.insert(org.to_string(), fetch.clone());

@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 
 use futures_util::future::{BoxFuture, FutureExt, Shared};
 use logto_management::{ManagementClient, User};
+use tracing::Instrument;
 
 /// `partial` when Logto's Management API answered with an error or not at all; what it was is logged
 /// with the request's id (the `x-request-id` header of the answer).
@@ -106,10 +107,14 @@ impl Profiles {
         let batch = async move {
             let result = async {
                 let t = Instant::now();
-                let (_, token_cached) = client.access_token().await.map_err(|e| e.to_string())?;
+                let m2m = tracing::info_span!("m2m-token", cached = tracing::field::Empty);
+                let (_, token_cached) =
+                    client.access_token().instrument(m2m.clone()).await.map_err(|e| e.to_string())?;
+                m2m.record("cached", token_cached);
                 let token = t.elapsed();
                 let t = Instant::now();
-                let found = client.users_by_ids(&ids).await.map_err(|e| e.to_string())?;
+                let span = tracing::info_span!("management-api", operation = "users_by_ids", users = ids.len());
+                let found = client.users_by_ids(&ids).instrument(span).await.map_err(|e| e.to_string())?;
                 let users = t.elapsed();
                 let mut by_id: HashMap<String, User> = found.into_iter().map(|u| (u.id.clone(), u)).collect();
                 let now = Instant::now();
@@ -127,6 +132,8 @@ impl Profiles {
             registry.lock().unwrap_or_else(|p| p.into_inner()).remove(&k);
             result
         }
+        // Under the span of the request that started the batch (it is spawned, and shared).
+        .in_current_span()
         .boxed()
         .shared();
         inflight.insert(key, batch.clone());

@@ -104,7 +104,9 @@ pub fn app(state: AppState, config: &Config) -> Result<Router, StartupError> {
         .make_span_with(|req: &Request<axum::body::Body>| {
             let id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("-");
             let route = req.extensions().get::<MatchedPath>().map_or("(no route)", MatchedPath::as_str);
-            tracing::info_span!("request", id = %id, method = %req.method(), route = %route)
+            // `otel.name`: the trace's name for this span, as OpenTelemetry's HTTP conventions write it.
+            let name = format!("{} {route}", req.method());
+            tracing::info_span!("request", id = %id, method = %req.method(), route = %route, otel.name = %name)
         })
         .on_request(())
         .on_response(DefaultOnResponse::new().level(tracing::Level::INFO).latency_unit(LatencyUnit::Micros))

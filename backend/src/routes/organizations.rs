@@ -10,6 +10,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use logto_jwt::OrgScoped;
 use shared::{ErrorBody, TopUsersResponse};
+use tracing::Instrument;
 
 use crate::db;
 use crate::error::ApiError;
@@ -80,7 +81,8 @@ pub async fn top_users(State(state): State<AppState>, token: OrgScoped<ReadTopUs
         None => {
             state.metrics.cache("organization_ranking", "miss", 1);
             let ids: Vec<String> = members.iter().map(|u| u.id.clone()).collect();
-            let ranked = std::sync::Arc::new(db::top_among(&state.db, &ids, TOP_N).await?);
+            let read = db::top_among(&state.db, &ids, TOP_N).instrument(tracing::info_span!("db", query = "top_among"));
+            let ranked = std::sync::Arc::new(read.await?);
             state.ranking.put_organization(&token.organization_id, ranked.clone());
             timing.add("db", t.elapsed(), format!("{} members ranked", ids.len()));
             ranked

@@ -9,6 +9,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use logto_jwt::{RequiredScope, Scoped};
 use shared::{ErrorBody, TopUser, TopUsersResponse};
+use tracing::Instrument;
 
 use crate::db;
 use crate::error::ApiError;
@@ -60,7 +61,8 @@ pub async fn top_users(State(state): State<AppState>, token: Scoped<ReadTopUsers
         }
         None => {
             state.metrics.cache("ranking", "miss", 1);
-            let ranking = std::sync::Arc::new(db::top_users(&state.db, TOP_N).await?);
+            let read = db::top_users(&state.db, TOP_N).instrument(tracing::info_span!("db", query = "top_users"));
+            let ranking = std::sync::Arc::new(read.await?);
             state.ranking.put(ranking.clone());
             timing.add("db", t.elapsed(), format!("top {} of follower_counts", ranking.len()));
             ranking

@@ -1,6 +1,7 @@
 //! The backend binary as an operator meets it: configuration (`.env` in the working directory, the
-//! environment winning over it, a bad value stopping the start with the variable's name) and its
-//! log lines (one per request, text or JSON, never a token or a query).
+//! environment winning over it, a bad value stopping the start with the variable's name), its
+//! log lines (one per request, text or JSON, never a token or a query) and its OpenTelemetry traces,
+//! received by an OTLP collector in the test.
 
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
@@ -72,11 +73,13 @@ fn a_malformed_dot_env_is_an_error_not_a_silence() {
     assert!(String::from_utf8_lossy(&out.stderr).contains(".env"), "{}", String::from_utf8_lossy(&out.stderr));
 }
 
-/// The backend in `dir`, started with `env` plus an M2M app, until it listens; its stdout lines.
+/// The backend in `dir`, started with `env` (over an M2M app, an ephemeral port, a SQLite file), until
+/// it listens; its stdout lines.
 fn start(dir: &TempDir, env: &[(&str, &str)]) -> (std::process::Child, std::sync::mpsc::Receiver<String>, String) {
-    let mut command = backend(dir, env);
+    let mut command = backend(dir, &[]);
     command.envs([("LOGTO_M2M_APP_ID", "app"), ("LOGTO_M2M_APP_SECRET", "secret")]);
     command.envs([("BACKEND_BIND", "127.0.0.1:0"), ("DATABASE_URL", "sqlite://db.sqlite"), ("RUST_LOG", "info")]);
+    command.envs(env.iter().copied());
     let mut child = command.spawn().unwrap();
     let stdout = child.stdout.take().unwrap();
     let (tx, rx) = std::sync::mpsc::channel();
@@ -85,7 +88,13 @@ fn start(dir: &TempDir, env: &[(&str, &str)]) -> (std::process::Child, std::sync
             let _ = tx.send(line);
         }
     });
-    let listening = rx.recv_timeout(Duration::from_secs(30)).expect("a first log line");
+    // The line naming the address (the seeding of the demo follows may come first).
+    let listening = loop {
+        let line = rx.recv_timeout(Duration::from_secs(30)).expect("a log line saying where it listens");
+        if line.contains("listening on") {
+            break line;
+        }
+    };
     let address = listening
         .split("http://")
         .nth(1)
@@ -148,4 +157,107 @@ fn text_logs_are_one_readable_line_per_request() {
         assert!(line.contains(part), "{part} in {line}");
     }
     assert!(!line.contains("secret-query") && !line.contains("not.a-real.token-xyz"), "{line}");
+}
+
+/// What an OTLP/HTTP collector received: (trace id, span id, parent span id, name) of every span,
+/// and the `service.name` of each batch.
+#[derive(Default)]
+struct Received {
+    spans: Vec<(Vec<u8>, Vec<u8>, Vec<u8>, String)>,
+    services: Vec<String>,
+}
+
+/// A collector on an ephemeral port taking `POST /v1/traces` (protobuf), as an OpenTelemetry
+/// Collector does.
+async fn collector() -> (String, std::sync::Arc<std::sync::Mutex<Received>>) {
+    use opentelemetry_proto::tonic::collector::trace::v1::ExportTraceServiceRequest;
+    use opentelemetry_proto::tonic::common::v1::any_value::Value;
+    use prost::Message;
+    let received = std::sync::Arc::new(std::sync::Mutex::new(Received::default()));
+    let store = received.clone();
+    let app = axum::Router::new().route(
+        "/v1/traces",
+        axum::routing::post(move |body: axum::body::Bytes| async move {
+            let Ok(request) = ExportTraceServiceRequest::decode(body) else {
+                return axum::http::StatusCode::BAD_REQUEST;
+            };
+            let mut store = store.lock().unwrap();
+            for resource_spans in request.resource_spans {
+                let service = resource_spans.resource.iter().flat_map(|r| &r.attributes).find_map(|a| {
+                    match a.value.as_ref()?.value.as_ref()? {
+                        Value::StringValue(name) if a.key == "service.name" => Some(name.clone()),
+                        _ => None,
+                    }
+                });
+                store.services.extend(service);
+                for span in resource_spans.scope_spans.into_iter().flat_map(|s| s.spans) {
+                    store.spans.push((span.trace_id, span.span_id, span.parent_span_id, span.name));
+                }
+            }
+            axum::http::StatusCode::OK
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    (address, received)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn traces_go_to_the_otlp_collector_one_span_per_hop_under_the_request() {
+    use logto_emulator::testkit;
+    let emulator = logto_emulator::spawn(&logto_emulator::Seed::default_seed()).await.unwrap();
+    let (otlp, received) = collector().await;
+    let dir = dir_with_env("");
+    let env = [
+        ("LOGTO_ENDPOINT", emulator.endpoint.as_str()),
+        ("LOGTO_M2M_APP_ID", testkit::M2M_APP_ID),
+        ("LOGTO_M2M_APP_SECRET", testkit::M2M_APP_SECRET),
+        ("SEED_DEMO_DATA", "true"),
+        ("OTEL_EXPORTER_OTLP_ENDPOINT", otlp.as_str()),
+        ("OTEL_SERVICE_NAME", "top-users-test"),
+        // The batch exporter's delay (the SDK reads it): spans leave within 100 ms.
+        ("OTEL_BSP_SCHEDULE_DELAY", "100"),
+    ];
+    let (mut child, _lines, address) = tokio::task::block_in_place(|| start(&dir, &env));
+    let alice = testkit::sign_in(
+        &emulator.endpoint,
+        "alice",
+        testkit::DEMO_PASSWORD,
+        crate::helpers::SCOPES,
+        Some(testkit::API_RESOURCE),
+    )
+    .await
+    .unwrap();
+    let answer = reqwest::Client::new()
+        .get(format!("http://{address}/api/top-users"))
+        .bearer_auth(alice.access_token())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), 200);
+
+    let hops = ["verify", "db", "m2m-token", "management-api"];
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let (spans, services) = loop {
+        {
+            let r = received.lock().unwrap();
+            if hops.iter().all(|hop| r.spans.iter().any(|s| s.3 == *hop))
+                && r.spans.iter().any(|s| s.3 == "GET /api/top-users")
+                || Instant::now() > deadline
+            {
+                break (r.spans.clone(), r.services.clone());
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    let _ = child.kill();
+    let _ = child.wait();
+    let names: Vec<&str> = spans.iter().map(|s| s.3.as_str()).collect();
+    let request = spans.iter().find(|s| s.3 == "GET /api/top-users").unwrap_or_else(|| panic!("{names:?}"));
+    for hop in hops {
+        let span = spans.iter().find(|s| s.3 == hop).unwrap_or_else(|| panic!("no {hop} span in {names:?}"));
+        assert_eq!((&span.0, &span.2), (&request.0, &request.1), "{hop}: not a child of the request's span");
+    }
+    assert!(services.iter().all(|s| s == "top-users-test") && !services.is_empty(), "{services:?}");
 }

@@ -39,6 +39,8 @@ pub fn test_config(emulator: &RunningEmulator, db_dir: &std::path::Path) -> Conf
         jwt_leeway_seconds: 30,
         log_format: backend::config::LogFormat::Text,
         webhook_signing_key: None,
+        otel_exporter_otlp_endpoint: None,
+        otel_service_name: "backend".into(),
         metrics: backend::config::MetricsAt::Same,
         rate_limit_per_address: "100000/s".parse().unwrap(),
         rate_limit_per_subject: "100000/s".parse().unwrap(),

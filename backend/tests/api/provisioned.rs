@@ -61,6 +61,8 @@ async fn a_provisioned_logto_runs_the_whole_stack() {
         jwt_leeway_seconds: 30,
         log_format: backend::config::LogFormat::Text,
         webhook_signing_key: Some(env["LOGTO_WEBHOOK_SIGNING_KEY"].clone()),
+        otel_exporter_otlp_endpoint: None,
+        otel_service_name: "backend".into(),
         metrics: backend::config::MetricsAt::Same,
         rate_limit_per_address: "100000/s".parse().unwrap(),
         rate_limit_per_subject: "100000/s".parse().unwrap(),

@@ -11,6 +11,7 @@ use jsonwebtoken::jwk::JwkSet;
 use jsonwebtoken::{decode, decode_header, Validation};
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
+use tracing::Instrument;
 
 use crate::claims::AccessClaims;
 use crate::error::AuthError;
@@ -294,7 +295,12 @@ impl Verifier {
 
     /// Verifies a token for `audience`; the verified-token cache remembers the audience checked.
     async fn verify_for(&self, token: &str, audience: &str) -> Result<(AccessClaims, bool), AuthError> {
-        let outcome = self.verify_counted(token, audience).await;
+        // One span per check (a hop of the caller's trace), saying whether the cache answered.
+        let span = tracing::info_span!("verify", cached = tracing::field::Empty);
+        let outcome = self.verify_counted(token, audience).instrument(span.clone()).await;
+        if let Ok((_, cached)) = &outcome {
+            span.record("cached", cached);
+        }
         let c = &self.inner.counts;
         let counter = match &outcome {
             Ok((_, true)) => &c.cache_hits,
