@@ -3,6 +3,7 @@
 //!
 //! - warm `GET /api/top-users`, `GET /api/organizations/{id}/top-users` and `GET /healthz` on the same
 //!   server, wrk with 64 connections for 5 s (goal: each list at least half of healthz's requests/s);
+//! - the cost of request logs and metrics: the warm list with each off and on (same run);
 //! - the verifier's operations/s, cold (each token new) and cached (the same token again);
 //! - top-users p50 latency with 10³ and with 10⁶ follow rows, ranking read from the database on
 //!   every request (goal: at most 2×);
@@ -10,87 +11,25 @@
 //!
 //! Emulator and backend run in this process; wrk is a separate process; all on the same 2 cores.
 
-use std::process::Command;
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
-use backend::config::Config;
 use logto_emulator::testkit::{self, API_RESOURCE, DEMO_PASSWORD};
 use logto_emulator::{RunningEmulator, Seed};
 use logto_jwt::{Verifier, VerifierConfig};
 
-struct Wrk {
-    per_second: f64,
-    p50_ms: f64,
-    p99_ms: f64,
-    requests: u64,
-    non_2xx: u64,
-}
+mod common;
 
-/// Parses wrk's `--latency` report.
-fn parse_latency(line: &str) -> Option<f64> {
-    let value = line.split_whitespace().nth(1)?;
-    let (number, unit) = value.split_at(value.find(|c: char| c.is_ascii_alphabetic())?);
-    let n: f64 = number.parse().ok()?;
-    Some(match unit {
-        "us" => n / 1000.0,
-        "ms" => n,
-        "s" => n * 1000.0,
-        _ => return None,
-    })
-}
+use common::{wrk as wrk_with, Wrk};
 
 fn wrk(url: &str, bearer: Option<&str>) -> Wrk {
-    let mut cmd = Command::new("wrk");
-    cmd.args(["-t2", "-c64", "-d5s", "--latency"]);
-    if let Some(b) = bearer {
-        cmd.args(["-H", &format!("Authorization: Bearer {b}")]);
-    }
-    let out = cmd.arg(url).output().expect("wrk is installed (scripts/bench.sh installs it)");
-    let text = String::from_utf8_lossy(&out.stdout).to_string();
-    let find = |prefix: &str| text.lines().map(str::trim).find(|l| l.starts_with(prefix)).map(String::from);
-    let per_second = find("Requests/sec:").and_then(|l| l.split_whitespace().nth(1)?.parse().ok()).unwrap_or(0.0);
-    let requests = text
-        .lines()
-        .find(|l| l.contains("requests in"))
-        .and_then(|l| l.split_whitespace().next()?.parse().ok())
-        .unwrap_or(0);
-    let non_2xx =
-        find("Non-2xx or 3xx responses:").and_then(|l| l.split_whitespace().last()?.parse().ok()).unwrap_or(0);
-    Wrk {
-        per_second,
-        p50_ms: find("50%").and_then(|l| parse_latency(&l)).unwrap_or(0.0),
-        p99_ms: find("99%").and_then(|l| parse_latency(&l)).unwrap_or(0.0),
-        requests,
-        non_2xx,
-    }
+    wrk_with(url, bearer, 64, 5, None)
 }
 
 /// A backend on its own database with `follows` rows (the demo's, then synthetic followers of the
 /// seeded users, so the top ten stay users Logto knows).
-async fn backend_with(emu: &RunningEmulator, follows: usize, top_cache_ms: u64) -> String {
-    let dir = std::env::temp_dir().join(format!("backend-bench-{}", logto_emulator::ids::standard_id(8)));
-    std::fs::create_dir_all(&dir).unwrap();
-    let config = Config {
-        bind: "127.0.0.1:0".parse().unwrap(),
-        logto_endpoint: emu.endpoint.parse().unwrap(),
-        api_resource: API_RESOURCE.into(),
-        m2m_app_id: testkit::M2M_APP_ID.into(),
-        m2m_app_secret: testkit::M2M_APP_SECRET.into(),
-        management_resource: logto_management::OSS_MANAGEMENT_RESOURCE.into(),
-        database_url: format!("sqlite://{}/backend.db", dir.display()).parse().unwrap(),
-        seed_demo_data: true,
-        enrichment_deadline_ms: 1500,
-        profile_cache_seconds: 600,
-        top_cache_ms,
-        jwt_leeway_seconds: 30,
-        log_format: backend::config::LogFormat::Text,
-        webhook_signing_key: None,
-        metrics: backend::config::MetricsAt::Same,
-        rate_limit_per_address: "100000/s".parse().unwrap(),
-        rate_limit_per_subject: "100000/s".parse().unwrap(),
-        trusted_proxy_header: None,
-        cors_allowed_origins: vec![],
-    };
+async fn backend_with(emu: &RunningEmulator, follows: usize, top_cache_ms: u64, metrics: &str) -> String {
+    let top_cache = format!("--top-cache-ms={top_cache_ms}");
+    let config = common::config(emu, &common::sqlite_url(), &["--seed-demo-data", &top_cache, metrics]);
     let pool = backend::db::connect(config.database_url.as_ref()).await.unwrap();
     let seeded = backend::db::seed_demo_data(&pool).await.unwrap();
     let users: Vec<String> = Seed::default_seed().users.into_iter().map(|u| u.id).collect();
@@ -104,13 +43,35 @@ async fn backend_with(emu: &RunningEmulator, follows: usize, top_cache_ms: u64) 
             .unwrap();
     }
     tx.commit().await.unwrap();
-    let server = backend::startup::build(&config).await.unwrap();
-    let url = format!("http://{}", server.local_addr().unwrap());
-    tokio::spawn(server.run(std::future::pending()));
-    url
+    common::serve(&config).await
+}
+
+/// Request log lines on or off (the subscriber installed by [`install_logs`]).
+static LOGS: std::sync::OnceLock<
+    tracing_subscriber::reload::Handle<tracing_subscriber::filter::LevelFilter, tracing_subscriber::Registry>,
+> = std::sync::OnceLock::new();
+
+fn set_logs(on: bool) {
+    let level =
+        if on { tracing_subscriber::filter::LevelFilter::INFO } else { tracing_subscriber::filter::LevelFilter::OFF };
+    if let Some(handle) = LOGS.get() {
+        handle.modify(|filter| *filter = level).unwrap();
+    }
+}
+
+/// The text log layer of the binary, writing to a file, off until [`set_logs`].
+fn install_logs() {
+    use tracing_subscriber::layer::SubscriberExt;
+    use tracing_subscriber::util::SubscriberInitExt;
+    let (filter, handle) = tracing_subscriber::reload::Layer::new(tracing_subscriber::filter::LevelFilter::OFF);
+    let file = std::fs::File::create(std::env::temp_dir().join("backend-bench.log")).unwrap();
+    let lines = tracing_subscriber::fmt::layer().with_ansi(false).with_writer(std::sync::Mutex::new(file));
+    tracing_subscriber::registry().with(filter).with(lines).init();
+    let _ = LOGS.set(handle);
 }
 
 fn main() {
+    install_logs();
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
     runtime.block_on(async {
         let emu = logto_emulator::spawn(&Seed::default_seed()).await.unwrap();
@@ -125,12 +86,13 @@ fn main() {
 
         // As deployed (ranking cached 1 s) for the warm figures; the ranking cache off to compare the
         // database at 10^3 and 10^6 rows.
-        let small = backend_with(&emu, 1_000, 1000).await;
-        let small_db = backend_with(&emu, 1_000, 0).await;
+        let small = backend_with(&emu, 1_000, 1000, "--metrics=same").await;
+        let unmetered = backend_with(&emu, 1_000, 1000, "--metrics=off").await;
+        let small_db = backend_with(&emu, 1_000, 0, "--metrics=same").await;
         let started = Instant::now();
-        let large_db = backend_with(&emu, 1_000_000, 0).await;
+        let large_db = backend_with(&emu, 1_000_000, 0, "--metrics=same").await;
         let fill = started.elapsed();
-        for url in [&small, &small_db, &large_db] {
+        for url in [&small, &unmetered, &small_db, &large_db] {
             let r = http.get(format!("{url}/api/top-users")).bearer_auth(&token).send().await.unwrap();
             assert_eq!(r.status(), 200, "warm-up");
         }
@@ -171,6 +133,16 @@ fn main() {
         .await
         .unwrap();
 
+        // What request logs and metrics cost, same run: the warm list with metrics off and on, with
+        // the request log line off and on (info, text, written to a file as a service's would be).
+        let mut overhead = Vec::new();
+        for (logs, url) in [(false, &unmetered), (false, &small), (true, &unmetered), (true, &small)] {
+            set_logs(logs);
+            let (u, t) = (format!("{url}/api/top-users"), token.clone());
+            overhead.push(tokio::task::spawn_blocking(move || wrk(&u, Some(&t))).await.unwrap());
+        }
+        set_logs(false);
+
         // The verifier alone: cold (every token new) and cached (the same token again).
         let verifier = Verifier::new(VerifierConfig::new(emu.issuer(), API_RESOURCE));
         verifier.verify(&token).await.unwrap();
@@ -199,13 +171,28 @@ fn main() {
         println!("{:<52} {:>12} {:>10} {:>10} {:>10}", "measure", "req/s", "p50 ms", "p99 ms", "non-2xx");
         let row = |name: &str, w: &Wrk| println!("{:<52} {:>12.0} {:>10.2} {:>10.2} {:>10}", name, w.per_second, w.p50_ms, w.p99_ms, w.non_2xx);
         row("GET /healthz", &health);
-        row("GET /api/top-users, warm (as deployed)", &top);
+        row("GET /api/top-users, warm (metrics on, no log lines)", &top);
         row("GET /api/organizations/{id}/top-users, warm", &org);
         row("GET /api/top-users, ranking from the db, 10^3 rows", &small_uncached);
         row("GET /api/top-users, ranking from the db, 10^6 rows", &big);
         println!("{:<52} {:>12.2}   (goal >= 0.5)", "top-users / healthz requests/s", top.per_second / health.per_second.max(1.0));
         println!("{:<52} {:>12.2}   (goal >= 0.5)", "organization top-users / healthz requests/s", org.per_second / health.per_second.max(1.0));
         println!("{:<52} {:>12.2}   (goal <= 2)", "top-users p50, db at 10^6 / at 10^3 rows", big.p50_ms / small_uncached.p50_ms.max(0.001));
+        row("top-users warm, no request logs, metrics off", &overhead[0]);
+        row("top-users warm, no request logs, metrics on", &overhead[1]);
+        row("top-users warm, request logs, metrics off", &overhead[2]);
+        row("top-users warm, request logs and metrics (deployed)", &overhead[3]);
+        let base = overhead[0].per_second.max(1.0);
+        println!(
+            "{:<52} {:>12}",
+            "  req/s relative to neither: metrics / logs / both",
+            format!(
+                "{:.2} / {:.2} / {:.2}",
+                overhead[1].per_second / base,
+                overhead[2].per_second / base,
+                overhead[3].per_second / base
+            )
+        );
         println!("{:<52} {:>12.0}", "verifier ops/s, cold (new token each time)", cold);
         println!("{:<52} {:>12.0}", "verifier ops/s, cached (same token)", cached);
         println!(

@@ -116,13 +116,17 @@ pub fn app(state: AppState, config: &Config) -> Result<Router, StartupError> {
         routes = routes.route("/metrics", axum::routing::get(crate::metrics::serve));
     }
     // Outermost last: request id → log line → metrics (429s counted too) → address limit → the rest.
-    Ok(routes
+    let mut routes = routes
         .layer(cors)
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
         .layer(axum::middleware::from_fn(limit_headers))
         .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::GATEWAY_TIMEOUT, Duration::from_secs(15)))
-        .layer(axum::middleware::from_fn_with_state(state.limits.clone(), crate::rate_limit::by_address))
-        .layer(axum::middleware::from_fn_with_state(state.metrics.clone(), crate::metrics::track))
+        .layer(axum::middleware::from_fn_with_state(state.limits.clone(), crate::rate_limit::by_address));
+    // Metrics off: no per-request counting either (what the bench compares against).
+    if config.metrics != MetricsAt::Off {
+        routes = routes.layer(axum::middleware::from_fn_with_state(state.metrics.clone(), crate::metrics::track));
+    }
+    Ok(routes
         .with_state(state)
         .layer(trace)
         .layer(PropagateRequestIdLayer::new(request_id.clone()))
