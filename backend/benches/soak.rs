@@ -27,7 +27,8 @@ fn main() {
             .await
             .unwrap();
         let token = alice.access_token().to_string();
-        let base = common::serve(&common::config(&emu, &common::sqlite_url(), &["--seed-demo-data"])).await;
+        let (_db, database) = common::sqlite_db();
+        let base = common::serve(&common::config(&emu, &database, &["--seed-demo-data"])).await;
         let url = format!("{base}/api/top-users");
 
         let idle = common::rss_kib();

@@ -27,9 +27,16 @@ fn wrk(url: &str, bearer: Option<&str>) -> Wrk {
 
 /// A backend on its own database with `follows` rows (the demo's, then synthetic followers of the
 /// seeded users, so the top ten stay users Logto knows).
-async fn backend_with(emu: &RunningEmulator, follows: usize, top_cache_ms: u64, metrics: &str) -> String {
+/// Its base URL, and the folder of its database (removed when dropped).
+async fn backend_with(
+    emu: &RunningEmulator,
+    follows: usize,
+    top_cache_ms: u64,
+    metrics: &str,
+) -> (String, tempfile::TempDir) {
     let top_cache = format!("--top-cache-ms={top_cache_ms}");
-    let config = common::config(emu, &common::sqlite_url(), &["--seed-demo-data", &top_cache, metrics]);
+    let (dir, database) = common::sqlite_db();
+    let config = common::config(emu, &database, &["--seed-demo-data", &top_cache, metrics]);
     let pool = backend::db::connect(config.database_url.as_ref()).await.unwrap();
     let seeded = backend::db::seed_demo_data(&pool).await.unwrap();
     let users: Vec<String> = Seed::default_seed().users.into_iter().map(|u| u.id).collect();
@@ -43,7 +50,7 @@ async fn backend_with(emu: &RunningEmulator, follows: usize, top_cache_ms: u64, 
             .unwrap();
     }
     tx.commit().await.unwrap();
-    common::serve(&config).await
+    (common::serve(&config).await, dir)
 }
 
 /// Request log lines on or off (the subscriber installed by [`install_logs`]).
@@ -86,11 +93,11 @@ fn main() {
 
         // As deployed (ranking cached 1 s) for the warm figures; the ranking cache off to compare the
         // database at 10^3 and 10^6 rows.
-        let small = backend_with(&emu, 1_000, 1000, "--metrics=same").await;
-        let unmetered = backend_with(&emu, 1_000, 1000, "--metrics=off").await;
-        let small_db = backend_with(&emu, 1_000, 0, "--metrics=same").await;
+        let (small, _small_db) = backend_with(&emu, 1_000, 1000, "--metrics=same").await;
+        let (unmetered, _unmetered_db) = backend_with(&emu, 1_000, 1000, "--metrics=off").await;
+        let (small_db, _small_db_db) = backend_with(&emu, 1_000, 0, "--metrics=same").await;
         let started = Instant::now();
-        let large_db = backend_with(&emu, 1_000_000, 0, "--metrics=same").await;
+        let (large_db, _large_db_db) = backend_with(&emu, 1_000_000, 0, "--metrics=same").await;
         let fill = started.elapsed();
         for url in [&small, &unmetered, &small_db, &large_db] {
             let r = http.get(format!("{url}/api/top-users")).bearer_auth(&token).send().await.unwrap();

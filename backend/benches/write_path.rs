@@ -26,7 +26,7 @@ const FOLLOWERS: usize = 4000;
 const FOLLOWEES: usize = 1000;
 
 /// A wrk script: each request follows a random pair, or unfollows the pair followed 64 requests ago.
-fn script(tokens: &[String], followees: &[String]) -> script_file::Path {
+fn script(tokens: &[String], followees: &[String]) -> tempfile::NamedTempFile {
     let mut lua = String::from("local tokens = {\n");
     for t in tokens {
         let _ = writeln!(lua, "  \"{t}\",");
@@ -52,22 +52,9 @@ request = function()
 end
 "#,
     );
-    script_file::write(&lua)
-}
-
-/// Where a generated script is written (the temp directory; removed when dropped).
-mod script_file {
-    pub struct Path(pub std::path::PathBuf);
-    impl Drop for Path {
-        fn drop(&mut self) {
-            let _ = std::fs::remove_file(&self.0);
-        }
-    }
-    pub fn write(text: &str) -> Path {
-        let path = std::env::temp_dir().join(format!("write-path-{}.lua", logto_emulator::ids::standard_id(8)));
-        std::fs::write(&path, text).unwrap();
-        Path(path)
-    }
+    let mut file = tempfile::Builder::new().prefix("write-path-").suffix(".lua").tempfile().unwrap();
+    std::io::Write::write_all(&mut file, lua.as_bytes()).unwrap();
+    file
 }
 
 /// Access tokens with `write:follows` for `n` followers, signed by the emulator's key.
@@ -117,7 +104,8 @@ fn main() {
         let spread = script(&tokens, &followees);
         let celebrity = script(&tokens, &followees[..1]);
 
-        let mut databases = vec![("SQLite", common::sqlite_url())];
+        let (_sqlite, sqlite) = common::sqlite_db();
+        let mut databases = vec![("SQLite", sqlite)];
         match std::env::var("BENCH_DATABASE_URL_POSTGRES") {
             Ok(url) if !url.is_empty() => databases.push(("PostgreSQL", url)),
             _ => println!("(BENCH_DATABASE_URL_POSTGRES unset: PostgreSQL skipped)"),
@@ -126,9 +114,9 @@ fn main() {
         for (database, url) in databases {
             let base = common::serve(&common::config(&emu, &url, &[])).await;
             // Warm-up: every token verified and every followee known, so the runs measure writes.
-            run(&base, &spread.0).await;
+            run(&base, spread.path()).await;
             for (shape, script) in [("spread over 1,000 users", &spread), ("celebrity (one user)", &celebrity)] {
-                rows.push(Row { database, shape, run: run(&base, &script.0).await });
+                rows.push(Row { database, shape, run: run(&base, script.path()).await });
             }
             println!("({database}: {} follows left in the table after the runs)", follows_now(&url).await);
         }

@@ -7,7 +7,7 @@
 //!
 //! - [`config`]: settings from flags and the environment, read once;
 //! - [`db`]: SQLite through sqlx, migrations, the demo follows;
-//! - [`routes`]: one file per route; [`error`]: the error type every route returns;
+//! - [`routes`]: one file per route; [`scopes`]: the permissions they require; [`error`]: the error type every route returns;
 //! - [`profiles`]: Logto profiles behind a cache with a deadline; [`timing`]: `Server-Timing`;
 //! - [`members`]: an organization's members with their profiles, behind the same kind of cache, for
 //!   `GET /api/organizations/{organization_id}/top-users` (an organization-level API token);
@@ -26,6 +26,7 @@ pub mod profiles;
 pub mod ranking;
 pub mod rate_limit;
 pub mod routes;
+pub mod scopes;
 pub mod startup;
 pub mod state;
 pub mod telemetry;

@@ -233,3 +233,14 @@ impl Profiles {
         out
     }
 }
+
+/// One entry of a list: the ranking's id and count, with the Logto profile when there is one.
+pub fn top_user(id: String, followers: i64, profile: Option<&logto_management::User>) -> shared::TopUser {
+    shared::TopUser {
+        followers,
+        username: profile.and_then(|p| p.username.clone()),
+        name: profile.and_then(|p| p.name.clone()),
+        avatar: profile.and_then(|p| p.avatar.clone()),
+        id,
+    }
+}

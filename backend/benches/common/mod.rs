@@ -82,11 +82,11 @@ pub fn config(emu: &RunningEmulator, database_url: &str, extra: &[&str]) -> Conf
     Config::try_parse_from(args).expect("a valid configuration")
 }
 
-/// A new SQLite database URL in a directory of its own.
-pub fn sqlite_url() -> String {
-    let dir = std::env::temp_dir().join(format!("backend-bench-{}", logto_emulator::ids::standard_id(8)));
-    std::fs::create_dir_all(&dir).unwrap();
-    format!("sqlite://{}/backend.db", dir.display())
+/// A new SQLite database URL in a folder of its own, removed when the returned guard drops.
+pub fn sqlite_db() -> (tempfile::TempDir, String) {
+    let dir = tempfile::Builder::new().prefix("backend-bench-").tempdir().unwrap();
+    let url = format!("sqlite://{}/backend.db", dir.path().display());
+    (dir, url)
 }
 
 /// Builds and serves the backend; its base URL.

@@ -4,20 +4,14 @@
 
 use axum::extract::{Path, Query, State};
 use axum::Json;
-use logto_jwt::{RequiredScope, Scoped};
+use logto_jwt::Scoped;
 use serde::Deserialize;
 use shared::{ErrorBody, FollowResponse, FollowingResponse};
 
 use crate::db;
 use crate::error::ApiError;
-use crate::routes::top_users::ReadTopUsers;
+use crate::scopes::{ReadTopUsers, WriteFollows};
 use crate::state::AppState;
-
-pub struct WriteFollows;
-
-impl RequiredScope for WriteFollows {
-    const NAME: &'static str = "write:follows";
-}
 
 /// Logto user ids are short; anything longer cannot be one.
 const MAX_ID_LEN: usize = 64;

@@ -4,7 +4,7 @@ mod follows;
 mod health;
 mod openapi;
 mod organizations;
-pub(crate) mod top_users;
+mod top_users;
 mod webhooks;
 
 use axum::routing::{get, post};

@@ -15,7 +15,8 @@ use tracing::Instrument;
 use crate::db;
 use crate::error::ApiError;
 use crate::members::MembersError;
-use crate::routes::top_users::{top_user, ReadTopUsers};
+use crate::profiles::top_user;
+use crate::scopes::ReadTopUsers;
 use crate::state::AppState;
 use crate::timing::ServerTiming;
 

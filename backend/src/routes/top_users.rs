@@ -7,33 +7,18 @@ use std::time::Instant;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use logto_jwt::{RequiredScope, Scoped};
-use shared::{ErrorBody, TopUser, TopUsersResponse};
+use logto_jwt::Scoped;
+use shared::{ErrorBody, TopUsersResponse};
 use tracing::Instrument;
 
 use crate::db;
 use crate::error::ApiError;
+use crate::profiles::top_user;
+use crate::scopes::ReadTopUsers;
 use crate::state::AppState;
 use crate::timing::ServerTiming;
 
-pub struct ReadTopUsers;
-
-impl RequiredScope for ReadTopUsers {
-    const NAME: &'static str = "read:top-users";
-}
-
 const TOP_N: i64 = 10;
-
-/// One entry of a list: the ranking's id and count, with the Logto profile when there is one.
-pub(crate) fn top_user(id: String, followers: i64, profile: Option<&logto_management::User>) -> TopUser {
-    TopUser {
-        followers,
-        username: profile.and_then(|p| p.username.clone()),
-        name: profile.and_then(|p| p.name.clone()),
-        avatar: profile.and_then(|p| p.avatar.clone()),
-        id,
-    }
-}
 
 #[utoipa::path(
     get,

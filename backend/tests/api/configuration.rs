@@ -5,27 +5,20 @@
 
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
+
 use std::time::{Duration, Instant};
-
-struct TempDir(std::path::PathBuf);
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
+use tempfile::TempDir;
 
 fn dir_with_env(dotenv: &str) -> TempDir {
-    let dir = std::env::temp_dir().join(format!("backend-config-{}", logto_emulator::ids::standard_id(10)));
-    std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(dir.join(".env"), dotenv).unwrap();
-    TempDir(dir)
+    let dir = tempfile::Builder::new().prefix("backend-config-").tempdir().unwrap();
+    std::fs::write(dir.path().join(".env"), dotenv).unwrap();
+    dir
 }
 
 /// The backend started in `dir` with only `env` (and PATH) in its environment.
 fn backend(dir: &TempDir, env: &[(&str, &str)]) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_backend"));
-    command.current_dir(&dir.0).env_clear().env("PATH", std::env::var("PATH").unwrap_or_default());
+    command.current_dir(&dir.path()).env_clear().env("PATH", std::env::var("PATH").unwrap_or_default());
     command.envs(env.iter().copied()).stdout(Stdio::piped()).stderr(Stdio::piped());
     command
 }
@@ -62,7 +55,7 @@ fn dot_env_configures_the_backend_and_the_environment_wins_over_it() {
     let _ = child.kill();
     let _ = child.wait();
     assert!(listening.is_some(), "the backend did not start from .env");
-    assert!(dir.0.join("db.sqlite").exists(), "DATABASE_URL came from .env");
+    assert!(dir.path().join("db.sqlite").exists(), "DATABASE_URL came from .env");
 }
 
 #[test]

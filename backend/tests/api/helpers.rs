@@ -11,16 +11,8 @@ pub struct TestApp {
     /// The metrics' own address (`http://…`) when `METRICS` gave them one.
     pub metrics: Option<String>,
     pub http: reqwest::Client,
-    _db_dir: TempDir,
-}
-
-/// A folder removed when the test ends.
-pub struct TempDir(pub std::path::PathBuf);
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
+    /// The backend's SQLite file's folder, removed when the test ends.
+    _db_dir: tempfile::TempDir,
 }
 
 pub fn test_config(emulator: &RunningEmulator, db_dir: &std::path::Path) -> Config {
@@ -56,27 +48,20 @@ pub async fn spawn_app() -> TestApp {
 
 pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
     let emulator = logto_emulator::spawn(&Seed::default_seed()).await.expect("emulator starts");
-    let dir = std::env::temp_dir().join(format!("backend-test-{}", logto_emulator::ids::standard_id(10)));
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    let mut config = test_config(&emulator, &dir);
+    let dir = tempfile::Builder::new().prefix("backend-test-").tempdir().expect("temp dir");
+    let mut config = test_config(&emulator, dir.path());
     adjust(&mut config);
     let server = backend::startup::build(&config).await.expect("backend starts");
     let addr = server.local_addr().expect("bound");
     let metrics = server.metrics_addr().map(|a| format!("http://{a}"));
     tokio::spawn(server.run(std::future::pending()));
-    TestApp {
-        emulator,
-        backend: format!("http://{addr}"),
-        metrics,
-        http: reqwest::Client::new(),
-        _db_dir: TempDir(dir),
-    }
+    TestApp { emulator, backend: format!("http://{addr}"), metrics, http: reqwest::Client::new(), _db_dir: dir }
 }
 
 impl TestApp {
     /// The backend's own database (SQLite), for checking what a request changed.
     pub async fn db(&self) -> backend::db::Pool {
-        backend::db::connect(&format!("sqlite://{}/backend.db", self._db_dir.0.display())).await.expect("database")
+        backend::db::connect(&format!("sqlite://{}/backend.db", self._db_dir.path().display())).await.expect("database")
     }
 
     /// Signs `username` in through the emulator's page and returns the resource JWT and friends.

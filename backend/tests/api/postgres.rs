@@ -102,9 +102,9 @@ async fn three_replicas_on_one_database_agree_and_outlive_one_that_stops() {
     let a = spawn_app_with(|c| c.database_url = url.parse().unwrap()).await;
     let mut replicas = vec![(a.backend.clone(), None)];
     for _ in 0..2 {
-        let dir = std::env::temp_dir().join(format!("backend-replica-{}", logto_emulator::ids::standard_id(8)));
-        std::fs::create_dir_all(&dir).unwrap();
-        let mut config = crate::helpers::test_config(&a.emulator, &dir);
+        // Its database is PostgreSQL: the folder only holds the unused SQLite default's path.
+        let dir = tempfile::tempdir().unwrap();
+        let mut config = crate::helpers::test_config(&a.emulator, dir.path());
         config.database_url = url.parse().unwrap();
         config.seed_demo_data = false;
         let server = backend::startup::build(&config).await.unwrap();

@@ -11,20 +11,19 @@ use logto_emulator::Seed;
 use logto_management::{ManagementClient, ManagementConfig, NewUser};
 use shared::TopUsersResponse;
 
-use crate::helpers::{parts, TempDir, SCOPES};
+use crate::helpers::{parts, SCOPES};
 
 #[tokio::test]
 async fn a_provisioned_logto_runs_the_whole_stack() {
     let emu = logto_emulator::spawn(&Seed::parse("bootstrap.json", BOOTSTRAP_SEED).unwrap()).await.unwrap();
-    let dir = TempDir(std::env::temp_dir().join(format!("provisioned-{}", logto_emulator::ids::standard_id(10))));
-    std::fs::create_dir_all(&dir.0).unwrap();
+    let dir = tempfile::Builder::new().prefix("provisioned-").tempdir().unwrap();
     let admin = ManagementClient::new(ManagementConfig::new(
         &emu.endpoint,
         "m2mbootstrap000000001",
         "bootstrap-m2m-secret-0123456789",
     ))
     .unwrap();
-    let opts = Options::for_stack(&emu.endpoint, logto_management::OSS_MANAGEMENT_RESOURCE, &dir.0.join(".env"));
+    let opts = Options::for_stack(&emu.endpoint, logto_management::OSS_MANAGEMENT_RESOURCE, &dir.path().join(".env"));
     provision::run(&admin, &opts).await.unwrap();
     let env: HashMap<String, String> =
         provision::parse_env(&std::fs::read_to_string(&opts.env_file).unwrap()).into_iter().collect();
@@ -53,7 +52,7 @@ async fn a_provisioned_logto_runs_the_whole_stack() {
         m2m_app_id: env["LOGTO_M2M_APP_ID"].clone(),
         m2m_app_secret: env["LOGTO_M2M_APP_SECRET"].clone(),
         management_resource: env["LOGTO_MANAGEMENT_RESOURCE"].clone(),
-        database_url: format!("sqlite://{}/backend.db", dir.0.display()).parse().unwrap(),
+        database_url: format!("sqlite://{}/backend.db", dir.path().display()).parse().unwrap(),
         seed_demo_data: false,
         enrichment_deadline_ms: 1500,
         profile_cache_seconds: 600,

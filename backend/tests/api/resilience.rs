@@ -95,9 +95,8 @@ async fn errors_and_dropped_connections_give_partial_answers_and_it_recovers() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_thousand_concurrent_cold_requests_make_one_token_and_one_management_request() {
     let emulator = logto_emulator::spawn(&logto_emulator::Seed::default_seed()).await.unwrap();
-    let dir = std::env::temp_dir().join(format!("backend-cold-{}", logto_emulator::ids::standard_id(10)));
-    std::fs::create_dir_all(&dir).unwrap();
-    let config = crate::helpers::test_config(&emulator, &dir);
+    let dir = tempfile::tempdir().unwrap();
+    let config = crate::helpers::test_config(&emulator, dir.path());
     let state = backend::startup::build_state(&config).await.unwrap();
     let router = backend::startup::app(state, &config).unwrap();
     let user = logto_emulator::testkit::sign_in(
@@ -131,7 +130,6 @@ async fn a_thousand_concurrent_cold_requests_make_one_token_and_one_management_r
     let searches = log.iter().filter(|r| r.path == "/api/users").count();
     let jwks = log.iter().filter(|r| r.path == "/oidc/jwks").count();
     assert_eq!((tokens, searches, jwks), (1, 1, 1), "one M2M token, one Management API request, one JWKS fetch");
-    std::fs::remove_dir_all(dir).ok();
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

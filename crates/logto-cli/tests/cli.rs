@@ -1,7 +1,7 @@
 //! The `logto-cli` binary against an emulator that holds only a bootstrap M2M application, as a
 //! fresh Logto does.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Output;
 
 use logto_emulator::seed::BOOTSTRAP_SEED;
@@ -14,10 +14,8 @@ async fn fresh_logto() -> RunningEmulator {
     logto_emulator::spawn(&Seed::parse("bootstrap.json", BOOTSTRAP_SEED).unwrap()).await.unwrap()
 }
 
-fn temp_dir() -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("logto-cli-test-{}", logto_emulator::ids::standard_id(10)));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+fn temp_dir() -> tempfile::TempDir {
+    tempfile::Builder::new().prefix("logto-cli-test-").tempdir().unwrap()
 }
 
 /// Runs the binary with the given credentials and arguments (off the async runtime's threads).
@@ -63,7 +61,7 @@ fn env_arg(path: &Path) -> String {
 async fn provision_creates_everything_once_and_rerunning_is_a_no_op() {
     let emu = fresh_logto().await;
     let dir = temp_dir();
-    let env = dir.join(".env");
+    let env = dir.path().join(".env");
 
     let plan = ok(&emu, &["provision", "--dry-run", "--env-file", &env_arg(&env)]).await;
     assert!(plan.contains("would create API resource https://api.example.com"), "{plan}");
@@ -99,14 +97,13 @@ async fn provision_creates_everything_once_and_rerunning_is_a_no_op() {
         cli(&emu.endpoint, &vars["LOGTO_M2M_APP_ID"], &vars["LOGTO_M2M_APP_SECRET"], &["users", "list", "--json"])
             .await;
     assert!(listed.status.success(), "{}", String::from_utf8_lossy(&listed.stderr));
-    std::fs::remove_dir_all(dir).ok();
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn users_and_roles_commands() {
     let emu = fresh_logto().await;
     let dir = temp_dir();
-    ok(&emu, &["provision", "--env-file", &env_arg(&dir.join(".env"))]).await;
+    ok(&emu, &["provision", "--env-file", &env_arg(&dir.path().join(".env"))]).await;
     for name in ["carol", "dave", "erin"] {
         ok(&emu, &["users", "create", "--username", name, "--password", "pw-123456", "--name", &format!("{name} X")])
             .await;
@@ -138,7 +135,6 @@ async fn users_and_roles_commands() {
     assert!(gone.contains("entity.not_found"), "{gone}");
     let dup = fails(&emu.endpoint, BOOTSTRAP_ID, BOOTSTRAP_SECRET, &["users", "create", "--username", "carol"]).await;
     assert!(dup.contains("user.username_already_in_use"), "{dup}");
-    std::fs::remove_dir_all(dir).ok();
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -187,7 +183,7 @@ async fn roles_beyond_the_first_page_are_found() {
         }
     }
     let dir = temp_dir();
-    let env = env_arg(&dir.join(".env"));
+    let env = env_arg(&dir.path().join(".env"));
     ok(&emu, &["provision", "--env-file", &env]).await;
     let roles_after_first = counts(&emu).1;
     let again = ok(&emu, &["provision", "--env-file", &env]).await;
@@ -197,14 +193,13 @@ async fn roles_beyond_the_first_page_are_found() {
     let gina = created["id"].as_str().unwrap();
     let assigned = ok(&emu, &["roles", "assign", "--user", gina, "--role", "team-44"]).await;
     assert!(assigned.contains("assigned role"), "{assigned}");
-    std::fs::remove_dir_all(dir).ok();
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn orgs_commands_and_the_organization_role_provision_creates() {
     let emu = fresh_logto().await;
     let dir = temp_dir();
-    let env = env_arg(&dir.join(".env"));
+    let env = env_arg(&dir.path().join(".env"));
     let first = ok(&emu, &["provision", "--env-file", &env]).await;
     assert!(first.contains("created  organization role member") && first.contains("read:top-users"), "{first}");
     let again = ok(&emu, &["provision", "--env-file", &env]).await;
@@ -240,5 +235,4 @@ async fn orgs_commands_and_the_organization_role_provision_creates() {
     ok(&emu, &["orgs", "members", "remove", "Acme", "--user", hank]).await;
     ok(&emu, &["orgs", "delete", "Acme"]).await;
     assert!(emu.state.store().organizations.is_empty());
-    std::fs::remove_dir_all(dir).ok();
 }

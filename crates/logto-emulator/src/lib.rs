@@ -1,21 +1,22 @@
-//! # logto-emulator
+#![doc = include_str!("../README.md")]
 //!
-//! A local, offline emulator of the part of [Logto](https://logto.io) that a Logto app touches, with
-//! real Logto's paths, fields, error bodies and token rules (recorded in `tests/fidelity/samples*`):
+//! ## Layout
 //!
 //! - `oidc/`: discovery, JWKS (EC P-384, `kid` = RFC 7638 thumbprint), `/oidc/auth` with a sign-in
 //!   page and single sign-on (the `_session` cookie), `/oidc/token` (authorization code + PKCE,
 //!   rotating refresh tokens, client credentials), `/oidc/me`, `/oidc/token/revocation`,
 //!   `/oidc/session/end`, with Logto's client-based CORS;
-//! - `management/`: the Management API subset (users, resources and scopes, roles, applications),
-//!   behind Logto's bearer rules, its body guard (`guard`) and its paging (`pagination`);
+//! - `management/`: the Management API subset (users, resources and scopes, roles, applications,
+//!   organizations), behind Logto's bearer rules, its body guard (`guard`) and its paging
+//!   (`pagination`); `hooks/`: webhooks and their signed deliveries;
+//! - `request`: what every route reads from a request (parameters, JSON bodies);
 //! - `seed`: users, applications, API resources and roles from a JSON file;
 //! - `persist`: the state in SQLite (keys and Management API entities), written before answering;
 //! - `control/`: the emulator's own API under `/_emulator` (tokens, reset, key rotation, clock,
-//!   request log, fault injection) for tests.
+//!   request log, fault injection) for tests; `testkit` (feature): a browser-like sign-in for tests.
 //!
-//! Run it with `cargo run -p logto-emulator` (listens on `http://localhost:3001`, Logto's default), or
-//! start it inside a test with [`spawn`], which binds an ephemeral port.
+//! [`spawn`] starts it inside a test on an ephemeral port; `cargo run -p logto-emulator` on
+//! `http://localhost:3001`, Logto's default.
 
 pub mod avatars;
 pub mod clock;
@@ -28,6 +29,7 @@ pub mod management;
 pub mod model;
 pub mod oidc;
 pub mod persist;
+pub mod request;
 pub mod seed;
 pub mod state;
 pub mod store;

@@ -249,8 +249,8 @@ mod tests {
 
     #[test]
     fn keys_and_entities_round_trip() {
-        let dir = std::env::temp_dir().join(format!("emu-db-{}", crate::ids::standard_id(8)));
-        let path = dir.join("state.db");
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("state.db");
         let db = Db::open(&path).unwrap();
         assert!(db.load_store().unwrap().is_none() && db.load_keys().unwrap().is_none());
         let store = Store::from_seed(&Seed::default_seed(), "http://x", 0);
@@ -276,6 +276,5 @@ mod tests {
         let keys = db.load_keys().unwrap().unwrap();
         assert_eq!(keys.current().kid(), ring.current().kid());
         assert_eq!(keys.previous().unwrap().kid(), ring.previous().unwrap().kid());
-        std::fs::remove_dir_all(dir).ok();
     }
 }

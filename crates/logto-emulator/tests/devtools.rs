@@ -66,15 +66,14 @@ async fn the_user_picker_signs_in_without_a_password_unless_turned_off() {
 
 #[test]
 fn an_invalid_seed_stops_the_start_naming_file_field_and_reason() {
-    let dir = std::env::temp_dir().join(format!("emu-seed-{}", logto_emulator::ids::standard_id(8)));
-    std::fs::create_dir_all(&dir).unwrap();
-    let seed = dir.join("bad-seed.json");
+    let dir = tempfile::tempdir().unwrap();
+    let seed = dir.path().join("bad-seed.json");
     std::fs::write(&seed, r#"{"users":[{"id":"abc","username":"x","password":"p"}]}"#).unwrap();
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_logto-emulator"))
         .args(["--port", "0", "--seed"])
         .arg(&seed)
         .arg("--data-dir")
-        .arg(&dir)
+        .arg(dir.path())
         .output()
         .unwrap();
     assert!(!out.status.success());
@@ -83,7 +82,6 @@ fn an_invalid_seed_stops_the_start_naming_file_field_and_reason() {
         stderr.contains("bad-seed.json") && stderr.contains("users[0].id") && stderr.contains("12-character"),
         "{stderr}"
     );
-    std::fs::remove_dir_all(dir).ok();
 }
 
 #[test]

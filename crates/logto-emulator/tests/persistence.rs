@@ -1,7 +1,7 @@
 //! State on disk, through the real binary: keys and everything created through the Management API
 //! survive a restart, and a `kill -9` in the middle of writes loses no acknowledged write.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -42,8 +42,8 @@ async fn start(data_dir: &Path, port: u16) -> Emulator {
     Emulator { child, endpoint }
 }
 
-fn temp_dir() -> PathBuf {
-    std::env::temp_dir().join(format!("emu-persist-{}", logto_emulator::ids::standard_id(10)))
+fn temp_dir() -> tempfile::TempDir {
+    tempfile::Builder::new().prefix("emu-persist-").tempdir().unwrap()
 }
 
 async fn admin_token(endpoint: &str) -> String {
@@ -74,7 +74,7 @@ async fn all_usernames(endpoint: &str, token: &str) -> Vec<String> {
 async fn keys_and_created_entities_survive_a_restart() {
     let dir = temp_dir();
     let port = free_port();
-    let emu = start(&dir, port).await;
+    let emu = start(dir.path(), port).await;
     let token = admin_token(&emu.endpoint).await;
     let jwks_before: Value = reqwest::get(format!("{}/oidc/jwks", emu.endpoint)).await.unwrap().json().await.unwrap();
     let http = reqwest::Client::new();
@@ -96,7 +96,7 @@ async fn keys_and_created_entities_survive_a_restart() {
     assert_eq!(resource.status(), 201);
     drop(emu);
 
-    let emu = start(&dir, port).await;
+    let emu = start(dir.path(), port).await;
     let jwks_after: Value = reqwest::get(format!("{}/oidc/jwks", emu.endpoint)).await.unwrap().json().await.unwrap();
     assert_eq!(jwks_before, jwks_after, "the signing key survives");
     assert!(
@@ -119,19 +119,18 @@ async fn keys_and_created_entities_survive_a_restart() {
         http.post(format!("{}/_emulator/keys/rotate", emu.endpoint)).send().await.unwrap().json().await.unwrap();
     assert_eq!(http.post(format!("{}/_emulator/reset", emu.endpoint)).send().await.unwrap().status(), 200);
     drop(emu);
-    let emu = start(&dir, port).await;
+    let emu = start(dir.path(), port).await;
     let jwks: Value = reqwest::get(format!("{}/oidc/jwks", emu.endpoint)).await.unwrap().json().await.unwrap();
     assert_eq!(jwks["keys"][0]["kid"], rotated["kid"]);
     assert!(!all_usernames(&emu.endpoint, &admin_token(&emu.endpoint).await).await.contains(&"kept".to_string()));
     drop(emu);
-    std::fs::remove_dir_all(dir).ok();
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn kill_9_during_writes_loses_no_acknowledged_write() {
     let dir = temp_dir();
     let port = free_port();
-    let mut emu = start(&dir, port).await;
+    let mut emu = start(dir.path(), port).await;
     let token = admin_token(&emu.endpoint).await;
     let acknowledged = Arc::new(Mutex::new(Vec::new()));
     let mut writers = Vec::new();
@@ -168,10 +167,9 @@ async fn kill_9_during_writes_loses_no_acknowledged_write() {
     assert!(acknowledged.len() >= 150, "only {} writes acknowledged", acknowledged.len());
     drop(emu);
 
-    let emu = start(&dir, port).await;
+    let emu = start(dir.path(), port).await;
     let present = all_usernames(&emu.endpoint, &token).await;
     let lost: Vec<&String> = acknowledged.iter().filter(|u| !present.contains(u)).collect();
     assert!(lost.is_empty(), "{} acknowledged writes lost, e.g. {:?}", lost.len(), lost.first());
     drop(emu);
-    std::fs::remove_dir_all(dir).ok();
 }

@@ -72,6 +72,19 @@ struct Inner {
     counts: Counts,
 }
 
+/// Each verified token leaves the cache when it expires (its own `exp`, plus the leeway), and
+/// after an hour at most: a cache full of dead tokens would push out live ones.
+struct UntilExpiry {
+    leeway: Duration,
+}
+
+impl moka::Expiry<[u8; 32], AccessClaims> for UntilExpiry {
+    fn expire_after_create(&self, _: &[u8; 32], claims: &AccessClaims, _: Instant) -> Option<Duration> {
+        let left = claims.exp.saturating_add(self.leeway.as_secs() as i64).saturating_sub(now_secs());
+        Some(Duration::from_secs(left.clamp(0, 3600) as u64))
+    }
+}
+
 /// Running totals since the verifier was made, read with [`Verifier::stats`].
 #[derive(Default)]
 struct Counts {
@@ -172,7 +185,7 @@ impl Verifier {
         let http = reqwest::Client::builder().timeout(config.http_timeout).build().unwrap_or_default();
         let verified = moka::sync::Cache::builder()
             .max_capacity(config.cache_capacity)
-            .time_to_live(Duration::from_secs(3600))
+            .expire_after(UntilExpiry { leeway: config.leeway })
             .build();
         Self {
             inner: Arc::new(Inner {

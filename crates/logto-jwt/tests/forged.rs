@@ -218,3 +218,23 @@ async fn concurrent_cold_verifications_share_one_jwks_fetch() {
     assert_eq!(verifier.stats().jwks_fetches, 1);
     assert_eq!(verifier.stats().verified, 100);
 }
+
+#[tokio::test]
+async fn a_cached_token_leaves_the_cache_at_its_own_expiry() {
+    let emu = logto_emulator::spawn(&Seed::default_seed()).await.unwrap();
+    let mut config = VerifierConfig::new(emu.issuer(), API_RESOURCE);
+    config.leeway = std::time::Duration::ZERO;
+    let verifier = Verifier::new(config);
+    let now = now();
+    let short = emu.state.signing_key().sign(
+        Some("at+jwt"),
+        &json!({"sub": "s", "iat": now, "exp": now + 2, "scope": "", "client_id": "c", "iss": emu.issuer(), "aud": API_RESOURCE}),
+    );
+    verifier.verify(&short).await.unwrap();
+    verifier.verify(&mint(&emu, "long")).await.unwrap();
+    assert_eq!(verifier.cached_tokens(), 2);
+    tokio::time::sleep(std::time::Duration::from_millis(3100)).await;
+    // The short-lived token's entry is gone (not kept for the hour the cache allows); the other stays.
+    assert_eq!(verifier.cached_tokens(), 1);
+    assert!(verifier.verify(&short).await.is_err(), "an expired token is refused");
+}

@@ -1,14 +1,11 @@
-//! # logto-management
+#![doc = include_str!("../README.md")]
 //!
-//! A client for [Logto's Management API](https://docs.logto.io/integrate-logto/interact-with-management-api):
+//! ## In this crate
 //!
-//! - [`token`]: the machine-to-machine token, by client credentials (the `oauth2` crate) with
-//!   `resource=https://default.logto.app/api` (or a Cloud tenant's) and `scope=all`; cached until
-//!   shortly before it expires, with one request in flight however many callers wait;
-//! - [`ManagementClient`]: typed calls (users: get, by ids in batches of 100, list/search with paging,
-//!   create, delete, roles; API resources and scopes; roles; applications and their secrets and
-//!   roles; organizations, their scopes, roles, members and applications), every list read to its
-//!   end, dropping the token and retrying once when the API answers 401;
+//! - [`ManagementClient`] / [`ManagementConfig`]: the typed calls, retries and paging;
+//!   [`ClientStats`] for metrics; [`cloud_management_resource`] for Logto Cloud;
+//! - [`token`]: the machine-to-machine token (client credentials through `oauth2`), cached;
+//! - [`model`] and [`User`] / [`NewUser`]: Logto's entities as the API sends them;
 //! - [`ManagementError`]: Logto's `{code, message}` errors, typed.
 
 mod client;

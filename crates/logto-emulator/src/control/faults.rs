@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
 use crate::error::{ApiError, OidcError};
-use crate::management::parse_body;
+use crate::request::parse_body;
 use crate::state::AppState;
 
 /// OAuth errors a fault may answer the token endpoint with.

@@ -9,8 +9,8 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use crate::error::ApiError;
-use crate::management::parse_body;
 use crate::oidc::org_access_token_jwt;
+use crate::request::parse_body;
 use crate::state::AppState;
 
 #[derive(Deserialize)]

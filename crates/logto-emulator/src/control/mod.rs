@@ -14,7 +14,7 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use crate::error::ApiError;
-use crate::management::parse_body;
+use crate::request::parse_body;
 use crate::state::AppState;
 use crate::store::Store;
 

@@ -9,9 +9,9 @@ use serde_json::{json, Value};
 
 use crate::error::ApiError;
 use crate::ids::opaque_token;
-use crate::management::parse_body;
 use crate::model::Grant;
 use crate::oidc::{first_refresh_token, id_token};
+use crate::request::parse_body;
 use crate::state::AppState;
 
 #[derive(Deserialize)]

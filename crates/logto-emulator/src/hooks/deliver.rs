@@ -1,5 +1,5 @@
 //! Sending hook payloads: a bounded queue drained by a worker that POSTs each one (at most
-//! [`CONCURRENCY`] at a time, each cut after [`TIMEOUT`]), signs it, and keeps the outcome.
+//! eight at a time, each cut after [`TIMEOUT`]), signs it, and keeps the outcome.
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex, OnceLock};

@@ -16,7 +16,6 @@ use axum::routing::{get, patch, post};
 
 use crate::hooks;
 use axum::Router;
-use serde::de::DeserializeOwned;
 
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -78,9 +77,4 @@ pub(crate) fn nullable<'de, D: serde::Deserializer<'de>, T: serde::Deserialize<'
     d: D,
 ) -> Result<Option<Option<T>>, D::Error> {
     <Option<T> as serde::Deserialize>::deserialize(d).map(Some)
-}
-
-/// Parses a JSON body into the route's schema, or answers 400 `guard.invalid_input` as Logto's guard.
-pub(crate) fn parse_body<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
-    serde_json::from_slice(body).map_err(ApiError::invalid_body)
 }

@@ -9,7 +9,7 @@ use axum::Json;
 use serde_json::Value;
 
 use crate::error::ApiError;
-use crate::oidc::Params;
+use crate::request::Params;
 
 const MAX_PAGE_SIZE: usize = 100;
 

@@ -14,7 +14,7 @@ use super::guard::{self, Field, Kind};
 use super::pagination::{ListRequest, Pagination};
 use crate::error::ApiError;
 use crate::model::User;
-use crate::oidc::Params;
+use crate::request::Params;
 use crate::state::AppState;
 
 const SEARCH_FIELDS: &[&str] = &["id", "primaryEmail", "primaryPhone", "username", "name"];

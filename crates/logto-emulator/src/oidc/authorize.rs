@@ -12,8 +12,9 @@ use serde::Deserialize;
 
 use crate::ids::opaque_token;
 use crate::model::{AuthCode, BrowserSession, Grant, Interaction};
+use crate::oidc::escape;
 use crate::oidc::tokens::ORGANIZATIONS_RESOURCE;
-use crate::oidc::{escape, Params};
+use crate::request::Params;
 use crate::state::AppState;
 use crate::store::Store;
 

@@ -6,7 +6,7 @@ use base64::{engine::general_purpose::STANDARD, Engine};
 
 use crate::error::OidcError;
 use crate::model::Application;
-use crate::oidc::Params;
+use crate::request::Params;
 use crate::state::AppState;
 
 /// Compares secrets in time independent of where they differ.

@@ -5,7 +5,6 @@ mod authorize;
 mod client_auth;
 mod cors;
 mod discovery;
-mod params;
 mod session;
 mod token;
 mod tokens;
@@ -23,7 +22,6 @@ use tower_http::cors::{Any, CorsLayer};
 use crate::state::AppState;
 
 pub(crate) use cors::mark_refused as mark_origin_refused;
-pub use params::Params;
 pub(crate) use token::first_refresh_token;
 pub(crate) use tokens::id_token;
 pub use tokens::{

@@ -10,7 +10,8 @@ use serde::Deserialize;
 
 use crate::ids::opaque_token;
 use crate::model::PendingLogout;
-use crate::oidc::{escape, Params};
+use crate::oidc::escape;
+use crate::request::Params;
 use crate::state::AppState;
 
 /// How long the confirm form stays valid.

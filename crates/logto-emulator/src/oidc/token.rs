@@ -19,7 +19,7 @@ use crate::oidc::tokens::{
     access_token_jwt, id_token, org_access_token_jwt, organization_audience, DEFAULT_TTL, ORGANIZATIONS_RESOURCE,
     ORGANIZATIONS_SCOPE,
 };
-use crate::oidc::Params;
+use crate::request::Params;
 use crate::state::AppState;
 
 /// Refresh tokens live 14 days (Logto's `refreshTokenTtlInDays` default).

@@ -1,9 +1,16 @@
-//! Request parameters as oidc-provider reads them: form or JSON body, repeated keys kept in order.
+//! What routes read from a request, shared by the OIDC, Management API and control routes:
+//! [`Params`] (parameters as oidc-provider reads them: query, form or JSON body, repeated keys kept in
+//! order) and [`parse_body`] (a JSON body into a route's schema, refused as Logto's guard refuses it).
 
 use axum::http::{header, HeaderMap};
 use serde_json::Value;
 
-use crate::error::OidcError;
+use crate::error::{ApiError, OidcError};
+
+/// Parses a JSON body into the route's schema, or answers 400 `guard.invalid_input` as Logto's guard.
+pub fn parse_body<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
+    serde_json::from_slice(body).map_err(ApiError::invalid_body)
+}
 
 #[derive(Debug, Default, Clone)]
 pub struct Params(pub Vec<(String, String)>);
