@@ -6,7 +6,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use logto_jwt::AuthError;
-use shared::ErrorBody;
+use shared::{ErrorBody, ErrorCode};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
@@ -44,26 +44,66 @@ impl IntoResponse for ApiError {
                 tracing::error!(error = %e, "database error");
                 (
                     StatusCode::INTERNAL_SERVER_ERROR,
-                    "internal.database",
+                    ErrorCode::Database,
                     "The database is unavailable; try again shortly.".to_string(),
                 )
             }
-            ApiError::InvalidQuery(_) => (StatusCode::BAD_REQUEST, "guard.invalid_input", self.to_string()),
-            ApiError::SelfFollow => (StatusCode::BAD_REQUEST, "follows.self", self.to_string()),
-            ApiError::UnknownUser => (StatusCode::NOT_FOUND, "user.not_found", self.to_string()),
-            ApiError::NotAnId => (StatusCode::BAD_REQUEST, "user.invalid_id", self.to_string()),
-            ApiError::BadSignature => (StatusCode::UNAUTHORIZED, "webhook.invalid_signature", self.to_string()),
-            ApiError::WebhooksOff => (StatusCode::SERVICE_UNAVAILABLE, "webhook.not_configured", self.to_string()),
+            ApiError::InvalidQuery(_) => (StatusCode::BAD_REQUEST, ErrorCode::InvalidInput, self.to_string()),
+            ApiError::SelfFollow => (StatusCode::BAD_REQUEST, ErrorCode::SelfFollow, self.to_string()),
+            ApiError::UnknownUser => (StatusCode::NOT_FOUND, ErrorCode::UserNotFound, self.to_string()),
+            ApiError::NotAnId => (StatusCode::BAD_REQUEST, ErrorCode::InvalidUserId, self.to_string()),
+            ApiError::BadSignature => (StatusCode::UNAUTHORIZED, ErrorCode::WebhookInvalidSignature, self.to_string()),
+            ApiError::WebhooksOff => {
+                (StatusCode::SERVICE_UNAVAILABLE, ErrorCode::WebhookNotConfigured, self.to_string())
+            }
             ApiError::RateLimited { retry_after } => {
-                let body = ErrorBody { code: "request.rate_limited".into(), message: self.to_string() };
+                let body = ErrorBody::new(ErrorCode::RateLimited, self.to_string());
                 let header = [(axum::http::header::RETRY_AFTER, retry_after.to_string())];
                 return (StatusCode::TOO_MANY_REQUESTS, header, Json(body)).into_response();
             }
-            ApiError::UnknownOrganization => (StatusCode::NOT_FOUND, "organization.not_found", self.to_string()),
+            ApiError::UnknownOrganization => (StatusCode::NOT_FOUND, ErrorCode::OrganizationNotFound, self.to_string()),
             ApiError::MembersUnavailable | ApiError::LogtoUnavailable => {
-                (StatusCode::SERVICE_UNAVAILABLE, "logto.unavailable", self.to_string())
+                (StatusCode::SERVICE_UNAVAILABLE, ErrorCode::LogtoUnavailable, self.to_string())
             }
         };
-        (status, Json(ErrorBody { code: code.into(), message })).into_response()
+        (status, Json(ErrorBody::new(code, message))).into_response()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The contract with the SPA: every code a refusal can carry, logto-jwt's included, is one
+    /// `shared::ErrorCode` knows.
+    #[test]
+    fn every_code_sent_is_a_shared_error_code() {
+        let scope = || "read:top-users".to_string();
+        let auth = [
+            AuthError::MissingToken,
+            AuthError::WrongScheme,
+            AuthError::OpaqueToken { resource: "r".into() },
+            AuthError::InvalidToken("x".into()),
+            AuthError::InsufficientScope { scope: scope() },
+            AuthError::KeysUnavailable("x".into()),
+            AuthError::OrganizationRequired { organization_id: "o".into() },
+            AuthError::WrongOrganization { organization_id: "o".into() },
+            AuthError::OrganizationToken,
+        ];
+        // A variant added to logto-jwt stops this from compiling until it is listed above.
+        for e in &auth {
+            match e {
+                AuthError::MissingToken
+                | AuthError::WrongScheme
+                | AuthError::OpaqueToken { .. }
+                | AuthError::InvalidToken(_)
+                | AuthError::InsufficientScope { .. }
+                | AuthError::KeysUnavailable(_)
+                | AuthError::OrganizationRequired { .. }
+                | AuthError::WrongOrganization { .. }
+                | AuthError::OrganizationToken => {}
+            }
+            assert!(ErrorCode::parse(e.code()).is_some(), "{} is not in shared::ErrorCode", e.code());
+        }
     }
 }

@@ -31,13 +31,31 @@ pub enum MembersError {
 type Fetched = (FetchTiming, Arc<Vec<User>>);
 type Fetch = Shared<BoxFuture<'static, Result<Fetched, MembersError>>>;
 
+/// How the cache answered a lookup.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cached {
+    Fresh,
+    /// Served stale while a fetch renews it.
+    Stale,
+}
+
+impl Cached {
+    /// The `Server-Timing` description of the Management API hop.
+    pub fn description(self) -> &'static str {
+        match self {
+            Cached::Fresh => shared::server_timing::CACHE_HIT,
+            Cached::Stale => "stale, renewing",
+        }
+    }
+}
+
 /// The outcome of a lookup.
 pub struct MembersLookup {
     pub members: Result<Arc<Vec<User>>, MembersError>,
     /// Set when this lookup waited for a fetch.
     pub fetch: Option<FetchTiming>,
-    /// `Some("cache hit")` or `Some("stale, renewing")` when the cache answered.
-    pub cache: Option<&'static str>,
+    /// Set when the cache answered.
+    pub cache: Option<Cached>,
 }
 
 pub struct OrgMembers {
@@ -108,13 +126,13 @@ impl OrgMembers {
                     tokio::spawn(f);
                 }
             }
-            let cache = Some(if fresh { "cache hit" } else { "stale, renewing" });
+            let cache = Some(if fresh { Cached::Fresh } else { Cached::Stale });
             return MembersLookup { members: Ok(entry.members), fetch: None, cache };
         }
         let Some(fetch) = self.fetch(org) else {
             let members =
                 self.cache.get(org).map(|e| e.members).ok_or_else(|| MembersError::Unavailable("cache".into()));
-            return MembersLookup { members, fetch: None, cache: Some("cache hit") };
+            return MembersLookup { members, fetch: None, cache: Some(Cached::Fresh) };
         };
         // Spawned, so that a fetch cut off by the deadline still completes and fills the cache.
         match tokio::time::timeout(self.config.deadline, tokio::spawn(fetch)).await {

@@ -50,10 +50,10 @@ async fn limit_headers(request: axum::extract::Request, next: axum::middleware::
     use axum::response::IntoResponse;
     let size: usize = request.headers().iter().map(|(k, v)| k.as_str().len() + v.len() + 4).sum();
     if size > HEADER_LIMIT {
-        let body = shared::ErrorBody {
-            code: "request.headers_too_large".into(),
-            message: format!("The request headers add up to {size} bytes; at most {HEADER_LIMIT} are accepted."),
-        };
+        let body = shared::ErrorBody::new(
+            shared::ErrorCode::HeadersTooLarge,
+            format!("The request headers add up to {size} bytes; at most {HEADER_LIMIT} are accepted."),
+        );
         return (axum::http::StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE, axum::Json(body)).into_response();
     }
     next.run(request).await

@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use shared::server_timing::{self, TimingEntry};
+use shared::server_timing::{self, Hop, TimingEntry};
 
 #[derive(Debug, Default)]
 pub struct ServerTiming {
@@ -11,8 +11,8 @@ pub struct ServerTiming {
 }
 
 impl ServerTiming {
-    pub fn add(&mut self, name: &'static str, elapsed: Duration, description: impl Into<String>) {
-        self.entries.push(TimingEntry::new(name, elapsed.as_secs_f64() * 1000.0, description));
+    pub fn add(&mut self, hop: Hop, elapsed: Duration, description: impl Into<String>) {
+        self.entries.push(TimingEntry::new(hop.name(), elapsed.as_secs_f64() * 1000.0, description));
     }
 
     /// The entries so far (for the hop metrics).
@@ -32,8 +32,8 @@ mod tests {
     #[test]
     fn formats_entries() {
         let mut t = ServerTiming::default();
-        t.add("verify", Duration::from_micros(412), "cache hit");
-        t.add("db", Duration::from_millis(2), "");
+        t.add(Hop::Verify, Duration::from_micros(412), server_timing::CACHE_HIT);
+        t.add(Hop::Db, Duration::from_millis(2), "");
         assert_eq!(t.header_value(), r#"verify;dur=0.412;desc="cache hit", db;dur=2.000"#);
     }
 }

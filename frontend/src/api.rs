@@ -5,7 +5,7 @@ use gloo_net::http::Response;
 use leptos::prelude::Set;
 use logto_leptos::{ApiRequest, FetchError, Logto};
 use serde_json::Value;
-use shared::{server_timing, FollowResponse, FollowingResponse, TopUsersResponse};
+use shared::{server_timing, ErrorCode, FollowResponse, FollowingResponse, TopUsersResponse};
 
 use crate::config::{API_BASE, API_RESOURCE, READ_TOP_USERS, WRITE_FOLLOWS};
 use crate::organizations::Listing;
@@ -81,10 +81,10 @@ async fn json_or_explain<T: serde::de::DeserializeOwned>(response: Response, sco
     }
     // The backend answers `{code, message}`; a proxy in front of a stopped backend answers anything.
     let body: Option<Value> = response.json().await.ok();
-    let code = body.as_ref().and_then(|b| b["code"].as_str()).unwrap_or_default().to_string();
+    let code = body.as_ref().and_then(|b| b["code"].as_str()).and_then(ErrorCode::parse);
     let message = body.as_ref().and_then(|b| b["message"].as_str()).unwrap_or_default().to_string();
-    Err(match (status, code.as_str()) {
-        (401, "auth.opaque_token") => format!(
+    Err(match (status, code) {
+        (401, Some(ErrorCode::AuthOpaqueToken)) => format!(
             "The backend got an opaque access token, which only Logto's /oidc/me accepts; this app must ask Logto \
              for a token for {API_RESOURCE}. ({message})"
         ),

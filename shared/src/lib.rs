@@ -3,7 +3,10 @@
 
 use serde::{Deserialize, Serialize};
 
+pub mod error_code;
 pub mod server_timing;
+
+pub use error_code::ErrorCode;
 
 /// One entry of `GET /api/top-users`: follower count from the backend's database, profile fields from
 /// Logto's Management API (`None` where Logto has no value or the profile could not be fetched).
@@ -53,6 +56,17 @@ pub struct FollowingResponse {
 pub struct ErrorBody {
     pub code: String,
     pub message: String,
+}
+
+impl ErrorBody {
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        Self { code: code.as_str().to_string(), message: message.into() }
+    }
+
+    /// The typed code; `None` for a code this version does not know.
+    pub fn error_code(&self) -> Option<ErrorCode> {
+        ErrorCode::parse(&self.code)
+    }
 }
 
 #[cfg(test)]

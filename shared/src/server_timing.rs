@@ -3,7 +3,44 @@
 
 use std::fmt::Write;
 
-/// One hop: `verify`, `db`, `m2m-token` or `management-api`.
+/// The hops of the guide's sequence that the backend times, by their names in the header.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Hop {
+    /// The access token checked (signature, claims), or found in the verified-token cache.
+    Verify,
+    /// The backend's own database read.
+    Db,
+    /// The machine-to-machine token from Logto (client credentials), or its cache.
+    M2mToken,
+    /// Logto's Management API.
+    ManagementApi,
+}
+
+impl Hop {
+    /// In the order of the sequence.
+    pub const ALL: [Hop; 4] = [Hop::Verify, Hop::Db, Hop::M2mToken, Hop::ManagementApi];
+
+    /// The entry's name in the header.
+    pub fn name(self) -> &'static str {
+        match self {
+            Hop::Verify => "verify",
+            Hop::Db => "db",
+            Hop::M2mToken => "m2m-token",
+            Hop::ManagementApi => "management-api",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<Self> {
+        Hop::ALL.into_iter().find(|hop| hop.name() == name)
+    }
+}
+
+/// How a hop was served when a cache answered: the start of its description.
+pub const CACHE_HIT: &str = "cache hit";
+/// A hop that had nothing to do (the M2M token when every profile was cached).
+pub const NOT_NEEDED: &str = "not needed";
+
+/// One hop with its duration and how it was served.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TimingEntry {
     pub name: String,
@@ -17,8 +54,18 @@ impl TimingEntry {
         Self { name: name.into(), duration_ms, description: description.into() }
     }
 
+    /// The hop, when the name is one this version knows.
+    pub fn hop(&self) -> Option<Hop> {
+        Hop::parse(&self.name)
+    }
+
     pub fn is_cache_hit(&self) -> bool {
-        self.description.starts_with("cache hit")
+        self.description.starts_with(CACHE_HIT)
+    }
+
+    /// A cache answered, or there was nothing to do: no request left the backend for this hop.
+    pub fn did_no_work(&self) -> bool {
+        self.is_cache_hit() || self.description.starts_with(NOT_NEEDED)
     }
 }
 

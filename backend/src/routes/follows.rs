@@ -24,13 +24,30 @@ pub fn is_logto_id(id: &str) -> bool {
 /// Ids one `GET /api/me/following` may ask about (a page of users).
 const MAX_IDS: usize = 100;
 
-/// `Ok` when Logto has the user (asked through the profile cache).
-async fn ensure_exists(state: &AppState, id: &str) -> Result<(), ApiError> {
-    if !is_logto_id(id) {
-        return Err(ApiError::NotAnId);
+/// A user id from a path, checked for Logto's shape before anything else uses it.
+struct UserId(String);
+
+impl UserId {
+    fn parse(id: String) -> Result<Self, ApiError> {
+        if is_logto_id(&id) {
+            Ok(Self(id))
+        } else {
+            Err(ApiError::NotAnId)
+        }
     }
-    let lookup = state.profiles.lookup(&[id.to_string()]).await;
-    if lookup.users.contains_key(id) {
+}
+
+/// What a write does to a follow.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Change {
+    Follow,
+    Unfollow,
+}
+
+/// `Ok` when Logto has the user (asked through the profile cache).
+async fn ensure_exists(state: &AppState, id: &UserId) -> Result<(), ApiError> {
+    let lookup = state.profiles.lookup(std::slice::from_ref(&id.0)).await;
+    if lookup.users.contains_key(&id.0) {
         return Ok(());
     }
     match lookup.partial {
@@ -62,7 +79,7 @@ pub async fn follow(
     Path(id): Path<String>,
 ) -> Result<Json<FollowResponse>, ApiError> {
     state.limits.check_subject(&token.claims.sub)?;
-    set_following(&state, &token.claims.sub, &id, true).await
+    set_following(&state, &token.claims.sub, UserId::parse(id)?, Change::Follow).await
 }
 
 #[utoipa::path(
@@ -87,31 +104,32 @@ pub async fn unfollow(
     Path(id): Path<String>,
 ) -> Result<Json<FollowResponse>, ApiError> {
     state.limits.check_subject(&token.claims.sub)?;
-    set_following(&state, &token.claims.sub, &id, false).await
+    set_following(&state, &token.claims.sub, UserId::parse(id)?, Change::Unfollow).await
 }
 
-/// Makes `follower` follow (or stop following) `id`; idempotent. A change clears the cached ranking.
+/// Applies `change` to `follower`'s follow of `id`; idempotent. A change clears the cached ranking.
 async fn set_following(
     state: &AppState,
     follower: &str,
-    id: &str,
-    follow: bool,
+    id: UserId,
+    change: Change,
 ) -> Result<Json<FollowResponse>, ApiError> {
-    if follower == id {
+    if follower == id.0 {
         return Err(ApiError::SelfFollow);
     }
-    // Following needs the user to exist in Logto; unfollowing does not (they may have been deleted).
-    if follow {
-        ensure_exists(state, id).await?;
-    } else if !is_logto_id(id) {
-        return Err(ApiError::NotAnId);
-    }
-    let changed =
-        if follow { db::follow(&state.db, follower, id).await? } else { db::unfollow(&state.db, follower, id).await? };
+    let changed = match change {
+        // Following needs the user to exist in Logto; unfollowing does not (they may have been deleted).
+        Change::Follow => {
+            ensure_exists(state, &id).await?;
+            db::follow(&state.db, follower, &id.0).await?
+        }
+        Change::Unfollow => db::unfollow(&state.db, follower, &id.0).await?,
+    };
     if changed {
         state.ranking.invalidate();
     }
-    Ok(Json(FollowResponse { followers: db::followers(&state.db, id).await?, following: follow }))
+    let followers = db::followers(&state.db, &id.0).await?;
+    Ok(Json(FollowResponse { followers, following: change == Change::Follow }))
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]

@@ -28,15 +28,12 @@ pub fn router() -> Router<AppState> {
 
 /// Unknown routes answer `{code, message}` too (axum's default is an empty body).
 async fn not_found() -> (axum::http::StatusCode, axum::Json<shared::ErrorBody>) {
-    let body = shared::ErrorBody { code: "route.not_found".into(), message: "There is no such route.".into() };
+    let body = shared::ErrorBody::new(shared::ErrorCode::RouteNotFound, "There is no such route.");
     (axum::http::StatusCode::NOT_FOUND, axum::Json(body))
 }
 
 /// A known route with a method it does not take.
 async fn method_not_allowed() -> (axum::http::StatusCode, axum::Json<shared::ErrorBody>) {
-    let body = shared::ErrorBody {
-        code: "route.method_not_allowed".into(),
-        message: "This route does not take that method.".into(),
-    };
+    let body = shared::ErrorBody::new(shared::ErrorCode::MethodNotAllowed, "This route does not take that method.");
     (axum::http::StatusCode::METHOD_NOT_ALLOWED, axum::Json(body))
 }

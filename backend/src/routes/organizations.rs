@@ -14,11 +14,12 @@ use tracing::Instrument;
 
 use crate::db;
 use crate::error::ApiError;
-use crate::members::MembersError;
+use crate::members::{Cached, MembersError};
 use crate::profiles::top_user;
 use crate::scopes::ReadTopUsers;
 use crate::state::AppState;
 use crate::timing::ServerTiming;
+use shared::server_timing::{Hop, CACHE_HIT, NOT_NEEDED};
 
 const TOP_N: usize = 10;
 
@@ -40,27 +41,27 @@ pub async fn top_users(State(state): State<AppState>, token: OrgScoped<ReadTopUs
     let mut timing = ServerTiming::default();
     state.limits.check_subject(&token.claims.sub)?;
     let v = token.verification;
-    timing.add("verify", v.elapsed, if v.cached { "cache hit" } else { "verified (signature, claims, organization)" });
+    timing.add(Hop::Verify, v.elapsed, if v.cached { CACHE_HIT } else { "verified (signature, claims, organization)" });
 
     let lookup = state.members.lookup(&token.organization_id).await;
     let result = match lookup.cache {
-        Some("cache hit") => "hit",
-        Some(_) => "stale",
+        Some(Cached::Fresh) => "hit",
+        Some(Cached::Stale) => "stale",
         None => "miss",
     };
     state.metrics.cache("members", result, 1);
     match (lookup.fetch, lookup.cache) {
         (Some(f), _) => {
-            timing.add("m2m-token", f.token, if f.token_cached { "cache hit" } else { "client credentials" });
-            timing.add("management-api", f.users, "organization members");
+            timing.add(Hop::M2mToken, f.token, if f.token_cached { CACHE_HIT } else { "client credentials" });
+            timing.add(Hop::ManagementApi, f.users, "organization members");
         }
         (None, Some(cache)) => {
-            timing.add("m2m-token", Duration::ZERO, "not needed");
-            timing.add("management-api", Duration::ZERO, cache);
+            timing.add(Hop::M2mToken, Duration::ZERO, NOT_NEEDED);
+            timing.add(Hop::ManagementApi, Duration::ZERO, cache.description());
         }
         (None, None) => {
-            timing.add("m2m-token", Duration::ZERO, "not completed");
-            timing.add("management-api", Duration::ZERO, "not completed in time");
+            timing.add(Hop::M2mToken, Duration::ZERO, "not completed");
+            timing.add(Hop::ManagementApi, Duration::ZERO, "not completed in time");
         }
     }
     let members = match lookup.members {
@@ -76,7 +77,7 @@ pub async fn top_users(State(state): State<AppState>, token: OrgScoped<ReadTopUs
     let ranked = match state.ranking.get_organization(&token.organization_id) {
         Some(ranked) => {
             state.metrics.cache("organization_ranking", "hit", 1);
-            timing.add("db", t.elapsed(), "cache hit");
+            timing.add(Hop::Db, t.elapsed(), CACHE_HIT);
             ranked
         }
         None => {
@@ -85,7 +86,7 @@ pub async fn top_users(State(state): State<AppState>, token: OrgScoped<ReadTopUs
             let read = db::top_among(&state.db, &ids, TOP_N).instrument(tracing::info_span!("db", query = "top_among"));
             let ranked = std::sync::Arc::new(read.await?);
             state.ranking.put_organization(&token.organization_id, ranked.clone());
-            timing.add("db", t.elapsed(), format!("{} members ranked", ids.len()));
+            timing.add(Hop::Db, t.elapsed(), format!("{} members ranked", ids.len()));
             ranked
         }
     };

@@ -17,6 +17,7 @@ use crate::profiles::top_user;
 use crate::scopes::ReadTopUsers;
 use crate::state::AppState;
 use crate::timing::ServerTiming;
+use shared::server_timing::{Hop, CACHE_HIT, NOT_NEEDED};
 
 const TOP_N: i64 = 10;
 
@@ -35,13 +36,13 @@ pub async fn top_users(State(state): State<AppState>, token: Scoped<ReadTopUsers
     let mut timing = ServerTiming::default();
     state.limits.check_subject(&token.claims.sub)?;
     let v = token.verification;
-    timing.add("verify", v.elapsed, if v.cached { "cache hit" } else { "verified (signature, claims)" });
+    timing.add(Hop::Verify, v.elapsed, if v.cached { CACHE_HIT } else { "verified (signature, claims)" });
 
     let t = Instant::now();
     let top = match state.ranking.get() {
         Some(ranking) => {
             state.metrics.cache("ranking", "hit", 1);
-            timing.add("db", t.elapsed(), "cache hit");
+            timing.add(Hop::Db, t.elapsed(), CACHE_HIT);
             ranking
         }
         None => {
@@ -49,7 +50,7 @@ pub async fn top_users(State(state): State<AppState>, token: Scoped<ReadTopUsers
             let read = db::top_users(&state.db, TOP_N).instrument(tracing::info_span!("db", query = "top_users"));
             let ranking = std::sync::Arc::new(read.await?);
             state.ranking.put(ranking.clone());
-            timing.add("db", t.elapsed(), format!("top {} of follower_counts", ranking.len()));
+            timing.add(Hop::Db, t.elapsed(), format!("top {} of follower_counts", ranking.len()));
             ranking
         }
     };
@@ -62,19 +63,19 @@ pub async fn top_users(State(state): State<AppState>, token: Scoped<ReadTopUsers
     state.metrics.cache("profiles", "miss", (ids.len() as u64).saturating_sub(fresh + stale));
     match lookup.fetch {
         Some(f) => {
-            timing.add("m2m-token", f.token, if f.token_cached { "cache hit" } else { "client credentials" });
-            timing.add("management-api", f.users, "1 request (search.id, mode.id=exact)");
+            timing.add(Hop::M2mToken, f.token, if f.token_cached { CACHE_HIT } else { "client credentials" });
+            timing.add(Hop::ManagementApi, f.users, "1 request (search.id, mode.id=exact)");
         }
         None if lookup.partial.is_some() => {
-            timing.add("m2m-token", std::time::Duration::ZERO, "not completed");
-            timing.add("management-api", std::time::Duration::ZERO, "not completed in time");
+            timing.add(Hop::M2mToken, std::time::Duration::ZERO, "not completed");
+            timing.add(Hop::ManagementApi, std::time::Duration::ZERO, "not completed in time");
         }
         None => {
-            timing.add("m2m-token", std::time::Duration::ZERO, "not needed");
+            timing.add(Hop::M2mToken, std::time::Duration::ZERO, NOT_NEEDED);
             timing.add(
-                "management-api",
+                Hop::ManagementApi,
                 std::time::Duration::ZERO,
-                format!("cache hit ({} fresh, {} stale)", lookup.cache_hits, lookup.stale_hits),
+                format!("{CACHE_HIT} ({} fresh, {} stale)", lookup.cache_hits, lookup.stale_hits),
             );
         }
     }

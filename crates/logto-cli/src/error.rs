@@ -1,6 +1,6 @@
 //! Failures, each explained with what to change.
 
-use logto_management::ManagementError;
+use logto_management::{ManagementError, TokenErrorKind, INVALID_TARGET};
 
 #[derive(Debug, thiserror::Error)]
 pub enum CliError {
@@ -22,18 +22,20 @@ impl CliError {
     /// Turns a Management API failure into a sentence that names the fix.
     pub fn explain(error: ManagementError, ctx: &Context<'_>) -> Self {
         let text = match &error {
-            ManagementError::TokenRefused { error: code, .. } if code == "invalid_client" => format!(
+            ManagementError::TokenRefused { error: TokenErrorKind::InvalidClient, .. } => format!(
                 "Logto refused the machine-to-machine credentials ({error}). Check LOGTO_M2M_APP_ID and \
                  LOGTO_M2M_APP_SECRET: they must be a machine-to-machine application's id and secret at {}.",
                 ctx.endpoint
             ),
-            ManagementError::TokenRefused { error: code, .. } if code == "invalid_target" => format!(
-                "Logto does not know the Management API resource {} ({error}). For Logto Cloud pass --tenant \
+            ManagementError::TokenRefused { error: TokenErrorKind::Extension(kind), .. } if kind == INVALID_TARGET => {
+                format!(
+                    "Logto does not know the Management API resource {} ({error}). For Logto Cloud pass --tenant \
                  <tenant-id> (the resource is https://<tenant-id>.logto.app/api); for self-hosted Logto leave \
                  --tenant out (https://default.logto.app/api).",
-                ctx.management_resource
-            ),
-            ManagementError::TokenRefused { error: code, .. } if code == "insufficient_scope" => format!(
+                    ctx.management_resource
+                )
+            }
+            ManagementError::NoAllScope => format!(
                 "The machine-to-machine token has no `all` scope. In the Logto Console, assign the application \
                  a machine-to-machine role with the Management API's `all` permission (Logto's default is \
                  \"Logto Management API access\"). ({error})"

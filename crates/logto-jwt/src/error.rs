@@ -37,7 +37,8 @@ pub enum AuthError {
 }
 
 impl AuthError {
-    fn code(&self) -> &'static str {
+    /// The `code` of the JSON body this refusal answers with (`auth.invalid_token`, …).
+    pub fn code(&self) -> &'static str {
         match self {
             AuthError::MissingToken => "auth.missing_token",
             AuthError::WrongScheme => "auth.unsupported_scheme",

@@ -49,8 +49,8 @@ fn App() -> impl IntoView {
                 <button on:click=move |_| spawn_local(async move { logto.sign_out().await })>"Sign out"</button>
             }
             .into_any(),
-            AuthState::SignedOut { message } => view! {
-                <p>{message}</p>
+            AuthState::SignedOut { reason } => view! {
+                <p>{reason.map(|r| r.message())}</p>
                 <button on:click=move |_| logto.start_sign_in()>"Sign in"</button>
             }
             .into_any(),

@@ -15,10 +15,7 @@ use crate::oidc::{self, Discovery};
 use crate::storage::{SignInSession, Store};
 use crate::tabs::{self, Channel, TabMessage};
 use crate::tokens::{AccessToken, Cached, TokenCache, TokenFor, TokenSource};
-use crate::{crypto, AuthError, AuthState, IdClaims, LogtoConfig, UserInfo};
-
-const SESSION_ENDED: &str = "Your session has ended (it was revoked or expired). Please sign in again.";
-const SIGNED_OUT_ELSEWHERE: &str = "You signed out in another tab.";
+use crate::{crypto, AuthError, AuthState, IdClaims, LogtoConfig, SignOutReason, UserInfo};
 
 /// What the handle points to; one per app.
 struct Inner {
@@ -71,7 +68,7 @@ impl Logto {
             _ => {
                 // Not `clear`: this may be the callback page of a sign-in under way.
                 store.clear_session();
-                AuthState::SignedOut { message: None }
+                AuthState::SignedOut { reason: None }
             }
         };
         let channel_name = format!("logto:{}", config.app_id);
@@ -276,7 +273,7 @@ impl Logto {
             Ok(tokens) => tokens,
             Err(e) if e.is_invalid_grant() => {
                 // The grant is gone (revoked, expired, reused): the session is over, in every tab.
-                self.end_session_locally(Some(SESSION_ENDED.to_string()), true);
+                self.end_session_locally(Some(SignOutReason::SessionEnded), true);
                 return Err(e);
             }
             // Not a member, or organizations not granted: this token only; the session goes on.
@@ -347,17 +344,18 @@ impl Logto {
     }
 
     /// Forgets this tab's session; tells the other tabs when `tell_others`.
-    fn end_session_locally(&self, message: Option<String>, tell_others: bool) {
+    fn end_session_locally(&self, reason: Option<SignOutReason>, tell_others: bool) {
         let inner = self.inner();
         if tell_others {
             if let (Some(session), Some(channel)) = (inner.store.session_id(), inner.channel.borrow().as_ref()) {
-                let text = message.clone().unwrap_or_else(|| SIGNED_OUT_ELSEWHERE.to_string());
-                channel.post(&TabMessage::SignedOut { session, message: text });
+                // Signed out here by choice: for the other tabs, it happened elsewhere.
+                let reason = reason.unwrap_or(SignOutReason::SignedOutElsewhere);
+                channel.post(&TabMessage::SignedOut { session, reason });
             }
         }
         inner.store.clear();
         self.forget_tokens();
-        self.state.set(AuthState::SignedOut { message });
+        self.state.set(AuthState::SignedOut { reason });
     }
 
     fn on_tab_message(&self, message: TabMessage) {
@@ -370,10 +368,7 @@ impl Logto {
                 let _ = inner.store.save_refresh_token(&refresh_token);
                 self.store_token(&target, Cached::new(access_token, scope, now_ms(), lifetime_ms, true));
             }
-            TabMessage::SignedOut { message, .. } => {
-                let message = if message == SESSION_ENDED { message } else { SIGNED_OUT_ELSEWHERE.to_string() };
-                self.end_session_locally(Some(message), false);
-            }
+            TabMessage::SignedOut { reason, .. } => self.end_session_locally(Some(reason), false),
         }
     }
 

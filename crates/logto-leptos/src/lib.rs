@@ -4,7 +4,7 @@
 //!
 //! - [`Logto`] / [`LogtoConfig`]: sign-in, callback, tokens per [`TokenFor`] target, sign-out;
 //! - [`Logto::fetch`] with [`ApiRequest`]: authenticated requests, one retry after a 401;
-//! - [`AuthState`] (a signal) and [`IdClaims`]; [`Protected`]: the route guard;
+//! - [`AuthState`] (a signal, with [`SignOutReason`]) and [`IdClaims`]; [`Protected`]: the route guard;
 //! - organizations: [`LogtoConfig::organizations`], [`Logto::organization_token`],
 //!   [`Logto::organization_access_token`], [`UserInfo`] with [`OrganizationData`];
 //! - [`AuthError`]: why a token could not be had, typed.
@@ -30,5 +30,5 @@ pub use error::AuthError;
 pub use fetch::{ApiRequest, FetchError, Fetched};
 pub use guard::Protected;
 pub use organizations::{OrganizationData, OrganizationRole, UserInfo};
-pub use state::{AuthState, IdClaims};
+pub use state::{AuthState, IdClaims, SignOutReason};
 pub use tokens::{AccessToken, TokenFor, TokenSource};

@@ -10,12 +10,49 @@ use crate::organizations::{roles_in, strings_in, OrganizationRole};
 pub enum AuthState {
     Loading,
     SignedIn(IdClaims),
-    /// Signed out; `message` says why when it was not the user's choice (session ended, another tab).
+    /// Signed out; `reason` says why when it was not the user's choice here.
     SignedOut {
-        message: Option<String>,
+        reason: Option<SignOutReason>,
     },
     /// Sign-in failed; the message says what to do.
     Error(String),
+}
+
+/// Why a session ended without the user signing out in this tab.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SignOutReason {
+    /// Logto refused the refresh token (revoked, expired, or its grant is gone).
+    SessionEnded,
+    /// The user signed out in another tab of the same session.
+    SignedOutElsewhere,
+}
+
+impl SignOutReason {
+    /// A sentence for the user.
+    pub fn message(self) -> &'static str {
+        match self {
+            SignOutReason::SessionEnded => "Your session has ended (it was revoked or expired). Please sign in again.",
+            SignOutReason::SignedOutElsewhere => "You signed out in another tab.",
+        }
+    }
+
+    /// Its name in the messages between tabs.
+    pub(crate) fn wire(self) -> &'static str {
+        match self {
+            SignOutReason::SessionEnded => "sessionEnded",
+            SignOutReason::SignedOutElsewhere => "signedOutElsewhere",
+        }
+    }
+
+    pub(crate) fn from_wire(name: &str) -> Option<Self> {
+        [SignOutReason::SessionEnded, SignOutReason::SignedOutElsewhere].into_iter().find(|r| r.wire() == name)
+    }
+}
+
+impl std::fmt::Display for SignOutReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.message())
+    }
 }
 
 impl AuthState {

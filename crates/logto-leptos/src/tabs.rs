@@ -17,7 +17,7 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
 use crate::claims::text;
-use crate::{AuthError, TokenFor};
+use crate::{AuthError, SignOutReason, TokenFor};
 
 /// What one tab tells the others of the same session.
 ///
@@ -37,7 +37,7 @@ pub enum TabMessage {
         lifetime_ms: f64,
     },
     /// The session ended (sign-out, or the grant is gone).
-    SignedOut { session: String, message: String },
+    SignedOut { session: String, reason: SignOutReason },
 }
 
 impl TabMessage {
@@ -53,8 +53,8 @@ impl TabMessage {
                 "type": "tokens", "session": session, "refreshToken": refresh_token, "target": target.key(),
                 "accessToken": access_token, "scope": scope, "lifetimeMs": lifetime_ms,
             }),
-            TabMessage::SignedOut { session, message } => {
-                json!({"type": "signedOut", "session": session, "message": message})
+            TabMessage::SignedOut { session, reason } => {
+                json!({"type": "signedOut", "session": session, "reason": reason.wire()})
             }
         }
         .to_string()
@@ -73,7 +73,10 @@ impl TabMessage {
                 scope: field("scope")?,
                 lifetime_ms: v.get("lifetimeMs")?.as_f64()?,
             },
-            "signedOut" => TabMessage::SignedOut { session: field("session")?, message: field("message")? },
+            "signedOut" => TabMessage::SignedOut {
+                session: field("session")?,
+                reason: SignOutReason::from_wire(&field("reason")?)?,
+            },
             _ => return None,
         })
     }
@@ -149,8 +152,9 @@ mod tests {
 
     #[test]
     fn messages_round_trip_and_malformed_ones_are_dropped() {
-        let m = TabMessage::SignedOut { session: "s1".into(), message: "bye".into() };
-        assert_eq!(m.to_json(), r#"{"message":"bye","session":"s1","type":"signedOut"}"#);
+        let m = TabMessage::SignedOut { session: "s1".into(), reason: SignOutReason::SessionEnded };
+        assert_eq!(m.to_json(), r#"{"reason":"sessionEnded","session":"s1","type":"signedOut"}"#);
+        assert_eq!(TabMessage::from_json(r#"{"reason":"bye","session":"s1","type":"signedOut"}"#), None);
         assert_eq!(TabMessage::from_json(&m.to_json()), Some(m));
         let t = TabMessage::Tokens {
             session: "s1".into(),

@@ -2,9 +2,18 @@ use serde::Deserialize;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ManagementError {
-    /// The token endpoint refused the client credentials request.
+    /// The token endpoint refused the client credentials request: OAuth 2.0's error (RFC 6749 §5.2;
+    /// RFC 8707's `invalid_target`, an unknown resource, is [`TokenErrorKind::Extension`], see
+    /// [`INVALID_TARGET`]).
     #[error("Logto refused the machine-to-machine token request: {error}{}", .description.as_deref().map(|d| format!(" ({d})")).unwrap_or_default())]
-    TokenRefused { error: String, description: Option<String> },
+    TokenRefused { error: TokenErrorKind, description: Option<String> },
+    /// Logto gave a token without the `all` scope: the application has no machine-to-machine role
+    /// with the Management API's `all` permission.
+    #[error(
+        "the machine-to-machine token has no `all` scope: give the application a machine-to-machine role with \
+         the Management API's `all` permission"
+    )]
+    NoAllScope,
     /// The Management API answered with an error body.
     #[error("the Management API answered {status} {code}: {message}")]
     Api { status: u16, code: String, message: String },
@@ -21,6 +30,13 @@ pub enum ManagementError {
 /// An error with its causes, outermost first (`a: b: c`), each said once: reqwest's and oauth2's own
 /// messages ("client error", "error sending request") leave out why, which their sources say
 /// (connection refused, name not resolved, certificate invalid).
+/// The kinds of token errors OAuth 2.0 defines, as the `oauth2` crate types them.
+pub use oauth2::basic::BasicErrorResponseType as TokenErrorKind;
+
+/// RFC 8707's error for a resource the authorization server does not know (Logto: a wrong
+/// Management API resource, e.g. a self-hosted one against Logto Cloud).
+pub const INVALID_TARGET: &str = "invalid_target";
+
 pub fn causes(error: &dyn std::error::Error) -> String {
     let mut parts: Vec<String> = vec![error.to_string()];
     let mut source = error.source();

@@ -15,7 +15,7 @@ pub mod token;
 mod user;
 
 pub use client::{ClientStats, ManagementClient, ManagementConfig};
-pub use error::ManagementError;
+pub use error::{ManagementError, TokenErrorKind, INVALID_TARGET};
 pub use model::*;
 pub use user::{NewUser, User};
 

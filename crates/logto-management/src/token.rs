@@ -106,7 +106,7 @@ impl TokenSource {
             .await
             .map_err(|e| match e {
                 RequestTokenError::ServerResponse(r) => ManagementError::TokenRefused {
-                    error: r.error().to_string(),
+                    error: r.error().clone(),
                     description: r.error_description().cloned(),
                 },
                 RequestTokenError::Request(e) => {
@@ -119,12 +119,7 @@ impl TokenSource {
             })?;
         let granted_all = response.scopes().is_some_and(|s| s.iter().any(|s| s.as_str() == "all"));
         if !granted_all {
-            return Err(ManagementError::TokenRefused {
-                error: "insufficient_scope".into(),
-                description: Some(
-                    "the token has no `all` scope: give the application a machine-to-machine role with the Management API's `all` permission".into(),
-                ),
-            });
+            return Err(ManagementError::NoAllScope);
         }
         let lifetime = response.expires_in().unwrap_or(Duration::from_secs(3600));
         Ok(Cached {

@@ -34,8 +34,8 @@ pub fn Header() -> impl IntoView {
             </div>
         </header>
         {move || match logto.state.get() {
-            AuthState::SignedOut { message: Some(message) } => view! {
-                <p class="banner note" role="status" data-testid="signed-out-message">{message}</p>
+            AuthState::SignedOut { reason: Some(reason) } => view! {
+                <p class="banner note" role="status" data-testid="signed-out-message">{reason.message()}</p>
             }.into_any(),
             AuthState::Error(message) => view! {
                 <p class="banner error" role="alert" data-testid="auth-error">{message}</p>

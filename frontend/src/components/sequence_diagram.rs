@@ -4,7 +4,7 @@
 
 use leptos::prelude::*;
 use logto_leptos::TokenSource;
-use shared::server_timing::TimingEntry;
+use shared::server_timing::{self, TimingEntry};
 
 use crate::config::API_RESOURCE;
 use crate::trace::Trace;
@@ -32,8 +32,8 @@ pub struct Hop {
     pub cached: bool,
 }
 
-fn timing<'a>(trace: &'a Trace, name: &str) -> Option<&'a TimingEntry> {
-    trace.hops.iter().find(|h| h.name == name)
+fn timing(trace: &Trace, hop: server_timing::Hop) -> Option<&TimingEntry> {
+    trace.hops.iter().find(|h| h.hop() == Some(hop))
 }
 
 /// The hops of `trace`, in order: SPA → Logto → SPA → backend → database → Logto token →
@@ -89,16 +89,16 @@ pub fn hops(trace: &Trace) -> Vec<Hop> {
         cached: false,
     });
     let backend_hops = [
-        ("verify", BACKEND, "verify JWT"),
-        ("db", DATABASE, "query"),
-        ("m2m-token", LOGTO, "M2M token"),
-        ("management-api", MANAGEMENT, "profiles"),
+        (server_timing::Hop::Verify, BACKEND, "verify JWT"),
+        (server_timing::Hop::Db, DATABASE, "query"),
+        (server_timing::Hop::M2mToken, LOGTO, "M2M token"),
+        (server_timing::Hop::ManagementApi, MANAGEMENT, "profiles"),
     ];
-    for (name, to, what) in backend_hops {
-        if let Some(t) = timing(trace, name) {
-            let cached = t.is_cache_hit() || t.description.starts_with("not needed");
+    for (hop, to, what) in backend_hops {
+        if let Some(t) = timing(trace, hop) {
+            let cached = t.did_no_work();
             hops.push(Hop {
-                id: name,
+                id: hop.name(),
                 from: BACKEND,
                 to,
                 label: format!("{what} · {}", t.description),
