@@ -28,7 +28,7 @@ export default defineConfig({
   },
   webServer: [
     {
-      command: `${root}/target/debug/logto-emulator --port 3001 --data-dir ${stateDir}/emulator`,
+      command: `${root}/target/debug/logto-emulator --port 3001 --seed ${root}/crates/demo-tenant/demo.json --data-dir ${stateDir}/emulator`,
       url: 'http://127.0.0.1:3001/oidc/.well-known/openid-configuration',
       reuseExistingServer: false,
       timeout: 60_000,

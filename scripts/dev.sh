@@ -28,7 +28,7 @@ background wasm .stack/build-wasm.log \
 wait_for servers
 
 if [ "$STACK_RUNS_EMULATOR" = true ]; then
-  ./target/debug/logto-emulator --port 3001 --data-dir .stack/emulator &
+  ./target/debug/logto-emulator --port 3001 --seed crates/demo-tenant/demo.json --data-dir .stack/emulator &
   pids+=($!)
   for _ in $(seq 100); do curl -sf http://127.0.0.1:3001/oidc/jwks >/dev/null && break; sleep 0.1; done
   # The emulator's webhook to the backend (renamed and deleted users), with the key the backend reads.

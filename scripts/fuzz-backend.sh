@@ -19,7 +19,8 @@ work=$(mktemp -d)
 pids=()
 trap 'kill "${pids[@]}" 2>/dev/null || true; rm -rf "$work"' EXIT
 emulator="http://127.0.0.1:$emulator_port"
-./target/debug/logto-emulator --in-memory --port "$emulator_port" --endpoint "$emulator" --no-user-picker \
+./target/debug/logto-emulator --in-memory --seed crates/demo-tenant/demo.json --port "$emulator_port" \
+  --endpoint "$emulator" --no-user-picker \
   >"$work/emulator.log" 2>&1 &
 pids+=($!)
 for _ in $(seq 100); do curl -sf "$emulator/oidc/jwks" >/dev/null && break; sleep 0.1; done

@@ -11,7 +11,7 @@ emulator=./target/debug/logto-emulator
 [ -x "$st" ] || { echo "fuzz-emulator: run scripts/install-tools.sh --fuzz first" >&2; exit 1; }
 
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-"$emulator" --in-memory --port "$port" --no-user-picker >/tmp/fuzz-emulator-$$.log 2>&1 &
+"$emulator" --in-memory --seed crates/demo-tenant/demo.json --port "$port" --no-user-picker >/tmp/fuzz-emulator-$$.log 2>&1 &
 pid=$!
 trap 'kill $pid 2>/dev/null || true; rm -f /tmp/fuzz-emulator-$$.log' EXIT
 for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/oidc/jwks" >/dev/null && break; sleep 0.1; done

@@ -11,8 +11,7 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use logto_emulator::testkit::{self, API_RESOURCE, DEMO_PASSWORD};
-use logto_emulator::Seed;
+use demo_tenant::{API_RESOURCE, DEMO_PASSWORD};
 
 const CONNECTIONS: u32 = 256;
 const WARM_UP: u32 = 10;
@@ -22,8 +21,8 @@ fn main() {
     let every: u64 = std::env::var("SOAK_SAMPLE_SECONDS").ok().and_then(|s| s.parse().ok()).unwrap_or(10);
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
     runtime.block_on(async {
-        let emu = logto_emulator::spawn(&Seed::default_seed()).await.unwrap();
-        let alice = testkit::sign_in(&emu.endpoint, "alice", DEMO_PASSWORD, "openid offline_access read:top-users", Some(API_RESOURCE))
+        let emu = logto_emulator::spawn(&demo_tenant::seed()).await.unwrap();
+        let alice = demo_tenant::sign_in(&emu.endpoint, "alice", DEMO_PASSWORD, "openid offline_access read:top-users", Some(API_RESOURCE))
             .await
             .unwrap();
         let token = alice.access_token().to_string();

@@ -13,8 +13,8 @@
 
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
-use logto_emulator::testkit::{self, API_RESOURCE, DEMO_PASSWORD};
-use logto_emulator::{RunningEmulator, Seed};
+use demo_tenant::{API_RESOURCE, DEMO_PASSWORD};
+use logto_emulator::RunningEmulator;
 use logto_jwt::{Verifier, VerifierConfig};
 
 mod common;
@@ -39,7 +39,7 @@ async fn backend_with(
     let config = common::config(emu, &database, &["--seed-demo-data", &top_cache, metrics]);
     let pool = backend::db::connect(config.database_url.as_ref()).await.unwrap();
     let seeded = backend::db::seed_demo_data(&pool).await.unwrap();
-    let users: Vec<String> = Seed::default_seed().users.into_iter().map(|u| u.id).collect();
+    let users: Vec<String> = demo_tenant::seed().users.into_iter().map(|u| u.id).collect();
     let mut tx = pool.begin().await.unwrap();
     for i in 0..follows.saturating_sub(seeded) {
         sqlx::query("INSERT INTO follows (follower_id, followee_id) VALUES ($1, $2)")
@@ -81,15 +81,15 @@ fn main() {
     install_logs();
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
     runtime.block_on(async {
-        let emu = logto_emulator::spawn(&Seed::default_seed()).await.unwrap();
-        let alice = testkit::sign_in(&emu.endpoint, "alice", DEMO_PASSWORD, "openid offline_access read:top-users", Some(API_RESOURCE))
+        let emu = logto_emulator::spawn(&demo_tenant::seed()).await.unwrap();
+        let alice = demo_tenant::sign_in(&emu.endpoint, "alice", DEMO_PASSWORD, "openid offline_access read:top-users", Some(API_RESOURCE))
             .await
             .unwrap();
         let token = alice.access_token().to_string();
         // An organization-level API token for alice in the demo seed's Acme (refresh grant with
         // organization_id and resource, as the SPA gets it).
         let http = reqwest::Client::new();
-        let org_token = testkit::organization_api_token(&emu.endpoint, "alice", "acmeorg00001").await.unwrap();
+        let org_token = demo_tenant::organization_api_token(&emu.endpoint, "alice", "acmeorg00001").await.unwrap();
 
         // As deployed (ranking cached 1 s) for the warm figures; the ranking cache off to compare the
         // database at 10^3 and 10^6 rows.

@@ -16,8 +16,8 @@ mod common;
 use std::fmt::Write as _;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use logto_emulator::testkit::{self, API_RESOURCE};
-use logto_emulator::{RunningEmulator, Seed};
+use demo_tenant::API_RESOURCE;
+use logto_emulator::RunningEmulator;
 use logto_management::{ManagementClient, ManagementConfig, NewUser};
 
 const CONNECTIONS: u32 = 64;
@@ -91,9 +91,9 @@ async fn run(base: &str, script: &std::path::Path) -> common::Wrk {
 fn main() {
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
     runtime.block_on(async {
-        let emu = logto_emulator::spawn(&Seed::default_seed()).await.unwrap();
+        let emu = logto_emulator::spawn(&demo_tenant::seed()).await.unwrap();
         let client =
-            ManagementClient::new(ManagementConfig::new(&emu.endpoint, testkit::M2M_APP_ID, testkit::M2M_APP_SECRET))
+            ManagementClient::new(ManagementConfig::new(&emu.endpoint, demo_tenant::M2M_APP_ID, demo_tenant::M2M_APP_SECRET))
                 .unwrap();
         let mut followees = Vec::with_capacity(FOLLOWEES);
         for i in 0..FOLLOWEES {

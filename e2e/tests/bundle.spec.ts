@@ -8,10 +8,13 @@ const root = path.resolve(__dirname, '../..');
 function secrets(): string[] {
   // Every client secret the emulator's seeds hold, and the one `logto-cli provision` wrote, if any.
   const found: string[] = [];
-  const seeds = path.join(root, 'crates/logto-emulator/seed');
-  for (const f of readdirSync(seeds).filter((f) => f.endsWith('.json'))) {
-    const text = readFileSync(path.join(seeds, f), 'utf8');
-    for (const m of text.matchAll(/"secret"\s*:\s*"([^"]+)"/g)) found.push(m[1]);
+  // The emulator's built-in seed, and this app's tenant (crates/demo-tenant).
+  const seeds = [path.join(root, 'crates/logto-emulator/seed'), path.join(root, 'crates/demo-tenant')];
+  for (const dir of seeds) {
+    for (const f of readdirSync(dir).filter((f) => f.endsWith('.json'))) {
+      const text = readFileSync(path.join(dir, f), 'utf8');
+      for (const m of text.matchAll(/"secret"\s*:\s*"([^"]+)"/g)) found.push(m[1]);
+    }
   }
   const env = path.join(root, '.env');
   if (existsSync(env)) {

@@ -7,7 +7,6 @@ use std::process::Command;
 
 use backend::config::Config;
 use clap::Parser;
-use logto_emulator::testkit;
 use logto_emulator::RunningEmulator;
 
 pub struct Wrk {
@@ -73,8 +72,8 @@ pub fn config(emu: &RunningEmulator, database_url: &str, extra: &[&str]) -> Conf
     let mut args = vec![
         "backend".to_string(),
         format!("--logto-endpoint={}", emu.endpoint),
-        format!("--m2m-app-id={}", testkit::M2M_APP_ID),
-        format!("--m2m-app-secret={}", testkit::M2M_APP_SECRET),
+        format!("--m2m-app-id={}", demo_tenant::M2M_APP_ID),
+        format!("--m2m-app-secret={}", demo_tenant::M2M_APP_SECRET),
         format!("--database-url={database_url}"),
         "--bind=127.0.0.1:0".into(),
     ];

@@ -198,14 +198,13 @@ async fn collector() -> (String, std::sync::Arc<std::sync::Mutex<Received>>) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn traces_go_to_the_otlp_collector_one_span_per_hop_under_the_request() {
-    use logto_emulator::testkit;
-    let emulator = logto_emulator::spawn(&logto_emulator::Seed::default_seed()).await.unwrap();
+    let emulator = logto_emulator::spawn(&demo_tenant::seed()).await.unwrap();
     let (otlp, received) = collector().await;
     let dir = dir_with_env("");
     let env = [
         ("LOGTO_ENDPOINT", emulator.endpoint.as_str()),
-        ("LOGTO_M2M_APP_ID", testkit::M2M_APP_ID),
-        ("LOGTO_M2M_APP_SECRET", testkit::M2M_APP_SECRET),
+        ("LOGTO_M2M_APP_ID", demo_tenant::M2M_APP_ID),
+        ("LOGTO_M2M_APP_SECRET", demo_tenant::M2M_APP_SECRET),
         ("SEED_DEMO_DATA", "true"),
         ("OTEL_EXPORTER_OTLP_ENDPOINT", otlp.as_str()),
         ("OTEL_SERVICE_NAME", "top-users-test"),
@@ -213,12 +212,12 @@ async fn traces_go_to_the_otlp_collector_one_span_per_hop_under_the_request() {
         ("OTEL_BSP_SCHEDULE_DELAY", "100"),
     ];
     let (mut child, _lines, address) = tokio::task::block_in_place(|| start(&dir, &env));
-    let alice = testkit::sign_in(
+    let alice = demo_tenant::sign_in(
         &emulator.endpoint,
         "alice",
-        testkit::DEMO_PASSWORD,
+        demo_tenant::DEMO_PASSWORD,
         crate::helpers::SCOPES,
-        Some(testkit::API_RESOURCE),
+        Some(demo_tenant::API_RESOURCE),
     )
     .await
     .unwrap();

@@ -1,12 +1,11 @@
 //! `POST`/`DELETE /api/users/{id}/follow`, `GET /api/me/following` and `/readyz`.
 
-use logto_emulator::Seed;
 use serde_json::{json, Value};
 
 use crate::helpers::{parts, spawn_app};
 
 fn id_of(username: &str) -> String {
-    Seed::default_seed().users.into_iter().find(|u| u.username == username).unwrap().id
+    demo_tenant::seed().users.into_iter().find(|u| u.username == username).unwrap().id
 }
 
 #[tokio::test]

@@ -1,6 +1,7 @@
 use backend::config::Config;
-use logto_emulator::testkit::{self, DEMO_PASSWORD, M2M_APP_ID, M2M_APP_SECRET};
-use logto_emulator::{RunningEmulator, Seed};
+use demo_tenant::{DEMO_PASSWORD, M2M_APP_ID, M2M_APP_SECRET};
+use logto_emulator::testkit;
+use logto_emulator::RunningEmulator;
 
 pub const SCOPES: &str = "openid profile offline_access read:top-users";
 
@@ -19,7 +20,7 @@ pub fn test_config(emulator: &RunningEmulator, db_dir: &std::path::Path) -> Conf
     Config {
         bind: "127.0.0.1:0".parse().unwrap(),
         logto_endpoint: emulator.endpoint.parse().unwrap(),
-        api_resource: testkit::API_RESOURCE.into(),
+        api_resource: demo_tenant::API_RESOURCE.into(),
         m2m_app_id: M2M_APP_ID.into(),
         m2m_app_secret: M2M_APP_SECRET.into(),
         management_resource: logto_management::OSS_MANAGEMENT_RESOURCE.into(),
@@ -47,7 +48,7 @@ pub async fn spawn_app() -> TestApp {
 }
 
 pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
-    let emulator = logto_emulator::spawn(&Seed::default_seed()).await.expect("emulator starts");
+    let emulator = logto_emulator::spawn(&demo_tenant::seed()).await.expect("emulator starts");
     let dir = tempfile::Builder::new().prefix("backend-test-").tempdir().expect("temp dir");
     let mut config = test_config(&emulator, dir.path());
     adjust(&mut config);
@@ -66,14 +67,14 @@ impl TestApp {
 
     /// Signs `username` in through the emulator's page and returns the resource JWT and friends.
     pub async fn sign_in(&self, username: &str) -> testkit::SignedIn {
-        testkit::sign_in(&self.emulator.endpoint, username, DEMO_PASSWORD, SCOPES, Some(testkit::API_RESOURCE))
+        demo_tenant::sign_in(&self.emulator.endpoint, username, DEMO_PASSWORD, SCOPES, Some(demo_tenant::API_RESOURCE))
             .await
             .expect("sign-in through the emulator")
     }
 
     /// [`TestApp::sign_in`] asking for `scopes` instead of the default ones.
     pub async fn sign_in_with(&self, username: &str, scopes: &str) -> testkit::SignedIn {
-        testkit::sign_in(&self.emulator.endpoint, username, DEMO_PASSWORD, scopes, Some(testkit::API_RESOURCE))
+        demo_tenant::sign_in(&self.emulator.endpoint, username, DEMO_PASSWORD, scopes, Some(demo_tenant::API_RESOURCE))
             .await
             .expect("sign-in through the emulator")
     }

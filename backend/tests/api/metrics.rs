@@ -2,7 +2,6 @@
 //! its own, or nowhere.
 
 use backend::config::MetricsAt;
-use logto_emulator::Seed;
 
 use crate::helpers::{spawn_app, spawn_app_with};
 
@@ -28,7 +27,7 @@ async fn a_scrape_counts_requests_hops_caches_and_the_libraries() {
         assert_eq!(app.get_top_users(Some(&bearer)).await.status(), 200);
     }
     assert_eq!(app.get_top_users(None).await.status(), 401);
-    let trent = Seed::default_seed().users.into_iter().find(|u| u.username == "trent").unwrap().id;
+    let trent = demo_tenant::seed().users.into_iter().find(|u| u.username == "trent").unwrap().id;
     let follow = app.http.post(format!("{}/api/users/{trent}/follow", app.backend)).header("Authorization", &bearer);
     assert_eq!(follow.send().await.unwrap().status(), 200);
 

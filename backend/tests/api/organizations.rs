@@ -13,7 +13,7 @@ const GLOBEX: &str = "globex000001";
 
 /// An organization-level API token for `username` in `org` (through a real grant and refresh).
 async fn org_token(app: &TestApp, username: &str, org: &str) -> String {
-    logto_emulator::testkit::organization_api_token(&app.emulator.endpoint, username, org).await.unwrap()
+    demo_tenant::organization_api_token(&app.emulator.endpoint, username, org).await.unwrap()
 }
 
 async fn get(app: &TestApp, org: &str, token: &str) -> reqwest::Response {
@@ -101,7 +101,7 @@ async fn logto_down_or_the_organization_gone() {
 
     // The organization deleted in Logto (after the token was issued): 404 once the cache lets go.
     let globex_token = org_token(&app, "alice", GLOBEX).await;
-    let admin = logto_emulator::testkit::mint_admin_token(&app.emulator.endpoint).await.unwrap();
+    let admin = demo_tenant::mint_admin_token(&app.emulator.endpoint).await.unwrap();
     let deleted = app
         .http
         .delete(format!("{}/api/organizations/{GLOBEX}", app.emulator.endpoint))

@@ -50,7 +50,7 @@ async fn the_top_users_flow_runs_on_postgres() {
     let body: TopUsersResponse = r.json().await.unwrap();
     assert_eq!(body.users.len(), 10);
     assert_eq!((body.users[0].username.as_deref(), body.users[0].followers), (Some("grace"), 24));
-    let trent = logto_emulator::Seed::default_seed().users.into_iter().find(|u| u.username == "trent").unwrap().id;
+    let trent = demo_tenant::seed().users.into_iter().find(|u| u.username == "trent").unwrap().id;
     let r: Value = app
         .http
         .post(format!("{}/api/users/{trent}/follow", app.backend))
@@ -119,7 +119,7 @@ async fn three_replicas_on_one_database_agree_and_outlive_one_that_stops() {
 
     // A follow through A, of a listed user alice does not follow yet, shows through B and C once
     // their ranking cache (TOP_CACHE_MS, 1 s) turns over.
-    let seed = logto_emulator::Seed::default_seed();
+    let seed = demo_tenant::seed();
     let ids: Vec<&str> = seed.users.iter().map(|u| u.id.as_str()).collect();
     let id_of = |name: &str| seed.users.iter().find(|u| u.username == name).unwrap().id.clone();
     let following = json_of(a.http.get(format!("{}/api/me/following?ids={}", a.backend, ids.join(","))), token).await;

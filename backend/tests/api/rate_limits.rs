@@ -60,7 +60,7 @@ async fn a_subject_is_limited_once_verified_and_forged_tokens_do_not_spend_its_a
     })
     .await;
     let alice = app.sign_in("alice").await;
-    let alice_id = logto_emulator::Seed::default_seed().users.into_iter().find(|u| u.username == "alice").unwrap().id;
+    let alice_id = demo_tenant::seed().users.into_iter().find(|u| u.username == "alice").unwrap().id;
     // Tokens that name alice but are not hers: refused (401) without counting against her.
     let b64 = |v: serde_json::Value| URL_SAFE_NO_PAD.encode(v.to_string());
     let forged = format!(

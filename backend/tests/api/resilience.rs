@@ -94,17 +94,17 @@ async fn errors_and_dropped_connections_give_partial_answers_and_it_recovers() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_thousand_concurrent_cold_requests_make_one_token_and_one_management_request() {
-    let emulator = logto_emulator::spawn(&logto_emulator::Seed::default_seed()).await.unwrap();
+    let emulator = logto_emulator::spawn(&demo_tenant::seed()).await.unwrap();
     let dir = tempfile::tempdir().unwrap();
     let config = crate::helpers::test_config(&emulator, dir.path());
     let state = backend::startup::build_state(&config).await.unwrap();
     let router = backend::startup::app(state, &config).unwrap();
-    let user = logto_emulator::testkit::sign_in(
+    let user = demo_tenant::sign_in(
         &emulator.endpoint,
         "alice",
-        logto_emulator::testkit::DEMO_PASSWORD,
+        demo_tenant::DEMO_PASSWORD,
         crate::helpers::SCOPES,
-        Some(logto_emulator::testkit::API_RESOURCE),
+        Some(demo_tenant::API_RESOURCE),
     )
     .await
     .unwrap();

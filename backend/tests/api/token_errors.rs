@@ -1,7 +1,8 @@
 //! Every way a bearer token can be wrong: the right status, an RFC 6750 challenge, a `{code, message}` body.
 
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
-use logto_emulator::testkit::{self, M2M_APP_ID, M2M_APP_SECRET};
+use demo_tenant::{M2M_APP_ID, M2M_APP_SECRET};
+use logto_emulator::testkit;
 
 use crate::helpers::{parts, spawn_app};
 

@@ -45,7 +45,7 @@ async fn delivered(app: &TestApp, n: usize) {
 }
 
 async fn management(app: &TestApp, method: reqwest::Method, path: &str, body: Value) -> u16 {
-    let token = logto_emulator::testkit::mint_admin_token(&app.emulator.endpoint).await.unwrap();
+    let token = demo_tenant::mint_admin_token(&app.emulator.endpoint).await.unwrap();
     let r = app.http.request(method, format!("{}/api{path}", app.emulator.endpoint)).bearer_auth(token).json(&body);
     r.send().await.unwrap().status().as_u16()
 }
@@ -57,7 +57,7 @@ async fn top(app: &TestApp, bearer: &str) -> TopUsersResponse {
 #[tokio::test(flavor = "multi_thread")]
 async fn signatures_are_checked_before_anything_changes() {
     let app = webhook_app().await;
-    let grace = logto_emulator::Seed::default_seed().users.iter().find(|u| u.username == "grace").unwrap().id.clone();
+    let grace = demo_tenant::seed().users.iter().find(|u| u.username == "grace").unwrap().id.clone();
     let payload = json!({"event": "User.Deleted", "data": {"id": grace, "createdAt": 1, "updatedAt": 1}}).to_string();
     let hex = sign(&payload);
     let base64 = {
@@ -94,7 +94,7 @@ async fn a_rename_shows_in_the_very_next_list_and_a_deletion_leaves_it() {
     let app = webhook_app().await;
     let alice = app.sign_in("alice").await;
     let bearer = format!("Bearer {}", alice.access_token());
-    let seed = logto_emulator::Seed::default_seed();
+    let seed = demo_tenant::seed();
     let grace = seed.users.iter().find(|u| u.username == "grace").unwrap().id.clone();
     let before = top(&app, &bearer).await;
     assert_eq!(before.users[0].name.as_deref(), Some("Grace Example"), "the profile is now cached");

@@ -32,7 +32,7 @@ async fn binary_start(http: &reqwest::Client) -> Duration {
     let url = format!("http://127.0.0.1:{port}/oidc/.well-known/openid-configuration");
     let started = Instant::now();
     let mut child = Command::new(env!("CARGO_BIN_EXE_logto-emulator"))
-        .args(["--in-memory", "--port", &port.to_string()])
+        .args(["--in-memory", "--seed", demo_tenant::SEED_PATH, "--port", &port.to_string()])
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
@@ -111,7 +111,7 @@ fn main() {
         let mut library = Vec::new();
         for _ in 0..10 {
             let t = Instant::now();
-            let emu = logto_emulator::spawn(&logto_emulator::Seed::default_seed()).await.unwrap();
+            let emu = logto_emulator::spawn(&demo_tenant::seed()).await.unwrap();
             library.push(t.elapsed());
             drop(emu);
         }
@@ -120,7 +120,7 @@ fn main() {
         let port = free_port();
         let endpoint = format!("http://127.0.0.1:{port}");
         let mut child = Command::new(env!("CARGO_BIN_EXE_logto-emulator"))
-            .args(["--in-memory", "--port", &port.to_string(), "--endpoint", &endpoint])
+            .args(["--in-memory", "--seed", demo_tenant::SEED_PATH, "--port", &port.to_string(), "--endpoint", &endpoint])
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
@@ -134,7 +134,7 @@ fn main() {
             let (h, e) = (h.clone(), e.clone());
             async move {
                 h.post(format!("{e}/oidc/token"))
-                    .basic_auth("m2m4backend0000000001", Some("demo-backend-m2m-secret-0123456789"))
+                    .basic_auth(demo_tenant::M2M_APP_ID, Some(demo_tenant::M2M_APP_SECRET))
                     .form(&[("grant_type", "client_credentials"), ("resource", "https://default.logto.app/api"), ("scope", "all")])
                     .send()
                     .await
@@ -150,7 +150,7 @@ fn main() {
             let (h, e) = (h.clone(), e.clone());
             async move {
                 h.post(format!("{e}/oidc/token"))
-                    .basic_auth("m2m4backend0000000001", Some("demo-backend-m2m-secret-0123456789"))
+                    .basic_auth(demo_tenant::M2M_APP_ID, Some(demo_tenant::M2M_APP_SECRET))
                     .form(&[("grant_type", "client_credentials"), ("organization_id", "acmeorg00001"), ("scope", "read:members")])
                     .send()
                     .await
@@ -160,8 +160,8 @@ fn main() {
         })
         .await;
 
-        let token = logto_emulator::testkit::mint_admin_token(&endpoint).await.unwrap();
-        let alice = logto_emulator::Seed::default_seed().users[0].id.clone();
+        let token = demo_tenant::mint_admin_token(&endpoint).await.unwrap();
+        let alice = demo_tenant::seed().users[0].id.clone();
         let (h, url) = (http.clone(), format!("{endpoint}/api/users/{alice}"));
         let users = load(move || {
             let (h, url, token) = (h.clone(), url.clone(), token.clone());

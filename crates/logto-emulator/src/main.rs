@@ -22,7 +22,8 @@ struct Args {
     /// The public endpoint clients use; defaults to http://localhost:{port}.
     #[arg(long, env = "LOGTO_EMULATOR_ENDPOINT")]
     endpoint: Option<String>,
-    /// Seed file (JSON); the built-in demo seed when absent.
+    /// Seed file (JSON); without one, a bare Logto: the Management API and a bootstrap
+    /// machine-to-machine app to provision it with (`logto-cli provision`).
     #[arg(long, env = "LOGTO_EMULATOR_SEED")]
     seed: Option<PathBuf>,
     /// Where the state is kept across restarts (`emulator.db`: signing keys, users, applications,
@@ -69,7 +70,7 @@ async fn main() -> std::process::ExitCode {
 async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
     let seed = match &args.seed {
         Some(path) => Seed::from_file(path)?,
-        None => Seed::default_seed(),
+        None => Seed::bare(),
     };
     let endpoint = args.endpoint.clone().unwrap_or_else(|| format!("http://localhost:{}", args.port));
     let loopback = args.host.parse::<std::net::IpAddr>().map(|ip| ip.is_loopback()).unwrap_or(args.host == "localhost");

@@ -242,39 +242,5 @@ impl Db {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::seed::Seed;
-
-    #[test]
-    fn keys_and_entities_round_trip() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("state.db");
-        let db = Db::open(&path).unwrap();
-        assert!(db.load_store().unwrap().is_none() && db.load_keys().unwrap().is_none());
-        let store = Store::from_seed(&Seed::default_seed(), "http://x", 0);
-        db.replace_all(&store).unwrap();
-        let mut ring = KeyRing::new(TenantKey::generate());
-        ring.rotate();
-        db.save_keys(&ring).unwrap();
-        drop(db);
-
-        let db = Db::open(&path).unwrap();
-        let loaded = db.load_store().unwrap().unwrap();
-        assert_eq!(
-            loaded.users.iter().map(|u| &u.id).collect::<Vec<_>>(),
-            store.users.iter().map(|u| &u.id).collect::<Vec<_>>()
-        );
-        assert_eq!(loaded.applications.len(), store.applications.len());
-        // Organizations, with their members, apps and roles, are kept like the rest.
-        assert_eq!((loaded.org_scopes.len(), loaded.org_roles.len()), (store.org_scopes.len(), store.org_roles.len()));
-        assert_eq!(loaded.organizations.len(), 2);
-        assert_eq!(loaded.hooks.len(), store.hooks.len());
-        assert_eq!(loaded.organizations[0].members.len(), store.organizations[0].members.len());
-        assert_eq!(loaded.organizations[0].applications[0].role_ids, store.organizations[0].applications[0].role_ids);
-        let keys = db.load_keys().unwrap().unwrap();
-        assert_eq!(keys.current().kid(), ring.current().kid());
-        assert_eq!(keys.previous().unwrap().kid(), ring.previous().unwrap().kid());
-    }
-}
+// The round trip of every kind of entity is tested in tests/persistence.rs, with a seed that has
+// them all.

@@ -12,12 +12,10 @@ use serde_json::Value;
 
 use crate::model::{AppType, RoleType};
 
-/// The seed shipped with the emulator: the demo of this repository.
-pub const DEFAULT_SEED: &str = include_str!("../seed/default.json");
-
-/// A seed with only a bootstrap machine-to-machine application holding the Management API role: a
-/// fresh Logto, for provisioning with `logto-cli` (app `m2mbootstrap000000001`, secret
-/// `bootstrap-m2m-secret-0123456789`).
+/// The emulator's built-in seed: a fresh Logto, holding only the Management API and a bootstrap
+/// machine-to-machine application with its role, to provision the tenant with (`logto-cli
+/// provision`; app `m2mbootstrap000000001`, secret `bootstrap-m2m-secret-0123456789`). An app brings
+/// its own seed (`--seed`, [`Seed::from_file`], [`Seed::parse`]).
 pub const BOOTSTRAP_SEED: &str = include_str!("../seed/bootstrap.json");
 
 /// Logto's Management API resource for the OSS tenant `default`; always present, as in Logto.
@@ -222,10 +220,10 @@ impl Seed {
         Ok(seed)
     }
 
-    /// The built-in default seed.
-    pub fn default_seed() -> Self {
-        // A broken built-in seed is a build defect, caught by `default_seed_is_valid` below.
-        Self::parse("built-in seed/default.json", DEFAULT_SEED).expect("built-in seed is valid")
+    /// The built-in seed: a bare Logto ([`BOOTSTRAP_SEED`]).
+    pub fn bare() -> Self {
+        // A broken built-in seed is a build defect, caught by `bootstrap_seed_is_valid` below.
+        Self::parse("built-in seed/bootstrap.json", BOOTSTRAP_SEED).expect("built-in seed is valid")
     }
 
     fn check(&self) -> Result<(), (String, String)> {
@@ -425,16 +423,8 @@ mod tests {
     use super::*;
 
     #[test]
-    fn default_seed_is_valid() {
-        let seed = Seed::default_seed();
-        assert!(seed.users.len() >= 25);
-        let with_role = seed.users.iter().filter(|u| !u.roles.is_empty()).count();
-        assert!(with_role > seed.users.len() / 2 && with_role < seed.users.len());
-    }
-
-    #[test]
     fn bootstrap_seed_is_valid() {
-        let seed = Seed::parse("bootstrap.json", BOOTSTRAP_SEED).unwrap();
+        let seed = Seed::bare();
         assert_eq!((seed.applications.len(), seed.users.len()), (1, 0));
     }
 

@@ -8,15 +8,6 @@ use sha2::{Digest, Sha256};
 
 use crate::ids::opaque_token;
 
-/// The seeded SPA application of the default seed.
-pub const SPA_APP_ID: &str = "spa4topusers000000001";
-pub const SPA_REDIRECT_URI: &str = "http://localhost:8080/callback";
-/// The seeded backend M2M application of the default seed.
-pub const M2M_APP_ID: &str = "m2m4backend0000000001";
-pub const M2M_APP_SECRET: &str = "demo-backend-m2m-secret-0123456789";
-/// Every seeded user's password in the default seed.
-pub const DEMO_PASSWORD: &str = "demo-password";
-pub const API_RESOURCE: &str = "https://api.example.com";
 /// The Management API resource of a self-hosted Logto (and of the emulator).
 pub const MANAGEMENT_RESOURCE: &str = "https://default.logto.app/api";
 
@@ -60,19 +51,9 @@ fn query_value(url: &str, name: &str) -> Option<String> {
     url.query_pairs().find(|(k, _)| k == name).map(|(_, v)| v.into_owned())
 }
 
-/// Signs `username` in to the seeded SPA through the sign-in page, asking `scope` and `resource`,
+/// Signs `username` in to the public application `client_id` (one of the seed's, with
+/// `redirect_uri` among its redirect URIs) through the sign-in page, asking `scope` and `resource`,
 /// then (when `resource` is set) gets the resource JWT by the refresh-token grant, as Logto's SDK does.
-pub async fn sign_in(
-    endpoint: &str,
-    username: &str,
-    password: &str,
-    scope: &str,
-    resource: Option<&str>,
-) -> Result<SignedIn, String> {
-    sign_in_to(endpoint, SPA_APP_ID, SPA_REDIRECT_URI, username, password, scope, resource).await
-}
-
-/// [`sign_in`] to any public application.
 pub async fn sign_in_to(
     endpoint: &str,
     client_id: &str,
@@ -159,12 +140,12 @@ pub async fn token(endpoint: &str, form: &[(&str, &str)]) -> Result<Value, Strin
     }
 }
 
-/// A Management API token (scope `all`) for the seeded M2M app, minted through the control API
-/// (`POST /_emulator/tokens`) without a token request.
-pub async fn mint_admin_token(endpoint: &str) -> Result<String, String> {
+/// A Management API token (scope `all`) for the seed's machine-to-machine app `m2m_app_id`, minted
+/// through the control API (`POST /_emulator/tokens`) without a token request.
+pub async fn mint_admin_token(endpoint: &str, m2m_app_id: &str) -> Result<String, String> {
     let r = http()
         .post(format!("{endpoint}/_emulator/tokens"))
-        .json(&serde_json::json!({"clientId": M2M_APP_ID, "resource": MANAGEMENT_RESOURCE, "scopes": ["all"]}))
+        .json(&serde_json::json!({"clientId": m2m_app_id, "resource": MANAGEMENT_RESOURCE, "scopes": ["all"]}))
         .send()
         .await
         .map_err(|e| e.to_string())?;
@@ -214,15 +195,21 @@ pub async fn client_credentials(
 pub const ORGANIZATION_SCOPES: &[&str] =
     &["openid", "offline_access", "urn:logto:scope:organizations", "urn:logto:scope:organization_roles"];
 
-/// A finished sign-in of `username` to the seeded SPA that asked for the organization scopes and
-/// resource plus `scopes` and the API resource, made through the control API
-/// (`POST /_emulator/sessions`): its first refresh token.
-pub async fn organization_session(endpoint: &str, username: &str, scopes: &[&str]) -> Result<String, String> {
+/// A finished sign-in of `username` to the public application `client_id` that asked for the
+/// organization scopes and resource plus `scopes` and the API `resource`, made through the control
+/// API (`POST /_emulator/sessions`): its first refresh token.
+pub async fn organization_session(
+    endpoint: &str,
+    client_id: &str,
+    username: &str,
+    scopes: &[&str],
+    resource: &str,
+) -> Result<String, String> {
     let all: Vec<&str> = ORGANIZATION_SCOPES.iter().chain(scopes).copied().collect();
     let r = http()
         .post(format!("{endpoint}/_emulator/sessions"))
-        .json(&serde_json::json!({"clientId": SPA_APP_ID, "username": username, "scopes": all,
-                                  "resources": [API_RESOURCE, "urn:logto:resource:organizations"]}))
+        .json(&serde_json::json!({"clientId": client_id, "username": username, "scopes": all,
+                                  "resources": [resource, "urn:logto:resource:organizations"]}))
         .send()
         .await
         .map_err(|e| e.to_string())?;
@@ -230,19 +217,27 @@ pub async fn organization_session(endpoint: &str, username: &str, scopes: &[&str
     body["refreshToken"].as_str().map(String::from).ok_or_else(|| format!("no refresh token: {body}"))
 }
 
-/// An organization-level API token (`aud` = the API, `organization_id` claim) for `username` in
-/// `organization`, through a real grant: [`organization_session`], then the refresh grant with
-/// `organization_id` and `resource`, as the SPA asks for it.
-pub async fn organization_api_token(endpoint: &str, username: &str, organization: &str) -> Result<String, String> {
-    let refresh = organization_session(endpoint, username, &["read:top-users"]).await?;
+/// An organization-level API token (`aud` = `resource`, `organization_id` claim) for `username` of
+/// the public application `client_id` in `organization`, with `scopes`, through a real grant:
+/// [`organization_session`], then the refresh grant with `organization_id` and `resource`, as an SPA
+/// asks for it.
+pub async fn organization_api_token(
+    endpoint: &str,
+    client_id: &str,
+    username: &str,
+    organization: &str,
+    resource: &str,
+    scopes: &[&str],
+) -> Result<String, String> {
+    let refresh = organization_session(endpoint, client_id, username, scopes, resource).await?;
     let body = token(
         endpoint,
         &[
             ("grant_type", "refresh_token"),
-            ("client_id", SPA_APP_ID),
+            ("client_id", client_id),
             ("refresh_token", &refresh),
             ("organization_id", organization),
-            ("resource", API_RESOURCE),
+            ("resource", resource),
         ],
     )
     .await?;

@@ -3,8 +3,9 @@
 
 use std::time::{Duration, Instant};
 
-use logto_emulator::testkit::{self, API_RESOURCE, DEMO_PASSWORD, M2M_APP_ID, SPA_APP_ID};
-use logto_emulator::{RunningEmulator, Seed};
+use demo_tenant::{API_RESOURCE, DEMO_PASSWORD, M2M_APP_ID, SPA_APP_ID};
+use logto_emulator::testkit;
+use logto_emulator::RunningEmulator;
 use serde_json::{json, Value};
 
 const MGMT: &str = "https://default.logto.app/api";
@@ -39,11 +40,11 @@ async fn users_status(emu: &RunningEmulator, token: &str) -> (u16, Value) {
 
 #[tokio::test]
 async fn minted_tokens_work_and_the_clock_expires_them() {
-    let emu = logto_emulator::spawn(&Seed::default_seed()).await.unwrap();
+    let emu = logto_emulator::spawn(&demo_tenant::seed()).await.unwrap();
     let admin = mint_admin(&emu).await;
     assert_eq!(users_status(&emu, &admin).await.0, 200);
 
-    let alice = Seed::default_seed().users.into_iter().find(|u| u.username == "alice").unwrap();
+    let alice = demo_tenant::seed().users.into_iter().find(|u| u.username == "alice").unwrap();
     let (_, user_token) = control(
         &emu,
         reqwest::Method::POST,
@@ -69,7 +70,7 @@ async fn minted_tokens_work_and_the_clock_expires_them() {
 
 #[tokio::test]
 async fn reset_returns_to_the_seed() {
-    let emu = logto_emulator::spawn(&Seed::default_seed()).await.unwrap();
+    let emu = logto_emulator::spawn(&demo_tenant::seed()).await.unwrap();
     let admin = mint_admin(&emu).await;
     let created = reqwest::Client::new()
         .post(format!("{}/api/users", emu.endpoint))
@@ -79,7 +80,7 @@ async fn reset_returns_to_the_seed() {
         .await
         .unwrap();
     assert_eq!(created.status(), 200);
-    let seeded = Seed::default_seed().users.len();
+    let seeded = demo_tenant::seed().users.len();
     assert_eq!(emu.state.store().users.len(), seeded + 1);
     assert_eq!(control(&emu, reqwest::Method::POST, "/reset", None).await.0, 200);
     assert_eq!(emu.state.store().users.len(), seeded);
@@ -88,7 +89,7 @@ async fn reset_returns_to_the_seed() {
 
 #[tokio::test]
 async fn rotation_keeps_tokens_of_the_previous_key_valid() {
-    let emu = logto_emulator::spawn(&Seed::default_seed()).await.unwrap();
+    let emu = logto_emulator::spawn(&demo_tenant::seed()).await.unwrap();
     let before = mint_admin(&emu).await;
     let old_kid = emu.state.signing_key().kid().to_string();
     let (status, rotated) = control(&emu, reqwest::Method::POST, "/keys/rotate", None).await;
@@ -104,8 +105,8 @@ async fn rotation_keeps_tokens_of_the_previous_key_valid() {
 
 #[tokio::test]
 async fn revoking_a_users_grants_ends_their_refresh_tokens() {
-    let emu = logto_emulator::spawn(&Seed::default_seed()).await.unwrap();
-    let alice = testkit::sign_in(
+    let emu = logto_emulator::spawn(&demo_tenant::seed()).await.unwrap();
+    let alice = demo_tenant::sign_in(
         &emu.endpoint,
         "alice",
         DEMO_PASSWORD,
@@ -129,7 +130,7 @@ async fn revoking_a_users_grants_ends_their_refresh_tokens() {
 
 #[tokio::test]
 async fn faults_answer_as_configured_then_clear() {
-    let emu = logto_emulator::spawn(&Seed::default_seed()).await.unwrap();
+    let emu = logto_emulator::spawn(&demo_tenant::seed()).await.unwrap();
     let admin = mint_admin(&emu).await;
     let post = |body: Value| control(&emu, reqwest::Method::POST, "/faults", Some(body));
 
@@ -141,10 +142,9 @@ async fn faults_answer_as_configured_then_clear() {
     assert_eq!(users_status(&emu, &admin).await.0, 200, "count 1: the next request is served");
 
     post(json!({"path": "/oidc/token", "method": "POST", "oidcError": "invalid_grant", "count": 1})).await;
-    let err =
-        testkit::client_credentials(&emu.endpoint, M2M_APP_ID, logto_emulator::testkit::M2M_APP_SECRET, MGMT, "all")
-            .await
-            .unwrap_err();
+    let err = testkit::client_credentials(&emu.endpoint, M2M_APP_ID, demo_tenant::M2M_APP_SECRET, MGMT, "all")
+        .await
+        .unwrap_err();
     assert!(err.starts_with("400") && err.contains("oidc.invalid_grant"), "{err}");
 
     post(json!({"path": "/oidc/jwks", "delayMs": 300, "count": 1})).await;
@@ -177,7 +177,7 @@ async fn faults_answer_as_configured_then_clear() {
 
 #[tokio::test]
 async fn a_session_started_without_the_sign_in_page_refreshes_like_a_real_one() {
-    let emu = logto_emulator::spawn(&Seed::default_seed()).await.unwrap();
+    let emu = logto_emulator::spawn(&demo_tenant::seed()).await.unwrap();
     let scopes = json!(["openid", "profile", "offline_access", "read:top-users"]);
     let body = json!({"clientId": SPA_APP_ID, "username": "alice", "scopes": scopes, "resources": [API_RESOURCE]});
     let (status, session) = control(&emu, reqwest::Method::POST, "/sessions", Some(body)).await;

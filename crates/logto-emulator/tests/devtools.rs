@@ -1,7 +1,7 @@
 //! The emulator as a development tool: the user picker, the binary's start and its seed checks.
 
-use logto_emulator::testkit::SPA_APP_ID;
-use logto_emulator::{Options, Seed};
+use demo_tenant::SPA_APP_ID;
+use logto_emulator::Options;
 
 async fn open_sign_in(endpoint: &str, http: &reqwest::Client) -> String {
     let challenge = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM";
@@ -9,7 +9,7 @@ async fn open_sign_in(endpoint: &str, http: &reqwest::Client) -> String {
         .get(format!("{endpoint}/oidc/auth"))
         .query(&[
             ("client_id", SPA_APP_ID),
-            ("redirect_uri", logto_emulator::testkit::SPA_REDIRECT_URI),
+            ("redirect_uri", demo_tenant::SPA_REDIRECT_URI),
             ("response_type", "code"),
             ("scope", "openid"),
             ("code_challenge", challenge),
@@ -24,7 +24,7 @@ async fn open_sign_in(endpoint: &str, http: &reqwest::Client) -> String {
 #[tokio::test]
 async fn the_user_picker_signs_in_without_a_password_unless_turned_off() {
     let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
-    let emu = logto_emulator::spawn(&Seed::default_seed()).await.unwrap();
+    let emu = logto_emulator::spawn(&demo_tenant::seed()).await.unwrap();
     let interaction = open_sign_in(&emu.endpoint, &http).await;
     let page = http
         .get(format!("{}/sign-in?interaction={interaction}", emu.endpoint))
@@ -44,7 +44,7 @@ async fn the_user_picker_signs_in_without_a_password_unless_turned_off() {
     assert_eq!(r.status(), 303);
     assert!(r.headers()["location"].to_str().unwrap().contains("code="));
 
-    let locked = logto_emulator::spawn_with(&Seed::default_seed(), None, Options { user_picker: false }).await.unwrap();
+    let locked = logto_emulator::spawn_with(&demo_tenant::seed(), None, Options { user_picker: false }).await.unwrap();
     let interaction = open_sign_in(&locked.endpoint, &http).await;
     let page = http
         .get(format!("{}/sign-in?interaction={interaction}", locked.endpoint))
@@ -85,7 +85,7 @@ fn an_invalid_seed_stops_the_start_naming_file_field_and_reason() {
 }
 
 #[test]
-fn the_ready_banner_is_one_structured_event_with_log_format_json() {
+fn the_ready_banner_is_one_structured_event_with_log_format_json_and_the_default_is_a_bare_logto() {
     use std::io::{BufRead, BufReader};
     let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_logto-emulator"))
@@ -106,5 +106,7 @@ fn the_ready_banner_is_one_structured_event_with_log_format_json() {
     assert_eq!(fields["endpoint"], endpoint.as_str());
     assert_eq!(fields["issuer"], format!("{endpoint}/oidc"));
     assert_eq!(fields["listening"], format!("127.0.0.1:{port}"));
-    assert!(fields["users"].as_u64().is_some_and(|n| n > 0) && fields["key_id"].is_string(), "{event}");
+    assert!(fields["key_id"].is_string(), "{event}");
+    // Without --seed: a bare Logto, no users, only the bootstrap app to provision it with.
+    assert_eq!((fields["users"].as_u64(), fields["sign_in_as"].as_str()), (Some(0), Some("")), "{event}");
 }

@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex};
 use axum::http::HeaderMap;
 use axum::routing::post;
 use axum::Router;
-use logto_emulator::testkit::mint_admin_token;
+use demo_tenant::mint_admin_token;
 use logto_emulator::Seed;
 use serde_json::{json, Value};
 use tokio::sync::Notify;
@@ -78,7 +78,7 @@ impl Api {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_receiver_that_hangs_does_not_hold_up_the_management_api() {
-    let emu = logto_emulator::spawn(&Seed::default_seed()).await.unwrap();
+    let emu = logto_emulator::spawn(&demo_tenant::seed()).await.unwrap();
     let api = Api::new(&emu).await;
     let gate = Arc::new(Notify::new());
     let (url, inbox) = receiver(Some(gate.clone())).await;
@@ -103,7 +103,7 @@ async fn a_receiver_that_hangs_does_not_hold_up_the_management_api() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn disabled_hooks_deliver_nothing_and_dead_receivers_are_logged() {
-    let emu = logto_emulator::spawn(&Seed::default_seed()).await.unwrap();
+    let emu = logto_emulator::spawn(&demo_tenant::seed()).await.unwrap();
     let api = Api::new(&emu).await;
     let (on_url, on) = receiver(None).await;
     let (off_url, off) = receiver(None).await;
@@ -159,7 +159,7 @@ async fn disabled_hooks_deliver_nothing_and_dead_receivers_are_logged() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_seeded_hook_delivers_from_the_start() {
     let (url, inbox) = receiver(None).await;
-    let mut seed = Seed::default_seed();
+    let mut seed = demo_tenant::seed();
     seed.hooks.push(logto_emulator::seed::SeedHook {
         name: "seeded".into(),
         events: vec!["User.Deleted".into()],
@@ -190,7 +190,7 @@ async fn a_seeded_hook_delivers_from_the_start() {
 
 #[tokio::test]
 async fn the_control_api_sets_a_hook_with_a_known_key_idempotently() {
-    let emu = logto_emulator::spawn(&Seed::default_seed()).await.unwrap();
+    let emu = logto_emulator::spawn(&demo_tenant::seed()).await.unwrap();
     let http = reqwest::Client::new();
     let body =
         json!({"name": "backend", "events": ["User.Deleted"], "url": "http://127.0.0.1:9/hook", "signingKey": "k1"});

@@ -1,7 +1,8 @@
 //! The Management API subset over HTTP, checked against real Logto's answers (`tests/fidelity/samples/`).
 
-use logto_emulator::testkit::{self, API_RESOURCE, DEMO_PASSWORD, M2M_APP_ID, M2M_APP_SECRET};
-use logto_emulator::{RunningEmulator, Seed};
+use demo_tenant::{API_RESOURCE, DEMO_PASSWORD, M2M_APP_ID, M2M_APP_SECRET};
+use logto_emulator::testkit;
+use logto_emulator::RunningEmulator;
 use serde_json::Value;
 
 const MGMT: &str = "https://default.logto.app/api";
@@ -23,7 +24,7 @@ async fn admin(emu: &RunningEmulator) -> String {
 
 #[tokio::test]
 async fn bearer_rules_match_logto() {
-    let emu = logto_emulator::spawn(&Seed::default_seed()).await.unwrap();
+    let emu = logto_emulator::spawn(&demo_tenant::seed()).await.unwrap();
     let (status, _, body) = get(&emu, "/api/users", None).await;
     assert_eq!((status, body["code"].as_str()), (401, Some("auth.authorization_header_missing")));
     let (status, _, body) = get(&emu, "/api/users", Some("Basic Zm9vOmJhcg==")).await;
@@ -33,7 +34,7 @@ async fn bearer_rules_match_logto() {
     assert_eq!((status, body["data"]["code"].as_str()), (401, Some("ERR_JWS_INVALID")));
 
     // A user's token for another API: aud check fails with the payload in `data` (sample 88).
-    let alice = testkit::sign_in(
+    let alice = demo_tenant::sign_in(
         &emu.endpoint,
         "alice",
         DEMO_PASSWORD,
@@ -71,9 +72,9 @@ async fn bearer_rules_match_logto() {
 
 #[tokio::test]
 async fn users_by_id_and_search_and_paging() {
-    let emu = logto_emulator::spawn(&Seed::default_seed()).await.unwrap();
+    let emu = logto_emulator::spawn(&demo_tenant::seed()).await.unwrap();
     let auth = admin(&emu).await;
-    let seed = Seed::default_seed();
+    let seed = demo_tenant::seed();
     let alice = seed.users.iter().find(|u| u.username == "alice").unwrap();
 
     let (status, _, user) = get(&emu, &format!("/api/users/{}", alice.id), Some(&auth)).await;
@@ -146,7 +147,7 @@ async fn users_by_id_and_search_and_paging() {
 
 #[tokio::test]
 async fn a_resources_token_lifetime_can_be_changed_and_applies_to_new_tokens() {
-    let emu = logto_emulator::spawn(&Seed::default_seed()).await.unwrap();
+    let emu = logto_emulator::spawn(&demo_tenant::seed()).await.unwrap();
     let admin = admin(&emu).await;
     let http = reqwest::Client::new();
     let (_, _, resources) = get(&emu, "/api/resources", Some(&admin)).await;
@@ -162,7 +163,7 @@ async fn a_resources_token_lifetime_can_be_changed_and_applies_to_new_tokens() {
     let r = patch(find(API_RESOURCE), serde_json::json!({"accessTokenTtl": 5})).await.unwrap();
     assert_eq!(r.status(), 200);
     assert_eq!(r.json::<Value>().await.unwrap()["accessTokenTtl"], 5);
-    let alice = testkit::sign_in(
+    let alice = demo_tenant::sign_in(
         &emu.endpoint,
         "alice",
         DEMO_PASSWORD,

@@ -2,8 +2,8 @@
 //! (`tests/fidelity/samples*/`).
 
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
-use logto_emulator::testkit::{self, API_RESOURCE, DEMO_PASSWORD, M2M_APP_ID, M2M_APP_SECRET, SPA_APP_ID};
-use logto_emulator::Seed;
+use demo_tenant::{API_RESOURCE, DEMO_PASSWORD, M2M_APP_ID, M2M_APP_SECRET, SPA_APP_ID};
+use logto_emulator::testkit;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
@@ -33,7 +33,7 @@ async fn post_token(endpoint: &str, form: &[(&str, &str)]) -> (u16, reqwest::hea
 
 #[tokio::test]
 async fn discovery_and_jwks_are_logtos() {
-    let emu = logto_emulator::spawn(&Seed::default_seed()).await.unwrap();
+    let emu = logto_emulator::spawn(&demo_tenant::seed()).await.unwrap();
     let r = reqwest::get(format!("{}/oidc/.well-known/openid-configuration", emu.endpoint)).await.unwrap();
     let doc: Value = r.json().await.unwrap();
     assert_eq!(doc["issuer"], emu.issuer());
@@ -61,7 +61,7 @@ async fn discovery_and_jwks_are_logtos() {
 
 #[tokio::test]
 async fn client_credentials_gives_an_es384_at_jwt_with_exactly_logtos_claims() {
-    let emu = logto_emulator::spawn(&Seed::default_seed()).await.unwrap();
+    let emu = logto_emulator::spawn(&demo_tenant::seed()).await.unwrap();
     let token = testkit::client_credentials(&emu.endpoint, M2M_APP_ID, M2M_APP_SECRET, MGMT, "all").await.unwrap();
     let (header, claims) = jwt_parts(&token);
     assert_eq!(header["alg"], "ES384");
@@ -92,7 +92,7 @@ async fn client_credentials_gives_an_es384_at_jwt_with_exactly_logtos_claims() {
 
 #[tokio::test]
 async fn client_credentials_errors_match_logto() {
-    let emu = logto_emulator::spawn(&Seed::default_seed()).await.unwrap();
+    let emu = logto_emulator::spawn(&demo_tenant::seed()).await.unwrap();
     let r = reqwest::Client::new()
         .post(format!("{}/oidc/token", emu.endpoint))
         .basic_auth(M2M_APP_ID, Some("wrong"))
@@ -127,8 +127,8 @@ async fn client_credentials_errors_match_logto() {
 
 #[tokio::test]
 async fn code_flow_with_pkce_then_refresh_with_resource() {
-    let emu = logto_emulator::spawn(&Seed::default_seed()).await.unwrap();
-    let alice = testkit::sign_in(&emu.endpoint, "alice", DEMO_PASSWORD, SCOPES, Some(API_RESOURCE)).await.unwrap();
+    let emu = logto_emulator::spawn(&demo_tenant::seed()).await.unwrap();
+    let alice = demo_tenant::sign_in(&emu.endpoint, "alice", DEMO_PASSWORD, SCOPES, Some(API_RESOURCE)).await.unwrap();
     let exchange = &alice.code_exchange;
     assert_eq!(exchange["scope"], "openid profile offline_access");
     assert_eq!(exchange["access_token"].as_str().unwrap().len(), 43, "opaque without a resource");
@@ -150,7 +150,7 @@ async fn code_flow_with_pkce_then_refresh_with_resource() {
 
 #[tokio::test]
 async fn a_wrong_verifier_does_not_consume_the_code() {
-    let emu = logto_emulator::spawn(&Seed::default_seed()).await.unwrap();
+    let emu = logto_emulator::spawn(&demo_tenant::seed()).await.unwrap();
     // Drive the first two legs by hand to hold the code.
     let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
     let verifier = "v".repeat(43);
@@ -159,7 +159,7 @@ async fn a_wrong_verifier_does_not_consume_the_code() {
         .get(format!("{}/oidc/auth", emu.endpoint))
         .query(&[
             ("client_id", SPA_APP_ID),
-            ("redirect_uri", testkit::SPA_REDIRECT_URI),
+            ("redirect_uri", demo_tenant::SPA_REDIRECT_URI),
             ("response_type", "code"),
             ("scope", "openid"),
             ("state", "s1"),
@@ -193,7 +193,7 @@ async fn a_wrong_verifier_does_not_consume_the_code() {
                     ("client_id", SPA_APP_ID),
                     ("code", &code),
                     ("code_verifier", &v),
-                    ("redirect_uri", testkit::SPA_REDIRECT_URI),
+                    ("redirect_uri", demo_tenant::SPA_REDIRECT_URI),
                 ],
             )
             .await
@@ -212,8 +212,8 @@ async fn a_wrong_verifier_does_not_consume_the_code() {
 
 #[tokio::test]
 async fn refresh_token_reuse_after_three_seconds_revokes_the_grant() {
-    let emu = logto_emulator::spawn(&Seed::default_seed()).await.unwrap();
-    let alice = testkit::sign_in(&emu.endpoint, "alice", DEMO_PASSWORD, SCOPES, Some(API_RESOURCE)).await.unwrap();
+    let emu = logto_emulator::spawn(&demo_tenant::seed()).await.unwrap();
+    let alice = demo_tenant::sign_in(&emu.endpoint, "alice", DEMO_PASSWORD, SCOPES, Some(API_RESOURCE)).await.unwrap();
     let first = alice.code_exchange["refresh_token"].as_str().unwrap().to_string();
     let newest = alice.refresh_token().to_string();
     let refresh = |rt: String| {
@@ -249,8 +249,8 @@ async fn refresh_token_reuse_after_three_seconds_revokes_the_grant() {
 
 #[tokio::test]
 async fn a_resource_not_asked_at_sign_in_is_invalid_target() {
-    let emu = logto_emulator::spawn(&Seed::default_seed()).await.unwrap();
-    let alice = testkit::sign_in(&emu.endpoint, "alice", DEMO_PASSWORD, SCOPES, None).await.unwrap();
+    let emu = logto_emulator::spawn(&demo_tenant::seed()).await.unwrap();
+    let alice = demo_tenant::sign_in(&emu.endpoint, "alice", DEMO_PASSWORD, SCOPES, None).await.unwrap();
     let (status, _, body) = post_token(
         &emu.endpoint,
         &[
@@ -266,8 +266,8 @@ async fn a_resource_not_asked_at_sign_in_is_invalid_target() {
 
 #[tokio::test]
 async fn userinfo_takes_opaque_tokens_and_refuses_jwts() {
-    let emu = logto_emulator::spawn(&Seed::default_seed()).await.unwrap();
-    let alice = testkit::sign_in(&emu.endpoint, "alice", DEMO_PASSWORD, SCOPES, Some(API_RESOURCE)).await.unwrap();
+    let emu = logto_emulator::spawn(&demo_tenant::seed()).await.unwrap();
+    let alice = demo_tenant::sign_in(&emu.endpoint, "alice", DEMO_PASSWORD, SCOPES, Some(API_RESOURCE)).await.unwrap();
     let me = |token: String| {
         let url = format!("{}/oidc/me", emu.endpoint);
         async move { reqwest::Client::new().get(url).bearer_auth(token).send().await.unwrap() }
@@ -290,21 +290,21 @@ async fn userinfo_takes_opaque_tokens_and_refuses_jwts() {
 
 #[tokio::test]
 async fn users_without_roles_get_an_empty_scope() {
-    let emu = logto_emulator::spawn(&Seed::default_seed()).await.unwrap();
-    let bob = testkit::sign_in(&emu.endpoint, "bob", DEMO_PASSWORD, SCOPES, Some(API_RESOURCE)).await.unwrap();
+    let emu = logto_emulator::spawn(&demo_tenant::seed()).await.unwrap();
+    let bob = demo_tenant::sign_in(&emu.endpoint, "bob", DEMO_PASSWORD, SCOPES, Some(API_RESOURCE)).await.unwrap();
     assert_eq!(bob.resource_grant.as_ref().unwrap()["scope"], "");
     assert_eq!(jwt_parts(bob.access_token()).1["scope"], "", "present and empty, as sample 52");
 }
 
 #[tokio::test]
 async fn pkce_is_required_for_the_spa_and_wrong_passwords_are_refused() {
-    let emu = logto_emulator::spawn(&Seed::default_seed()).await.unwrap();
+    let emu = logto_emulator::spawn(&demo_tenant::seed()).await.unwrap();
     let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
     let r = http
         .get(format!("{}/oidc/auth", emu.endpoint))
         .query(&[
             ("client_id", SPA_APP_ID),
-            ("redirect_uri", testkit::SPA_REDIRECT_URI),
+            ("redirect_uri", demo_tenant::SPA_REDIRECT_URI),
             ("response_type", "code"),
             ("scope", "openid"),
             ("state", "s"),
@@ -314,7 +314,7 @@ async fn pkce_is_required_for_the_spa_and_wrong_passwords_are_refused() {
         .unwrap();
     let location = r.headers()["location"].to_str().unwrap();
     assert!(
-        location.starts_with(testkit::SPA_REDIRECT_URI)
+        location.starts_with(demo_tenant::SPA_REDIRECT_URI)
             && location.contains("error=invalid_request")
             && location.contains("state=s"),
         "{location}"
@@ -328,13 +328,13 @@ async fn pkce_is_required_for_the_spa_and_wrong_passwords_are_refused() {
         .unwrap();
     assert_eq!(r.status(), 400, "an unregistered redirect_uri gets an error page, never a redirect");
 
-    let err = testkit::sign_in(&emu.endpoint, "alice", "not-the-password", SCOPES, None).await.unwrap_err();
+    let err = demo_tenant::sign_in(&emu.endpoint, "alice", "not-the-password", SCOPES, None).await.unwrap_err();
     assert!(err.contains("401"), "{err}");
 }
 
 #[tokio::test]
 async fn token_endpoint_cors_answers_preflights_and_requests_without_a_client() {
-    let emu = logto_emulator::spawn(&Seed::default_seed()).await.unwrap();
+    let emu = logto_emulator::spawn(&demo_tenant::seed()).await.unwrap();
     let http = reqwest::Client::new();
     let preflight = http
         .request(reqwest::Method::OPTIONS, format!("{}/oidc/token", emu.endpoint))
@@ -363,7 +363,7 @@ async fn token_endpoint_cors_answers_preflights_and_requests_without_a_client() 
 
 #[tokio::test]
 async fn end_session_redirects_to_a_registered_uri_only() {
-    let emu = logto_emulator::spawn(&Seed::default_seed()).await.unwrap();
+    let emu = logto_emulator::spawn(&demo_tenant::seed()).await.unwrap();
     let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
     let page = http
         .get(format!("{}/oidc/session/end", emu.endpoint))
@@ -395,8 +395,8 @@ async fn end_session_redirects_to_a_registered_uri_only() {
 
 #[tokio::test]
 async fn rotation_keeps_the_first_expiry_and_scopes_follow_roles_at_each_refresh() {
-    let emu = logto_emulator::spawn(&Seed::default_seed()).await.unwrap();
-    let alice = testkit::sign_in(&emu.endpoint, "alice", DEMO_PASSWORD, SCOPES, Some(API_RESOURCE)).await.unwrap();
+    let emu = logto_emulator::spawn(&demo_tenant::seed()).await.unwrap();
+    let alice = demo_tenant::sign_in(&emu.endpoint, "alice", DEMO_PASSWORD, SCOPES, Some(API_RESOURCE)).await.unwrap();
     let first = alice.code_exchange["refresh_token"].as_str().unwrap();
     let rotated = alice.refresh_token();
     let (first_exp, rotated_exp) = {
@@ -426,7 +426,7 @@ async fn rotation_keeps_the_first_expiry_and_scopes_follow_roles_at_each_refresh
 
 #[tokio::test]
 async fn refresh_tokens_need_offline_access_and_prompt_consent() {
-    let emu = logto_emulator::spawn(&Seed::default_seed()).await.unwrap();
+    let emu = logto_emulator::spawn(&demo_tenant::seed()).await.unwrap();
     let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
     let exchange = |prompt: Option<&'static str>| {
         let (http, endpoint) = (http.clone(), emu.endpoint.clone());
@@ -435,7 +435,7 @@ async fn refresh_tokens_need_offline_access_and_prompt_consent() {
             let challenge = URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes()));
             let mut query = vec![
                 ("client_id", SPA_APP_ID.to_string()),
-                ("redirect_uri", testkit::SPA_REDIRECT_URI.to_string()),
+                ("redirect_uri", demo_tenant::SPA_REDIRECT_URI.to_string()),
                 ("response_type", "code".to_string()),
                 ("scope", "openid offline_access".to_string()),
                 ("code_challenge", challenge),
@@ -460,7 +460,7 @@ async fn refresh_tokens_need_offline_access_and_prompt_consent() {
                 ("client_id", SPA_APP_ID),
                 ("code", code.as_str()),
                 ("code_verifier", verifier.as_str()),
-                ("redirect_uri", testkit::SPA_REDIRECT_URI),
+                ("redirect_uri", demo_tenant::SPA_REDIRECT_URI),
             ];
             post_token(&endpoint, &form).await.2
         }

@@ -3,8 +3,7 @@
 //! replacements and cascades in the Management API.
 
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
-use logto_emulator::testkit::{mint_admin_token, API_RESOURCE, SPA_APP_ID};
-use logto_emulator::Seed;
+use demo_tenant::{mint_admin_token, API_RESOURCE, SPA_APP_ID};
 use serde_json::{json, Value};
 
 const ACME: &str = "acmeorg00001";
@@ -17,7 +16,7 @@ fn claims(jwt: &str) -> Value {
 
 /// A grant for `username` that asked for the organization scopes and resource, as Logto's SDKs do.
 async fn org_session(base: &str, username: &str) -> String {
-    logto_emulator::testkit::organization_session(base, username, &["read:top-users", "read:members", "manage:members"])
+    demo_tenant::organization_session(base, username, &["read:top-users", "read:members", "manage:members"])
         .await
         .unwrap()
 }
@@ -31,7 +30,7 @@ async fn refresh(base: &str, refresh_token: &str, extra: &[(&str, &str)]) -> (u1
 
 #[tokio::test(flavor = "multi_thread")]
 async fn organization_tokens_follow_the_members_roles() {
-    let emu = logto_emulator::spawn(&Seed::default_seed()).await.unwrap();
+    let emu = logto_emulator::spawn(&demo_tenant::seed()).await.unwrap();
     let base = emu.endpoint.clone();
     let rt = org_session(&base, "alice").await;
     // alice: admin of Acme → both organization scopes, newest first, and the API scope through the role.
@@ -59,8 +58,8 @@ async fn organization_tokens_follow_the_members_roles() {
     // The backend's M2M app holds the `backend` role in both organizations.
     let token = logto_emulator::testkit::client_credentials(
         &base,
-        logto_emulator::testkit::M2M_APP_ID,
-        logto_emulator::testkit::M2M_APP_SECRET,
+        demo_tenant::M2M_APP_ID,
+        demo_tenant::M2M_APP_SECRET,
         API_RESOURCE,
         "read:top-users write:follows",
     )
@@ -71,8 +70,8 @@ async fn organization_tokens_follow_the_members_roles() {
 
 #[tokio::test]
 async fn the_control_api_mints_organization_tokens() {
-    let emu = logto_emulator::spawn(&Seed::default_seed()).await.unwrap();
-    let alice = Seed::default_seed().users[0].id.clone();
+    let emu = logto_emulator::spawn(&demo_tenant::seed()).await.unwrap();
+    let alice = demo_tenant::seed().users[0].id.clone();
     let mint = |body: Value| {
         let url = format!("{}/_emulator/tokens", emu.endpoint);
         async move { reqwest::Client::new().post(url).json(&body).send().await.unwrap() }
@@ -86,14 +85,14 @@ async fn the_control_api_mints_organization_tokens() {
     .await;
     let token = claims(r.json::<Value>().await.unwrap()["access_token"].as_str().unwrap());
     assert_eq!((token["aud"].as_str(), token["organization_id"].as_str()), (Some(API_RESOURCE), Some(ACME)));
-    let mallory = Seed::default_seed().users.iter().find(|u| u.username == "mallory").unwrap().id.clone();
+    let mallory = demo_tenant::seed().users.iter().find(|u| u.username == "mallory").unwrap().id.clone();
     let r = mint(json!({"clientId": SPA_APP_ID, "userId": mallory, "organizationId": ACME})).await;
     assert_eq!(r.status(), 400, "not a member of Acme");
 }
 
 #[tokio::test]
 async fn replacements_and_deletions_cascade() {
-    let emu = logto_emulator::spawn(&Seed::default_seed()).await.unwrap();
+    let emu = logto_emulator::spawn(&demo_tenant::seed()).await.unwrap();
     let token = mint_admin_token(&emu.endpoint).await.unwrap();
     let http = reqwest::Client::new();
     let api = |path: &str| format!("{}/api{path}", emu.endpoint);
@@ -103,8 +102,8 @@ async fn replacements_and_deletions_cascade() {
         async move { http.get(url).bearer_auth(token).send().await.unwrap().json::<Vec<Value>>().await.unwrap() }
     };
     assert_eq!(users(ACME).await.len(), 12);
-    let alice = Seed::default_seed().users[0].id.clone();
-    let carol = Seed::default_seed().users.iter().find(|u| u.username == "carol").unwrap().id.clone();
+    let alice = demo_tenant::seed().users[0].id.clone();
+    let carol = demo_tenant::seed().users.iter().find(|u| u.username == "carol").unwrap().id.clone();
     // PUT replaces the members: 204.
     let r = http
         .put(api(&format!("/organizations/{ACME}/users")))
@@ -159,7 +158,7 @@ async fn replacements_and_deletions_cascade() {
 
 #[tokio::test]
 async fn the_other_organization_endpoints() {
-    let emu = logto_emulator::spawn(&Seed::default_seed()).await.unwrap();
+    let emu = logto_emulator::spawn(&demo_tenant::seed()).await.unwrap();
     let token = mint_admin_token(&emu.endpoint).await.unwrap();
     let http = reqwest::Client::new();
     let api = |path: &str| format!("{}/api{path}", emu.endpoint);
@@ -215,10 +214,10 @@ async fn the_other_organization_endpoints() {
     assert_eq!(call(Method::DELETE, format!("/organization-roles/{backend}/scopes/{read}"), None).await.0, 404);
 
     // A member's role and an application's role removed one by one; the applications replaced.
-    let alice = Seed::default_seed().users[0].id.clone();
+    let alice = demo_tenant::seed().users[0].id.clone();
     assert_eq!(call(Method::DELETE, format!("/organizations/{ACME}/users/{alice}/roles/{admin}"), None).await.0, 204);
     assert_eq!(call(Method::GET, format!("/organizations/{ACME}/users/{alice}/roles"), None).await.1, "[]");
-    let m2m = logto_emulator::testkit::M2M_APP_ID;
+    let m2m = demo_tenant::M2M_APP_ID;
     let path = format!("/organizations/{ACME}/applications/{m2m}/roles/{backend}");
     assert_eq!(call(Method::DELETE, path, None).await.0, 204);
     let put = call(Method::PUT, format!("/organizations/{ACME}/applications"), Some(json!({"applicationIds": []})));

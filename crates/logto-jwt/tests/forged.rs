@@ -2,9 +2,10 @@
 //! a 401 (or 403 for a missing scope), never accepted and never a 5xx. One genuine token is accepted.
 
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
+use demo_tenant::{API_RESOURCE, DEMO_PASSWORD};
 use jsonwebtoken::{encode, EncodingKey, Header};
-use logto_emulator::testkit::{self, API_RESOURCE, DEMO_PASSWORD};
-use logto_emulator::{Seed, TenantKey};
+use logto_emulator::testkit;
+use logto_emulator::TenantKey;
 use logto_jwt::{Verifier, VerifierConfig};
 use serde_json::{json, Value};
 
@@ -27,7 +28,7 @@ fn mint(emu: &logto_emulator::RunningEmulator, sub: &str) -> String {
 
 #[tokio::test]
 async fn forged_tokens_are_refused() {
-    let emu = logto_emulator::spawn(&Seed::default_seed()).await.unwrap();
+    let emu = logto_emulator::spawn(&demo_tenant::seed()).await.unwrap();
     let verifier = Verifier::new(VerifierConfig::new(emu.issuer(), API_RESOURCE));
     let key = emu.state.signing_key();
     let kid = key.kid().to_string();
@@ -49,7 +50,7 @@ async fn forged_tokens_are_refused() {
     let good = key.sign_with_header(&header(&|_| {}), &claims(&|_| {}));
     assert_eq!(verifier.verify(&good).await.unwrap().sub, "p861e0zr9ryv", "the genuine token is accepted");
 
-    let alice = testkit::sign_in(
+    let alice = demo_tenant::sign_in(
         &emu.endpoint,
         "alice",
         DEMO_PASSWORD,
@@ -71,11 +72,11 @@ async fn forged_tokens_are_refused() {
         encode(&h, &claims(&|_| {}), &EncodingKey::from_secret(secret)).unwrap()
     };
     let other = TenantKey::generate();
-    let other_emu = logto_emulator::spawn(&Seed::default_seed()).await.unwrap();
+    let other_emu = logto_emulator::spawn(&demo_tenant::seed()).await.unwrap();
     let mgmt_token = testkit::client_credentials(
         &emu.endpoint,
-        testkit::M2M_APP_ID,
-        testkit::M2M_APP_SECRET,
+        demo_tenant::M2M_APP_ID,
+        demo_tenant::M2M_APP_SECRET,
         "https://default.logto.app/api",
         "all",
     )
@@ -169,7 +170,7 @@ async fn forged_tokens_are_refused() {
 
 #[tokio::test]
 async fn a_verified_token_is_cached_until_its_key_leaves_the_jwks() {
-    let emu = logto_emulator::spawn(&Seed::default_seed()).await.unwrap();
+    let emu = logto_emulator::spawn(&demo_tenant::seed()).await.unwrap();
     let mut config = VerifierConfig::new(emu.issuer(), API_RESOURCE);
     config.min_refetch_interval = std::time::Duration::ZERO;
     let verifier = Verifier::new(config);
@@ -202,7 +203,7 @@ async fn a_verified_token_is_cached_until_its_key_leaves_the_jwks() {
 
 #[tokio::test]
 async fn concurrent_cold_verifications_share_one_jwks_fetch() {
-    let emu = logto_emulator::spawn(&Seed::default_seed()).await.unwrap();
+    let emu = logto_emulator::spawn(&demo_tenant::seed()).await.unwrap();
     let verifier = Verifier::new(VerifierConfig::new(emu.issuer(), API_RESOURCE));
     let handles: Vec<_> = (0..100)
         .map(|i| {
@@ -221,7 +222,7 @@ async fn concurrent_cold_verifications_share_one_jwks_fetch() {
 
 #[tokio::test]
 async fn a_cached_token_leaves_the_cache_at_its_own_expiry() {
-    let emu = logto_emulator::spawn(&Seed::default_seed()).await.unwrap();
+    let emu = logto_emulator::spawn(&demo_tenant::seed()).await.unwrap();
     let mut config = VerifierConfig::new(emu.issuer(), API_RESOURCE);
     config.leeway = std::time::Duration::ZERO;
     let verifier = Verifier::new(config);

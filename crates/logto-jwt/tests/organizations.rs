@@ -9,8 +9,7 @@ use axum::http::{Request, StatusCode};
 use axum::routing::get;
 use axum::Router;
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
-use logto_emulator::testkit::{API_RESOURCE, SPA_APP_ID};
-use logto_emulator::Seed;
+use demo_tenant::{API_RESOURCE, SPA_APP_ID};
 use logto_jwt::{OrgScoped, RequiredScope, Scoped, Verifier, VerifierConfig};
 use serde_json::{json, Value};
 use tower::ServiceExt;
@@ -54,10 +53,10 @@ async fn mint(endpoint: &str, body: Value) -> String {
 
 #[tokio::test]
 async fn organization_routes_take_only_that_organizations_api_token() {
-    let emu = logto_emulator::spawn(&Seed::default_seed()).await.unwrap();
+    let emu = logto_emulator::spawn(&demo_tenant::seed()).await.unwrap();
     let verifier = Arc::new(Verifier::new(VerifierConfig::new(emu.issuer(), API_RESOURCE)));
     let app = app(verifier.clone());
-    let seed = Seed::default_seed();
+    let seed = demo_tenant::seed();
     let id_of = |name: &str| seed.users.iter().find(|u| u.username == name).unwrap().id.clone();
     let (alice, bob) = (id_of("alice"), id_of("bob"));
     let org_api = |user: &str, org: &str, scopes: &[&str]| json!({"clientId": SPA_APP_ID, "userId": user, "organizationId": org, "resource": API_RESOURCE, "scopes": scopes});

@@ -3,13 +3,12 @@
 //! Logto: `logto-cli roles assign` said a role did not exist in a tenant with more than 20 roles).
 //! And when Logto cannot be reached, the error keeps why.
 
-use logto_emulator::testkit::{M2M_APP_ID, M2M_APP_SECRET};
-use logto_emulator::Seed;
+use demo_tenant::{M2M_APP_ID, M2M_APP_SECRET};
 use logto_management::{ManagementClient, ManagementConfig, ManagementError, NewUser, RoleType};
 
 #[tokio::test(flavor = "multi_thread")]
 async fn every_page_of_a_list_is_read() {
-    let emu = logto_emulator::spawn(&Seed::default_seed()).await.unwrap();
+    let emu = logto_emulator::spawn(&demo_tenant::seed()).await.unwrap();
     let client = ManagementClient::new(ManagementConfig::new(&emu.endpoint, M2M_APP_ID, M2M_APP_SECRET)).unwrap();
     let seeded_user_roles = client.list_roles(RoleType::User).await.unwrap().len();
     for i in 0..45 {
@@ -25,7 +24,7 @@ async fn every_page_of_a_list_is_read() {
 
     // A user holding all of them: their roles span several pages too.
     let ids: Vec<String> = roles.iter().map(|r| r.id.clone()).collect();
-    let alice = Seed::default_seed().users[0].id.clone();
+    let alice = demo_tenant::seed().users[0].id.clone();
     client.assign_user_roles(&alice, &ids).await.unwrap();
     assert_eq!(client.user_roles(&alice).await.unwrap().len(), roles.len());
 
@@ -38,7 +37,7 @@ async fn every_page_of_a_list_is_read() {
             break;
         }
     }
-    assert_eq!(seen, Seed::default_seed().users.len() + 250);
+    assert_eq!(seen, demo_tenant::seed().users.len() + 250);
 }
 
 #[tokio::test]

@@ -1,12 +1,11 @@
 //! The organization calls against the emulator (its demo seed holds Acme and Globex).
 
-use logto_emulator::testkit::{M2M_APP_ID, M2M_APP_SECRET};
-use logto_emulator::Seed;
+use demo_tenant::{M2M_APP_ID, M2M_APP_SECRET};
 use logto_management::{ManagementClient, ManagementConfig, ManagementError, RoleType};
 
 #[tokio::test(flavor = "multi_thread")]
 async fn organizations_scopes_roles_members_and_apps() {
-    let emu = logto_emulator::spawn(&Seed::default_seed()).await.unwrap();
+    let emu = logto_emulator::spawn(&demo_tenant::seed()).await.unwrap();
     let client = ManagementClient::new(ManagementConfig::new(&emu.endpoint, M2M_APP_ID, M2M_APP_SECRET)).unwrap();
 
     let orgs = client.list_organizations(None).await.unwrap();
@@ -41,7 +40,7 @@ async fn organizations_scopes_roles_members_and_apps() {
 
     // A new organization, a member with that role, replaced by another.
     let org = client.create_organization("Initech", Some("Initech LLC")).await.unwrap();
-    let bob = Seed::default_seed().users.iter().find(|u| u.username == "bob").unwrap().id.clone();
+    let bob = demo_tenant::seed().users.iter().find(|u| u.username == "bob").unwrap().id.clone();
     client.add_organization_members(&org.id, std::slice::from_ref(&bob)).await.unwrap();
     client.add_organization_members(&org.id, std::slice::from_ref(&bob)).await.unwrap(); // again: still one member
     client.assign_member_roles(&org.id, &bob, std::slice::from_ref(&role.id)).await.unwrap();

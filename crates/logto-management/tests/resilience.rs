@@ -3,8 +3,8 @@
 
 use std::time::{Duration, Instant};
 
-use logto_emulator::testkit::{M2M_APP_ID, M2M_APP_SECRET};
-use logto_emulator::{RunningEmulator, Seed};
+use demo_tenant::{M2M_APP_ID, M2M_APP_SECRET};
+use logto_emulator::RunningEmulator;
 use logto_management::{ManagementClient, ManagementConfig, ManagementError, NewUser};
 use serde_json::json;
 
@@ -19,9 +19,9 @@ fn calls(emu: &RunningEmulator, path: &str) -> usize {
 
 #[tokio::test]
 async fn retries_429_and_5xx_and_renews_a_refused_token() {
-    let emu = logto_emulator::spawn(&Seed::default_seed()).await.unwrap();
+    let emu = logto_emulator::spawn(&demo_tenant::seed()).await.unwrap();
     let client = ManagementClient::new(ManagementConfig::new(&emu.endpoint, M2M_APP_ID, M2M_APP_SECRET)).unwrap();
-    let alice = Seed::default_seed().users[0].id.clone();
+    let alice = demo_tenant::seed().users[0].id.clone();
 
     fault(&emu, json!({"path": "/api/users/*", "status": 429, "retryAfter": 1, "count": 1})).await;
     let started = Instant::now();
@@ -56,7 +56,7 @@ async fn retries_429_and_5xx_and_renews_a_refused_token() {
 
 #[tokio::test]
 async fn a_create_is_not_retried_after_a_server_error() {
-    let emu = logto_emulator::spawn(&Seed::default_seed()).await.unwrap();
+    let emu = logto_emulator::spawn(&demo_tenant::seed()).await.unwrap();
     let client = ManagementClient::new(ManagementConfig::new(&emu.endpoint, M2M_APP_ID, M2M_APP_SECRET)).unwrap();
     client.access_token().await.unwrap();
     fault(&emu, json!({"path": "/api/users", "method": "POST", "status": 503, "count": 1})).await;

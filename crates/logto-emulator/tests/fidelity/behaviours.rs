@@ -3,8 +3,8 @@
 //! what real Logto answered when this project's stack was run against it (issue "Fidelity round 2").
 
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
-use logto_emulator::testkit::{API_RESOURCE, DEMO_PASSWORD, SPA_APP_ID, SPA_REDIRECT_URI};
-use logto_emulator::{RunningEmulator, Seed};
+use demo_tenant::{API_RESOURCE, DEMO_PASSWORD, SPA_APP_ID, SPA_REDIRECT_URI};
+use logto_emulator::RunningEmulator;
 use reqwest::header::{HeaderMap, ORIGIN};
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
@@ -78,11 +78,11 @@ pub async fn run() -> Vec<Row> {
     let mut rows = Vec::new();
     for (name, source, check) in CHECKS {
         // Each check gets its own emulator: they change state (sessions, users) the others must not see.
-        let emu = logto_emulator::spawn(&Seed::default_seed()).await.unwrap();
+        let emu = logto_emulator::spawn(&demo_tenant::seed()).await.unwrap();
         let ctx = Ctx {
             base: emu.endpoint.clone(),
             http: reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap(),
-            admin: logto_emulator::testkit::mint_admin_token(&emu.endpoint).await.unwrap(),
+            admin: demo_tenant::mint_admin_token(&emu.endpoint).await.unwrap(),
         };
         let outcome = check(ctx).await;
         drop::<RunningEmulator>(emu);
@@ -327,8 +327,8 @@ async fn lists_page(ctx: Ctx) -> Result<(), String> {
     let (_, _, resources) = get(api("/resources")).await;
     let resource = resources.as_array().and_then(|r| r.iter().find(|r| r["indicator"] == API_RESOURCE));
     let resource = resource.and_then(|r| r["id"].as_str()).unwrap_or_default().to_string();
-    let alice = Seed::default_seed().users[0].id.clone();
-    let m2m = logto_emulator::testkit::M2M_APP_ID;
+    let alice = demo_tenant::seed().users[0].id.clone();
+    let m2m = demo_tenant::M2M_APP_ID;
     let (status, h, users) = get(api("/users")).await;
     expect(status == 200 && users.as_array().map(Vec::len) == Some(20), "20 users by default")?;
     expect(header(&h, "total-number").and_then(|t| t.parse::<usize>().ok()).is_some_and(|t| t > 25), "Total-Number")?;
@@ -386,7 +386,7 @@ async fn bad_input(ctx: Ctx) -> Result<(), String> {
 
 async fn empty_scope(ctx: Ctx) -> Result<(), String> {
     // bob holds no role: his token for the API carries `scope: ""`, in the body and in the JWT.
-    let signed_in = logto_emulator::testkit::sign_in(
+    let signed_in = demo_tenant::sign_in(
         &ctx.base,
         "bob",
         DEMO_PASSWORD,
