@@ -7,13 +7,18 @@ use crate::error::AuthError;
 /// Claims of a verified access token. Logto's are exactly `jti, sub, iat, exp, scope, client_id, iss, aud`.
 #[derive(Debug, Clone, Deserialize)]
 pub struct AccessClaims {
+    /// The subject: the Logto user id, or the application id of a machine-to-machine token.
     pub sub: String,
     #[serde(default)]
+    /// The application the token was issued to.
     pub client_id: Option<String>,
     #[serde(default)]
+    /// The token's unique id.
     pub jti: Option<String>,
+    /// Expiry, in seconds since the Unix epoch.
     pub exp: i64,
     #[serde(default)]
+    /// Issue time, in seconds since the Unix epoch.
     pub iat: Option<i64>,
     /// Space-separated scopes; Logto sends `""` when the user holds none.
     #[serde(default)]
@@ -27,10 +32,12 @@ pub struct AccessClaims {
 }
 
 impl AccessClaims {
+    /// The granted scopes, one by one.
     pub fn scopes(&self) -> impl Iterator<Item = &str> {
         self.scope.as_deref().unwrap_or("").split_whitespace()
     }
 
+    /// Whether `wanted` is among the granted scopes.
     pub fn has_scope(&self, wanted: &str) -> bool {
         self.scopes().any(|s| s == wanted)
     }

@@ -5,30 +5,55 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::json;
 
+/// Why a request's bearer token was refused. As a response (`IntoResponse`): 401 with
+/// `WWW-Authenticate: Bearer error="invalid_token"` (a bare `Bearer` challenge when there was no
+/// token), 403 `insufficient_scope` for the permission and organization refusals, 503 when the
+/// issuer's keys cannot be had; always with a `{code, message}` JSON body.
 #[derive(Debug, Clone, thiserror::Error)]
 pub enum AuthError {
+    /// No `Authorization` header.
     #[error("the request has no bearer token")]
     MissingToken,
+    /// An `Authorization` header of another scheme than `Bearer`.
     #[error("the Authorization header must use the Bearer scheme")]
     WrongScheme,
+    /// Logto's opaque access token (issued without `resource`), good only at `/oidc/me`.
     #[error(
         "this is an opaque access token, which only Logto's userinfo endpoint accepts; request the access \
          token for the API resource {resource} (RFC 8707 `resource`) to get a JWT this API accepts"
     )]
-    OpaqueToken { resource: String },
+    OpaqueToken {
+        /// The API resource to ask the token for.
+        resource: String,
+    },
+    /// Not a valid access token for this API; the text says which check failed.
     #[error("{0}")]
     InvalidToken(String),
+    /// A valid token without the route's permission.
     #[error("the token lacks the scope {scope}")]
-    InsufficientScope { scope: String },
+    InsufficientScope {
+        /// The scope the route requires.
+        scope: String,
+    },
+    /// The issuer's discovery document or JWKS could not be fetched.
     #[error("the issuer's signing keys cannot be fetched: {0}")]
     KeysUnavailable(String),
+    /// An organization route called with a token for no organization.
     #[error(
         "this route is for organization {organization_id}: request the access token with \
          organization_id={organization_id} (an organization-level API token)"
     )]
-    OrganizationRequired { organization_id: String },
+    OrganizationRequired {
+        /// The route's organization.
+        organization_id: String,
+    },
+    /// An organization-level token for another organization than the route's.
     #[error("the token is for another organization than {organization_id}")]
-    WrongOrganization { organization_id: String },
+    WrongOrganization {
+        /// The route's organization.
+        organization_id: String,
+    },
+    /// An organization-level API token on a route for no organization.
     #[error(
         "the token is an organization-level API token; this route is for no organization: request the \
          token without organization_id"
@@ -52,6 +77,7 @@ impl AuthError {
         }
     }
 
+    /// The HTTP status this refusal answers with.
     pub fn status(&self) -> StatusCode {
         match self {
             AuthError::InsufficientScope { .. }

@@ -16,13 +16,16 @@ use crate::verifier::Verifier;
 pub struct Verification {
     /// The verified-token cache answered.
     pub cached: bool,
+    /// How long the verification took.
     pub elapsed: Duration,
 }
 
 /// A request with a valid access token for this API.
 #[derive(Debug, Clone)]
 pub struct Authenticated {
+    /// The token's verified claims.
     pub claims: AccessClaims,
+    /// How it was verified.
     pub verification: Verification,
 }
 
@@ -50,6 +53,7 @@ where
 
 /// A scope a route requires, as a type: `struct ReadTopUsers; impl RequiredScope for ReadTopUsers {…}`.
 pub trait RequiredScope: Send + Sync + 'static {
+    /// The scope's name, as the API resource's permission in Logto (`read:top-users`).
     const NAME: &'static str;
 }
 
@@ -58,7 +62,9 @@ pub trait RequiredScope: Send + Sync + 'static {
 /// here, since its scopes come from an organization role (403 `auth.organization_token`).
 #[derive(Debug, Clone)]
 pub struct Scoped<S: RequiredScope> {
+    /// The token's verified claims.
     pub claims: AccessClaims,
+    /// How it was verified.
     pub verification: Verification,
     scope: PhantomData<S>,
 }
@@ -92,8 +98,11 @@ pub const ORGANIZATION_PARAM: &str = "organization_id";
 /// this API: 401.
 #[derive(Debug, Clone)]
 pub struct OrgScoped<S: RequiredScope> {
+    /// The route's organization, which the token is for.
     pub organization_id: String,
+    /// The token's verified claims.
     pub claims: AccessClaims,
+    /// How it was verified.
     pub verification: Verification,
     scope: PhantomData<S>,
 }

@@ -90,6 +90,7 @@ impl Logto {
         self.inner.get_value()
     }
 
+    /// The configuration it was provided with.
     pub fn config(&self) -> LogtoConfig {
         self.inner().config.clone()
     }

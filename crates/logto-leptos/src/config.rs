@@ -13,6 +13,7 @@ pub const ORGANIZATIONS_RESOURCE: &str = "urn:logto:resource:organizations";
 pub struct LogtoConfig {
     /// The Logto endpoint, e.g. `https://tenant.logto.app` (the issuer is `{endpoint}/oidc`).
     pub endpoint: String,
+    /// The SPA application's id in Logto.
     pub app_id: String,
     /// Where Logto sends the browser back after sign-in; `None`: `{origin}/callback`.
     pub redirect_uri: Option<String>,
@@ -27,6 +28,8 @@ pub struct LogtoConfig {
 }
 
 impl LogtoConfig {
+    /// For the application `app_id` of the Logto at `endpoint`, asking only `openid` and
+    /// `offline_access` and no resource.
     pub fn new(endpoint: impl Into<String>, app_id: impl Into<String>) -> Self {
         Self {
             endpoint: endpoint.into().trim_end_matches('/').to_string(),
@@ -38,11 +41,13 @@ impl LogtoConfig {
         }
     }
 
+    /// The scopes to ask at sign-in (API permissions included: `read:things`).
     pub fn scopes<S: Into<String>>(mut self, scopes: impl IntoIterator<Item = S>) -> Self {
         self.scopes = scopes.into_iter().map(Into::into).collect();
         self
     }
 
+    /// An API resource whose tokens the app will ask for (RFC 8707 indicator); may be repeated.
     pub fn resource(mut self, indicator: impl Into<String>) -> Self {
         self.resources.push(indicator.into());
         self
@@ -69,11 +74,13 @@ impl LogtoConfig {
         self.scopes.iter().any(|s| s == ORGANIZATIONS_SCOPE)
     }
 
+    /// Where Logto sends the browser back after sign-in (default `{origin}/callback`).
     pub fn redirect_uri(mut self, uri: impl Into<String>) -> Self {
         self.redirect_uri = Some(uri.into());
         self
     }
 
+    /// Where Logto sends the browser after sign-out (default `{origin}/`).
     pub fn post_logout_redirect_uri(mut self, uri: impl Into<String>) -> Self {
         self.post_logout_redirect_uri = Some(uri.into());
         self

@@ -5,17 +5,26 @@ use std::fmt;
 /// Why an auth step failed, in words a person can act on.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AuthError {
+    /// Logto could not be reached (the browser's reason).
     Network(String),
     /// Logto answered with an OAuth error.
     Logto {
+        /// The OAuth error code (`invalid_grant`, …).
         code: String,
+        /// Logto's description of it.
         message: String,
     },
+    /// The ID token failed a check (signature, issuer, audience, nonce, expiry).
     InvalidIdToken(String),
+    /// The callback's `state` is not the one this browser sent.
     StateMismatch,
+    /// A callback with no sign-in started in this tab.
     NoSignInSession,
+    /// The session has no refresh token (`offline_access` not granted).
     NoRefreshToken,
+    /// No one is signed in.
     NotSignedIn,
+    /// An API call was asked with the opaque `/oidc/me` token, which no API accepts.
     OpaqueAccessToken,
     /// A token was asked for a resource the configuration does not name (Logto would refuse it).
     UnknownResource(String),
@@ -27,12 +36,15 @@ pub enum AuthError {
     OrganizationsNotGranted,
     /// Logto refused a token for this organization: the user is not (or no longer) a member.
     NotOrganizationMember {
+        /// The organization asked for.
         organization_id: String,
     },
+    /// A browser API failed (storage, WebCrypto, locks).
     Browser(String),
 }
 
 impl AuthError {
+    /// Logto refused the refresh token: the session is over.
     pub fn is_invalid_grant(&self) -> bool {
         matches!(self, AuthError::Logto { code, .. } if code == "invalid_grant" || code == "oidc.invalid_grant")
     }

@@ -16,14 +16,17 @@ pub struct ApiRequest {
 }
 
 impl ApiRequest {
+    /// `GET url`.
     pub fn get(url: impl Into<String>) -> Self {
         Self { method: "GET", url: url.into(), json: None }
     }
 
+    /// `POST url` (add a body with [`ApiRequest::json`]).
     pub fn post(url: impl Into<String>) -> Self {
         Self { method: "POST", url: url.into(), json: None }
     }
 
+    /// `DELETE url`.
     pub fn delete(url: impl Into<String>) -> Self {
         Self { method: "DELETE", url: url.into(), json: None }
     }
@@ -51,6 +54,7 @@ impl ApiRequest {
 
 /// An answer from the API (any status), with the token it was sent with.
 pub struct Fetched {
+    /// The API's answer, whatever its status.
     pub response: Response,
     /// The token of the request that answered, and how it was had.
     pub token: AccessToken,

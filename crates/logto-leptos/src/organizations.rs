@@ -9,8 +9,11 @@ use crate::claims::text;
 /// One of the user's organizations as `/oidc/me` describes it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OrganizationData {
+    /// The organization's id.
     pub id: String,
+    /// Its name.
     pub name: String,
+    /// Its description, when it has one.
     pub description: Option<String>,
 }
 
@@ -24,7 +27,9 @@ impl OrganizationData {
 /// One organization role the user holds: `organization_roles` entry `"{organizationId}:{roleName}"`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OrganizationRole {
+    /// The organization's id.
     pub organization_id: String,
+    /// The role's name in the organization template (`member`, `admin`, …).
     pub role: String,
 }
 
@@ -50,6 +55,7 @@ impl UserInfo {
         list.into_iter().flatten().filter_map(OrganizationData::from_json).collect()
     }
 
+    /// The user's organization roles (`organization_roles`).
     pub fn organization_roles(&self) -> Vec<OrganizationRole> {
         roles_in(&self.0)
     }

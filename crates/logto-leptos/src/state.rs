@@ -8,10 +8,13 @@ use crate::organizations::{roles_in, strings_in, OrganizationRole};
 /// Where the user stands. `Loading` only while the client cannot know yet (finishing a sign-in).
 #[derive(Debug, Clone, PartialEq)]
 pub enum AuthState {
+    /// Finishing a sign-in (the callback).
     Loading,
+    /// Signed in, with the ID token's claims.
     SignedIn(IdClaims),
     /// Signed out; `reason` says why when it was not the user's choice here.
     SignedOut {
+        /// Why, when it was not the user's choice in this tab.
         reason: Option<SignOutReason>,
     },
     /// Sign-in failed; the message says what to do.
@@ -56,10 +59,12 @@ impl std::fmt::Display for SignOutReason {
 }
 
 impl AuthState {
+    /// Whether someone is signed in.
     pub fn is_signed_in(&self) -> bool {
         matches!(self, AuthState::SignedIn(_))
     }
 
+    /// The ID token's claims, when signed in.
     pub fn claims(&self) -> Option<&IdClaims> {
         match self {
             AuthState::SignedIn(c) => Some(c),
@@ -77,18 +82,22 @@ impl IdClaims {
         text(&self.0, name)
     }
 
+    /// The user's id (`sub`).
     pub fn sub(&self) -> String {
         self.text("sub").unwrap_or_default()
     }
 
+    /// The user's name, when set.
     pub fn name(&self) -> Option<String> {
         self.text("name")
     }
 
+    /// The username, when set.
     pub fn username(&self) -> Option<String> {
         self.text("username")
     }
 
+    /// The avatar URL, when set.
     pub fn picture(&self) -> Option<String> {
         self.text("picture")
     }

@@ -11,27 +11,41 @@ use serde::{Deserialize, Serialize};
 #[serde(into = "String", try_from = "String")]
 pub enum TokenFor {
     /// An API resource (RFC 8707 indicator): a JWT with `aud` = the indicator.
-    Api { resource: String },
+    Api {
+        /// The API resource indicator.
+        resource: String,
+    },
     /// An organization: a JWT with `aud` = `urn:logto:organization:{id}`, whose scopes are the
     /// organization permissions of the user's organization roles.
-    Organization { organization_id: String },
+    Organization {
+        /// The organization's id.
+        organization_id: String,
+    },
     /// An API resource within an organization: a JWT with `aud` = the indicator and an
     /// `organization_id` claim, whose scopes are the API permissions of the organization roles.
-    OrganizationApi { resource: String, organization_id: String },
+    OrganizationApi {
+        /// The API resource indicator.
+        resource: String,
+        /// The organization's id.
+        organization_id: String,
+    },
     /// No resource: the opaque token Logto issues for its own `/oidc/me` and nothing else. Never
     /// sent to an API ([`crate::Logto::fetch`] refuses it).
     UserInfo,
 }
 
 impl TokenFor {
+    /// A token for the API `resource`.
     pub fn api(resource: impl Into<String>) -> Self {
         TokenFor::Api { resource: resource.into() }
     }
 
+    /// An organization token for `organization_id`.
     pub fn organization(organization_id: impl Into<String>) -> Self {
         TokenFor::Organization { organization_id: organization_id.into() }
     }
 
+    /// A token for the API `resource` within `organization_id`.
     pub fn organization_api(resource: impl Into<String>, organization_id: impl Into<String>) -> Self {
         TokenFor::OrganizationApi { resource: resource.into(), organization_id: organization_id.into() }
     }
@@ -116,9 +130,11 @@ pub enum TokenSource {
 /// An access token for one API resource, and how it was had.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AccessToken {
+    /// The JWT, for an `Authorization: Bearer` header.
     pub token: String,
     /// The scopes Logto granted in it (space-separated).
     pub scope: String,
+    /// Where it came from (memory, another tab, a refresh now).
     pub source: TokenSource,
     /// How long getting it took, in ms (0 from memory).
     pub elapsed_ms: f64,
@@ -127,6 +143,7 @@ pub struct AccessToken {
 }
 
 impl AccessToken {
+    /// Whether Logto granted `scope` in it.
     pub fn has_scope(&self, scope: &str) -> bool {
         self.scope.split(' ').any(|s| s == scope)
     }

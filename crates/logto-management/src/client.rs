@@ -16,11 +16,14 @@ use crate::OSS_MANAGEMENT_RESOURCE;
 /// Logto's largest page.
 const MAX_PAGE_SIZE: usize = 100;
 
+/// Where the Management API is and how to call it.
 #[derive(Debug, Clone)]
 pub struct ManagementConfig {
     /// The Logto endpoint, e.g. `http://localhost:3001` or `https://{tenant}.logto.app`.
     pub endpoint: String,
+    /// The machine-to-machine application's id.
     pub app_id: String,
+    /// Its secret.
     pub app_secret: String,
     /// The Management API resource indicator (OSS: `https://default.logto.app/api`).
     pub resource: String,
@@ -31,10 +34,13 @@ pub struct ManagementConfig {
     pub max_retries: u32,
     /// First backoff; doubled at each retry. A `Retry-After` from Logto wins, up to `max_retry_after`.
     pub retry_base_delay: Duration,
+    /// The longest `Retry-After` honoured.
     pub max_retry_after: Duration,
 }
 
 impl ManagementConfig {
+    /// For the machine-to-machine app `app_id` of a self-hosted Logto at `endpoint` (set
+    /// `resource` for Logto Cloud), with a 10 s timeout and 2 retries from 100 ms.
     pub fn new(endpoint: &str, app_id: &str, app_secret: &str) -> Self {
         Self {
             endpoint: endpoint.trim_end_matches('/').to_string(),
@@ -49,6 +55,8 @@ impl ManagementConfig {
     }
 }
 
+/// A Management API client: the M2M token, retries, paging and typed calls. Share one (it is
+/// `Send + Sync`; put it in an `Arc`).
 pub struct ManagementClient {
     endpoint: String,
     http: reqwest::Client,
@@ -100,6 +108,7 @@ impl RetryPolicy {
 }
 
 impl ManagementClient {
+    /// A client; no request is made until the first call.
     pub fn new(config: ManagementConfig) -> Result<Self, ManagementError> {
         let http = reqwest::Client::builder()
             .timeout(config.timeout)

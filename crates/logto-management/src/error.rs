@@ -1,12 +1,18 @@
 use serde::Deserialize;
 
+/// Why a Management API call failed.
 #[derive(Debug, thiserror::Error)]
 pub enum ManagementError {
     /// The token endpoint refused the client credentials request: OAuth 2.0's error (RFC 6749 §5.2;
     /// RFC 8707's `invalid_target`, an unknown resource, is [`TokenErrorKind::Extension`], see
     /// [`INVALID_TARGET`]).
     #[error("Logto refused the machine-to-machine token request: {error}{}", .description.as_deref().map(|d| format!(" ({d})")).unwrap_or_default())]
-    TokenRefused { error: TokenErrorKind, description: Option<String> },
+    TokenRefused {
+        /// The OAuth error.
+        error: TokenErrorKind,
+        /// Logto's description of it.
+        description: Option<String>,
+    },
     /// Logto gave a token without the `all` scope: the application has no machine-to-machine role
     /// with the Management API's `all` permission.
     #[error(
@@ -16,20 +22,35 @@ pub enum ManagementError {
     NoAllScope,
     /// The Management API answered with an error body.
     #[error("the Management API answered {status} {code}: {message}")]
-    Api { status: u16, code: String, message: String },
+    Api {
+        /// The HTTP status.
+        status: u16,
+        /// Logto's error code (`entity.not_exists_with_id`, …).
+        code: String,
+        /// Logto's message.
+        message: String,
+    },
     /// Logto could not be reached or the connection failed.
     #[error("Logto is unreachable at {url}: {reason}")]
-    Unreachable { url: String, reason: String },
+    Unreachable {
+        /// What was asked.
+        url: String,
+        /// The network's reason, with its causes.
+        reason: String,
+    },
     /// Logto answered with something that is not the expected JSON.
     #[error("unexpected answer from {url}: {reason}")]
-    Decode { url: String, reason: String },
+    Decode {
+        /// What was asked.
+        url: String,
+        /// What did not parse.
+        reason: String,
+    },
+    /// The configuration cannot work (a malformed URL).
     #[error("invalid configuration: {0}")]
     Config(String),
 }
 
-/// An error with its causes, outermost first (`a: b: c`), each said once: reqwest's and oauth2's own
-/// messages ("client error", "error sending request") leave out why, which their sources say
-/// (connection refused, name not resolved, certificate invalid).
 /// The kinds of token errors OAuth 2.0 defines, as the `oauth2` crate types them.
 pub use oauth2::basic::BasicErrorResponseType as TokenErrorKind;
 
@@ -37,6 +58,9 @@ pub use oauth2::basic::BasicErrorResponseType as TokenErrorKind;
 /// Management API resource, e.g. a self-hosted one against Logto Cloud).
 pub const INVALID_TARGET: &str = "invalid_target";
 
+/// An error with its causes, outermost first (`a: b: c`), each said once: reqwest's and oauth2's own
+/// messages ("client error", "error sending request") leave out why, which their sources say
+/// (connection refused, name not resolved, certificate invalid).
 pub fn causes(error: &dyn std::error::Error) -> String {
     let mut parts: Vec<String> = vec![error.to_string()];
     let mut source = error.source();

@@ -2,12 +2,17 @@
 
 use serde::{Deserialize, Serialize};
 
+/// An API resource (`/api/resources`): what access tokens are for (`aud`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Resource {
+    /// The API resource's id.
     pub id: String,
+    /// The API resource's name.
     pub name: String,
+    /// The resource indicator (RFC 8707), e.g. `https://api.example.com`.
     pub indicator: String,
+    /// Lifetime of its access tokens, in seconds.
     #[serde(default)]
     pub access_token_ttl: Option<i64>,
     /// Present when listed with `includeScopes=true`.
@@ -15,68 +20,100 @@ pub struct Resource {
     pub scopes: Option<Vec<Scope>>,
 }
 
+/// A permission of an API resource.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Scope {
+    /// The permission's id.
     pub id: String,
+    /// The API resource it belongs to.
     pub resource_id: String,
+    /// The permission's name.
     pub name: String,
+    /// The permission's description, when it has one.
     #[serde(default)]
     pub description: Option<String>,
 }
 
+/// Who a role is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum RoleType {
+    /// For users.
     User,
+    /// For machine-to-machine applications.
     MachineToMachine,
 }
 
+/// A role (`/api/roles`): a set of API permissions given to users or machine-to-machine apps.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Role {
+    /// The role's id.
     pub id: String,
+    /// The role's name.
     pub name: String,
+    /// The role's description, when it has one.
     #[serde(default)]
     pub description: Option<String>,
+    /// Users or machine-to-machine apps.
     #[serde(rename = "type")]
     pub role_type: RoleType,
 }
 
+/// The kind of an application, as Logto names it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ApplicationType {
+    /// A native (mobile or desktop) app.
     Native,
+    /// A single-page app (public client, PKCE).
     SPA,
+    /// A server-rendered web app (confidential client).
     Traditional,
+    /// A machine-to-machine app (client credentials).
     MachineToMachine,
+    /// An app behind Logto's protected app gateway.
     Protected,
+    /// A SAML app.
     SAML,
 }
 
+/// An application's OIDC client settings.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct OidcClientMetadata {
+    /// Where sign-in may send the browser back.
     #[serde(default)]
     pub redirect_uris: Vec<String>,
+    /// Where sign-out may send the browser.
     #[serde(default)]
     pub post_logout_redirect_uris: Vec<String>,
 }
 
+/// An application (`/api/applications`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Application {
+    /// The application's id.
     pub id: String,
+    /// The application's name.
     pub name: String,
+    /// Its kind (SPA, machine-to-machine, …).
     #[serde(rename = "type")]
     pub app_type: ApplicationType,
+    /// Its redirect URIs.
     #[serde(default)]
     pub oidc_client_metadata: OidcClientMetadata,
 }
 
+/// One secret of an application (`/api/applications/{id}/secrets`).
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ApplicationSecret {
+    /// The secret's name.
     pub name: String,
+    /// The secret itself.
     pub value: String,
+    /// When it expires (ms since the epoch); `None`: never.
     #[serde(default)]
     pub expires_at: Option<i64>,
 }
@@ -84,14 +121,18 @@ pub struct ApplicationSecret {
 /// A page of a list, with Logto's `Total-Number`.
 #[derive(Debug, Clone)]
 pub struct Page<T> {
+    /// The items of this page.
     pub items: Vec<T>,
+    /// How many items the whole list has, when Logto said (`Total-Number`).
     pub total: Option<u64>,
 }
 
 /// An organization role as lists show it beside a member or an application.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OrganizationRoleRef {
+    /// The organization role's id.
     pub id: String,
+    /// The organization role's name.
     pub name: String,
 }
 
@@ -100,12 +141,17 @@ pub struct OrganizationRoleRef {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Organization {
+    /// The organization's id.
     pub id: String,
+    /// The organization's name.
     pub name: String,
+    /// The organization's description, when it has one.
     #[serde(default)]
     pub description: Option<String>,
+    /// Data of your own, as a JSON object.
     #[serde(default)]
     pub custom_data: serde_json::Value,
+    /// The user's or application's roles in it, where Logto lists them.
     #[serde(default)]
     pub organization_roles: Vec<OrganizationRoleRef>,
 }
@@ -113,8 +159,11 @@ pub struct Organization {
 /// An organization permission.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OrganizationScope {
+    /// The organization permission's id.
     pub id: String,
+    /// The organization permission's name.
     pub name: String,
+    /// The organization permission's description, when it has one.
     #[serde(default)]
     pub description: Option<String>,
 }
@@ -122,15 +171,20 @@ pub struct OrganizationScope {
 /// An API resource a role's scope belongs to, as the organization roles list shows it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ResourceRef {
+    /// The API resource's id.
     pub id: String,
+    /// The API resource's name.
     pub name: String,
 }
 
 /// An API-resource scope held by an organization role ("organization-level API permission").
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OrganizationResourceScope {
+    /// The permission's id.
     pub id: String,
+    /// The permission's name.
     pub name: String,
+    /// The API resource it belongs to.
     pub resource: ResourceRef,
 }
 
@@ -138,14 +192,20 @@ pub struct OrganizationResourceScope {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct OrganizationRole {
+    /// The organization role's id.
     pub id: String,
+    /// The organization role's name.
     pub name: String,
+    /// The organization role's description, when it has one.
     #[serde(default)]
     pub description: Option<String>,
+    /// Users or machine-to-machine apps.
     #[serde(rename = "type")]
     pub role_type: RoleType,
+    /// Its organization permissions.
     #[serde(default)]
     pub scopes: Vec<OrganizationRoleRef>,
+    /// Its API permissions (organization-level API access).
     #[serde(default)]
     pub resource_scopes: Vec<OrganizationResourceScope>,
 }
@@ -154,8 +214,10 @@ pub struct OrganizationRole {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct OrganizationMember {
+    /// The user.
     #[serde(flatten)]
     pub user: crate::User,
+    /// Their roles in the organization.
     #[serde(default)]
     pub organization_roles: Vec<OrganizationRoleRef>,
 }
@@ -164,8 +226,10 @@ pub struct OrganizationMember {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct OrganizationApplication {
+    /// The application.
     #[serde(flatten)]
     pub application: Application,
+    /// Its roles in the organization.
     #[serde(default)]
     pub organization_roles: Vec<OrganizationRoleRef>,
 }
@@ -173,6 +237,7 @@ pub struct OrganizationApplication {
 /// Where a webhook posts.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct HookConfig {
+    /// The endpoint deliveries are posted to.
     pub url: String,
 }
 
@@ -180,12 +245,18 @@ pub struct HookConfig {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Hook {
+    /// The webhook's id.
     pub id: String,
+    /// The webhook's name.
     pub name: String,
+    /// The events it is sent for (`User.Created`, …).
     #[serde(default)]
     pub events: Vec<String>,
+    /// Where it posts.
     pub config: HookConfig,
+    /// The key deliveries are signed with (`logto-signature-sha-256`).
     pub signing_key: String,
+    /// Whether it is sent.
     #[serde(default)]
     pub enabled: bool,
 }

@@ -19,6 +19,8 @@ struct Cached {
     renew_at: Instant,
 }
 
+/// The machine-to-machine token of one application for one resource, by client credentials, cached
+/// until shortly before it expires, one request in flight however many callers wait.
 pub struct TokenSource {
     client: Oauth2Client,
     http: reqwest::Client,
@@ -33,12 +35,16 @@ pub struct TokenSource {
 
 /// Totals of a [`TokenSource`], for [`crate::ClientStats`].
 pub struct TokenStats {
+    /// Tokens answered from the cache.
     pub cache_hits: u64,
+    /// Tokens fetched from Logto.
     pub fetches: u64,
+    /// Fetches that failed.
     pub errors: u64,
 }
 
 impl TokenSource {
+    /// For the app `app_id` at the token endpoint `token_url`, for `resource` with scope `all`.
     pub fn new(
         token_url: &str,
         app_id: &str,
@@ -79,6 +85,7 @@ impl TokenSource {
         Ok((token, false))
     }
 
+    /// Totals since it was made.
     pub fn stats(&self) -> TokenStats {
         TokenStats {
             cache_hits: self.cache_hits.load(Relaxed),
