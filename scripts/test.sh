@@ -37,9 +37,12 @@ echo "==> the binaries, and the SPA's size"
 cargo build --workspace --bins
 ./scripts/bundle-size.sh
 
-echo "==> the reusable crates: the Leptos example for wasm32, and each crate as a package"
+echo "==> the reusable crates: the Leptos example for wasm32, their docs, each crate as a package"
 # The host examples were built by `cargo test`; this one shares the SPA's wasm-release artifacts.
 cargo build -p logto-leptos --example minimal --target wasm32-unknown-unknown --profile wasm-release
+# Every public item documented (#![warn(missing_docs)]) and no rustdoc warning, as errors here.
+RUSTDOCFLAGS="-D warnings" cargo doc --no-deps -p logto-jwt -p logto-management -p logto-leptos -p logto-emulator \
+  --features logto-emulator/testkit
 ./scripts/package-check.sh
 
 echo "==> fuzz of the emulator's Management API with Logto 1.42's OpenAPI document (schemathesis)"

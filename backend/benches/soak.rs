@@ -11,8 +11,6 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use demo_tenant::{API_RESOURCE, DEMO_PASSWORD};
-
 const CONNECTIONS: u32 = 256;
 const WARM_UP: u32 = 10;
 
@@ -21,11 +19,7 @@ fn main() {
     let every: u64 = std::env::var("SOAK_SAMPLE_SECONDS").ok().and_then(|s| s.parse().ok()).unwrap_or(10);
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
     runtime.block_on(async {
-        let emu = logto_emulator::spawn(&demo_tenant::seed()).await.unwrap();
-        let alice = demo_tenant::sign_in(&emu.endpoint, "alice", DEMO_PASSWORD, "openid offline_access read:top-users", Some(API_RESOURCE))
-            .await
-            .unwrap();
-        let token = alice.access_token().to_string();
+        let (emu, token) = common::emulator_and_token().await;
         let (_db, database) = common::sqlite_db();
         let base = common::serve(&common::config(&emu, &database, &["--seed-demo-data"])).await;
         let url = format!("{base}/api/top-users");

@@ -13,7 +13,7 @@
 
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
-use demo_tenant::{API_RESOURCE, DEMO_PASSWORD};
+use demo_tenant::API_RESOURCE;
 use logto_emulator::RunningEmulator;
 use logto_jwt::{Verifier, VerifierConfig};
 
@@ -81,11 +81,7 @@ fn main() {
     install_logs();
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
     runtime.block_on(async {
-        let emu = logto_emulator::spawn(&demo_tenant::seed()).await.unwrap();
-        let alice = demo_tenant::sign_in(&emu.endpoint, "alice", DEMO_PASSWORD, "openid offline_access read:top-users", Some(API_RESOURCE))
-            .await
-            .unwrap();
-        let token = alice.access_token().to_string();
+        let (emu, token) = common::emulator_and_token().await;
         // An organization-level API token for alice in the demo seed's Acme (refresh grant with
         // organization_id and resource, as the SPA gets it).
         let http = reqwest::Client::new();

@@ -96,6 +96,23 @@ pub async fn serve(config: &Config) -> String {
     url
 }
 
+/// The emulator with this app's tenant, and alice's access token for the API (`read:top-users`).
+pub async fn emulator_and_token() -> (RunningEmulator, String) {
+    let emu = logto_emulator::spawn(&demo_tenant::seed()).await.unwrap();
+    let scopes = "openid offline_access read:top-users";
+    let alice = demo_tenant::sign_in(
+        &emu.endpoint,
+        "alice",
+        demo_tenant::DEMO_PASSWORD,
+        scopes,
+        Some(demo_tenant::API_RESOURCE),
+    )
+    .await
+    .unwrap();
+    let token = alice.access_token().to_string();
+    (emu, token)
+}
+
 /// This process's resident memory, in KiB (Linux: `VmRSS` of /proc/self/status).
 pub fn rss_kib() -> u64 {
     std::fs::read_to_string("/proc/self/status")

@@ -212,15 +212,7 @@ async fn traces_go_to_the_otlp_collector_one_span_per_hop_under_the_request() {
         ("OTEL_BSP_SCHEDULE_DELAY", "100"),
     ];
     let (mut child, _lines, address) = tokio::task::block_in_place(|| start(&dir, &env));
-    let alice = demo_tenant::sign_in(
-        &emulator.endpoint,
-        "alice",
-        demo_tenant::DEMO_PASSWORD,
-        crate::helpers::SCOPES,
-        Some(demo_tenant::API_RESOURCE),
-    )
-    .await
-    .unwrap();
+    let alice = crate::helpers::sign_in_at(&emulator.endpoint, "alice").await;
     let answer = reqwest::Client::new()
         .get(format!("http://{address}/api/top-users"))
         .bearer_auth(alice.access_token())

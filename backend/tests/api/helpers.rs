@@ -67,9 +67,7 @@ impl TestApp {
 
     /// Signs `username` in through the emulator's page and returns the resource JWT and friends.
     pub async fn sign_in(&self, username: &str) -> testkit::SignedIn {
-        demo_tenant::sign_in(&self.emulator.endpoint, username, DEMO_PASSWORD, SCOPES, Some(demo_tenant::API_RESOURCE))
-            .await
-            .expect("sign-in through the emulator")
+        sign_in_at(&self.emulator.endpoint, username).await
     }
 
     /// [`TestApp::sign_in`] asking for `scopes` instead of the default ones.
@@ -86,6 +84,13 @@ impl TestApp {
         }
         request.send().await.expect("backend answers")
     }
+}
+
+/// Signs `username` in through the emulator at `endpoint` with [`SCOPES`], for the API resource.
+pub async fn sign_in_at(endpoint: &str, username: &str) -> testkit::SignedIn {
+    demo_tenant::sign_in(endpoint, username, DEMO_PASSWORD, SCOPES, Some(demo_tenant::API_RESOURCE))
+        .await
+        .expect("sign-in through the emulator")
 }
 
 /// Status, `WWW-Authenticate` and JSON body of a response.

@@ -3,7 +3,6 @@
 
 use std::collections::HashMap;
 
-use backend::config::Config;
 use logto_cli::provision::{self, Options};
 use logto_emulator::seed::BOOTSTRAP_SEED;
 use logto_emulator::testkit;
@@ -45,29 +44,15 @@ async fn a_provisioned_logto_runs_the_whole_stack() {
     };
     logto_cli::users::assign_role(&admin, &ids["carol"], "User", &ctx).await.unwrap();
 
-    let config = Config {
-        bind: "127.0.0.1:0".parse().unwrap(),
-        logto_endpoint: env["LOGTO_ENDPOINT"].parse().unwrap(),
-        api_resource: env["LOGTO_API_RESOURCE"].clone(),
-        m2m_app_id: env["LOGTO_M2M_APP_ID"].clone(),
-        m2m_app_secret: env["LOGTO_M2M_APP_SECRET"].clone(),
-        management_resource: env["LOGTO_MANAGEMENT_RESOURCE"].clone(),
-        database_url: format!("sqlite://{}/backend.db", dir.path().display()).parse().unwrap(),
-        seed_demo_data: false,
-        enrichment_deadline_ms: 1500,
-        profile_cache_seconds: 600,
-        top_cache_ms: 1000,
-        jwt_leeway_seconds: 30,
-        log_format: backend::config::LogFormat::Text,
-        webhook_signing_key: Some(env["LOGTO_WEBHOOK_SIGNING_KEY"].clone()),
-        otel_exporter_otlp_endpoint: None,
-        otel_service_name: "backend".into(),
-        metrics: backend::config::MetricsAt::Same,
-        rate_limit_per_address: "100000/s".parse().unwrap(),
-        rate_limit_per_subject: "100000/s".parse().unwrap(),
-        trusted_proxy_header: None,
-        cors_allowed_origins: vec!["http://localhost:8080".parse().unwrap()],
-    };
+    // The emulator's defaults of the other tests, with what `logto-cli provision` wrote.
+    let mut config = crate::helpers::test_config(&emu, dir.path());
+    config.api_resource = env["LOGTO_API_RESOURCE"].clone();
+    config.m2m_app_id = env["LOGTO_M2M_APP_ID"].clone();
+    config.m2m_app_secret = env["LOGTO_M2M_APP_SECRET"].clone();
+    config.management_resource = env["LOGTO_MANAGEMENT_RESOURCE"].clone();
+    config.seed_demo_data = false;
+    config.webhook_signing_key = Some(env["LOGTO_WEBHOOK_SIGNING_KEY"].clone());
+    assert_eq!(env["LOGTO_ENDPOINT"], emu.endpoint, "provision wrote the emulator's endpoint");
     let server = backend::startup::build(&config).await.unwrap();
     let backend = format!("http://{}", server.local_addr().unwrap());
     tokio::spawn(server.run(std::future::pending()));

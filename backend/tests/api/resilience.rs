@@ -99,15 +99,7 @@ async fn a_thousand_concurrent_cold_requests_make_one_token_and_one_management_r
     let config = crate::helpers::test_config(&emulator, dir.path());
     let state = backend::startup::build_state(&config).await.unwrap();
     let router = backend::startup::app(state, &config).unwrap();
-    let user = demo_tenant::sign_in(
-        &emulator.endpoint,
-        "alice",
-        demo_tenant::DEMO_PASSWORD,
-        crate::helpers::SCOPES,
-        Some(demo_tenant::API_RESOURCE),
-    )
-    .await
-    .unwrap();
+    let user = crate::helpers::sign_in_at(&emulator.endpoint, "alice").await;
     let bearer = format!("Bearer {}", user.access_token());
     let tokens_before = emulator.state.request_log().iter().filter(|r| r.path == "/oidc/token").count();
     let handles: Vec<_> = (0..1000)

@@ -6,6 +6,7 @@ use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use sha2::{Digest, Sha256};
 
+/// `GET /avatars/{name}.svg`: the avatar of `name` (an initial on a colour picked from the name).
 pub async fn avatar(Path(file): Path<String>) -> Response {
     let Some(name) = file.strip_suffix(".svg").filter(|n| !n.is_empty() && n.len() <= 64) else {
         return StatusCode::NOT_FOUND.into_response();

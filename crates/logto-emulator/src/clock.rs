@@ -3,6 +3,7 @@
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::{SystemTime, UNIX_EPOCH};
 
+/// The emulator's time: the system clock plus an offset tests can move (`POST /_emulator/clock`).
 #[derive(Debug, Default)]
 pub struct Clock {
     offset_ms: AtomicI64,

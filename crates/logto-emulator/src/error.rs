@@ -10,8 +10,11 @@ use serde_json::{json, Value};
 /// An oidc-provider error as Logto's `koaOidcErrorHandler` renders it.
 #[derive(Debug, Clone)]
 pub struct OidcError {
+    /// The HTTP status.
     pub status: StatusCode,
+    /// The OAuth error code (`invalid_grant`, …).
     pub error: &'static str,
+    /// The `error_description`.
     pub description: String,
     /// `realm` for the `WWW-Authenticate` header, set where Logto sends one.
     pub www_authenticate: Option<(&'static str, String)>,
@@ -22,6 +25,7 @@ pub struct OidcError {
 }
 
 impl OidcError {
+    /// An error with no header, CORS and scope extras.
     pub fn new(status: StatusCode, error: &'static str, description: impl Into<String>) -> Self {
         Self {
             status,
@@ -33,6 +37,7 @@ impl OidcError {
         }
     }
 
+    /// 400 `invalid_request`.
     pub fn invalid_request(description: impl Into<String>) -> Self {
         Self::new(StatusCode::BAD_REQUEST, "invalid_request", description)
     }
@@ -42,6 +47,7 @@ impl OidcError {
         Self::new(StatusCode::BAD_REQUEST, "invalid_grant", "grant request is invalid")
     }
 
+    /// 400 `invalid_target` (RFC 8707): a resource the client may not ask for.
     pub fn invalid_target(description: impl Into<String>) -> Self {
         Self::new(StatusCode::BAD_REQUEST, "invalid_target", description)
     }
@@ -65,6 +71,7 @@ impl OidcError {
         Self::new(StatusCode::FORBIDDEN, "access_denied", description)
     }
 
+    /// 401 `invalid_client` with `WWW-Authenticate: Basic realm=<issuer>`.
     pub fn invalid_client(issuer: &str) -> Self {
         Self {
             status: StatusCode::UNAUTHORIZED,
@@ -76,6 +83,7 @@ impl OidcError {
         }
     }
 
+    /// 401 `invalid_token` with `WWW-Authenticate: Bearer realm=<issuer>`.
     pub fn invalid_token(issuer: &str) -> Self {
         Self {
             status: StatusCode::UNAUTHORIZED,
@@ -106,6 +114,7 @@ impl OidcError {
         }
     }
 
+    /// The JSON body, as Logto writes it.
     pub fn body(&self) -> Value {
         let mut body = json!({
             "code": format!("oidc.{}", self.error),
@@ -145,14 +154,20 @@ impl IntoResponse for OidcError {
 /// A Management API error (`RequestError.toBody`).
 #[derive(Debug, Clone)]
 pub struct ApiError {
+    /// The HTTP status.
     pub status: StatusCode,
+    /// Logto's error code (`entity.not_found`, …).
     pub code: &'static str,
+    /// Logto's English message for it.
     pub message: String,
+    /// Extra data Logto adds to some errors.
     pub data: Option<Value>,
+    /// What did not fit, for `guard.invalid_input`.
     pub details: Option<String>,
 }
 
 impl ApiError {
+    /// An error with a code and message.
     pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
         Self { status, code, message: message.into(), data: None, details: None }
     }
@@ -169,19 +184,23 @@ impl ApiError {
         Self::new(StatusCode::UNPROCESSABLE_ENTITY, code, message)
     }
 
+    /// Adds `data` to the body.
     pub fn with_data(mut self, data: Value) -> Self {
         self.data = Some(data);
         self
     }
 
+    /// 404 `entity.not_found`.
     pub fn not_found() -> Self {
         Self::new(StatusCode::NOT_FOUND, "entity.not_found", "The resource does not exist.")
     }
 
+    /// 400 `guard.invalid_pagination`.
     pub fn invalid_pagination() -> Self {
         Self::new(StatusCode::BAD_REQUEST, "guard.invalid_pagination", "The request pagination value is invalid.")
     }
 
+    /// 400 `request.invalid_input`.
     pub fn invalid_input(details: impl std::fmt::Display) -> Self {
         Self::new(StatusCode::BAD_REQUEST, "request.invalid_input", format!("Input is invalid. {details}"))
     }

@@ -10,6 +10,7 @@ use p384::SecretKey;
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
+/// A signing key of the tenant: EC P-384 (ES384, Logto's default), with its `kid`.
 pub struct TenantKey {
     signing: SigningKey,
     verifying: VerifyingKey,
@@ -19,6 +20,7 @@ pub struct TenantKey {
 }
 
 impl TenantKey {
+    /// A new random key.
     pub fn generate() -> Self {
         Self::from_secret(SecretKey::random(&mut rand::rngs::OsRng))
     }
@@ -46,6 +48,7 @@ impl TenantKey {
         SecretKey::from_slice(&bytes).map(Self::from_secret).map_err(|e| e.to_string())
     }
 
+    /// Its key id: the RFC 7638 thumbprint of its public JWK.
     pub fn kid(&self) -> &str {
         &self.kid
     }
@@ -92,22 +95,27 @@ pub struct KeyRing {
 }
 
 impl KeyRing {
+    /// A ring with one key.
     pub fn new(current: TenantKey) -> Self {
         Self { current: std::sync::Arc::new(current), previous: None }
     }
 
+    /// A ring with a current and a previous key (as loaded from disk).
     pub fn with_previous(current: TenantKey, previous: Option<TenantKey>) -> Self {
         Self { current: std::sync::Arc::new(current), previous: previous.map(std::sync::Arc::new) }
     }
 
+    /// [`KeyRing::with_previous`] from shared keys.
     pub fn with_previous_arc(current: std::sync::Arc<TenantKey>, previous: Option<std::sync::Arc<TenantKey>>) -> Self {
         Self { current, previous }
     }
 
+    /// The key that signs.
     pub fn current(&self) -> std::sync::Arc<TenantKey> {
         self.current.clone()
     }
 
+    /// The key before the last rotation, still accepted and listed.
     pub fn previous(&self) -> Option<std::sync::Arc<TenantKey>> {
         self.previous.clone()
     }

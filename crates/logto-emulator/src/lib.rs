@@ -1,3 +1,4 @@
+#![warn(missing_docs)]
 #![doc = include_str!("../README.md")]
 //!
 //! ## Layout
@@ -130,14 +131,17 @@ pub async fn serve(listener: TcpListener, state: AppState) -> std::io::Result<()
 
 /// An emulator running inside the current process (for tests and tools).
 pub struct RunningEmulator {
+    /// The address it listens on.
     pub addr: SocketAddr,
     /// The Logto endpoint it announces: `http://127.0.0.1:{port}` unless [`spawn_at`] named another.
     pub endpoint: String,
+    /// Its state, for tests that read or change it directly (the store, the clock, the keys).
     pub state: AppState,
     task: tokio::task::JoinHandle<()>,
 }
 
 impl RunningEmulator {
+    /// The issuer: `{endpoint}/oidc`.
     pub fn issuer(&self) -> String {
         format!("{}/oidc", self.endpoint)
     }

@@ -3,11 +3,16 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
+/// An application's kind, as Logto names it (the ones the emulator serves).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum AppType {
+    /// A native app (public client, PKCE).
     Native,
+    /// A single-page app (public client, PKCE).
     SPA,
+    /// A server-side web app (confidential client).
     Traditional,
+    /// A machine-to-machine app (client credentials).
     MachineToMachine,
 }
 
@@ -28,32 +33,51 @@ impl AppType {
         matches!(self, AppType::Native | AppType::SPA)
     }
 
+    /// Whether it may use the authorization code flow (every kind but machine-to-machine).
     pub fn allows_code_flow(self) -> bool {
         self != AppType::MachineToMachine
     }
 }
 
+/// Who a role is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum RoleType {
+    /// For users.
     User,
+    /// For machine-to-machine applications.
     MachineToMachine,
 }
 
+/// A user, as the Management API and the sign-in page see it.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct User {
+    /// The user's id.
     pub id: String,
+    /// Username, when set.
     pub username: Option<String>,
+    /// Primary email, when set.
     pub primary_email: Option<String>,
+    /// Primary phone, when set.
     pub primary_phone: Option<String>,
+    /// Display name, when set.
     pub name: Option<String>,
+    /// Avatar URL, when set.
     pub avatar: Option<String>,
+    /// Data of the app's own, a JSON object.
     pub custom_data: Value,
+    /// The password (the emulator keeps it as given); `None`: cannot sign in with one.
     pub password: Option<String>,
+    /// When it was created, in ms since the epoch.
     pub created_at: i64,
+    /// When the profile last changed, in ms since the epoch.
     pub updated_at: i64,
+    /// The last sign-in, in ms since the epoch.
     pub last_sign_in_at: Option<i64>,
+    /// The application the user first signed in to.
     pub application_id: Option<String>,
+    /// A suspended user cannot sign in.
     pub is_suspended: bool,
+    /// The ids of the user's roles.
     pub role_ids: Vec<String>,
 }
 
@@ -81,17 +105,26 @@ impl User {
     }
 }
 
+/// An application (a client of the OIDC provider).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Application {
+    /// The application's id.
     pub id: String,
+    /// The application's name.
     pub name: String,
+    /// The application's description.
     pub description: Option<String>,
+    /// Its kind.
     pub app_type: AppType,
+    /// Where sign-in may send the browser back.
     pub redirect_uris: Vec<String>,
+    /// Where sign-out may send the browser.
     pub post_logout_redirect_uris: Vec<String>,
     /// The "Default secret" (`application_secrets`) of Traditional and MachineToMachine apps.
     pub secret: Option<String>,
+    /// The ids of its machine-to-machine roles.
     pub role_ids: Vec<String>,
+    /// When it was created, in ms since the epoch.
     pub created_at: i64,
 }
 
@@ -124,24 +157,36 @@ impl Application {
     }
 }
 
+/// A permission of an API resource.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Scope {
+    /// The permission's id.
     pub id: String,
+    /// The permission's name.
     pub name: String,
+    /// The permission's description.
     pub description: Option<String>,
+    /// When it was created, in ms since the epoch.
     pub created_at: i64,
 }
 
+/// An API resource: what access tokens are for (`aud`), with its permissions.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Resource {
+    /// The API resource's id.
     pub id: String,
+    /// The API resource's name.
     pub name: String,
+    /// The resource indicator (RFC 8707), the tokens' `aud`.
     pub indicator: String,
+    /// Lifetime of its access tokens, in seconds.
     pub access_token_ttl: i64,
+    /// Its permissions.
     pub scopes: Vec<Scope>,
 }
 
 impl Resource {
+    /// The Management API's resource object (`GET /api/resources`), with its scopes when asked.
     pub fn to_api_json(&self, include_scopes: bool) -> Value {
         let mut v = json!({
             "tenantId": "default", "id": self.id, "name": self.name, "indicator": self.indicator,
@@ -158,6 +203,7 @@ impl Resource {
         self.scopes.iter().rev().map(|s| self.scope_json(s)).collect()
     }
 
+    /// The Management API's scope object of one of its permissions.
     pub fn scope_json(&self, scope: &Scope) -> Value {
         json!({
             "tenantId": "default", "id": scope.id, "resourceId": self.id, "name": scope.name,
@@ -166,17 +212,23 @@ impl Resource {
     }
 }
 
+/// A role: API permissions given to users or machine-to-machine apps.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Role {
+    /// The role's id.
     pub id: String,
+    /// The role's name.
     pub name: String,
+    /// The role's description.
     pub description: String,
+    /// Users or machine-to-machine apps.
     pub role_type: RoleType,
     /// `(resource indicator, scope name)` pairs.
     pub scopes: Vec<(String, String)>,
 }
 
 impl Role {
+    /// The Management API's role object (`GET /api/roles`).
     pub fn to_api_json(&self) -> Value {
         json!({
             "tenantId": "default", "id": self.id, "name": self.name, "description": self.description,
@@ -188,12 +240,16 @@ impl Role {
 /// An organization permission (`organization_scopes`).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct OrgScope {
+    /// The organization permission's id.
     pub id: String,
+    /// The organization permission's name.
     pub name: String,
+    /// The organization permission's description.
     pub description: Option<String>,
 }
 
 impl OrgScope {
+    /// The Management API's organization scope object.
     pub fn to_api_json(&self) -> Value {
         json!({"tenantId": "default", "id": self.id, "name": self.name, "description": self.description})
     }
@@ -203,15 +259,22 @@ impl OrgScope {
 /// ("organization-level API permissions"). `User` roles are for members, `MachineToMachine` for apps.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct OrgRole {
+    /// The organization role's id.
     pub id: String,
+    /// The organization role's name.
     pub name: String,
+    /// The organization role's description.
     pub description: Option<String>,
+    /// Members (users) or machine-to-machine apps.
     pub role_type: RoleType,
+    /// Its organization permissions' ids.
     pub scope_ids: Vec<String>,
+    /// Its API permissions' ids (organization-level API access).
     pub resource_scope_ids: Vec<String>,
 }
 
 impl OrgRole {
+    /// The Management API's organization role object.
     pub fn to_api_json(&self) -> Value {
         json!({"tenantId": "default", "id": self.id, "name": self.name, "description": self.description,
                "type": self.role_type})
@@ -226,34 +289,47 @@ impl OrgRole {
 /// A user or an application in an organization, with its organization role ids.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct OrgMember {
+    /// The user's or application's id.
     pub id: String,
+    /// Its organization roles' ids.
     pub role_ids: Vec<String>,
 }
 
 /// An organization with its members (users) and machine-to-machine applications.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Organization {
+    /// The organization's id.
     pub id: String,
+    /// The organization's name.
     pub name: String,
+    /// The organization's description.
     pub description: Option<String>,
+    /// Data of the app's own, a JSON object.
     pub custom_data: Value,
+    /// Whether members must use MFA (kept, not enforced).
     pub is_mfa_required: bool,
+    /// When it was created, in ms since the epoch.
     pub created_at: i64,
+    /// Its users.
     pub members: Vec<OrgMember>,
+    /// Its machine-to-machine applications.
     pub applications: Vec<OrgMember>,
 }
 
 impl Organization {
+    /// The Management API's organization object.
     pub fn to_api_json(&self) -> Value {
         json!({"tenantId": "default", "id": self.id, "name": self.name, "description": self.description,
                "customData": self.custom_data, "isMfaRequired": self.is_mfa_required, "color": {},
                "branding": {}, "customCss": null, "createdAt": self.created_at})
     }
 
+    /// The member `user_id`, if they are one.
     pub fn member(&self, user_id: &str) -> Option<&OrgMember> {
         self.members.iter().find(|m| m.id == user_id)
     }
 
+    /// The application `app_id`, if it is in the organization.
     pub fn application(&self, app_id: &str) -> Option<&OrgMember> {
         self.applications.iter().find(|m| m.id == app_id)
     }
@@ -262,14 +338,22 @@ impl Organization {
 /// A webhook (`hooks`): where Logto POSTs the events it subscribes to, signed with `signing_key`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Hook {
+    /// The webhook's id.
     pub id: String,
+    /// The webhook's name.
     pub name: String,
+    /// The events it is sent for (`User.Created`, …).
     pub events: Vec<String>,
+    /// Where deliveries are posted.
     pub url: String,
+    /// Extra headers sent with each delivery.
     #[serde(default)]
     pub headers: std::collections::BTreeMap<String, String>,
+    /// The key deliveries are signed with (`logto-signature-sha-256`).
     pub signing_key: String,
+    /// Whether deliveries are sent.
     pub enabled: bool,
+    /// When it was created, in ms since the epoch.
     pub created_at: i64,
 }
 
@@ -288,35 +372,54 @@ impl Hook {
 /// A pending `/oidc/auth` request waiting for the user to sign in.
 #[derive(Debug, Clone)]
 pub struct Interaction {
+    /// The application asking.
     pub client_id: String,
+    /// Where the code goes.
     pub redirect_uri: String,
+    /// The client's `state`, returned with the code.
     pub state: Option<String>,
+    /// The client's `nonce`, put in the ID token.
     pub nonce: Option<String>,
+    /// The scopes asked.
     pub scopes: Vec<String>,
+    /// The resources asked (RFC 8707).
     pub resources: Vec<String>,
+    /// The PKCE challenge (S256).
     pub code_challenge: Option<String>,
+    /// Expiry, in seconds since the epoch (the emulator's clock).
     pub expires_at: i64,
 }
 
 /// What a user consented to for one client: the parent of codes and tokens, revoked as a whole.
 #[derive(Debug, Clone)]
 pub struct Grant {
+    /// The grant's id.
     pub id: String,
+    /// The user.
     pub account_id: String,
+    /// The application.
     pub client_id: String,
+    /// The scopes granted.
     pub scopes: Vec<String>,
+    /// The resources granted.
     pub resources: Vec<String>,
+    /// The `nonce` of the authorization request.
     pub nonce: Option<String>,
     /// The browser session (SSO) the grant was made in, if any: ending that session revokes the
     /// grant unless it holds `offline_access` (oidc-provider's end-session rule).
     pub session_id: Option<String>,
 }
 
+/// An authorization code, until it expires.
 #[derive(Debug, Clone)]
 pub struct AuthCode {
+    /// The grant it was issued under.
     pub grant_id: String,
+    /// The redirect URI it was sent to (the exchange must name it again).
     pub redirect_uri: String,
+    /// The PKCE challenge the exchange's verifier must match.
     pub code_challenge: Option<String>,
+    /// Expiry, in seconds since the epoch (the emulator's clock).
     pub expires_at: i64,
     /// Set by the first exchange. The code is kept until it expires so that a second exchange can be
     /// recognised as reuse, which revokes the grant (RFC 6749 §4.1.2, as oidc-provider does).
@@ -327,28 +430,37 @@ pub struct AuthCode {
 /// same browser skip the sign-in page unless they say `prompt=login`.
 #[derive(Debug, Clone)]
 pub struct BrowserSession {
+    /// The signed-in user.
     pub account_id: String,
+    /// Expiry, in seconds since the epoch (the emulator's clock).
     pub expires_at: i64,
 }
 
+/// A refresh token (rotated on each use for public clients).
 #[derive(Debug, Clone)]
 pub struct RefreshToken {
+    /// The grant it belongs to.
     pub grant_id: String,
     /// The first token's expiry: rotation never extends it.
     pub expires_at: i64,
+    /// When it was used (rotated), in ms: a reuse after the grace period revokes the grant.
     pub consumed_at_ms: Option<i64>,
 }
 
 /// An opaque access token (no resource): only `/oidc/me` accepts it.
 #[derive(Debug, Clone)]
 pub struct OpaqueToken {
+    /// The grant it belongs to.
     pub grant_id: String,
+    /// Expiry, in seconds since the epoch (the emulator's clock).
     pub expires_at: i64,
 }
 
 /// A sign-out waiting for its confirm form (`/oidc/session/end/confirm`).
 #[derive(Debug, Clone)]
 pub struct PendingLogout {
+    /// Where to send the browser once confirmed.
     pub post_logout_redirect_uri: Option<String>,
+    /// Expiry, in seconds since the epoch (the emulator's clock).
     pub expires_at: i64,
 }

@@ -13,13 +13,18 @@ use crate::keys::{KeyRing, TenantKey};
 use crate::model::{Application, Hook, OrgRole, OrgScope, Organization, Resource, Role, User};
 use crate::store::Store;
 
+/// The database could not be opened, read or written.
 #[derive(Debug, thiserror::Error)]
 #[error("emulator database {path}: {reason}")]
 pub struct PersistError {
+    /// The database file.
     pub path: String,
+    /// SQLite's (or the file system's) reason.
     pub reason: String,
 }
 
+/// The emulator's state on disk (SQLite): the signing keys and every Management API entity, one
+/// JSON row each, written before the change is answered.
 pub struct Db {
     path: String,
     conn: Mutex<Connection>,
@@ -42,6 +47,7 @@ struct StoredKeys {
 }
 
 impl Db {
+    /// Opens (creating it and its folder when needed) and migrates the database at `path`.
     pub fn open(path: &Path) -> Result<Self, PersistError> {
         let shown = path.display().to_string();
         let fail = |e: &dyn std::fmt::Display| PersistError { path: shown.clone(), reason: e.to_string() };
@@ -92,6 +98,7 @@ impl Db {
         Ok(Some(KeyRing::with_previous(current, previous)))
     }
 
+    /// Saves the current and previous signing keys.
     pub fn save_keys(&self, keys: &KeyRing) -> Result<(), PersistError> {
         let stored =
             StoredKeys { current: keys.current().secret_b64(), previous: keys.previous().map(|k| k.secret_b64()) };
@@ -158,58 +165,72 @@ impl Db {
             .map_err(|e| self.error(e))
     }
 
+    /// Writes an user (inserted or replaced).
     pub fn put_user(&self, user: &User) -> Result<(), PersistError> {
         self.put(USER, &user.id, user)
     }
 
+    /// Deletes the user `id`.
     pub fn remove_user(&self, id: &str) -> Result<(), PersistError> {
         self.remove(USER, id)
     }
 
+    /// Writes an application (inserted or replaced).
     pub fn put_application(&self, app: &Application) -> Result<(), PersistError> {
         self.put(APP, &app.id, app)
     }
 
+    /// Deletes the application `id`.
     pub fn remove_application(&self, id: &str) -> Result<(), PersistError> {
         self.remove(APP, id)
     }
 
+    /// Writes a resource (inserted or replaced).
     pub fn put_resource(&self, resource: &Resource) -> Result<(), PersistError> {
         self.put(RESOURCE, &resource.id, resource)
     }
 
+    /// Writes a role (inserted or replaced).
     pub fn put_role(&self, role: &Role) -> Result<(), PersistError> {
         self.put(ROLE, &role.id, role)
     }
 
+    /// Writes an organization scope (inserted or replaced).
     pub fn put_org_scope(&self, scope: &OrgScope) -> Result<(), PersistError> {
         self.put(ORG_SCOPE, &scope.id, scope)
     }
 
+    /// Deletes the organization scope `id`.
     pub fn remove_org_scope(&self, id: &str) -> Result<(), PersistError> {
         self.remove(ORG_SCOPE, id)
     }
 
+    /// Writes an organization role (inserted or replaced).
     pub fn put_org_role(&self, role: &OrgRole) -> Result<(), PersistError> {
         self.put(ORG_ROLE, &role.id, role)
     }
 
+    /// Deletes the organization role `id`.
     pub fn remove_org_role(&self, id: &str) -> Result<(), PersistError> {
         self.remove(ORG_ROLE, id)
     }
 
+    /// Writes an organization (inserted or replaced).
     pub fn put_organization(&self, org: &Organization) -> Result<(), PersistError> {
         self.put(ORGANIZATION, &org.id, org)
     }
 
+    /// Deletes the organization `id`.
     pub fn remove_organization(&self, id: &str) -> Result<(), PersistError> {
         self.remove(ORGANIZATION, id)
     }
 
+    /// Writes a hook (inserted or replaced).
     pub fn put_hook(&self, hook: &Hook) -> Result<(), PersistError> {
         self.put(HOOK, &hook.id, hook)
     }
 
+    /// Deletes the hook `id`.
     pub fn remove_hook(&self, id: &str) -> Result<(), PersistError> {
         self.remove(HOOK, id)
     }

@@ -12,10 +12,12 @@ pub fn parse_body<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, ApiE
     serde_json::from_slice(body).map_err(ApiError::invalid_body)
 }
 
+/// A request's parameters, in order, repeated keys kept.
 #[derive(Debug, Default, Clone)]
 pub struct Params(pub Vec<(String, String)>);
 
 impl Params {
+    /// The parameters of a query string.
     pub fn from_query(query: Option<&str>) -> Self {
         Self(url::form_urlencoded::parse(query.unwrap_or("").as_bytes()).into_owned().collect())
     }
@@ -64,6 +66,7 @@ impl Params {
         Ok(first.filter(|v| !v.is_empty()))
     }
 
+    /// The single, non-empty value of `name`; 400 `invalid_request` when it is missing.
     pub fn require(&self, name: &str) -> Result<&str, OidcError> {
         self.get(name)?.ok_or_else(|| OidcError::invalid_request(format!("missing required parameter '{name}'")))
     }

@@ -21,31 +21,44 @@ pub const BOOTSTRAP_SEED: &str = include_str!("../seed/bootstrap.json");
 /// Logto's Management API resource for the OSS tenant `default`; always present, as in Logto.
 pub const MANAGEMENT_API_INDICATOR: &str = "https://default.logto.app/api";
 
+/// Why a seed was refused: the file, the field and what is wrong with it.
 #[derive(Debug, thiserror::Error)]
 #[error("invalid seed {file}: {field}: {reason}")]
 pub struct SeedError {
+    /// The seed file (or the name given to [`Seed::parse`]).
     pub file: String,
+    /// Where in it: `users[3].id`, or a line and column when the JSON does not parse.
     pub field: String,
+    /// What is wrong.
     pub reason: String,
 }
 
+/// What the emulator starts with (JSON, camelCase keys): API resources, roles, applications, users, organizations and webhooks. Every list may be left out.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct Seed {
+    /// API resources (the Management API is always there).
     #[serde(default)]
     pub resources: Vec<SeedResource>,
+    /// Roles.
     #[serde(default)]
     pub roles: Vec<SeedRole>,
+    /// Applications.
     #[serde(default)]
     pub applications: Vec<SeedApplication>,
+    /// Users.
     #[serde(default)]
     pub users: Vec<SeedUser>,
+    /// The organization template's permissions.
     #[serde(default)]
     pub organization_scopes: Vec<SeedOrgScope>,
+    /// The organization template's roles.
     #[serde(default)]
     pub organization_roles: Vec<SeedOrgRole>,
+    /// Organizations.
     #[serde(default)]
     pub organizations: Vec<SeedOrganization>,
+    /// Webhooks.
     #[serde(default)]
     pub hooks: Vec<SeedHook>,
 }
@@ -55,9 +68,13 @@ pub struct Seed {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct SeedHook {
+    /// The webhook's name.
     pub name: String,
+    /// The events it is sent for (`User.Created`, `User.Data.Updated`, `User.Deleted`, …).
     pub events: Vec<String>,
+    /// Where deliveries are posted (`{endpoint}` is replaced by the emulator's).
     pub url: String,
+    /// The key deliveries are signed with; made up when absent.
     #[serde(default)]
     pub signing_key: Option<String>,
 }
@@ -66,7 +83,9 @@ pub struct SeedHook {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct SeedOrgScope {
+    /// The organization permission's name.
     pub name: String,
+    /// The organization permission's description.
     #[serde(default)]
     pub description: Option<String>,
 }
@@ -75,13 +94,18 @@ pub struct SeedOrgScope {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct SeedOrgRole {
+    /// The organization role's name.
     pub name: String,
+    /// The organization role's description.
     #[serde(default)]
     pub description: Option<String>,
+    /// `User` (for members, the default) or `MachineToMachine`.
     #[serde(rename = "type", default = "user_role")]
     pub role_type: RoleType,
+    /// Organization permissions, by name.
     #[serde(default)]
     pub scopes: Vec<String>,
+    /// API permissions: resource indicator → scope names.
     #[serde(default)]
     pub resource_scopes: HashMap<String, Vec<String>>,
 }
@@ -95,41 +119,58 @@ fn user_role() -> RoleType {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct SeedOrganization {
+    /// Its id (12 characters of `0-9` and `a-z`), kept so apps and tests can name it.
     pub id: String,
+    /// The organization's name.
     pub name: String,
+    /// The organization's description.
     #[serde(default)]
     pub description: Option<String>,
+    /// Data of the app's own (a JSON object).
     #[serde(default)]
     pub custom_data: Option<Value>,
+    /// Its users.
     #[serde(default)]
     pub members: Vec<SeedOrgMember>,
+    /// Its machine-to-machine applications.
     #[serde(default)]
     pub applications: Vec<SeedOrgApp>,
 }
 
+/// A member of an organization, by username, with organization roles by name.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct SeedOrgMember {
+    /// The member's username.
     pub username: String,
+    /// Their organization roles, by name.
     #[serde(default)]
     pub roles: Vec<String>,
 }
 
+/// A machine-to-machine application of an organization, by id, with organization roles by name.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct SeedOrgApp {
+    /// The application's id.
     pub id: String,
+    /// Its organization roles, by name.
     #[serde(default)]
     pub roles: Vec<String>,
 }
 
+/// An API resource with its permissions.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct SeedResource {
+    /// The API resource's name.
     pub name: String,
+    /// The resource indicator (RFC 8707): the tokens' `aud`.
     pub indicator: String,
+    /// Lifetime of its access tokens, in seconds (default 3600).
     #[serde(default = "default_ttl")]
     pub access_token_ttl: i64,
+    /// Its permissions.
     #[serde(default)]
     pub scopes: Vec<SeedScope>,
 }
@@ -138,19 +179,26 @@ fn default_ttl() -> i64 {
     3600
 }
 
+/// A permission of an API resource.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct SeedScope {
+    /// The permission's name.
     pub name: String,
+    /// The permission's description.
     #[serde(default)]
     pub description: Option<String>,
 }
 
+/// A role: API permissions by resource indicator, for users or machine-to-machine apps.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct SeedRole {
+    /// The role's name.
     pub name: String,
+    /// The role's description.
     pub description: String,
+    /// `User` or `MachineToMachine`.
     #[serde(rename = "type", default = "default_role_type")]
     pub role_type: RoleType,
     /// Resource indicator → scope names.
@@ -162,37 +210,54 @@ fn default_role_type() -> RoleType {
     RoleType::User
 }
 
+/// An application.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct SeedApplication {
+    /// Its id, the client id (1 to 21 characters of `0-9`, `a-z` and `-`, unique).
     pub id: String,
+    /// The application's name.
     pub name: String,
+    /// `SPA`, `Native`, `Traditional` or `MachineToMachine` (JSON key `type`).
     #[serde(rename = "type")]
     pub app_type: AppType,
+    /// Where sign-in may send the browser back.
     #[serde(default)]
     pub redirect_uris: Vec<String>,
+    /// Where sign-out may send the browser.
     #[serde(default)]
     pub post_logout_redirect_uris: Vec<String>,
+    /// The client secret of a Traditional or machine-to-machine app.
     #[serde(default)]
     pub secret: Option<String>,
+    /// Machine-to-machine roles, by name.
     #[serde(default)]
     pub roles: Vec<String>,
 }
 
+/// A user.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct SeedUser {
+    /// Its id (12 characters of `0-9` and `a-z`, unique, as Logto makes them).
     pub id: String,
+    /// The username it signs in with.
     pub username: String,
+    /// Its password.
     pub password: String,
+    /// Display name.
     #[serde(default)]
     pub name: Option<String>,
+    /// Primary email (also a sign-in identifier).
     #[serde(default)]
     pub primary_email: Option<String>,
+    /// Avatar URL (`{endpoint}` is replaced by the emulator's).
     #[serde(default)]
     pub avatar: Option<String>,
+    /// Data of the app's own (a JSON object).
     #[serde(default)]
     pub custom_data: Option<Value>,
+    /// Roles, by name.
     #[serde(default)]
     pub roles: Vec<String>,
 }

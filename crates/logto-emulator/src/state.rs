@@ -8,6 +8,7 @@ use crate::keys::{KeyRing, TenantKey};
 use crate::seed::Seed;
 use crate::store::Store;
 
+/// The emulator's state, shared by every route (cheap to clone).
 #[derive(Clone)]
 pub struct AppState(Arc<Inner>);
 
@@ -24,6 +25,7 @@ impl Default for Options {
     }
 }
 
+/// What [`AppState`] holds.
 pub struct Inner {
     /// e.g. `http://localhost:3001`, no trailing slash.
     pub endpoint: String,
@@ -32,8 +34,11 @@ pub struct Inner {
     keys: RwLock<KeyRing>,
     /// The seed the store started from, for resets.
     pub seed: Seed,
+    /// The emulator's clock (movable by tests through the control API).
     pub clock: Clock,
+    /// How it was started.
     pub options: Options,
+    /// Faults injected through the control API.
     pub faults: crate::control::faults::FaultRegistry,
     store: Mutex<Store>,
     db: Option<crate::persist::Db>,
@@ -45,9 +50,13 @@ pub struct Inner {
 /// One request the emulator answered. The path only: queries and bodies can hold codes and secrets.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LoggedRequest {
+    /// The HTTP method.
     pub method: String,
+    /// The path, without the query.
     pub path: String,
+    /// The status it was answered with.
     pub status: u16,
+    /// When, in ms since the epoch (the emulator's clock).
     pub at_ms: i64,
 }
 
@@ -62,6 +71,8 @@ impl std::ops::Deref for AppState {
 }
 
 impl AppState {
+    /// The state of a tenant at `endpoint`: its keys, the seed it started from (for resets), its
+    /// store, and the database changes are written to (`None`: in memory).
     pub fn new(
         endpoint: &str,
         keys: KeyRing,
@@ -98,6 +109,7 @@ impl AppState {
         self.0.keys.read().unwrap_or_else(|p| p.into_inner()).find(kid)
     }
 
+    /// The JWKS: the current key, then the previous one after a rotation.
     pub fn jwks(&self) -> serde_json::Value {
         self.0.keys.read().unwrap_or_else(|p| p.into_inner()).jwks()
     }
@@ -129,6 +141,7 @@ impl AppState {
         Ok(keys.current().kid().to_string())
     }
 
+    /// Adds an answered request to the log (the last `REQUEST_LOG_LEN` are kept).
     pub fn log_request(&self, request: LoggedRequest) {
         let mut log = self.0.requests.lock().unwrap_or_else(|p| p.into_inner());
         if log.len() == REQUEST_LOG_LEN {
@@ -137,6 +150,7 @@ impl AppState {
         log.push_back(request);
     }
 
+    /// Empties the request log.
     pub fn clear_request_log(&self) {
         self.0.requests.lock().unwrap_or_else(|p| p.into_inner()).clear();
     }
@@ -146,6 +160,7 @@ impl AppState {
         self.0.requests.lock().unwrap_or_else(|p| p.into_inner()).iter().cloned().collect()
     }
 
+    /// The store, locked.
     pub fn store(&self) -> MutexGuard<'_, Store> {
         self.0.store.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }

@@ -16,23 +16,35 @@ fn upsert<T>(items: &mut Vec<T>, item: T, same: impl Fn(&T, &T) -> bool) {
     }
 }
 
+/// The tenant: Management API entities and the OIDC provider's state (interactions, grants, codes,
+/// tokens, sessions). Behind one lock in [`crate::AppState`].
 #[derive(Debug, Default)]
 pub struct Store {
     /// Users in creation order; Logto lists newest first.
     pub users: Vec<User>,
+    /// Applications by id.
     pub applications: HashMap<String, Application>,
+    /// API resources, the Management API first.
     pub resources: Vec<Resource>,
+    /// Roles, in creation order.
     pub roles: Vec<Role>,
     /// Organization scopes, roles and organizations, in creation order.
     pub org_scopes: Vec<OrgScope>,
+    /// The organization template's roles.
     pub org_roles: Vec<OrgRole>,
+    /// Organizations.
     pub organizations: Vec<Organization>,
     /// Webhooks, in creation order.
     pub hooks: Vec<Hook>,
+    /// Authorization requests waiting for a sign-in, by interaction id.
     pub interactions: HashMap<String, Interaction>,
+    /// Grants by id.
     pub grants: HashMap<String, Grant>,
+    /// Authorization codes by code.
     pub codes: HashMap<String, AuthCode>,
+    /// Refresh tokens by token.
     pub refresh_tokens: HashMap<String, RefreshToken>,
+    /// Opaque (`/oidc/me`) access tokens by token.
     pub opaque_tokens: HashMap<String, OpaqueToken>,
     /// Pending sign-outs by the `xsrf` value of their confirm form: where to go afterwards.
     pub logouts: HashMap<String, PendingLogout>,
@@ -233,6 +245,7 @@ impl Store {
         Ok(true)
     }
 
+    /// Saves `app` (disk first), then inserts or replaces it in memory.
     pub fn put_application(&mut self, db: Option<&Db>, app: Application) -> Result<(), PersistError> {
         if let Some(db) = db {
             db.put_application(&app)?;
@@ -256,6 +269,7 @@ impl Store {
         Ok(true)
     }
 
+    /// Saves `resource` (disk first), then inserts or replaces it in memory.
     pub fn put_resource(&mut self, db: Option<&Db>, resource: Resource) -> Result<(), PersistError> {
         if let Some(db) = db {
             db.put_resource(&resource)?;
@@ -264,6 +278,7 @@ impl Store {
         Ok(())
     }
 
+    /// Saves `role` (disk first), then inserts or replaces it in memory.
     pub fn put_role(&mut self, db: Option<&Db>, role: Role) -> Result<(), PersistError> {
         if let Some(db) = db {
             db.put_role(&role)?;
@@ -272,6 +287,7 @@ impl Store {
         Ok(())
     }
 
+    /// Saves `scope` (disk first), then inserts or replaces it in memory.
     pub fn put_org_scope(&mut self, db: Option<&Db>, scope: OrgScope) -> Result<(), PersistError> {
         if let Some(db) = db {
             db.put_org_scope(&scope)?;
@@ -280,6 +296,7 @@ impl Store {
         Ok(())
     }
 
+    /// Saves `role` (disk first), then inserts or replaces it in memory.
     pub fn put_org_role(&mut self, db: Option<&Db>, role: OrgRole) -> Result<(), PersistError> {
         if let Some(db) = db {
             db.put_org_role(&role)?;
@@ -288,6 +305,7 @@ impl Store {
         Ok(())
     }
 
+    /// Saves `org` (disk first), then inserts or replaces it in memory.
     pub fn put_organization(&mut self, db: Option<&Db>, org: Organization) -> Result<(), PersistError> {
         if let Some(db) = db {
             db.put_organization(&org)?;
@@ -336,6 +354,7 @@ impl Store {
         Ok(true)
     }
 
+    /// Deletes an organization (disk first). `false` when there was none.
     pub fn remove_organization(&mut self, db: Option<&Db>, id: &str) -> Result<bool, PersistError> {
         if self.organization(id).is_none() {
             return Ok(false);
@@ -363,6 +382,7 @@ impl Store {
         Ok(())
     }
 
+    /// Saves `hook` (disk first), then inserts or replaces it in memory.
     pub fn put_hook(&mut self, db: Option<&Db>, hook: Hook) -> Result<(), PersistError> {
         if let Some(db) = db {
             db.put_hook(&hook)?;
@@ -371,6 +391,7 @@ impl Store {
         Ok(())
     }
 
+    /// Deletes a webhook (disk first). `false` when there was none.
     pub fn remove_hook(&mut self, db: Option<&Db>, id: &str) -> Result<bool, PersistError> {
         if !self.hooks.iter().any(|h| h.id == id) {
             return Ok(false);
@@ -382,18 +403,22 @@ impl Store {
         Ok(true)
     }
 
+    /// The webhook `id`.
     pub fn hook(&self, id: &str) -> Option<&Hook> {
         self.hooks.iter().find(|h| h.id == id)
     }
 
+    /// The organization `id`.
     pub fn organization(&self, id: &str) -> Option<&Organization> {
         self.organizations.iter().find(|o| o.id == id)
     }
 
+    /// The organization role `id`.
     pub fn org_role(&self, id: &str) -> Option<&OrgRole> {
         self.org_roles.iter().find(|r| r.id == id)
     }
 
+    /// The organization permission `id`.
     pub fn org_scope(&self, id: &str) -> Option<&OrgScope> {
         self.org_scopes.iter().find(|s| s.id == id)
     }
@@ -419,10 +444,12 @@ impl Store {
             .unwrap_or_default()
     }
 
+    /// The user `id`.
     pub fn user(&self, id: &str) -> Option<&User> {
         self.users.iter().find(|u| u.id == id)
     }
 
+    /// The user `id`, to change in memory (save it with [`Store::put_user`]).
     pub fn user_mut(&mut self, id: &str) -> Option<&mut User> {
         self.users.iter_mut().find(|u| u.id == id)
     }
@@ -436,10 +463,12 @@ impl Store {
         })
     }
 
+    /// The API resource `id`.
     pub fn resource_by_id(&self, id: &str) -> Option<&Resource> {
         self.resources.iter().find(|r| r.id == id)
     }
 
+    /// The role `id`.
     pub fn role(&self, id: &str) -> Option<&Role> {
         self.roles.iter().find(|r| r.id == id)
     }
@@ -449,6 +478,7 @@ impl Store {
         self.resources.iter().find_map(|r| r.scopes.iter().find(|s| s.id == scope_id).map(|s| (r, s)))
     }
 
+    /// The API resource whose indicator is `indicator`.
     pub fn resource(&self, indicator: &str) -> Option<&Resource> {
         self.resources.iter().find(|r| r.indicator == indicator)
     }

@@ -18,13 +18,16 @@ pub struct SignedIn {
     pub code_exchange: Value,
     /// The refresh-token grant's answer for the resource, when one was asked.
     pub resource_grant: Option<Value>,
+    /// The `nonce` the authorization request sent (the ID token carries it).
     pub nonce: String,
 }
 
 impl SignedIn {
+    /// The opaque access token of the code exchange (good only at `/oidc/me`).
     pub fn opaque_access_token(&self) -> &str {
         self.code_exchange["access_token"].as_str().unwrap_or_default()
     }
+    /// The ID token.
     pub fn id_token(&self) -> &str {
         self.code_exchange["id_token"].as_str().unwrap_or_default()
     }

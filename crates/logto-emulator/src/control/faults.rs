@@ -29,10 +29,12 @@ const OIDC_ERRORS: &[&str] = &[
     "temporarily_unavailable",
 ];
 
+/// A fault: requests matching `path` (and `method`) get `status`, or are delayed, or cut, `count` times.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Fault {
     #[serde(default)]
+    /// Its id (given by the registry).
     pub id: u64,
     /// Path pattern; `*` matches any run of characters (`/api/users/*`).
     pub path: String,
@@ -59,6 +61,7 @@ pub struct Fault {
     pub count: Option<u32>,
 }
 
+/// The faults in force, matched against every request.
 #[derive(Default)]
 pub struct FaultRegistry {
     faults: Mutex<Vec<Fault>>,
@@ -107,10 +110,12 @@ impl FaultRegistry {
     }
 }
 
+/// `GET /_emulator/faults`: the faults in force.
 pub async fn list(State(state): State<AppState>) -> Json<Value> {
     Json(json!(state.faults.list()))
 }
 
+/// `POST /_emulator/faults`: adds a fault (201 with it).
 pub async fn add(
     State(state): State<AppState>,
     body: axum::body::Bytes,
@@ -138,6 +143,7 @@ pub async fn add(
     Ok((StatusCode::CREATED, Json(json!(state.faults.add(fault)))))
 }
 
+/// `DELETE /_emulator/faults`: removes every fault.
 pub async fn clear(State(state): State<AppState>) -> StatusCode {
     state.faults.clear();
     StatusCode::NO_CONTENT

@@ -18,8 +18,10 @@ use crate::request::parse_body;
 use crate::state::AppState;
 use crate::store::Store;
 
+/// Where the control API lives.
 pub const PREFIX: &str = "/_emulator";
 
+/// The control API's routes, under [`PREFIX`].
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/", get(index))

@@ -126,10 +126,12 @@ pub async fn create(State(state): State<AppState>, body: Bytes) -> Result<(Statu
     Ok((StatusCode::CREATED, Json(answer)))
 }
 
+/// `GET /api/hooks/{id}`.
 pub async fn get_one(State(state): State<AppState>, Path(id): Path<String>) -> Result<Json<Value>, ApiError> {
     state.store().hook(&id).map(|h| Json(h.to_api_json())).ok_or_else(|| not_found(&id))
 }
 
+/// `PATCH /api/hooks/{id}`: changes the given fields.
 pub async fn update(
     State(state): State<AppState>,
     Path(id): Path<String>,
@@ -167,6 +169,7 @@ pub async fn new_signing_key(State(state): State<AppState>, Path(id): Path<Strin
     Ok(Json(answer))
 }
 
+/// `DELETE /api/hooks/{id}`.
 pub async fn delete(State(state): State<AppState>, Path(id): Path<String>) -> Result<StatusCode, ApiError> {
     if !state.store().remove_hook(state.db(), &id)? {
         return Err(not_found(&id));

@@ -18,16 +18,22 @@ use crate::error::ApiError;
 pub enum Kind {
     /// A string of at least `min` and at most `max` characters, matching `pattern` when one is given.
     Str {
+        /// Fewest characters.
         min: usize,
+        /// Most characters, when limited.
         max: Option<usize>,
+        /// A check the value must pass.
         pattern: Option<fn(&str) -> bool>,
     },
+    /// A number.
     Number,
+    /// `true` or `false`.
     Bool,
     /// A JSON object (contents free).
     Object,
     /// An array of strings, with at least `min` items.
     Strings {
+        /// Fewest items.
         min: usize,
     },
     /// One of these strings.
@@ -39,19 +45,26 @@ pub enum Kind {
 /// One key of a body schema.
 #[derive(Clone, Copy)]
 pub struct Field {
+    /// The key.
     pub name: &'static str,
+    /// What its value must be.
     pub kind: Kind,
+    /// Whether the key must be there.
     pub required: bool,
+    /// Whether `null` is accepted.
     pub nullable: bool,
 }
 
 impl Field {
+    /// A key that must be there.
     pub const fn required(name: &'static str, kind: Kind) -> Self {
         Self { name, kind, required: true, nullable: false }
     }
+    /// A key that may be left out (not `null`).
     pub const fn optional(name: &'static str, kind: Kind) -> Self {
         Self { name, kind, required: false, nullable: false }
     }
+    /// A key that may be left out or `null`.
     pub const fn nullable(name: &'static str, kind: Kind) -> Self {
         Self { name, kind, required: false, nullable: true }
     }
@@ -60,6 +73,7 @@ impl Field {
 /// A string with no length limit of the guard's own.
 pub const ANY_STRING: Kind = Kind::Str { min: 0, max: None, pattern: None };
 
+/// A string of `min` to `max` characters.
 pub const fn string(min: usize, max: usize) -> Kind {
     Kind::Str { min, max: Some(max), pattern: None }
 }

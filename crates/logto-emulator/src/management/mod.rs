@@ -20,6 +20,7 @@ use axum::Router;
 use crate::error::ApiError;
 use crate::state::AppState;
 
+/// The Management API's routes, under `/api`, behind its bearer check.
 pub fn router(state: AppState) -> Router<AppState> {
     Router::new()
         .route("/users", get(users::list).post(users::create))

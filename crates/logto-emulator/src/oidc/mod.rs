@@ -32,6 +32,7 @@ pub use tokens::{
 /// Logto's token endpoint body limit (`packages/core/src/oidc/init.ts`).
 const BODY_LIMIT: usize = 56 * 1024;
 
+/// The OIDC provider's routes, under `/oidc`, with Logto's CORS.
 pub fn router() -> Router<AppState> {
     // Token, revocation and userinfo answer browsers directly, with client-based CORS.
     let cors_routes = Router::new()
