@@ -100,11 +100,16 @@ pub fn app(state: AppState, config: &Config) -> Result<Router, StartupError> {
     // One line per request at `info` when it is answered (status, latency), in a span with the
     // request id, the method and the matched route: never a header, the query or the raw path, so
     // no token and no id from the path is logged.
+    let traced = config.otel_exporter_otlp_endpoint.is_some();
     let trace = TraceLayer::new_for_http()
-        .make_span_with(|req: &Request<axum::body::Body>| {
+        .make_span_with(move |req: &Request<axum::body::Body>| {
             let id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("-");
             let route = req.extensions().get::<MatchedPath>().map_or("(no route)", MatchedPath::as_str);
-            // `otel.name`: the trace's name for this span, as OpenTelemetry's HTTP conventions write it.
+            if !traced {
+                return tracing::info_span!("request", id = %id, method = %req.method(), route = %route);
+            }
+            // `otel.name`: the trace's name for this span, as OpenTelemetry's HTTP conventions write
+            // it; only when traces are exported, so that log lines do not say method and route twice.
             let name = format!("{} {route}", req.method());
             tracing::info_span!("request", id = %id, method = %req.method(), route = %route, otel.name = %name)
         })
