@@ -18,7 +18,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use demo_tenant::API_RESOURCE;
 use logto_emulator::RunningEmulator;
-use logto_management::{ManagementClient, ManagementConfig, NewUser};
+use logto_management::{ManagementClient, ManagementConfig, NewUser, UserId};
 
 const CONNECTIONS: u32 = 64;
 const SECONDS: u32 = 10;
@@ -26,7 +26,7 @@ const FOLLOWERS: usize = 4000;
 const FOLLOWEES: usize = 1000;
 
 /// A wrk script: each request follows a random pair, or unfollows the pair followed 64 requests ago.
-fn script(tokens: &[String], followees: &[String]) -> tempfile::NamedTempFile {
+fn script(tokens: &[String], followees: &[UserId]) -> tempfile::NamedTempFile {
     let mut lua = String::from("local tokens = {\n");
     for t in tokens {
         let _ = writeln!(lua, "  \"{t}\",");

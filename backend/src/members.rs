@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use futures_util::future::{BoxFuture, FutureExt, Shared};
-use logto_management::{ManagementClient, ManagementError, User};
+use logto_management::{ManagementClient, ManagementError, OrganizationId, User};
 use tracing::Instrument;
 
 use crate::profiles::{FetchTiming, ProfileConfig};
@@ -94,10 +94,13 @@ impl OrgMembers {
                 let token = t.elapsed();
                 let t = Instant::now();
                 let span = tracing::info_span!("management-api", operation = "organization_members");
-                let members = client.organization_members(&key).instrument(span).await.map_err(|e| match e {
-                    ManagementError::Api { status: 404, .. } => MembersError::NotFound,
-                    other => unavailable(other),
-                })?;
+                let members =
+                    client.organization_members(&OrganizationId::new(key.as_str())).instrument(span).await.map_err(
+                        |e| match e {
+                            ManagementError::Api { status: 404, .. } => MembersError::NotFound,
+                            other => unavailable(other),
+                        },
+                    )?;
                 let members = Arc::new(members.into_iter().map(|m| m.user).collect::<Vec<_>>());
                 if caching {
                     cache.insert(key.clone(), Entry { members: members.clone(), fetched: Instant::now() });

@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use futures_util::future::{BoxFuture, FutureExt, Shared};
-use logto_management::{ManagementClient, User};
+use logto_management::{ManagementClient, User, UserId};
 use tracing::Instrument;
 
 /// `partial` when Logto's Management API answered with an error or not at all; what it was is logged
@@ -114,9 +114,10 @@ impl Profiles {
                 let token = t.elapsed();
                 let t = Instant::now();
                 let span = tracing::info_span!("management-api", operation = "users_by_ids", users = ids.len());
-                let found = client.users_by_ids(&ids).instrument(span).await.map_err(|e| e.to_string())?;
+                let asked: Vec<UserId> = ids.iter().map(|id| UserId::new(id.as_str())).collect();
+                let found = client.users_by_ids(&asked).instrument(span).await.map_err(|e| e.to_string())?;
                 let users = t.elapsed();
-                let mut by_id: HashMap<String, User> = found.into_iter().map(|u| (u.id.clone(), u)).collect();
+                let mut by_id: HashMap<String, User> = found.into_iter().map(|u| (u.id.to_string(), u)).collect();
                 let now = Instant::now();
                 let mut fetched = HashMap::new();
                 for id in ids {
@@ -143,16 +144,16 @@ impl Profiles {
     /// A profile Logto just sent (a webhook): replaces the cached one unless that one is newer, and is
     /// ignored for a user already deleted (deliveries can arrive out of order).
     pub fn put(&self, user: User) {
-        if self.config.keep_for.is_zero() || self.deleted.contains_key(&user.id) {
+        if self.config.keep_for.is_zero() || self.deleted.contains_key(user.id.as_str()) {
             return;
         }
         let newer = self
             .cache
-            .get(&user.id)
+            .get(user.id.as_str())
             .and_then(|e| e.user.map(|u| u.updated_at))
             .is_none_or(|cached| user.updated_at >= cached);
         if newer {
-            self.cache.insert(user.id.clone(), Entry { user: Some(Arc::new(user)), fetched: Instant::now() });
+            self.cache.insert(user.id.to_string(), Entry { user: Some(Arc::new(user)), fetched: Instant::now() });
         }
     }
 

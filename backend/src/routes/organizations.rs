@@ -82,7 +82,7 @@ pub async fn top_users(State(state): State<AppState>, token: OrgScoped<ReadTopUs
         }
         None => {
             state.metrics.cache("organization_ranking", "miss", 1);
-            let ids: Vec<String> = members.iter().map(|u| u.id.clone()).collect();
+            let ids: Vec<String> = members.iter().map(|u| u.id.to_string()).collect();
             let read = db::top_among(&state.db, &ids, TOP_N).instrument(tracing::info_span!("db", query = "top_among"));
             let ranked = std::sync::Arc::new(read.await?);
             state.ranking.put_organization(&token.organization_id, ranked.clone());

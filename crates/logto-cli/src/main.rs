@@ -4,7 +4,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 use logto_cli::error::Context;
 use logto_cli::{orgs, output, provision, users, CliError};
-use logto_management::{ManagementClient, ManagementConfig, NewUser};
+use logto_management::{ManagementClient, ManagementConfig, NewUser, UserId};
 
 #[derive(Parser)]
 #[command(name = "logto-cli", about = "Provision and manage Logto through its Management API")]
@@ -89,12 +89,12 @@ enum MembersCommand {
     Add {
         org: String,
         #[arg(long = "user", required = true)]
-        users: Vec<String>,
+        users: Vec<UserId>,
     },
     Remove {
         org: String,
         #[arg(long)]
-        user: String,
+        user: UserId,
     },
 }
 
@@ -105,7 +105,7 @@ enum OrgRolesCommand {
         #[arg(long)]
         org: String,
         #[arg(long)]
-        user: String,
+        user: UserId,
         #[arg(long)]
         role: String,
     },
@@ -127,7 +127,7 @@ enum UsersCommand {
         json: bool,
     },
     Get {
-        id: String,
+        id: UserId,
         #[arg(long)]
         json: bool,
     },
@@ -144,7 +144,7 @@ enum UsersCommand {
         json: bool,
     },
     Delete {
-        id: String,
+        id: UserId,
     },
 }
 
@@ -153,7 +153,7 @@ enum RolesCommand {
     /// Give a user a User role (by name or id).
     Assign {
         #[arg(long)]
-        user: String,
+        user: UserId,
         #[arg(long)]
         role: String,
     },

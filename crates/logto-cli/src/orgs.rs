@@ -1,6 +1,6 @@
 //! `orgs …`: organizations, their members and members' organization roles.
 
-use logto_management::{ManagementClient, Organization};
+use logto_management::{ManagementClient, Organization, UserId};
 
 use crate::error::{CliError, Context};
 
@@ -16,7 +16,7 @@ pub async fn find(client: &ManagementClient, org: &str, ctx: &Context<'_>) -> Re
 pub async fn assign_role(
     client: &ManagementClient,
     org: &str,
-    user: &str,
+    user: &UserId,
     role: &str,
     ctx: &Context<'_>,
 ) -> Result<(Organization, String), CliError> {
@@ -28,5 +28,5 @@ pub async fn assign_role(
         .find(|r| r.id == role || r.name == role)
         .ok_or_else(|| CliError::Usage(format!("no organization role {role:?}")))?;
     client.assign_member_roles(&org.id, user, std::slice::from_ref(&role.id)).await.map_err(explain)?;
-    Ok((org, role.id.clone()))
+    Ok((org, role.id.to_string()))
 }

@@ -8,7 +8,7 @@ pub fn users_table(users: &[User]) -> String {
         .iter()
         .map(|u| {
             [
-                u.id.clone(),
+                u.id.to_string(),
                 u.username.clone().unwrap_or_default(),
                 u.name.clone().unwrap_or_default(),
                 u.primary_email.clone().unwrap_or_default(),
@@ -21,7 +21,7 @@ pub fn users_table(users: &[User]) -> String {
 /// Organizations: id, name, description.
 pub fn organizations_table(orgs: &[Organization]) -> String {
     let rows: Vec<[String; 3]> =
-        orgs.iter().map(|o| [o.id.clone(), o.name.clone(), o.description.clone().unwrap_or_default()]).collect();
+        orgs.iter().map(|o| [o.id.to_string(), o.name.clone(), o.description.clone().unwrap_or_default()]).collect();
     table(["ID", "NAME", "DESCRIPTION"], &rows)
 }
 
@@ -32,7 +32,7 @@ pub fn members_table(members: &[OrganizationMember]) -> String {
         .map(|m| {
             let roles = m.organization_roles.iter().map(|r| r.name.as_str()).collect::<Vec<_>>().join(",");
             [
-                m.user.id.clone(),
+                m.user.id.to_string(),
                 m.user.username.clone().unwrap_or_default(),
                 m.user.name.clone().unwrap_or_default(),
                 roles,

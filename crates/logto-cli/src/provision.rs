@@ -6,7 +6,7 @@
 
 use std::path::{Path, PathBuf};
 
-use logto_management::{ApplicationType, ManagementClient, OidcClientMetadata, RoleType};
+use logto_management::{ApplicationType, ManagementClient, OidcClientMetadata, RoleId, RoleType, ScopeId};
 
 use crate::error::{CliError, Context};
 
@@ -123,9 +123,9 @@ pub async fn run(client: &ManagementClient, opts: &Options) -> Result<Report, Cl
     match user_roles.iter().find(|r| r.name == opts.user_role) {
         Some(role) => {
             report.found(format!("User role {} ({})", role.name, role.id));
-            let held: Vec<String> =
+            let held: Vec<ScopeId> =
                 client.role_scopes(&role.id).await.map_err(explain)?.into_iter().map(|s| s.id).collect();
-            let missing: Vec<String> = scope_ids.iter().filter(|id| !held.contains(id)).cloned().collect();
+            let missing: Vec<ScopeId> = scope_ids.iter().filter(|id| !held.contains(id)).cloned().collect();
             if !missing.is_empty() {
                 if !dry {
                     client.assign_role_scopes(&role.id, &missing).await.map_err(explain)?;
@@ -148,7 +148,7 @@ pub async fn run(client: &ManagementClient, opts: &Options) -> Result<Report, Cl
     match org_roles.iter().find(|r| r.name == opts.org_role) {
         Some(role) => {
             report.found(format!("organization role {} ({})", role.name, role.id));
-            let missing: Vec<String> =
+            let missing: Vec<ScopeId> =
                 scope_ids.iter().filter(|id| !role.resource_scopes.iter().any(|s| &&s.id == id)).cloned().collect();
             if !missing.is_empty() {
                 if !dry {
@@ -347,7 +347,7 @@ fn scope_names(opts: &Options) -> String {
 async fn find_management_role(
     client: &ManagementClient,
     opts: &Options,
-) -> Result<Option<String>, logto_management::ManagementError> {
+) -> Result<Option<RoleId>, logto_management::ManagementError> {
     let mut roles = client.list_roles(RoleType::MachineToMachine).await?;
     roles.sort_by_key(|r| r.name != opts.management_role);
     let resources = client.list_resources().await?;

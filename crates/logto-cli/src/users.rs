@@ -2,7 +2,7 @@
 
 use std::io::Write;
 
-use logto_management::{ManagementClient, NewUser, RoleType, User};
+use logto_management::{ManagementClient, NewUser, RoleType, User, UserId};
 
 use crate::error::{CliError, Context};
 
@@ -36,7 +36,7 @@ pub async fn create(client: &ManagementClient, user: &NewUser, ctx: &Context<'_>
 /// Gives `user_id` the User role named (or with id) `role`.
 pub async fn assign_role(
     client: &ManagementClient,
-    user_id: &str,
+    user_id: &UserId,
     role: &str,
     ctx: &Context<'_>,
 ) -> Result<String, CliError> {
@@ -46,5 +46,5 @@ pub async fn assign_role(
         .find(|r| r.id == role || r.name == role)
         .ok_or_else(|| CliError::Usage(format!("no User role is named or has the id {role:?}")))?;
     client.assign_user_roles(user_id, std::slice::from_ref(&found.id)).await.map_err(|e| CliError::explain(e, ctx))?;
-    Ok(found.id.clone())
+    Ok(found.id.to_string())
 }

@@ -8,6 +8,7 @@ use serde::de::DeserializeOwned;
 use serde_json::{json, Value};
 
 use crate::error::{ErrorBody, ManagementError};
+use crate::ids::*;
 use crate::model::*;
 use crate::token::TokenSource;
 use crate::user::{NewUser, User};
@@ -272,13 +273,13 @@ impl ManagementClient {
     }
 
     /// `GET /api/users/{id}`.
-    pub async fn get_user(&self, id: &str) -> Result<User, ManagementError> {
+    pub async fn get_user(&self, id: &UserId) -> Result<User, ManagementError> {
         self.get_json(&format!("/users/{}", segment(id))).await
     }
 
     /// Users by id with `search.id=…&mode.id=exact`: one request per 100 ids. Unknown ids are skipped;
     /// the order is Logto's (newest first), not the order of `ids`.
-    pub async fn users_by_ids(&self, ids: &[String]) -> Result<Vec<User>, ManagementError> {
+    pub async fn users_by_ids(&self, ids: &[UserId]) -> Result<Vec<User>, ManagementError> {
         let mut users = Vec::with_capacity(ids.len());
         for chunk in ids.chunks(MAX_PAGE_SIZE) {
             // Built before the await: the serializer is not `Send`.
@@ -325,17 +326,17 @@ impl ManagementClient {
     }
 
     /// `DELETE /api/users/{id}`.
-    pub async fn delete_user(&self, id: &str) -> Result<(), ManagementError> {
+    pub async fn delete_user(&self, id: &UserId) -> Result<(), ManagementError> {
         self.delete(&format!("/users/{}", segment(id))).await
     }
 
     /// `GET /api/users/{id}/roles`, every page.
-    pub async fn user_roles(&self, id: &str) -> Result<Vec<Role>, ManagementError> {
+    pub async fn user_roles(&self, id: &UserId) -> Result<Vec<Role>, ManagementError> {
         self.get_all(&format!("/users/{}/roles", segment(id))).await
     }
 
     /// `POST /api/users/{id}/roles`: roles already held are ignored.
-    pub async fn assign_user_roles(&self, id: &str, role_ids: &[String]) -> Result<(), ManagementError> {
+    pub async fn assign_user_roles(&self, id: &UserId, role_ids: &[RoleId]) -> Result<(), ManagementError> {
         let _: Value = self.post_json(&format!("/users/{}/roles", segment(id)), json!({"roleIds": role_ids})).await?;
         Ok(())
     }
@@ -353,7 +354,7 @@ impl ManagementClient {
     /// `POST /api/resources/{id}/scopes`.
     pub async fn create_scope(
         &self,
-        resource_id: &str,
+        resource_id: &ResourceId,
         name: &str,
         description: &str,
     ) -> Result<Scope, ManagementError> {
@@ -379,7 +380,7 @@ impl ManagementClient {
         name: &str,
         description: &str,
         role_type: RoleType,
-        scope_ids: &[String],
+        scope_ids: &[ScopeId],
     ) -> Result<Role, ManagementError> {
         self.post_json(
             "/roles",
@@ -389,12 +390,12 @@ impl ManagementClient {
     }
 
     /// `GET /api/roles/{id}/scopes`, every page.
-    pub async fn role_scopes(&self, role_id: &str) -> Result<Vec<Scope>, ManagementError> {
+    pub async fn role_scopes(&self, role_id: &RoleId) -> Result<Vec<Scope>, ManagementError> {
         self.get_all(&format!("/roles/{}/scopes", segment(role_id))).await
     }
 
     /// `POST /api/roles/{id}/scopes`.
-    pub async fn assign_role_scopes(&self, role_id: &str, scope_ids: &[String]) -> Result<(), ManagementError> {
+    pub async fn assign_role_scopes(&self, role_id: &RoleId, scope_ids: &[ScopeId]) -> Result<(), ManagementError> {
         let _: Value =
             self.post_json(&format!("/roles/{}/scopes", segment(role_id)), json!({"scopeIds": scope_ids})).await?;
         Ok(())
@@ -416,17 +417,21 @@ impl ManagementClient {
     }
 
     /// `GET /api/applications/{id}/secrets`.
-    pub async fn application_secrets(&self, id: &str) -> Result<Vec<ApplicationSecret>, ManagementError> {
+    pub async fn application_secrets(&self, id: &ApplicationId) -> Result<Vec<ApplicationSecret>, ManagementError> {
         self.get_json(&format!("/applications/{}/secrets", segment(id))).await
     }
 
     /// `GET /api/applications/{id}/roles`, every page.
-    pub async fn application_roles(&self, id: &str) -> Result<Vec<Role>, ManagementError> {
+    pub async fn application_roles(&self, id: &ApplicationId) -> Result<Vec<Role>, ManagementError> {
         self.get_all(&format!("/applications/{}/roles", segment(id))).await
     }
 
     /// `POST /api/applications/{id}/roles` (machine-to-machine apps and roles only).
-    pub async fn assign_application_roles(&self, id: &str, role_ids: &[String]) -> Result<(), ManagementError> {
+    pub async fn assign_application_roles(
+        &self,
+        id: &ApplicationId,
+        role_ids: &[RoleId],
+    ) -> Result<(), ManagementError> {
         let _: Value =
             self.post_json(&format!("/applications/{}/roles", segment(id)), json!({"roleIds": role_ids})).await?;
         Ok(())
@@ -443,7 +448,7 @@ impl ManagementClient {
     }
 
     /// `GET /api/organizations/{id}`.
-    pub async fn get_organization(&self, id: &str) -> Result<Organization, ManagementError> {
+    pub async fn get_organization(&self, id: &OrganizationId) -> Result<Organization, ManagementError> {
         self.get_json(&format!("/organizations/{}", segment(id))).await
     }
 
@@ -457,7 +462,7 @@ impl ManagementClient {
     }
 
     /// `DELETE /api/organizations/{id}`.
-    pub async fn delete_organization(&self, id: &str) -> Result<(), ManagementError> {
+    pub async fn delete_organization(&self, id: &OrganizationId) -> Result<(), ManagementError> {
         self.delete(&format!("/organizations/{}", segment(id))).await
     }
 
@@ -486,8 +491,8 @@ impl ManagementClient {
         name: &str,
         description: Option<&str>,
         role_type: RoleType,
-        organization_scope_ids: &[String],
-        resource_scope_ids: &[String],
+        organization_scope_ids: &[OrganizationScopeId],
+        resource_scope_ids: &[ScopeId],
     ) -> Result<OrganizationRole, ManagementError> {
         self.post_json(
             "/organization-roles",
@@ -500,45 +505,60 @@ impl ManagementClient {
     /// `POST /api/organization-roles/{id}/resource-scopes`: adds API-resource scopes to a role.
     pub async fn add_organization_role_resource_scopes(
         &self,
-        role_id: &str,
-        scope_ids: &[String],
+        role_id: &OrganizationRoleId,
+        scope_ids: &[ScopeId],
     ) -> Result<(), ManagementError> {
         let path = format!("/organization-roles/{}/resource-scopes", segment(role_id));
         self.write(Method::POST, &path, json!({"scopeIds": scope_ids})).await
     }
 
     /// `DELETE /api/organization-roles/{id}`.
-    pub async fn delete_organization_role(&self, id: &str) -> Result<(), ManagementError> {
+    pub async fn delete_organization_role(&self, id: &OrganizationRoleId) -> Result<(), ManagementError> {
         self.delete(&format!("/organization-roles/{}", segment(id))).await
     }
 
     /// `GET /api/organizations/{id}/users`, every page, each with their organization roles.
-    pub async fn organization_members(&self, org_id: &str) -> Result<Vec<OrganizationMember>, ManagementError> {
+    pub async fn organization_members(
+        &self,
+        org_id: &OrganizationId,
+    ) -> Result<Vec<OrganizationMember>, ManagementError> {
         self.get_all(&format!("/organizations/{}/users", segment(org_id))).await
     }
 
     /// `POST /api/organizations/{id}/users` (members already in stay).
-    pub async fn add_organization_members(&self, org_id: &str, user_ids: &[String]) -> Result<(), ManagementError> {
+    pub async fn add_organization_members(
+        &self,
+        org_id: &OrganizationId,
+        user_ids: &[UserId],
+    ) -> Result<(), ManagementError> {
         let path = format!("/organizations/{}/users", segment(org_id));
         self.write(Method::POST, &path, json!({"userIds": user_ids})).await
     }
 
     /// `DELETE /api/organizations/{id}/users/{user_id}`.
-    pub async fn remove_organization_member(&self, org_id: &str, user_id: &str) -> Result<(), ManagementError> {
+    pub async fn remove_organization_member(
+        &self,
+        org_id: &OrganizationId,
+        user_id: &UserId,
+    ) -> Result<(), ManagementError> {
         self.delete(&format!("/organizations/{}/users/{}", segment(org_id), segment(user_id))).await
     }
 
     /// `GET /api/organizations/{id}/users/{user_id}/roles`, every page.
-    pub async fn member_roles(&self, org_id: &str, user_id: &str) -> Result<Vec<OrganizationRole>, ManagementError> {
+    pub async fn member_roles(
+        &self,
+        org_id: &OrganizationId,
+        user_id: &UserId,
+    ) -> Result<Vec<OrganizationRole>, ManagementError> {
         self.get_all(&format!("/organizations/{}/users/{}/roles", segment(org_id), segment(user_id))).await
     }
 
     /// `POST /api/organizations/{id}/users/{user_id}/roles`: adds organization roles (by id).
     pub async fn assign_member_roles(
         &self,
-        org_id: &str,
-        user_id: &str,
-        role_ids: &[String],
+        org_id: &OrganizationId,
+        user_id: &UserId,
+        role_ids: &[OrganizationRoleId],
     ) -> Result<(), ManagementError> {
         let path = format!("/organizations/{}/users/{}/roles", segment(org_id), segment(user_id));
         self.write(Method::POST, &path, json!({"organizationRoleIds": role_ids})).await
@@ -547,29 +567,33 @@ impl ManagementClient {
     /// `PUT /api/organizations/{id}/users/{user_id}/roles`: replaces a member's organization roles.
     pub async fn set_member_roles(
         &self,
-        org_id: &str,
-        user_id: &str,
-        role_ids: &[String],
+        org_id: &OrganizationId,
+        user_id: &UserId,
+        role_ids: &[OrganizationRoleId],
     ) -> Result<(), ManagementError> {
         let path = format!("/organizations/{}/users/{}/roles", segment(org_id), segment(user_id));
         self.write(Method::PUT, &path, json!({"organizationRoleIds": role_ids})).await
     }
 
     /// `GET /api/users/{id}/organizations`: the user's organizations with their roles there.
-    pub async fn user_organizations(&self, user_id: &str) -> Result<Vec<Organization>, ManagementError> {
+    pub async fn user_organizations(&self, user_id: &UserId) -> Result<Vec<Organization>, ManagementError> {
         self.get_json(&format!("/users/{}/organizations", segment(user_id))).await
     }
 
     /// `GET /api/organizations/{id}/applications`, every page.
     pub async fn organization_applications(
         &self,
-        org_id: &str,
+        org_id: &OrganizationId,
     ) -> Result<Vec<OrganizationApplication>, ManagementError> {
         self.get_all(&format!("/organizations/{}/applications", segment(org_id))).await
     }
 
     /// `POST /api/organizations/{id}/applications` (machine-to-machine applications only).
-    pub async fn add_organization_applications(&self, org_id: &str, app_ids: &[String]) -> Result<(), ManagementError> {
+    pub async fn add_organization_applications(
+        &self,
+        org_id: &OrganizationId,
+        app_ids: &[ApplicationId],
+    ) -> Result<(), ManagementError> {
         let path = format!("/organizations/{}/applications", segment(org_id));
         self.write(Method::POST, &path, json!({"applicationIds": app_ids})).await
     }
@@ -577,9 +601,9 @@ impl ManagementClient {
     /// `POST /api/organizations/{id}/applications/{app_id}/roles`.
     pub async fn assign_organization_application_roles(
         &self,
-        org_id: &str,
-        app_id: &str,
-        role_ids: &[String],
+        org_id: &OrganizationId,
+        app_id: &ApplicationId,
+        role_ids: &[OrganizationRoleId],
     ) -> Result<(), ManagementError> {
         let path = format!("/organizations/{}/applications/{}/roles", segment(org_id), segment(app_id));
         self.write(Method::POST, &path, json!({"organizationRoleIds": role_ids})).await
@@ -596,7 +620,7 @@ impl ManagementClient {
     }
 
     /// `PATCH /api/hooks/{id}`: new events and URL, enabled.
-    pub async fn update_hook(&self, id: &str, events: &[&str], url: &str) -> Result<Hook, ManagementError> {
+    pub async fn update_hook(&self, id: &HookId, events: &[&str], url: &str) -> Result<Hook, ManagementError> {
         self.json(
             Method::PATCH,
             &format!("/hooks/{}", segment(id)),
@@ -606,7 +630,10 @@ impl ManagementClient {
     }
 
     /// `GET /api/applications/{id}/organizations`, every page.
-    pub async fn application_organizations(&self, app_id: &str) -> Result<Vec<Organization>, ManagementError> {
+    pub async fn application_organizations(
+        &self,
+        app_id: &ApplicationId,
+    ) -> Result<Vec<Organization>, ManagementError> {
         self.get_all(&format!("/applications/{}/organizations", segment(app_id))).await
     }
 }

@@ -2,12 +2,14 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::ids::*;
+
 /// An API resource (`/api/resources`): what access tokens are for (`aud`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Resource {
     /// The API resource's id.
-    pub id: String,
+    pub id: ResourceId,
     /// The API resource's name.
     pub name: String,
     /// The resource indicator (RFC 8707), e.g. `https://api.example.com`.
@@ -25,9 +27,9 @@ pub struct Resource {
 #[serde(rename_all = "camelCase")]
 pub struct Scope {
     /// The permission's id.
-    pub id: String,
+    pub id: ScopeId,
     /// The API resource it belongs to.
-    pub resource_id: String,
+    pub resource_id: ResourceId,
     /// The permission's name.
     pub name: String,
     /// The permission's description, when it has one.
@@ -49,7 +51,7 @@ pub enum RoleType {
 #[serde(rename_all = "camelCase")]
 pub struct Role {
     /// The role's id.
-    pub id: String,
+    pub id: RoleId,
     /// The role's name.
     pub name: String,
     /// The role's description, when it has one.
@@ -94,7 +96,7 @@ pub struct OidcClientMetadata {
 #[serde(rename_all = "camelCase")]
 pub struct Application {
     /// The application's id.
-    pub id: String,
+    pub id: ApplicationId,
     /// The application's name.
     pub name: String,
     /// Its kind (SPA, machine-to-machine, …).
@@ -131,7 +133,7 @@ pub struct Page<T> {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OrganizationRoleRef {
     /// The organization role's id.
-    pub id: String,
+    pub id: OrganizationRoleId,
     /// The organization role's name.
     pub name: String,
 }
@@ -142,7 +144,7 @@ pub struct OrganizationRoleRef {
 #[serde(rename_all = "camelCase")]
 pub struct Organization {
     /// The organization's id.
-    pub id: String,
+    pub id: OrganizationId,
     /// The organization's name.
     pub name: String,
     /// The organization's description, when it has one.
@@ -160,7 +162,7 @@ pub struct Organization {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OrganizationScope {
     /// The organization permission's id.
-    pub id: String,
+    pub id: OrganizationScopeId,
     /// The organization permission's name.
     pub name: String,
     /// The organization permission's description, when it has one.
@@ -172,7 +174,7 @@ pub struct OrganizationScope {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ResourceRef {
     /// The API resource's id.
-    pub id: String,
+    pub id: ResourceId,
     /// The API resource's name.
     pub name: String,
 }
@@ -181,7 +183,7 @@ pub struct ResourceRef {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OrganizationResourceScope {
     /// The permission's id.
-    pub id: String,
+    pub id: ScopeId,
     /// The permission's name.
     pub name: String,
     /// The API resource it belongs to.
@@ -193,7 +195,7 @@ pub struct OrganizationResourceScope {
 #[serde(rename_all = "camelCase")]
 pub struct OrganizationRole {
     /// The organization role's id.
-    pub id: String,
+    pub id: OrganizationRoleId,
     /// The organization role's name.
     pub name: String,
     /// The organization role's description, when it has one.
@@ -246,7 +248,7 @@ pub struct HookConfig {
 #[serde(rename_all = "camelCase")]
 pub struct Hook {
     /// The webhook's id.
-    pub id: String,
+    pub id: HookId,
     /// The webhook's name.
     pub name: String,
     /// The events it is sent for (`User.Created`, …).

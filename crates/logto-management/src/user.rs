@@ -6,7 +6,7 @@ use serde_json::Value;
 #[serde(rename_all = "camelCase")]
 pub struct User {
     /// The user's id (12 characters).
-    pub id: String,
+    pub id: crate::UserId,
     /// Their username, when set.
     #[serde(default)]
     pub username: Option<String>,

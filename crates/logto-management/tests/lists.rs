@@ -23,8 +23,8 @@ async fn every_page_of_a_list_is_read() {
     assert!(roles.iter().any(|r| r.name == "role-00") && roles.iter().any(|r| r.name == "role-44"));
 
     // A user holding all of them: their roles span several pages too.
-    let ids: Vec<String> = roles.iter().map(|r| r.id.clone()).collect();
-    let alice = demo_tenant::seed().users[0].id.clone();
+    let ids: Vec<logto_management::RoleId> = roles.iter().map(|r| r.id.clone()).collect();
+    let alice = logto_management::UserId::new(demo_tenant::seed().users[0].id.as_str());
     client.assign_user_roles(&alice, &ids).await.unwrap();
     assert_eq!(client.user_roles(&alice).await.unwrap().len(), roles.len());
 

@@ -1,7 +1,7 @@
 //! The organization calls against the emulator (its demo seed holds Acme and Globex).
 
 use demo_tenant::{M2M_APP_ID, M2M_APP_SECRET};
-use logto_management::{ManagementClient, ManagementConfig, ManagementError, RoleType};
+use logto_management::{ApplicationId, ManagementClient, ManagementConfig, ManagementError, RoleType, UserId};
 
 #[tokio::test(flavor = "multi_thread")]
 async fn organizations_scopes_roles_members_and_apps() {
@@ -40,7 +40,7 @@ async fn organizations_scopes_roles_members_and_apps() {
 
     // A new organization, a member with that role, replaced by another.
     let org = client.create_organization("Initech", Some("Initech LLC")).await.unwrap();
-    let bob = demo_tenant::seed().users.iter().find(|u| u.username == "bob").unwrap().id.clone();
+    let bob = UserId::new(demo_tenant::seed().users.iter().find(|u| u.username == "bob").unwrap().id.as_str());
     client.add_organization_members(&org.id, std::slice::from_ref(&bob)).await.unwrap();
     client.add_organization_members(&org.id, std::slice::from_ref(&bob)).await.unwrap(); // again: still one member
     client.assign_member_roles(&org.id, &bob, std::slice::from_ref(&role.id)).await.unwrap();
@@ -55,14 +55,16 @@ async fn organizations_scopes_roles_members_and_apps() {
 
     // The backend app joins with the machine-to-machine role.
     let backend_role = listed.iter().find(|r| r.role_type == RoleType::MachineToMachine).unwrap().id.clone();
-    client.add_organization_applications(&org.id, &[M2M_APP_ID.to_string()]).await.unwrap();
-    client.assign_organization_application_roles(&org.id, M2M_APP_ID, &[backend_role]).await.unwrap();
+    let backend = ApplicationId::new(M2M_APP_ID);
+    client.add_organization_applications(&org.id, std::slice::from_ref(&backend)).await.unwrap();
+    client.assign_organization_application_roles(&org.id, &backend, &[backend_role]).await.unwrap();
     let apps = client.organization_applications(&org.id).await.unwrap();
     assert_eq!(apps[0].organization_roles[0].name, "backend");
-    assert_eq!(client.application_organizations(M2M_APP_ID).await.unwrap().len(), 3);
+    assert_eq!(client.application_organizations(&backend).await.unwrap().len(), 3);
 
     // Refusals keep Logto's codes.
-    let err = client.assign_member_roles(&org.id, "nosuchuser00", std::slice::from_ref(&role.id)).await.unwrap_err();
+    let nobody = UserId::new("nosuchuser00");
+    let err = client.assign_member_roles(&org.id, &nobody, std::slice::from_ref(&role.id)).await.unwrap_err();
     assert!(
         matches!(&err, ManagementError::Api { status: 422, code, .. } if code == "organization.require_membership"),
         "{err}"

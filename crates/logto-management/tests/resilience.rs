@@ -21,7 +21,7 @@ fn calls(emu: &RunningEmulator, path: &str) -> usize {
 async fn retries_429_and_5xx_and_renews_a_refused_token() {
     let emu = logto_emulator::spawn(&demo_tenant::seed()).await.unwrap();
     let client = ManagementClient::new(ManagementConfig::new(&emu.endpoint, M2M_APP_ID, M2M_APP_SECRET)).unwrap();
-    let alice = demo_tenant::seed().users[0].id.clone();
+    let alice = logto_management::UserId::new(demo_tenant::seed().users[0].id.as_str());
 
     fault(&emu, json!({"path": "/api/users/*", "status": 429, "retryAfter": 1, "count": 1})).await;
     let started = Instant::now();
