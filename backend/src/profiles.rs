@@ -52,13 +52,39 @@ pub struct FetchTiming {
 type Fetched = (FetchTiming, Arc<HashMap<String, Option<Arc<User>>>>);
 type Batch = Shared<BoxFuture<'static, Result<Fetched, String>>>;
 
+/// Why a lookup came back without some profiles.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Partial {
+    /// Logto's Management API answered with an error, or the fetch failed.
+    LogtoFailed,
+    /// It did not answer within the deadline.
+    Deadline(Duration),
+}
+
+impl Partial {
+    /// The fixed text clients get in `partial`.
+    pub fn text(self) -> String {
+        match self {
+            Partial::LogtoFailed => PARTIAL_LOGTO_FAILED.to_string(),
+            Partial::Deadline(d) => format!("Logto's Management API did not answer within {} ms", d.as_millis()),
+        }
+    }
+
+    /// The `result` label of `partial_answers_total`.
+    pub fn metric_label(self) -> &'static str {
+        match self {
+            Partial::LogtoFailed => "logto_failed",
+            Partial::Deadline(_) => "deadline",
+        }
+    }
+}
+
 /// The outcome of a lookup.
 #[derive(Debug, Default)]
 pub struct Lookup {
     pub users: HashMap<String, Arc<User>>,
-    /// Some profiles could not be had within the deadline (or Logto failed): the reason, one of two
-    /// fixed texts ([`PARTIAL_LOGTO_FAILED`], or the deadline's) that clients may show.
-    pub partial: Option<String>,
+    /// Some profiles could not be had within the deadline (or Logto failed), and why.
+    pub partial: Option<Partial>,
     pub cache_hits: usize,
     pub stale_hits: usize,
     /// Set when this lookup waited for a fetch.
@@ -218,18 +244,13 @@ impl Profiles {
             // the request's span and so its x-request-id.
             Ok(Ok(Err(reason))) => {
                 tracing::warn!(%reason, "Logto's Management API failed");
-                out.partial = Some(PARTIAL_LOGTO_FAILED.to_string());
+                out.partial = Some(Partial::LogtoFailed);
             }
             Ok(Err(join)) => {
                 tracing::error!(error = %join, "the profile fetch task failed");
-                out.partial = Some(PARTIAL_LOGTO_FAILED.to_string());
+                out.partial = Some(Partial::LogtoFailed);
             }
-            Err(_) => {
-                out.partial = Some(format!(
-                    "Logto's Management API did not answer within {} ms",
-                    self.config.deadline.as_millis()
-                ))
-            }
+            Err(_) => out.partial = Some(Partial::Deadline(self.config.deadline)),
         }
         out
     }

@@ -79,13 +79,9 @@ pub async fn top_users(State(state): State<AppState>, token: Scoped<ReadTopUsers
             );
         }
     }
-    if let Some(reason) = &lookup.partial {
+    if let Some(reason) = lookup.partial {
         tracing::warn!("answering top users without some profiles");
-        state.metrics.partial(if reason == crate::profiles::PARTIAL_LOGTO_FAILED {
-            "logto_failed"
-        } else {
-            "deadline"
-        });
+        state.metrics.partial(reason.metric_label());
     }
     state.metrics.hops(timing.entries());
     let users = top
@@ -96,6 +92,6 @@ pub async fn top_users(State(state): State<AppState>, token: Scoped<ReadTopUsers
             top_user(id, followers, profile)
         })
         .collect();
-    let body = TopUsersResponse { users, partial: lookup.partial };
+    let body = TopUsersResponse { users, partial: lookup.partial.map(|p| p.text()) };
     Ok(([("Server-Timing", timing.header_value())], Json(body)).into_response())
 }
