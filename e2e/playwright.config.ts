@@ -1,11 +1,15 @@
 import { defineConfig } from '@playwright/test';
+import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 
 // The whole stack on its usual ports: the redirect URI registered in the emulator's seed is
 // http://localhost:8080/callback. Binaries are built by scripts/test.sh before this runs.
 const root = path.resolve(__dirname, '..');
-const stateDir = path.join(os.tmpdir(), `logto-e2e-${process.pid}`);
+// The run's databases: one directory, made here once (the worker inherits it through the environment)
+// and removed by support/teardown.ts.
+process.env.LOGTO_E2E_STATE_DIR ??= fs.mkdtempSync(path.join(os.tmpdir(), 'logto-e2e-'));
+const stateDir = process.env.LOGTO_E2E_STATE_DIR;
 
 export default defineConfig({
   testDir: './tests',
@@ -15,6 +19,7 @@ export default defineConfig({
   workers: 1,
   forbidOnly: !!process.env.CI,
   reporter: [['list']],
+  globalTeardown: './support/teardown.ts',
   use: {
     baseURL: 'http://localhost:8080',
     trace: 'retain-on-failure',

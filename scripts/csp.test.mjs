@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -17,11 +17,15 @@ const page = `<!DOCTYPE html><html><head>
 
 function built() {
   const dir = mkdtempSync(join(tmpdir(), 'csp-test-'));
-  writeFileSync(join(dir, 'index.html'), page);
-  execFileSync(process.execPath, [new URL('./csp.mjs', import.meta.url).pathname], {
-    env: { ...process.env, TRUNK_STAGING_DIR: dir, LOGTO_ENDPOINT: 'http://localhost:3001' },
-  });
-  return readFileSync(join(dir, 'index.html'), 'utf8');
+  try {
+    writeFileSync(join(dir, 'index.html'), page);
+    execFileSync(process.execPath, [new URL('./csp.mjs', import.meta.url).pathname], {
+      env: { ...process.env, TRUNK_STAGING_DIR: dir, LOGTO_ENDPOINT: 'http://localhost:3001' },
+    });
+    return readFileSync(join(dir, 'index.html'), 'utf8');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 // What trunk 0.21's server does to the page per request (src/serve/mod.rs).

@@ -4,8 +4,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
+
+// The steps' logs, removed when the tests end.
+const logs = mkdtempSync(join(tmpdir(), 'progress-test-'));
+test.after(() => rmSync(logs, { recursive: true, force: true }));
 
 function run(script) {
   const r = spawnSync('bash', ['-c', `set -euo pipefail; source scripts/progress.sh; ${script}`], {
@@ -16,7 +23,7 @@ function run(script) {
 }
 
 test('a step with no output yet gets progress lines and the run goes on', () => {
-  const log = `/tmp/progress-test-${process.pid}`;
+  const log = join(logs, 'step');
   const r = run(`background quiet ${log}-quiet.log sleep 2.5
     background busy ${log}-busy.log bash -c 'echo "   Compiling serde v1.0.0"; sleep 2'
     wait_for quiet busy; echo after`);
@@ -28,8 +35,8 @@ test('a step with no output yet gets progress lines and the run goes on', () => 
 });
 
 test('a failed step ends the script at once with the end of its log', () => {
-  const r = run(`background slow /tmp/progress-test-${process.pid}-slow.log sleep 30
-    background broken /tmp/progress-test-${process.pid}-broken.log bash -c 'echo "the reason"; exit 3'
+  const r = run(`background slow ${logs}/slow.log sleep 30
+    background broken ${logs}/broken.log bash -c 'echo "the reason"; exit 3'
     wait_for slow broken; echo after; kill %1`);
   assert.equal(r.status, 1);
   assert.match(r.err, /error: broken failed; the end of .*broken\.log:\nthe reason/);

@@ -5,6 +5,12 @@
 # Playwright suite against the whole stack.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# A full disk shows up as a rustc "IO failure" half a minute in; say it first, plainly. A clean clone's
+# builds (debug, release, wasm) take about 6 GiB under target/.
+free_kib=$(df -Pk . | awk 'NR == 2 { print $4 }')
+if (( free_kib < 8 * 1024 * 1024 )); then
+  echo "warning: $((free_kib / 1024)) MiB free on the disk of $(pwd); a clean build needs about 6 GiB" >&2
+fi
 ./scripts/install-tools.sh --browser --fuzz
 source scripts/env.sh
 
