@@ -12,6 +12,7 @@
 //! - [`members`]: an organization's members with their profiles, behind the same kind of cache, for
 //!   `GET /api/organizations/{organization_id}/top-users` (an organization-level API token);
 //! - [`metrics`]: `GET /metrics` (Prometheus); [`rate_limit`]: per address and per token subject;
+//!   [`refusals`]: the limits on size and time, refused as `{code, message}` like the rest;
 //! - [`telemetry`]: log lines and OpenTelemetry traces (OTLP);
 //! - [`startup`]: builds the state and router, binds the listeners, serves.
 //!
@@ -25,6 +26,7 @@ pub mod metrics;
 pub mod profiles;
 pub mod ranking;
 pub mod rate_limit;
+pub mod refusals;
 pub mod routes;
 pub mod scopes;
 pub mod startup;

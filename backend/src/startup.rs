@@ -24,6 +24,7 @@ use crate::metrics::Metrics;
 use crate::profiles::{ProfileConfig, Profiles};
 use crate::ranking::RankingCache;
 use crate::rate_limit::RateLimits;
+use crate::refusals;
 use crate::routes;
 use crate::state::AppState;
 
@@ -37,26 +38,6 @@ pub enum StartupError {
     CorsOrigin(String),
     #[error("{variable} {addr}: {source}")]
     Bind { variable: &'static str, addr: std::net::SocketAddr, source: std::io::Error },
-}
-
-/// Request bodies larger than this are refused (413): the API takes none larger than a few bytes.
-const BODY_LIMIT: usize = 16 * 1024;
-
-/// Requests whose headers add up to more than this are refused (431): a Logto access token is
-/// about 1 KB, and the verifier refuses tokens over 8 KiB.
-const HEADER_LIMIT: usize = 16 * 1024;
-
-async fn limit_headers(request: axum::extract::Request, next: axum::middleware::Next) -> axum::response::Response {
-    use axum::response::IntoResponse;
-    let size: usize = request.headers().iter().map(|(k, v)| k.as_str().len() + v.len() + 4).sum();
-    if size > HEADER_LIMIT {
-        let body = shared::ErrorBody::new(
-            shared::ErrorCode::HeadersTooLarge,
-            format!("The request headers add up to {size} bytes; at most {HEADER_LIMIT} are accepted."),
-        );
-        return (axum::http::StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE, axum::Json(body)).into_response();
-    }
-    next.run(request).await
 }
 
 /// Request ids: a per-process random prefix and a counter (`3f9c2a-17`), unless the client sent one.
@@ -95,7 +76,12 @@ pub fn app(state: AppState, config: &Config) -> Result<Router, StartupError> {
         .allow_origin(origins)
         .allow_methods([Method::GET, Method::POST, Method::DELETE])
         .allow_headers([header::AUTHORIZATION, header::CONTENT_TYPE])
-        .expose_headers([header::WWW_AUTHENTICATE, header::HeaderName::from_static("server-timing")]);
+        .expose_headers([
+            header::WWW_AUTHENTICATE,
+            header::RETRY_AFTER,
+            header::HeaderName::from_static("server-timing"),
+            header::HeaderName::from_static("x-request-id"),
+        ]);
     let request_id = header::HeaderName::from_static("x-request-id");
     // One line per request at `info` when it is answered (status, latency), in a span with the
     // request id, the method and the matched route: never a header, the query or the raw path, so
@@ -120,13 +106,16 @@ pub fn app(state: AppState, config: &Config) -> Result<Router, StartupError> {
     if config.metrics == MetricsAt::Same {
         routes = routes.route("/metrics", axum::routing::get(crate::metrics::serve));
     }
-    // Outermost last: request id → log line → metrics (429s counted too) → address limit → the rest.
+    // Outermost last: request id → log line → metrics (429s counted too) → CORS → address limit →
+    // the limits' refusals as JSON → the limits → the routes. CORS is outside every refusal, so that
+    // a browser can read a 413, 429 or 504 as well as a 401.
     let mut routes = routes
-        .layer(cors)
-        .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
-        .layer(axum::middleware::from_fn(limit_headers))
-        .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::GATEWAY_TIMEOUT, Duration::from_secs(15)))
-        .layer(axum::middleware::from_fn_with_state(state.limits.clone(), crate::rate_limit::by_address));
+        .layer(RequestBodyLimitLayer::new(refusals::BODY_LIMIT))
+        .layer(axum::middleware::from_fn(refusals::limit_headers))
+        .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::GATEWAY_TIMEOUT, refusals::TIME_LIMIT))
+        .layer(axum::middleware::from_fn(refusals::as_json))
+        .layer(axum::middleware::from_fn_with_state(state.limits.clone(), crate::rate_limit::by_address))
+        .layer(cors);
     // Metrics off: no per-request counting either (what the bench compares against).
     if config.metrics != MetricsAt::Off {
         routes = routes.layer(axum::middleware::from_fn_with_state(state.metrics.clone(), crate::metrics::track));

@@ -73,6 +73,10 @@ codes! {
     RateLimited = "request.rate_limited",
     /// Request headers over the limit.
     HeadersTooLarge = "request.headers_too_large",
+    /// A request body over the limit.
+    BodyTooLarge = "request.body_too_large",
+    /// A request not answered in time.
+    Timeout = "request.timeout",
     /// No such route.
     RouteNotFound = "route.not_found",
     /// A known route with a method it does not take.

@@ -60,17 +60,14 @@ async fn ensure_exists(state: &AppState, id: &UserId) -> Result<(), ApiError> {
 #[utoipa::path(
     post,
     path = "/api/users/{id}/follow",
-    params(("id" = String, Path, description = "The Logto user id")),
+    params(("id" = String, Path, description = "The Logto user id: 1 to 21 lowercase letters and digits", pattern = "^[a-z0-9]{1,21}$", min_length = 1, max_length = 21)),
     security(("logto" = ["write:follows"])),
     responses(
         (status = 200, description = "The user's follower count after the change", body = FollowResponse),
-        (status = 400, description = "follows.self", body = ErrorBody),
-        (status = 401, description = "No valid access token", body = ErrorBody),
-        (status = 429, description = "request.rate_limited: too many requests from this address or token subject (Retry-After: seconds)", body = ErrorBody),
-        (status = 403, description = "The token lacks write:follows", body = ErrorBody),
-        (status = 400, description = "user.invalid_id: not the shape of a Logto user id", body = ErrorBody),
-        (status = 404, description = "user.not_found: Logto has no such user", body = ErrorBody),
-        (status = 503, description = "logto.unavailable: Logto could not be asked", body = ErrorBody),
+        (status = 400, description = "`user.invalid_id`: not the shape of a Logto user id; `follows.self`: the caller's own id", body = ErrorBody),
+        (status = 403, description = "`auth.insufficient_scope`: the token lacks write:follows; `auth.organization_token`: an organization-level token", body = ErrorBody),
+        (status = 404, description = "`user.not_found`: Logto has no such user", body = ErrorBody),
+        (status = 503, description = "`logto.unavailable`: Logto could not be asked", body = ErrorBody),
     )
 )]
 pub async fn follow(
@@ -85,17 +82,14 @@ pub async fn follow(
 #[utoipa::path(
     delete,
     path = "/api/users/{id}/follow",
-    params(("id" = String, Path, description = "The Logto user id")),
+    params(("id" = String, Path, description = "The Logto user id: 1 to 21 lowercase letters and digits", pattern = "^[a-z0-9]{1,21}$", min_length = 1, max_length = 21)),
     security(("logto" = ["write:follows"])),
     responses(
         (status = 200, description = "The user's follower count after the change", body = FollowResponse),
-        (status = 400, description = "follows.self", body = ErrorBody),
-        (status = 401, description = "No valid access token", body = ErrorBody),
-        (status = 429, description = "request.rate_limited: too many requests from this address or token subject (Retry-After: seconds)", body = ErrorBody),
-        (status = 403, description = "The token lacks write:follows", body = ErrorBody),
-        (status = 400, description = "user.invalid_id: not the shape of a Logto user id", body = ErrorBody),
-        (status = 404, description = "user.not_found: Logto has no such user", body = ErrorBody),
-        (status = 503, description = "logto.unavailable: Logto could not be asked", body = ErrorBody),
+        (status = 400, description = "`user.invalid_id`: not the shape of a Logto user id; `follows.self`: the caller's own id", body = ErrorBody),
+        (status = 403, description = "`auth.insufficient_scope`: the token lacks write:follows; `auth.organization_token`: an organization-level token", body = ErrorBody),
+        (status = 404, description = "`user.not_found`: Logto has no such user", body = ErrorBody),
+        (status = 503, description = "`logto.unavailable`: Logto could not be asked", body = ErrorBody),
     )
 )]
 pub async fn unfollow(
@@ -145,10 +139,8 @@ pub struct FollowingQuery {
     security(("logto" = ["read:top-users"])),
     responses(
         (status = 200, description = "The asked ids the caller follows", body = FollowingResponse),
-        (status = 400, description = "guard.invalid_input: no ids, or more than 100", body = ErrorBody),
-        (status = 401, description = "No valid access token", body = ErrorBody),
-        (status = 429, description = "request.rate_limited: too many requests from this address or token subject (Retry-After: seconds)", body = ErrorBody),
-        (status = 403, description = "The token lacks read:top-users", body = ErrorBody),
+        (status = 400, description = "`guard.invalid_input`: no ids, or more than 100", body = ErrorBody),
+        (status = 403, description = "`auth.insufficient_scope`: the token lacks read:top-users; `auth.organization_token`: an organization-level token", body = ErrorBody),
     )
 )]
 pub async fn following(

@@ -1,8 +1,12 @@
-//! `GET /api/openapi.json`: the API's OpenAPI 3.1 document, generated from the handlers.
+//! `GET /api/openapi.json`: the API's OpenAPI 3.1 document, generated from the handlers. Each
+//! handler documents its own refusals; [`Refusals`] adds those every route shares (the token's, the
+//! limits', the database's), each refusal naming its `code`.
 
 use axum::Json;
-use shared::{ErrorBody, FollowResponse, FollowingResponse, TopUser, TopUsersResponse};
+use shared::{ErrorBody, ErrorCode, FollowResponse, FollowingResponse, TopUser, TopUsersResponse};
+use utoipa::openapi::path::{Operation, PathItem};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
 
 struct BearerAuth;
@@ -23,15 +27,146 @@ impl Modify for BearerAuth {
     }
 }
 
+/// The refusals every route can answer, added to each operation (after what the handler lists for
+/// the same status).
+struct Refusals;
+
+/// On every route: the limits.
+const ANY_ROUTE: &[(&str, &str)] = &[
+    ("413", "`request.body_too_large`: a request body over 16 KiB"),
+    ("429", "`request.rate_limited`: too many requests from this address or token subject (Retry-After: seconds)"),
+    ("431", "`request.headers_too_large`: request headers over 16 KiB"),
+    ("504", "`request.timeout`: not answered within 15 s"),
+];
+
+/// On the `/api/` routes: their database.
+const API_ROUTE: &[(&str, &str)] = &[("500", "`internal.database`: the backend's database failed (the log says why, under the request id)")];
+
+/// On the routes that take a bearer token.
+const TOKEN_ROUTE: &[(&str, &str)] = &[
+    (
+        "401",
+        "`auth.missing_token`: no Authorization header; `auth.unsupported_scheme`: not Bearer; \
+         `auth.opaque_token`: Logto's opaque token, which only /oidc/me takes (ask Logto for a token with \
+         resource=https://api.example.com); `auth.invalid_token`: not a valid access token for this API \
+         (signature, issuer, audience, expiry, typ at+jwt). WWW-Authenticate: Bearer, with error=\"invalid_token\" \
+         when a token was sent",
+    ),
+    ("503", "`auth.keys_unavailable`: the issuer's signing keys could not be fetched"),
+];
+
+impl Modify for Refusals {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        for (path, item) in openapi.paths.paths.iter_mut() {
+            let api = path.starts_with("/api/");
+            for operation in operations(item) {
+                let takes_token = operation.security.as_ref().is_some_and(|s| !s.is_empty());
+                let shared = ANY_ROUTE
+                    .iter()
+                    .chain(if api { API_ROUTE } else { &[] })
+                    .chain(if takes_token { TOKEN_ROUTE } else { &[] });
+                for (status, text) in shared {
+                    add_refusal(operation, status, text);
+                }
+            }
+        }
+        // Every code in one place, from the enum the backend sends them from.
+        let codes: Vec<String> = ErrorCode::ALL.iter().map(|c| format!("`{}`", c.as_str())).collect();
+        let info = &mut openapi.info;
+        let intro = info.description.take().unwrap_or_default();
+        info.description = Some(format!(
+            "{intro}\n\nEvery refusal is a JSON `{{code, message}}` (ErrorBody), with an `x-request-id` header to \
+             find it in the backend's log. Each route lists the codes it answers with; any path answers 404 \
+             `route.not_found` for an unknown route and 405 `route.method_not_allowed` for a method it does \
+             not take. The codes: {}.",
+            codes.join(", ")
+        ));
+    }
+}
+
+fn operations(item: &mut PathItem) -> impl Iterator<Item = &mut Operation> {
+    [&mut item.get, &mut item.post, &mut item.put, &mut item.patch, &mut item.delete].into_iter().flatten()
+}
+
+/// Adds `text` to the operation's answer with `status`, or adds that answer (an ErrorBody).
+fn add_refusal(operation: &mut Operation, status: &str, text: &str) {
+    match operation.responses.responses.get_mut(status) {
+        Some(RefOr::T(response)) => {
+            response.description = format!("{}; {text}", response.description);
+        }
+        Some(RefOr::Ref(_)) => {}
+        None => {
+            let body = ContentBuilder::new().schema(Some(Ref::from_schema_name("ErrorBody"))).build();
+            let response = ResponseBuilder::new().description(text).content("application/json", body).build();
+            operation.responses.responses.insert(status.to_string(), RefOr::T(response));
+        }
+    }
+}
+
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Top users API", description = "The backend of the Logto + Rust reference stack"),
     paths(super::top_users::top_users, super::organizations::top_users, super::webhooks::logto, super::follows::follow, super::follows::unfollow, super::follows::following, super::health::healthz, super::health::readyz),
     components(schemas(TopUser, TopUsersResponse, FollowResponse, FollowingResponse, ErrorBody)),
-    modifiers(&BearerAuth)
+    modifiers(&BearerAuth, &Refusals)
 )]
 pub struct ApiDoc;
 
 pub async fn openapi() -> Json<utoipa::openapi::OpenApi> {
     Json(ApiDoc::openapi())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn document() -> serde_json::Value {
+        serde_json::to_value(ApiDoc::openapi()).unwrap()
+    }
+
+    /// The descriptions of an operation's answers with `status`.
+    fn described(doc: &serde_json::Value, path: &str, method: &str, status: &str) -> String {
+        doc["paths"][path][method]["responses"][status]["description"].as_str().unwrap_or_default().to_string()
+    }
+
+    #[test]
+    fn every_code_the_backend_sends_is_named_by_a_route() {
+        let doc = document();
+        // Not the introduction, which lists them all from the enum: the routes' own answers.
+        let routes = doc["paths"].to_string();
+        let anywhere = [ErrorCode::RouteNotFound, ErrorCode::MethodNotAllowed];
+        for code in ErrorCode::ALL.iter().filter(|c| !anywhere.contains(c)) {
+            assert!(routes.contains(&format!("`{}`", code.as_str())), "no route names {}", code.as_str());
+        }
+        let intro = doc["info"]["description"].as_str().unwrap();
+        assert!(intro.contains("404 `route.not_found`") && intro.contains("405 `route.method_not_allowed`"));
+    }
+
+    #[test]
+    fn each_route_names_the_codes_of_its_statuses() {
+        let doc = document();
+        let follow = "/api/users/{id}/follow";
+        // Two 400s of one route: both must survive (utoipa keeps one answer per status).
+        for method in ["post", "delete"] {
+            let bad = described(&doc, follow, method, "400");
+            assert!(bad.contains("`follows.self`") && bad.contains("`user.invalid_id`"), "{method}: {bad}");
+        }
+        for path in ["/api/top-users", follow, "/api/me/following", "/api/organizations/{organization_id}/top-users"] {
+            for (_, method) in doc["paths"][path].as_object().unwrap().iter().filter(|(m, _)| m.as_str() != "parameters") {
+                let answers = method["responses"].as_object().unwrap();
+                for status in ["401", "413", "429", "431", "500", "503", "504"] {
+                    assert!(answers.contains_key(status), "{path}: no {status}");
+                }
+                assert!(answers["401"]["description"].as_str().unwrap().contains("`auth.opaque_token`"));
+                assert!(answers["503"]["description"].as_str().unwrap().contains("`auth.keys_unavailable`"));
+            }
+        }
+        let org = described(&doc, "/api/organizations/{organization_id}/top-users", "get", "503");
+        assert!(org.starts_with("`logto.unavailable`") && org.contains("; `auth.keys_unavailable`"), "{org}");
+        // Not a token route: its 401 is the signature's only.
+        let hook = described(&doc, "/api/webhooks/logto", "post", "401");
+        assert!(!hook.contains("auth."), "{hook}");
+        assert!(described(&doc, "/healthz", "get", "500").is_empty(), "/healthz reads no database");
+        assert!(described(&doc, "/healthz", "get", "429").contains("`request.rate_limited`"));
+    }
 }

@@ -30,11 +30,9 @@ const TOP_N: usize = 10;
     security(("logto" = ["read:top-users"])),
     responses(
         (status = 200, description = "The organization's ten most-followed members (fewer in a smaller organization; members nobody follows count 0) with their Logto profiles; a Server-Timing header names each hop", body = TopUsersResponse),
-        (status = 401, description = "No valid access token (WWW-Authenticate: Bearer error=\"invalid_token\")", body = ErrorBody),
-        (status = 429, description = "request.rate_limited: too many requests from this address or token subject (Retry-After: seconds)", body = ErrorBody),
-        (status = 403, description = "Not an organization-level API token for this organization, or its organization role lacks read:top-users (error=\"insufficient_scope\")", body = ErrorBody),
-        (status = 404, description = "Logto has no such organization", body = ErrorBody),
-        (status = 503, description = "Logto's Management API did not give the organization's members in time", body = ErrorBody),
+        (status = 403, description = "`auth.organization_required`: not an organization-level API token; `auth.wrong_organization`: a token for another organization; `auth.insufficient_scope`: its organization role lacks read:top-users (WWW-Authenticate: Bearer error=\"insufficient_scope\")", body = ErrorBody),
+        (status = 404, description = "`organization.not_found`: Logto has no such organization", body = ErrorBody),
+        (status = 503, description = "`logto.unavailable`: the Management API did not give the organization's members in time", body = ErrorBody),
     )
 )]
 pub async fn top_users(State(state): State<AppState>, token: OrgScoped<ReadTopUsers>) -> Result<Response, ApiError> {

@@ -27,9 +27,7 @@ const TOP_N: i64 = 10;
     security(("logto" = ["read:top-users"])),
     responses(
         (status = 200, description = "The ten most-followed users with their Logto profiles (`partial` says why some are missing); a Server-Timing header names each hop", body = TopUsersResponse),
-        (status = 401, description = "No valid access token (WWW-Authenticate: Bearer error=\"invalid_token\")", body = ErrorBody),
-        (status = 429, description = "request.rate_limited: too many requests from this address or token subject (Retry-After: seconds)", body = ErrorBody),
-        (status = 403, description = "The token lacks read:top-users (error=\"insufficient_scope\")", body = ErrorBody),
+        (status = 403, description = "`auth.insufficient_scope`: the token lacks read:top-users; `auth.organization_token`: an organization-level token (WWW-Authenticate: Bearer error=\"insufficient_scope\")", body = ErrorBody),
     )
 )]
 pub async fn top_users(State(state): State<AppState>, token: Scoped<ReadTopUsers>) -> Result<Response, ApiError> {

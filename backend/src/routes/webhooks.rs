@@ -50,9 +50,9 @@ fn decode_hex(s: &str) -> Option<Vec<u8>> {
     request_body(content = String, description = "A Logto webhook payload (JSON), signed in logto-signature-sha-256"),
     responses(
         (status = 204, description = "Taken (or an event this API ignores)"),
-        (status = 400, description = "The body is not a webhook payload", body = ErrorBody),
-        (status = 401, description = "The signature is missing or wrong", body = ErrorBody),
-        (status = 503, description = "No webhook signing key is configured (LOGTO_WEBHOOK_SIGNING_KEY)", body = ErrorBody),
+        (status = 400, description = "`guard.invalid_input`: the body is not a webhook payload", body = ErrorBody),
+        (status = 401, description = "`webhook.invalid_signature`: the signature is missing or wrong", body = ErrorBody),
+        (status = 503, description = "`webhook.not_configured`: no webhook signing key is configured (LOGTO_WEBHOOK_SIGNING_KEY)", body = ErrorBody),
     )
 )]
 pub async fn logto(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Result<StatusCode, ApiError> {

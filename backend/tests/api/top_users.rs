@@ -91,11 +91,17 @@ async fn requests_get_an_id_and_large_bodies_and_headers_are_refused() {
         .http
         .post(format!("{}/api/users/abc/follow", app.backend))
         .bearer_auth(alice.access_token())
+        .header("Origin", "http://localhost:8080")
         .body(vec![b'x'; 64 * 1024])
         .send()
         .await
         .unwrap();
     assert_eq!(r.status(), 413);
+    // JSON like every refusal, and readable by the SPA's page (it was text/plain without CORS).
+    assert_eq!(r.headers()["access-control-allow-origin"], "http://localhost:8080");
+    assert_eq!(r.headers()["content-type"], "application/json");
+    let body: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(body["code"], "request.body_too_large");
     let r = app
         .http
         .get(format!("{}/healthz", app.backend))
