@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what building and testing this repository needs, and only what is missing (idempotent):
-#   - the wasm32-unknown-unknown Rust target;
+#   - the wasm32-unknown-unknown Rust target, and clippy and rustfmt (the test command's lints);
 #   - trunk 0.21.14 (0.22 needs a newer rustc);
 #   - wasm-bindgen-cli at exactly Cargo.lock's wasm-bindgen version (trunk must never download it);
 #   - the npm packages of e2e/ (Playwright, and binaryen@132 whose wasm-opt trunk uses);
@@ -18,6 +18,12 @@ if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
   say "adding the wasm32-unknown-unknown target"
   rustup target add wasm32-unknown-unknown
 fi
+for component in clippy rustfmt; do
+  if ! rustup component list --installed | grep -q "^$component"; then
+    say "adding the $component component"
+    rustup component add "$component"
+  fi
+done
 # --wasm-target: only that (dev.sh starts the SPA's WASM build before the long installs below).
 for a in "$@"; do [ "$a" = --wasm-target ] && exit 0; done
 

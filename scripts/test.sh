@@ -20,6 +20,9 @@ TEST_DATABASE_URL_POSTGRES=$(./scripts/local-postgres.sh start "$pg_dir")
 export TEST_DATABASE_URL_POSTGRES
 trap './scripts/local-postgres.sh stop "$pg_dir"' EXIT
 
+echo "==> formatting (cargo fmt --check)"
+cargo fmt --all --check
+
 source scripts/progress.sh
 echo "==> building the tests, and the SPA's release bundle beside them"
 # Two builds at once fill each other's idle time on a fresh machine; they lock different profile
@@ -33,6 +36,10 @@ echo "==> cargo test"
 cargo test --workspace
 echo "==> emulator fidelity against recorded Logto 1.42 (crates/logto-emulator/tests/fidelity)"
 cat target/tmp/fidelity-table.txt
+
+echo "==> lints (clippy, warnings as errors): the workspace, and the wasm32 crates for their target"
+cargo clippy --workspace --all-targets -- -D warnings
+cargo clippy -p frontend -p logto-leptos --target wasm32-unknown-unknown --all-targets -- -D warnings
 
 echo "==> scripts (node --test scripts/: the CSP hook, the environment the scripts decide)"
 node --test scripts/

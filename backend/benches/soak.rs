@@ -36,7 +36,7 @@ fn main() {
         while !soak.is_finished() {
             tokio::time::sleep(Duration::from_millis(100)).await;
             let at = started.elapsed().as_secs();
-            if at >= samples.last().map_or(u64::from(WARM_UP), |s| s.0 + every) && at <= u64::from(total) - 1 {
+            if at >= samples.last().map_or(u64::from(WARM_UP), |s| s.0 + every) && at < u64::from(total) {
                 samples.push((at, common::rss_kib()));
             }
         }

@@ -63,7 +63,7 @@ impl RateLimits {
     /// last entry of a list: the address the proxy saw), else the peer's.
     fn client_address(&self, headers: &HeaderMap, peer: Option<SocketAddr>) -> Option<IpAddr> {
         let from_proxy = self.proxy_header.as_ref().and_then(|name| {
-            let value = headers.get_all(name).iter().last()?.to_str().ok()?;
+            let value = headers.get_all(name).iter().next_back()?.to_str().ok()?;
             value.rsplit(',').next()?.trim().parse::<IpAddr>().ok()
         });
         from_proxy.or(peer.map(|p| p.ip()))

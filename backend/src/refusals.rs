@@ -37,10 +37,8 @@ pub async fn limit_headers(request: Request, next: Next) -> Response {
 /// headers they carry (the request id, CORS) stay.
 pub async fn as_json(request: Request, next: Next) -> Response {
     let response = next.run(request).await;
-    let json = response
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .is_some_and(|v| v.as_bytes().starts_with(b"application/json"));
+    let json =
+        response.headers().get(header::CONTENT_TYPE).is_some_and(|v| v.as_bytes().starts_with(b"application/json"));
     let body = match response.status() {
         _ if json => return response,
         StatusCode::PAYLOAD_TOO_LARGE => ErrorBody::new(
@@ -77,7 +75,12 @@ mod tests {
         Router::new()
             .route("/echo", post(|body: Bytes| async move { body.len().to_string() }))
             .route("/slow", post(|| async { tokio::time::sleep(Duration::from_secs(5)).await }))
-            .route("/refuses", post(|| async { (StatusCode::PAYLOAD_TOO_LARGE, Json(ErrorBody::new(ErrorCode::InvalidInput, "mine"))) }))
+            .route(
+                "/refuses",
+                post(|| async {
+                    (StatusCode::PAYLOAD_TOO_LARGE, Json(ErrorBody::new(ErrorCode::InvalidInput, "mine")))
+                }),
+            )
             .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
             .layer(TimeoutLayer::with_status_code(StatusCode::GATEWAY_TIMEOUT, Duration::from_millis(50)))
             .layer(axum::middleware::from_fn(as_json))
@@ -103,7 +106,8 @@ mod tests {
             .body(Body::from(big.clone()))
             .unwrap();
         // A streamed body: no length up front, so axum's buffering meets the limit.
-        let chunks: Vec<Result<Bytes, std::io::Error>> = big.chunks(1024).map(|c| Ok(Bytes::copy_from_slice(c))).collect();
+        let chunks: Vec<Result<Bytes, std::io::Error>> =
+            big.chunks(1024).map(|c| Ok(Bytes::copy_from_slice(c))).collect();
         let chunks = futures_util::stream::iter(chunks);
         let streamed = post_to("/echo", Body::from_stream(chunks));
         for request in [announced, streamed] {

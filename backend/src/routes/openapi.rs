@@ -40,7 +40,8 @@ const ANY_ROUTE: &[(&str, &str)] = &[
 ];
 
 /// On the `/api/` routes: their database.
-const API_ROUTE: &[(&str, &str)] = &[("500", "`internal.database`: the backend's database failed (the log says why, under the request id)")];
+const API_ROUTE: &[(&str, &str)] =
+    &[("500", "`internal.database`: the backend's database failed (the log says why, under the request id)")];
 
 /// On the routes that take a bearer token.
 const TOKEN_ROUTE: &[(&str, &str)] = &[
@@ -61,10 +62,11 @@ impl Modify for Refusals {
             let api = path.starts_with("/api/");
             for operation in operations(item) {
                 let takes_token = operation.security.as_ref().is_some_and(|s| !s.is_empty());
-                let shared = ANY_ROUTE
-                    .iter()
-                    .chain(if api { API_ROUTE } else { &[] })
-                    .chain(if takes_token { TOKEN_ROUTE } else { &[] });
+                let shared = ANY_ROUTE.iter().chain(if api { API_ROUTE } else { &[] }).chain(if takes_token {
+                    TOKEN_ROUTE
+                } else {
+                    &[]
+                });
                 for (status, text) in shared {
                     add_refusal(operation, status, text);
                 }
@@ -152,7 +154,9 @@ mod tests {
             assert!(bad.contains("`follows.self`") && bad.contains("`user.invalid_id`"), "{method}: {bad}");
         }
         for path in ["/api/top-users", follow, "/api/me/following", "/api/organizations/{organization_id}/top-users"] {
-            for (_, method) in doc["paths"][path].as_object().unwrap().iter().filter(|(m, _)| m.as_str() != "parameters") {
+            for (_, method) in
+                doc["paths"][path].as_object().unwrap().iter().filter(|(m, _)| m.as_str() != "parameters")
+            {
                 let answers = method["responses"].as_object().unwrap();
                 for status in ["401", "413", "429", "431", "500", "503", "504"] {
                     assert!(answers.contains_key(status), "{path}: no {status}");

@@ -18,7 +18,7 @@ fn dir_with_env(dotenv: &str) -> TempDir {
 /// The backend started in `dir` with only `env` (and PATH) in its environment.
 fn backend(dir: &TempDir, env: &[(&str, &str)]) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_backend"));
-    command.current_dir(&dir.path()).env_clear().env("PATH", std::env::var("PATH").unwrap_or_default());
+    command.current_dir(dir.path()).env_clear().env("PATH", std::env::var("PATH").unwrap_or_default());
     command.envs(env.iter().copied()).stdout(Stdio::piped()).stderr(Stdio::piped());
     command
 }
@@ -152,12 +152,19 @@ fn text_logs_are_one_readable_line_per_request() {
     assert!(!line.contains("secret-query") && !line.contains("not.a-real.token-xyz"), "{line}");
 }
 
-/// What an OTLP/HTTP collector received: (trace id, span id, parent span id, name) of every span,
-/// and the `service.name` of each batch.
+/// What an OTLP/HTTP collector received: every span, and the `service.name` of each batch.
 #[derive(Default)]
 struct Received {
-    spans: Vec<(Vec<u8>, Vec<u8>, Vec<u8>, String)>,
+    spans: Vec<Span>,
     services: Vec<String>,
+}
+
+#[derive(Clone)]
+struct Span {
+    trace: Vec<u8>,
+    id: Vec<u8>,
+    parent: Vec<u8>,
+    name: String,
 }
 
 /// A collector on an ephemeral port taking `POST /v1/traces` (protobuf), as an OpenTelemetry
@@ -184,7 +191,12 @@ async fn collector() -> (String, std::sync::Arc<std::sync::Mutex<Received>>) {
                 });
                 store.services.extend(service);
                 for span in resource_spans.scope_spans.into_iter().flat_map(|s| s.spans) {
-                    store.spans.push((span.trace_id, span.span_id, span.parent_span_id, span.name));
+                    store.spans.push(Span {
+                        trace: span.trace_id,
+                        id: span.span_id,
+                        parent: span.parent_span_id,
+                        name: span.name,
+                    });
                 }
             }
             axum::http::StatusCode::OK
@@ -226,8 +238,8 @@ async fn traces_go_to_the_otlp_collector_one_span_per_hop_under_the_request() {
     let (spans, services) = loop {
         {
             let r = received.lock().unwrap();
-            if hops.iter().all(|hop| r.spans.iter().any(|s| s.3 == *hop))
-                && r.spans.iter().any(|s| s.3 == "GET /api/top-users")
+            if hops.iter().all(|hop| r.spans.iter().any(|s| s.name == *hop))
+                && r.spans.iter().any(|s| s.name == "GET /api/top-users")
                 || Instant::now() > deadline
             {
                 break (r.spans.clone(), r.services.clone());
@@ -237,11 +249,15 @@ async fn traces_go_to_the_otlp_collector_one_span_per_hop_under_the_request() {
     };
     let _ = child.kill();
     let _ = child.wait();
-    let names: Vec<&str> = spans.iter().map(|s| s.3.as_str()).collect();
-    let request = spans.iter().find(|s| s.3 == "GET /api/top-users").unwrap_or_else(|| panic!("{names:?}"));
+    let names: Vec<&str> = spans.iter().map(|s| s.name.as_str()).collect();
+    let request = spans.iter().find(|s| s.name == "GET /api/top-users").unwrap_or_else(|| panic!("{names:?}"));
     for hop in hops {
-        let span = spans.iter().find(|s| s.3 == hop).unwrap_or_else(|| panic!("no {hop} span in {names:?}"));
-        assert_eq!((&span.0, &span.2), (&request.0, &request.1), "{hop}: not a child of the request's span");
+        let span = spans.iter().find(|s| s.name == hop).unwrap_or_else(|| panic!("no {hop} span in {names:?}"));
+        assert_eq!(
+            (&span.trace, &span.parent),
+            (&request.trace, &request.id),
+            "{hop}: not a child of the request's span"
+        );
     }
     assert!(services.iter().all(|s| s == "top-users-test") && !services.is_empty(), "{services:?}");
 }

@@ -119,6 +119,7 @@ mod tests {
         let id = UserId::new("p861e0zr9ryv");
         assert_eq!(serde_json::to_string(&id).unwrap(), r#""p861e0zr9ryv""#);
         assert_eq!(serde_json::from_str::<UserId>(r#""p861e0zr9ryv""#).unwrap(), id);
-        assert!(id == "p861e0zr9ryv" && id.len() == 12 && id.to_string() == "p861e0zr9ryv");
+        assert!(id == "p861e0zr9ryv" && id.len() == 12);
+        assert_eq!(id.to_string(), "p861e0zr9ryv");
     }
 }
