@@ -79,7 +79,9 @@ pub fn init(format: LogFormat, otlp_endpoint: Option<&HttpUrl>, service_name: &s
     Ok(Telemetry { provider })
 }
 
-fn provider(endpoint: &HttpUrl, service_name: &str) -> Result<SdkTracerProvider, String> {
+/// The OTLP/HTTP exporter to `{endpoint}/v1/traces` behind a batch processor, as [`init`] installs it
+/// (public for the benches, which measure what exporting costs). Must run inside the tokio runtime.
+pub fn provider(endpoint: &HttpUrl, service_name: &str) -> Result<SdkTracerProvider, String> {
     let http = reqwest::Client::builder().timeout(Duration::from_secs(10)).build().map_err(|e| e.to_string())?;
     let client = ReqwestOnRuntime { http, runtime: tokio::runtime::Handle::current() };
     let exporter = opentelemetry_otlp::SpanExporter::builder()
