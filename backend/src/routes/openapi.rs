@@ -31,13 +31,20 @@ impl Modify for BearerAuth {
 /// the same status).
 struct Refusals;
 
-/// On every route: the limits.
-const ANY_ROUTE: &[(&str, &str)] = &[
-    ("413", "`request.body_too_large`: a request body over 16 KiB"),
-    ("429", "`request.rate_limited`: too many requests from this address or token subject (Retry-After: seconds)"),
-    ("431", "`request.headers_too_large`: request headers over 16 KiB"),
-    ("504", "`request.timeout`: not answered within 15 s"),
-];
+/// On every route: the limits (from the values `refusals` enforces).
+fn any_route() -> [(&'static str, String); 4] {
+    use crate::refusals::{BODY_LIMIT, HEADER_LIMIT, TIME_LIMIT};
+    [
+        ("413", format!("`request.body_too_large`: a request body over {} KiB", BODY_LIMIT / 1024)),
+        (
+            "429",
+            "`request.rate_limited`: too many requests from this address or token subject (Retry-After: seconds)"
+                .to_string(),
+        ),
+        ("431", format!("`request.headers_too_large`: request headers over {} KiB", HEADER_LIMIT / 1024)),
+        ("504", format!("`request.timeout`: not answered within {} s", TIME_LIMIT.as_secs())),
+    ]
+}
 
 /// On the `/api/` routes: their database.
 const API_ROUTE: &[(&str, &str)] =
@@ -48,8 +55,8 @@ const TOKEN_ROUTE: &[(&str, &str)] = &[
     (
         "401",
         "`auth.missing_token`: no Authorization header; `auth.unsupported_scheme`: not Bearer; \
-         `auth.opaque_token`: Logto's opaque token, which only /oidc/me takes (ask Logto for a token with \
-         resource=https://api.example.com); `auth.invalid_token`: not a valid access token for this API \
+         `auth.opaque_token`: Logto's opaque token, which only /oidc/me takes (ask Logto for a token with this \
+         API as its resource); `auth.invalid_token`: not a valid access token for this API \
          (signature, issuer, audience, expiry, typ at+jwt). WWW-Authenticate: Bearer, with error=\"invalid_token\" \
          when a token was sent",
     ),
@@ -62,12 +69,12 @@ impl Modify for Refusals {
             let api = path.starts_with("/api/");
             for operation in operations(item) {
                 let takes_token = operation.security.as_ref().is_some_and(|s| !s.is_empty());
-                let shared = ANY_ROUTE.iter().chain(if api { API_ROUTE } else { &[] }).chain(if takes_token {
-                    TOKEN_ROUTE
-                } else {
-                    &[]
-                });
-                for (status, text) in shared {
+                for (status, text) in &any_route() {
+                    add_refusal(operation, status, text);
+                }
+                let specific = if api { API_ROUTE } else { &[] };
+                let specific = specific.iter().chain(if takes_token { TOKEN_ROUTE } else { &[] });
+                for (status, text) in specific {
                     add_refusal(operation, status, text);
                 }
             }
