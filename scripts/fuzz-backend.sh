@@ -24,7 +24,9 @@ emulator="http://127.0.0.1:$emulator_port"
   >"$work/emulator.log" 2>&1 &
 pids+=($!)
 for _ in $(seq 100); do curl -sf "$emulator/oidc/jwks" >/dev/null && break; sleep 0.1; done
-(cd "$work" && env LOGTO_ENDPOINT="$emulator" BACKEND_BIND="127.0.0.1:$backend_port" \
+# `exec`: the backend is the background job itself, so the trap's kill reaches it (it used to kill
+# only the subshell, and every run left a backend behind).
+(cd "$work" && exec env LOGTO_ENDPOINT="$emulator" BACKEND_BIND="127.0.0.1:$backend_port" \
   DATABASE_URL="sqlite://$work/backend.db" SEED_DEMO_DATA=true \
   LOGTO_M2M_APP_ID=m2m4backend0000000001 LOGTO_M2M_APP_SECRET=demo-backend-m2m-secret-0123456789 \
   LOGTO_WEBHOOK_SIGNING_KEY=fuzz-webhook-signing-key-0000000 RUST_LOG=warn \

@@ -66,3 +66,12 @@ echo "==> fuzz of the backend with its own OpenAPI document: with a token, an or
 
 echo "==> Playwright"
 (cd e2e && npx playwright test)
+
+echo "==> nothing the tests started is left running"
+# Found late: every fuzz-backend.sh run used to leave its backend behind (the trap killed a subshell).
+sleep 1
+if left=$(pgrep -af "^$PWD/target/debug/(backend|logto-emulator)( |$)"); then
+  echo "error: still running after the tests:" >&2
+  echo "$left" >&2
+  exit 1
+fi
