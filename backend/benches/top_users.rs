@@ -28,19 +28,9 @@ fn wrk(url: &str, bearer: Option<&str>) -> Wrk {
 }
 
 /// A backend on its own database with `follows` rows (the demo's, then synthetic followers of the
-/// seeded users, so the top ten stay users Logto knows).
+/// seeded users, so the top ten stay users Logto knows), started with `flags` besides those.
 /// Its base URL, and the folder of its database (removed when dropped).
 async fn backend_with(
-    emu: &RunningEmulator,
-    follows: usize,
-    top_cache_ms: u64,
-    metrics: &str,
-) -> (String, tempfile::TempDir) {
-    backend_with_args(emu, follows, top_cache_ms, &[metrics]).await
-}
-
-/// [`backend_with`], with the given flags.
-async fn backend_with_args(
     emu: &RunningEmulator,
     follows: usize,
     top_cache_ms: u64,
@@ -170,14 +160,14 @@ fn main() {
 
         // As deployed (ranking cached 1 s) for the warm figures; the ranking cache off to compare the
         // database at 10^3 and 10^6 rows.
-        let (small, _small_db) = backend_with(&emu, 1_000, 1000, "--metrics=same").await;
-        let (unmetered, _unmetered_db) = backend_with(&emu, 1_000, 1000, "--metrics=off").await;
+        let (small, _small_db) = backend_with(&emu, 1_000, 1000, &["--metrics=same"]).await;
+        let (unmetered, _unmetered_db) = backend_with(&emu, 1_000, 1000, &["--metrics=off"]).await;
         // As the binary with OTEL_EXPORTER_OTLP_ENDPOINT set (the request span's name for the trace).
         let otlp = format!("--otel-exporter-otlp-endpoint={collector_url}");
-        let (traced, _traced_db) = backend_with_args(&emu, 1_000, 1000, &["--metrics=same", &otlp]).await;
-        let (small_db, _small_db_db) = backend_with(&emu, 1_000, 0, "--metrics=same").await;
+        let (traced, _traced_db) = backend_with(&emu, 1_000, 1000, &["--metrics=same", &otlp]).await;
+        let (small_db, _small_db_db) = backend_with(&emu, 1_000, 0, &["--metrics=same"]).await;
         let started = Instant::now();
-        let (large_db, _large_db_db) = backend_with(&emu, 1_000_000, 0, "--metrics=same").await;
+        let (large_db, _large_db_db) = backend_with(&emu, 1_000_000, 0, &["--metrics=same"]).await;
         let fill = started.elapsed();
         for url in [&small, &unmetered, &traced, &small_db, &large_db] {
             let r = http.get(format!("{url}/api/top-users")).bearer_auth(&token).send().await.unwrap();
