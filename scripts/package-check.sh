@@ -12,6 +12,8 @@ status=0
 printf '%-16s %8s %14s %16s\n' crate files "size (KiB)" "compressed (KiB)"
 for crate in logto-jwt logto-management logto-leptos logto-emulator; do
   out=$(cargo package --no-verify --allow-dirty -p "$crate" 2>&1) || { echo "$out"; exit 1; }
+  # A manifest crates.io would show without a link (issue 22): cargo says so as a warning.
+  if grep -i 'warning: manifest has no' <<<"$out"; then echo "  $crate: fill in what the manifest lacks"; status=1; fi
   files=$(cargo package --list --allow-dirty -p "$crate" 2>/dev/null)
   # "Packaged 12 files, 90.4KiB (25.9KiB compressed)"
   line=$(grep -o 'Packaged .*' <<<"$out")

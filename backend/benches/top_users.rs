@@ -41,7 +41,7 @@ async fn backend_with(
     let mut args = vec!["--seed-demo-data", &top_cache];
     args.extend_from_slice(flags);
     let config = common::config(emu, &database, &args);
-    let pool = backend::db::connect(config.database_url.as_ref()).await.unwrap();
+    let pool = backend::db::connect(config.database_url.expose()).await.unwrap();
     let seeded = backend::db::seed_demo_data(&pool).await.unwrap();
     let users: Vec<String> = demo_tenant::seed().users.into_iter().map(|u| u.id).collect();
     let mut tx = pool.begin().await.unwrap();

@@ -8,6 +8,7 @@ use std::net::SocketAddr;
 use std::str::FromStr;
 
 use clap::Parser;
+use secrecy::SecretString;
 
 #[derive(Debug, Clone, Parser)]
 #[command(name = "backend", about = "The top-users API: Logto JWT in, enriched users out")]
@@ -25,15 +26,32 @@ pub struct Config {
     #[arg(long, env = "LOGTO_M2M_APP_ID", value_name = "LOGTO_M2M_APP_ID")]
     pub m2m_app_id: String,
     /// The machine-to-machine application's secret.
-    #[arg(long, env = "LOGTO_M2M_APP_SECRET", value_name = "LOGTO_M2M_APP_SECRET", hide_env_values = true)]
-    pub m2m_app_secret: String,
+    #[arg(long, env = "LOGTO_M2M_APP_SECRET", value_name = "LOGTO_M2M_APP_SECRET", hide_env_values = true, value_parser = secret)]
+    pub m2m_app_secret: SecretString,
     /// The Management API resource: https://default.logto.app/api for self-hosted Logto,
     /// https://{tenant}.logto.app/api for Logto Cloud.
     #[arg(long, env = "LOGTO_MANAGEMENT_RESOURCE", value_name = "LOGTO_MANAGEMENT_RESOURCE", default_value = logto_management::OSS_MANAGEMENT_RESOURCE, value_parser = resource_indicator)]
     pub management_resource: String,
     /// The database (SQLite file by default): `sqlite:…`, or `postgres://…` / `postgresql://…`.
-    #[arg(long, env = "DATABASE_URL", default_value = "sqlite://backend.db")]
+    #[arg(long, env = "DATABASE_URL", default_value = "sqlite://backend.db", hide_env_values = true)]
     pub database_url: DatabaseUrl,
+    /// How long a request waits for a database connection before it answers 500 `internal.database`
+    /// (and `/readyz` 503): a stopped database is said at once instead of at the request timeout.
+    #[arg(
+        long,
+        env = "DATABASE_ACQUIRE_TIMEOUT_MS",
+        value_name = "DATABASE_ACQUIRE_TIMEOUT_MS",
+        default_value_t = 2000
+    )]
+    pub database_acquire_timeout_ms: u64,
+    /// How long the start waits for the database to answer before giving up.
+    #[arg(
+        long,
+        env = "DATABASE_CONNECT_TIMEOUT_SECONDS",
+        value_name = "DATABASE_CONNECT_TIMEOUT_SECONDS",
+        default_value_t = 10
+    )]
+    pub database_connect_timeout_seconds: u64,
     /// Fill an empty database with the demo follows (user ids of the emulator's seed).
     #[arg(long, env = "SEED_DEMO_DATA")]
     pub seed_demo_data: bool,
@@ -53,8 +71,8 @@ pub struct Config {
     pub jwt_leeway_seconds: u64,
     /// The signing key of the Logto webhook that posts to `/api/webhooks/logto` (Console → Webhooks,
     /// or `logto-cli provision`); unset, that route refuses every delivery.
-    #[arg(long, env = "LOGTO_WEBHOOK_SIGNING_KEY", value_name = "LOGTO_WEBHOOK_SIGNING_KEY", hide_env_values = true)]
-    pub webhook_signing_key: Option<String>,
+    #[arg(long, env = "LOGTO_WEBHOOK_SIGNING_KEY", value_name = "LOGTO_WEBHOOK_SIGNING_KEY", hide_env_values = true, value_parser = secret)]
+    pub webhook_signing_key: Option<SecretString>,
     /// Log lines as human-readable text or as JSON objects, one per line (the filter is RUST_LOG).
     #[arg(long, env = "LOG_FORMAT", value_name = "LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
     pub log_format: LogFormat,
@@ -65,9 +83,10 @@ pub struct Config {
     /// The `service.name` of the traces.
     #[arg(long, env = "OTEL_SERVICE_NAME", value_name = "OTEL_SERVICE_NAME", default_value = "backend")]
     pub otel_service_name: String,
-    /// Where `GET /metrics` (Prometheus text format) is served: `same` (the API's address), `off`, or
-    /// an address of its own (`127.0.0.1:9100`), kept off the public port.
-    #[arg(long, env = "METRICS", value_name = "METRICS", default_value = "same")]
+    /// Where `GET /metrics` (Prometheus text format) is served: an address of its own (the default,
+    /// loopback only: API clients cannot read it; `0.0.0.0:9464` for a scraper on another host),
+    /// `same` (the API's address, readable by every API client), or `off`.
+    #[arg(long, env = "METRICS", value_name = "METRICS", default_value = DEFAULT_METRICS)]
     pub metrics: MetricsAt,
     /// Requests allowed per client address: `<n>/s`, `<n>/min` or `<n>/h` (bursts up to n), or `off`.
     /// The default only stops a runaway client: set it to your traffic.
@@ -89,7 +108,8 @@ pub struct Config {
 impl Config {
     /// The configuration from the flags and the environment, `.env` included: a `.env` in the
     /// working directory (what `logto-cli provision` writes, and `dev.sh` reads) fills the variables
-    /// the environment does not set. A bad value exits with clap's message naming it.
+    /// the environment does not set. A bad value exits with clap's message naming it, with any URL's
+    /// password shown as `***`.
     pub fn load() -> Self {
         // Only the working directory's, as dev.sh reads it (dotenvy::dotenv would also search the
         // parents: the Playwright suite's backend, started in e2e/, would then read a developer's
@@ -100,13 +120,59 @@ impl Config {
                 std::process::exit(2);
             }
         }
-        Self::parse()
+        match Self::try_parse() {
+            Ok(config) => config,
+            Err(e) => {
+                // clap quotes a refused value back ("invalid value 'postgres://u:pw@…'").
+                let text = redact_url_passwords(&e.to_string());
+                if e.use_stderr() {
+                    eprint!("{text}");
+                } else {
+                    print!("{text}");
+                }
+                std::process::exit(e.exit_code());
+            }
+        }
     }
 
     /// Logto's issuer: `{endpoint}/oidc`.
     pub fn issuer(&self) -> String {
         format!("{}/oidc", self.logto_endpoint)
     }
+}
+
+/// Where the metrics are served unless `METRICS` says otherwise: loopback, port 9464 (the port
+/// OpenTelemetry's Prometheus exporter uses), never the API's public address.
+pub const DEFAULT_METRICS: &str = "127.0.0.1:9464";
+
+/// A secret from a flag or the environment: its `Debug` prints `[REDACTED]`.
+fn secret(s: &str) -> Result<SecretString, std::convert::Infallible> {
+    Ok(SecretString::from(s))
+}
+
+/// `text` with the password of every URL in it (`scheme://user:password@host`) shown as `***`: for
+/// start errors and log lines that quote a URL.
+pub fn redact_url_passwords(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find("://") {
+        let (before, after) = rest.split_at(at + 3);
+        out.push_str(before);
+        // The authority ends at the first `/`, `?`, `#`, quote or blank; its userinfo at the last `@`.
+        let end = after.find(|c: char| matches!(c, '/' | '?' | '#' | '\'' | '"' | '`') || c.is_whitespace());
+        let authority = &after[..end.unwrap_or(after.len())];
+        match authority.rfind('@').and_then(|at| authority[..at].find(':').map(|colon| (colon, at))) {
+            Some((colon, at)) => {
+                out.push_str(&authority[..=colon]);
+                out.push_str("***");
+                out.push_str(&authority[at..]);
+            }
+            None => out.push_str(authority),
+        }
+        rest = &after[authority.len()..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// How log lines are written.
@@ -238,9 +304,23 @@ impl FromStr for RateLimit {
     }
 }
 
-/// The database: SQLite (`sqlite:…`) or PostgreSQL (`postgres://…`, `postgresql://…`).
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// The database: SQLite (`sqlite:…`) or PostgreSQL (`postgres://…`, `postgresql://…`). `Debug` and
+/// `Display` show its password as `***`; [`DatabaseUrl::expose`] gives the URL to connect with.
+#[derive(Clone, PartialEq, Eq)]
 pub struct DatabaseUrl(String);
+
+impl DatabaseUrl {
+    /// The whole URL, password included: only for connecting.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for DatabaseUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("DatabaseUrl").field(&redact_url_passwords(&self.0)).finish()
+    }
+}
 
 impl FromStr for DatabaseUrl {
     type Err = String;
@@ -259,13 +339,7 @@ impl FromStr for DatabaseUrl {
 
 impl fmt::Display for DatabaseUrl {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl AsRef<str> for DatabaseUrl {
-    fn as_ref(&self) -> &str {
-        &self.0
+        f.write_str(&redact_url_passwords(&self.0))
     }
 }
 
@@ -295,8 +369,8 @@ mod tests {
         assert_eq!(c.bind, "127.0.0.1:3000".parse().unwrap());
         assert_eq!(c.issuer(), "http://localhost:3001/oidc");
         assert_eq!(c.cors_allowed_origins, [Origin("http://localhost:8080".into())]);
-        assert_eq!(c.database_url.as_ref(), "sqlite://backend.db");
-        assert_eq!(c.metrics, MetricsAt::Same);
+        assert_eq!(c.database_url.expose(), "sqlite://backend.db");
+        assert_eq!(c.metrics, MetricsAt::Own("127.0.0.1:9464".parse().unwrap()), "not on the API's address");
         let limit = RateLimit(Some((100_000.try_into().unwrap(), Per::Second)));
         assert_eq!((c.rate_limit_per_address, c.rate_limit_per_subject), (limit, limit));
         assert_eq!(c.trusted_proxy_header, None);
@@ -338,6 +412,51 @@ mod tests {
         assert!(e.contains("TRUSTED_PROXY_HEADER"), "{e}");
         let e = parse(&["--api-resource", "api.example.com"]).unwrap_err();
         assert!(e.contains("LOGTO_API_RESOURCE") && e.contains("absolute URI"), "{e}");
+    }
+
+    /// Issue 22, item 3: a refused or accepted `DATABASE_URL` is never printed with its password.
+    #[test]
+    fn database_passwords_are_never_printed() {
+        let e = parse(&["--database-url", "mysql://root:hunter2@db/app"]).unwrap_err();
+        assert!(e.contains("DATABASE_URL"), "{e}");
+        let shown = redact_url_passwords(&e);
+        assert!(!shown.contains("hunter2") && shown.contains("mysql://root:***@db/app"), "{shown}");
+        let c = parse(&["--database-url", "postgres://app:hunter2@localhost:5432/app?sslmode=disable"]).unwrap();
+        assert_eq!(c.database_url.expose(), "postgres://app:hunter2@localhost:5432/app?sslmode=disable");
+        assert_eq!(c.database_url.to_string(), "postgres://app:***@localhost:5432/app?sslmode=disable");
+        assert!(!format!("{c:?}").contains("hunter2"));
+    }
+
+    #[test]
+    fn url_passwords_are_redacted_wherever_they_stand() {
+        for (text, shown) in [
+            ("'postgres://u:p@h/db' for x", "'postgres://u:***@h/db' for x"),
+            ("postgres://u:p:q@h:5432", "postgres://u:***@h:5432"),
+            ("postgres://u@h/db and http://a:b@c", "postgres://u@h/db and http://a:***@c"),
+            ("no url at all: a:b@c", "no url at all: a:b@c"),
+            ("sqlite://backend.db", "sqlite://backend.db"),
+            ("x://u:p@", "x://u:***@"),
+            ("trailing ://", "trailing ://"),
+        ] {
+            assert_eq!(redact_url_passwords(text), shown);
+        }
+    }
+
+    /// Issue 22, item 4: `{:?}` of the configuration (a panic, a debug log) holds no secret.
+    #[test]
+    fn the_config_debug_shows_no_secret() {
+        let c = parse(&[
+            "--webhook-signing-key",
+            "whsec-0123456789",
+            "--database-url",
+            "postgres://app:dbpass-42@localhost/app",
+        ])
+        .unwrap();
+        let printed = format!("{c:?}");
+        for secret in ["whsec-0123456789", "dbpass-42", "\"s\""] {
+            assert!(!printed.contains(secret), "{secret} in {printed}");
+        }
+        assert!(printed.contains("m2m_app_id: \"a\""), "the rest is there: {printed}");
     }
 
     #[test]

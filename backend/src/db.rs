@@ -11,19 +11,58 @@ pub use sqlx::AnyPool as Pool;
 /// The demo follows, by user ids of the emulator's default seed.
 const DEMO_FOLLOWS: &str = include_str!("../seed/demo-follows.json");
 
-/// Opens (creating a SQLite file if needed) and migrates the database.
+/// How long the database may keep the backend waiting.
+#[derive(Debug, Clone, Copy)]
+pub struct Timeouts {
+    /// A request's wait for a connection: past it the request answers 500 `internal.database`
+    /// instead of waiting for the request timeout (a stopped PostgreSQL is retried for this long).
+    pub acquire: std::time::Duration,
+    /// The start's wait for the database's first answer.
+    pub connect: std::time::Duration,
+}
+
+impl Default for Timeouts {
+    fn default() -> Self {
+        Self { acquire: std::time::Duration::from_secs(2), connect: std::time::Duration::from_secs(10) }
+    }
+}
+
+/// Opens (creating a SQLite file if needed) and migrates the database, with the default timeouts.
 pub async fn connect(url: &str) -> Result<Pool, sqlx::Error> {
+    connect_with(url, Timeouts::default()).await
+}
+
+/// [`connect`] with `timeouts`: the first connection is retried until `timeouts.connect` has passed
+/// (the last error is returned then, `PoolTimedOut` when it was a wait), then the migrations run.
+pub async fn connect_with(url: &str, timeouts: Timeouts) -> Result<Pool, sqlx::Error> {
     sqlx::any::install_default_drivers();
     let postgres = url.starts_with("postgres:") || url.starts_with("postgresql:");
-    let url = if !postgres && !url.contains(":memory:") && !url.contains("mode=") {
+    let memory = url.contains(":memory:");
+    let url = if !postgres && !memory && !url.contains("mode=") {
         // Create the SQLite file when it does not exist yet.
         format!("{url}{}mode=rwc", if url.contains('?') { '&' } else { '?' })
     } else {
         url.to_string()
     };
-    // Each connection to `sqlite::memory:` is its own empty database: keep one.
-    let connections = if url.contains(":memory:") { 1 } else { 8 };
-    let pool = AnyPoolOptions::new().max_connections(connections).connect(&url).await?;
+    // Each connection to `sqlite::memory:` is its own empty database: keep one, and never close it.
+    let mut options =
+        AnyPoolOptions::new().max_connections(if memory { 1 } else { 8 }).acquire_timeout(timeouts.acquire);
+    if memory {
+        options = options.idle_timeout(None).max_lifetime(None);
+    }
+    let pool = options.connect_lazy(&url)?;
+    let deadline = tokio::time::Instant::now() + timeouts.connect;
+    loop {
+        match tokio::time::timeout_at(deadline, pool.acquire()).await {
+            Ok(Ok(_connection)) => break,
+            Ok(Err(e)) if tokio::time::Instant::now() + std::time::Duration::from_millis(200) < deadline => {
+                tracing::debug!(error = %e, "the database does not answer yet");
+                tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+            }
+            Ok(Err(e)) => return Err(e),
+            Err(_) => return Err(sqlx::Error::PoolTimedOut),
+        }
+    }
     if postgres {
         migrator(POSTGRES_MIGRATIONS).run(&pool).await?;
     } else {
@@ -203,6 +242,19 @@ mod tests {
         let top = top_users(&pool, 10).await.unwrap();
         assert_eq!(top.len(), 10);
         assert!(top.windows(2).all(|w| w[0].1 > w[1].1), "{top:?}");
+    }
+
+    /// Issue 22, item 6: a database that does not answer stops the start within the connect timeout,
+    /// instead of sqlx's 30 s.
+    #[tokio::test]
+    async fn an_unreachable_database_gives_up_within_the_connect_timeout() {
+        let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
+        let timeouts =
+            Timeouts { acquire: std::time::Duration::from_millis(300), connect: std::time::Duration::from_millis(600) };
+        let url = format!("postgres://app:pw@{closed}/app");
+        let outcome = tokio::time::timeout(std::time::Duration::from_secs(10), connect_with(&url, timeouts)).await;
+        // Not a timed test: the outer 10 s only turns a hang (sqlx's own 30 s) into a failure.
+        assert!(matches!(outcome, Ok(Err(_))), "gave up by itself: {:?}", outcome.map(|r| r.map(|_| ())));
     }
 
     #[test]

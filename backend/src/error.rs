@@ -82,12 +82,12 @@ mod tests {
         let auth = [
             AuthError::MissingToken,
             AuthError::WrongScheme,
-            AuthError::OpaqueToken { resource: "r".into() },
-            AuthError::InvalidToken("x".into()),
+            AuthError::OpaqueToken,
+            AuthError::InvalidToken("x"),
             AuthError::InsufficientScope { scope: scope() },
-            AuthError::KeysUnavailable("x".into()),
-            AuthError::OrganizationRequired { organization_id: "o".into() },
-            AuthError::WrongOrganization { organization_id: "o".into() },
+            AuthError::KeysUnavailable,
+            AuthError::OrganizationRequired,
+            AuthError::WrongOrganization,
             AuthError::OrganizationToken,
         ];
         // A variant added to logto-jwt stops this from compiling until it is listed above.
@@ -95,12 +95,12 @@ mod tests {
             match e {
                 AuthError::MissingToken
                 | AuthError::WrongScheme
-                | AuthError::OpaqueToken { .. }
+                | AuthError::OpaqueToken
                 | AuthError::InvalidToken(_)
                 | AuthError::InsufficientScope { .. }
-                | AuthError::KeysUnavailable(_)
-                | AuthError::OrganizationRequired { .. }
-                | AuthError::WrongOrganization { .. }
+                | AuthError::KeysUnavailable
+                | AuthError::OrganizationRequired
+                | AuthError::WrongOrganization
                 | AuthError::OrganizationToken => {}
             }
             assert!(ErrorCode::parse(e.code()).is_some(), "{} is not in shared::ErrorCode", e.code());

@@ -14,7 +14,8 @@ async fn main() -> std::process::ExitCode {
     let server = match backend::startup::build(&config).await {
         Ok(ready) => ready,
         Err(e) => {
-            eprintln!("backend: {e}");
+            // A database error may quote its URL: never with the password.
+            eprintln!("backend: {}", backend::config::redact_url_passwords(&e.to_string()));
             return std::process::ExitCode::FAILURE;
         }
     };

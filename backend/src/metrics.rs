@@ -1,5 +1,5 @@
-//! `GET /metrics`: the service's metrics in Prometheus text format (`METRICS=same` serves them on the
-//! API's address, `METRICS=127.0.0.1:9100` on their own, `METRICS=off` not at all).
+//! `GET /metrics`: the service's metrics in Prometheus text format (by default on a loopback address of
+//! their own, `127.0.0.1:9464`, out of API clients' reach; `METRICS=same` on the API's address, `off` nowhere).
 //!
 //! The backend's own events are counted where they happen (requests, hops, caches, partial answers,
 //! rate limits); the libraries' totals (the verifier's, the Management API client's) and the

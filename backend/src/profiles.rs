@@ -91,6 +91,19 @@ pub struct Lookup {
     pub fetch: Option<FetchTiming>,
 }
 
+/// What [`Profiles::put`] did with a profile.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Put {
+    /// The cached profile was replaced (or the first one cached).
+    Replaced,
+    /// The cache holds a newer profile (`updatedAt`): a late delivery, kept out.
+    KeptNewer,
+    /// The user was deleted: a late update does not bring them back.
+    UserDeleted,
+    /// The profile cache is off (`PROFILE_CACHE_SECONDS=0`): nothing to update.
+    CacheOff,
+}
+
 pub struct Profiles {
     client: Arc<ManagementClient>,
     config: ProfileConfig,
@@ -168,19 +181,24 @@ impl Profiles {
     }
 
     /// A profile Logto just sent (a webhook): replaces the cached one unless that one is newer, and is
-    /// ignored for a user already deleted (deliveries can arrive out of order).
-    pub fn put(&self, user: User) {
-        if self.config.keep_for.is_zero() || self.deleted.contains_key(user.id.as_str()) {
-            return;
+    /// ignored for a user already deleted (deliveries can arrive out of order). Says which it did.
+    pub fn put(&self, user: User) -> Put {
+        if self.config.keep_for.is_zero() {
+            return Put::CacheOff;
+        }
+        if self.deleted.contains_key(user.id.as_str()) {
+            return Put::UserDeleted;
         }
         let newer = self
             .cache
             .get(user.id.as_str())
             .and_then(|e| e.user.map(|u| u.updated_at))
             .is_none_or(|cached| user.updated_at >= cached);
-        if newer {
-            self.cache.insert(user.id.to_string(), Entry { user: Some(Arc::new(user)), fetched: Instant::now() });
+        if !newer {
+            return Put::KeptNewer;
         }
+        self.cache.insert(user.id.to_string(), Entry { user: Some(Arc::new(user)), fetched: Instant::now() });
+        Put::Replaced
     }
 
     /// A user Logto deleted: cached as absent, and remembered so a late update cannot bring them back.

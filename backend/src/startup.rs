@@ -7,6 +7,7 @@ use axum::http::{header, HeaderValue, Method};
 use axum::Router;
 use logto_jwt::{Verifier, VerifierConfig};
 use logto_management::{ManagementClient, ManagementConfig};
+use secrecy::ExposeSecret;
 use std::sync::atomic::{AtomicU64, Ordering};
 use tokio::net::TcpListener;
 
@@ -32,6 +33,11 @@ use crate::state::AppState;
 pub enum StartupError {
     #[error("DATABASE_URL: {source}")]
     Database { source: sqlx::Error },
+    #[error(
+        "DATABASE_URL: the database did not answer within {seconds} s (DATABASE_CONNECT_TIMEOUT_SECONDS): \
+         is it running, and is the URL's host and port right?"
+    )]
+    DatabaseUnreachable { seconds: u64 },
     #[error("LOGTO_ENDPOINT / LOGTO_M2M_*: {0}")]
     Logto(#[from] logto_management::ManagementError),
     #[error("CORS_ALLOWED_ORIGINS: {0:?} is not a valid origin")]
@@ -129,9 +135,21 @@ pub fn app(state: AppState, config: &Config) -> Result<Router, StartupError> {
 
 /// Connects the database, prepares the Logto clients and returns the state.
 pub async fn build_state(config: &Config) -> Result<AppState, StartupError> {
-    // Not the URL in the message: it may hold the database password.
-    let db =
-        crate::db::connect(config.database_url.as_ref()).await.map_err(|source| StartupError::Database { source })?;
+    // Said before the wait, so a start against a stopped database is not silent; the URL's password
+    // is shown as `***` (DatabaseUrl's Display), and the error messages name no URL.
+    let seconds = config.database_connect_timeout_seconds;
+    tracing::info!(database = %config.database_url, "connecting to the database (waiting up to {seconds} s)");
+    let timeouts = crate::db::Timeouts {
+        acquire: Duration::from_millis(config.database_acquire_timeout_ms),
+        connect: Duration::from_secs(seconds),
+    };
+    let db = crate::db::connect_with(config.database_url.expose(), timeouts).await.map_err(|source| match source {
+        sqlx::Error::PoolTimedOut | sqlx::Error::Io(_) => {
+            tracing::warn!(error = %source, "the database did not answer");
+            StartupError::DatabaseUnreachable { seconds }
+        }
+        source => StartupError::Database { source },
+    })?;
     if config.seed_demo_data {
         let inserted = crate::db::seed_demo_data(&db).await.map_err(|source| StartupError::Database { source })?;
         if inserted > 0 {
@@ -141,8 +159,11 @@ pub async fn build_state(config: &Config) -> Result<AppState, StartupError> {
     let mut verifier_config = VerifierConfig::new(config.issuer(), &config.api_resource);
     verifier_config.leeway = std::time::Duration::from_secs(config.jwt_leeway_seconds);
     let verifier = Verifier::new(verifier_config);
-    let mut management =
-        ManagementConfig::new(config.logto_endpoint.as_ref(), &config.m2m_app_id, &config.m2m_app_secret);
+    let mut management = ManagementConfig::new(
+        config.logto_endpoint.as_ref(),
+        &config.m2m_app_id,
+        config.m2m_app_secret.expose_secret(),
+    );
     management.resource = config.management_resource.clone();
     let mut profile_config = ProfileConfig::default();
     profile_config.deadline = std::time::Duration::from_millis(config.enrichment_deadline_ms);
@@ -169,7 +190,7 @@ pub async fn build_state(config: &Config) -> Result<AppState, StartupError> {
         members: Arc::new(members),
         ranking: Arc::new(ranking),
         db,
-        webhook_signing_key: config.webhook_signing_key.as_deref().filter(|k| !k.is_empty()).map(Arc::from),
+        webhook_signing_key: config.webhook_signing_key.clone().filter(|k| !k.expose_secret().is_empty()),
     })
 }
 

@@ -20,7 +20,7 @@ pub struct AppState {
     pub metrics: Arc<crate::metrics::Metrics>,
     pub limits: Arc<crate::rate_limit::RateLimits>,
     /// The Logto webhook's signing key (`None`: webhooks refused).
-    pub webhook_signing_key: Option<std::sync::Arc<str>>,
+    pub webhook_signing_key: Option<secrecy::SecretString>,
 }
 
 impl FromRef<AppState> for Arc<Verifier> {

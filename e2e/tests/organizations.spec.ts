@@ -93,6 +93,20 @@ test('the sequence view shows the organization-token hop', async ({ page }) => {
   await expect(page.getByTestId('top-user')).toHaveCount(10);
   await page.getByRole('link', { name: 'Sequence' }).click();
   await expect(page.locator('[data-testid=hop-item][data-hop=token]')).toContainText(`organization_id=${ACME}`);
+  // The switcher keeps saying where the drawn request went (it used to fall back to "Everyone").
+  await expect(page.getByTestId('org-switcher')).toHaveValue(ACME);
+  // No label leaves the diagram: the verify hop's long one is wrapped (issue 22).
+  for (const width of [360, 800, 1280]) {
+    await page.setViewportSize({ width, height: 900 });
+    const outside = await page.getByTestId('sequence-diagram').evaluate((svg) => {
+      const { width: w } = (svg as SVGSVGElement).viewBox.baseVal;
+      return [...svg.querySelectorAll('text')]
+        .map((t) => ({ text: t.textContent, box: (t as SVGTextElement).getBBox() }))
+        .filter(({ box }) => box.x < 0 || box.x + box.width > w)
+        .map(({ text }) => text);
+    });
+    expect(outside).toEqual([]);
+  }
   await expect(page.locator('[data-testid=hop-item][data-hop=token-response]')).toContainText('organization-level access token');
   await expect(page.locator('[data-testid=hop-item][data-hop=verify]')).toContainText('organization');
   await expect(page.locator('[data-testid=hop-item][data-hop=request]')).toContainText(`/api/organizations/${ACME}/top-users`);

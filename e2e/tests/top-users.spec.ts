@@ -16,6 +16,12 @@ test('a user signs in through Logto and sees the ten most-followed users', async
   expect(followers[0]).toBe(24);
   for (let i = 1; i < followers.length; i++) expect(followers[i]).toBeLessThan(followers[i - 1]);
   for (const name of await rows.locator('.name').allInnerTexts()) expect(name).toMatch(/ Example$/);
+  // Users without an avatar (Logto's default, zoe and kim in the seed): their initial on a disc,
+  // never an <img> without a picture (the browser's broken-image icon).
+  expect(await rows.locator('img:not([src]), img[src=""]').count()).toBe(0);
+  await expect(rows.filter({ hasText: '@zoe' }).getByTestId('avatar-initial')).toHaveText('Z');
+  await expect(rows.filter({ hasText: '@kim' }).getByTestId('avatar-initial')).toHaveText('K');
+  await expect(rows.locator('img')).toHaveCount(8);
 
   // Tokens stay out of localStorage; the session lives in this tab only.
   expect(await page.evaluate(() => localStorage.length)).toBe(0);

@@ -77,6 +77,10 @@ pub fn config(emu: &RunningEmulator, database_url: &str, extra: &[&str]) -> Conf
         format!("--database-url={database_url}"),
         "--bind=127.0.0.1:0".into(),
     ];
+    // The metrics' default address is one fixed port: a bench runs several backends side by side.
+    if !extra.iter().any(|a| a.starts_with("--metrics")) {
+        args.push("--metrics=127.0.0.1:0".into());
+    }
     args.extend(extra.iter().map(|s| s.to_string()));
     Config::try_parse_from(args).expect("a valid configuration")
 }

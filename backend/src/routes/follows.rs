@@ -127,6 +127,7 @@ async fn set_following(
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct FollowingQuery {
     /// Comma-separated user ids (1 to 100).
     ids: String,

@@ -180,4 +180,28 @@ mod tests {
         assert!(described(&doc, "/healthz", "get", "500").is_empty(), "/healthz reads no database");
         assert!(described(&doc, "/healthz", "get", "429").contains("`request.rate_limited`"));
     }
+
+    /// Issue 22, item 7: every documented parameter stands where the router reads it. A path
+    /// parameter is exactly a `{name}` of its route's template (utoipa's `IntoParams` defaults to the
+    /// path: `ids` of /api/me/following was documented there though it is a query parameter), and
+    /// every `{name}` is documented.
+    #[test]
+    fn every_parameter_is_documented_where_the_router_reads_it() {
+        let doc = document();
+        for (path, item) in doc["paths"].as_object().unwrap() {
+            let template: std::collections::BTreeSet<&str> =
+                path.split('/').filter_map(|s| s.strip_prefix('{')?.strip_suffix('}')).collect();
+            for (method, operation) in item.as_object().unwrap() {
+                let params = operation["parameters"].as_array().cloned().unwrap_or_default();
+                let in_path: std::collections::BTreeSet<&str> =
+                    params.iter().filter(|p| p["in"] == "path").filter_map(|p| p["name"].as_str()).collect();
+                assert_eq!(in_path, template, "{method} {path}: path parameters");
+                for p in &params {
+                    assert!(["path", "query", "header"].contains(&p["in"].as_str().unwrap()), "{method} {path}: {p}");
+                }
+            }
+        }
+        let following = &doc["paths"]["/api/me/following"]["get"]["parameters"][0];
+        assert_eq!((following["name"].as_str(), following["in"].as_str()), (Some("ids"), Some("query")));
+    }
 }

@@ -20,6 +20,7 @@ use shared::ErrorBody;
 
 use crate::db;
 use crate::error::ApiError;
+use crate::profiles::Put;
 use crate::state::AppState;
 
 #[derive(Deserialize)]
@@ -56,29 +57,116 @@ fn decode_hex(s: &str) -> Option<Vec<u8>> {
     )
 )]
 pub async fn logto(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Result<StatusCode, ApiError> {
-    let Some(key) = state.webhook_signing_key.as_deref() else { return Err(ApiError::WebhooksOff) };
+    let Some(key) = state.webhook_signing_key.as_ref().map(secrecy::ExposeSecret::expose_secret) else {
+        return Err(ApiError::WebhooksOff);
+    };
     let signature = headers.get("logto-signature-sha-256").and_then(|v| v.to_str().ok()).unwrap_or("");
     if !signature_matches(key, &body, signature) {
         return Err(ApiError::BadSignature);
     }
     let delivery: Delivery = serde_json::from_slice(&body)
         .map_err(|_| ApiError::InvalidQuery("The body is not a Logto webhook payload.".into()))?;
+    let applied = apply(&state, &delivery).await?;
+    log_applied(&delivery.event, &applied);
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// What a delivery changed, for its log line.
+#[derive(Debug, PartialEq, Eq)]
+enum Applied {
+    /// A profile from `User.Created` / `User.Data.Updated`, and what the cache did with it.
+    Profile { user: String, put: Put },
+    /// `User.Deleted`: the follows removed (both ways), and the user out of the caches.
+    Deleted { user: String, follows: u64 },
+    /// A user event whose `data` is not a user.
+    NoUser,
+    /// An event this API does not use.
+    Ignored,
+}
+
+async fn apply(state: &AppState, delivery: &Delivery) -> Result<Applied, ApiError> {
     let user = || delivery.data.clone().and_then(|d| serde_json::from_value::<User>(d).ok());
-    match delivery.event.as_str() {
-        "User.Created" | "User.Data.Updated" => {
-            if let Some(user) = user() {
-                state.profiles.put(user);
-            }
-        }
-        "User.Deleted" => {
-            if let Some(user) = user() {
-                let removed = db::forget_user(&state.db, &user.id).await?;
+    Ok(match delivery.event.as_str() {
+        "User.Created" | "User.Data.Updated" => match user() {
+            Some(user) => Applied::Profile { user: user.id.to_string(), put: state.profiles.put(user) },
+            None => Applied::NoUser,
+        },
+        "User.Deleted" => match user() {
+            Some(user) => {
+                let follows = db::forget_user(&state.db, &user.id).await?;
                 state.profiles.forget(&user.id);
                 state.ranking.invalidate();
-                tracing::info!(user = %user.id, follows = removed, "a user deleted in Logto left the rankings");
+                Applied::Deleted { user: user.id.to_string(), follows }
             }
+            None => Applied::NoUser,
+        },
+        _ => Applied::Ignored,
+    })
+}
+
+/// One line per delivery: the event, the user's id (never their profile), and what changed. The
+/// event name is Logto's, logged only when it is one this API knows (a signed body, but still input).
+fn log_applied(event: &str, applied: &Applied) {
+    match applied {
+        Applied::Profile { user, put } => {
+            let change = match put {
+                Put::Replaced => "profile cache updated",
+                Put::KeptNewer => "nothing: the cached profile is newer",
+                Put::UserDeleted => "nothing: the user was deleted",
+                Put::CacheOff => "nothing: the profile cache is off",
+            };
+            tracing::info!(event, user = %user, change, "webhook applied");
         }
-        _ => {}
+        Applied::Deleted { user, follows } => {
+            tracing::info!(event, user = %user, follows_removed = follows, change = "follows removed, caches dropped the user", "webhook applied");
+        }
+        Applied::NoUser => tracing::warn!(event, change = "nothing: the payload has no user", "webhook ignored"),
+        Applied::Ignored => tracing::info!(change = "nothing: an event this API does not use", "webhook ignored"),
     }
-    Ok(StatusCode::NO_CONTENT)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::{Arc, Mutex};
+
+    /// Log lines written while `f` runs, as text.
+    fn logged(f: impl FnOnce()) -> String {
+        let buffer = Arc::new(Mutex::new(Vec::new()));
+        let writer = buffer.clone();
+        let subscriber =
+            tracing_subscriber::fmt().with_ansi(false).with_writer(move || Writer(writer.clone())).finish();
+        tracing::subscriber::with_default(subscriber, f);
+        let bytes = buffer.lock().unwrap().clone();
+        String::from_utf8(bytes).unwrap()
+    }
+
+    struct Writer(Arc<Mutex<Vec<u8>>>);
+
+    impl std::io::Write for Writer {
+        fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(data);
+            Ok(data.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    /// Issue 22, item 16: a delivery's log line says which event, which user (by id) and what it
+    /// changed; it used to be a bare 204 line.
+    #[test]
+    fn a_delivery_logs_its_event_its_user_and_what_changed() {
+        let line =
+            logged(|| log_applied("User.Data.Updated", &Applied::Profile { user: "u1abc".into(), put: Put::Replaced }));
+        assert!(line.contains("event=\"User.Data.Updated\"") && line.contains("user=u1abc"), "{line}");
+        assert!(line.contains("profile cache updated"), "{line}");
+        let line = logged(|| log_applied("User.Deleted", &Applied::Deleted { user: "u2abc".into(), follows: 7 }));
+        assert!(line.contains("user=u2abc") && line.contains("follows_removed=7"), "{line}");
+        let line =
+            logged(|| log_applied("User.Data.Updated", &Applied::Profile { user: "u3".into(), put: Put::KeptNewer }));
+        assert!(line.contains("the cached profile is newer"), "{line}");
+        let line = logged(|| log_applied("<script>", &Applied::Ignored));
+        assert!(line.contains("does not use") && !line.contains("<script>"), "{line}");
+    }
 }

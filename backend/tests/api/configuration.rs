@@ -72,6 +72,8 @@ fn start(dir: &TempDir, env: &[(&str, &str)]) -> (std::process::Child, std::sync
     let mut command = backend(dir, &[]);
     command.envs([("LOGTO_M2M_APP_ID", "app"), ("LOGTO_M2M_APP_SECRET", "secret")]);
     command.envs([("BACKEND_BIND", "127.0.0.1:0"), ("DATABASE_URL", "sqlite://db.sqlite"), ("RUST_LOG", "info")]);
+    // Backends started side by side: each its own metrics port, not the default's fixed one.
+    command.env("METRICS", "127.0.0.1:0");
     command.envs(env.iter().copied());
     let mut child = command.spawn().unwrap();
     let stdout = child.stdout.take().unwrap();

@@ -25,6 +25,8 @@ pub fn test_config(emulator: &RunningEmulator, db_dir: &std::path::Path) -> Conf
         m2m_app_secret: M2M_APP_SECRET.into(),
         management_resource: logto_management::OSS_MANAGEMENT_RESOURCE.into(),
         database_url: format!("sqlite://{}/backend.db", db_dir.display()).parse().unwrap(),
+        database_acquire_timeout_ms: 2000,
+        database_connect_timeout_seconds: 10,
         seed_demo_data: true,
         enrichment_deadline_ms: 1500,
         profile_cache_seconds: 600,

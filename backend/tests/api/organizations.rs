@@ -113,3 +113,29 @@ async fn logto_down_or_the_organization_gone() {
     let (status, _, body) = parts(get(&app, GLOBEX, &globex_token).await).await;
     assert_eq!((status, body["code"].as_str()), (404, Some("organization.not_found")), "{body}");
 }
+
+/// Issue 22, item 1: the organization route's refusals never repeat the path's id, in the body or in
+/// the challenge, and the challenge is always there: markup, a long id, a traversal, a right-to-left
+/// override, a NUL and a CRLF (which once made the challenge header go missing).
+#[tokio::test]
+async fn hostile_organization_ids_are_neither_echoed_nor_lose_the_challenge() {
+    let app = spawn_app().await;
+    let token = org_token(&app, "alice", ACME).await;
+    let long = "a".repeat(5000);
+    for (id, needle) in [
+        ("%3Cscript%3Exx", "<script>"),
+        (long.as_str(), "aaaaaaaaaa"),
+        ("..%2F..%2Fetc", ".."),
+        ("%E2%80%AEacme", "\u{202e}"),
+        ("ac%00me", "\0"),
+        ("ac%0d%0aSet-Cookie:x", "Set-Cookie"),
+    ] {
+        let (status, challenge, body) = parts(get(&app, id, &token).await).await;
+        assert_eq!((status, body["code"].as_str()), (403, Some("auth.wrong_organization")), "{id}: {body}");
+        assert!(challenge.starts_with(r#"Bearer error="insufficient_scope""#), "{id}: {challenge:?}");
+        let message = body["message"].as_str().unwrap();
+        for text in [message, challenge.as_str()] {
+            assert!(!text.contains(needle) && !text.contains("acme") && !text.contains("xx"), "{id}: {text}");
+        }
+    }
+}

@@ -152,3 +152,71 @@ async fn three_replicas_on_one_database_agree_and_outlive_one_that_stops() {
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
     until_ranked(&a.http, &a.backend, token, (&name, count), deadline).await;
 }
+
+/// A TCP relay between the backend and PostgreSQL that the test can cut, as a stopped or unplugged
+/// database looks to the backend: open connections closed, new ones refused.
+struct Relay {
+    address: std::net::SocketAddr,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Relay {
+    async fn to(target: String) -> Self {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let address = listener.local_addr().unwrap();
+        let task = tokio::spawn(async move {
+            let mut pipes = tokio::task::JoinSet::new();
+            while let Ok((mut inbound, _)) = listener.accept().await {
+                let target = target.clone();
+                pipes.spawn(async move {
+                    if let Ok(mut outbound) = tokio::net::TcpStream::connect(target).await {
+                        let _ = tokio::io::copy_bidirectional(&mut inbound, &mut outbound).await;
+                    }
+                });
+            }
+        });
+        Self { address, task }
+    }
+
+    /// Closes the listener and every relayed connection (the JoinSet is dropped with the task).
+    async fn cut(self) {
+        self.task.abort();
+        let _ = self.task.await;
+    }
+}
+
+/// Issue 22, item 6: PostgreSQL gone under a running backend. Every route that reads or writes the
+/// database says so with its documented answer (500 `internal.database`, `/readyz` 503) after the
+/// pool's acquire timeout, instead of waiting for the 15 s request timeout (504 `request.timeout`).
+#[tokio::test]
+async fn a_stopped_database_is_said_with_the_documented_code_not_a_timeout() {
+    let Some(url) = fresh_database().await else { return };
+    let mut parsed = url::Url::parse(&url).unwrap();
+    let target = format!("{}:{}", parsed.host_str().unwrap(), parsed.port().unwrap_or(5432));
+    let relay = Relay::to(target).await;
+    parsed.set_host(Some("127.0.0.1")).unwrap();
+    parsed.set_port(Some(relay.address.port())).unwrap();
+    let app = spawn_app_with(|c| {
+        c.database_url = parsed.as_str().parse().unwrap();
+        c.database_acquire_timeout_ms = 500;
+        c.top_cache_ms = 0;
+    })
+    .await;
+    let alice = app.sign_in_with("alice", "openid offline_access read:top-users write:follows").await;
+    assert_eq!(app.get_top_users(Some(&format!("Bearer {}", alice.access_token()))).await.status(), 200);
+    let trent = demo_tenant::seed().users.into_iter().find(|u| u.username == "trent").unwrap().id;
+
+    relay.cut().await;
+    let (status, _, body) =
+        crate::helpers::parts(app.get_top_users(Some(&format!("Bearer {}", alice.access_token()))).await).await;
+    assert_eq!((status, body["code"].as_str()), (500, Some("internal.database")), "{body}");
+    let follow = app.http.post(format!("{}/api/users/{trent}/follow", app.backend)).bearer_auth(alice.access_token());
+    let (status, _, body) = crate::helpers::parts(follow.send().await.unwrap()).await;
+    assert_eq!((status, body["code"].as_str()), (500, Some("internal.database")), "{body}");
+    let ready = app.http.get(format!("{}/readyz", app.backend)).send().await.unwrap();
+    assert_eq!(ready.status(), 503);
+    let body: Value = ready.json().await.unwrap();
+    assert_eq!((body["database"].as_str(), body["code"].as_str()), (Some("unavailable"), Some("service.not_ready")));
+    let text = body.to_string();
+    assert!(!text.contains("127.0.0.1") && !text.contains("postgres"), "fixed words: {text}");
+}

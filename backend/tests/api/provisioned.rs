@@ -48,15 +48,15 @@ async fn a_provisioned_logto_runs_the_whole_stack() {
     let mut config = crate::helpers::test_config(&emu, dir.path());
     config.api_resource = env["LOGTO_API_RESOURCE"].clone();
     config.m2m_app_id = env["LOGTO_M2M_APP_ID"].clone();
-    config.m2m_app_secret = env["LOGTO_M2M_APP_SECRET"].clone();
+    config.m2m_app_secret = env["LOGTO_M2M_APP_SECRET"].clone().into();
     config.management_resource = env["LOGTO_MANAGEMENT_RESOURCE"].clone();
     config.seed_demo_data = false;
-    config.webhook_signing_key = Some(env["LOGTO_WEBHOOK_SIGNING_KEY"].clone());
+    config.webhook_signing_key = Some(env["LOGTO_WEBHOOK_SIGNING_KEY"].clone().into());
     assert_eq!(env["LOGTO_ENDPOINT"], emu.endpoint, "provision wrote the emulator's endpoint");
     let server = backend::startup::build(&config).await.unwrap();
     let backend = format!("http://{}", server.local_addr().unwrap());
     tokio::spawn(server.run(std::future::pending()));
-    let db = backend::db::connect(config.database_url.as_ref()).await.unwrap();
+    let db = backend::db::connect(config.database_url.expose()).await.unwrap();
     backend::db::follow(&db, &ids["carol"], &ids["dave"]).await.unwrap();
 
     let spa = &env["LOGTO_SPA_APP_ID"];
@@ -90,7 +90,7 @@ async fn a_provisioned_logto_runs_the_whole_stack() {
     let mut opts = opts.clone();
     opts.webhook_url = format!("{backend}/api/webhooks/logto");
     let report = provision::run(&admin, &opts).await.unwrap();
-    assert!(report.lines.iter().any(|l| l.contains("update of webhook")), "{:?}", report.lines);
+    assert!(report.lines.iter().any(|l| l.contains("updated  webhook")), "{:?}", report.lines);
     let patch = http
         .patch(format!("{}/api/users/{}", emu.endpoint, ids["dave"]))
         .bearer_auth(admin.access_token().await.unwrap().0)

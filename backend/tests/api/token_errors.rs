@@ -4,7 +4,7 @@ use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
 use demo_tenant::{M2M_APP_ID, M2M_APP_SECRET};
 use logto_emulator::testkit;
 
-use crate::helpers::{parts, spawn_app};
+use crate::helpers::{parts, spawn_app, spawn_app_with};
 
 #[tokio::test]
 async fn no_token_is_401_with_a_bare_bearer_challenge() {
@@ -33,7 +33,8 @@ async fn an_opaque_token_is_refused_with_how_to_get_a_jwt() {
     assert!(challenge.starts_with(r#"Bearer error="invalid_token""#), "{challenge}");
     assert_eq!(body["code"], "auth.opaque_token");
     let message = body["message"].as_str().unwrap();
-    assert!(message.contains("opaque") && message.contains("https://api.example.com"), "{message}");
+    // How to get a JWT, in fixed words: no URL (issue 22).
+    assert!(message.contains("opaque") && message.contains("resource") && !message.contains("http"), "{message}");
 }
 
 #[tokio::test]
@@ -115,5 +116,23 @@ async fn garbage_is_401_never_5xx() {
         let (status, challenge, body) = parts(app.get_top_users(Some(&format!("Bearer {token}"))).await).await;
         assert_eq!(status, 401, "{token:.40}: {body}");
         assert!(challenge.contains("invalid_token"), "{challenge}");
+    }
+}
+
+/// Issue 22, item 2: when the issuer's keys cannot be fetched, the 503 says so in fixed words: not
+/// Logto's URL, not reqwest's error text (those go to the log).
+#[tokio::test]
+async fn keys_unavailable_names_no_url_and_no_dependency_error() {
+    // A backend whose issuer is a closed port: nothing answers discovery.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
+    let app = spawn_app_with(|c| c.logto_endpoint = format!("http://{closed}").parse().unwrap()).await;
+    let token = app.sign_in("alice").await;
+    let (status, challenge, body) =
+        parts(app.get_top_users(Some(&format!("Bearer {}", token.access_token()))).await).await;
+    assert_eq!((status, body["code"].as_str()), (503, Some("auth.keys_unavailable")), "{body}");
+    assert_eq!(challenge, "", "a 503 is not a bearer challenge");
+    let message = body["message"].as_str().unwrap();
+    for leak in ["http", "127.0.0.1", "error sending", "openid-configuration", &closed.port().to_string()] {
+        assert!(!message.contains(leak), "{leak} in {message}");
     }
 }

@@ -44,6 +44,11 @@ impl CliError {
                 "The Management API refused the token ({error}): give the application a role with the \
                  Management API's `all` permission."
             ),
+            ManagementError::Api { code, .. } if code == "organization.require_membership" => {
+                "That user is not a member of the organization: add them first with `orgs members add <org> \
+                 --user <id>`, then give them the role."
+                    .to_string()
+            }
             ManagementError::Unreachable { .. } => {
                 format!("{error}. Is Logto running, and is LOGTO_ENDPOINT ({}) its endpoint?", ctx.endpoint)
             }

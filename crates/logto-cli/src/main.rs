@@ -72,9 +72,13 @@ enum OrgsCommand {
     /// Members: list, add, remove.
     #[command(subcommand)]
     Members(MembersCommand),
-    /// Organization roles: assign one to a member.
+    /// Organization roles (the template every organization shares): list, create, delete; assign one
+    /// to a member.
     #[command(subcommand)]
     Roles(OrgRolesCommand),
+    /// Organization permissions (the template's scopes): list, create, delete.
+    #[command(subcommand)]
+    Scopes(OrgScopesCommand),
 }
 
 #[derive(Subcommand)]
@@ -88,27 +92,66 @@ enum MembersCommand {
     /// Add users (by id) to an organization; members already in stay.
     Add {
         org: String,
-        #[arg(long = "user", required = true)]
+        #[arg(long = "user", required = true, value_parser = orgs::parse_user_id)]
         users: Vec<UserId>,
     },
     Remove {
         org: String,
-        #[arg(long)]
+        #[arg(long, value_parser = orgs::parse_user_id)]
         user: UserId,
     },
 }
 
 #[derive(Subcommand)]
 enum OrgRolesCommand {
+    /// Every organization role with its permissions.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Create an organization role, holding the organization permissions named (or with the ids).
+    Create {
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        description: Option<String>,
+        /// An organization permission (name or id); repeat for more.
+        #[arg(long = "scope")]
+        scopes: Vec<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Delete an organization role (by name or id): every member holding it loses it.
+    Delete { role: String },
     /// Give a member an organization role (by name or id).
     Assign {
         #[arg(long)]
         org: String,
-        #[arg(long)]
+        #[arg(long, value_parser = orgs::parse_user_id)]
         user: UserId,
         #[arg(long)]
         role: String,
     },
+}
+
+#[derive(Subcommand)]
+enum OrgScopesCommand {
+    /// Every organization permission.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Create an organization permission.
+    Create {
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        description: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Delete an organization permission (by name or id): the roles holding it lose it.
+    Delete { scope: String },
 }
 
 #[derive(Subcommand)]
@@ -127,6 +170,7 @@ enum UsersCommand {
         json: bool,
     },
     Get {
+        #[arg(value_parser = orgs::parse_user_id)]
         id: UserId,
         #[arg(long)]
         json: bool,
@@ -144,6 +188,7 @@ enum UsersCommand {
         json: bool,
     },
     Delete {
+        #[arg(value_parser = orgs::parse_user_id)]
         id: UserId,
     },
 }
@@ -152,7 +197,7 @@ enum UsersCommand {
 enum RolesCommand {
     /// Give a user a User role (by name or id).
     Assign {
-        #[arg(long)]
+        #[arg(long, value_parser = orgs::parse_user_id)]
         user: UserId,
         #[arg(long)]
         role: String,
@@ -241,14 +286,39 @@ async fn run(cli: Cli) -> Result<(), CliError> {
             println!("{}", if json { output::json(&members) } else { output::members_table(&members) });
         }
         Command::Orgs(OrgsCommand::Members(MembersCommand::Add { org, users })) => {
-            let org = orgs::find(&client, &org, &ctx).await?;
-            client.add_organization_members(&org.id, &users).await.map_err(explain)?;
+            let org = orgs::add_members(&client, &org, &users, &ctx).await?;
             println!("added {} member(s) to {}", users.len(), org.name);
         }
         Command::Orgs(OrgsCommand::Members(MembersCommand::Remove { org, user })) => {
             let org = orgs::find(&client, &org, &ctx).await?;
             client.remove_organization_member(&org.id, &user).await.map_err(explain)?;
             println!("removed {user} from {}", org.name);
+        }
+        Command::Orgs(OrgsCommand::Roles(OrgRolesCommand::List { json })) => {
+            let roles = client.list_organization_roles().await.map_err(explain)?;
+            println!("{}", if json { output::json(&roles) } else { output::organization_roles_table(&roles) });
+        }
+        Command::Orgs(OrgsCommand::Roles(OrgRolesCommand::Create { name, description, scopes, json })) => {
+            let role = orgs::create_role(&client, &name, description.as_deref(), &scopes, &ctx).await?;
+            println!("{}", if json { output::json(&role) } else { output::organization_roles_table(&[role]) });
+        }
+        Command::Orgs(OrgsCommand::Roles(OrgRolesCommand::Delete { role })) => {
+            let role = orgs::find_role(&client, &role, &ctx).await?;
+            client.delete_organization_role(&role.id).await.map_err(explain)?;
+            println!("deleted organization role {} ({})", role.name, role.id);
+        }
+        Command::Orgs(OrgsCommand::Scopes(OrgScopesCommand::List { json })) => {
+            let scopes = client.list_organization_scopes().await.map_err(explain)?;
+            println!("{}", if json { output::json(&scopes) } else { output::organization_scopes_table(&scopes) });
+        }
+        Command::Orgs(OrgsCommand::Scopes(OrgScopesCommand::Create { name, description, json })) => {
+            let scope = client.create_organization_scope(&name, description.as_deref()).await.map_err(explain)?;
+            println!("{}", if json { output::json(&scope) } else { output::organization_scopes_table(&[scope]) });
+        }
+        Command::Orgs(OrgsCommand::Scopes(OrgScopesCommand::Delete { scope })) => {
+            let scope = orgs::find_scope(&client, &scope, &ctx).await?;
+            client.delete_organization_scope(&scope.id).await.map_err(explain)?;
+            println!("deleted organization permission {} ({})", scope.name, scope.id);
         }
         Command::Orgs(OrgsCommand::Roles(OrgRolesCommand::Assign { org, user, role })) => {
             let (org, role_id) = orgs::assign_role(&client, &org, &user, &role, &ctx).await?;

@@ -1,6 +1,6 @@
 //! Printing results as a table (people) or JSON (scripts).
 
-use logto_management::{Organization, OrganizationMember, User};
+use logto_management::{Organization, OrganizationMember, OrganizationRole, OrganizationScope, User};
 
 /// Prints users as an aligned table.
 pub fn users_table(users: &[User]) -> String {
@@ -22,6 +22,25 @@ pub fn users_table(users: &[User]) -> String {
 pub fn organizations_table(orgs: &[Organization]) -> String {
     let rows: Vec<[String; 3]> =
         orgs.iter().map(|o| [o.id.to_string(), o.name.clone(), o.description.clone().unwrap_or_default()]).collect();
+    table(["ID", "NAME", "DESCRIPTION"], &rows)
+}
+
+/// Organization roles with their organization permissions.
+pub fn organization_roles_table(roles: &[OrganizationRole]) -> String {
+    let rows: Vec<[String; 4]> = roles
+        .iter()
+        .map(|r| {
+            let scopes = r.scopes.iter().map(|s| s.name.as_str()).collect::<Vec<_>>().join(",");
+            [r.id.to_string(), r.name.clone(), r.description.clone().unwrap_or_default(), scopes]
+        })
+        .collect();
+    table(["ID", "NAME", "DESCRIPTION", "PERMISSIONS"], &rows)
+}
+
+/// Organization permissions.
+pub fn organization_scopes_table(scopes: &[OrganizationScope]) -> String {
+    let rows: Vec<[String; 3]> =
+        scopes.iter().map(|s| [s.id.to_string(), s.name.clone(), s.description.clone().unwrap_or_default()]).collect();
     table(["ID", "NAME", "DESCRIPTION"], &rows)
 }
 

@@ -64,7 +64,7 @@ impl Options {
 /// What provisioning did (or, in a dry run, would do).
 #[derive(Debug, Default)]
 pub struct Report {
-    /// One line per step: `found …`, `created …`, `would create …`.
+    /// One line per step: `found …`, `created …`, `updated …`, `would create …`, `would update …`.
     pub lines: Vec<String>,
     pub changed: bool,
 }
@@ -76,6 +76,10 @@ impl Report {
     fn create(&mut self, dry_run: bool, what: String) {
         self.changed = true;
         self.lines.push(format!("  {} {what}", if dry_run { "would create" } else { "created " }));
+    }
+    fn update(&mut self, dry_run: bool, what: String) {
+        self.changed = true;
+        self.lines.push(format!("  {} {what}", if dry_run { "would update" } else { "updated " }));
     }
 }
 
@@ -286,12 +290,12 @@ pub async fn run(client: &ManagementClient, opts: &Options) -> Result<Report, Cl
             Some(hook.signing_key.clone())
         }
         Some(hook) if dry => {
-            report.create(true, format!("update of webhook {} to {}", hook.name, opts.webhook_url));
+            report.update(true, format!("webhook {} → {}", hook.name, opts.webhook_url));
             Some(hook.signing_key.clone())
         }
         Some(hook) => {
             let hook = client.update_hook(&hook.id, HOOK_EVENTS, &opts.webhook_url).await.map_err(explain)?;
-            report.create(false, format!("update of webhook {} → {} ({})", hook.name, hook.config.url, hook.id));
+            report.update(false, format!("webhook {} → {} ({})", hook.name, hook.config.url, hook.id));
             Some(hook.signing_key)
         }
         None if dry => {

@@ -223,14 +223,49 @@ async fn orgs_commands_and_the_organization_role_provision_creates() {
 
     let nope = fails(&emu.endpoint, BOOTSTRAP_ID, BOOTSTRAP_SECRET, &["orgs", "members", "list", "Nope"]).await;
     assert!(nope.contains("no organization \"Nope\""), "{nope}");
-    let not_member = fails(
+    // Issue 22, item 15: each refusal says what to do, and `orgs create --json` shows what Logto
+    // returned (createdAt, isMfaRequired; no organizationRoles Logto did not send).
+    assert!(created["createdAt"].is_i64() && created["isMfaRequired"] == false, "{created}");
+    assert!(created.get("organizationRoles").is_none(), "{created}");
+    let fail = |args: &'static [&'static str]| fails(&emu.endpoint, BOOTSTRAP_ID, BOOTSTRAP_SECRET, args);
+    let user: serde_json::Value =
+        serde_json::from_str(&ok(&emu, &["users", "create", "--username", "ida", "--json"]).await).unwrap();
+    let ida = user["id"].as_str().unwrap();
+    let out = cli(
         &emu.endpoint,
         BOOTSTRAP_ID,
         BOOTSTRAP_SECRET,
-        &["orgs", "roles", "assign", "--org", "Acme", "--user", "nosuchuser00", "--role", "member"],
+        &["orgs", "roles", "assign", "--org", "Acme", "--user", ida, "--role", "member"],
     )
     .await;
-    assert!(not_member.contains("organization.require_membership"), "{not_member}");
+    let not_member = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success() && not_member.contains("orgs members add"), "{not_member}");
+    let unknown = fail(&["orgs", "members", "add", "Acme", "--user", "nosuchuser00"]).await;
+    assert!(unknown.contains("no user nosuchuser00") && unknown.contains("nobody was added"), "{unknown}");
+    let bad = fail(&["orgs", "members", "add", "Acme", "--user", "BAD-ID"]).await;
+    assert!(bad.contains("not a Logto user id"), "{bad}");
+    let log_before = emu.state.request_log().len();
+    let bad = fail(&["users", "get", "BAD-ID"]).await;
+    assert!(bad.contains("not a Logto user id"), "{bad}");
+    assert_eq!(emu.state.request_log().len(), log_before, "nothing sent for a malformed id");
+
+    // The organization template: permissions and roles, created, listed, deleted.
+    ok(&emu, &["orgs", "scopes", "create", "--name", "invite:members", "--description", "Invite people"]).await;
+    let scopes = ok(&emu, &["orgs", "scopes", "list"]).await;
+    assert!(scopes.contains("invite:members") && scopes.contains("Invite people"), "{scopes}");
+    let guest: serde_json::Value = serde_json::from_str(
+        &ok(&emu, &["orgs", "roles", "create", "--name", "guest", "--scope", "invite:members", "--json"]).await,
+    )
+    .unwrap();
+    assert_eq!((guest["name"].as_str(), guest["scopes"][0]["name"].as_str()), (Some("guest"), Some("invite:members")));
+    let roles = ok(&emu, &["orgs", "roles", "list"]).await;
+    assert!(roles.lines().any(|l| l.contains("guest") && l.ends_with("invite:members")), "{roles}");
+    let missing = fail(&["orgs", "roles", "create", "--name", "x", "--scope", "no:such"]).await;
+    assert!(missing.contains("no organization permission \"no:such\""), "{missing}");
+    ok(&emu, &["orgs", "roles", "delete", "guest"]).await;
+    ok(&emu, &["orgs", "scopes", "delete", "invite:members"]).await;
+    assert!(!ok(&emu, &["orgs", "roles", "list"]).await.contains("guest"));
+    assert!(!ok(&emu, &["orgs", "scopes", "list"]).await.contains("invite:members"));
 
     ok(&emu, &["orgs", "members", "remove", "Acme", "--user", hank]).await;
     ok(&emu, &["orgs", "delete", "Acme"]).await;

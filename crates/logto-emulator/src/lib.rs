@@ -57,6 +57,7 @@ pub fn router(state: AppState) -> Router {
         .nest("/api", management::router(state.clone()))
         .route("/avatars/{file}", get(avatars::avatar))
         .nest(control::PREFIX, control::router())
+        .fallback(oidc::unrecognized)
         .layer(axum::middleware::from_fn_with_state(state.clone(), control::faults::inject))
         .layer(axum::middleware::from_fn_with_state(state.clone(), log_request))
         .layer(TraceLayer::new_for_http())

@@ -494,9 +494,19 @@ impl Store {
             .collect()
     }
 
-    /// Scopes a user holds for a resource through their User roles (computed now, at each issuance).
+    /// Scopes a user holds for a resource through their User roles and their organization roles
+    /// (computed now, at each issuance).
     pub fn user_scopes(&self, user_id: &str, indicator: &str) -> BTreeSet<String> {
-        self.user(user_id).map(|u| self.role_scopes(&u.role_ids, indicator)).unwrap_or_default()
+        let Some(user) = self.user(user_id) else { return BTreeSet::new() };
+        let mut scopes = self.role_scopes(&user.role_ids, indicator);
+        // Logto 1.42 grants a token for a resource, asked for with no organization, every scope of
+        // that resource the user's organization roles hold in any organization too
+        // (`findResourceScopes` in `packages/core/src/oidc/resource.ts`, `findFromOrganizations`,
+        // through `findUserScopesForResourceIndicator` in `packages/core/src/libraries/user.ts`).
+        for member in self.organizations.iter().filter_map(|o| o.member(user_id)) {
+            scopes.extend(self.org_resource_scope_names(member, indicator));
+        }
+        scopes
     }
 
     /// Scopes an application holds for a resource through its MachineToMachine roles.

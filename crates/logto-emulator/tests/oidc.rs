@@ -408,20 +408,154 @@ async fn rotation_keeps_the_first_expiry_and_scopes_follow_roles_at_each_refresh
     let claims = jwt_parts(alice.access_token()).1;
     assert_eq!(claims["exp"].as_i64().unwrap() - claims["iat"].as_i64().unwrap(), 3600);
 
-    // Take alice's roles away: the next refresh carries no API scope.
+    // Take alice's user roles away: her organization roles (Acme's admin, Globex's member) still
+    // grant the API's scopes in a plain token, with no organization_id claim, as Logto 1.42 does
+    // (issue 22, item 12: `findResourceScopes` in packages/core/src/oidc/resource.ts searches every
+    // organization's roles when the request names none).
     let alice_id = claims["sub"].as_str().unwrap().to_string();
     emu.state.store().user_mut(&alice_id).unwrap().role_ids.clear();
-    let (status, _, body) = post_token(
-        &emu.endpoint,
-        &[
+    let refresh = |rt: String| {
+        let endpoint = emu.endpoint.clone();
+        async move {
+            let form = [
+                ("grant_type", "refresh_token"),
+                ("client_id", SPA_APP_ID),
+                ("refresh_token", rt.as_str()),
+                ("resource", API_RESOURCE),
+            ];
+            post_token(&endpoint, &form).await
+        }
+    };
+    let (status, _, body) = refresh(rotated.to_string()).await;
+    assert_eq!((status, body["scope"].as_str()), (200, Some("read:top-users write:follows")), "{body}");
+    assert!(jwt_parts(body["access_token"].as_str().unwrap()).1.get("organization_id").is_none());
+    // Out of both organizations as well: the next refresh carries no API scope.
+    for org in emu.state.store().organizations.iter_mut() {
+        org.members.retain(|m| m.id != alice_id);
+    }
+    let (status, _, body) = refresh(body["refresh_token"].as_str().unwrap().to_string()).await;
+    assert_eq!((status, body["scope"].as_str()), (200, Some("")));
+}
+
+/// Issue 22, item 11: which refusals of the refresh grant consume the refresh token. Logto 1.42's
+/// `packages/core/src/oidc/grants/refresh-token.ts` (`buildHandler`) checks the requested scopes,
+/// the account and the organization before `refreshToken.consume()`, and resolves the `resource`
+/// (`resolveResource`, `invalid_target`) after it: that refusal has consumed the token, and a later
+/// use past the reuse interval is reuse (`invalid_grant`, the grant revoked).
+#[tokio::test]
+async fn a_refused_refresh_consumes_the_token_only_after_the_rotation() {
+    let emu = logto_emulator::spawn(&demo_tenant::seed()).await.unwrap();
+    let refresh = |rt: String, extra: Vec<(&'static str, &'static str)>| {
+        let endpoint = emu.endpoint.clone();
+        async move {
+            let mut form =
+                vec![("grant_type", "refresh_token"), ("client_id", SPA_APP_ID), ("refresh_token", rt.as_str())];
+            form.extend(extra);
+            post_token(&endpoint, &form).await
+        }
+    };
+    // Refused before the rotation: the token is still good well past the reuse interval.
+    let alice = demo_tenant::sign_in(&emu.endpoint, "alice", DEMO_PASSWORD, SCOPES, Some(API_RESOURCE)).await.unwrap();
+    let rt = alice.refresh_token().to_string();
+    let (status, _, body) = refresh(rt.clone(), vec![("scope", "openid admin:everything")]).await;
+    assert_eq!((status, body["error"].as_str()), (400, Some("invalid_scope")), "{body}");
+    let (status, _, body) = refresh(rt.clone(), vec![("organization_id", "nosuchorg001")]).await;
+    assert_eq!((status, body["error"].as_str()), (403, Some("access_denied")), "membership first: {body}");
+    emu.state.clock.advance_ms(4_500);
+    assert_eq!(refresh(rt, vec![("resource", API_RESOURCE)]).await.0, 200, "not consumed by those refusals");
+
+    // Refused after it: `invalid_target` has consumed the token.
+    let alice = demo_tenant::sign_in(&emu.endpoint, "alice", DEMO_PASSWORD, SCOPES, Some(API_RESOURCE)).await.unwrap();
+    let rt = alice.refresh_token().to_string();
+    let (status, _, body) = refresh(rt.clone(), vec![("resource", "https://not-in-the-grant.example.com")]).await;
+    assert_eq!((status, body["code"].as_str()), (400, Some("oidc.invalid_target")), "{body}");
+    emu.state.clock.advance_ms(4_500);
+    let (status, _, body) = refresh(rt, vec![("resource", API_RESOURCE)]).await;
+    assert_eq!((status, body["error"].as_str()), (400, Some("invalid_grant")), "consumed, then reused: {body}");
+}
+
+/// Issue 22, item 11: a non-member asking for an organization without the organizations scope is
+/// refused for the membership (`checkOrganizationAccess` runs before the RFC 0001 scope check).
+#[tokio::test]
+async fn membership_is_checked_before_the_organizations_scope() {
+    let emu = logto_emulator::spawn(&demo_tenant::seed()).await.unwrap();
+    let bob = demo_tenant::sign_in(&emu.endpoint, "bob", DEMO_PASSWORD, SCOPES, Some(API_RESOURCE)).await.unwrap();
+    let form = [
+        ("grant_type", "refresh_token"),
+        ("client_id", SPA_APP_ID),
+        ("refresh_token", bob.refresh_token()),
+        ("organization_id", "globex000001"),
+    ];
+    let (status, _, body) = post_token(&emu.endpoint, &form).await;
+    assert_eq!((status, body["error"].as_str()), (403, Some("access_denied")), "{body}");
+    // A member of Acme without the scope: insufficient_scope.
+    let form = [
+        ("grant_type", "refresh_token"),
+        ("client_id", SPA_APP_ID),
+        ("refresh_token", bob.refresh_token()),
+        ("organization_id", "acmeorg00001"),
+    ];
+    let (status, _, body) = post_token(&emu.endpoint, &form).await;
+    assert_eq!((status, body["error"].as_str()), (403, Some("insufficient_scope")), "{body}");
+}
+
+/// Issue 22, item 13: `issueIdToken` is given the request's scopes: a refresh whose `scope` leaves out
+/// `openid` (an organization token for an SDK that asks for the organizations scope alone) gets no
+/// ID token; with `openid` it does.
+#[tokio::test]
+async fn a_refresh_without_openid_in_its_scope_gets_no_id_token() {
+    let emu = logto_emulator::spawn(&demo_tenant::seed()).await.unwrap();
+    let scopes = "openid offline_access urn:logto:scope:organizations";
+    let alice = demo_tenant::sign_in(&emu.endpoint, "alice", DEMO_PASSWORD, scopes, None).await.unwrap();
+    let mut rt = alice.refresh_token().to_string();
+    for (scope, id_token) in [("urn:logto:scope:organizations", false), ("openid urn:logto:scope:organizations", true)]
+    {
+        let form = [
             ("grant_type", "refresh_token"),
             ("client_id", SPA_APP_ID),
-            ("refresh_token", rotated),
-            ("resource", API_RESOURCE),
-        ],
-    )
-    .await;
-    assert_eq!((status, body["scope"].as_str()), (200, Some("")));
+            ("refresh_token", rt.as_str()),
+            ("organization_id", "acmeorg00001"),
+            ("scope", scope),
+        ];
+        let (status, _, body) = post_token(&emu.endpoint, &form).await;
+        assert_eq!(status, 200, "{body}");
+        assert_eq!(body.get("id_token").is_some(), id_token, "scope {scope}: {body}");
+        rt = body["refresh_token"].as_str().unwrap().to_string();
+    }
+}
+
+/// Issue 22, item 14: a path nothing serves answers as Logto 1.42 answers an unknown route, never an
+/// empty 404: under `/oidc` oidc-provider's `invalid_request` naming the method and the path below
+/// `/oidc` (recorded: 569-par-get-method-error), elsewhere (under `/api` too, with or without a
+/// token) Koa's `text/plain` "Not Found".
+#[tokio::test]
+async fn unserved_paths_answer_as_logto_does() {
+    let emu = logto_emulator::spawn(&demo_tenant::seed()).await.unwrap();
+    let http = reqwest::Client::new();
+    for (method, path) in [("GET", "/nope"), ("GET", "/request"), ("POST", "/token/introspection"), ("GET", "/token")] {
+        let r = http.request(method.parse().unwrap(), format!("{}/oidc{path}", emu.endpoint)).send().await.unwrap();
+        assert_eq!(r.status(), 404, "{method} {path}");
+        let body: Value = r.json().await.unwrap();
+        let description = format!("unrecognized route or not allowed method ({method} on {path})");
+        assert_eq!(
+            body,
+            serde_json::json!({"code": "oidc.invalid_request", "message": "Request is invalid.",
+                "error": "invalid_request", "error_description": description})
+        );
+    }
+    let admin = demo_tenant::mint_admin_token(&emu.endpoint).await.unwrap();
+    for (method, path, token) in
+        [("GET", "/api/nope", None), ("DELETE", "/api/no/such/route", Some(&admin)), ("GET", "/nothing-here", None)]
+    {
+        let mut request = http.request(method.parse().unwrap(), format!("{}{path}", emu.endpoint));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        let r = request.send().await.unwrap();
+        assert_eq!(r.status(), 404, "{method} {path}");
+        assert_eq!(r.headers()["content-type"], "text/plain; charset=utf-8");
+        assert_eq!(r.text().await.unwrap(), "Not Found");
+    }
 }
 
 #[tokio::test]

@@ -47,8 +47,8 @@ impl AccessClaims {
     pub fn require_organization(&self, organization_id: &str) -> Result<(), AuthError> {
         match self.organization_id.as_deref() {
             Some(id) if id == organization_id => Ok(()),
-            Some(_) => Err(AuthError::WrongOrganization { organization_id: organization_id.to_string() }),
-            None => Err(AuthError::OrganizationRequired { organization_id: organization_id.to_string() }),
+            Some(_) => Err(AuthError::WrongOrganization),
+            None => Err(AuthError::OrganizationRequired),
         }
     }
 

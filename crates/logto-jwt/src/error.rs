@@ -9,6 +9,9 @@ use serde_json::json;
 /// `WWW-Authenticate: Bearer error="invalid_token"` (a bare `Bearer` challenge when there was no
 /// token), 403 `insufficient_scope` for the permission and organization refusals, 503 when the
 /// issuer's keys cannot be had; always with a `{code, message}` JSON body.
+///
+/// Every message is fixed words: nothing of the request (a path's id, a token's `kid` or `typ`), no
+/// URL and no dependency's error text, which go to the log instead (`tracing`, in the request's span).
 #[derive(Debug, Clone, thiserror::Error)]
 pub enum AuthError {
     /// No `Authorization` header.
@@ -20,39 +23,31 @@ pub enum AuthError {
     /// Logto's opaque access token (issued without `resource`), good only at `/oidc/me`.
     #[error(
         "this is an opaque access token, which only Logto's userinfo endpoint accepts; request the access \
-         token for the API resource {resource} (RFC 8707 `resource`) to get a JWT this API accepts"
+         token for this API's resource (RFC 8707 `resource`) to get a JWT this API accepts"
     )]
-    OpaqueToken {
-        /// The API resource to ask the token for.
-        resource: String,
-    },
-    /// Not a valid access token for this API; the text says which check failed.
+    OpaqueToken,
+    /// Not a valid access token for this API; the text says which check failed, in fixed words.
     #[error("{0}")]
-    InvalidToken(String),
+    InvalidToken(&'static str),
     /// A valid token without the route's permission.
     #[error("the token lacks the scope {scope}")]
     InsufficientScope {
         /// The scope the route requires.
         scope: String,
     },
-    /// The issuer's discovery document or JWKS could not be fetched.
-    #[error("the issuer's signing keys cannot be fetched: {0}")]
-    KeysUnavailable(String),
+    /// The issuer's discovery document or JWKS could not be fetched (why, with the URL, is logged
+    /// where the fetch failed).
+    #[error("the issuer's signing keys cannot be fetched; try again shortly")]
+    KeysUnavailable,
     /// An organization route called with a token for no organization.
     #[error(
-        "this route is for organization {organization_id}: request the access token with \
-         organization_id={organization_id} (an organization-level API token)"
+        "this route is for an organization: request the access token with the route's organization as \
+         organization_id (an organization-level API token)"
     )]
-    OrganizationRequired {
-        /// The route's organization.
-        organization_id: String,
-    },
+    OrganizationRequired,
     /// An organization-level token for another organization than the route's.
-    #[error("the token is for another organization than {organization_id}")]
-    WrongOrganization {
-        /// The route's organization.
-        organization_id: String,
-    },
+    #[error("the token is for another organization than the route's")]
+    WrongOrganization,
     /// An organization-level API token on a route for no organization.
     #[error(
         "the token is an organization-level API token; this route is for no organization: request the \
@@ -67,12 +62,12 @@ impl AuthError {
         match self {
             AuthError::MissingToken => "auth.missing_token",
             AuthError::WrongScheme => "auth.unsupported_scheme",
-            AuthError::OpaqueToken { .. } => "auth.opaque_token",
+            AuthError::OpaqueToken => "auth.opaque_token",
             AuthError::InvalidToken(_) => "auth.invalid_token",
             AuthError::InsufficientScope { .. } => "auth.insufficient_scope",
-            AuthError::KeysUnavailable(_) => "auth.keys_unavailable",
-            AuthError::OrganizationRequired { .. } => "auth.organization_required",
-            AuthError::WrongOrganization { .. } => "auth.wrong_organization",
+            AuthError::KeysUnavailable => "auth.keys_unavailable",
+            AuthError::OrganizationRequired => "auth.organization_required",
+            AuthError::WrongOrganization => "auth.wrong_organization",
             AuthError::OrganizationToken => "auth.organization_token",
         }
     }
@@ -81,10 +76,10 @@ impl AuthError {
     pub fn status(&self) -> StatusCode {
         match self {
             AuthError::InsufficientScope { .. }
-            | AuthError::OrganizationRequired { .. }
-            | AuthError::WrongOrganization { .. }
+            | AuthError::OrganizationRequired
+            | AuthError::WrongOrganization
             | AuthError::OrganizationToken => StatusCode::FORBIDDEN,
-            AuthError::KeysUnavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            AuthError::KeysUnavailable => StatusCode::SERVICE_UNAVAILABLE,
             _ => StatusCode::UNAUTHORIZED,
         }
     }
@@ -94,7 +89,7 @@ impl AuthError {
         let quote = |s: &str| s.replace(['"', '\\'], "'");
         match self {
             AuthError::MissingToken | AuthError::WrongScheme => Some("Bearer".into()),
-            AuthError::OpaqueToken { .. } | AuthError::InvalidToken(_) => {
+            AuthError::OpaqueToken | AuthError::InvalidToken(_) => {
                 Some(format!(r#"Bearer error="invalid_token", error_description="{}""#, quote(&self.to_string())))
             }
             AuthError::InsufficientScope { scope } => Some(format!(
@@ -103,12 +98,10 @@ impl AuthError {
                 quote(scope)
             )),
             // A valid token without the right to this resource: RFC 6750's insufficient_scope (403).
-            AuthError::OrganizationRequired { .. }
-            | AuthError::WrongOrganization { .. }
-            | AuthError::OrganizationToken => {
+            AuthError::OrganizationRequired | AuthError::WrongOrganization | AuthError::OrganizationToken => {
                 Some(format!(r#"Bearer error="insufficient_scope", error_description="{}""#, quote(&self.to_string())))
             }
-            AuthError::KeysUnavailable(_) => None,
+            AuthError::KeysUnavailable => None,
         }
     }
 }
@@ -117,9 +110,48 @@ impl IntoResponse for AuthError {
     fn into_response(self) -> Response {
         let mut response =
             (self.status(), Json(json!({"code": self.code(), "message": self.to_string()}))).into_response();
-        if let Some(value) = self.www_authenticate().and_then(|v| HeaderValue::from_str(&v).ok()) {
+        if let Some(challenge) = self.www_authenticate() {
+            // The messages are fixed words, so this always parses; a bare challenge if it ever did not.
+            let value = HeaderValue::from_str(&challenge).unwrap_or(HeaderValue::from_static("Bearer"));
             response.headers_mut().insert(header::WWW_AUTHENTICATE, value);
         }
         response
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn every_refusal() -> Vec<AuthError> {
+        vec![
+            AuthError::MissingToken,
+            AuthError::WrongScheme,
+            AuthError::OpaqueToken,
+            AuthError::InvalidToken("the token has expired"),
+            AuthError::InsufficientScope { scope: "read:top-users".into() },
+            AuthError::KeysUnavailable,
+            AuthError::OrganizationRequired,
+            AuthError::WrongOrganization,
+            AuthError::OrganizationToken,
+        ]
+    }
+
+    /// Issue 22, item 1: a bearer refusal always carries its RFC 6750 challenge (the 503 excepted),
+    /// and its message is printable ASCII (a header value).
+    #[test]
+    fn every_bearer_refusal_has_its_challenge() {
+        for e in every_refusal() {
+            let response = e.clone().into_response();
+            let challenge = response.headers().get(header::WWW_AUTHENTICATE);
+            if matches!(e, AuthError::KeysUnavailable) {
+                assert!(challenge.is_none());
+            } else {
+                let challenge = challenge.and_then(|v| v.to_str().ok()).unwrap_or_default();
+                assert!(challenge.starts_with("Bearer"), "{e:?}: {challenge:?}");
+                assert!(e.status() == StatusCode::UNAUTHORIZED || challenge.contains("insufficient_scope"), "{e:?}");
+            }
+            assert!(e.to_string().chars().all(|c| c.is_ascii() && !c.is_ascii_control()), "{e:?}");
+        }
     }
 }

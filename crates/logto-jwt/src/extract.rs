@@ -39,8 +39,7 @@ where
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         let verifier = Arc::<Verifier>::from_ref(state);
         let value = parts.headers.get(header::AUTHORIZATION).ok_or(AuthError::MissingToken)?;
-        let value =
-            value.to_str().map_err(|_| AuthError::InvalidToken("the Authorization header is not ASCII".into()))?;
+        let value = value.to_str().map_err(|_| AuthError::InvalidToken("the Authorization header is not ASCII"))?;
         let (scheme, token) = value.split_once(' ').ok_or(AuthError::WrongScheme)?;
         if !scheme.eq_ignore_ascii_case("bearer") {
             return Err(AuthError::WrongScheme);
@@ -118,12 +117,12 @@ where
     async fn from_request_parts(parts: &mut Parts, state: &St) -> Result<Self, Self::Rejection> {
         let params = RawPathParams::from_request_parts(parts, state)
             .await
-            .map_err(|_| AuthError::InvalidToken("this route has no organization in its path".into()))?;
+            .map_err(|_| AuthError::InvalidToken("this route has no organization in its path"))?;
         let organization_id = params
             .iter()
             .find(|(name, _)| *name == ORGANIZATION_PARAM)
             .map(|(_, value)| value.to_string())
-            .ok_or_else(|| AuthError::InvalidToken("this route has no organization in its path".into()))?;
+            .ok_or(AuthError::InvalidToken("this route has no organization in its path"))?;
         let Authenticated { claims, verification } = Authenticated::from_request_parts(parts, state).await?;
         claims.require_organization(&organization_id)?;
         claims.require_scope(S::NAME)?;

@@ -24,8 +24,8 @@ pub struct ManagementConfig {
     pub endpoint: String,
     /// The machine-to-machine application's id.
     pub app_id: String,
-    /// Its secret.
-    pub app_secret: String,
+    /// Its secret (oauth2's type: its `Debug` prints no secret).
+    pub app_secret: oauth2::ClientSecret,
     /// The Management API resource indicator (OSS: `https://default.logto.app/api`).
     pub resource: String,
     /// Per-request timeout.
@@ -46,7 +46,7 @@ impl ManagementConfig {
         Self {
             endpoint: endpoint.trim_end_matches('/').to_string(),
             app_id: app_id.to_string(),
-            app_secret: app_secret.to_string(),
+            app_secret: oauth2::ClientSecret::new(app_secret.to_string()),
             resource: OSS_MANAGEMENT_RESOURCE.to_string(),
             timeout: Duration::from_secs(10),
             max_retries: 2,
@@ -480,6 +480,11 @@ impl ManagementClient {
         self.post_json("/organization-scopes", json!({"name": name, "description": description})).await
     }
 
+    /// `DELETE /api/organization-scopes/{id}`.
+    pub async fn delete_organization_scope(&self, id: &OrganizationScopeId) -> Result<(), ManagementError> {
+        self.delete(&format!("/organization-scopes/{}", segment(id))).await
+    }
+
     /// `GET /api/organization-roles`, every page, each with its scopes and API-resource scopes.
     pub async fn list_organization_roles(&self) -> Result<Vec<OrganizationRole>, ManagementError> {
         self.get_all("/organization-roles").await
@@ -658,6 +663,15 @@ mod tests {
         assert_eq!(segment("a b"), "a%20b");
         assert_eq!(segment("a+b/c?d#e%"), "a%2Bb%2Fc%3Fd%23e%25");
         assert_eq!(segment("p861e0zr9ryv-._~"), "p861e0zr9ryv-._~");
+    }
+
+    /// Issue 22, item 4: a configuration printed with `{:?}` (a log line, a panic) shows no secret.
+    #[test]
+    fn the_config_debug_shows_no_secret() {
+        let config = ManagementConfig::new("http://localhost:3001", "m2m-app", "s3cr3t-value-0123456789");
+        let printed = format!("{config:?}");
+        assert!(printed.contains("m2m-app") && !printed.contains("s3cr3t"), "{printed}");
+        assert_eq!(config.app_secret.secret(), "s3cr3t-value-0123456789");
     }
 
     #[test]

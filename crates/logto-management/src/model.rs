@@ -153,9 +153,16 @@ pub struct Organization {
     /// Data of your own, as a JSON object.
     #[serde(default)]
     pub custom_data: serde_json::Value,
-    /// The user's or application's roles in it, where Logto lists them.
-    #[serde(default)]
-    pub organization_roles: Vec<OrganizationRoleRef>,
+    /// Whether members must have MFA set up to get its tokens (absent from older Logto versions).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub is_mfa_required: Option<bool>,
+    /// When it was created, in milliseconds since the epoch.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<i64>,
+    /// The user's or application's roles in it, where Logto lists them (left out where it does not,
+    /// as Logto leaves it out: an organization just created has no `organizationRoles`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub organization_roles: Option<Vec<OrganizationRoleRef>>,
 }
 
 /// An organization permission.

@@ -48,14 +48,14 @@ impl TokenSource {
     pub fn new(
         token_url: &str,
         app_id: &str,
-        app_secret: &str,
+        app_secret: &ClientSecret,
         resource: &str,
         http: reqwest::Client,
     ) -> Result<Self, ManagementError> {
         let url = TokenUrl::new(token_url.to_string())
             .map_err(|e| ManagementError::Config(format!("token URL {token_url}: {e}")))?;
         let client = BasicClient::new(ClientId::new(app_id.to_string()))
-            .set_client_secret(ClientSecret::new(app_secret.to_string()))
+            .set_client_secret(app_secret.clone())
             .set_token_uri(url);
         Ok(Self {
             client,

@@ -7,6 +7,7 @@ use leptos_router::hooks::{use_location, use_navigate};
 use logto_leptos::{AuthState, Logto};
 
 use crate::organizations::{organization_in_path, MyOrganizations};
+use crate::trace::LastTrace;
 
 #[component]
 pub fn Header() -> impl IntoView {
@@ -52,7 +53,16 @@ fn OrganizationSwitcher() -> impl IntoView {
     let orgs = MyOrganizations::expect();
     let location = use_location();
     let navigate = use_navigate();
-    let current = move || location.pathname.with(|p| organization_in_path(p).unwrap_or_default().to_string());
+    let last = LastTrace::expect();
+    // The organization of the page, or, on a page of no list (the sequence, the profile), the one
+    // the last request went to: the switcher says where the list the diagram shows came from.
+    let current = move || {
+        location.pathname.with(|p| match organization_in_path(p) {
+            Some(id) => id.to_string(),
+            None if p.starts_with("/top-users") => String::new(),
+            None => last.0.with(|t| t.as_ref().and_then(|t| t.organization_id.clone())).unwrap_or_default(),
+        })
+    };
     let on_change = move |ev| {
         let id = event_target_value(&ev);
         let to = if id.is_empty() { "/top-users".to_string() } else { format!("/organizations/{id}/top-users") };

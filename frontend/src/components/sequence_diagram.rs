@@ -122,6 +122,61 @@ fn x(column: usize) -> i32 {
     70 + column as i32 * COLUMN
 }
 
+/// The diagram's width, in its own units (the SVG scales to the page; these do not change).
+fn diagram_width() -> i32 {
+    x(PARTICIPANTS.len() - 1) + 70
+}
+
+/// A generous width of one character of the 12 px labels, so an estimate never falls short.
+const CHAR_WIDTH: i32 = 7;
+/// The lines a label may take; each line above the arrow moves up by this much.
+const MAX_LINES: usize = 2;
+const LINE_HEIGHT: i32 = 13;
+
+/// Where a hop's label starts and how it is anchored: beside self-steps and arrows leaving the first
+/// column (nothing to their left), else centred on the arrow. With the width it may take before it
+/// would leave the diagram.
+fn label_place(from: usize, to: usize) -> (i32, &'static str, i32) {
+    let (x1, x2) = (x(from), x(to));
+    let width = diagram_width();
+    if from == to {
+        (x1 + 46, "start", width - (x1 + 46) - 4)
+    } else if x1.min(x2) == x(0) {
+        (x(0) + 6, "start", width - (x(0) + 6) - 4)
+    } else {
+        let middle = (x1 + x2) / 2;
+        (middle, "middle", 2 * (width - middle).min(middle) - 8)
+    }
+}
+
+/// `text` in at most [`MAX_LINES`] lines of at most `max_chars`, broken at spaces; what still does
+/// not fit ends in `…` (the list below the diagram has every label whole).
+fn wrap(text: &str, max_chars: usize) -> Vec<String> {
+    let max_chars = max_chars.max(8);
+    let mut lines: Vec<String> = vec![];
+    for word in text.split_whitespace() {
+        match lines.last_mut() {
+            Some(line) if line.chars().count() + 1 + word.chars().count() <= max_chars => {
+                line.push(' ');
+                line.push_str(word);
+            }
+            _ => lines.push(word.to_string()),
+        }
+    }
+    if lines.len() > MAX_LINES {
+        lines.truncate(MAX_LINES);
+        let last = &mut lines[MAX_LINES - 1];
+        let keep: String = last.chars().take(max_chars - 1).collect();
+        *last = format!("{keep}…");
+    }
+    for line in &mut lines {
+        if line.chars().count() > max_chars {
+            *line = format!("{}…", line.chars().take(max_chars - 1).collect::<String>());
+        }
+    }
+    lines
+}
+
 /// `12.3 ms`, by integer arithmetic (see above).
 fn millis(ms: f64) -> String {
     let tenths = (ms.max(0.0) * 10.0).round() as u64;
@@ -136,7 +191,7 @@ fn duration(ms: Option<f64>) -> String {
 pub fn SequenceDiagram(trace: Trace) -> impl IntoView {
     let hops = hops(&trace);
     let height = TOP + ROW * hops.len() as i32 + ROW / 2;
-    let width = x(PARTICIPANTS.len() - 1) + 70;
+    let width = diagram_width();
     let summary = format!(
         "{} {} answered HTTP {} after {}, in {} hops.",
         trace.method,
@@ -161,18 +216,22 @@ pub fn SequenceDiagram(trace: Trace) -> impl IntoView {
                 let end = if x2 > x1 { x2 - 4 } else { x2 + 4 };
                 view! { <line class="arrow" x1=x1 y1=y x2=end y2=y marker-end="url(#head)"/> }.into_any()
             };
-            // Labels start beside self-steps and arrows leaving the first column (nothing to their left).
-            let (label_x, anchor) = if hop.from == hop.to {
-                (x1 + 46, "start")
-            } else if x1.min(x2) == x(0) {
-                (x(0) + 6, "start")
-            } else {
-                ((x1 + x2) / 2, "middle")
-            };
+            // Wrapped to the room it has, so no label runs past the diagram's edge (issue 22).
+            let (label_x, anchor, room) = label_place(hop.from, hop.to);
+            let lines = wrap(&text, (room / CHAR_WIDTH) as usize);
+            let first_y = y - 9 - LINE_HEIGHT * (lines.len() as i32 - 1);
+            let tspans = lines
+                .into_iter()
+                .enumerate()
+                .map(|(i, line)| {
+                    let dy = if i == 0 { 0 } else { LINE_HEIGHT };
+                    view! { <tspan x=label_x dy=dy>{line}</tspan> }
+                })
+                .collect_view();
             view! {
                 <g class=class data-testid="hop" data-hop=hop.id>
                     {line}
-                    <text x=label_x y=y - 9 text-anchor=anchor>{text}</text>
+                    <text x=label_x y=first_y text-anchor=anchor>{tspans}</text>
                 </g>
             }
         })
@@ -225,6 +284,25 @@ pub fn SequenceDiagram(trace: Trace) -> impl IntoView {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Issue 22, item 10: the verify hop's label ("verify JWT · verified (signature, claims,
+    /// organization)") ran past the right edge. Every label, placed and wrapped, stays inside.
+    #[test]
+    fn every_label_fits_inside_the_diagram() {
+        let long = "verify JWT · verified (signature, claims, organization) 12.3 ms";
+        for (from, to) in [(BACKEND, BACKEND), (SPA, LOGTO), (BACKEND, MANAGEMENT), (BACKEND, SPA), (SPA, SPA)] {
+            let (start, anchor, room) = label_place(from, to);
+            let lines = wrap(long, (room / CHAR_WIDTH) as usize);
+            assert!(!lines.is_empty() && lines.len() <= MAX_LINES, "{lines:?}");
+            for line in &lines {
+                let w = line.chars().count() as i32 * CHAR_WIDTH;
+                let (left, right) = if anchor == "start" { (start, start + w) } else { (start - w / 2, start + w / 2) };
+                assert!(left >= 0 && right <= diagram_width(), "{from}→{to}: {line:?} spans {left}..{right}");
+            }
+        }
+        assert_eq!(wrap("a b", 10), ["a b"]);
+        assert_eq!(wrap("aaaa bbbb cccc dddd eeee ffff", 9), ["aaaa bbbb", "cccc ddd…"]);
+    }
 
     fn trace(source: TokenSource, header: &str) -> Trace {
         Trace {

@@ -136,7 +136,17 @@ fn Row(
     let id = user.id.clone();
     let followers = {
         let id = id.clone();
-        move || users.with(|list| list.iter().find(|u| u.id == id).map(|u| u.followers).unwrap_or_default())
+        Memo::new(move |_| users.with(|list| list.iter().find(|u| u.id == id).map(|u| u.followers).unwrap_or_default()))
+    };
+    // Logto's default is no avatar (`avatar: null`): the name's initial on a disc instead of a
+    // broken image.
+    let avatar = match user.avatar.clone().filter(|a| !a.is_empty()) {
+        Some(src) => view! { <img src=src alt="" width="40" height="40"/> }.into_any(),
+        None => {
+            let initial: String = name.chars().next().map(|c| c.to_uppercase().collect()).unwrap_or_default();
+            view! { <span class="avatar-initial" aria-hidden="true" data-testid="avatar-initial">{initial}</span> }
+                .into_any()
+        }
     };
     let busy = RwSignal::new(false);
     let error = RwSignal::new(None::<String>);
@@ -187,12 +197,15 @@ fn Row(
     view! {
         <li data-testid="top-user" data-user-id=id.clone()>
             <span class="rank" aria-hidden="true">{rank}"."</span>
-            <img src=user.avatar.clone().unwrap_or_default() alt="" width="40" height="40"/>
+            {avatar}
             <span class="who">
                 <span class="name">{name.clone()}</span>
                 <span class="username">{user.username.map(|n| format!("@{n}")).unwrap_or_default()}</span>
             </span>
-            <span class="followers"><span data-testid="followers">{followers}</span>" followers"</span>
+            <span class="followers">
+                <span data-testid="followers">{followers}</span>
+                {move || followers_word(followers.get())}
+            </span>
             // Built once and updated in place, so a keyboard user keeps focus on it.
             <Show when=move || following.get().is_some() && !is_me>
                 <button class=move || if pressed() { "follow secondary" } else { "follow" } data-testid="follow"
@@ -203,5 +216,25 @@ fn Row(
             </Show>
         </li>
         {move || error.get().map(|e| view! { <li class="error" role="alert">{e}</li> })}
+    }
+}
+
+/// " follower" or " followers", after the count.
+fn followers_word(count: i64) -> &'static str {
+    if count == 1 {
+        " follower"
+    } else {
+        " followers"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// Issue 22, item 9: "1 followers" read wrong.
+    #[test]
+    fn one_follower_is_singular() {
+        assert_eq!(super::followers_word(1), " follower");
+        assert_eq!(super::followers_word(0), " followers");
+        assert_eq!(super::followers_word(24), " followers");
     }
 }

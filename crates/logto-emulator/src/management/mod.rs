@@ -17,7 +17,6 @@ use axum::routing::{get, patch, post};
 use crate::hooks;
 use axum::Router;
 
-use crate::error::ApiError;
 use crate::state::AppState;
 
 /// The Management API's routes, under `/api`, behind its bearer check.
@@ -46,7 +45,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route_layer(from_fn_with_state(state.clone(), hooks::trigger::fire))
         .route_layer(from_fn_with_state(state, auth::require_management_token))
         .layer(axum::middleware::from_fn(answer_options))
-        .fallback(post(not_found).get(not_found))
+        .fallback(not_found)
 }
 
 /// `OPTIONS` on the Management API: 200 with no CORS headers, as Logto (Koa) answers: it is not
@@ -58,8 +57,10 @@ async fn answer_options(request: axum::extract::Request, next: axum::middleware:
     next.run(request).await
 }
 
-async fn not_found() -> ApiError {
-    ApiError::not_found()
+/// A path no Management API route serves: Koa's `text/plain` 404, whatever the method and with or
+/// without a token (Logto keeps `entity.not_found` for a record that does not exist).
+async fn not_found() -> axum::response::Response {
+    crate::oidc::not_found_text()
 }
 
 /// The body of `POST /api/users/{id}/roles` and `POST /api/applications/{id}/roles`.

@@ -57,7 +57,35 @@ pub fn router() -> Router<AppState> {
                 .merge(cors_routes)
                 .layer(axum::middleware::from_fn(no_store)),
         )
+        .method_not_allowed_fallback(unrecognized)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
+}
+
+/// A path or method nothing serves: under `/oidc`, oidc-provider's 404 `invalid_request` naming the
+/// method and the path below `/oidc` (recorded on Logto 1.42: `GET /oidc/request` answers
+/// "unrecognized route or not allowed method (GET on /request)"); anywhere else Koa's own 404,
+/// `text/plain` "Not Found" (as Logto answers an unknown `/api` route: its router runs no middleware,
+/// not even the bearer check, for a path no route matches). Never an empty body.
+pub(crate) async fn unrecognized(method: Method, uri: axum::http::Uri) -> Response {
+    match uri.path().strip_prefix("/oidc").filter(|rest| rest.is_empty() || rest.starts_with('/')) {
+        Some(below) => crate::error::OidcError::new(
+            StatusCode::NOT_FOUND,
+            "invalid_request",
+            format!("unrecognized route or not allowed method ({method} on {below})"),
+        )
+        .into_response(),
+        None => not_found_text(),
+    }
+}
+
+/// Koa's default 404.
+pub(crate) fn not_found_text() -> Response {
+    (
+        StatusCode::NOT_FOUND,
+        [(header::CONTENT_TYPE, HeaderValue::from_static("text/plain; charset=utf-8"))],
+        "Not Found",
+    )
+        .into_response()
 }
 
 /// oidc-provider marks every answer of its endpoints `Cache-Control: no-store` (errors included).

@@ -153,7 +153,9 @@ fn issue_user_tokens(
         "scope": scope,
         "token_type": "Bearer",
     });
-    if grant.scopes.iter().any(|s| s == "openid") {
+    // issueIdToken: only when the scopes of this request (the grant's, when it named none) hold
+    // `openid`; a refresh whose `scope` leaves it out gets no ID token, as in Logto 1.42.
+    if requested.iter().any(|s| s == "openid") {
         body["id_token"] = json!(id_token(state, &user, &grant.client_id, &grant.scopes, grant.nonce.as_deref()));
     }
     if let Some(rt) = refresh_token {
@@ -221,55 +223,67 @@ fn authorization_code(state: &AppState, client: &Application, params: &Params) -
     issue_user_tokens(state, &grant, target, &grant.scopes, refresh)
 }
 
+/// The refresh grant, its checks in the order of Logto 1.42's fork of oidc-provider's grant
+/// (`packages/core/src/oidc/grants/refresh-token.ts`, `buildHandler`): what runs before the token is
+/// rotated refuses without consuming it (unknown, other client's or expired token; a scope the
+/// grant lacks; a deleted or suspended user; reuse past the window; not a member of the organization;
+/// no `urn:logto:scope:organizations`); what runs after consumes it (the `resource`, resolved when
+/// the access token is built: `invalid_target`), as real Logto does.
 fn refresh_token(state: &AppState, client: &Application, params: &Params) -> Result<Value, OidcError> {
     let value = params.require("refresh_token")?;
     let organization = params.get("organization_id")?;
     let now_ms = state.clock.now_ms();
-    let (grant, expires_at, first_use) = {
-        let mut store = state.store();
+    // RefreshToken.find → not found, client mismatch, expired; validateGrant.
+    let (rt, grant) = {
+        let store = state.store();
         let rt = store.refresh_tokens.get(value).cloned().ok_or_else(OidcError::invalid_grant)?;
         let grant = store.grants.get(&rt.grant_id).cloned().ok_or_else(OidcError::invalid_grant)?;
         if grant.client_id != client.id || rt.expires_at <= now_ms / 1000 {
             return Err(OidcError::invalid_grant());
         }
-        if let Some(consumed) = rt.consumed_at_ms {
-            if now_ms - consumed > REUSE_INTERVAL_MS {
-                // Reuse of a rotated token: Logto revokes the whole grant.
-                store.revoke_grant(&grant.id);
-                return Err(OidcError::invalid_grant());
-            }
-        }
-        (grant, rt.expires_at, rt.consumed_at_ms.is_none())
+        (rt, grant)
     };
-    if organization.is_some() && !grant.scopes.iter().any(|s| s == ORGANIZATIONS_SCOPE) {
-        return Err(OidcError::insufficient_scope("refresh token missing required scope", ORGANIZATIONS_SCOPE));
-    }
-    if let Some(org_id) = organization {
-        let member = state.store().organization(org_id).is_some_and(|o| o.member(&grant.account_id).is_some());
-        if !member {
-            return Err(OidcError::access_denied("user is not a member of the organization"));
-        }
-    }
+    // `params.scope` ⊆ the token's scopes, else invalid_scope.
     let requested = params.scopes()?;
     let missing: Vec<&String> = requested.iter().filter(|s| !grant.scopes.contains(s)).collect();
     if !missing.is_empty() {
         let missing = missing.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(" ");
         return Err(OidcError::invalid_scope("refresh token missing requested scope", missing));
     }
-    let scopes = if requested.is_empty() { grant.scopes.clone() } else { requested };
-    let resource = requested_resource(params, &grant)?;
-    // Checks passed: a public client's token is rotated now (a refused request consumes nothing);
-    // the new token keeps the first one's expiry.
+    // validateAccount: the user must still be there and may sign in.
+    if state.store().user(&grant.account_id).is_none_or(|u| u.is_suspended) {
+        return Err(OidcError::invalid_grant());
+    }
+    // `refreshToken.consumed` (past Logto's reuse interval): the grant is revoked.
+    if rt.consumed_at_ms.is_some_and(|consumed| now_ms - consumed > REUSE_INTERVAL_MS) {
+        state.store().revoke_grant(&grant.id);
+        return Err(OidcError::invalid_grant());
+    }
+    // checkOrganizationAccess (membership) first, then the organizations scope (RFC 0001).
+    if let Some(org_id) = organization {
+        let member = state.store().organization(org_id).is_some_and(|o| o.member(&grant.account_id).is_some());
+        if !member {
+            return Err(OidcError::access_denied("user is not a member of the organization"));
+        }
+        if !grant.scopes.iter().any(|s| s == ORGANIZATIONS_SCOPE) {
+            return Err(OidcError::insufficient_scope("refresh token missing required scope", ORGANIZATIONS_SCOPE));
+        }
+    }
+    // Rotation: a public client's token is consumed now (the new one keeps the first one's expiry);
+    // whatever is refused after this point has consumed it.
     let next = if client.app_type.is_public() {
-        if first_use {
+        if rt.consumed_at_ms.is_none() {
             if let Some(rt) = state.store().refresh_tokens.get_mut(value) {
                 rt.consumed_at_ms = Some(now_ms);
             }
         }
-        new_refresh_token(state, &grant.id, expires_at)
+        new_refresh_token(state, &grant.id, rt.expires_at)
     } else {
         value.to_string()
     };
+    let scopes = if requested.is_empty() { grant.scopes.clone() } else { requested };
+    // resolveResource, after the rotation: an unknown resource has consumed the token.
+    let resource = requested_resource(params, &grant)?;
     let target = match (organization, resource.as_deref()) {
         (Some(org), Some(indicator)) => Target::OrganizationResource(org, indicator),
         (Some(org), None) => Target::Organization(org),
