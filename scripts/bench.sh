@@ -15,4 +15,8 @@ cargo bench -p backend --bench soak
 pg=$(mktemp -d /tmp/bench-pg.XXXXXX); chmod 755 "$pg"
 export TEST_PG_PORT=${BENCH_PG_PORT:-55433}
 trap 'bash scripts/local-postgres.sh stop "$pg/db"; rm -rf "$pg"' EXIT
-BENCH_DATABASE_URL_POSTGRES=$(bash scripts/local-postgres.sh start "$pg/db") cargo bench -p backend --bench write_path
+BENCH_DATABASE_URL_POSTGRES=$(bash scripts/local-postgres.sh start "$pg/db")
+export BENCH_DATABASE_URL_POSTGRES
+cargo bench -p backend --bench write_path
+# Three replicas on that PostgreSQL: how fast a change reaches them all (issue 26).
+cargo bench -p backend --bench replicas

@@ -31,9 +31,9 @@ if [ "$STACK_RUNS_EMULATOR" = true ]; then
   ./target/debug/logto-emulator --port 3001 --seed crates/demo-tenant/demo.json --data-dir .stack/emulator &
   pids+=($!)
   for _ in $(seq 100); do curl -sf http://127.0.0.1:3001/oidc/jwks >/dev/null && break; sleep 0.1; done
-  # The emulator's webhook to the backend (renamed and deleted users), with the key the backend reads.
+  # The emulator's webhook to the backend (the events its lists follow), with the key the backend reads.
   curl -sf -X POST http://127.0.0.1:3001/_emulator/hooks -H 'content-type: application/json' \
-    -d "{\"name\":\"backend\",\"events\":[\"User.Data.Updated\",\"User.Deleted\"],\"url\":\"http://127.0.0.1:3000/api/webhooks/logto\",\"signingKey\":\"$LOGTO_WEBHOOK_SIGNING_KEY\"}" >/dev/null \
+    -d "{\"name\":\"backend\",\"events\":[\"User.Created\",\"User.Data.Updated\",\"User.SuspensionStatus.Updated\",\"User.Deleted\",\"Organization.Membership.Updated\",\"Organization.Deleted\"],\"url\":\"http://127.0.0.1:3000/api/webhooks/logto\",\"signingKey\":\"$LOGTO_WEBHOOK_SIGNING_KEY\"}" >/dev/null \
     || echo "dev.sh: could not set the emulator's webhook; renames will show after the profile cache expires"
 fi
 DATABASE_URL="${DATABASE_URL:-sqlite://.stack/backend.db}" ./target/debug/backend &

@@ -62,8 +62,9 @@ pub struct Config {
     /// renewed in the background); 0 turns the cache off.
     #[arg(long, env = "PROFILE_CACHE_SECONDS", default_value_t = 600)]
     pub profile_cache_seconds: u64,
-    /// How long the top-users ranking is served from memory (this instance's follows clear it at
-    /// once; other instances' show within this time); 0 = read the database on every request.
+    /// How long the top-users ranking is served from memory (follows clear it at once: this
+    /// instance's, and with PostgreSQL every replica's through the cache channel); 0 = read the
+    /// database on every request.
     #[arg(long, env = "TOP_CACHE_MS", default_value_t = 1000)]
     pub top_cache_ms: u64,
     /// Clock skew allowed on the access token's `exp` and `nbf`, in seconds.
@@ -313,6 +314,11 @@ impl DatabaseUrl {
     /// The whole URL, password included: only for connecting.
     pub fn expose(&self) -> &str {
         &self.0
+    }
+
+    /// A PostgreSQL database (shared by replicas), not SQLite.
+    pub fn is_postgres(&self) -> bool {
+        self.0.starts_with("postgres:") || self.0.starts_with("postgresql:")
     }
 }
 

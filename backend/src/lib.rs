@@ -11,6 +11,8 @@
 //! - [`profiles`]: Logto profiles behind a cache with a deadline; [`timing`]: `Server-Timing`;
 //! - [`members`]: an organization's members with their profiles, behind the same kind of cache, for
 //!   `GET /api/organizations/{organization_id}/top-users` (an organization-level API token);
+//! - [`invalidation`]: every cache change (webhooks, follows) applied here and, with PostgreSQL, on
+//!   every replica through a `LISTEN`/`NOTIFY` channel;
 //! - [`metrics`]: `GET /metrics` (Prometheus); [`rate_limit`]: per address and per token subject;
 //!   [`refusals`]: the limits on size and time, refused as `{code, message}` like the rest;
 //! - [`telemetry`]: log lines and OpenTelemetry traces (OTLP);
@@ -21,6 +23,7 @@
 pub mod config;
 pub mod db;
 pub mod error;
+pub mod invalidation;
 pub mod members;
 pub mod metrics;
 pub mod profiles;

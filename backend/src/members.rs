@@ -4,6 +4,7 @@
 //! `keep_for`; one fetch per organization shared by concurrent requests, awaited up to the deadline.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -63,13 +64,62 @@ pub struct OrgMembers {
     config: ProfileConfig,
     cache: moka::sync::Cache<String, Entry>,
     inflight: Arc<Mutex<HashMap<String, Fetch>>>,
+    /// Bumped by every change from outside (a webhook, another replica): a fetch that began before
+    /// it may have read what the change replaced, and does not fill the cache.
+    generation: Arc<AtomicU64>,
 }
 
 impl OrgMembers {
     pub fn new(client: Arc<ManagementClient>, config: ProfileConfig) -> Self {
         let ttl = config.keep_for.max(Duration::from_millis(1));
         let cache = moka::sync::Cache::builder().max_capacity(10_000).time_to_live(ttl).build();
-        Self { client, config, cache, inflight: Arc::new(Mutex::new(HashMap::new())) }
+        let generation = Arc::new(AtomicU64::new(0));
+        Self { client, config, cache, inflight: Arc::new(Mutex::new(HashMap::new())), generation }
+    }
+
+    /// A user's profile as Logto holds it now, in every cached organization that lists them (unless
+    /// the cached one is newer). Returns how many organizations' lists changed.
+    pub fn update_user(&self, user: &User) -> usize {
+        self.generation.fetch_add(1, Ordering::SeqCst);
+        let mut changed = 0;
+        for (org, entry) in self.cache.iter() {
+            let Some(i) = entry.members.iter().position(|m| m.id == user.id) else { continue };
+            if entry.members[i].updated_at > user.updated_at {
+                continue;
+            }
+            let mut members = (*entry.members).clone();
+            members[i] = user.clone();
+            self.cache.insert((*org).clone(), Entry { members: Arc::new(members), fetched: entry.fetched });
+            changed += 1;
+        }
+        changed
+    }
+
+    /// A deleted user, out of every cached organization. Returns those organizations.
+    pub fn remove_user(&self, id: &str) -> Vec<String> {
+        self.generation.fetch_add(1, Ordering::SeqCst);
+        let mut changed = vec![];
+        for (org, entry) in self.cache.iter() {
+            if entry.members.iter().any(|m| m.id == id) {
+                let members: Vec<User> = entry.members.iter().filter(|m| m.id != id).cloned().collect();
+                self.cache.insert((*org).clone(), Entry { members: Arc::new(members), fetched: entry.fetched });
+                changed.push((*org).clone());
+            }
+        }
+        changed
+    }
+
+    /// Forgets what is cached of `org` (its members changed, or it was deleted): the next request
+    /// asks Logto.
+    pub fn forget(&self, org: &str) {
+        self.generation.fetch_add(1, Ordering::SeqCst);
+        self.cache.invalidate(org);
+    }
+
+    /// Forgets every organization.
+    pub fn flush(&self) {
+        self.generation.fetch_add(1, Ordering::SeqCst);
+        self.cache.invalidate_all();
     }
 
     /// The fetch for `org`, shared with every concurrent caller; `None` when one finished since the
@@ -85,6 +135,7 @@ impl OrgMembers {
         let (client, cache, registry, key) =
             (self.client.clone(), self.cache.clone(), self.inflight.clone(), org.to_string());
         let caching = !self.config.keep_for.is_zero();
+        let (generation, started) = (self.generation.clone(), self.generation.load(Ordering::SeqCst));
         let fetch = async move {
             let result = async {
                 let t = Instant::now();
@@ -102,7 +153,7 @@ impl OrgMembers {
                         },
                     )?;
                 let members = Arc::new(members.into_iter().map(|m| m.user).collect::<Vec<_>>());
-                if caching {
+                if caching && generation.load(Ordering::SeqCst) == started {
                     cache.insert(key.clone(), Entry { members: members.clone(), fetched: Instant::now() });
                 }
                 Ok((FetchTiming { token, token_cached, users: t.elapsed() }, members))

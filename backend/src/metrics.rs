@@ -60,6 +60,17 @@ struct LimitLabels {
     key: &'static str,
 }
 
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct ChangeLabels {
+    change: &'static str,
+    origin: &'static str,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct ListenerLabels {
+    event: &'static str,
+}
+
 /// Latency buckets from 100 μs to about 6.5 s (×2.0 each), in seconds.
 fn latency_histogram() -> Histogram {
     Histogram::new(exponential_buckets(0.0001, 2.0, 17))
@@ -74,6 +85,8 @@ pub struct Metrics {
     cache: Family<CacheLabels, Counter>,
     partial: Family<ResultLabels, Counter>,
     limited: Family<LimitLabels, Counter>,
+    changes: Family<ChangeLabels, Counter>,
+    listener: Family<ListenerLabels, Counter>,
 }
 
 impl std::fmt::Debug for Metrics {
@@ -124,7 +137,21 @@ impl Metrics {
         );
         let limited = Family::<LimitLabels, Counter>::default();
         registry.register("rate_limited", "Requests refused with 429, by key (address, subject)", limited.clone());
-        Self { registry, requests, durations, hops, cache, partial, limited }
+        let changes = Family::<ChangeLabels, Counter>::default();
+        registry.register(
+            "cache_changes",
+            "Cache changes applied, by change (profile, user_deleted, organization, follows, flush) and origin \
+             (local: a webhook or a write here; channel: from the PostgreSQL channel, this replica's own included)",
+            changes.clone(),
+        );
+        let listener = Family::<ListenerLabels, Counter>::default();
+        registry.register(
+            "cache_channel_events",
+            "The PostgreSQL channel's listening connection: connected, lost (then every cache is flushed), failed \
+             (a connection attempt), publish_failed",
+            listener.clone(),
+        );
+        Self { registry, requests, durations, hops, cache, partial, limited, changes, listener }
     }
 
     /// Adds what the verifier, the Management API client and the pool count, read at each scrape.
@@ -167,6 +194,16 @@ impl Metrics {
     /// An answer sent partial: `deadline` or `logto_failed`.
     pub fn partial(&self, reason: &'static str) {
         self.partial.get_or_create(&ResultLabels { result: reason }).inc();
+    }
+
+    /// A cache change applied.
+    pub fn cache_change(&self, change: &'static str, origin: &'static str) {
+        self.changes.get_or_create(&ChangeLabels { change, origin }).inc();
+    }
+
+    /// An event of the cache channel's listening connection.
+    pub fn cache_channel(&self, event: &'static str) {
+        self.listener.get_or_create(&ListenerLabels { event }).inc();
     }
 
     /// A request refused by the rate limit of `key` (`address` or `subject`).

@@ -102,6 +102,8 @@ pub enum Put {
     UserDeleted,
     /// The profile cache is off (`PROFILE_CACHE_SECONDS=0`): nothing to update.
     CacheOff,
+    /// The user was suspended or restored (and the profile replaced): the rankings must be read again.
+    SuspensionChanged,
 }
 
 pub struct Profiles {
@@ -111,6 +113,8 @@ pub struct Profiles {
     inflight: Arc<Mutex<HashMap<String, Batch>>>,
     /// Users a webhook said were deleted (a day; bounded).
     deleted: moka::sync::Cache<String, ()>,
+    /// Users Logto says are suspended (from webhooks and fetched profiles): the lists leave them out.
+    suspended: Arc<Mutex<std::collections::HashSet<String>>>,
 }
 
 impl Profiles {
@@ -119,7 +123,33 @@ impl Profiles {
         let cache = moka::sync::Cache::builder().max_capacity(100_000).time_to_live(ttl).build();
         let deleted =
             moka::sync::Cache::builder().max_capacity(100_000).time_to_live(Duration::from_secs(86_400)).build();
-        Self { client, config, cache, inflight: Arc::new(Mutex::new(HashMap::new())), deleted }
+        let suspended = Arc::new(Mutex::new(std::collections::HashSet::new()));
+        Self { client, config, cache, inflight: Arc::new(Mutex::new(HashMap::new())), deleted, suspended }
+    }
+
+    /// Records whether `user` is suspended; `true` when that changed.
+    fn note_suspension(suspended: &Mutex<std::collections::HashSet<String>>, user: &User) -> bool {
+        let mut set = suspended.lock().unwrap_or_else(|p| p.into_inner());
+        if user.is_suspended {
+            set.insert(user.id.to_string())
+        } else {
+            set.remove(user.id.as_str())
+        }
+    }
+
+    /// The users known to be suspended.
+    pub fn suspended(&self) -> std::collections::HashSet<String> {
+        self.suspended.lock().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    /// Drops what is cached of `id` (a change too large to be sent): the next list asks Logto.
+    pub fn drop_entry(&self, id: &str) {
+        self.cache.invalidate(id);
+    }
+
+    /// Forgets every cached profile (deleted users stay remembered: a deletion is final).
+    pub fn flush(&self) {
+        self.cache.invalidate_all();
     }
 
     /// Whether every one of `ids` has a fresh cache entry.
@@ -143,6 +173,7 @@ impl Profiles {
         let (client, cache, registry, k) =
             (self.client.clone(), self.cache.clone(), self.inflight.clone(), key.clone());
         let caching = !self.config.keep_for.is_zero();
+        let (deleted, suspended) = (self.deleted.clone(), self.suspended.clone());
         let batch = async move {
             let result = async {
                 let t = Instant::now();
@@ -161,7 +192,15 @@ impl Profiles {
                 let mut fetched = HashMap::new();
                 for id in ids {
                     let user = by_id.remove(&id).map(Arc::new);
-                    if caching {
+                    if let Some(user) = &user {
+                        Self::note_suspension(&suspended, user);
+                    }
+                    // Not over what a webhook put meanwhile: a newer profile, or a deletion.
+                    let newer_cached = cache
+                        .get(&id)
+                        .and_then(|e| e.user)
+                        .is_some_and(|c| user.as_ref().is_some_and(|u| u.updated_at < c.updated_at));
+                    if caching && !newer_cached && !deleted.contains_key(&id) {
                         cache.insert(id.clone(), Entry { user: user.clone(), fetched: now });
                     }
                     fetched.insert(id, user);
@@ -183,22 +222,27 @@ impl Profiles {
     /// A profile Logto just sent (a webhook): replaces the cached one unless that one is newer, and is
     /// ignored for a user already deleted (deliveries can arrive out of order). Says which it did.
     pub fn put(&self, user: User) -> Put {
-        if self.config.keep_for.is_zero() {
-            return Put::CacheOff;
-        }
         if self.deleted.contains_key(user.id.as_str()) {
             return Put::UserDeleted;
         }
+        let caching = !self.config.keep_for.is_zero();
         let newer = self
             .cache
             .get(user.id.as_str())
             .and_then(|e| e.user.map(|u| u.updated_at))
             .is_none_or(|cached| user.updated_at >= cached);
-        if !newer {
+        if caching && !newer {
             return Put::KeptNewer;
         }
-        self.cache.insert(user.id.to_string(), Entry { user: Some(Arc::new(user)), fetched: Instant::now() });
-        Put::Replaced
+        let suspension_changed = Self::note_suspension(&self.suspended, &user);
+        if caching {
+            self.cache.insert(user.id.to_string(), Entry { user: Some(Arc::new(user)), fetched: Instant::now() });
+        }
+        match (suspension_changed, caching) {
+            (true, _) => Put::SuspensionChanged,
+            (false, true) => Put::Replaced,
+            (false, false) => Put::CacheOff,
+        }
     }
 
     /// A user Logto deleted: cached as absent, and remembered so a late update cannot bring them back.

@@ -1,7 +1,8 @@
 //! The top-users ranking, cached in memory for a short time: it changes only when someone follows or
 //! unfollows, and reading it from the database on every request would cost more than everything
 //! else the request does. This process's own follow writes clear it at once; other instances'
-//! writes show within `ttl`. Each organization's ranking of its members is kept the same way.
+//! writes show within `ttl`, or at once when they come over the PostgreSQL channel
+//! ([`crate::invalidation`]). Each organization's ranking of its members is kept the same way.
 
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -37,6 +38,11 @@ impl RankingCache {
     pub fn invalidate(&self) {
         *self.slot.lock().unwrap_or_else(|p| p.into_inner()) = None;
         self.organizations.invalidate_all();
+    }
+
+    /// Forgets `organization`'s ranking (its members changed).
+    pub fn invalidate_organization(&self, organization: &str) {
+        self.organizations.invalidate(organization);
     }
 
     /// The cached ranking of `organization`'s members.

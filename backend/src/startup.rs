@@ -21,6 +21,7 @@ use tower_http::trace::{DefaultOnFailure, DefaultOnResponse, TraceLayer};
 use tower_http::LatencyUnit;
 
 use crate::config::{Config, MetricsAt};
+use crate::invalidation::Changes;
 use crate::metrics::Metrics;
 use crate::profiles::{ProfileConfig, Profiles};
 use crate::ranking::RankingCache;
@@ -179,16 +180,24 @@ pub async fn build_state(config: &Config) -> Result<AppState, StartupError> {
         metrics.clone(),
     ));
     RateLimits::spawn_cleanup(&limits);
-    let members = crate::members::OrgMembers::new(client.clone(), profile_config.clone());
-    let profiles = Profiles::new(client, profile_config);
-    let ranking = RankingCache::new(Duration::from_millis(config.top_cache_ms));
+    let members = Arc::new(crate::members::OrgMembers::new(client.clone(), profile_config.clone()));
+    let profiles = Arc::new(Profiles::new(client, profile_config));
+    let ranking = Arc::new(RankingCache::new(Duration::from_millis(config.top_cache_ms)));
+    // With PostgreSQL the replicas share their cache changes over a channel; SQLite is one node.
+    let postgres = config.database_url.is_postgres();
+    let channel = postgres.then(|| db.clone());
+    let changes = Arc::new(Changes::new(profiles.clone(), members.clone(), ranking.clone(), metrics.clone(), channel));
+    if postgres {
+        changes.listen(config.database_url.expose().to_string());
+    }
     Ok(AppState {
         verifier,
         metrics,
         limits,
-        profiles: Arc::new(profiles),
-        members: Arc::new(members),
-        ranking: Arc::new(ranking),
+        profiles,
+        members,
+        ranking,
+        changes,
         db,
         webhook_signing_key: config.webhook_signing_key.clone().filter(|k| !k.expose_secret().is_empty()),
     })

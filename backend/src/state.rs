@@ -19,6 +19,8 @@ pub struct AppState {
     pub db: Pool,
     pub metrics: Arc<crate::metrics::Metrics>,
     pub limits: Arc<crate::rate_limit::RateLimits>,
+    /// Every cache change goes through here, to this replica's caches and (PostgreSQL) the others'.
+    pub changes: Arc<crate::invalidation::Changes>,
     /// The Logto webhook's signing key (`None`: webhooks refused).
     pub webhook_signing_key: Option<secrecy::SecretString>,
 }

@@ -155,7 +155,9 @@ test('at phone width nothing overflows, and following works from the keyboard', 
 test('a rename in Logto shows after "Reload the list", through the webhook', async ({ page }) => {
   // The emulator's webhook, with the key the backend was started with (playwright.config.ts).
   const hook = await control('/hooks', {
-    name: 'backend', events: ['User.Data.Updated', 'User.Deleted'],
+    name: 'backend',
+    events: ['User.Created', 'User.Data.Updated', 'User.SuspensionStatus.Updated', 'User.Deleted',
+      'Organization.Membership.Updated', 'Organization.Deleted'],
     url: 'http://127.0.0.1:3000/api/webhooks/logto', signingKey: 'e2e-webhook-signing-key-00000000',
   });
   const admin = await control('/tokens', { clientId: 'm2m4backend0000000001', resource: 'https://default.logto.app/api', scopes: ['all'] });

@@ -120,7 +120,7 @@ async fn set_following(
         Change::Unfollow => db::unfollow(&state.db, follower, &id.0).await?,
     };
     if changed {
-        state.ranking.invalidate();
+        state.changes.publish(crate::invalidation::Change::Follows).await;
     }
     let followers = db::followers(&state.db, &id.0).await?;
     Ok(Json(FollowResponse { followers, following: change == Change::Follow }))

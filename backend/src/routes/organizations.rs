@@ -80,7 +80,8 @@ pub async fn top_users(State(state): State<AppState>, token: OrgScoped<ReadTopUs
         }
         None => {
             state.metrics.cache("organization_ranking", "miss", 1);
-            let ids: Vec<String> = members.iter().map(|u| u.id.to_string()).collect();
+            // Suspended members are left out, as in the tenant's list.
+            let ids: Vec<String> = members.iter().filter(|u| !u.is_suspended).map(|u| u.id.to_string()).collect();
             let read = db::top_among(&state.db, &ids, TOP_N).instrument(tracing::info_span!("db", query = "top_among"));
             let ranked = std::sync::Arc::new(read.await?);
             state.ranking.put_organization(&token.organization_id, ranked.clone());

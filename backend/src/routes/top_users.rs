@@ -36,6 +36,9 @@ pub async fn top_users(State(state): State<AppState>, token: Scoped<ReadTopUsers
     let v = token.verification;
     timing.add(Hop::Verify, v.elapsed, if v.cached { CACHE_HIT } else { "verified (signature, claims)" });
 
+    // Suspended users are left out of the list (their follows stay: restored, they come back), so
+    // the ranking reads as many more as are suspended.
+    let suspended = state.profiles.suspended();
     let t = Instant::now();
     let top = match state.ranking.get() {
         Some(ranking) => {
@@ -45,7 +48,8 @@ pub async fn top_users(State(state): State<AppState>, token: Scoped<ReadTopUsers
         }
         None => {
             state.metrics.cache("ranking", "miss", 1);
-            let read = db::top_users(&state.db, TOP_N).instrument(tracing::info_span!("db", query = "top_users"));
+            let limit = TOP_N + suspended.len() as i64;
+            let read = db::top_users(&state.db, limit).instrument(tracing::info_span!("db", query = "top_users"));
             let ranking = std::sync::Arc::new(read.await?);
             state.ranking.put(ranking.clone());
             timing.add(Hop::Db, t.elapsed(), format!("top {} of follower_counts", ranking.len()));
@@ -53,6 +57,8 @@ pub async fn top_users(State(state): State<AppState>, token: Scoped<ReadTopUsers
         }
     };
 
+    let top: Vec<(String, i64)> =
+        top.iter().filter(|(id, _)| !suspended.contains(id)).take(TOP_N as usize).cloned().collect();
     let ids: Vec<String> = top.iter().map(|(id, _)| id.clone()).collect();
     let lookup = state.profiles.lookup(&ids).await;
     let (fresh, stale) = (lookup.cache_hits as u64, lookup.stale_hits as u64);
@@ -83,8 +89,8 @@ pub async fn top_users(State(state): State<AppState>, token: Scoped<ReadTopUsers
     }
     state.metrics.hops(timing.entries());
     let users = top
-        .iter()
-        .cloned()
+        .into_iter()
+        .filter(|(id, _)| !lookup.users.get(id).is_some_and(|u| u.is_suspended))
         .map(|(id, followers)| {
             let profile = lookup.users.get(&id).map(|u| u.as_ref());
             top_user(id, followers, profile)

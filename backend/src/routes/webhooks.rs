@@ -1,10 +1,14 @@
 //! `POST /api/webhooks/logto`: Logto's webhook deliveries. The signature (`logto-signature-sha-256`,
 //! lowercase hex HMAC-SHA256 of the raw body keyed by the hook's signing key) is checked in constant
-//! time before anything is read; a missing or wrong one is 401 and changes nothing.
-//! - `User.Data.Updated` (and `User.Created`): the cached profile is replaced from the payload, so
-//!   the next list shows it, unless the cache holds a newer one or the user was deleted;
-//! - `User.Deleted`: the user's follows, both ways, go in one transaction (counts fixed), and the
-//!   profile and ranking caches drop them;
+//! time before anything is read; a missing or wrong one is 401 and changes nothing. Each event is a
+//! [`Change`] published to every replica ([`crate::invalidation`]):
+//! - `User.Created`, `User.Data.Updated`, `User.SuspensionStatus.Updated`: the profile replaces the
+//!   cached one (in the profile cache and in every organization's cached members), unless the cache
+//!   holds a newer one or the user was deleted; a suspension (or its end) has the rankings read again;
+//! - `User.Deleted`: the user's follows, both ways, go in one transaction (counts fixed), and every
+//!   cache drops them;
+//! - `Organization.Membership.Updated`, `Organization.Deleted`: the organization's members and
+//!   ranking are read again on the next request;
 //! - any other event: 204, ignored.
 //!
 //! Every effect is idempotent, and a late or repeated delivery changes nothing more.
@@ -20,14 +24,22 @@ use shared::ErrorBody;
 
 use crate::db;
 use crate::error::ApiError;
+use crate::invalidation::Change;
 use crate::profiles::Put;
 use crate::state::AppState;
 
 #[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
 struct Delivery {
     event: String,
     #[serde(default)]
     data: Option<serde_json::Value>,
+    /// `Organization.Membership.Updated`'s organization.
+    #[serde(default)]
+    organization_id: Option<String>,
+    /// The matched route's parameters (`Organization.Deleted`: `id`).
+    #[serde(default)]
+    params: Option<serde_json::Map<String, serde_json::Value>>,
 }
 
 /// Whether `signature` (hex) is the HMAC-SHA256 of `body` under `key`, compared in constant time.
@@ -74,53 +86,84 @@ pub async fn logto(State(state): State<AppState>, headers: HeaderMap, body: Byte
 /// What a delivery changed, for its log line.
 #[derive(Debug, PartialEq, Eq)]
 enum Applied {
-    /// A profile from `User.Created` / `User.Data.Updated`, and what the cache did with it.
-    Profile { user: String, put: Put },
+    /// A profile from `User.Created`, `User.Data.Updated` or `User.SuspensionStatus.Updated`: what
+    /// the profile cache did with it, and in how many organizations' cached members it changed.
+    Profile { user: String, put: Put, organizations: usize },
     /// `User.Deleted`: the follows removed (both ways), and the user out of the caches.
     Deleted { user: String, follows: u64 },
-    /// A user event whose `data` is not a user.
-    NoUser,
+    /// `Organization.Membership.Updated` or `Organization.Deleted`: its members and ranking dropped.
+    Organization { organization: String },
+    /// A user or organization event without the user or organization it is about.
+    NoSubject,
     /// An event this API does not use.
     Ignored,
+}
+
+/// The id of the organization a delivery is about: `organizationId` (membership) or the route's `id`.
+fn organization_of(delivery: &Delivery) -> Option<String> {
+    let id =
+        delivery.organization_id.clone().or_else(|| delivery.params.as_ref()?.get("id")?.as_str().map(String::from));
+    // Logto's ids are short lowercase letters and digits; anything else is not one to act on.
+    id.filter(|id| (1..=64).contains(&id.len()) && id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()))
 }
 
 async fn apply(state: &AppState, delivery: &Delivery) -> Result<Applied, ApiError> {
     let user = || delivery.data.clone().and_then(|d| serde_json::from_value::<User>(d).ok());
     Ok(match delivery.event.as_str() {
-        "User.Created" | "User.Data.Updated" => match user() {
-            Some(user) => Applied::Profile { user: user.id.to_string(), put: state.profiles.put(user) },
-            None => Applied::NoUser,
+        "User.Created" | "User.Data.Updated" | "User.SuspensionStatus.Updated" => match user() {
+            Some(user) => {
+                let id = user.id.to_string();
+                let applied = state.changes.publish(Change::Profile { user: Box::new(user) }).await;
+                let put = applied.put.unwrap_or(Put::CacheOff);
+                Applied::Profile { user: id, put, organizations: applied.organizations }
+            }
+            None => Applied::NoSubject,
         },
         "User.Deleted" => match user() {
             Some(user) => {
                 let follows = db::forget_user(&state.db, &user.id).await?;
-                state.profiles.forget(&user.id);
-                state.ranking.invalidate();
+                state.changes.publish(Change::UserDeleted { id: user.id.to_string() }).await;
                 Applied::Deleted { user: user.id.to_string(), follows }
             }
-            None => Applied::NoUser,
+            None => Applied::NoSubject,
+        },
+        "Organization.Membership.Updated" | "Organization.Deleted" => match organization_of(delivery) {
+            Some(organization) => {
+                state.changes.publish(Change::Organization { id: organization.clone() }).await;
+                Applied::Organization { organization }
+            }
+            None => Applied::NoSubject,
         },
         _ => Applied::Ignored,
     })
 }
 
-/// One line per delivery: the event, the user's id (never their profile), and what changed. The
-/// event name is Logto's, logged only when it is one this API knows (a signed body, but still input).
+/// One line per delivery: the event, the user's or organization's id (never a profile), and what
+/// changed. The event name is Logto's, logged only when it is one this API knows (a signed body,
+/// but still input).
 fn log_applied(event: &str, applied: &Applied) {
     match applied {
-        Applied::Profile { user, put } => {
+        Applied::Profile { user, put, organizations } => {
             let change = match put {
                 Put::Replaced => "profile cache updated",
+                Put::SuspensionChanged => "profile cache updated, suspension changed: rankings read again",
                 Put::KeptNewer => "nothing: the cached profile is newer",
                 Put::UserDeleted => "nothing: the user was deleted",
                 Put::CacheOff => "nothing: the profile cache is off",
             };
-            tracing::info!(event, user = %user, change, "webhook applied");
+            tracing::info!(event, user = %user, change, organizations, "webhook applied");
         }
         Applied::Deleted { user, follows } => {
-            tracing::info!(event, user = %user, follows_removed = follows, change = "follows removed, caches dropped the user", "webhook applied");
+            let change = "follows removed, caches dropped the user";
+            tracing::info!(event, user = %user, follows_removed = follows, change, "webhook applied");
         }
-        Applied::NoUser => tracing::warn!(event, change = "nothing: the payload has no user", "webhook ignored"),
+        Applied::Organization { organization } => {
+            let change = "the organization's members and ranking dropped";
+            tracing::info!(event, organization = %organization, change, "webhook applied");
+        }
+        Applied::NoSubject => {
+            tracing::warn!(event, change = "nothing: the payload names no subject", "webhook ignored")
+        }
         Applied::Ignored => tracing::info!(change = "nothing: an event this API does not use", "webhook ignored"),
     }
 }
@@ -157,14 +200,22 @@ mod tests {
     /// changed; it used to be a bare 204 line.
     #[test]
     fn a_delivery_logs_its_event_its_user_and_what_changed() {
-        let line =
-            logged(|| log_applied("User.Data.Updated", &Applied::Profile { user: "u1abc".into(), put: Put::Replaced }));
+        let line = logged(|| {
+            log_applied(
+                "User.Data.Updated",
+                &Applied::Profile { user: "u1abc".into(), put: Put::Replaced, organizations: 1 },
+            )
+        });
         assert!(line.contains("event=\"User.Data.Updated\"") && line.contains("user=u1abc"), "{line}");
         assert!(line.contains("profile cache updated"), "{line}");
         let line = logged(|| log_applied("User.Deleted", &Applied::Deleted { user: "u2abc".into(), follows: 7 }));
         assert!(line.contains("user=u2abc") && line.contains("follows_removed=7"), "{line}");
-        let line =
-            logged(|| log_applied("User.Data.Updated", &Applied::Profile { user: "u3".into(), put: Put::KeptNewer }));
+        let line = logged(|| {
+            log_applied(
+                "User.Data.Updated",
+                &Applied::Profile { user: "u3".into(), put: Put::KeptNewer, organizations: 0 },
+            )
+        });
         assert!(line.contains("the cached profile is newer"), "{line}");
         let line = logged(|| log_applied("<script>", &Applied::Ignored));
         assert!(line.contains("does not use") && !line.contains("<script>"), "{line}");

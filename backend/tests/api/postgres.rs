@@ -220,3 +220,143 @@ async fn a_stopped_database_is_said_with_the_documented_code_not_a_timeout() {
     let text = body.to_string();
     assert!(!text.contains("127.0.0.1") && !text.contains("postgres"), "fixed words: {text}");
 }
+
+/// A replica of the backend on the database `url`, sharing `emulator`, with the caches' TTLs long
+/// enough (a minute) that only a change on the channel can explain a fresh answer.
+async fn replica(emulator: &logto_emulator::RunningEmulator, url: &str, seed: bool) -> (String, tempfile::TempDir) {
+    // Its database is PostgreSQL: the folder only holds the unused SQLite default's path.
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = crate::helpers::test_config(emulator, dir.path());
+    config.database_url = url.parse().unwrap();
+    config.seed_demo_data = seed;
+    config.top_cache_ms = 60_000;
+    config.webhook_signing_key = Some(crate::webhooks::KEY_FOR_REPLICAS.into());
+    let server = backend::startup::build(&config).await.unwrap();
+    let address = format!("http://{}", server.local_addr().unwrap());
+    tokio::spawn(server.run(std::future::pending()));
+    (address, dir)
+}
+
+/// The value of the metric line that starts with `series` on `backend`'s `/metrics` (0 if absent).
+async fn metric(http: &reqwest::Client, backend: &str, series: &str) -> f64 {
+    let text = http.get(format!("{backend}/metrics")).send().await.unwrap().text().await.unwrap();
+    text.lines()
+        .find(|l| l.starts_with(series))
+        .and_then(|l| l.rsplit(' ').next())
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0.0)
+}
+
+/// Waits until `backend` has counted more than `above` of `series`, failing after 10 s.
+async fn until_counted(http: &reqwest::Client, backend: &str, series: &str, above: f64) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while metric(http, backend, series).await <= above {
+        assert!(std::time::Instant::now() < deadline, "{backend} never counted {series} above {above}");
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+}
+
+const PROFILE_FROM_CHANNEL: &str = r#"cache_changes_total{change="profile",origin="channel"}"#;
+const FOLLOWS_FROM_CHANNEL: &str = r#"cache_changes_total{change="follows",origin="channel"}"#;
+
+/// Issue 26: three replicas on one PostgreSQL. Logto delivers a webhook to A alone; B and C show the
+/// change in the very next answer once the channel brought it (long before any cache turns over).
+/// A follow through A shows through B the same way. Then every listening connection is terminated
+/// from PostgreSQL: each replica flushes its caches, listens again, and stays right.
+#[tokio::test]
+async fn every_replica_follows_a_change_delivered_to_one() {
+    let Some(url) = fresh_database().await else { return };
+    let emulator = logto_emulator::spawn(&demo_tenant::seed()).await.unwrap();
+    let (a, _a) = replica(&emulator, &url, true).await;
+    let (b, _b) = replica(&emulator, &url, false).await;
+    let (c, _c) = replica(&emulator, &url, false).await;
+    crate::webhooks::add_hook(&emulator, &format!("{a}/api/webhooks/logto"), &["User.Data.Updated"]);
+    let http = reqwest::Client::new();
+    let alice = crate::helpers::sign_in_at(&emulator.endpoint, "alice").await;
+    let token = alice.access_token().to_string();
+    let seed = demo_tenant::seed();
+    let grace = seed.users.iter().find(|u| u.username == "grace").unwrap().id.clone();
+    let first_name = |backend: String| {
+        let (http, token) = (http.clone(), token.clone());
+        async move {
+            let r = http.get(format!("{backend}/api/top-users")).bearer_auth(&token).send().await.unwrap();
+            let body: TopUsersResponse = r.json().await.unwrap();
+            body.users[0].name.clone()
+        }
+    };
+    for backend in [&a, &b, &c] {
+        assert_eq!(first_name(backend.clone()).await.as_deref(), Some("Grace Example"), "cached on {backend}");
+    }
+
+    let admin = demo_tenant::mint_admin_token(&emulator.endpoint).await.unwrap();
+    let rename = |name: &'static str| {
+        let (http, admin, endpoint, grace) = (http.clone(), admin.clone(), emulator.endpoint.clone(), grace.clone());
+        async move {
+            let r = http
+                .patch(format!("{endpoint}/api/users/{grace}"))
+                .bearer_auth(admin)
+                .json(&serde_json::json!({"name": name}));
+            assert_eq!(r.send().await.unwrap().status(), 200);
+        }
+    };
+    let (b_seen, c_seen) =
+        (metric(&http, &b, PROFILE_FROM_CHANNEL).await, metric(&http, &c, PROFILE_FROM_CHANNEL).await);
+    rename("Grace Renamed").await;
+    assert!(logto_emulator::testkit::delivered(&emulator.state, crate::webhooks::HOOK_ID, 1).await);
+    until_counted(&http, &b, PROFILE_FROM_CHANNEL, b_seen).await;
+    until_counted(&http, &c, PROFILE_FROM_CHANNEL, c_seen).await;
+    for backend in [&a, &b, &c] {
+        assert_eq!(first_name(backend.clone()).await.as_deref(), Some("Grace Renamed"), "on {backend}");
+    }
+
+    // A follow through A, of a listed user alice does not follow yet: B's ranking (cached for a
+    // minute) shows it as soon as the channel says so.
+    let scopes = "openid offline_access read:top-users write:follows";
+    let writer = demo_tenant::sign_in(
+        &emulator.endpoint,
+        "alice",
+        demo_tenant::DEMO_PASSWORD,
+        scopes,
+        Some(demo_tenant::API_RESOURCE),
+    )
+    .await
+    .unwrap();
+    let writer = writer.access_token();
+    let before = ranking(&http, &b, &token).await;
+    let ids: Vec<&str> = seed.users.iter().map(|u| u.id.as_str()).collect();
+    let id_of = |name: &str| seed.users.iter().find(|u| u.username == name).map(|u| u.id.clone());
+    let following = json_of(http.get(format!("{a}/api/me/following?ids={}", ids.join(","))), writer).await;
+    let followed: Vec<&str> = following["following"].as_array().unwrap().iter().filter_map(Value::as_str).collect();
+    let (name, count) = before
+        .iter()
+        .find(|(name, _)| name != "alice" && id_of(name).is_some_and(|id| !followed.contains(&id.as_str())))
+        .cloned()
+        .expect("a listed user alice does not follow");
+    let follows_seen = metric(&http, &b, FOLLOWS_FROM_CHANNEL).await;
+    let r = json_of(http.post(format!("{a}/api/users/{}/follow", id_of(&name).unwrap())), writer).await;
+    assert_eq!(r["followers"], count + 1);
+    until_counted(&http, &b, FOLLOWS_FROM_CHANNEL, follows_seen).await;
+    let after = ranking(&http, &b, &token).await;
+    assert!(after.iter().any(|(n, c)| n == &name && *c == count + 1), "{after:?}");
+
+    // Every listening connection cut from PostgreSQL: each replica flushes once it listens again.
+    let flushes = r#"cache_changes_total{change="flush",origin="channel"}"#;
+    let b_flushed = metric(&http, &b, flushes).await;
+    sqlx::any::install_default_drivers();
+    let pool = sqlx::AnyPool::connect(&url).await.unwrap();
+    let cut: Vec<bool> = sqlx::query_scalar(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1 AND datname = current_database()",
+    )
+    .bind(backend::invalidation::LISTENER_NAME)
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    assert_eq!(cut.len(), 3, "one listener per replica");
+    until_counted(&http, &b, flushes, b_flushed).await;
+    // Listening again, and right: a new rename through A reaches B.
+    let b_seen = metric(&http, &b, PROFILE_FROM_CHANNEL).await;
+    rename("Grace Again").await;
+    assert!(logto_emulator::testkit::delivered(&emulator.state, crate::webhooks::HOOK_ID, 2).await);
+    until_counted(&http, &b, PROFILE_FROM_CHANNEL, b_seen).await;
+    assert_eq!(first_name(b.clone()).await.as_deref(), Some("Grace Again"));
+}

@@ -15,20 +15,33 @@ fn sign(body: &str) -> String {
 }
 
 async fn webhook_app() -> TestApp {
+    webhook_app_for(&["User.Data.Updated", "User.Deleted"]).await
+}
+
+/// The backend with a webhook key, and the emulator's hook for `events` delivering to it.
+async fn webhook_app_for(events: &[&str]) -> TestApp {
     let app = spawn_app_with(|c| c.webhook_signing_key = Some(KEY.into())).await;
-    // The emulator's hook, with a key the backend knows (Logto makes its own; `provision` copies it).
-    app.emulator.state.store().hooks.push(Hook {
-        id: "backendhook0000000001".into(),
+    add_hook(&app.emulator, &format!("{}/api/webhooks/logto", app.backend), events);
+    app
+}
+
+/// The emulator's hook to `url`, with a key the backend knows (Logto makes its own; `provision`
+/// copies it), subscribed to `events`.
+pub fn add_hook(emulator: &logto_emulator::RunningEmulator, url: &str, events: &[&str]) {
+    emulator.state.store().hooks.push(Hook {
+        id: HOOK_ID.into(),
         name: "backend".into(),
-        events: vec!["User.Data.Updated".into(), "User.Deleted".into()],
-        url: format!("{}/api/webhooks/logto", app.backend),
+        events: events.iter().map(|e| e.to_string()).collect(),
+        url: url.to_string(),
         headers: Default::default(),
         signing_key: KEY.into(),
         enabled: true,
         created_at: 0,
     });
-    app
 }
+
+pub const HOOK_ID: &str = "backendhook0000000001";
+pub const KEY_FOR_REPLICAS: &str = KEY;
 
 async fn post(app: &TestApp, body: &str, signature: Option<&str>) -> (u16, String, Value) {
     let mut request = app.http.post(format!("{}/api/webhooks/logto", app.backend)).body(body.to_string());
@@ -40,7 +53,7 @@ async fn post(app: &TestApp, body: &str, signature: Option<&str>) -> (u16, Strin
 
 /// Waits until the emulator has delivered `n` payloads to the backend (and the backend answered).
 async fn delivered(app: &TestApp, n: usize) {
-    let done = logto_emulator::testkit::delivered(&app.emulator.state, "backendhook0000000001", n).await;
+    let done = logto_emulator::testkit::delivered(&app.emulator.state, HOOK_ID, n).await;
     assert!(done, "the emulator did not deliver {n} webhooks");
 }
 
@@ -157,4 +170,74 @@ async fn a_rename_shows_in_the_very_next_list_and_a_deletion_leaves_it() {
         .await
         .unwrap();
     assert_eq!(r.status(), 200);
+}
+
+/// Issue 26: an organization's list (served from the members cache, fresh for a minute) follows
+/// every change Logto announces on the very next request: a member renamed, removed from the
+/// organization, a user added to it, a member deleted.
+#[tokio::test(flavor = "multi_thread")]
+async fn an_organizations_list_follows_renames_membership_and_deletions_at_once() {
+    const ACME: &str = "acmeorg00001";
+    let events = ["User.Data.Updated", "User.Deleted", "Organization.Membership.Updated", "Organization.Deleted"];
+    let app = webhook_app_for(&events).await;
+    let token = demo_tenant::organization_api_token(&app.emulator.endpoint, "alice", ACME).await.unwrap();
+    let list = || async {
+        let r = app.http.get(format!("{}/api/organizations/{ACME}/top-users", app.backend)).bearer_auth(&token);
+        let r = r.send().await.unwrap();
+        assert_eq!(r.status(), 200);
+        r.json::<TopUsersResponse>().await.unwrap()
+    };
+    let seed = demo_tenant::seed();
+    let id_of = |name: &str| seed.users.iter().find(|u| u.username == name).unwrap().id.clone();
+    let named =
+        |list: &TopUsersResponse, name: &str| list.users.iter().find(|u| u.username.as_deref() == Some(name)).cloned();
+    let before = list().await;
+    assert!(named(&before, "dave").is_some() && named(&before, "judy").is_some() && named(&before, "grace").is_none());
+
+    let (dave, judy, grace) = (id_of("dave"), id_of("judy"), id_of("grace"));
+    let patch = json!({"name": "Dave Renamed"});
+    assert_eq!(management(&app, reqwest::Method::PATCH, &format!("/users/{dave}"), patch).await, 200);
+    delivered(&app, 1).await;
+    assert_eq!(named(&list().await, "dave").and_then(|u| u.name).as_deref(), Some("Dave Renamed"), "renamed");
+
+    let path = format!("/organizations/{ACME}/users/{judy}");
+    assert_eq!(management(&app, reqwest::Method::DELETE, &path, Value::Null).await, 204);
+    delivered(&app, 2).await;
+    assert!(named(&list().await, "judy").is_none(), "removed from the organization");
+
+    let path = format!("/organizations/{ACME}/users");
+    assert_eq!(management(&app, reqwest::Method::POST, &path, json!({"userIds": [grace]})).await, 201);
+    delivered(&app, 3).await;
+    let now = list().await;
+    assert_eq!(now.users[0].username.as_deref(), Some("grace"), "added, and the most followed: {:?}", now.users);
+
+    assert_eq!(management(&app, reqwest::Method::DELETE, &format!("/users/{dave}"), Value::Null).await, 204);
+    delivered(&app, 4).await;
+    assert!(named(&list().await, "dave").is_none(), "deleted");
+}
+
+/// Issue 26: a suspended user is left out of both lists until restored; their follows stay.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_suspended_user_leaves_the_lists_and_comes_back_restored() {
+    let app = webhook_app().await;
+    let alice = app.sign_in("alice").await;
+    let bearer = format!("Bearer {}", alice.access_token());
+    let grace = demo_tenant::seed().users.iter().find(|u| u.username == "grace").unwrap().id.clone();
+    assert_eq!(top(&app, &bearer).await.users[0].id, grace);
+    let profile = |suspended: bool, at: i64| {
+        json!({"event": "User.SuspensionStatus.Updated", "data": {"id": grace, "username": "grace",
+               "name": "Grace Example", "createdAt": 1, "updatedAt": at, "isSuspended": suspended}})
+        .to_string()
+    };
+    // Newer than the profile the list cached (Logto's updatedAt is in milliseconds).
+    let suspended = profile(true, 4_000_000_000_000);
+    assert_eq!(post(&app, &suspended, Some(&sign(&suspended))).await.0, 204);
+    let list = top(&app, &bearer).await;
+    assert!(list.users.iter().all(|u| u.id != grace), "left out");
+    assert_eq!(list.users.len(), 10, "the next most followed fills the list");
+    let db = app.db().await;
+    assert_eq!(backend::db::followers(&db, &grace).await.unwrap(), 24, "follows kept");
+    let restored = profile(false, 4_000_000_000_001);
+    assert_eq!(post(&app, &restored, Some(&sign(&restored))).await.0, 204);
+    assert_eq!(top(&app, &bearer).await.users[0].id, grace, "back");
 }

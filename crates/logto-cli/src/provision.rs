@@ -341,7 +341,16 @@ pub async fn run(client: &ManagementClient, opts: &Options) -> Result<Report, Cl
 }
 
 /// The events the backend acts on.
-const HOOK_EVENTS: &[&str] = &["User.Data.Updated", "User.Deleted"];
+/// What the backend's lists follow (its `routes/webhooks.rs`): profiles, deletions, suspensions and
+/// organization membership.
+const HOOK_EVENTS: &[&str] = &[
+    "User.Created",
+    "User.Data.Updated",
+    "User.SuspensionStatus.Updated",
+    "User.Deleted",
+    "Organization.Membership.Updated",
+    "Organization.Deleted",
+];
 
 fn scope_names(opts: &Options) -> String {
     opts.scopes.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>().join(", ")

@@ -77,7 +77,13 @@ async fn provision_creates_everything_once_and_rerunning_is_a_no_op() {
     assert_eq!(vars["LOGTO_MANAGEMENT_RESOURCE"], "https://default.logto.app/api");
     // The backend's webhook, and its signing key for the backend.
     let hook = emu.state.store().hooks[0].clone();
-    assert_eq!((hook.url.as_str(), hook.events.len()), ("http://localhost:3000/api/webhooks/logto", 2));
+    assert_eq!(hook.url, "http://localhost:3000/api/webhooks/logto");
+    // Every event the backend's lists follow (issue 26).
+    let events: Vec<&str> = hook.events.iter().map(String::as_str).collect();
+    for event in ["User.Data.Updated", "User.Deleted", "User.Created", "User.SuspensionStatus.Updated"] {
+        assert!(events.contains(&event), "{event} in {events:?}");
+    }
+    assert!(events.contains(&"Organization.Membership.Updated") && events.contains(&"Organization.Deleted"));
     assert_eq!(vars["LOGTO_WEBHOOK_SIGNING_KEY"], hook.signing_key);
     assert!(first.contains("created  webhook Top users backend"), "{first}");
     #[cfg(unix)]
