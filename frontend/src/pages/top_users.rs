@@ -143,7 +143,8 @@ fn Row(
     let avatar = match user.avatar.clone().filter(|a| !a.is_empty()) {
         Some(src) => view! { <img src=src alt="" width="40" height="40"/> }.into_any(),
         None => {
-            let initial: String = name.chars().next().map(|c| c.to_uppercase().collect()).unwrap_or_default();
+            // ASCII case only: char::to_uppercase would bring Unicode's case tables into the bundle.
+            let initial: String = name.chars().next().map(|c| c.to_ascii_uppercase()).into_iter().collect();
             view! { <span class="avatar-initial" aria-hidden="true" data-testid="avatar-initial">{initial}</span> }
                 .into_any()
         }
