@@ -34,7 +34,7 @@ wait_for spa-release
 
 echo "==> cargo test"
 cargo test --workspace
-echo "==> emulator fidelity against recorded Logto 1.42 (crates/logto-emulator/tests/fidelity)"
+echo "==> emulator fidelity against recorded Logto 1.42 (crates/logto-emulator/tests/emulator/fidelity)"
 cat target/tmp/fidelity-table.txt
 
 echo "==> lints (clippy, warnings as errors): the workspace, and the wasm32 crates for their target"

@@ -91,7 +91,7 @@ async fn run(base: &str, script: &std::path::Path) -> common::Wrk {
 fn main() {
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
     runtime.block_on(async {
-        let emu = logto_emulator::spawn(&demo_tenant::seed()).await.unwrap();
+        let emu = logto_emulator::Emulator::new(&demo_tenant::seed()).spawn().await.unwrap();
         let client =
             ManagementClient::new(ManagementConfig::new(&emu.endpoint, demo_tenant::M2M_APP_ID, demo_tenant::M2M_APP_SECRET))
                 .unwrap();

@@ -102,7 +102,7 @@ pub async fn serve(config: &Config) -> String {
 
 /// The emulator with this app's tenant, and alice's access token for the API (`read:top-users`).
 pub async fn emulator_and_token() -> (RunningEmulator, String) {
-    let emu = logto_emulator::spawn(&demo_tenant::seed()).await.unwrap();
+    let emu = logto_emulator::Emulator::new(&demo_tenant::seed()).spawn().await.unwrap();
     let scopes = "openid offline_access read:top-users";
     let alice = demo_tenant::sign_in(
         &emu.endpoint,

@@ -212,7 +212,7 @@ async fn collector() -> (String, std::sync::Arc<std::sync::Mutex<Received>>) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn traces_go_to_the_otlp_collector_one_span_per_hop_under_the_request() {
-    let emulator = logto_emulator::spawn(&demo_tenant::seed()).await.unwrap();
+    let emulator = logto_emulator::Emulator::new(&demo_tenant::seed()).spawn().await.unwrap();
     let (otlp, received) = collector().await;
     let dir = dir_with_env("");
     let env = [

@@ -50,7 +50,7 @@ pub async fn spawn_app() -> TestApp {
 }
 
 pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
-    let emulator = logto_emulator::spawn(&demo_tenant::seed()).await.expect("emulator starts");
+    let emulator = logto_emulator::Emulator::new(&demo_tenant::seed()).spawn().await.expect("emulator starts");
     let dir = tempfile::Builder::new().prefix("backend-test-").tempdir().expect("temp dir");
     let mut config = test_config(&emulator, dir.path());
     adjust(&mut config);

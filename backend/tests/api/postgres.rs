@@ -266,7 +266,7 @@ const FOLLOWS_FROM_CHANNEL: &str = r#"cache_changes_total{change="follows",origi
 #[tokio::test]
 async fn every_replica_follows_a_change_delivered_to_one() {
     let Some(url) = fresh_database().await else { return };
-    let emulator = logto_emulator::spawn(&demo_tenant::seed()).await.unwrap();
+    let emulator = logto_emulator::Emulator::new(&demo_tenant::seed()).spawn().await.unwrap();
     let (a, _a) = replica(&emulator, &url, true).await;
     let (b, _b) = replica(&emulator, &url, false).await;
     let (c, _c) = replica(&emulator, &url, false).await;

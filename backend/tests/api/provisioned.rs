@@ -14,7 +14,8 @@ use crate::helpers::{parts, SCOPES};
 
 #[tokio::test]
 async fn a_provisioned_logto_runs_the_whole_stack() {
-    let emu = logto_emulator::spawn(&Seed::parse("bootstrap.json", BOOTSTRAP_SEED).unwrap()).await.unwrap();
+    let emu =
+        logto_emulator::Emulator::new(&Seed::parse("bootstrap.json", BOOTSTRAP_SEED).unwrap()).spawn().await.unwrap();
     let dir = tempfile::Builder::new().prefix("provisioned-").tempdir().unwrap();
     let admin = ManagementClient::new(ManagementConfig::new(
         &emu.endpoint,

@@ -94,7 +94,7 @@ async fn errors_and_dropped_connections_give_partial_answers_and_it_recovers() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_thousand_concurrent_cold_requests_make_one_token_and_one_management_request() {
-    let emulator = logto_emulator::spawn(&demo_tenant::seed()).await.unwrap();
+    let emulator = logto_emulator::Emulator::new(&demo_tenant::seed()).spawn().await.unwrap();
     let dir = tempfile::tempdir().unwrap();
     let mut config = crate::helpers::test_config(&emulator, dir.path());
     // What is counted here is Logto traffic: a thousand cold ranking reads queue for the SQLite

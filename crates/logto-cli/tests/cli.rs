@@ -11,7 +11,7 @@ const BOOTSTRAP_ID: &str = "m2mbootstrap000000001";
 const BOOTSTRAP_SECRET: &str = "bootstrap-m2m-secret-0123456789";
 
 async fn fresh_logto() -> RunningEmulator {
-    logto_emulator::spawn(&Seed::parse("bootstrap.json", BOOTSTRAP_SEED).unwrap()).await.unwrap()
+    logto_emulator::Emulator::new(&Seed::parse("bootstrap.json", BOOTSTRAP_SEED).unwrap()).spawn().await.unwrap()
 }
 
 fn temp_dir() -> tempfile::TempDir {
@@ -84,7 +84,7 @@ async fn provision_creates_everything_once_and_rerunning_is_a_no_op() {
         assert!(events.contains(&event), "{event} in {events:?}");
     }
     assert!(events.contains(&"Organization.Membership.Updated") && events.contains(&"Organization.Deleted"));
-    assert_eq!(vars["LOGTO_WEBHOOK_SIGNING_KEY"], hook.signing_key);
+    assert_eq!(vars["LOGTO_WEBHOOK_SIGNING_KEY"], hook.signing_key.expose());
     assert!(first.contains("created  webhook Top users backend"), "{first}");
     #[cfg(unix)]
     {

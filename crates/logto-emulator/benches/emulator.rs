@@ -111,7 +111,7 @@ fn main() {
         let mut library = Vec::new();
         for _ in 0..10 {
             let t = Instant::now();
-            let emu = logto_emulator::spawn(&demo_tenant::seed()).await.unwrap();
+            let emu = logto_emulator::Emulator::new(&demo_tenant::seed()).spawn().await.unwrap();
             library.push(t.elapsed());
             drop(emu);
         }

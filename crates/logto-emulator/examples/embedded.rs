@@ -21,7 +21,7 @@ const SEED: &str = r#"{
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let seed = Seed::parse("embedded.rs", SEED)?;
-    let emulator = logto_emulator::spawn(&seed).await?;
+    let emulator = logto_emulator::Emulator::new(&seed).spawn().await?;
     println!("Logto emulator at {} (issuer {})", emulator.endpoint, emulator.issuer());
     let (app, redirect) = ("myspa0000000000000001", "http://localhost:8080/callback");
     let scopes = "openid offline_access read:things";

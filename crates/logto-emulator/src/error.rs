@@ -266,7 +266,26 @@ impl IntoResponse for ApiError {
 
 impl From<crate::persist::PersistError> for ApiError {
     fn from(e: crate::persist::PersistError) -> Self {
-        tracing::error!(error = %e, "could not save the emulator's state");
-        ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "emulator.storage", format!("The change was not saved: {e}"))
+        // The file's path and SQLite's words go to the log; the answer says what, in fixed words.
+        let source = std::error::Error::source(&e).map(ToString::to_string).unwrap_or_default();
+        tracing::error!(error = %e, %source, "could not save the emulator's state");
+        ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "emulator.storage", "The change was not saved.")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A failed save answers in fixed words: the database's path and SQLite's text stay in the log
+    /// (the answer used to carry both).
+    #[test]
+    fn a_failed_save_names_no_path_and_no_sqlite_text() {
+        let e = crate::persist::PersistError::Sqlite {
+            path: "/home/dev/.logto-emulator/emulator.db".into(),
+            source: rusqlite::Error::InvalidQuery,
+        };
+        let answer = ApiError::from(e);
+        assert_eq!((answer.code, answer.message.as_str()), ("emulator.storage", "The change was not saved."));
     }
 }

@@ -16,8 +16,11 @@
 //! - `control/`: the emulator's own API under `/_emulator` (tokens, reset, key rotation, clock,
 //!   request log, fault injection) for tests; `testkit` (feature): a browser-like sign-in for tests.
 //!
-//! [`spawn`] starts it inside a test on an ephemeral port; `cargo run -p logto-emulator` on
-//! `http://localhost:3001`, Logto's default.
+//! - `start`: [`Emulator`], the one way to start it (seed, data file or memory, endpoint, switches),
+//!   used by the binary and the tests alike.
+//!
+//! `Emulator::new(&seed).spawn()` starts it inside a test on an ephemeral port; `cargo run -p
+//! logto-emulator` on `http://localhost:3001`, Logto's default.
 
 pub mod avatars;
 pub mod clock;
@@ -31,7 +34,9 @@ pub mod model;
 pub mod oidc;
 pub mod persist;
 pub mod request;
+pub mod secret;
 pub mod seed;
+mod start;
 pub mod state;
 pub mod store;
 #[cfg(feature = "testkit")]
@@ -47,6 +52,7 @@ use tower_http::trace::TraceLayer;
 
 pub use keys::{KeyRing, TenantKey};
 pub use seed::Seed;
+pub use start::{Emulator, RunningEmulator, StartError, StateFrom};
 pub use state::{AppState, Options};
 pub use store::Store;
 
@@ -77,43 +83,6 @@ async fn log_request(
     response
 }
 
-/// Builds the state for `endpoint` from a seed and a signing key.
-pub fn build_state(endpoint: &str, seed: &Seed, keys: KeyRing, options: Options) -> AppState {
-    let clock = clock::Clock::default();
-    let store = Store::from_seed(seed, endpoint.trim_end_matches('/'), clock.now_ms());
-    AppState::new(endpoint, keys, seed.clone(), store, options, None)
-}
-
-/// Builds the state kept in the SQLite file `db_path`: what it holds when it has been filled before
-/// (the seed is then not applied; `POST /_emulator/reset` applies it), else the seed and a new key,
-/// saved. Returns the state and whether it was loaded from the file.
-pub fn open_state(
-    endpoint: &str,
-    seed: &Seed,
-    options: Options,
-    db_path: &std::path::Path,
-) -> Result<(AppState, bool), persist::PersistError> {
-    let db = persist::Db::open(db_path)?;
-    let keys = match db.load_keys()? {
-        Some(keys) => keys,
-        None => {
-            let keys = KeyRing::new(TenantKey::generate());
-            db.save_keys(&keys)?;
-            keys
-        }
-    };
-    let clock = clock::Clock::default();
-    let (store, loaded) = match db.load_store()? {
-        Some(store) => (store, true),
-        None => {
-            let store = Store::from_seed(seed, endpoint.trim_end_matches('/'), clock.now_ms());
-            db.replace_all(&store)?;
-            (store, false)
-        }
-    };
-    Ok((AppState::new(endpoint, keys, seed.clone(), store, options, Some(db)), loaded))
-}
-
 /// Serves the emulator on `listener` until the future is dropped. Expired artefacts are swept
 /// once a minute.
 pub async fn serve(listener: TcpListener, state: AppState) -> std::io::Result<()> {
@@ -128,54 +97,4 @@ pub async fn serve(listener: TcpListener, state: AppState) -> std::io::Result<()
     });
     // Connection info gives webhook payloads the caller's address (`ip`), as Logto's carry it.
     axum::serve(listener, router(state).into_make_service_with_connect_info::<SocketAddr>()).await
-}
-
-/// An emulator running inside the current process (for tests and tools).
-pub struct RunningEmulator {
-    /// The address it listens on.
-    pub addr: SocketAddr,
-    /// The Logto endpoint it announces: `http://127.0.0.1:{port}` unless [`spawn_at`] named another.
-    pub endpoint: String,
-    /// Its state, for tests that read or change it directly (the store, the clock, the keys).
-    pub state: AppState,
-    task: tokio::task::JoinHandle<()>,
-}
-
-impl RunningEmulator {
-    /// The issuer: `{endpoint}/oidc`.
-    pub fn issuer(&self) -> String {
-        format!("{}/oidc", self.endpoint)
-    }
-}
-
-impl Drop for RunningEmulator {
-    fn drop(&mut self) {
-        self.task.abort();
-    }
-}
-
-/// Starts an emulator with `seed` and a fresh in-memory key on an ephemeral loopback port.
-pub async fn spawn(seed: &Seed) -> std::io::Result<RunningEmulator> {
-    spawn_at(seed, None).await
-}
-
-/// [`spawn`], announcing `endpoint` (e.g. `http://localhost:3001`) in issuers and links instead of the
-/// ephemeral address; requests still go to [`RunningEmulator::addr`].
-pub async fn spawn_at(seed: &Seed, endpoint: Option<&str>) -> std::io::Result<RunningEmulator> {
-    spawn_with(seed, endpoint, Options::default()).await
-}
-
-/// [`spawn_at`] with behaviour switches.
-pub async fn spawn_with(seed: &Seed, endpoint: Option<&str>, options: Options) -> std::io::Result<RunningEmulator> {
-    let listener = TcpListener::bind("127.0.0.1:0").await?;
-    let addr = listener.local_addr()?;
-    let endpoint = endpoint.map(|e| e.trim_end_matches('/').to_string()).unwrap_or_else(|| format!("http://{addr}"));
-    let state = build_state(&endpoint, seed, KeyRing::new(TenantKey::generate()), options);
-    let served = state.clone();
-    let task = tokio::spawn(async move {
-        if let Err(e) = serve(listener, served).await {
-            tracing::error!("emulator stopped: {e}");
-        }
-    });
-    Ok(RunningEmulator { addr, endpoint, state, task })
 }

@@ -7,7 +7,7 @@
 use std::path::PathBuf;
 
 use clap::Parser;
-use logto_emulator::{build_state, open_state, serve, KeyRing, Options, Seed, TenantKey};
+use logto_emulator::{serve, Emulator, Options, Seed, StateFrom};
 use tracing_subscriber::EnvFilter;
 
 #[derive(Parser)]
@@ -80,17 +80,16 @@ async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
     let listener = tokio::net::TcpListener::bind((args.host.as_str(), args.port))
         .await
         .map_err(|e| format!("cannot listen on {}:{}: {e}", args.host, args.port))?;
-    let options = Options { user_picker: !args.no_user_picker };
-    let (state, storage) = if args.in_memory {
-        (
-            build_state(&endpoint, &seed, KeyRing::new(TenantKey::generate()), options),
-            "in memory (--in-memory)".to_string(),
-        )
-    } else {
-        let path = args.data_dir.join("emulator.db");
-        let (state, loaded) = open_state(&endpoint, &seed, options, &path)?;
-        let how = if loaded { "loaded from" } else { "seeded into" };
-        (state, format!("{how} {} (POST /_emulator/reset goes back to the seed)", path.display()))
+    let mut emulator = Emulator::new(&seed).endpoint(&endpoint).options(Options { user_picker: !args.no_user_picker });
+    let path = args.data_dir.join("emulator.db");
+    if !args.in_memory {
+        emulator = emulator.data_file(&path);
+    }
+    let (state, from) = emulator.state()?;
+    let storage = match from {
+        StateFrom::SeedInMemory => "in memory (--in-memory)".to_string(),
+        StateFrom::Loaded => format!("loaded from {} (POST /_emulator/reset goes back to the seed)", path.display()),
+        StateFrom::SeedSaved => format!("seeded into {} (POST /_emulator/reset goes back to the seed)", path.display()),
     };
     let spa = seed
         .applications
@@ -98,7 +97,8 @@ async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
         .filter(|a| a.redirect_uris.iter().any(|u| u.starts_with("http")))
         .map(|a| format!("{} ({})", a.name, a.id));
     let spa: Vec<String> = spa.collect();
-    let demo_user = seed.users.first().map(|u| format!("{} / {}", u.username, u.password)).unwrap_or_default();
+    // The banner names a demo sign-in on purpose: the seed's passwords are a development fixture.
+    let demo_user = seed.users.first().map(|u| format!("{} / {}", u.username, u.password.expose())).unwrap_or_default();
     // One structured event, which log collectors can read field by field (LOG_FORMAT=json).
     tracing::info!(
         listening = %format_args!("{}:{}", args.host, args.port),

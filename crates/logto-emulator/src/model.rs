@@ -66,7 +66,7 @@ pub struct User {
     /// Data of the app's own, a JSON object.
     pub custom_data: Value,
     /// The password (the emulator keeps it as given); `None`: cannot sign in with one.
-    pub password: Option<String>,
+    pub password: Option<crate::secret::Secret>,
     /// When it was created, in ms since the epoch.
     pub created_at: i64,
     /// When the profile last changed, in ms since the epoch.
@@ -121,7 +121,7 @@ pub struct Application {
     /// Where sign-out may send the browser.
     pub post_logout_redirect_uris: Vec<String>,
     /// The "Default secret" (`application_secrets`) of Traditional and MachineToMachine apps.
-    pub secret: Option<String>,
+    pub secret: Option<crate::secret::Secret>,
     /// The ids of its machine-to-machine roles.
     pub role_ids: Vec<String>,
     /// When it was created, in ms since the epoch.
@@ -350,7 +350,7 @@ pub struct Hook {
     #[serde(default)]
     pub headers: std::collections::BTreeMap<String, String>,
     /// The key deliveries are signed with (`logto-signature-sha-256`).
-    pub signing_key: String,
+    pub signing_key: crate::secret::Secret,
     /// Whether deliveries are sent.
     pub enabled: bool,
     /// When it was created, in ms since the epoch.
@@ -365,7 +365,7 @@ impl Hook {
             config["headers"] = json!(self.headers);
         }
         json!({"tenantId": "default", "id": self.id, "name": self.name, "event": null, "events": self.events,
-               "config": config, "signingKey": self.signing_key, "enabled": self.enabled, "createdAt": self.created_at})
+               "config": config, "signingKey": self.signing_key.expose(), "enabled": self.enabled, "createdAt": self.created_at})
     }
 }
 

@@ -13,14 +13,48 @@ use crate::keys::{KeyRing, TenantKey};
 use crate::model::{Application, Hook, OrgRole, OrgScope, Organization, Resource, Role, User};
 use crate::store::Store;
 
-/// The database could not be opened, read or written.
+/// The database could not be opened, read or written; the cause is kept as the error's source.
 #[derive(Debug, thiserror::Error)]
-#[error("emulator database {path}: {reason}")]
-pub struct PersistError {
-    /// The database file.
-    pub path: String,
-    /// SQLite's (or the file system's) reason.
-    pub reason: String,
+pub enum PersistError {
+    /// Its folder could not be made.
+    #[error("emulator database {path}: cannot create its folder")]
+    Folder {
+        /// The database file.
+        path: String,
+        /// The file system's error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// SQLite refused.
+    #[error("emulator database {path}: SQLite failed")]
+    Sqlite {
+        /// The database file.
+        path: String,
+        /// SQLite's error.
+        #[source]
+        source: rusqlite::Error,
+    },
+    /// A row is not the JSON of its kind, or a value could not be written as JSON.
+    #[error("emulator database {path}: a {kind} row is not readable")]
+    Json {
+        /// The database file.
+        path: String,
+        /// The kind of row (`user`, `keys`, …).
+        kind: &'static str,
+        /// serde_json's error.
+        #[source]
+        source: serde_json::Error,
+    },
+    /// A saved signing key is not a P-384 secret key.
+    #[error("emulator database {path}: the saved {which} signing key is not readable ({reason})")]
+    Key {
+        /// The database file.
+        path: String,
+        /// `current` or `previous`.
+        which: &'static str,
+        /// Why (the key's own text).
+        reason: String,
+    },
 }
 
 /// The emulator's state on disk (SQLite): the signing keys and every Management API entity, one
@@ -30,15 +64,53 @@ pub struct Db {
     conn: Mutex<Connection>,
 }
 
-/// The kinds of entity rows.
-const USER: &str = "user";
-const APP: &str = "application";
-const RESOURCE: &str = "resource";
-const ROLE: &str = "role";
-const ORG_SCOPE: &str = "organization_scope";
-const ORG_ROLE: &str = "organization_role";
-const ORGANIZATION: &str = "organization";
-const HOOK: &str = "hook";
+/// A kind of entity kept on disk: one row per entity, keyed by its kind and id, holding its JSON.
+/// One generic write path ([`Db::put`], [`Db::remove`], [`Store::put`]) serves every kind.
+pub trait Entity: Serialize + DeserializeOwned + Sized {
+    /// The `kind` column of its rows.
+    const KIND: &'static str;
+    /// Its id.
+    fn id(&self) -> &str;
+    /// Inserts it into `store`, or replaces the one with its id.
+    fn insert_into(self, store: &mut Store);
+}
+
+macro_rules! entity_in_vec {
+    ($($ty:ty => $kind:literal, $field:ident;)*) => {$(
+        impl Entity for $ty {
+            const KIND: &'static str = $kind;
+            fn id(&self) -> &str {
+                &self.id
+            }
+            fn insert_into(self, store: &mut Store) {
+                match store.$field.iter_mut().find(|x| x.id == self.id) {
+                    Some(slot) => *slot = self,
+                    None => store.$field.push(self),
+                }
+            }
+        }
+    )*};
+}
+
+entity_in_vec! {
+    User => "user", users;
+    Resource => "resource", resources;
+    Role => "role", roles;
+    OrgScope => "organization_scope", org_scopes;
+    OrgRole => "organization_role", org_roles;
+    Organization => "organization", organizations;
+    Hook => "hook", hooks;
+}
+
+impl Entity for Application {
+    const KIND: &'static str = "application";
+    fn id(&self) -> &str {
+        &self.id
+    }
+    fn insert_into(self, store: &mut Store) {
+        store.applications.insert(self.id.clone(), self);
+    }
+}
 
 #[derive(Serialize, Deserialize)]
 struct StoredKeys {
@@ -50,11 +122,11 @@ impl Db {
     /// Opens (creating it and its folder when needed) and migrates the database at `path`.
     pub fn open(path: &Path) -> Result<Self, PersistError> {
         let shown = path.display().to_string();
-        let fail = |e: &dyn std::fmt::Display| PersistError { path: shown.clone(), reason: e.to_string() };
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(|e| fail(&e))?;
+            std::fs::create_dir_all(dir).map_err(|source| PersistError::Folder { path: shown.clone(), source })?;
         }
-        let conn = Connection::open(path).map_err(|e| fail(&e))?;
+        let sqlite = |source| PersistError::Sqlite { path: shown.clone(), source };
+        let conn = Connection::open(path).map_err(sqlite)?;
         conn.execute_batch(
             "PRAGMA journal_mode = WAL;
              PRAGMA synchronous = FULL;
@@ -67,12 +139,16 @@ impl Db {
                  UNIQUE (kind, id)
              );",
         )
-        .map_err(|e| fail(&e))?;
+        .map_err(sqlite)?;
         Ok(Self { path: shown, conn: Mutex::new(conn) })
     }
 
-    fn error(&self, e: impl std::fmt::Display) -> PersistError {
-        PersistError { path: self.path.clone(), reason: e.to_string() }
+    fn sqlite(&self, source: rusqlite::Error) -> PersistError {
+        PersistError::Sqlite { path: self.path.clone(), source }
+    }
+
+    fn json(&self, kind: &'static str, source: serde_json::Error) -> PersistError {
+        PersistError::Json { path: self.path.clone(), kind, source }
     }
 
     fn conn(&self) -> std::sync::MutexGuard<'_, Connection> {
@@ -85,16 +161,18 @@ impl Db {
             .conn()
             .query_row("SELECT value FROM meta WHERE key = 'keys'", [], |r| r.get(0))
             .optional()
-            .map_err(|e| self.error(e))?;
+            .map_err(|e| self.sqlite(e))?;
         let Some(value) = value else { return Ok(None) };
-        let stored: StoredKeys = serde_json::from_str(&value).map_err(|e| self.error(format!("keys: {e}")))?;
-        let current =
-            TenantKey::from_secret_b64(&stored.current).map_err(|e| self.error(format!("current key: {e}")))?;
-        let previous = stored
-            .previous
-            .map(|d| TenantKey::from_secret_b64(&d))
-            .transpose()
-            .map_err(|e| self.error(format!("previous key: {e}")))?;
+        let stored: StoredKeys = serde_json::from_str(&value).map_err(|e| self.json("keys", e))?;
+        let key = |which: &'static str, secret: &str| {
+            TenantKey::from_secret_b64(secret).map_err(|reason| PersistError::Key {
+                path: self.path.clone(),
+                which,
+                reason,
+            })
+        };
+        let current = key("current", &stored.current)?;
+        let previous = stored.previous.map(|d| key("previous", &d)).transpose()?;
         Ok(Some(KeyRing::with_previous(current, previous)))
     }
 
@@ -102,22 +180,24 @@ impl Db {
     pub fn save_keys(&self, keys: &KeyRing) -> Result<(), PersistError> {
         let stored =
             StoredKeys { current: keys.current().secret_b64(), previous: keys.previous().map(|k| k.secret_b64()) };
-        let json = serde_json::to_string(&stored).map_err(|e| self.error(e))?;
+        let json = serde_json::to_string(&stored).map_err(|e| self.json("keys", e))?;
         self.conn()
             .execute("INSERT INTO meta (key, value) VALUES ('keys', ?1) ON CONFLICT (key) DO UPDATE SET value = excluded.value", [json])
             .map(|_| ())
-            .map_err(|e| self.error(e))
+            .map_err(|e| self.sqlite(e))
     }
 
-    fn all<T: DeserializeOwned>(&self, conn: &Connection, kind: &str) -> Result<Vec<T>, PersistError> {
+    /// Every saved entity of kind `E`, oldest first, into `store`.
+    fn load_into<E: Entity>(&self, conn: &Connection, store: &mut Store) -> Result<(), PersistError> {
         let mut stmt =
-            conn.prepare("SELECT json FROM entities WHERE kind = ?1 ORDER BY seq").map_err(|e| self.error(e))?;
-        let rows = stmt.query_map([kind], |r| r.get::<_, String>(0)).map_err(|e| self.error(e))?;
-        rows.map(|json| {
-            let json = json.map_err(|e| self.error(e))?;
-            serde_json::from_str(&json).map_err(|e| self.error(format!("{kind} row: {e}")))
-        })
-        .collect()
+            conn.prepare("SELECT json FROM entities WHERE kind = ?1 ORDER BY seq").map_err(|e| self.sqlite(e))?;
+        let rows = stmt.query_map([E::KIND], |r| r.get::<_, String>(0)).map_err(|e| self.sqlite(e))?;
+        for json in rows {
+            let json = json.map_err(|e| self.sqlite(e))?;
+            let entity: E = serde_json::from_str(&json).map_err(|e| self.json(E::KIND, e))?;
+            entity.insert_into(store);
+        }
+        Ok(())
     }
 
     /// The saved entities, or `None` when the database has never been filled.
@@ -126,140 +206,69 @@ impl Db {
         let filled: Option<String> = conn
             .query_row("SELECT value FROM meta WHERE key = 'filled'", [], |r| r.get(0))
             .optional()
-            .map_err(|e| self.error(e))?;
+            .map_err(|e| self.sqlite(e))?;
         if filled.is_none() {
             return Ok(None);
         }
-        let mut store = Store {
-            users: self.all(&conn, USER)?,
-            resources: self.all(&conn, RESOURCE)?,
-            roles: self.all(&conn, ROLE)?,
-            org_scopes: self.all(&conn, ORG_SCOPE)?,
-            org_roles: self.all(&conn, ORG_ROLE)?,
-            organizations: self.all(&conn, ORGANIZATION)?,
-            hooks: self.all(&conn, HOOK)?,
-            ..Store::default()
-        };
-        for app in self.all::<Application>(&conn, APP)? {
-            store.applications.insert(app.id.clone(), app);
-        }
+        let mut store = Store::default();
+        self.load_into::<User>(&conn, &mut store)?;
+        self.load_into::<Application>(&conn, &mut store)?;
+        self.load_into::<Resource>(&conn, &mut store)?;
+        self.load_into::<Role>(&conn, &mut store)?;
+        self.load_into::<OrgScope>(&conn, &mut store)?;
+        self.load_into::<OrgRole>(&conn, &mut store)?;
+        self.load_into::<Organization>(&conn, &mut store)?;
+        self.load_into::<Hook>(&conn, &mut store)?;
         Ok(Some(store))
     }
 
-    fn put(&self, kind: &str, id: &str, value: &impl Serialize) -> Result<(), PersistError> {
-        let json = serde_json::to_string(value).map_err(|e| self.error(e))?;
+    /// Writes `entity` (inserted or replaced).
+    pub fn put<E: Entity>(&self, entity: &E) -> Result<(), PersistError> {
+        let json = serde_json::to_string(entity).map_err(|e| self.json(E::KIND, e))?;
         self.conn()
             .execute(
                 "INSERT INTO entities (kind, id, json) VALUES (?1, ?2, ?3)
                  ON CONFLICT (kind, id) DO UPDATE SET json = excluded.json",
-                params![kind, id, json],
+                params![E::KIND, entity.id(), json],
             )
             .map(|_| ())
-            .map_err(|e| self.error(e))
+            .map_err(|e| self.sqlite(e))
     }
 
-    fn remove(&self, kind: &str, id: &str) -> Result<(), PersistError> {
+    /// Deletes the entity of kind `E` with `id`.
+    pub fn remove<E: Entity>(&self, id: &str) -> Result<(), PersistError> {
         self.conn()
-            .execute("DELETE FROM entities WHERE kind = ?1 AND id = ?2", params![kind, id])
+            .execute("DELETE FROM entities WHERE kind = ?1 AND id = ?2", params![E::KIND, id])
             .map(|_| ())
-            .map_err(|e| self.error(e))
-    }
-
-    /// Writes an user (inserted or replaced).
-    pub fn put_user(&self, user: &User) -> Result<(), PersistError> {
-        self.put(USER, &user.id, user)
-    }
-
-    /// Deletes the user `id`.
-    pub fn remove_user(&self, id: &str) -> Result<(), PersistError> {
-        self.remove(USER, id)
-    }
-
-    /// Writes an application (inserted or replaced).
-    pub fn put_application(&self, app: &Application) -> Result<(), PersistError> {
-        self.put(APP, &app.id, app)
-    }
-
-    /// Deletes the application `id`.
-    pub fn remove_application(&self, id: &str) -> Result<(), PersistError> {
-        self.remove(APP, id)
-    }
-
-    /// Writes a resource (inserted or replaced).
-    pub fn put_resource(&self, resource: &Resource) -> Result<(), PersistError> {
-        self.put(RESOURCE, &resource.id, resource)
-    }
-
-    /// Writes a role (inserted or replaced).
-    pub fn put_role(&self, role: &Role) -> Result<(), PersistError> {
-        self.put(ROLE, &role.id, role)
-    }
-
-    /// Writes an organization scope (inserted or replaced).
-    pub fn put_org_scope(&self, scope: &OrgScope) -> Result<(), PersistError> {
-        self.put(ORG_SCOPE, &scope.id, scope)
-    }
-
-    /// Deletes the organization scope `id`.
-    pub fn remove_org_scope(&self, id: &str) -> Result<(), PersistError> {
-        self.remove(ORG_SCOPE, id)
-    }
-
-    /// Writes an organization role (inserted or replaced).
-    pub fn put_org_role(&self, role: &OrgRole) -> Result<(), PersistError> {
-        self.put(ORG_ROLE, &role.id, role)
-    }
-
-    /// Deletes the organization role `id`.
-    pub fn remove_org_role(&self, id: &str) -> Result<(), PersistError> {
-        self.remove(ORG_ROLE, id)
-    }
-
-    /// Writes an organization (inserted or replaced).
-    pub fn put_organization(&self, org: &Organization) -> Result<(), PersistError> {
-        self.put(ORGANIZATION, &org.id, org)
-    }
-
-    /// Deletes the organization `id`.
-    pub fn remove_organization(&self, id: &str) -> Result<(), PersistError> {
-        self.remove(ORGANIZATION, id)
-    }
-
-    /// Writes a hook (inserted or replaced).
-    pub fn put_hook(&self, hook: &Hook) -> Result<(), PersistError> {
-        self.put(HOOK, &hook.id, hook)
-    }
-
-    /// Deletes the hook `id`.
-    pub fn remove_hook(&self, id: &str) -> Result<(), PersistError> {
-        self.remove(HOOK, id)
+            .map_err(|e| self.sqlite(e))
     }
 
     /// Replaces every entity with `store`'s, in one transaction (first fill and resets).
     pub fn replace_all(&self, store: &Store) -> Result<(), PersistError> {
+        fn rows<'a, E: Entity + 'a>(
+            items: impl Iterator<Item = &'a E> + 'a,
+        ) -> impl Iterator<Item = (&'static str, &'a str, Result<String, serde_json::Error>)> + 'a {
+            items.map(|e| (E::KIND, e.id(), serde_json::to_string(e)))
+        }
         let mut conn = self.conn();
-        let tx = conn.transaction().map_err(|e| self.error(e))?;
-        tx.execute("DELETE FROM entities", []).map_err(|e| self.error(e))?;
-        let put = |kind: &str, id: &str, json: String| {
-            tx.execute("INSERT INTO entities (kind, id, json) VALUES (?1, ?2, ?3)", params![kind, id, json]).map(|_| ())
-        };
-        let rows = store
-            .users
-            .iter()
-            .map(|u| (USER, u.id.as_str(), serde_json::to_string(u)))
-            .chain(store.applications.values().map(|a| (APP, a.id.as_str(), serde_json::to_string(a))))
-            .chain(store.resources.iter().map(|r| (RESOURCE, r.id.as_str(), serde_json::to_string(r))))
-            .chain(store.roles.iter().map(|r| (ROLE, r.id.as_str(), serde_json::to_string(r))))
-            .chain(store.org_scopes.iter().map(|s| (ORG_SCOPE, s.id.as_str(), serde_json::to_string(s))))
-            .chain(store.org_roles.iter().map(|r| (ORG_ROLE, r.id.as_str(), serde_json::to_string(r))))
-            .chain(store.organizations.iter().map(|o| (ORGANIZATION, o.id.as_str(), serde_json::to_string(o))))
-            .chain(store.hooks.iter().map(|h| (HOOK, h.id.as_str(), serde_json::to_string(h))));
-        for (kind, id, json) in rows {
-            put(kind, id, json.map_err(|e| self.error(e))?).map_err(|e| self.error(e))?;
+        let tx = conn.transaction().map_err(|e| self.sqlite(e))?;
+        tx.execute("DELETE FROM entities", []).map_err(|e| self.sqlite(e))?;
+        let all = rows(store.users.iter())
+            .chain(rows(store.applications.values()))
+            .chain(rows(store.resources.iter()))
+            .chain(rows(store.roles.iter()))
+            .chain(rows(store.org_scopes.iter()))
+            .chain(rows(store.org_roles.iter()))
+            .chain(rows(store.organizations.iter()))
+            .chain(rows(store.hooks.iter()));
+        for (kind, id, json) in all {
+            let json = json.map_err(|e| self.json(kind, e))?;
+            tx.execute("INSERT INTO entities (kind, id, json) VALUES (?1, ?2, ?3)", params![kind, id, json])
+                .map_err(|e| self.sqlite(e))?;
         }
         tx.execute("INSERT INTO meta (key, value) VALUES ('filled', '1') ON CONFLICT (key) DO NOTHING", [])
-            .map_err(|e| self.error(e))?;
-        tx.commit().map_err(|e| self.error(e))
+            .map_err(|e| self.sqlite(e))?;
+        tx.commit().map_err(|e| self.sqlite(e))
     }
 }
 

@@ -4,6 +4,7 @@
 //! Strings may contain `{endpoint}`, replaced by the emulator's endpoint (used for avatar URLs, which
 //! the emulator serves itself so nothing reaches the internet).
 
+use crate::secret::Secret;
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
@@ -76,7 +77,7 @@ pub struct SeedHook {
     pub url: String,
     /// The key deliveries are signed with; made up when absent.
     #[serde(default)]
-    pub signing_key: Option<String>,
+    pub signing_key: Option<Secret>,
 }
 
 /// An organization permission.
@@ -229,7 +230,7 @@ pub struct SeedApplication {
     pub post_logout_redirect_uris: Vec<String>,
     /// The client secret of a Traditional or machine-to-machine app.
     #[serde(default)]
-    pub secret: Option<String>,
+    pub secret: Option<Secret>,
     /// Machine-to-machine roles, by name.
     #[serde(default)]
     pub roles: Vec<String>,
@@ -244,7 +245,7 @@ pub struct SeedUser {
     /// The username it signs in with.
     pub username: String,
     /// Its password.
-    pub password: String,
+    pub password: Secret,
     /// Display name.
     #[serde(default)]
     pub name: Option<String>,
@@ -342,7 +343,7 @@ impl Seed {
             if app.app_type.is_public() && app.secret.is_some() {
                 return Err((at("secret"), "SPA and Native apps are public clients and have no secret".into()));
             }
-            if !app.app_type.is_public() && app.secret.as_deref().unwrap_or("").is_empty() {
+            if !app.app_type.is_public() && app.secret.as_ref().is_none_or(|s| s.expose().is_empty()) {
                 return Err((at("secret"), "Traditional and MachineToMachine apps need a secret".into()));
             }
             for (j, uri) in app.redirect_uris.iter().chain(&app.post_logout_redirect_uris).enumerate() {
@@ -375,7 +376,7 @@ impl Seed {
             if user.username.is_empty() || !usernames.insert(user.username.to_lowercase()) {
                 return Err((at("username"), format!("{:?} must be non-empty and unique", user.username)));
             }
-            if user.password.is_empty() {
+            if user.password.expose().is_empty() {
                 return Err((at("password"), "must not be empty".into()));
             }
             for role in &user.roles {

@@ -5,16 +5,9 @@ use std::collections::{BTreeSet, HashMap};
 
 use crate::ids::standard_id;
 use crate::model::*;
-use crate::persist::{Db, PersistError};
+use crate::persist::{Db, Entity, PersistError};
+use crate::secret::Secret;
 use crate::seed::{Seed, MANAGEMENT_API_INDICATOR};
-
-/// Replaces the item `same` as `item`, or appends it (keeping creation order).
-fn upsert<T>(items: &mut Vec<T>, item: T, same: impl Fn(&T, &T) -> bool) {
-    match items.iter_mut().find(|x| same(x, &item)) {
-        Some(slot) => *slot = item,
-        None => items.push(item),
-    }
-}
 
 /// The tenant: Management API entities and the OIDC provider's state (interactions, grants, codes,
 /// tokens, sessions). Behind one lock in [`crate::AppState`].
@@ -152,7 +145,7 @@ impl Store {
                 events: h.events.clone(),
                 url: fill(&h.url),
                 headers: Default::default(),
-                signing_key: h.signing_key.clone().unwrap_or_else(|| standard_id(32)),
+                signing_key: h.signing_key.clone().unwrap_or_else(|| Secret::new(standard_id(32))),
                 enabled: true,
                 created_at: now_ms - (seed.hooks.len() - i) as i64 * 1000,
             })
@@ -220,12 +213,13 @@ impl Store {
             .collect();
     }
 
-    /// Saves `user` (disk first, when there is a disk), then inserts or replaces it in memory.
-    pub fn put_user(&mut self, db: Option<&Db>, user: User) -> Result<(), PersistError> {
+    /// Saves `entity` (disk first, when there is a disk), then inserts or replaces it in memory: the
+    /// one write path of every kind of entity.
+    pub fn put<E: Entity>(&mut self, db: Option<&Db>, entity: E) -> Result<(), PersistError> {
         if let Some(db) = db {
-            db.put_user(&user)?;
+            db.put(&entity)?;
         }
-        upsert(&mut self.users, user, |a, b| a.id == b.id);
+        entity.insert_into(self);
         Ok(())
     }
 
@@ -235,7 +229,7 @@ impl Store {
             return Ok(false);
         }
         if let Some(db) = db {
-            db.remove_user(id)?;
+            db.remove::<User>(id)?;
         }
         self.leave_organizations(db, id)?;
         self.users.retain(|u| u.id != id);
@@ -245,73 +239,19 @@ impl Store {
         Ok(true)
     }
 
-    /// Saves `app` (disk first), then inserts or replaces it in memory.
-    pub fn put_application(&mut self, db: Option<&Db>, app: Application) -> Result<(), PersistError> {
-        if let Some(db) = db {
-            db.put_application(&app)?;
-        }
-        self.applications.insert(app.id.clone(), app);
-        Ok(())
-    }
-
     /// Deletes an application (disk first) and ends its grants. `false` when there was none.
     pub fn remove_application(&mut self, db: Option<&Db>, id: &str) -> Result<bool, PersistError> {
         if !self.applications.contains_key(id) {
             return Ok(false);
         }
         if let Some(db) = db {
-            db.remove_application(id)?;
+            db.remove::<Application>(id)?;
         }
         self.leave_organizations(db, id)?;
         self.applications.remove(id);
         let grants: Vec<String> = self.grants.values().filter(|g| g.client_id == id).map(|g| g.id.clone()).collect();
         grants.iter().for_each(|g| self.revoke_grant(g));
         Ok(true)
-    }
-
-    /// Saves `resource` (disk first), then inserts or replaces it in memory.
-    pub fn put_resource(&mut self, db: Option<&Db>, resource: Resource) -> Result<(), PersistError> {
-        if let Some(db) = db {
-            db.put_resource(&resource)?;
-        }
-        upsert(&mut self.resources, resource, |a, b| a.id == b.id);
-        Ok(())
-    }
-
-    /// Saves `role` (disk first), then inserts or replaces it in memory.
-    pub fn put_role(&mut self, db: Option<&Db>, role: Role) -> Result<(), PersistError> {
-        if let Some(db) = db {
-            db.put_role(&role)?;
-        }
-        upsert(&mut self.roles, role, |a, b| a.id == b.id);
-        Ok(())
-    }
-
-    /// Saves `scope` (disk first), then inserts or replaces it in memory.
-    pub fn put_org_scope(&mut self, db: Option<&Db>, scope: OrgScope) -> Result<(), PersistError> {
-        if let Some(db) = db {
-            db.put_org_scope(&scope)?;
-        }
-        upsert(&mut self.org_scopes, scope, |a, b| a.id == b.id);
-        Ok(())
-    }
-
-    /// Saves `role` (disk first), then inserts or replaces it in memory.
-    pub fn put_org_role(&mut self, db: Option<&Db>, role: OrgRole) -> Result<(), PersistError> {
-        if let Some(db) = db {
-            db.put_org_role(&role)?;
-        }
-        upsert(&mut self.org_roles, role, |a, b| a.id == b.id);
-        Ok(())
-    }
-
-    /// Saves `org` (disk first), then inserts or replaces it in memory.
-    pub fn put_organization(&mut self, db: Option<&Db>, org: Organization) -> Result<(), PersistError> {
-        if let Some(db) = db {
-            db.put_organization(&org)?;
-        }
-        upsert(&mut self.organizations, org, |a, b| a.id == b.id);
-        Ok(())
     }
 
     /// Deletes an organization scope and takes it out of every role.
@@ -323,10 +263,10 @@ impl Store {
             self.org_roles.iter().filter(|r| r.scope_ids.iter().any(|s| s == id)).cloned().collect();
         for mut role in holders {
             role.scope_ids.retain(|s| s != id);
-            self.put_org_role(db, role)?;
+            self.put(db, role)?;
         }
         if let Some(db) = db {
-            db.remove_org_scope(id)?;
+            db.remove::<OrgScope>(id)?;
         }
         self.org_scopes.retain(|s| s.id != id);
         Ok(true)
@@ -345,10 +285,10 @@ impl Store {
             .collect();
         for mut org in holders {
             org.members.iter_mut().chain(org.applications.iter_mut()).for_each(|m| m.role_ids.retain(|r| r != id));
-            self.put_organization(db, org)?;
+            self.put(db, org)?;
         }
         if let Some(db) = db {
-            db.remove_org_role(id)?;
+            db.remove::<OrgRole>(id)?;
         }
         self.org_roles.retain(|r| r.id != id);
         Ok(true)
@@ -360,7 +300,7 @@ impl Store {
             return Ok(false);
         }
         if let Some(db) = db {
-            db.remove_organization(id)?;
+            db.remove::<Organization>(id)?;
         }
         self.organizations.retain(|o| o.id != id);
         Ok(true)
@@ -377,17 +317,8 @@ impl Store {
         for mut org in joined {
             org.members.retain(|m| m.id != id);
             org.applications.retain(|m| m.id != id);
-            self.put_organization(db, org)?;
+            self.put(db, org)?;
         }
-        Ok(())
-    }
-
-    /// Saves `hook` (disk first), then inserts or replaces it in memory.
-    pub fn put_hook(&mut self, db: Option<&Db>, hook: Hook) -> Result<(), PersistError> {
-        if let Some(db) = db {
-            db.put_hook(&hook)?;
-        }
-        upsert(&mut self.hooks, hook, |a, b| a.id == b.id);
         Ok(())
     }
 
@@ -397,7 +328,7 @@ impl Store {
             return Ok(false);
         }
         if let Some(db) = db {
-            db.remove_hook(id)?;
+            db.remove::<Hook>(id)?;
         }
         self.hooks.retain(|h| h.id != id);
         Ok(true)
@@ -449,7 +380,7 @@ impl Store {
         self.users.iter().find(|u| u.id == id)
     }
 
-    /// The user `id`, to change in memory (save it with [`Store::put_user`]).
+    /// The user `id`, to change in memory only (tests; a change to keep goes through [`Store::put`]).
     pub fn user_mut(&mut self, id: &str) -> Option<&mut User> {
         self.users.iter_mut().find(|u| u.id == id)
     }

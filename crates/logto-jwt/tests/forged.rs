@@ -28,7 +28,7 @@ fn mint(emu: &logto_emulator::RunningEmulator, sub: &str) -> String {
 
 #[tokio::test]
 async fn forged_tokens_are_refused() {
-    let emu = logto_emulator::spawn(&demo_tenant::seed()).await.unwrap();
+    let emu = logto_emulator::Emulator::new(&demo_tenant::seed()).spawn().await.unwrap();
     let verifier = Verifier::new(VerifierConfig::new(emu.issuer(), API_RESOURCE));
     let key = emu.state.signing_key();
     let kid = key.kid().to_string();
@@ -72,7 +72,7 @@ async fn forged_tokens_are_refused() {
         encode(&h, &claims(&|_| {}), &EncodingKey::from_secret(secret)).unwrap()
     };
     let other = TenantKey::generate();
-    let other_emu = logto_emulator::spawn(&demo_tenant::seed()).await.unwrap();
+    let other_emu = logto_emulator::Emulator::new(&demo_tenant::seed()).spawn().await.unwrap();
     let mgmt_token = testkit::client_credentials(
         &emu.endpoint,
         demo_tenant::M2M_APP_ID,
@@ -170,7 +170,7 @@ async fn forged_tokens_are_refused() {
 
 #[tokio::test]
 async fn a_verified_token_is_cached_until_its_key_leaves_the_jwks() {
-    let emu = logto_emulator::spawn(&demo_tenant::seed()).await.unwrap();
+    let emu = logto_emulator::Emulator::new(&demo_tenant::seed()).spawn().await.unwrap();
     let mut config = VerifierConfig::new(emu.issuer(), API_RESOURCE);
     config.min_refetch_interval = std::time::Duration::ZERO;
     let verifier = Verifier::new(config);
@@ -203,7 +203,7 @@ async fn a_verified_token_is_cached_until_its_key_leaves_the_jwks() {
 
 #[tokio::test]
 async fn concurrent_cold_verifications_share_one_jwks_fetch() {
-    let emu = logto_emulator::spawn(&demo_tenant::seed()).await.unwrap();
+    let emu = logto_emulator::Emulator::new(&demo_tenant::seed()).spawn().await.unwrap();
     let verifier = Verifier::new(VerifierConfig::new(emu.issuer(), API_RESOURCE));
     let handles: Vec<_> = (0..100)
         .map(|i| {
@@ -222,7 +222,7 @@ async fn concurrent_cold_verifications_share_one_jwks_fetch() {
 
 #[tokio::test]
 async fn a_cached_token_leaves_the_cache_at_its_own_expiry() {
-    let emu = logto_emulator::spawn(&demo_tenant::seed()).await.unwrap();
+    let emu = logto_emulator::Emulator::new(&demo_tenant::seed()).spawn().await.unwrap();
     let mut config = VerifierConfig::new(emu.issuer(), API_RESOURCE);
     config.leeway = std::time::Duration::ZERO;
     let verifier = Verifier::new(config);

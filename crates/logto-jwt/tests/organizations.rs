@@ -53,7 +53,7 @@ async fn mint(endpoint: &str, body: Value) -> String {
 
 #[tokio::test]
 async fn organization_routes_take_only_that_organizations_api_token() {
-    let emu = logto_emulator::spawn(&demo_tenant::seed()).await.unwrap();
+    let emu = logto_emulator::Emulator::new(&demo_tenant::seed()).spawn().await.unwrap();
     let verifier = Arc::new(Verifier::new(VerifierConfig::new(emu.issuer(), API_RESOURCE)));
     let app = app(verifier.clone());
     let seed = demo_tenant::seed();

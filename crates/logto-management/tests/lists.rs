@@ -8,7 +8,7 @@ use logto_management::{ManagementClient, ManagementConfig, ManagementError, NewU
 
 #[tokio::test(flavor = "multi_thread")]
 async fn every_page_of_a_list_is_read() {
-    let emu = logto_emulator::spawn(&demo_tenant::seed()).await.unwrap();
+    let emu = logto_emulator::Emulator::new(&demo_tenant::seed()).spawn().await.unwrap();
     let client = ManagementClient::new(ManagementConfig::new(&emu.endpoint, M2M_APP_ID, M2M_APP_SECRET)).unwrap();
     let seeded_user_roles = client.list_roles(RoleType::User).await.unwrap().len();
     for i in 0..45 {

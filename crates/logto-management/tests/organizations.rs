@@ -5,7 +5,7 @@ use logto_management::{ApplicationId, ManagementClient, ManagementConfig, Manage
 
 #[tokio::test(flavor = "multi_thread")]
 async fn organizations_scopes_roles_members_and_apps() {
-    let emu = logto_emulator::spawn(&demo_tenant::seed()).await.unwrap();
+    let emu = logto_emulator::Emulator::new(&demo_tenant::seed()).spawn().await.unwrap();
     let client = ManagementClient::new(ManagementConfig::new(&emu.endpoint, M2M_APP_ID, M2M_APP_SECRET)).unwrap();
 
     let orgs = client.list_organizations(None).await.unwrap();

@@ -19,7 +19,7 @@ fn calls(emu: &RunningEmulator, path: &str) -> usize {
 
 #[tokio::test]
 async fn retries_429_and_5xx_and_renews_a_refused_token() {
-    let emu = logto_emulator::spawn(&demo_tenant::seed()).await.unwrap();
+    let emu = logto_emulator::Emulator::new(&demo_tenant::seed()).spawn().await.unwrap();
     let client = ManagementClient::new(ManagementConfig::new(&emu.endpoint, M2M_APP_ID, M2M_APP_SECRET)).unwrap();
     let alice = logto_management::UserId::new(demo_tenant::seed().users[0].id.as_str());
 
@@ -56,7 +56,7 @@ async fn retries_429_and_5xx_and_renews_a_refused_token() {
 
 #[tokio::test]
 async fn a_create_is_not_retried_after_a_server_error() {
-    let emu = logto_emulator::spawn(&demo_tenant::seed()).await.unwrap();
+    let emu = logto_emulator::Emulator::new(&demo_tenant::seed()).spawn().await.unwrap();
     let client = ManagementClient::new(ManagementConfig::new(&emu.endpoint, M2M_APP_ID, M2M_APP_SECRET)).unwrap();
     client.access_token().await.unwrap();
     fault(&emu, json!({"path": "/api/users", "method": "POST", "status": 503, "count": 1})).await;

@@ -65,12 +65,12 @@ async fn put_hook(State(state): State<AppState>, body: axum::body::Bytes) -> Res
         events: new.events,
         url: new.url,
         headers: Default::default(),
-        signing_key: new.signing_key,
+        signing_key: crate::secret::Secret::new(new.signing_key),
         enabled: true,
         created_at,
     };
     let answer = hook.to_api_json();
-    store.put_hook(state.db(), hook)?;
+    store.put(state.db(), hook)?;
     Ok(Json(answer))
 }
 

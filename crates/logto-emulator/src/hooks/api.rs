@@ -14,6 +14,7 @@ use crate::ids::standard_id;
 use crate::management::guard::{self, Field, Kind};
 use crate::management::pagination::ListRequest;
 use crate::model::Hook;
+use crate::secret::Secret;
 use crate::state::AppState;
 
 const CONFIG: Kind = Kind::Nested(&[
@@ -117,12 +118,12 @@ pub async fn create(State(state): State<AppState>, body: Bytes) -> Result<(Statu
         events,
         url: config.url,
         headers: config.headers,
-        signing_key: standard_id(32),
+        signing_key: Secret::new(standard_id(32)),
         enabled: new.enabled.unwrap_or(true),
         created_at: state.clock.now_ms(),
     };
     let answer = hook.to_api_json();
-    state.store().put_hook(state.db(), hook)?;
+    state.store().put(state.db(), hook)?;
     Ok((StatusCode::CREATED, Json(answer)))
 }
 
@@ -155,7 +156,7 @@ pub async fn update(
         hook.enabled = enabled;
     }
     let answer = hook.to_api_json();
-    store.put_hook(state.db(), hook)?;
+    store.put(state.db(), hook)?;
     Ok(Json(answer))
 }
 
@@ -163,9 +164,9 @@ pub async fn update(
 pub async fn new_signing_key(State(state): State<AppState>, Path(id): Path<String>) -> Result<Json<Value>, ApiError> {
     let mut store = state.store();
     let mut hook = store.hook(&id).cloned().ok_or_else(|| not_found(&id))?;
-    hook.signing_key = standard_id(32);
+    hook.signing_key = Secret::new(standard_id(32));
     let answer = hook.to_api_json();
-    store.put_hook(state.db(), hook)?;
+    store.put(state.db(), hook)?;
     Ok(Json(answer))
 }
 

@@ -134,7 +134,7 @@ pub async fn post(http: &reqwest::Client, hook: &Hook, body: &str) -> Result<(u1
         .post(&hook.url)
         .header("content-type", "application/json")
         .header("user-agent", "Logto (https://logto.io/)")
-        .header("logto-signature-sha-256", sign(&hook.signing_key, body.as_bytes()));
+        .header("logto-signature-sha-256", sign(hook.signing_key.expose(), body.as_bytes()));
     for (name, value) in &hook.headers {
         request = request.header(name, value);
     }

@@ -102,12 +102,12 @@ pub async fn create(State(state): State<AppState>, body: Bytes) -> Result<Json<V
         redirect_uris: meta.redirect_uris,
         post_logout_redirect_uris: meta.post_logout_redirect_uris,
         // Confidential apps get a "Default secret" (32 characters, as Logto's).
-        secret: (!app_type.is_public()).then(|| standard_id(32)),
+        secret: (!app_type.is_public()).then(|| crate::secret::Secret::new(standard_id(32))),
         role_ids: vec![],
         created_at: state.clock.now_ms(),
     };
     let body = app.to_api_json();
-    state.store().put_application(state.db(), app)?;
+    state.store().put(state.db(), app)?;
     Ok(Json(body))
 }
 
@@ -171,6 +171,6 @@ pub async fn assign_roles(
     let Some(mut app) = store.applications.get(&id).cloned() else { return Err(ApiError::not_found()) };
     let added: Vec<String> = role_ids.iter().filter(|r| !app.role_ids.contains(r)).cloned().collect();
     app.role_ids.extend(added.iter().cloned());
-    store.put_application(state.db(), app)?;
+    store.put(state.db(), app)?;
     Ok((StatusCode::CREATED, Json(json!({"roleIds": role_ids, "addedRoleIds": added}))))
 }

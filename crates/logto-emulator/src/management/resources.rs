@@ -90,7 +90,7 @@ pub async fn create(State(state): State<AppState>, body: Bytes) -> Result<(Statu
         scopes: vec![],
     };
     let body = resource.to_api_json(true);
-    store.put_resource(state.db(), resource)?;
+    store.put(state.db(), resource)?;
     Ok((StatusCode::CREATED, Json(body)))
 }
 
@@ -126,7 +126,7 @@ pub async fn update(
         resource.access_token_ttl = ttl;
     }
     let body = resource.to_api_json(false);
-    store.put_resource(state.db(), resource)?;
+    store.put(state.db(), resource)?;
     Ok(Json(body))
 }
 
@@ -186,6 +186,6 @@ pub async fn create_scope(
     let scope = Scope { id: standard_id(21), name: new.name, description: new.description, created_at: now };
     let body = resource.scope_json(&scope);
     resource.scopes.push(scope);
-    store.put_resource(state.db(), resource)?;
+    store.put(state.db(), resource)?;
     Ok((StatusCode::CREATED, Json(body)))
 }

@@ -116,7 +116,7 @@ pub async fn create(State(state): State<AppState>, body: Bytes) -> Result<Json<V
     let scopes = resolve_scopes(&store, role_type, &new.scope_ids)?;
     let role = Role { id: standard_id(21), name: new.name, description: new.description, role_type, scopes };
     let body = role.to_api_json();
-    store.put_role(state.db(), role)?;
+    store.put(state.db(), role)?;
     Ok(Json(body))
 }
 
@@ -176,7 +176,7 @@ pub async fn assign_scopes(
     }
     let mut updated = role;
     updated.scopes.extend(added);
-    store.put_role(state.db(), updated.clone())?;
+    store.put(state.db(), updated.clone())?;
     Ok((StatusCode::CREATED, Json(role_scopes(&store, &updated))))
 }
 
@@ -226,7 +226,7 @@ pub async fn assign_users(
     for user_id in &user_ids {
         if let Some(mut user) = store.user(user_id).cloned() {
             user.role_ids.push(id.clone());
-            store.put_user(state.db(), user)?;
+            store.put(state.db(), user)?;
         }
     }
     Ok(StatusCode::CREATED)

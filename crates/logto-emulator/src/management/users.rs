@@ -295,7 +295,7 @@ pub async fn create(State(state): State<AppState>, body: axum::body::Bytes) -> R
         name: new.name,
         avatar: new.avatar,
         custom_data: new.custom_data.unwrap_or_else(|| serde_json::json!({})),
-        password: new.password,
+        password: new.password.map(crate::secret::Secret::new),
         created_at: now,
         updated_at: now,
         last_sign_in_at: None,
@@ -304,7 +304,7 @@ pub async fn create(State(state): State<AppState>, body: axum::body::Bytes) -> R
         role_ids: vec![],
     };
     let body = user.to_api_json();
-    store.put_user(state.db(), user)?;
+    store.put(state.db(), user)?;
     Ok(Json(body))
 }
 
@@ -373,7 +373,7 @@ pub async fn update(
     }
     user.updated_at = now;
     let body = user.to_api_json();
-    store.put_user(state.db(), user)?;
+    store.put(state.db(), user)?;
     Ok(Json(body))
 }
 
@@ -420,7 +420,7 @@ pub async fn assign_roles(
     let Some(mut user) = store.user(&id).cloned() else { return Err(ApiError::not_found()) };
     let added: Vec<String> = role_ids.iter().filter(|r| !user.role_ids.contains(r)).cloned().collect();
     user.role_ids.extend(added.iter().cloned());
-    store.put_user(state.db(), user)?;
+    store.put(state.db(), user)?;
     Ok((axum::http::StatusCode::CREATED, Json(serde_json::json!({"roleIds": role_ids, "addedRoleIds": added}))))
 }
 

@@ -386,7 +386,7 @@ pub async fn sign_in_submit(
     let password_ok = picked.is_some()
         || user
             .as_ref()
-            .and_then(|u| u.password.as_deref())
+            .and_then(|u| u.password.as_ref().map(|p| p.expose()))
             .is_some_and(|p| super::client_auth::same_secret(p, &form.password));
     let Some(user) = user.filter(|_| password_ok) else {
         drop(store);
@@ -403,7 +403,7 @@ pub async fn sign_in_submit(
     signed_in.last_sign_in_at = Some(now_ms);
     signed_in.updated_at = now_ms;
     signed_in.application_id.get_or_insert_with(|| pending.client_id.clone());
-    if let Err(e) = store.put_user(state.db(), signed_in) {
+    if let Err(e) = store.put(state.db(), signed_in) {
         tracing::error!(error = %e, "could not save the sign-in");
         return error_page(StatusCode::INTERNAL_SERVER_ERROR, "server_error", "the sign-in could not be saved");
     }

@@ -53,7 +53,7 @@ pub fn authenticate(state: &AppState, headers: &HeaderMap, params: &Params) -> R
     if app.app_type.is_public() {
         return Ok(app);
     }
-    match (app.secret.as_deref(), secret.as_deref()) {
+    match (app.secret.as_ref().map(|s| s.expose()), secret.as_deref()) {
         (Some(expected), Some(given)) if same_secret(expected, given) => Ok(app),
         _ => Err(OidcError::invalid_client(&state.issuer)),
     }

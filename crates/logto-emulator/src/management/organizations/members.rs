@@ -154,7 +154,7 @@ pub(super) async fn write_side(
             members.push(OrgMember { id: joiner.clone(), role_ids: vec![] });
         }
     }
-    store.put_organization(state.db(), org)?;
+    store.put(state.db(), org)?;
     Ok(if replace { StatusCode::NO_CONTENT.into_response() } else { side.created(side.ids_key(), &ids) })
 }
 
@@ -166,7 +166,7 @@ pub(super) async fn remove_side(state: AppState, id: String, who: String, side: 
         return Err(ApiError::not_found());
     }
     members.retain(|m| m.id != who);
-    store.put_organization(state.db(), org)?;
+    store.put(state.db(), org)?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -218,7 +218,7 @@ pub(super) async fn write_roles_side(
             }
         }
     }
-    store.put_organization(state.db(), org)?;
+    store.put(state.db(), org)?;
     Ok(if replace { StatusCode::NO_CONTENT.into_response() } else { side.created("organizationRoleIds", &role_ids) })
 }
 
@@ -236,7 +236,7 @@ pub(super) async fn remove_role_side(
         return Err(ApiError::not_found());
     }
     member.role_ids.retain(|r| r != &role_id);
-    store.put_organization(state.db(), org)?;
+    store.put(state.db(), org)?;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -144,7 +144,7 @@ pub async fn create(State(state): State<AppState>, body: Bytes) -> Result<(Statu
         applications: vec![],
     };
     let answer = org.to_api_json();
-    state.store().put_organization(state.db(), org)?;
+    state.store().put(state.db(), org)?;
     Ok((StatusCode::CREATED, Json(answer)))
 }
 
@@ -176,7 +176,7 @@ pub async fn update(
         org.is_mfa_required = mfa;
     }
     let answer = org.to_api_json();
-    store.put_organization(state.db(), org)?;
+    store.put(state.db(), org)?;
     Ok(Json(answer))
 }
 

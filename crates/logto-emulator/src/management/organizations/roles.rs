@@ -114,7 +114,7 @@ pub async fn create(State(state): State<AppState>, body: Bytes) -> Result<(Statu
         resource_scope_ids: dedup(new.resource_scope_ids),
     };
     let answer = role.to_api_json();
-    store.put_org_role(state.db(), role)?;
+    store.put(state.db(), role)?;
     Ok((StatusCode::CREATED, Json(answer)))
 }
 
@@ -146,7 +146,7 @@ pub async fn update(
         role.description = description;
     }
     let answer = role.to_api_json();
-    store.put_org_role(state.db(), role)?;
+    store.put(state.db(), role)?;
     Ok(Json(answer))
 }
 
@@ -234,7 +234,7 @@ async fn write_scopes(
         held.extend(ids);
         *held = dedup(std::mem::take(held));
     }
-    store.put_org_role(state.db(), role)?;
+    store.put(state.db(), role)?;
     Ok(if replace { axum::response::IntoResponse::into_response(StatusCode::NO_CONTENT) } else { super::created() })
 }
 
@@ -246,7 +246,7 @@ async fn remove_one(state: AppState, id: String, scope_id: String, which: Which)
         return Err(ApiError::not_found());
     }
     held.retain(|s| s != &scope_id);
-    store.put_org_role(state.db(), role)?;
+    store.put(state.db(), role)?;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -54,7 +54,7 @@ pub async fn create(State(state): State<AppState>, body: Bytes) -> Result<(Statu
     }
     let scope = OrgScope { id: standard_id(21), name, description: new.description.flatten() };
     let answer = scope.to_api_json();
-    store.put_org_scope(state.db(), scope)?;
+    store.put(state.db(), scope)?;
     Ok((StatusCode::CREATED, Json(answer)))
 }
 
@@ -80,7 +80,7 @@ pub async fn update(
         scope.description = description;
     }
     let answer = scope.to_api_json();
-    store.put_org_scope(state.db(), scope)?;
+    store.put(state.db(), scope)?;
     Ok(Json(answer))
 }
 

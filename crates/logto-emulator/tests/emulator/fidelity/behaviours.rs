@@ -78,7 +78,7 @@ pub async fn run() -> Vec<Row> {
     let mut rows = Vec::new();
     for (name, source, check) in CHECKS {
         // Each check gets its own emulator: they change state (sessions, users) the others must not see.
-        let emu = logto_emulator::spawn(&demo_tenant::seed()).await.unwrap();
+        let emu = logto_emulator::Emulator::new(&demo_tenant::seed()).spawn().await.unwrap();
         let ctx = Ctx {
             base: emu.endpoint.clone(),
             http: reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap(),

@@ -48,7 +48,7 @@ struct Batch {
 const FIRST: Batch = Batch {
     title: "Logto 1.42, users, apps, tokens (samples/)",
     dir: "tests/fidelity/samples",
-    seed: include_str!("seed.json"),
+    seed: include_str!("../../fidelity/seed.json"),
     endpoint: "http://localhost:3001",
     jwks: Some("jwks.json"),
     not_covered: &[
@@ -93,7 +93,7 @@ const RANDOM_ID_ORDER: &str =
 const ORGS: Batch = Batch {
     title: "Logto 1.42, organizations and organization tokens (samples-orgs/)",
     dir: "tests/fidelity/samples-orgs",
-    seed: include_str!("seed-orgs.json"),
+    seed: include_str!("../../fidelity/seed-orgs.json"),
     endpoint: "http://localhost:3401",
     jwks: None,
     not_covered: &[
@@ -241,7 +241,7 @@ async fn send(http: &reqwest::Client, recorded_endpoint: &str, base: &str, req: 
 async fn replay(batch: &Batch) -> Vec<Row> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join(batch.dir);
     let seed = Seed::parse(batch.dir, batch.seed).unwrap();
-    let emu = logto_emulator::spawn_at(&seed, Some(batch.endpoint)).await.unwrap();
+    let emu = logto_emulator::Emulator::new(&seed).endpoint(batch.endpoint).spawn().await.unwrap();
     let base = format!("http://{}", emu.addr);
     let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
     let recorded_key = batch.jwks.map(|file| recorded_key(&dir, file));
@@ -257,7 +257,7 @@ async fn replay(batch: &Batch) -> Vec<Row> {
     names.sort();
     let mut map = Mapping::default();
     let mut passwords: HashMap<String, String> =
-        seed.users.iter().map(|u| (u.username.clone(), u.password.clone())).collect();
+        seed.users.iter().map(|u| (u.username.clone(), u.password.expose().to_string())).collect();
     let mut last_location: Option<String> = None;
     let mut rows = Vec::new();
 

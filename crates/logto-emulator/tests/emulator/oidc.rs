@@ -1,6 +1,7 @@
 //! The emulator's OIDC provider over HTTP, checked against what real Logto 1.42 sends
 //! (`tests/fidelity/samples*/`).
 
+use crate::helpers::{jwt_parts, post_token, MGMT};
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
 use demo_tenant::{API_RESOURCE, DEMO_PASSWORD, M2M_APP_ID, M2M_APP_SECRET, SPA_APP_ID};
 use logto_emulator::testkit;
@@ -8,16 +9,6 @@ use serde_json::Value;
 use sha2::{Digest, Sha256};
 
 const SCOPES: &str = "openid profile offline_access read:top-users write:follows";
-const MGMT: &str = "https://default.logto.app/api";
-
-fn decode(part: &str) -> Value {
-    serde_json::from_slice(&URL_SAFE_NO_PAD.decode(part).unwrap()).unwrap()
-}
-
-fn jwt_parts(token: &str) -> (Value, Value) {
-    let mut it = token.split('.');
-    (decode(it.next().unwrap()), decode(it.next().unwrap()))
-}
 
 fn keys(v: &Value) -> Vec<&str> {
     let mut k: Vec<&str> = v.as_object().unwrap().keys().map(String::as_str).collect();
@@ -25,15 +16,9 @@ fn keys(v: &Value) -> Vec<&str> {
     k
 }
 
-async fn post_token(endpoint: &str, form: &[(&str, &str)]) -> (u16, reqwest::header::HeaderMap, Value) {
-    let r = reqwest::Client::new().post(format!("{endpoint}/oidc/token")).form(form).send().await.unwrap();
-    let (status, headers) = (r.status().as_u16(), r.headers().clone());
-    (status, headers, r.json().await.unwrap())
-}
-
 #[tokio::test]
 async fn discovery_and_jwks_are_logtos() {
-    let emu = logto_emulator::spawn(&demo_tenant::seed()).await.unwrap();
+    let emu = logto_emulator::Emulator::new(&demo_tenant::seed()).spawn().await.unwrap();
     let r = reqwest::get(format!("{}/oidc/.well-known/openid-configuration", emu.endpoint)).await.unwrap();
     let doc: Value = r.json().await.unwrap();
     assert_eq!(doc["issuer"], emu.issuer());
@@ -61,7 +46,7 @@ async fn discovery_and_jwks_are_logtos() {
 
 #[tokio::test]
 async fn client_credentials_gives_an_es384_at_jwt_with_exactly_logtos_claims() {
-    let emu = logto_emulator::spawn(&demo_tenant::seed()).await.unwrap();
+    let emu = logto_emulator::Emulator::new(&demo_tenant::seed()).spawn().await.unwrap();
     let token = testkit::client_credentials(&emu.endpoint, M2M_APP_ID, M2M_APP_SECRET, MGMT, "all").await.unwrap();
     let (header, claims) = jwt_parts(&token);
     assert_eq!(header["alg"], "ES384");
@@ -92,7 +77,7 @@ async fn client_credentials_gives_an_es384_at_jwt_with_exactly_logtos_claims() {
 
 #[tokio::test]
 async fn client_credentials_errors_match_logto() {
-    let emu = logto_emulator::spawn(&demo_tenant::seed()).await.unwrap();
+    let emu = logto_emulator::Emulator::new(&demo_tenant::seed()).spawn().await.unwrap();
     let r = reqwest::Client::new()
         .post(format!("{}/oidc/token", emu.endpoint))
         .basic_auth(M2M_APP_ID, Some("wrong"))
@@ -127,7 +112,7 @@ async fn client_credentials_errors_match_logto() {
 
 #[tokio::test]
 async fn code_flow_with_pkce_then_refresh_with_resource() {
-    let emu = logto_emulator::spawn(&demo_tenant::seed()).await.unwrap();
+    let emu = logto_emulator::Emulator::new(&demo_tenant::seed()).spawn().await.unwrap();
     let alice = demo_tenant::sign_in(&emu.endpoint, "alice", DEMO_PASSWORD, SCOPES, Some(API_RESOURCE)).await.unwrap();
     let exchange = &alice.code_exchange;
     assert_eq!(exchange["scope"], "openid profile offline_access");
@@ -150,7 +135,7 @@ async fn code_flow_with_pkce_then_refresh_with_resource() {
 
 #[tokio::test]
 async fn a_wrong_verifier_does_not_consume_the_code() {
-    let emu = logto_emulator::spawn(&demo_tenant::seed()).await.unwrap();
+    let emu = logto_emulator::Emulator::new(&demo_tenant::seed()).spawn().await.unwrap();
     // Drive the first two legs by hand to hold the code.
     let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
     let verifier = "v".repeat(43);
@@ -212,7 +197,7 @@ async fn a_wrong_verifier_does_not_consume_the_code() {
 
 #[tokio::test]
 async fn refresh_token_reuse_after_three_seconds_revokes_the_grant() {
-    let emu = logto_emulator::spawn(&demo_tenant::seed()).await.unwrap();
+    let emu = logto_emulator::Emulator::new(&demo_tenant::seed()).spawn().await.unwrap();
     let alice = demo_tenant::sign_in(&emu.endpoint, "alice", DEMO_PASSWORD, SCOPES, Some(API_RESOURCE)).await.unwrap();
     let first = alice.code_exchange["refresh_token"].as_str().unwrap().to_string();
     let newest = alice.refresh_token().to_string();
@@ -249,7 +234,7 @@ async fn refresh_token_reuse_after_three_seconds_revokes_the_grant() {
 
 #[tokio::test]
 async fn a_resource_not_asked_at_sign_in_is_invalid_target() {
-    let emu = logto_emulator::spawn(&demo_tenant::seed()).await.unwrap();
+    let emu = logto_emulator::Emulator::new(&demo_tenant::seed()).spawn().await.unwrap();
     let alice = demo_tenant::sign_in(&emu.endpoint, "alice", DEMO_PASSWORD, SCOPES, None).await.unwrap();
     let (status, _, body) = post_token(
         &emu.endpoint,
@@ -266,7 +251,7 @@ async fn a_resource_not_asked_at_sign_in_is_invalid_target() {
 
 #[tokio::test]
 async fn userinfo_takes_opaque_tokens_and_refuses_jwts() {
-    let emu = logto_emulator::spawn(&demo_tenant::seed()).await.unwrap();
+    let emu = logto_emulator::Emulator::new(&demo_tenant::seed()).spawn().await.unwrap();
     let alice = demo_tenant::sign_in(&emu.endpoint, "alice", DEMO_PASSWORD, SCOPES, Some(API_RESOURCE)).await.unwrap();
     let me = |token: String| {
         let url = format!("{}/oidc/me", emu.endpoint);
@@ -290,7 +275,7 @@ async fn userinfo_takes_opaque_tokens_and_refuses_jwts() {
 
 #[tokio::test]
 async fn users_without_roles_get_an_empty_scope() {
-    let emu = logto_emulator::spawn(&demo_tenant::seed()).await.unwrap();
+    let emu = logto_emulator::Emulator::new(&demo_tenant::seed()).spawn().await.unwrap();
     let bob = demo_tenant::sign_in(&emu.endpoint, "bob", DEMO_PASSWORD, SCOPES, Some(API_RESOURCE)).await.unwrap();
     assert_eq!(bob.resource_grant.as_ref().unwrap()["scope"], "");
     assert_eq!(jwt_parts(bob.access_token()).1["scope"], "", "present and empty, as sample 52");
@@ -298,7 +283,7 @@ async fn users_without_roles_get_an_empty_scope() {
 
 #[tokio::test]
 async fn pkce_is_required_for_the_spa_and_wrong_passwords_are_refused() {
-    let emu = logto_emulator::spawn(&demo_tenant::seed()).await.unwrap();
+    let emu = logto_emulator::Emulator::new(&demo_tenant::seed()).spawn().await.unwrap();
     let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
     let r = http
         .get(format!("{}/oidc/auth", emu.endpoint))
@@ -334,7 +319,7 @@ async fn pkce_is_required_for_the_spa_and_wrong_passwords_are_refused() {
 
 #[tokio::test]
 async fn token_endpoint_cors_answers_preflights_and_requests_without_a_client() {
-    let emu = logto_emulator::spawn(&demo_tenant::seed()).await.unwrap();
+    let emu = logto_emulator::Emulator::new(&demo_tenant::seed()).spawn().await.unwrap();
     let http = reqwest::Client::new();
     let preflight = http
         .request(reqwest::Method::OPTIONS, format!("{}/oidc/token", emu.endpoint))
@@ -363,7 +348,7 @@ async fn token_endpoint_cors_answers_preflights_and_requests_without_a_client() 
 
 #[tokio::test]
 async fn end_session_redirects_to_a_registered_uri_only() {
-    let emu = logto_emulator::spawn(&demo_tenant::seed()).await.unwrap();
+    let emu = logto_emulator::Emulator::new(&demo_tenant::seed()).spawn().await.unwrap();
     let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
     let page = http
         .get(format!("{}/oidc/session/end", emu.endpoint))
@@ -395,7 +380,7 @@ async fn end_session_redirects_to_a_registered_uri_only() {
 
 #[tokio::test]
 async fn rotation_keeps_the_first_expiry_and_scopes_follow_roles_at_each_refresh() {
-    let emu = logto_emulator::spawn(&demo_tenant::seed()).await.unwrap();
+    let emu = logto_emulator::Emulator::new(&demo_tenant::seed()).spawn().await.unwrap();
     let alice = demo_tenant::sign_in(&emu.endpoint, "alice", DEMO_PASSWORD, SCOPES, Some(API_RESOURCE)).await.unwrap();
     let first = alice.code_exchange["refresh_token"].as_str().unwrap();
     let rotated = alice.refresh_token();
@@ -444,7 +429,7 @@ async fn rotation_keeps_the_first_expiry_and_scopes_follow_roles_at_each_refresh
 /// use past the reuse interval is reuse (`invalid_grant`, the grant revoked).
 #[tokio::test]
 async fn a_refused_refresh_consumes_the_token_only_after_the_rotation() {
-    let emu = logto_emulator::spawn(&demo_tenant::seed()).await.unwrap();
+    let emu = logto_emulator::Emulator::new(&demo_tenant::seed()).spawn().await.unwrap();
     let refresh = |rt: String, extra: Vec<(&'static str, &'static str)>| {
         let endpoint = emu.endpoint.clone();
         async move {
@@ -478,7 +463,7 @@ async fn a_refused_refresh_consumes_the_token_only_after_the_rotation() {
 /// refused for the membership (`checkOrganizationAccess` runs before the RFC 0001 scope check).
 #[tokio::test]
 async fn membership_is_checked_before_the_organizations_scope() {
-    let emu = logto_emulator::spawn(&demo_tenant::seed()).await.unwrap();
+    let emu = logto_emulator::Emulator::new(&demo_tenant::seed()).spawn().await.unwrap();
     let bob = demo_tenant::sign_in(&emu.endpoint, "bob", DEMO_PASSWORD, SCOPES, Some(API_RESOURCE)).await.unwrap();
     let form = [
         ("grant_type", "refresh_token"),
@@ -504,7 +489,7 @@ async fn membership_is_checked_before_the_organizations_scope() {
 /// ID token; with `openid` it does.
 #[tokio::test]
 async fn a_refresh_without_openid_in_its_scope_gets_no_id_token() {
-    let emu = logto_emulator::spawn(&demo_tenant::seed()).await.unwrap();
+    let emu = logto_emulator::Emulator::new(&demo_tenant::seed()).spawn().await.unwrap();
     let scopes = "openid offline_access urn:logto:scope:organizations";
     let alice = demo_tenant::sign_in(&emu.endpoint, "alice", DEMO_PASSWORD, scopes, None).await.unwrap();
     let mut rt = alice.refresh_token().to_string();
@@ -530,7 +515,7 @@ async fn a_refresh_without_openid_in_its_scope_gets_no_id_token() {
 /// token) Koa's `text/plain` "Not Found".
 #[tokio::test]
 async fn unserved_paths_answer_as_logto_does() {
-    let emu = logto_emulator::spawn(&demo_tenant::seed()).await.unwrap();
+    let emu = logto_emulator::Emulator::new(&demo_tenant::seed()).spawn().await.unwrap();
     let http = reqwest::Client::new();
     for (method, path) in [("GET", "/nope"), ("GET", "/request"), ("POST", "/token/introspection"), ("GET", "/token")] {
         let r = http.request(method.parse().unwrap(), format!("{}/oidc{path}", emu.endpoint)).send().await.unwrap();
@@ -560,7 +545,7 @@ async fn unserved_paths_answer_as_logto_does() {
 
 #[tokio::test]
 async fn refresh_tokens_need_offline_access_and_prompt_consent() {
-    let emu = logto_emulator::spawn(&demo_tenant::seed()).await.unwrap();
+    let emu = logto_emulator::Emulator::new(&demo_tenant::seed()).spawn().await.unwrap();
     let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
     let exchange = |prompt: Option<&'static str>| {
         let (http, endpoint) = (http.clone(), emu.endpoint.clone());

@@ -6,6 +6,7 @@ use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use crate::helpers::admin_token;
 use logto_emulator::persist::Db;
 use logto_emulator::{KeyRing, Store, TenantKey};
 use serde_json::{json, Value};
@@ -46,10 +47,6 @@ async fn start(data_dir: &Path, port: u16) -> Emulator {
 
 fn temp_dir() -> tempfile::TempDir {
     tempfile::Builder::new().prefix("emu-persist-").tempdir().unwrap()
-}
-
-async fn admin_token(endpoint: &str) -> String {
-    demo_tenant::mint_admin_token(endpoint).await.unwrap()
 }
 
 async fn all_usernames(endpoint: &str, token: &str) -> Vec<String> {

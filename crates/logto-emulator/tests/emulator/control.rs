@@ -8,7 +8,7 @@ use logto_emulator::testkit;
 use logto_emulator::RunningEmulator;
 use serde_json::{json, Value};
 
-const MGMT: &str = "https://default.logto.app/api";
+use crate::helpers::MGMT;
 
 async fn control(emu: &RunningEmulator, method: reqwest::Method, path: &str, body: Option<Value>) -> (u16, Value) {
     let mut r = reqwest::Client::new().request(method, format!("{}/_emulator{path}", emu.endpoint));
@@ -40,7 +40,7 @@ async fn users_status(emu: &RunningEmulator, token: &str) -> (u16, Value) {
 
 #[tokio::test]
 async fn minted_tokens_work_and_the_clock_expires_them() {
-    let emu = logto_emulator::spawn(&demo_tenant::seed()).await.unwrap();
+    let emu = logto_emulator::Emulator::new(&demo_tenant::seed()).spawn().await.unwrap();
     let admin = mint_admin(&emu).await;
     assert_eq!(users_status(&emu, &admin).await.0, 200);
 
@@ -70,7 +70,7 @@ async fn minted_tokens_work_and_the_clock_expires_them() {
 
 #[tokio::test]
 async fn reset_returns_to_the_seed() {
-    let emu = logto_emulator::spawn(&demo_tenant::seed()).await.unwrap();
+    let emu = logto_emulator::Emulator::new(&demo_tenant::seed()).spawn().await.unwrap();
     let admin = mint_admin(&emu).await;
     let created = reqwest::Client::new()
         .post(format!("{}/api/users", emu.endpoint))
@@ -89,7 +89,7 @@ async fn reset_returns_to_the_seed() {
 
 #[tokio::test]
 async fn rotation_keeps_tokens_of_the_previous_key_valid() {
-    let emu = logto_emulator::spawn(&demo_tenant::seed()).await.unwrap();
+    let emu = logto_emulator::Emulator::new(&demo_tenant::seed()).spawn().await.unwrap();
     let before = mint_admin(&emu).await;
     let old_kid = emu.state.signing_key().kid().to_string();
     let (status, rotated) = control(&emu, reqwest::Method::POST, "/keys/rotate", None).await;
@@ -105,7 +105,7 @@ async fn rotation_keeps_tokens_of_the_previous_key_valid() {
 
 #[tokio::test]
 async fn revoking_a_users_grants_ends_their_refresh_tokens() {
-    let emu = logto_emulator::spawn(&demo_tenant::seed()).await.unwrap();
+    let emu = logto_emulator::Emulator::new(&demo_tenant::seed()).spawn().await.unwrap();
     let alice = demo_tenant::sign_in(
         &emu.endpoint,
         "alice",
@@ -130,7 +130,7 @@ async fn revoking_a_users_grants_ends_their_refresh_tokens() {
 
 #[tokio::test]
 async fn faults_answer_as_configured_then_clear() {
-    let emu = logto_emulator::spawn(&demo_tenant::seed()).await.unwrap();
+    let emu = logto_emulator::Emulator::new(&demo_tenant::seed()).spawn().await.unwrap();
     let admin = mint_admin(&emu).await;
     let post = |body: Value| control(&emu, reqwest::Method::POST, "/faults", Some(body));
 
@@ -177,7 +177,7 @@ async fn faults_answer_as_configured_then_clear() {
 
 #[tokio::test]
 async fn a_session_started_without_the_sign_in_page_refreshes_like_a_real_one() {
-    let emu = logto_emulator::spawn(&demo_tenant::seed()).await.unwrap();
+    let emu = logto_emulator::Emulator::new(&demo_tenant::seed()).spawn().await.unwrap();
     let scopes = json!(["openid", "profile", "offline_access", "read:top-users"]);
     let body = json!({"clientId": SPA_APP_ID, "username": "alice", "scopes": scopes, "resources": [API_RESOURCE]});
     let (status, session) = control(&emu, reqwest::Method::POST, "/sessions", Some(body)).await;

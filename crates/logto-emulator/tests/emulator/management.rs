@@ -1,11 +1,10 @@
 //! The Management API subset over HTTP, checked against real Logto's answers (`tests/fidelity/samples/`).
 
+use crate::helpers::MGMT;
 use demo_tenant::{API_RESOURCE, DEMO_PASSWORD, M2M_APP_ID, M2M_APP_SECRET};
 use logto_emulator::testkit;
 use logto_emulator::RunningEmulator;
 use serde_json::Value;
-
-const MGMT: &str = "https://default.logto.app/api";
 
 async fn get(emu: &RunningEmulator, path: &str, auth: Option<&str>) -> (u16, reqwest::header::HeaderMap, Value) {
     let mut r = reqwest::Client::new().get(format!("{}{path}", emu.endpoint));
@@ -18,13 +17,12 @@ async fn get(emu: &RunningEmulator, path: &str, auth: Option<&str>) -> (u16, req
 }
 
 async fn admin(emu: &RunningEmulator) -> String {
-    let token = testkit::client_credentials(&emu.endpoint, M2M_APP_ID, M2M_APP_SECRET, MGMT, "all").await.unwrap();
-    format!("Bearer {token}")
+    format!("Bearer {}", crate::helpers::admin_token(&emu.endpoint).await)
 }
 
 #[tokio::test]
 async fn bearer_rules_match_logto() {
-    let emu = logto_emulator::spawn(&demo_tenant::seed()).await.unwrap();
+    let emu = logto_emulator::Emulator::new(&demo_tenant::seed()).spawn().await.unwrap();
     let (status, _, body) = get(&emu, "/api/users", None).await;
     assert_eq!((status, body["code"].as_str()), (401, Some("auth.authorization_header_missing")));
     let (status, _, body) = get(&emu, "/api/users", Some("Basic Zm9vOmJhcg==")).await;
@@ -72,7 +70,7 @@ async fn bearer_rules_match_logto() {
 
 #[tokio::test]
 async fn users_by_id_and_search_and_paging() {
-    let emu = logto_emulator::spawn(&demo_tenant::seed()).await.unwrap();
+    let emu = logto_emulator::Emulator::new(&demo_tenant::seed()).spawn().await.unwrap();
     let auth = admin(&emu).await;
     let seed = demo_tenant::seed();
     let alice = seed.users.iter().find(|u| u.username == "alice").unwrap();
@@ -147,7 +145,7 @@ async fn users_by_id_and_search_and_paging() {
 
 #[tokio::test]
 async fn a_resources_token_lifetime_can_be_changed_and_applies_to_new_tokens() {
-    let emu = logto_emulator::spawn(&demo_tenant::seed()).await.unwrap();
+    let emu = logto_emulator::Emulator::new(&demo_tenant::seed()).spawn().await.unwrap();
     let admin = admin(&emu).await;
     let http = reqwest::Client::new();
     let (_, _, resources) = get(&emu, "/api/resources", Some(&admin)).await;

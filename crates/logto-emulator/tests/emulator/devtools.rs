@@ -24,7 +24,7 @@ async fn open_sign_in(endpoint: &str, http: &reqwest::Client) -> String {
 #[tokio::test]
 async fn the_user_picker_signs_in_without_a_password_unless_turned_off() {
     let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
-    let emu = logto_emulator::spawn(&demo_tenant::seed()).await.unwrap();
+    let emu = logto_emulator::Emulator::new(&demo_tenant::seed()).spawn().await.unwrap();
     let interaction = open_sign_in(&emu.endpoint, &http).await;
     let page = http
         .get(format!("{}/sign-in?interaction={interaction}", emu.endpoint))
@@ -44,7 +44,11 @@ async fn the_user_picker_signs_in_without_a_password_unless_turned_off() {
     assert_eq!(r.status(), 303);
     assert!(r.headers()["location"].to_str().unwrap().contains("code="));
 
-    let locked = logto_emulator::spawn_with(&demo_tenant::seed(), None, Options { user_picker: false }).await.unwrap();
+    let locked = logto_emulator::Emulator::new(&demo_tenant::seed())
+        .options(Options { user_picker: false })
+        .spawn()
+        .await
+        .unwrap();
     let interaction = open_sign_in(&locked.endpoint, &http).await;
     let page = http
         .get(format!("{}/sign-in?interaction={interaction}", locked.endpoint))

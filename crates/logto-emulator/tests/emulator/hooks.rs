@@ -78,7 +78,7 @@ impl Api {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_receiver_that_hangs_does_not_hold_up_the_management_api() {
-    let emu = logto_emulator::spawn(&demo_tenant::seed()).await.unwrap();
+    let emu = logto_emulator::Emulator::new(&demo_tenant::seed()).spawn().await.unwrap();
     let api = Api::new(&emu).await;
     let gate = Arc::new(Notify::new());
     let (url, inbox) = receiver(Some(gate.clone())).await;
@@ -103,7 +103,7 @@ async fn a_receiver_that_hangs_does_not_hold_up_the_management_api() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn disabled_hooks_deliver_nothing_and_dead_receivers_are_logged() {
-    let emu = logto_emulator::spawn(&demo_tenant::seed()).await.unwrap();
+    let emu = logto_emulator::Emulator::new(&demo_tenant::seed()).spawn().await.unwrap();
     let api = Api::new(&emu).await;
     let (on_url, on) = receiver(None).await;
     let (off_url, off) = receiver(None).await;
@@ -167,7 +167,7 @@ async fn a_seeded_hook_delivers_from_the_start() {
         signing_key: Some("seeded-signing-key".into()),
     });
     let trent = seed.users.iter().find(|u| u.username == "trent").unwrap().id.clone();
-    let emu = logto_emulator::spawn(&seed).await.unwrap();
+    let emu = logto_emulator::Emulator::new(&seed).spawn().await.unwrap();
     let api = Api::new(&emu).await;
     assert_eq!(api.call(reqwest::Method::DELETE, &format!("/users/{trent}"), Value::Null).await.0, 204);
     until("the deletion's delivery", || !inbox.lock().unwrap().is_empty()).await;
@@ -190,7 +190,7 @@ async fn a_seeded_hook_delivers_from_the_start() {
 
 #[tokio::test]
 async fn the_control_api_sets_a_hook_with_a_known_key_idempotently() {
-    let emu = logto_emulator::spawn(&demo_tenant::seed()).await.unwrap();
+    let emu = logto_emulator::Emulator::new(&demo_tenant::seed()).spawn().await.unwrap();
     let http = reqwest::Client::new();
     let body =
         json!({"name": "backend", "events": ["User.Deleted"], "url": "http://127.0.0.1:9/hook", "signingKey": "k1"});
@@ -199,7 +199,7 @@ async fn the_control_api_sets_a_hook_with_a_known_key_idempotently() {
         assert_eq!(r.status(), 200);
     }
     let hooks = emu.state.store().hooks.clone();
-    assert_eq!((hooks.len(), hooks[0].signing_key.as_str()), (1, "k1"));
+    assert_eq!((hooks.len(), hooks[0].signing_key.expose()), (1, "k1"));
     let bad = json!({"name": "x", "events": ["Nope"], "url": "http://h/", "signingKey": "k"});
     let r = http.post(format!("{}/_emulator/hooks", emu.endpoint)).json(&bad).send().await.unwrap();
     assert_eq!(r.status(), 400);

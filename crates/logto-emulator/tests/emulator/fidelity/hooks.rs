@@ -13,8 +13,8 @@ use hmac::{Hmac, Mac};
 use serde_json::{json, Value};
 use sha2::Sha256;
 
-use crate::compare::{compare_json, Mapping};
-use crate::Row;
+use super::compare::{compare_json, Mapping};
+use super::Row;
 
 type Received = Arc<Mutex<Vec<(HeaderMap, String)>>>;
 

@@ -2,17 +2,12 @@
 //! organizations, organization tokens through a real grant, the control API's organization tokens,
 //! replacements and cascades in the Management API.
 
-use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
+use crate::helpers::claims;
 use demo_tenant::{mint_admin_token, API_RESOURCE, SPA_APP_ID};
 use serde_json::{json, Value};
 
 const ACME: &str = "acmeorg00001";
 const GLOBEX: &str = "globex000001";
-
-fn claims(jwt: &str) -> Value {
-    let payload = jwt.split('.').nth(1).unwrap();
-    serde_json::from_slice(&URL_SAFE_NO_PAD.decode(payload).unwrap()).unwrap()
-}
 
 /// A grant for `username` that asked for the organization scopes and resource, as Logto's SDKs do.
 async fn org_session(base: &str, username: &str) -> String {
@@ -24,13 +19,13 @@ async fn org_session(base: &str, username: &str) -> String {
 async fn refresh(base: &str, refresh_token: &str, extra: &[(&str, &str)]) -> (u16, Value) {
     let mut form = vec![("grant_type", "refresh_token"), ("client_id", SPA_APP_ID), ("refresh_token", refresh_token)];
     form.extend_from_slice(extra);
-    let r = reqwest::Client::new().post(format!("{base}/oidc/token")).form(&form).send().await.unwrap();
-    (r.status().as_u16(), r.json().await.unwrap())
+    let (status, _, body) = crate::helpers::post_token(base, &form).await;
+    (status, body)
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn organization_tokens_follow_the_members_roles() {
-    let emu = logto_emulator::spawn(&demo_tenant::seed()).await.unwrap();
+    let emu = logto_emulator::Emulator::new(&demo_tenant::seed()).spawn().await.unwrap();
     let base = emu.endpoint.clone();
     let rt = org_session(&base, "alice").await;
     // alice: admin of Acme → both organization scopes, newest first, and the API scope through the role.
@@ -70,7 +65,7 @@ async fn organization_tokens_follow_the_members_roles() {
 
 #[tokio::test]
 async fn the_control_api_mints_organization_tokens() {
-    let emu = logto_emulator::spawn(&demo_tenant::seed()).await.unwrap();
+    let emu = logto_emulator::Emulator::new(&demo_tenant::seed()).spawn().await.unwrap();
     let alice = demo_tenant::seed().users[0].id.clone();
     let mint = |body: Value| {
         let url = format!("{}/_emulator/tokens", emu.endpoint);
@@ -92,7 +87,7 @@ async fn the_control_api_mints_organization_tokens() {
 
 #[tokio::test]
 async fn replacements_and_deletions_cascade() {
-    let emu = logto_emulator::spawn(&demo_tenant::seed()).await.unwrap();
+    let emu = logto_emulator::Emulator::new(&demo_tenant::seed()).spawn().await.unwrap();
     let token = mint_admin_token(&emu.endpoint).await.unwrap();
     let http = reqwest::Client::new();
     let api = |path: &str| format!("{}/api{path}", emu.endpoint);
@@ -158,7 +153,7 @@ async fn replacements_and_deletions_cascade() {
 
 #[tokio::test]
 async fn the_other_organization_endpoints() {
-    let emu = logto_emulator::spawn(&demo_tenant::seed()).await.unwrap();
+    let emu = logto_emulator::Emulator::new(&demo_tenant::seed()).spawn().await.unwrap();
     let token = mint_admin_token(&emu.endpoint).await.unwrap();
     let http = reqwest::Client::new();
     let api = |path: &str| format!("{}/api{path}", emu.endpoint);

@@ -6,7 +6,7 @@ use std::collections::{BTreeSet, HashMap};
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
 use serde_json::Value;
 
-use crate::recorded::Response;
+use super::recorded::Response;
 
 /// Keys whose values are times or random per issuance: only their type is compared.
 const VOLATILE: &[&str] = &[

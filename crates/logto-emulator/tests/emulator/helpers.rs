@@ -1,0 +1,35 @@
+//! What more than one test module needs: the Management API resource, tokens, JWT claims, the token
+//! endpoint.
+
+use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
+use serde_json::Value;
+
+/// Logto's Management API resource (OSS).
+pub const MGMT: &str = "https://default.logto.app/api";
+
+/// A Management API token (scope `all`) from the demo tenant's machine-to-machine app.
+pub async fn admin_token(endpoint: &str) -> String {
+    demo_tenant::mint_admin_token(endpoint).await.unwrap()
+}
+
+fn decode(part: &str) -> Value {
+    serde_json::from_slice(&URL_SAFE_NO_PAD.decode(part).unwrap()).unwrap()
+}
+
+/// A JWT's header and claims (not verified).
+pub fn jwt_parts(token: &str) -> (Value, Value) {
+    let mut it = token.split('.');
+    (decode(it.next().unwrap()), decode(it.next().unwrap()))
+}
+
+/// A JWT's claims (not verified).
+pub fn claims(token: &str) -> Value {
+    jwt_parts(token).1
+}
+
+/// `POST /oidc/token` with `form`: status, headers, JSON body.
+pub async fn post_token(endpoint: &str, form: &[(&str, &str)]) -> (u16, reqwest::header::HeaderMap, Value) {
+    let r = reqwest::Client::new().post(format!("{endpoint}/oidc/token")).form(form).send().await.unwrap();
+    let (status, headers) = (r.status().as_u16(), r.headers().clone());
+    (status, headers, r.json().await.unwrap())
+}

@@ -1,0 +1,25 @@
+//! The emulator's integration tests, in one binary (one link of the whole emulator instead of eight,
+//! on a 2-core machine), each module booting the real emulator in-process on an ephemeral port
+//! (the persistence tests run its binary) and talking HTTP to it:
+//!
+//! - `oidc`: discovery, the token endpoint's grants and refusals, userinfo, sessions, CORS;
+//! - `management`: the Management API's bearer rules, users, resources;
+//! - `organizations`: organization tokens, cascades, the other organization endpoints;
+//! - `hooks`: webhook deliveries, slow and dead receivers;
+//! - `control`: the control API (`/_emulator`): minted tokens, the clock, faults, keys, sessions;
+//! - `devtools`: the sign-in page's user picker, seed errors, the ready banner;
+//! - `persistence`: what survives a restart and a `kill -9`;
+//! - `fidelity`: every exchange recorded with a real Logto 1.42 (`tests/fidelity/`), replayed and
+//!   compared, with its table.
+//!
+//! `helpers` holds what more than one of them needs.
+
+mod control;
+mod devtools;
+mod fidelity;
+mod helpers;
+mod hooks;
+mod management;
+mod oidc;
+mod organizations;
+mod persistence;
