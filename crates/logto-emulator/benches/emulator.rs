@@ -5,7 +5,10 @@
 //! - client-credentials tokens/s, organization-token grants/s (client credentials with
 //!   `organization_id`) and `GET /api/users/{id}` requests/s, with 32 concurrent
 //!   connections for 5 s each, from a load generator in this process (the same 2 cores, so the
-//!   figures are a floor).
+//!   figures are a floor);
+//! - on a server keeping its state on disk: client-credentials tokens/s and session + refresh
+//!   grants/s, each alone and beside 4 Management API writers (each write fsynced before it is
+//!   answered): what a write waiting on the disk costs the token endpoint.
 //!
 //! For comparison, real Logto 1.42 on this kind of machine served about 44 client-credentials
 //! tokens/s and 140 `GET /api/users/{id}`/s, and takes 8-11 s to start (plus PostgreSQL).
@@ -171,6 +174,102 @@ fn main() {
         let _ = child.kill();
         let _ = child.wait();
 
+        // Tokens while Management API writes (each fsynced before it is answered) run beside them:
+        // a server keeping its state on disk, 4 writers renaming users in a loop, and the token
+        // loads again, each alone then beside the writers, interleaved.
+        let data = tempfile::tempdir().unwrap();
+        let port = free_port();
+        let disk = format!("http://127.0.0.1:{port}");
+        let mut child = Command::new(env!("CARGO_BIN_EXE_logto-emulator"))
+            .args(["--seed", demo_tenant::SEED_PATH, "--port", &port.to_string(), "--endpoint", &disk, "--data-dir"])
+            .arg(data.path())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        while http.get(format!("{disk}/oidc/jwks")).send().await.is_err() {
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        let admin = demo_tenant::mint_admin_token(&disk).await.unwrap();
+        let user_ids: Vec<String> = demo_tenant::seed().users.iter().map(|u| u.id.clone()).collect();
+        let writes = Arc::new(AtomicU64::new(0));
+        let writers = |stop: Arc<std::sync::atomic::AtomicBool>| {
+            (0..4)
+                .map(|w| {
+                    let (h, e, admin, users, writes, stop) =
+                        (http.clone(), disk.clone(), admin.clone(), user_ids.clone(), writes.clone(), stop.clone());
+                    tokio::spawn(async move {
+                        let mut i = w;
+                        while !stop.load(Ordering::Relaxed) {
+                            let id = &users[i % users.len()];
+                            let r = h.patch(format!("{e}/api/users/{id}")).bearer_auth(&admin)
+                                .json(&serde_json::json!({"name": format!("Name {i}")})).send().await;
+                            if r.map(|r| r.status().is_success()).unwrap_or(false) {
+                                writes.fetch_add(1, Ordering::Relaxed);
+                            }
+                            i += 4;
+                        }
+                    })
+                })
+                .collect::<Vec<_>>()
+        };
+        let client_credentials = {
+            let (h, e) = (http.clone(), disk.clone());
+            move || {
+                let (h, e) = (h.clone(), e.clone());
+                async move {
+                    h.post(format!("{e}/oidc/token"))
+                        .basic_auth(demo_tenant::M2M_APP_ID, Some(demo_tenant::M2M_APP_SECRET))
+                        .form(&[("grant_type", "client_credentials"), ("resource", "https://default.logto.app/api"), ("scope", "all")])
+                        .send()
+                        .await
+                        .map(|r| r.status().is_success())
+                        .unwrap_or(false)
+                }
+            }
+        };
+        // Refresh grants: each request starts a session (a real grant) and refreshes it once, so the
+        // OIDC artefacts (grants, refresh tokens) are written and read.
+        let refresh = {
+            let (h, e) = (http.clone(), disk.clone());
+            move || {
+                let (h, e) = (h.clone(), e.clone());
+                async move {
+                    let session = h.post(format!("{e}/_emulator/sessions"))
+                        .json(&serde_json::json!({"clientId": demo_tenant::SPA_APP_ID, "username": "alice",
+                            "scopes": ["openid", "offline_access", "read:top-users"], "resources": [demo_tenant::API_RESOURCE]}))
+                        .send().await;
+                    let Ok(session) = session else { return false };
+                    let Ok(session) = session.json::<serde_json::Value>().await else { return false };
+                    let Some(rt) = session["refreshToken"].as_str() else { return false };
+                    h.post(format!("{e}/oidc/token"))
+                        .form(&[("grant_type", "refresh_token"), ("client_id", demo_tenant::SPA_APP_ID), ("refresh_token", rt),
+                                ("resource", demo_tenant::API_RESOURCE)])
+                        .send()
+                        .await
+                        .map(|r| r.status().is_success())
+                        .unwrap_or(false)
+                }
+            }
+        };
+        let mut beside = Vec::new();
+        for (name, alone_run) in [("client-credentials tokens/s", 0), ("session + refresh grants/s", 1)] {
+            let alone = if alone_run == 0 { load(client_credentials.clone()).await } else { load(refresh.clone()).await };
+            let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+            let before = writes.load(Ordering::Relaxed);
+            let started = Instant::now();
+            let running = writers(stop.clone());
+            let with = if alone_run == 0 { load(client_credentials.clone()).await } else { load(refresh.clone()).await };
+            stop.store(true, Ordering::Relaxed);
+            for w in running {
+                let _ = w.await;
+            }
+            let written = (writes.load(Ordering::Relaxed) - before) as f64 / started.elapsed().as_secs_f64();
+            beside.push((name, alone, with, written));
+        }
+        let _ = child.kill();
+        let _ = child.wait();
+
         let ms = |d: Duration| format!("{:.1} ms", d.as_secs_f64() * 1000.0);
         println!("\nLogto emulator (release build), {} cores", std::thread::available_parallelism().map(|n| n.get()).unwrap_or(0));
         println!("{:<44} {:>14} {:>14} {:>22}", "measure", "emulator", "", "real Logto 1.42");
@@ -182,5 +281,14 @@ fn main() {
         println!("{:<44} {:>14} {:>14} {:>22}", "  p99 latency / errors", ms(org_tokens.p99), org_tokens.errors, "");
         println!("{:<44} {:>14.0} {:>14} {:>22}", "GET /api/users/{id} requests/s (32 conn)", users.per_second, format!("p50 {}", ms(users.p50)), "~140");
         println!("{:<44} {:>14} {:>14} {:>22}", "  p99 latency / errors", ms(users.p99), users.errors, "");
+        println!("\nOn disk (--data-dir), alone and beside 4 Management API writers (PATCH /api/users/{{id}}, fsynced)");
+        println!("{:<44} {:>10} {:>10} {:>8} {:>12} {:>12}", "measure (32 conn)", "alone", "beside", "ratio", "p99 beside", "writes/s");
+        for (name, alone, with, written) in &beside {
+            println!(
+                "{:<44} {:>10.0} {:>10.0} {:>8.2} {:>12} {:>12.0}",
+                name, alone.per_second, with.per_second, with.per_second / alone.per_second, ms(with.p99), written
+            );
+            assert_eq!(alone.errors + with.errors, 0, "{name}: every answer a 2xx");
+        }
     });
 }

@@ -7,6 +7,11 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::{json, Value};
 
+/// Marks a response refused for its origin: the client-based CORS layer (`oidc::cors`) adds no CORS
+/// headers to it. Here, beside the error that sets it, so that errors depend on no route module.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct OriginRefused;
+
 /// An oidc-provider error as Logto's `koaOidcErrorHandler` renders it.
 #[derive(Debug, Clone)]
 pub struct OidcError {
@@ -145,7 +150,7 @@ impl IntoResponse for OidcError {
             }
         }
         if self.origin_refused {
-            crate::oidc::mark_origin_refused(&mut response);
+            response.extensions_mut().insert(OriginRefused);
         }
         response
     }

@@ -16,6 +16,7 @@
 //! - `control/`: the emulator's own API under `/_emulator` (tokens, reset, key rotation, clock,
 //!   request log, fault injection) for tests; `testkit` (feature): a browser-like sign-in for tests.
 //!
+//! - `config`: the binary's settings ([`config::Config`], flags and environment) and its log set-up;
 //! - `start`: [`Emulator`], the one way to start it (seed, data file or memory, endpoint, switches),
 //!   used by the binary and the tests alike.
 //!
@@ -24,6 +25,7 @@
 
 pub mod avatars;
 pub mod clock;
+pub mod config;
 pub mod control;
 pub mod error;
 pub mod hooks;

@@ -12,12 +12,8 @@ use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
-use crate::error::OidcError;
+use crate::error::{OidcError, OriginRefused};
 use crate::model::Application;
-
-/// Marks a response refused for its origin: [`passthrough`] adds no CORS headers to it.
-#[derive(Clone, Copy)]
-struct OriginRefused;
 
 /// Refuses a request whose `Origin` is not allowed for `client` (no `Origin`: not a CORS request).
 pub fn check_client(headers: &HeaderMap, client: &Application) -> Result<(), OidcError> {
@@ -36,11 +32,6 @@ impl OidcError {
         self.origin_refused = true;
         self
     }
-}
-
-/// Adds the response's part of a refusal made by [`check_client`].
-pub(crate) fn mark_refused(response: &mut Response) {
-    response.extensions_mut().insert(OriginRefused);
 }
 
 /// Adds `Access-Control-Allow-Origin` to actual (non-preflight) responses not refused for their origin.

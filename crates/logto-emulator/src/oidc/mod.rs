@@ -21,7 +21,6 @@ use tower_http::cors::{Any, CorsLayer};
 
 use crate::state::AppState;
 
-pub(crate) use cors::mark_refused as mark_origin_refused;
 pub(crate) use token::first_refresh_token;
 pub(crate) use tokens::id_token;
 pub use tokens::{
