@@ -3,6 +3,19 @@
 //!
 //! ## Layout
 //!
+//! The state, and how it changes:
+//! - `store`: the persisted entities in memory (users, applications, API resources, roles,
+//!   organizations and their template, hooks) and the queries routes ask of them; read by many at
+//!   once ([`AppState::store`]);
+//! - `write`: [`write::Write`], the only way they change: one writer at a time, each change saved
+//!   (`persist`, SQLite, one generic table and write path for every kind) before it is applied, the
+//!   fsync made while readers go on; cascades (a deleted user leaves their organizations) live here;
+//! - `artefacts`: the OIDC provider's interactions, grants, codes, tokens and browser sessions, in
+//!   memory, behind a lock of their own ([`AppState::artefacts`]);
+//! - `state`: [`AppState`], what every handler gets: the above, the keys, the clock, the options;
+//! - `secret`: passwords, application secrets and signing keys behind a redacted `Debug`.
+//!
+//! The faces over it:
 //! - `oidc/`: discovery, JWKS (EC P-384, `kid` = RFC 7638 thumbprint), `/oidc/auth` with a sign-in
 //!   page and single sign-on (the `_session` cookie), `/oidc/token` (authorization code + PKCE,
 //!   rotating refresh tokens, client credentials), `/oidc/me`, `/oidc/token/revocation`,
@@ -10,12 +23,13 @@
 //! - `management/`: the Management API subset (users, resources and scopes, roles, applications,
 //!   organizations), behind Logto's bearer rules, its body guard (`guard`) and its paging
 //!   (`pagination`); `hooks/`: webhooks and their signed deliveries;
-//! - `request`: what every route reads from a request (parameters, JSON bodies);
-//! - `seed`: users, applications, API resources and roles from a JSON file;
-//! - `persist`: the state in SQLite (keys and Management API entities), written before answering;
 //! - `control/`: the emulator's own API under `/_emulator` (tokens, reset, key rotation, clock,
-//!   request log, fault injection) for tests; `testkit` (feature): a browser-like sign-in for tests.
+//!   request log, fault injection) for tests; `testkit` (feature): a browser-like sign-in for tests;
+//! - `request`: what every route reads from a request (parameters, JSON bodies); `error`: Logto's
+//!   two error shapes.
 //!
+//! Starting it:
+//! - `seed`: users, applications, API resources and roles from a JSON file;
 //! - `config`: the binary's settings ([`config::Config`], flags and environment) and its log set-up;
 //! - `start`: [`Emulator`], the one way to start it (seed, data file or memory, endpoint, switches),
 //!   used by the binary and the tests alike.
@@ -23,6 +37,7 @@
 //! `Emulator::new(&seed).spawn()` starts it inside a test on an ephemeral port; `cargo run -p
 //! logto-emulator` on `http://localhost:3001`, Logto's default.
 
+pub mod artefacts;
 pub mod avatars;
 pub mod clock;
 pub mod config;
@@ -43,6 +58,7 @@ pub mod state;
 pub mod store;
 #[cfg(feature = "testkit")]
 pub mod testkit;
+pub mod write;
 
 use std::net::SocketAddr;
 use std::time::Duration;
@@ -94,7 +110,7 @@ pub async fn serve(listener: TcpListener, state: AppState) -> std::io::Result<()
         loop {
             tick.tick().await;
             let now = sweeper.clock.now_secs();
-            sweeper.store().sweep(now);
+            sweeper.artefacts().sweep(now);
         }
     });
     // Connection info gives webhook payloads the caller's address (`ip`), as Logto's carry it.

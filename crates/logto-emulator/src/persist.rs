@@ -65,7 +65,7 @@ pub struct Db {
 }
 
 /// A kind of entity kept on disk: one row per entity, keyed by its kind and id, holding its JSON.
-/// One generic write path ([`Db::put`], [`Db::remove`], [`Store::put`]) serves every kind.
+/// One generic write path ([`Db::put`], [`Db::remove`], [`crate::write::Write`]) serves every kind.
 pub trait Entity: Serialize + DeserializeOwned + Sized {
     /// The `kind` column of its rows.
     const KIND: &'static str;
@@ -73,6 +73,10 @@ pub trait Entity: Serialize + DeserializeOwned + Sized {
     fn id(&self) -> &str;
     /// Inserts it into `store`, or replaces the one with its id.
     fn insert_into(self, store: &mut Store);
+    /// Whether `store` holds the one with `id`.
+    fn exists_in(store: &Store, id: &str) -> bool;
+    /// Takes the one with `id` out of `store`.
+    fn remove_from(store: &mut Store, id: &str);
 }
 
 macro_rules! entity_in_vec {
@@ -87,6 +91,12 @@ macro_rules! entity_in_vec {
                     Some(slot) => *slot = self,
                     None => store.$field.push(self),
                 }
+            }
+            fn exists_in(store: &Store, id: &str) -> bool {
+                store.$field.iter().any(|x| x.id == id)
+            }
+            fn remove_from(store: &mut Store, id: &str) {
+                store.$field.retain(|x| x.id != id);
             }
         }
     )*};
@@ -109,6 +119,12 @@ impl Entity for Application {
     }
     fn insert_into(self, store: &mut Store) {
         store.applications.insert(self.id.clone(), self);
+    }
+    fn exists_in(store: &Store, id: &str) -> bool {
+        store.applications.contains_key(id)
+    }
+    fn remove_from(store: &mut Store, id: &str) {
+        store.applications.remove(id);
     }
 }
 

@@ -1,8 +1,9 @@
 //! Shared state handed to every handler.
 
 use std::collections::VecDeque;
-use std::sync::{Arc, Mutex, MutexGuard, RwLock};
+use std::sync::{Arc, Mutex, MutexGuard, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
+use crate::artefacts::Artefacts;
 use crate::clock::Clock;
 use crate::keys::{KeyRing, TenantKey};
 use crate::seed::Seed;
@@ -40,7 +41,12 @@ pub struct Inner {
     pub options: Options,
     /// Faults injected through the control API.
     pub faults: crate::control::faults::FaultRegistry,
-    store: Mutex<Store>,
+    /// The persisted entities: read by many at once, changed by one [`crate::write::Write`] at a time.
+    store: RwLock<Store>,
+    /// Held by the write in progress.
+    writer: Mutex<()>,
+    /// The OIDC provider's artefacts, behind a lock of their own.
+    artefacts: Mutex<Artefacts>,
     db: Option<crate::persist::Db>,
     requests: Mutex<VecDeque<LoggedRequest>>,
     /// Webhook deliveries: their queue and each hook's recent logs.
@@ -90,15 +96,15 @@ impl AppState {
             clock: Clock::default(),
             options,
             faults: Default::default(),
-            store: Mutex::new(store),
+            store: RwLock::new(store),
+            writer: Mutex::new(()),
+            artefacts: Mutex::new(Artefacts::default()),
             db,
             requests: Mutex::new(VecDeque::with_capacity(REQUEST_LOG_LEN)),
             deliveries: Default::default(),
         }))
     }
 
-    /// Locks the store. A poisoned lock (a handler panicked mid-update) still yields the data: every
-    /// update is a few field assignments, so the store stays usable rather than taking the server down.
     /// The Current signing key.
     pub fn signing_key(&self) -> Arc<TenantKey> {
         self.0.keys.read().unwrap_or_else(|p| p.into_inner()).current()
@@ -114,18 +120,10 @@ impl AppState {
         self.0.keys.read().unwrap_or_else(|p| p.into_inner()).jwks()
     }
 
-    /// The database, when the state is kept on disk.
-    pub fn db(&self) -> Option<&crate::persist::Db> {
-        self.0.db.as_ref()
-    }
-
-    /// Replaces the whole store (a reset), on disk first.
+    /// Replaces the whole store (a reset), on disk first, and ends every session, grant and token.
     pub fn replace_store(&self, store: Store) -> Result<(), crate::error::ApiError> {
-        let mut current = self.store();
-        if let Some(db) = self.db() {
-            db.replace_all(&store)?;
-        }
-        *current = store;
+        self.write().replace_all(store)?;
+        *self.artefacts() = Artefacts::default();
         Ok(())
     }
 
@@ -160,8 +158,39 @@ impl AppState {
         self.0.requests.lock().unwrap_or_else(|p| p.into_inner()).iter().cloned().collect()
     }
 
-    /// The store, locked.
-    pub fn store(&self) -> MutexGuard<'_, Store> {
-        self.0.store.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    /// The store, to read. A poisoned lock (a panic mid-update) still yields the data: every update
+    /// is one entity inserted or removed, so the store stays usable rather than taking the server down.
+    pub fn store(&self) -> RwLockReadGuard<'_, Store> {
+        self.0.read_store()
+    }
+
+    /// A write: the writer lock, held until it is dropped (see [`crate::write`]).
+    pub fn write(&self) -> crate::write::Write<'_> {
+        crate::write::Write::new(&self.0, self.0.writer.lock().unwrap_or_else(|p| p.into_inner()))
+    }
+
+    /// The store in memory, to change without saving: for tests that set up a state directly.
+    pub fn store_mut(&self) -> RwLockWriteGuard<'_, Store> {
+        self.0.write_store()
+    }
+
+    /// The OIDC provider's artefacts, locked. Never held while taking the writer lock or the store.
+    pub fn artefacts(&self) -> MutexGuard<'_, Artefacts> {
+        self.0.artefacts.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+impl Inner {
+    pub(crate) fn read_store(&self) -> RwLockReadGuard<'_, Store> {
+        self.store.read().unwrap_or_else(|p| p.into_inner())
+    }
+
+    pub(crate) fn write_store(&self) -> RwLockWriteGuard<'_, Store> {
+        self.store.write().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// The database, when the state is kept on disk.
+    pub fn db(&self) -> Option<&crate::persist::Db> {
+        self.db.as_ref()
     }
 }

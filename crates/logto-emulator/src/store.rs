@@ -1,16 +1,16 @@
-//! Everything the emulator knows, in memory: the seeded entities plus the live OIDC artefacts
-//! (interactions, grants, codes, tokens). One mutex guards it; no lock is held across an `.await`.
+//! The persisted entities in memory, and the queries every route asks of them (a user's scopes for
+//! a resource, an organization member's roles, …). No lock is held across an `.await`.
 
 use std::collections::{BTreeSet, HashMap};
 
 use crate::ids::standard_id;
 use crate::model::*;
-use crate::persist::{Db, Entity, PersistError};
 use crate::secret::Secret;
 use crate::seed::{Seed, MANAGEMENT_API_INDICATOR};
 
-/// The tenant: Management API entities and the OIDC provider's state (interactions, grants, codes,
-/// tokens, sessions). Behind one lock in [`crate::AppState`].
+/// The tenant's persisted entities: users, applications, API resources, roles, organizations and
+/// their template, hooks. Read through [`crate::AppState::store`]; changed only through a
+/// [`crate::write::Write`] (the OIDC provider's artefacts are [`crate::artefacts::Artefacts`]).
 #[derive(Debug, Default)]
 pub struct Store {
     /// Users in creation order; Logto lists newest first.
@@ -29,20 +29,6 @@ pub struct Store {
     pub organizations: Vec<Organization>,
     /// Webhooks, in creation order.
     pub hooks: Vec<Hook>,
-    /// Authorization requests waiting for a sign-in, by interaction id.
-    pub interactions: HashMap<String, Interaction>,
-    /// Grants by id.
-    pub grants: HashMap<String, Grant>,
-    /// Authorization codes by code.
-    pub codes: HashMap<String, AuthCode>,
-    /// Refresh tokens by token.
-    pub refresh_tokens: HashMap<String, RefreshToken>,
-    /// Opaque (`/oidc/me`) access tokens by token.
-    pub opaque_tokens: HashMap<String, OpaqueToken>,
-    /// Pending sign-outs by the `xsrf` value of their confirm form: where to go afterwards.
-    pub logouts: HashMap<String, PendingLogout>,
-    /// Browser sessions by the value of their `_session` cookie.
-    pub sessions: HashMap<String, BrowserSession>,
 }
 
 impl Store {
@@ -213,127 +199,6 @@ impl Store {
             .collect();
     }
 
-    /// Saves `entity` (disk first, when there is a disk), then inserts or replaces it in memory: the
-    /// one write path of every kind of entity.
-    pub fn put<E: Entity>(&mut self, db: Option<&Db>, entity: E) -> Result<(), PersistError> {
-        if let Some(db) = db {
-            db.put(&entity)?;
-        }
-        entity.insert_into(self);
-        Ok(())
-    }
-
-    /// Deletes a user (disk first) and ends their grants. `false` when there was none.
-    pub fn remove_user(&mut self, db: Option<&Db>, id: &str) -> Result<bool, PersistError> {
-        if self.user(id).is_none() {
-            return Ok(false);
-        }
-        if let Some(db) = db {
-            db.remove::<User>(id)?;
-        }
-        self.leave_organizations(db, id)?;
-        self.users.retain(|u| u.id != id);
-        self.sessions.retain(|_, s| s.account_id != id);
-        let grants: Vec<String> = self.grants.values().filter(|g| g.account_id == id).map(|g| g.id.clone()).collect();
-        grants.iter().for_each(|g| self.revoke_grant(g));
-        Ok(true)
-    }
-
-    /// Deletes an application (disk first) and ends its grants. `false` when there was none.
-    pub fn remove_application(&mut self, db: Option<&Db>, id: &str) -> Result<bool, PersistError> {
-        if !self.applications.contains_key(id) {
-            return Ok(false);
-        }
-        if let Some(db) = db {
-            db.remove::<Application>(id)?;
-        }
-        self.leave_organizations(db, id)?;
-        self.applications.remove(id);
-        let grants: Vec<String> = self.grants.values().filter(|g| g.client_id == id).map(|g| g.id.clone()).collect();
-        grants.iter().for_each(|g| self.revoke_grant(g));
-        Ok(true)
-    }
-
-    /// Deletes an organization scope and takes it out of every role.
-    pub fn remove_org_scope(&mut self, db: Option<&Db>, id: &str) -> Result<bool, PersistError> {
-        if !self.org_scopes.iter().any(|s| s.id == id) {
-            return Ok(false);
-        }
-        let holders: Vec<OrgRole> =
-            self.org_roles.iter().filter(|r| r.scope_ids.iter().any(|s| s == id)).cloned().collect();
-        for mut role in holders {
-            role.scope_ids.retain(|s| s != id);
-            self.put(db, role)?;
-        }
-        if let Some(db) = db {
-            db.remove::<OrgScope>(id)?;
-        }
-        self.org_scopes.retain(|s| s.id != id);
-        Ok(true)
-    }
-
-    /// Deletes an organization role and takes it from every member and application.
-    pub fn remove_org_role(&mut self, db: Option<&Db>, id: &str) -> Result<bool, PersistError> {
-        if !self.org_roles.iter().any(|r| r.id == id) {
-            return Ok(false);
-        }
-        let holders: Vec<Organization> = self
-            .organizations
-            .iter()
-            .filter(|o| o.members.iter().chain(&o.applications).any(|m| m.role_ids.iter().any(|r| r == id)))
-            .cloned()
-            .collect();
-        for mut org in holders {
-            org.members.iter_mut().chain(org.applications.iter_mut()).for_each(|m| m.role_ids.retain(|r| r != id));
-            self.put(db, org)?;
-        }
-        if let Some(db) = db {
-            db.remove::<OrgRole>(id)?;
-        }
-        self.org_roles.retain(|r| r.id != id);
-        Ok(true)
-    }
-
-    /// Deletes an organization (disk first). `false` when there was none.
-    pub fn remove_organization(&mut self, db: Option<&Db>, id: &str) -> Result<bool, PersistError> {
-        if self.organization(id).is_none() {
-            return Ok(false);
-        }
-        if let Some(db) = db {
-            db.remove::<Organization>(id)?;
-        }
-        self.organizations.retain(|o| o.id != id);
-        Ok(true)
-    }
-
-    /// Takes a deleted user or application out of every organization.
-    fn leave_organizations(&mut self, db: Option<&Db>, id: &str) -> Result<(), PersistError> {
-        let joined: Vec<Organization> = self
-            .organizations
-            .iter()
-            .filter(|o| o.member(id).is_some() || o.application(id).is_some())
-            .cloned()
-            .collect();
-        for mut org in joined {
-            org.members.retain(|m| m.id != id);
-            org.applications.retain(|m| m.id != id);
-            self.put(db, org)?;
-        }
-        Ok(())
-    }
-
-    /// Deletes a webhook (disk first). `false` when there was none.
-    pub fn remove_hook(&mut self, db: Option<&Db>, id: &str) -> Result<bool, PersistError> {
-        if !self.hooks.iter().any(|h| h.id == id) {
-            return Ok(false);
-        }
-        if let Some(db) = db {
-            db.remove::<Hook>(id)?;
-        }
-        self.hooks.retain(|h| h.id != id);
-        Ok(true)
-    }
-
     /// The webhook `id`.
     pub fn hook(&self, id: &str) -> Option<&Hook> {
         self.hooks.iter().find(|h| h.id == id)
@@ -380,7 +245,7 @@ impl Store {
         self.users.iter().find(|u| u.id == id)
     }
 
-    /// The user `id`, to change in memory only (tests; a change to keep goes through [`Store::put`]).
+    /// The user `id`, to change in memory only (tests; a change to keep goes through [`crate::write::Write`]).
     pub fn user_mut(&mut self, id: &str) -> Option<&mut User> {
         self.users.iter_mut().find(|u| u.id == id)
     }
@@ -443,37 +308,5 @@ impl Store {
     /// Scopes an application holds for a resource through its MachineToMachine roles.
     pub fn app_scopes(&self, app_id: &str, indicator: &str) -> BTreeSet<String> {
         self.applications.get(app_id).map(|a| self.role_scopes(&a.role_ids, indicator)).unwrap_or_default()
-    }
-
-    /// Revokes a grant and every code and token issued under it (what Logto does on refresh-token reuse).
-    pub fn revoke_grant(&mut self, grant_id: &str) {
-        self.grants.remove(grant_id);
-        self.codes.retain(|_, c| c.grant_id != grant_id);
-        self.refresh_tokens.retain(|_, t| t.grant_id != grant_id);
-        self.opaque_tokens.retain(|_, t| t.grant_id != grant_id);
-    }
-
-    /// Drops expired interactions, codes and tokens so a long-running emulator does not grow.
-    pub fn sweep(&mut self, now_secs: i64) {
-        self.interactions.retain(|_, i| i.expires_at > now_secs);
-        self.codes.retain(|_, c| c.expires_at > now_secs);
-        self.refresh_tokens.retain(|_, t| t.expires_at > now_secs);
-        self.opaque_tokens.retain(|_, t| t.expires_at > now_secs);
-        self.logouts.retain(|_, l| l.expires_at > now_secs);
-        self.sessions.retain(|_, s| s.expires_at > now_secs);
-    }
-
-    /// Ends a browser session: it signs nobody in any more, and the grants made in it end too, except
-    /// those holding `offline_access`, whose refresh tokens outlive the session (as in Logto).
-    pub fn end_session(&mut self, session_id: &str) {
-        self.sessions.remove(session_id);
-        let ended: Vec<String> = self
-            .grants
-            .values()
-            .filter(|g| g.session_id.as_deref() == Some(session_id))
-            .filter(|g| !g.scopes.iter().any(|s| s == "offline_access"))
-            .map(|g| g.id.clone())
-            .collect();
-        ended.iter().for_each(|g| self.revoke_grant(g));
     }
 }

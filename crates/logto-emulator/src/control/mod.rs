@@ -56,8 +56,8 @@ async fn put_hook(State(state): State<AppState>, body: axum::body::Bytes) -> Res
     if url::Url::parse(&new.url).is_err() || new.signing_key.is_empty() {
         return Err(ApiError::invalid_body("url must be an absolute URL and signingKey non-empty"));
     }
-    let mut store = state.store();
-    let existing = store.hooks.iter().find(|h| h.name == new.name).map(|h| (h.id.clone(), h.created_at));
+    let mut write = state.write();
+    let existing = write.read().hooks.iter().find(|h| h.name == new.name).map(|h| (h.id.clone(), h.created_at));
     let (id, created_at) = existing.unwrap_or_else(|| (crate::ids::standard_id(21), state.clock.now_ms()));
     let hook = crate::model::Hook {
         id,
@@ -70,7 +70,7 @@ async fn put_hook(State(state): State<AppState>, body: axum::body::Bytes) -> Res
         created_at,
     };
     let answer = hook.to_api_json();
-    store.put(state.db(), hook)?;
+    write.put(hook)?;
     Ok(Json(answer))
 }
 
@@ -113,8 +113,8 @@ async fn revoke_grants(State(state): State<AppState>, body: axum::body::Bytes) -
     if revoke.user_id.is_none() && revoke.client_id.is_none() {
         return Err(ApiError::invalid_body("give userId, clientId or both"));
     }
-    let mut store = state.store();
-    let ids: Vec<String> = store
+    let mut artefacts = state.artefacts();
+    let ids: Vec<String> = artefacts
         .grants
         .values()
         .filter(|g| revoke.user_id.as_ref().is_none_or(|u| &g.account_id == u))
@@ -122,7 +122,7 @@ async fn revoke_grants(State(state): State<AppState>, body: axum::body::Bytes) -
         .map(|g| g.id.clone())
         .collect();
     for id in &ids {
-        store.revoke_grant(id);
+        artefacts.revoke_grant(id);
     }
     Ok(Json(json!({"revoked": ids.len()})))
 }

@@ -66,7 +66,7 @@ pub async fn start(State(state): State<AppState>, body: axum::body::Bytes) -> Re
         nonce: None,
         session_id: None,
     };
-    state.store().grants.insert(grant.id.clone(), grant.clone());
+    state.artefacts().grants.insert(grant.id.clone(), grant.clone());
     let refresh_token =
         grant.scopes.iter().any(|s| s == "offline_access").then(|| first_refresh_token(&state, &grant.id));
     Ok(Json(json!({

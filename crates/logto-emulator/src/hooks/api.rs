@@ -123,7 +123,7 @@ pub async fn create(State(state): State<AppState>, body: Bytes) -> Result<(Statu
         created_at: state.clock.now_ms(),
     };
     let answer = hook.to_api_json();
-    state.store().put(state.db(), hook)?;
+    state.write().put(hook)?;
     Ok((StatusCode::CREATED, Json(answer)))
 }
 
@@ -139,7 +139,8 @@ pub async fn update(
     body: Bytes,
 ) -> Result<Json<Value>, ApiError> {
     let changes: HookBody = guard::body(&body, HOOK_CHANGES)?;
-    let mut store = state.store();
+    let mut write = state.write();
+    let store = write.read();
     let mut hook = store.hook(&id).cloned().ok_or_else(|| not_found(&id))?;
     if let Some(events) = changes.events {
         check_events(&events)?;
@@ -156,23 +157,26 @@ pub async fn update(
         hook.enabled = enabled;
     }
     let answer = hook.to_api_json();
-    store.put(state.db(), hook)?;
+    drop(store);
+    write.put(hook)?;
     Ok(Json(answer))
 }
 
 /// `PATCH /api/hooks/{id}/signing-key`: a new signing key; the old one stops being used.
 pub async fn new_signing_key(State(state): State<AppState>, Path(id): Path<String>) -> Result<Json<Value>, ApiError> {
-    let mut store = state.store();
+    let mut write = state.write();
+    let store = write.read();
     let mut hook = store.hook(&id).cloned().ok_or_else(|| not_found(&id))?;
     hook.signing_key = Secret::new(standard_id(32));
     let answer = hook.to_api_json();
-    store.put(state.db(), hook)?;
+    drop(store);
+    write.put(hook)?;
     Ok(Json(answer))
 }
 
 /// `DELETE /api/hooks/{id}`.
 pub async fn delete(State(state): State<AppState>, Path(id): Path<String>) -> Result<StatusCode, ApiError> {
-    if !state.store().remove_hook(state.db(), &id)? {
+    if !state.write().remove_hook(&id)? {
         return Err(not_found(&id));
     }
     Ok(StatusCode::NO_CONTENT)

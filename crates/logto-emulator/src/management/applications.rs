@@ -107,14 +107,15 @@ pub async fn create(State(state): State<AppState>, body: Bytes) -> Result<Json<V
         created_at: state.clock.now_ms(),
     };
     let body = app.to_api_json();
-    state.store().put(state.db(), app)?;
+    state.write().put(app)?;
     Ok(Json(body))
 }
 
 pub async fn delete(State(state): State<AppState>, Path(id): Path<String>) -> Result<StatusCode, ApiError> {
-    if !state.store().remove_application(state.db(), &id)? {
+    if !state.write().remove_application(&id)? {
         return Err(ApiError::not_found());
     }
+    state.artefacts().end_client(&id);
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -151,7 +152,8 @@ pub async fn assign_roles(
     body: Bytes,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
     let RoleIds { role_ids } = guard::body(&body, RoleIds::SCHEMA)?;
-    let mut store = state.store();
+    let mut write = state.write();
+    let store = write.read();
     let app = store.applications.get(&id).ok_or_else(ApiError::not_found)?;
     if app.app_type != AppType::MachineToMachine {
         return Err(ApiError::unprocessable(
@@ -171,6 +173,7 @@ pub async fn assign_roles(
     let Some(mut app) = store.applications.get(&id).cloned() else { return Err(ApiError::not_found()) };
     let added: Vec<String> = role_ids.iter().filter(|r| !app.role_ids.contains(r)).cloned().collect();
     app.role_ids.extend(added.iter().cloned());
-    store.put(state.db(), app)?;
+    drop(store);
+    write.put(app)?;
     Ok((StatusCode::CREATED, Json(json!({"roleIds": role_ids, "addedRoleIds": added}))))
 }

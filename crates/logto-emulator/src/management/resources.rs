@@ -75,7 +75,8 @@ pub async fn create(State(state): State<AppState>, body: Bytes) -> Result<(Statu
     if new.access_token_ttl.is_some_and(|t| t <= 0) {
         return Err(ttl_not_positive());
     }
-    let mut store = state.store();
+    let mut write = state.write();
+    let store = write.read();
     if store.resource(&new.indicator).is_some() {
         return Err(ApiError::unprocessable(
             "resource.resource_identifier_in_use",
@@ -90,7 +91,8 @@ pub async fn create(State(state): State<AppState>, body: Bytes) -> Result<(Statu
         scopes: vec![],
     };
     let body = resource.to_api_json(true);
-    store.put(state.db(), resource)?;
+    drop(store);
+    write.put(resource)?;
     Ok((StatusCode::CREATED, Json(body)))
 }
 
@@ -114,7 +116,8 @@ pub async fn update(
     if changes.access_token_ttl.is_some_and(|t| t <= 0) {
         return Err(ttl_not_positive());
     }
-    let mut store = state.store();
+    let mut write = state.write();
+    let store = write.read();
     let mut resource = store.resource_by_id(&id).cloned().ok_or_else(ApiError::not_found)?;
     if resource.indicator == MANAGEMENT_API_INDICATOR {
         return Err(cannot_modify_management_api());
@@ -126,7 +129,8 @@ pub async fn update(
         resource.access_token_ttl = ttl;
     }
     let body = resource.to_api_json(false);
-    store.put(state.db(), resource)?;
+    drop(store);
+    write.put(resource)?;
     Ok(Json(body))
 }
 
@@ -165,7 +169,8 @@ pub async fn create_scope(
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
     let new: NewScope = guard::body(&body, NEW_SCOPE)?;
     let now = state.clock.now_ms();
-    let mut store = state.store();
+    let mut write = state.write();
+    let store = write.read();
     let mut resource = store.resource_by_id(&id).cloned().ok_or_else(ApiError::not_found)?;
     if resource.indicator == MANAGEMENT_API_INDICATOR {
         return Err(cannot_modify_management_api());
@@ -186,6 +191,7 @@ pub async fn create_scope(
     let scope = Scope { id: standard_id(21), name: new.name, description: new.description, created_at: now };
     let body = resource.scope_json(&scope);
     resource.scopes.push(scope);
-    store.put(state.db(), resource)?;
+    drop(store);
+    write.put(resource)?;
     Ok((StatusCode::CREATED, Json(body)))
 }

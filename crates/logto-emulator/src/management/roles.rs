@@ -105,7 +105,8 @@ pub async fn create(State(state): State<AppState>, body: Bytes) -> Result<Json<V
             "Default roles are not emulated: create the role, then assign it.",
         ));
     }
-    let mut store = state.store();
+    let mut write = state.write();
+    let store = write.read();
     if store.roles.iter().any(|r| r.name == new.name) {
         return Err(ApiError::unprocessable(
             "role.name_in_use",
@@ -116,7 +117,8 @@ pub async fn create(State(state): State<AppState>, body: Bytes) -> Result<Json<V
     let scopes = resolve_scopes(&store, role_type, &new.scope_ids)?;
     let role = Role { id: standard_id(21), name: new.name, description: new.description, role_type, scopes };
     let body = role.to_api_json();
-    store.put(state.db(), role)?;
+    drop(store);
+    write.put(role)?;
     Ok(Json(body))
 }
 
@@ -165,7 +167,8 @@ pub async fn assign_scopes(
     body: Bytes,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
     let ScopeIds { scope_ids } = guard::body(&body, SCOPE_IDS)?;
-    let mut store = state.store();
+    let mut write = state.write();
+    let store = write.read();
     let role = store.role(&id).cloned().ok_or_else(ApiError::not_found)?;
     let added = resolve_scopes(&store, role.role_type, &scope_ids)?;
     if let Some((_, name)) = added.iter().find(|pair| role.scopes.contains(pair)) {
@@ -176,8 +179,10 @@ pub async fn assign_scopes(
     }
     let mut updated = role;
     updated.scopes.extend(added);
-    store.put(state.db(), updated.clone())?;
-    Ok((StatusCode::CREATED, Json(role_scopes(&store, &updated))))
+    let answer = role_scopes(&store, &updated);
+    drop(store);
+    write.put(updated)?;
+    Ok((StatusCode::CREATED, Json(answer)))
 }
 
 /// `GET /api/roles/{id}/users` (paginated, as Logto's `role.user.ts`).
@@ -206,7 +211,8 @@ pub async fn assign_users(
     body: Bytes,
 ) -> Result<StatusCode, ApiError> {
     let UserIds { user_ids } = guard::body(&body, USER_IDS)?;
-    let mut store = state.store();
+    let mut write = state.write();
+    let store = write.read();
     let role = store.role(&id).ok_or_else(ApiError::not_found)?;
     if role.role_type != RoleType::User {
         return Err(ApiError::unprocessable(
@@ -223,11 +229,11 @@ pub async fn assign_users(
             ));
         }
     }
-    for user_id in &user_ids {
-        if let Some(mut user) = store.user(user_id).cloned() {
-            user.role_ids.push(id.clone());
-            store.put(state.db(), user)?;
-        }
+    let users: Vec<_> = user_ids.iter().filter_map(|user_id| store.user(user_id).cloned()).collect();
+    drop(store);
+    for mut user in users {
+        user.role_ids.push(id.clone());
+        write.put(user)?;
     }
     Ok(StatusCode::CREATED)
 }

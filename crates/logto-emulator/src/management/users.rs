@@ -274,7 +274,8 @@ pub async fn create(State(state): State<AppState>, body: axum::body::Bytes) -> R
         new.avatar.as_deref(),
     ])?;
     let now = state.clock.now_ms();
-    let mut store = state.store();
+    let mut write = state.write();
+    let store = write.read();
     let taken = |f: fn(&User) -> Option<&str>, v: &Option<String>| {
         v.as_deref().is_some_and(|v| store.users.iter().any(|u| f(u).is_some_and(|x| x.eq_ignore_ascii_case(v))))
     };
@@ -304,7 +305,8 @@ pub async fn create(State(state): State<AppState>, body: axum::body::Bytes) -> R
         role_ids: vec![],
     };
     let body = user.to_api_json();
-    store.put(state.db(), user)?;
+    drop(store);
+    write.put(user)?;
     Ok(Json(body))
 }
 
@@ -341,7 +343,8 @@ pub async fn update(
         given(&patch.avatar),
     ])?;
     let now = state.clock.now_ms();
-    let mut store = state.store();
+    let mut write = state.write();
+    let store = write.read();
     store.user(&id).ok_or_else(ApiError::not_found)?;
     let clash = |f: fn(&User) -> Option<&str>, v: &Option<Option<String>>| {
         v.as_ref()
@@ -373,15 +376,17 @@ pub async fn update(
     }
     user.updated_at = now;
     let body = user.to_api_json();
-    store.put(state.db(), user)?;
+    drop(store);
+    write.put(user)?;
     Ok(Json(body))
 }
 
 /// `DELETE /api/users/{id}`: 204; the user's grants end with it.
 pub async fn delete(State(state): State<AppState>, Path(id): Path<String>) -> Result<axum::http::StatusCode, ApiError> {
-    if !state.store().remove_user(state.db(), &id)? {
+    if !state.write().remove_user(&id)? {
         return Err(ApiError::not_found());
     }
+    state.artefacts().end_account(&id);
     Ok(axum::http::StatusCode::NO_CONTENT)
 }
 
@@ -406,7 +411,8 @@ pub async fn assign_roles(
     body: axum::body::Bytes,
 ) -> Result<(axum::http::StatusCode, Json<Value>), ApiError> {
     let super::RoleIds { role_ids } = guard::body(&body, super::RoleIds::SCHEMA)?;
-    let mut store = state.store();
+    let mut write = state.write();
+    let store = write.read();
     store.user(&id).ok_or_else(ApiError::not_found)?;
     for role_id in &role_ids {
         let role = store.role(role_id).ok_or_else(ApiError::not_found)?;
@@ -420,7 +426,8 @@ pub async fn assign_roles(
     let Some(mut user) = store.user(&id).cloned() else { return Err(ApiError::not_found()) };
     let added: Vec<String> = role_ids.iter().filter(|r| !user.role_ids.contains(r)).cloned().collect();
     user.role_ids.extend(added.iter().cloned());
-    store.put(state.db(), user)?;
+    drop(store);
+    write.put(user)?;
     Ok((axum::http::StatusCode::CREATED, Json(serde_json::json!({"roleIds": role_ids, "addedRoleIds": added}))))
 }
 

@@ -16,7 +16,6 @@ use crate::oidc::escape;
 use crate::oidc::tokens::ORGANIZATIONS_RESOURCE;
 use crate::request::Params;
 use crate::state::AppState;
-use crate::store::Store;
 
 /// OIDC scopes Logto knows; other scope names must belong to a requested resource.
 const OIDC_SCOPES: &[&str] = &[
@@ -195,16 +194,15 @@ pub async fn authorize(State(state): State<AppState>, headers: HeaderMap, RawQue
     // the client asks for `prompt=login`. (`prompt=consent` needs no password either: first-party
     // apps are consented automatically, as in Logto.)
     if !prompts.contains(&"login") {
-        let mut store = state.store();
-        if let Some((session_id, user_id)) = live_session(&store, &headers, now) {
-            return complete(&state, &mut store, &user_id, &pending, &session_id);
+        if let Some((session_id, user_id)) = live_session(&state, &headers, now) {
+            return complete(&state, &user_id, &pending, &session_id);
         }
     }
     if prompts.contains(&"none") {
         return fail("login_required", "End-User authentication is required");
     }
     let uid = opaque_token();
-    state.store().interactions.insert(uid.clone(), pending);
+    state.artefacts().interactions.insert(uid.clone(), pending);
     super::redirect(&format!("/sign-in?interaction={uid}"))
 }
 
@@ -225,11 +223,11 @@ pub(crate) fn session_cookie(headers: &HeaderMap) -> Option<String> {
 }
 
 /// The request's browser session and its user, when the session is live and the user may sign in.
-fn live_session(store: &Store, headers: &HeaderMap, now: i64) -> Option<(String, String)> {
+fn live_session(state: &AppState, headers: &HeaderMap, now: i64) -> Option<(String, String)> {
     let id = session_cookie(headers)?;
-    let session = store.sessions.get(&id).filter(|s| s.expires_at > now)?;
-    let user = store.user(&session.account_id).filter(|u| !u.is_suspended)?;
-    Some((id, user.id.clone()))
+    let account = state.artefacts().sessions.get(&id).filter(|s| s.expires_at > now)?.account_id.clone();
+    let user = state.store().user(&account).filter(|u| !u.is_suspended).map(|u| u.id.clone())?;
+    Some((id, user))
 }
 
 /// Sets the session cookie; `None` clears it.
@@ -243,12 +241,13 @@ pub(crate) fn session_cookie_header(session_id: Option<&str>) -> HeaderValue {
 
 /// Finishes an authorization request for a signed-in user: a grant in the browser session, a code,
 /// and the redirect back to the client with `code`, `state` and `iss`.
-fn complete(state: &AppState, store: &mut Store, user_id: &str, pending: &Interaction, session_id: &str) -> Response {
+fn complete(state: &AppState, user_id: &str, pending: &Interaction, session_id: &str) -> Response {
     let Ok(mut url) = url::Url::parse(&pending.redirect_uri) else {
         return error_page(StatusCode::BAD_REQUEST, "invalid_redirect_uri", "redirect_uri is not a URL");
     };
     let grant_id = opaque_token();
-    store.grants.insert(
+    let mut artefacts = state.artefacts();
+    artefacts.grants.insert(
         grant_id.clone(),
         Grant {
             id: grant_id.clone(),
@@ -261,7 +260,7 @@ fn complete(state: &AppState, store: &mut Store, user_id: &str, pending: &Intera
         },
     );
     let code = opaque_token();
-    store.codes.insert(
+    artefacts.codes.insert(
         code.clone(),
         AuthCode {
             grant_id,
@@ -271,6 +270,7 @@ fn complete(state: &AppState, store: &mut Store, user_id: &str, pending: &Intera
             consumed: false,
         },
     );
+    drop(artefacts);
     {
         let mut q = url.query_pairs_mut();
         q.append_pair("code", &code);
@@ -288,16 +288,16 @@ pub struct SignInQuery {
 }
 
 fn sign_in_form(state: &AppState, interaction: &str, username: &str, error: Option<&str>) -> Response {
-    let store = state.store();
-    let Some(pending) = store.interactions.get(interaction) else {
-        drop(store);
+    let client_id = state.artefacts().interactions.get(interaction).map(|pending| pending.client_id.clone());
+    let Some(client_id) = client_id else {
         return error_page(
             StatusCode::BAD_REQUEST,
             "session_not_found",
             "This sign-in request has expired or was already used. Go back to the app and sign in again.",
         );
     };
-    let app_name = store.applications.get(&pending.client_id).map(|a| a.name.clone()).unwrap_or_default();
+    let store = state.store();
+    let app_name = store.applications.get(&client_id).map(|a| a.name.clone()).unwrap_or_default();
     let picker = if state.options.user_picker { user_picker(&store.users, interaction) } else { String::new() };
     drop(store);
     let alert = error.map(|e| format!(r#"<p class="error" role="alert">{}</p>"#, escape(e))).unwrap_or_default();
@@ -375,13 +375,11 @@ pub async fn sign_in_submit(
     Form(form): Form<SignInForm>,
 ) -> Response {
     let now_ms = state.clock.now_ms();
-    let mut store = state.store();
-    if !store.interactions.contains_key(&form.interaction) {
-        drop(store);
+    if !state.artefacts().interactions.contains_key(&form.interaction) {
         return sign_in_form(&state, &form.interaction, "", None);
     }
     let picked = form.pick.as_deref().filter(|_| state.options.user_picker);
-    let user = store.user_by_identifier(picked.unwrap_or(&form.username)).cloned();
+    let user = state.store().user_by_identifier(picked.unwrap_or(&form.username)).cloned();
     // The same constant-time comparison as client secrets: no early exit at the first differing byte.
     let password_ok = picked.is_some()
         || user
@@ -389,34 +387,34 @@ pub async fn sign_in_submit(
             .and_then(|u| u.password.as_ref().map(|p| p.expose()))
             .is_some_and(|p| super::client_auth::same_secret(p, &form.password));
     let Some(user) = user.filter(|_| password_ok) else {
-        drop(store);
         return sign_in_form(&state, &form.interaction, &form.username, Some("Invalid username or password."));
     };
     if user.is_suspended {
-        drop(store);
         return sign_in_form(&state, &form.interaction, &form.username, Some("This account is suspended."));
     }
-    let Some(pending) = store.interactions.remove(&form.interaction) else {
+    let pending = state.artefacts().interactions.remove(&form.interaction);
+    let Some(pending) = pending else {
         return error_page(StatusCode::BAD_REQUEST, "session_not_found", "sign-in request not found");
     };
     let mut signed_in = user.clone();
     signed_in.last_sign_in_at = Some(now_ms);
     signed_in.updated_at = now_ms;
     signed_in.application_id.get_or_insert_with(|| pending.client_id.clone());
-    if let Err(e) = store.put(state.db(), signed_in) {
+    if let Err(e) = state.write().put(signed_in) {
         tracing::error!(error = %e, "could not save the sign-in");
         return error_page(StatusCode::INTERNAL_SERVER_ERROR, "server_error", "the sign-in could not be saved");
     }
     // The browser's session: kept when it is this user's, else a new one.
     let now = now_ms / 1000;
-    let session_id = live_session(&store, &headers, now)
+    let session_id = live_session(&state, &headers, now)
         .filter(|(_, account)| *account == user.id)
         .map(|(id, _)| id)
         .unwrap_or_else(opaque_token);
-    store
+    state
+        .artefacts()
         .sessions
         .insert(session_id.clone(), BrowserSession { account_id: user.id.clone(), expires_at: now + SESSION_TTL });
-    let mut response = complete(&state, &mut store, &user.id, &pending, &session_id);
+    let mut response = complete(&state, &user.id, &pending, &session_id);
     response.headers_mut().append(header::SET_COOKIE, session_cookie_header(Some(&session_id)));
     response
 }

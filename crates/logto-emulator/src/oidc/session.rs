@@ -29,10 +29,9 @@ pub async fn end_session(State(state): State<AppState>, RawQuery(query): RawQuer
     let params = Params::from_query(query.as_deref());
     let client_id = params.get("client_id").ok().flatten().unwrap_or_default().to_string();
     let post_logout = params.get("post_logout_redirect_uri").ok().flatten().map(String::from);
-    let mut store = state.store();
     if let Some(uri) = &post_logout {
         let registered =
-            store.applications.get(&client_id).is_some_and(|app| app.post_logout_redirect_uris.contains(uri));
+            state.store().applications.get(&client_id).is_some_and(|app| app.post_logout_redirect_uris.contains(uri));
         if !registered {
             return error_page(&format!(
                 "invalid_request: post_logout_redirect_uri {uri} is not registered for client {client_id}"
@@ -41,8 +40,7 @@ pub async fn end_session(State(state): State<AppState>, RawQuery(query): RawQuer
     }
     let xsrf = opaque_token();
     let expires_at = state.clock.now_secs() + LOGOUT_TTL;
-    store.logouts.insert(xsrf.clone(), PendingLogout { post_logout_redirect_uri: post_logout, expires_at });
-    drop(store);
+    state.artefacts().logouts.insert(xsrf.clone(), PendingLogout { post_logout_redirect_uri: post_logout, expires_at });
     Html(format!(
         r#"<!DOCTYPE html>
 <html lang="en">
@@ -71,12 +69,12 @@ pub struct Confirm {
 /// refresh tokens keep working, as in Logto) and goes where the client asked.
 pub async fn confirm(State(state): State<AppState>, headers: HeaderMap, Form(form): Form<Confirm>) -> Response {
     let pending = {
-        let mut store = state.store();
-        let Some(pending) = store.logouts.remove(&form.xsrf) else {
+        let mut artefacts = state.artefacts();
+        let Some(pending) = artefacts.logouts.remove(&form.xsrf) else {
             return error_page("invalid_request: xsrf token invalid or expired; sign out again from the app");
         };
         if let Some(session_id) = super::authorize::session_cookie(&headers) {
-            store.end_session(&session_id);
+            artefacts.end_session(&session_id);
         }
         pending
     };

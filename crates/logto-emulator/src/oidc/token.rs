@@ -140,7 +140,7 @@ fn issue_user_tokens(
             drop(store);
             let token = opaque_token();
             let oidc_scope = requested.iter().filter(|s| is_oidc_scope(s)).cloned().collect::<Vec<_>>().join(" ");
-            state.store().opaque_tokens.insert(
+            state.artefacts().opaque_tokens.insert(
                 token.clone(),
                 OpaqueToken { grant_id: grant.id.clone(), expires_at: state.clock.now_secs() + DEFAULT_TTL },
             );
@@ -176,7 +176,7 @@ pub(crate) fn first_refresh_token(state: &AppState, grant_id: &str) -> String {
 fn new_refresh_token(state: &AppState, grant_id: &str, expires_at: i64) -> String {
     let token = opaque_token();
     state
-        .store()
+        .artefacts()
         .refresh_tokens
         .insert(token.clone(), RefreshToken { grant_id: grant_id.into(), expires_at, consumed_at_ms: None });
     token
@@ -195,9 +195,9 @@ fn authorization_code(state: &AppState, client: &Application, params: &Params) -
     let verifier = params.get("code_verifier")?;
     let now = state.clock.now_secs();
     let grant = {
-        let mut store = state.store();
-        let stored = store.codes.get(code).cloned().ok_or_else(OidcError::invalid_grant)?;
-        let grant = store.grants.get(&stored.grant_id).cloned().ok_or_else(OidcError::invalid_grant)?;
+        let mut artefacts = state.artefacts();
+        let stored = artefacts.codes.get(code).cloned().ok_or_else(OidcError::invalid_grant)?;
+        let grant = artefacts.grants.get(&stored.grant_id).cloned().ok_or_else(OidcError::invalid_grant)?;
         if stored.expires_at <= now || grant.client_id != client.id || stored.redirect_uri != redirect_uri {
             return Err(OidcError::invalid_grant());
         }
@@ -209,10 +209,10 @@ fn authorization_code(state: &AppState, client: &Application, params: &Params) -
         }
         if stored.consumed {
             // A code used twice may have been stolen: everything issued from it is revoked.
-            store.revoke_grant(&grant.id);
+            artefacts.revoke_grant(&grant.id);
             return Err(OidcError::invalid_grant());
         }
-        if let Some(c) = store.codes.get_mut(code) {
+        if let Some(c) = artefacts.codes.get_mut(code) {
             c.consumed = true;
         }
         grant
@@ -235,9 +235,9 @@ fn refresh_token(state: &AppState, client: &Application, params: &Params) -> Res
     let now_ms = state.clock.now_ms();
     // RefreshToken.find → not found, client mismatch, expired; validateGrant.
     let (rt, grant) = {
-        let store = state.store();
-        let rt = store.refresh_tokens.get(value).cloned().ok_or_else(OidcError::invalid_grant)?;
-        let grant = store.grants.get(&rt.grant_id).cloned().ok_or_else(OidcError::invalid_grant)?;
+        let artefacts = state.artefacts();
+        let rt = artefacts.refresh_tokens.get(value).cloned().ok_or_else(OidcError::invalid_grant)?;
+        let grant = artefacts.grants.get(&rt.grant_id).cloned().ok_or_else(OidcError::invalid_grant)?;
         if grant.client_id != client.id || rt.expires_at <= now_ms / 1000 {
             return Err(OidcError::invalid_grant());
         }
@@ -256,7 +256,7 @@ fn refresh_token(state: &AppState, client: &Application, params: &Params) -> Res
     }
     // `refreshToken.consumed` (past Logto's reuse interval): the grant is revoked.
     if rt.consumed_at_ms.is_some_and(|consumed| now_ms - consumed > REUSE_INTERVAL_MS) {
-        state.store().revoke_grant(&grant.id);
+        state.artefacts().revoke_grant(&grant.id);
         return Err(OidcError::invalid_grant());
     }
     // checkOrganizationAccess (membership) first, then the organizations scope (RFC 0001).
@@ -273,7 +273,7 @@ fn refresh_token(state: &AppState, client: &Application, params: &Params) -> Res
     // whatever is refused after this point has consumed it.
     let next = if client.app_type.is_public() {
         if rt.consumed_at_ms.is_none() {
-            if let Some(rt) = state.store().refresh_tokens.get_mut(value) {
+            if let Some(rt) = state.artefacts().refresh_tokens.get_mut(value) {
                 rt.consumed_at_ms = Some(now_ms);
             }
         }
@@ -364,18 +364,18 @@ pub async fn revoke(State(state): State<AppState>, headers: HeaderMap, body: Byt
         let client = authenticate(&state, &headers, &params)?;
         check_client(&headers, &client)?;
         let token = params.require("token")?;
-        let mut store = state.store();
-        let grant_id = store
+        let mut artefacts = state.artefacts();
+        let grant_id = artefacts
             .refresh_tokens
             .get(token)
             .map(|t| t.grant_id.clone())
-            .or_else(|| store.opaque_tokens.get(token).map(|t| t.grant_id.clone()));
+            .or_else(|| artefacts.opaque_tokens.get(token).map(|t| t.grant_id.clone()));
         if let Some(grant_id) = grant_id {
-            if store.grants.get(&grant_id).is_some_and(|g| g.client_id == client.id) {
-                if store.refresh_tokens.contains_key(token) {
-                    store.revoke_grant(&grant_id);
+            if artefacts.grants.get(&grant_id).is_some_and(|g| g.client_id == client.id) {
+                if artefacts.refresh_tokens.contains_key(token) {
+                    artefacts.revoke_grant(&grant_id);
                 } else {
-                    store.opaque_tokens.remove(token);
+                    artefacts.opaque_tokens.remove(token);
                 }
             }
         }

@@ -21,19 +21,22 @@ pub async fn userinfo(State(state): State<AppState>, headers: HeaderMap) -> Resp
         return OidcError::invalid_token(&state.issuer).into_response();
     };
     let now = state.clock.now_secs();
-    let store = state.store();
-    let Some(grant) =
-        store.opaque_tokens.get(token).filter(|t| t.expires_at > now).and_then(|t| store.grants.get(&t.grant_id))
-    else {
+    let grant = {
+        let artefacts = state.artefacts();
+        let token = artefacts.opaque_tokens.get(token).filter(|t| t.expires_at > now);
+        token.and_then(|t| artefacts.grants.get(&t.grant_id)).cloned()
+    };
+    let Some(grant) = grant else {
         return OidcError::invalid_token(&state.issuer).into_response();
     };
+    let store = state.store();
     // The token's client decides which origins may read the answer.
     if let Some(client) = store.applications.get(&grant.client_id) {
         if let Err(e) = check_client(&headers, client) {
             return e.into_response();
         }
     }
-    let claims = Some(grant)
+    let claims = Some(&grant)
         .filter(|g| g.scopes.iter().any(|s| s == "openid"))
         .and_then(|g| store.user(&g.account_id).map(|u| user_claims(&store, u, &g.scopes, true)));
     match claims {

@@ -385,8 +385,8 @@ async fn rotation_keeps_the_first_expiry_and_scopes_follow_roles_at_each_refresh
     let first = alice.code_exchange["refresh_token"].as_str().unwrap();
     let rotated = alice.refresh_token();
     let (first_exp, rotated_exp) = {
-        let store = emu.state.store();
-        (store.refresh_tokens[first].expires_at, store.refresh_tokens[rotated].expires_at)
+        let artefacts = emu.state.artefacts();
+        (artefacts.refresh_tokens[first].expires_at, artefacts.refresh_tokens[rotated].expires_at)
     };
     assert_eq!(first_exp, rotated_exp, "no sliding window");
     assert!((first_exp - emu.state.clock.now_secs() - 14 * 24 * 3600).abs() < 60, "14-day refresh tokens");
@@ -398,7 +398,7 @@ async fn rotation_keeps_the_first_expiry_and_scopes_follow_roles_at_each_refresh
     // (issue 22, item 12: `findResourceScopes` in packages/core/src/oidc/resource.ts searches every
     // organization's roles when the request names none).
     let alice_id = claims["sub"].as_str().unwrap().to_string();
-    emu.state.store().user_mut(&alice_id).unwrap().role_ids.clear();
+    emu.state.store_mut().user_mut(&alice_id).unwrap().role_ids.clear();
     let refresh = |rt: String| {
         let endpoint = emu.endpoint.clone();
         async move {
@@ -415,7 +415,7 @@ async fn rotation_keeps_the_first_expiry_and_scopes_follow_roles_at_each_refresh
     assert_eq!((status, body["scope"].as_str()), (200, Some("read:top-users write:follows")), "{body}");
     assert!(jwt_parts(body["access_token"].as_str().unwrap()).1.get("organization_id").is_none());
     // Out of both organizations as well: the next refresh carries no API scope.
-    for org in emu.state.store().organizations.iter_mut() {
+    for org in emu.state.store_mut().organizations.iter_mut() {
         org.members.retain(|m| m.id != alice_id);
     }
     let (status, _, body) = refresh(body["refresh_token"].as_str().unwrap().to_string()).await;

@@ -140,7 +140,8 @@ pub(super) async fn write_side(
     replace: bool,
 ) -> Result<Response, ApiError> {
     let ids = super::id_list(&body, side.ids_key(), replace)?;
-    let mut store = state.store();
+    let mut write = state.write();
+    let store = write.read();
     let mut org = org_mut(&store, &id)?;
     for joiner in &ids {
         side.check_joiner(&store, joiner)?;
@@ -154,19 +155,22 @@ pub(super) async fn write_side(
             members.push(OrgMember { id: joiner.clone(), role_ids: vec![] });
         }
     }
-    store.put(state.db(), org)?;
+    drop(store);
+    write.put(org)?;
     Ok(if replace { StatusCode::NO_CONTENT.into_response() } else { side.created(side.ids_key(), &ids) })
 }
 
 pub(super) async fn remove_side(state: AppState, id: String, who: String, side: Side) -> Result<StatusCode, ApiError> {
-    let mut store = state.store();
+    let mut write = state.write();
+    let store = write.read();
     let mut org = store.organization(&id).cloned().ok_or_else(ApiError::not_found)?;
     let members = side.of_mut(&mut org);
     if !members.iter().any(|m| m.id == who) {
         return Err(ApiError::not_found());
     }
     members.retain(|m| m.id != who);
-    store.put(state.db(), org)?;
+    drop(store);
+    write.put(org)?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -196,7 +200,8 @@ pub(super) async fn write_roles_side(
     replace: bool,
 ) -> Result<Response, ApiError> {
     let role_ids = super::id_list(&body, "organizationRoleIds", replace)?;
-    let mut store = state.store();
+    let mut write = state.write();
+    let store = write.read();
     let mut org = org_mut(&store, &id)?;
     if !side.of(&org).iter().any(|m| m.id == who) {
         return Err(side.not_in());
@@ -218,7 +223,8 @@ pub(super) async fn write_roles_side(
             }
         }
     }
-    store.put(state.db(), org)?;
+    drop(store);
+    write.put(org)?;
     Ok(if replace { StatusCode::NO_CONTENT.into_response() } else { side.created("organizationRoleIds", &role_ids) })
 }
 
@@ -229,14 +235,16 @@ pub(super) async fn remove_role_side(
     role_id: String,
     side: Side,
 ) -> Result<StatusCode, ApiError> {
-    let mut store = state.store();
+    let mut write = state.write();
+    let store = write.read();
     let mut org = store.organization(&id).cloned().ok_or_else(ApiError::not_found)?;
     let member = side.of_mut(&mut org).iter_mut().find(|m| m.id == who).ok_or_else(|| side.not_in())?;
     if !member.role_ids.contains(&role_id) {
         return Err(ApiError::not_found());
     }
     member.role_ids.retain(|r| r != &role_id);
-    store.put(state.db(), org)?;
+    drop(store);
+    write.put(org)?;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -144,7 +144,7 @@ pub async fn create(State(state): State<AppState>, body: Bytes) -> Result<(Statu
         applications: vec![],
     };
     let answer = org.to_api_json();
-    state.store().put(state.db(), org)?;
+    state.write().put(org)?;
     Ok((StatusCode::CREATED, Json(answer)))
 }
 
@@ -161,7 +161,8 @@ pub async fn update(
     body: Bytes,
 ) -> Result<Json<Value>, ApiError> {
     let changes: OrgBody = guard::body(&body, ORG_CHANGES)?;
-    let mut store = state.store();
+    let mut write = state.write();
+    let store = write.read();
     let mut org = store.organization(&id).cloned().ok_or_else(|| ApiError::not_exists("organization"))?;
     if let Some(name) = changes.name {
         org.name = name;
@@ -176,12 +177,13 @@ pub async fn update(
         org.is_mfa_required = mfa;
     }
     let answer = org.to_api_json();
-    store.put(state.db(), org)?;
+    drop(store);
+    write.put(org)?;
     Ok(Json(answer))
 }
 
 pub async fn remove(State(state): State<AppState>, Path(id): Path<String>) -> Result<StatusCode, ApiError> {
-    if !state.store().remove_organization(state.db(), &id)? {
+    if !state.write().remove_organization(&id)? {
         return Err(ApiError::not_exists_with_id("organizations", &id));
     }
     Ok(StatusCode::NO_CONTENT)

@@ -99,7 +99,8 @@ pub async fn list(State(state): State<AppState>, OriginalUri(uri): OriginalUri) 
 pub async fn create(State(state): State<AppState>, body: Bytes) -> Result<(StatusCode, Json<Value>), ApiError> {
     let new: RoleBody = guard::body(&body, NEW_ROLE)?;
     let name = new.name.unwrap_or_default();
-    let mut store = state.store();
+    let mut write = state.write();
+    let store = write.read();
     if store.org_roles.iter().any(|r| r.name == name) {
         return Err(ApiError::unique_violation());
     }
@@ -114,7 +115,8 @@ pub async fn create(State(state): State<AppState>, body: Bytes) -> Result<(Statu
         resource_scope_ids: dedup(new.resource_scope_ids),
     };
     let answer = role.to_api_json();
-    store.put(state.db(), role)?;
+    drop(store);
+    write.put(role)?;
     Ok((StatusCode::CREATED, Json(answer)))
 }
 
@@ -134,7 +136,8 @@ pub async fn update(
     body: Bytes,
 ) -> Result<Json<Value>, ApiError> {
     let changes: RoleBody = guard::body(&body, ROLE_CHANGES)?;
-    let mut store = state.store();
+    let mut write = state.write();
+    let store = write.read();
     let mut role = store.org_role(&id).cloned().ok_or_else(|| ApiError::not_exists("organization role"))?;
     if let Some(name) = changes.name {
         if store.org_roles.iter().any(|r| r.name == name && r.id != id) {
@@ -146,12 +149,13 @@ pub async fn update(
         role.description = description;
     }
     let answer = role.to_api_json();
-    store.put(state.db(), role)?;
+    drop(store);
+    write.put(role)?;
     Ok(Json(answer))
 }
 
 pub async fn delete(State(state): State<AppState>, Path(id): Path<String>) -> Result<StatusCode, ApiError> {
-    if !state.store().remove_org_role(state.db(), &id)? {
+    if !state.write().remove_org_role(&id)? {
         return Err(not_found(&id));
     }
     Ok(StatusCode::NO_CONTENT)
@@ -224,7 +228,8 @@ async fn write_scopes(
     replace: bool,
 ) -> Result<Response, ApiError> {
     let ids = super::id_list(&body, which.body_key(), replace)?;
-    let mut store = state.store();
+    let mut write = state.write();
+    let store = write.read();
     let mut role = store.org_role(&id).cloned().ok_or_else(ApiError::foreign_key_not_found)?;
     which.check(&store, &ids)?;
     let held = which.ids(&mut role);
@@ -234,19 +239,22 @@ async fn write_scopes(
         held.extend(ids);
         *held = dedup(std::mem::take(held));
     }
-    store.put(state.db(), role)?;
+    drop(store);
+    write.put(role)?;
     Ok(if replace { axum::response::IntoResponse::into_response(StatusCode::NO_CONTENT) } else { super::created() })
 }
 
 async fn remove_one(state: AppState, id: String, scope_id: String, which: Which) -> Result<StatusCode, ApiError> {
-    let mut store = state.store();
+    let mut write = state.write();
+    let store = write.read();
     let mut role = store.org_role(&id).cloned().ok_or_else(|| not_found(&id))?;
     let held = which.ids(&mut role);
     if !held.contains(&scope_id) {
         return Err(ApiError::not_found());
     }
     held.retain(|s| s != &scope_id);
-    store.put(state.db(), role)?;
+    drop(store);
+    write.put(role)?;
     Ok(StatusCode::NO_CONTENT)
 }
 

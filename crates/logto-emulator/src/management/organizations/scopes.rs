@@ -48,13 +48,15 @@ pub async fn list(State(state): State<AppState>, OriginalUri(uri): OriginalUri) 
 pub async fn create(State(state): State<AppState>, body: Bytes) -> Result<(StatusCode, Json<Value>), ApiError> {
     let new: ScopeBody = guard::body(&body, NEW_SCOPE)?;
     let name = new.name.unwrap_or_default();
-    let mut store = state.store();
+    let mut write = state.write();
+    let store = write.read();
     if store.org_scopes.iter().any(|s| s.name == name) {
         return Err(ApiError::unique_violation());
     }
     let scope = OrgScope { id: standard_id(21), name, description: new.description.flatten() };
     let answer = scope.to_api_json();
-    store.put(state.db(), scope)?;
+    drop(store);
+    write.put(scope)?;
     Ok((StatusCode::CREATED, Json(answer)))
 }
 
@@ -68,7 +70,8 @@ pub async fn update(
     body: Bytes,
 ) -> Result<Json<Value>, ApiError> {
     let changes: ScopeBody = guard::body(&body, SCOPE_CHANGES)?;
-    let mut store = state.store();
+    let mut write = state.write();
+    let store = write.read();
     let mut scope = store.org_scope(&id).cloned().ok_or_else(|| ApiError::not_exists("organization scope"))?;
     if let Some(name) = changes.name {
         if store.org_scopes.iter().any(|s| s.name == name && s.id != id) {
@@ -80,12 +83,13 @@ pub async fn update(
         scope.description = description;
     }
     let answer = scope.to_api_json();
-    store.put(state.db(), scope)?;
+    drop(store);
+    write.put(scope)?;
     Ok(Json(answer))
 }
 
 pub async fn delete(State(state): State<AppState>, Path(id): Path<String>) -> Result<StatusCode, ApiError> {
-    if !state.store().remove_org_scope(state.db(), &id)? {
+    if !state.write().remove_org_scope(&id)? {
         return Err(not_found(&id));
     }
     Ok(StatusCode::NO_CONTENT)
