@@ -74,9 +74,7 @@ impl TestApp {
 
     /// [`TestApp::sign_in`] asking for `scopes` instead of the default ones.
     pub async fn sign_in_with(&self, username: &str, scopes: &str) -> testkit::SignedIn {
-        demo_tenant::sign_in(&self.emulator.endpoint, username, DEMO_PASSWORD, scopes, Some(demo_tenant::API_RESOURCE))
-            .await
-            .expect("sign-in through the emulator")
+        sign_in_at_with(&self.emulator.endpoint, username, scopes).await
     }
 
     pub async fn get_top_users(&self, authorization: Option<&str>) -> reqwest::Response {
@@ -90,7 +88,12 @@ impl TestApp {
 
 /// Signs `username` in through the emulator at `endpoint` with [`SCOPES`], for the API resource.
 pub async fn sign_in_at(endpoint: &str, username: &str) -> testkit::SignedIn {
-    demo_tenant::sign_in(endpoint, username, DEMO_PASSWORD, SCOPES, Some(demo_tenant::API_RESOURCE))
+    sign_in_at_with(endpoint, username, SCOPES).await
+}
+
+/// [`sign_in_at`] asking for `scopes`.
+pub async fn sign_in_at_with(endpoint: &str, username: &str, scopes: &str) -> testkit::SignedIn {
+    demo_tenant::sign_in(endpoint, username, DEMO_PASSWORD, scopes, Some(demo_tenant::API_RESOURCE))
         .await
         .expect("sign-in through the emulator")
 }

@@ -312,15 +312,7 @@ async fn every_replica_follows_a_change_delivered_to_one() {
     // A follow through A, of a listed user alice does not follow yet: B's ranking (cached for a
     // minute) shows it as soon as the channel says so.
     let scopes = "openid offline_access read:top-users write:follows";
-    let writer = demo_tenant::sign_in(
-        &emulator.endpoint,
-        "alice",
-        demo_tenant::DEMO_PASSWORD,
-        scopes,
-        Some(demo_tenant::API_RESOURCE),
-    )
-    .await
-    .unwrap();
+    let writer = crate::helpers::sign_in_at_with(&emulator.endpoint, "alice", scopes).await;
     let writer = writer.access_token();
     let before = ranking(&http, &b, &token).await;
     let ids: Vec<&str> = seed.users.iter().map(|u| u.id.as_str()).collect();

@@ -53,6 +53,17 @@ async fn binary_start(http: &reqwest::Client) -> Duration {
     ready
 }
 
+/// One client-credentials token for the Management API (the demo tenant's backend app); `true` on 2xx.
+async fn client_credentials(http: reqwest::Client, endpoint: String) -> bool {
+    http.post(format!("{endpoint}/oidc/token"))
+        .basic_auth(demo_tenant::M2M_APP_ID, Some(demo_tenant::M2M_APP_SECRET))
+        .form(&[("grant_type", "client_credentials"), ("resource", "https://default.logto.app/api"), ("scope", "all")])
+        .send()
+        .await
+        .map(|r| r.status().is_success())
+        .unwrap_or(false)
+}
+
 struct Load {
     per_second: f64,
     p50: Duration,
@@ -133,19 +144,7 @@ fn main() {
         }
 
         let (h, e) = (http.clone(), endpoint.clone());
-        let tokens = load(move || {
-            let (h, e) = (h.clone(), e.clone());
-            async move {
-                h.post(format!("{e}/oidc/token"))
-                    .basic_auth(demo_tenant::M2M_APP_ID, Some(demo_tenant::M2M_APP_SECRET))
-                    .form(&[("grant_type", "client_credentials"), ("resource", "https://default.logto.app/api"), ("scope", "all")])
-                    .send()
-                    .await
-                    .map(|r| r.status().is_success())
-                    .unwrap_or(false)
-            }
-        })
-        .await;
+        let tokens = load(move || client_credentials(h.clone(), e.clone())).await;
 
         // Organization tokens: the backend app holds the `backend` role in the demo seed's Acme.
         let (h, e) = (http.clone(), endpoint.clone());
@@ -213,20 +212,9 @@ fn main() {
                 })
                 .collect::<Vec<_>>()
         };
-        let client_credentials = {
+        let tokens_on_disk = {
             let (h, e) = (http.clone(), disk.clone());
-            move || {
-                let (h, e) = (h.clone(), e.clone());
-                async move {
-                    h.post(format!("{e}/oidc/token"))
-                        .basic_auth(demo_tenant::M2M_APP_ID, Some(demo_tenant::M2M_APP_SECRET))
-                        .form(&[("grant_type", "client_credentials"), ("resource", "https://default.logto.app/api"), ("scope", "all")])
-                        .send()
-                        .await
-                        .map(|r| r.status().is_success())
-                        .unwrap_or(false)
-                }
-            }
+            move || client_credentials(h.clone(), e.clone())
         };
         // Refresh grants: each request starts a session (a real grant) and refreshes it once, so the
         // OIDC artefacts (grants, refresh tokens) are written and read.
@@ -254,12 +242,12 @@ fn main() {
         };
         let mut beside = Vec::new();
         for (name, alone_run) in [("client-credentials tokens/s", 0), ("session + refresh grants/s", 1)] {
-            let alone = if alone_run == 0 { load(client_credentials.clone()).await } else { load(refresh.clone()).await };
+            let alone = if alone_run == 0 { load(tokens_on_disk.clone()).await } else { load(refresh.clone()).await };
             let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
             let before = writes.load(Ordering::Relaxed);
             let started = Instant::now();
             let running = writers(stop.clone());
-            let with = if alone_run == 0 { load(client_credentials.clone()).await } else { load(refresh.clone()).await };
+            let with = if alone_run == 0 { load(tokens_on_disk.clone()).await } else { load(refresh.clone()).await };
             stop.store(true, Ordering::Relaxed);
             for w in running {
                 let _ = w.await;

@@ -33,3 +33,12 @@ pub async fn post_token(endpoint: &str, form: &[(&str, &str)]) -> (u16, reqwest:
     let (status, headers) = (r.status().as_u16(), r.headers().clone());
     (status, headers, r.json().await.unwrap())
 }
+
+/// The refresh grant for the demo SPA with `refresh_token` and `extra` parameters: status and body.
+pub async fn refresh(endpoint: &str, refresh_token: &str, extra: &[(&str, &str)]) -> (u16, Value) {
+    let mut form =
+        vec![("grant_type", "refresh_token"), ("client_id", demo_tenant::SPA_APP_ID), ("refresh_token", refresh_token)];
+    form.extend_from_slice(extra);
+    let (status, _, body) = post_token(endpoint, &form).await;
+    (status, body)
+}

@@ -1,7 +1,7 @@
 //! The emulator's OIDC provider over HTTP, checked against what real Logto 1.42 sends
 //! (`tests/fidelity/samples*/`).
 
-use crate::helpers::{jwt_parts, post_token, MGMT};
+use crate::helpers::{jwt_parts, post_token, refresh, MGMT};
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
 use demo_tenant::{API_RESOURCE, DEMO_PASSWORD, M2M_APP_ID, M2M_APP_SECRET, SPA_APP_ID};
 use logto_emulator::testkit;
@@ -201,28 +201,14 @@ async fn refresh_token_reuse_after_three_seconds_revokes_the_grant() {
     let alice = demo_tenant::sign_in(&emu.endpoint, "alice", DEMO_PASSWORD, SCOPES, Some(API_RESOURCE)).await.unwrap();
     let first = alice.code_exchange["refresh_token"].as_str().unwrap().to_string();
     let newest = alice.refresh_token().to_string();
-    let refresh = |rt: String| {
-        let endpoint = emu.endpoint.clone();
-        async move {
-            post_token(
-                &endpoint,
-                &[
-                    ("grant_type", "refresh_token"),
-                    ("client_id", SPA_APP_ID),
-                    ("refresh_token", &rt),
-                    ("resource", API_RESOURCE),
-                ],
-            )
-            .await
-        }
-    };
+    let with_resource = [("resource", API_RESOURCE)];
     // Within the reuse interval a consumed token still works (two tabs refreshing together).
-    assert_eq!(refresh(first.clone()).await.0, 200);
+    assert_eq!(refresh(&emu.endpoint, &first, &with_resource).await.0, 200);
     emu.state.clock.advance_ms(4_500);
-    let (status, _, body) = refresh(first).await;
+    let (status, body) = refresh(&emu.endpoint, &first, &with_resource).await;
     assert_eq!((status, body["error"].as_str()), (400, Some("invalid_grant")));
     // The whole grant is gone: the newest refresh token and the opaque access token too (samples 48, 49).
-    assert_eq!(refresh(newest).await.0, 400);
+    assert_eq!(refresh(&emu.endpoint, &newest, &with_resource).await.0, 400);
     let r = reqwest::Client::new()
         .get(format!("{}/oidc/me", emu.endpoint))
         .bearer_auth(alice.opaque_access_token())
@@ -399,26 +385,15 @@ async fn rotation_keeps_the_first_expiry_and_scopes_follow_roles_at_each_refresh
     // organization's roles when the request names none).
     let alice_id = claims["sub"].as_str().unwrap().to_string();
     emu.state.store_mut().user_mut(&alice_id).unwrap().role_ids.clear();
-    let refresh = |rt: String| {
-        let endpoint = emu.endpoint.clone();
-        async move {
-            let form = [
-                ("grant_type", "refresh_token"),
-                ("client_id", SPA_APP_ID),
-                ("refresh_token", rt.as_str()),
-                ("resource", API_RESOURCE),
-            ];
-            post_token(&endpoint, &form).await
-        }
-    };
-    let (status, _, body) = refresh(rotated.to_string()).await;
+    let with_resource = [("resource", API_RESOURCE)];
+    let (status, body) = refresh(&emu.endpoint, rotated, &with_resource).await;
     assert_eq!((status, body["scope"].as_str()), (200, Some("read:top-users write:follows")), "{body}");
     assert!(jwt_parts(body["access_token"].as_str().unwrap()).1.get("organization_id").is_none());
     // Out of both organizations as well: the next refresh carries no API scope.
     for org in emu.state.store_mut().organizations.iter_mut() {
         org.members.retain(|m| m.id != alice_id);
     }
-    let (status, _, body) = refresh(body["refresh_token"].as_str().unwrap().to_string()).await;
+    let (status, body) = refresh(&emu.endpoint, body["refresh_token"].as_str().unwrap(), &with_resource).await;
     assert_eq!((status, body["scope"].as_str()), (200, Some("")));
 }
 
@@ -430,32 +405,24 @@ async fn rotation_keeps_the_first_expiry_and_scopes_follow_roles_at_each_refresh
 #[tokio::test]
 async fn a_refused_refresh_consumes_the_token_only_after_the_rotation() {
     let emu = logto_emulator::Emulator::new(&demo_tenant::seed()).spawn().await.unwrap();
-    let refresh = |rt: String, extra: Vec<(&'static str, &'static str)>| {
-        let endpoint = emu.endpoint.clone();
-        async move {
-            let mut form =
-                vec![("grant_type", "refresh_token"), ("client_id", SPA_APP_ID), ("refresh_token", rt.as_str())];
-            form.extend(extra);
-            post_token(&endpoint, &form).await
-        }
-    };
+    let e = emu.endpoint.as_str();
     // Refused before the rotation: the token is still good well past the reuse interval.
-    let alice = demo_tenant::sign_in(&emu.endpoint, "alice", DEMO_PASSWORD, SCOPES, Some(API_RESOURCE)).await.unwrap();
-    let rt = alice.refresh_token().to_string();
-    let (status, _, body) = refresh(rt.clone(), vec![("scope", "openid admin:everything")]).await;
+    let alice = demo_tenant::sign_in(e, "alice", DEMO_PASSWORD, SCOPES, Some(API_RESOURCE)).await.unwrap();
+    let rt = alice.refresh_token();
+    let (status, body) = refresh(e, rt, &[("scope", "openid admin:everything")]).await;
     assert_eq!((status, body["error"].as_str()), (400, Some("invalid_scope")), "{body}");
-    let (status, _, body) = refresh(rt.clone(), vec![("organization_id", "nosuchorg001")]).await;
+    let (status, body) = refresh(e, rt, &[("organization_id", "nosuchorg001")]).await;
     assert_eq!((status, body["error"].as_str()), (403, Some("access_denied")), "membership first: {body}");
     emu.state.clock.advance_ms(4_500);
-    assert_eq!(refresh(rt, vec![("resource", API_RESOURCE)]).await.0, 200, "not consumed by those refusals");
+    assert_eq!(refresh(e, rt, &[("resource", API_RESOURCE)]).await.0, 200, "not consumed by those refusals");
 
     // Refused after it: `invalid_target` has consumed the token.
-    let alice = demo_tenant::sign_in(&emu.endpoint, "alice", DEMO_PASSWORD, SCOPES, Some(API_RESOURCE)).await.unwrap();
-    let rt = alice.refresh_token().to_string();
-    let (status, _, body) = refresh(rt.clone(), vec![("resource", "https://not-in-the-grant.example.com")]).await;
+    let alice = demo_tenant::sign_in(e, "alice", DEMO_PASSWORD, SCOPES, Some(API_RESOURCE)).await.unwrap();
+    let rt = alice.refresh_token();
+    let (status, body) = refresh(e, rt, &[("resource", "https://not-in-the-grant.example.com")]).await;
     assert_eq!((status, body["code"].as_str()), (400, Some("oidc.invalid_target")), "{body}");
     emu.state.clock.advance_ms(4_500);
-    let (status, _, body) = refresh(rt, vec![("resource", API_RESOURCE)]).await;
+    let (status, body) = refresh(e, rt, &[("resource", API_RESOURCE)]).await;
     assert_eq!((status, body["error"].as_str()), (400, Some("invalid_grant")), "consumed, then reused: {body}");
 }
 
@@ -465,22 +432,10 @@ async fn a_refused_refresh_consumes_the_token_only_after_the_rotation() {
 async fn membership_is_checked_before_the_organizations_scope() {
     let emu = logto_emulator::Emulator::new(&demo_tenant::seed()).spawn().await.unwrap();
     let bob = demo_tenant::sign_in(&emu.endpoint, "bob", DEMO_PASSWORD, SCOPES, Some(API_RESOURCE)).await.unwrap();
-    let form = [
-        ("grant_type", "refresh_token"),
-        ("client_id", SPA_APP_ID),
-        ("refresh_token", bob.refresh_token()),
-        ("organization_id", "globex000001"),
-    ];
-    let (status, _, body) = post_token(&emu.endpoint, &form).await;
+    let (status, body) = refresh(&emu.endpoint, bob.refresh_token(), &[("organization_id", "globex000001")]).await;
     assert_eq!((status, body["error"].as_str()), (403, Some("access_denied")), "{body}");
     // A member of Acme without the scope: insufficient_scope.
-    let form = [
-        ("grant_type", "refresh_token"),
-        ("client_id", SPA_APP_ID),
-        ("refresh_token", bob.refresh_token()),
-        ("organization_id", "acmeorg00001"),
-    ];
-    let (status, _, body) = post_token(&emu.endpoint, &form).await;
+    let (status, body) = refresh(&emu.endpoint, bob.refresh_token(), &[("organization_id", "acmeorg00001")]).await;
     assert_eq!((status, body["error"].as_str()), (403, Some("insufficient_scope")), "{body}");
 }
 
@@ -495,14 +450,8 @@ async fn a_refresh_without_openid_in_its_scope_gets_no_id_token() {
     let mut rt = alice.refresh_token().to_string();
     for (scope, id_token) in [("urn:logto:scope:organizations", false), ("openid urn:logto:scope:organizations", true)]
     {
-        let form = [
-            ("grant_type", "refresh_token"),
-            ("client_id", SPA_APP_ID),
-            ("refresh_token", rt.as_str()),
-            ("organization_id", "acmeorg00001"),
-            ("scope", scope),
-        ];
-        let (status, _, body) = post_token(&emu.endpoint, &form).await;
+        let (status, body) =
+            refresh(&emu.endpoint, &rt, &[("organization_id", "acmeorg00001"), ("scope", scope)]).await;
         assert_eq!(status, 200, "{body}");
         assert_eq!(body.get("id_token").is_some(), id_token, "scope {scope}: {body}");
         rt = body["refresh_token"].as_str().unwrap().to_string();

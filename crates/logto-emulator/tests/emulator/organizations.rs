@@ -2,7 +2,7 @@
 //! organizations, organization tokens through a real grant, the control API's organization tokens,
 //! replacements and cascades in the Management API.
 
-use crate::helpers::claims;
+use crate::helpers::{claims, refresh};
 use demo_tenant::{mint_admin_token, API_RESOURCE, SPA_APP_ID};
 use serde_json::{json, Value};
 
@@ -14,13 +14,6 @@ async fn org_session(base: &str, username: &str) -> String {
     demo_tenant::organization_session(base, username, &["read:top-users", "read:members", "manage:members"])
         .await
         .unwrap()
-}
-
-async fn refresh(base: &str, refresh_token: &str, extra: &[(&str, &str)]) -> (u16, Value) {
-    let mut form = vec![("grant_type", "refresh_token"), ("client_id", SPA_APP_ID), ("refresh_token", refresh_token)];
-    form.extend_from_slice(extra);
-    let (status, _, body) = crate::helpers::post_token(base, &form).await;
-    (status, body)
 }
 
 #[tokio::test(flavor = "multi_thread")]
