@@ -10,6 +10,8 @@
 //! - `write`: [`write::Write`], the only way they change: one writer at a time, each change saved
 //!   (`persist`, SQLite, one generic table and write path for every kind) before it is applied, the
 //!   fsync made while readers go on; cascades (a deleted user leaves their organizations) live here;
+//! - `events`: what a write changed, typed (who joined and left an organization, a user deleted as
+//!   stored), collected per request for the hooks;
 //! - `artefacts`: the OIDC provider's interactions, grants, codes, tokens and browser sessions, in
 //!   memory, behind a lock of their own ([`AppState::artefacts`]);
 //! - `state`: [`AppState`], what every handler gets: the above, the keys, the clock, the options;
@@ -43,6 +45,7 @@ pub mod clock;
 pub mod config;
 pub mod control;
 pub mod error;
+pub mod events;
 pub mod hooks;
 pub mod ids;
 pub mod keys;

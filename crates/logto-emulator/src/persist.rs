@@ -73,10 +73,14 @@ pub trait Entity: Serialize + DeserializeOwned + Sized {
     fn id(&self) -> &str;
     /// Inserts it into `store`, or replaces the one with its id.
     fn insert_into(self, store: &mut Store);
-    /// Whether `store` holds the one with `id`.
-    fn exists_in(store: &Store, id: &str) -> bool;
+    /// The one with `id` in `store`.
+    fn find_in<'s>(store: &'s Store, id: &str) -> Option<&'s Self>;
     /// Takes the one with `id` out of `store`.
     fn remove_from(store: &mut Store, id: &str);
+    /// What replacing `old` (or nothing) with `new` changes, as domain events (none by default).
+    fn events(_old: Option<&Self>, _new: &Self) -> Vec<crate::events::Event> {
+        vec![]
+    }
 }
 
 macro_rules! entity_in_vec {
@@ -92,8 +96,8 @@ macro_rules! entity_in_vec {
                     None => store.$field.push(self),
                 }
             }
-            fn exists_in(store: &Store, id: &str) -> bool {
-                store.$field.iter().any(|x| x.id == id)
+            fn find_in<'s>(store: &'s Store, id: &str) -> Option<&'s Self> {
+                store.$field.iter().find(|x| x.id == id)
             }
             fn remove_from(store: &mut Store, id: &str) {
                 store.$field.retain(|x| x.id != id);
@@ -108,8 +112,48 @@ entity_in_vec! {
     Role => "role", roles;
     OrgScope => "organization_scope", org_scopes;
     OrgRole => "organization_role", org_roles;
-    Organization => "organization", organizations;
     Hook => "hook", hooks;
+}
+
+impl Entity for Organization {
+    const KIND: &'static str = "organization";
+    fn id(&self) -> &str {
+        &self.id
+    }
+    fn insert_into(self, store: &mut Store) {
+        match store.organizations.iter_mut().find(|x| x.id == self.id) {
+            Some(slot) => *slot = self,
+            None => store.organizations.push(self),
+        }
+    }
+    fn find_in<'s>(store: &'s Store, id: &str) -> Option<&'s Self> {
+        store.organizations.iter().find(|x| x.id == id)
+    }
+    fn remove_from(store: &mut Store, id: &str) {
+        store.organizations.retain(|x| x.id != id);
+    }
+    /// Who joined and who left, when anyone did.
+    fn events(old: Option<&Self>, new: &Self) -> Vec<crate::events::Event> {
+        let ids = |members: &[crate::model::OrgMember]| members.iter().map(|m| m.id.clone()).collect::<Vec<_>>();
+        let (users_before, apps_before) = old.map(|o| (ids(&o.members), ids(&o.applications))).unwrap_or_default();
+        let (added_user_ids, removed_user_ids) = crate::events::delta(&users_before, &ids(&new.members));
+        let (added_application_ids, removed_application_ids) =
+            crate::events::delta(&apps_before, &ids(&new.applications));
+        if added_user_ids.is_empty()
+            && removed_user_ids.is_empty()
+            && added_application_ids.is_empty()
+            && removed_application_ids.is_empty()
+        {
+            return vec![];
+        }
+        vec![crate::events::Event::OrganizationMembershipUpdated {
+            organization_id: new.id.clone(),
+            added_user_ids,
+            removed_user_ids,
+            added_application_ids,
+            removed_application_ids,
+        }]
+    }
 }
 
 impl Entity for Application {
@@ -120,8 +164,8 @@ impl Entity for Application {
     fn insert_into(self, store: &mut Store) {
         store.applications.insert(self.id.clone(), self);
     }
-    fn exists_in(store: &Store, id: &str) -> bool {
-        store.applications.contains_key(id)
+    fn find_in<'s>(store: &'s Store, id: &str) -> Option<&'s Self> {
+        store.applications.get(id)
     }
     fn remove_from(store: &mut Store, id: &str) {
         store.applications.remove(id);

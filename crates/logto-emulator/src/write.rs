@@ -32,16 +32,18 @@ impl<'a> Write<'a> {
 
     /// Saves `entity` (disk first, when there is a disk), then inserts or replaces it in memory.
     pub fn put<E: Entity>(&mut self, entity: E) -> Result<(), PersistError> {
+        let events = E::events(E::find_in(&self.read(), entity.id()), &entity);
         if let Some(db) = self.inner.db() {
             db.put(&entity)?;
         }
         entity.insert_into(&mut self.inner.write_store());
+        events.into_iter().for_each(crate::events::record);
         Ok(())
     }
 
     /// Deletes the entity of kind `E` with `id` (disk first). `false` when there was none.
     pub fn delete<E: Entity>(&mut self, id: &str) -> Result<bool, PersistError> {
-        if !E::exists_in(&self.read(), id) {
+        if E::find_in(&self.read(), id).is_none() {
             return Ok(false);
         }
         if let Some(db) = self.inner.db() {
@@ -63,11 +65,11 @@ impl<'a> Write<'a> {
     /// Deletes a user, out of every organization first. `false` when there was none. Their
     /// sessions and grants are the caller's to end ([`crate::artefacts::Artefacts::end_account`]).
     pub fn remove_user(&mut self, id: &str) -> Result<bool, PersistError> {
-        if self.read().user(id).is_none() {
-            return Ok(false);
-        }
+        let Some(user) = self.read().user(id).cloned() else { return Ok(false) };
         self.leave_organizations(id)?;
-        self.delete::<User>(id)
+        let deleted = self.delete::<User>(id)?;
+        crate::events::record(crate::events::Event::UserDeleted { user: Box::new(user) });
+        Ok(deleted)
     }
 
     /// Deletes an application, out of every organization first. `false` when there was none.

@@ -1,5 +1,7 @@
 //! Which Management API calls fire which hook events (Logto's `managementApiHooksRegistration`, and
-//! the membership and deletion events its routes fire themselves), and the payload they carry.
+//! the membership and deletion events its routes fire themselves), and the payload they carry: the
+//! answer's body, or, for a membership change and a deletion, the call's typed events
+//! ([`crate::events`]: who joined and left, the user as stored).
 
 use std::net::SocketAddr;
 
@@ -10,6 +12,7 @@ use axum::middleware::Next;
 use axum::response::Response;
 use serde_json::{json, Map, Value};
 
+use crate::events::Event;
 use crate::state::AppState;
 
 /// `(method, the emulator's route under /api, event, Logto's matched route)`.
@@ -52,23 +55,6 @@ const REGISTRATIONS: &[(&str, &str, &str, &str)] = &[
 
 const MEMBERSHIP: &str = "Organization.Membership.Updated";
 
-/// Who was in an organization, to tell what a membership change added and removed.
-fn members(state: &AppState, org: &str) -> (Vec<String>, Vec<String>) {
-    let store = state.store();
-    store
-        .organization(org)
-        .map(|o| {
-            (o.members.iter().map(|m| m.id.clone()).collect(), o.applications.iter().map(|m| m.id.clone()).collect())
-        })
-        .unwrap_or_default()
-}
-
-fn delta(before: &[String], after: &[String]) -> (Vec<String>, Vec<String>) {
-    let added = after.iter().filter(|id| !before.contains(id)).cloned().collect();
-    let removed = before.iter().filter(|id| !after.contains(id)).cloned().collect();
-    (added, removed)
-}
-
 /// Runs the Management API call and, when it succeeded and enabled hooks subscribe to its event,
 /// queues their deliveries. The call's answer is not delayed by the deliveries.
 pub async fn fire(State(state): State<AppState>, request: Request, next: Next) -> Response {
@@ -94,19 +80,10 @@ pub async fn fire(State(state): State<AppState>, request: Request, next: Next) -
     let path = request.uri().path().trim_start_matches("/api").to_string();
     let user_agent = request.headers().get(header::USER_AGENT).and_then(|v| v.to_str().ok()).map(String::from);
     let ip = request.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip().to_string()).unwrap_or_default();
-    // What the call is about to change, for the payloads that describe the change.
-    let deleted_user = (event == "User.Deleted")
-        .then(|| values.first().and_then(|id| state.store().user(id).map(|u| u.to_api_json())))
-        .flatten()
-        .map(|mut u| {
-            // Logto's deletion payload carries the user without `hasPassword` (recorded, 211).
-            u.as_object_mut().map(|o| o.remove("hasPassword"));
-            u
-        });
     let org = values.first().cloned().unwrap_or_default();
-    let before = (event == MEMBERSHIP).then(|| members(&state, &org));
 
-    let response = next.run(request).await;
+    // The call, and what its writes changed (typed events, exact even with other writes around).
+    let (response, events) = crate::events::collect(next.run(request)).await;
     let status = response.status();
     if !status.is_success() {
         return response;
@@ -127,23 +104,34 @@ pub async fn fire(State(state): State<AppState>, request: Request, next: Next) -
     if let Some(agent) = user_agent {
         payload["userAgent"] = json!(agent);
     }
-    if let Some((users_before, apps_before)) = before {
-        let (users_after, apps_after) = members(&state, &org);
+    let deleted_user = events.iter().find_map(|e| match e {
+        Event::UserDeleted { user } => Some(user.to_api_json()),
+        _ => None,
+    });
+    if event == MEMBERSHIP {
         payload["organizationId"] = json!(org);
-        let (added_users, removed_users) = delta(&users_before, &users_after);
-        let (added_apps, removed_apps) = delta(&apps_before, &apps_after);
-        for (key, ids) in [
-            ("addedUserIds", added_users),
-            ("removedUserIds", removed_users),
-            ("addedApplicationIds", added_apps),
-            ("removedApplicationIds", removed_apps),
-        ] {
+        let change = events.iter().find_map(|e| match e {
+            Event::OrganizationMembershipUpdated {
+                organization_id,
+                added_user_ids,
+                removed_user_ids,
+                added_application_ids,
+                removed_application_ids,
+            } if *organization_id == org => {
+                Some([added_user_ids, removed_user_ids, added_application_ids, removed_application_ids])
+            }
+            _ => None,
+        });
+        let keys = ["addedUserIds", "removedUserIds", "addedApplicationIds", "removedApplicationIds"];
+        for (key, ids) in keys.into_iter().zip(change.into_iter().flatten()) {
             // Logto leaves empty deltas out.
             if !ids.is_empty() {
                 payload[key] = json!(ids);
             }
         }
-    } else if let Some(user) = deleted_user {
+    } else if let Some(mut user) = deleted_user.filter(|_| event == "User.Deleted") {
+        // Logto's deletion payload carries the user as stored, without `hasPassword` (recorded, 211).
+        user.as_object_mut().map(|o| o.remove("hasPassword"));
         payload["data"] = user;
     } else if let Ok(data) = serde_json::from_slice::<Value>(&bytes) {
         payload["data"] = data;
