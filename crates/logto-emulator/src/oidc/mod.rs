@@ -61,8 +61,9 @@ pub fn router() -> Router<AppState> {
 }
 
 /// A path or method nothing serves: under `/oidc`, oidc-provider's 404 `invalid_request` naming the
-/// method and the path below `/oidc` (recorded on Logto 1.42: `GET /oidc/request` answers
-/// "unrecognized route or not allowed method (GET on /request)"); anywhere else Koa's own 404,
+/// method and the path below `/oidc` (recorded on Logto 1.42, `tests/fidelity/recorded/569-*`:
+/// `GET /oidc/request` answers "unrecognized route or not allowed method (GET on /request)");
+/// anywhere else Koa's own 404,
 /// `text/plain` "Not Found" (as Logto answers an unknown `/api` route: its router runs no middleware,
 /// not even the bearer check, for a path no route matches). Never an empty body.
 pub(crate) async fn unrecognized(method: Method, uri: axum::http::Uri) -> Response {

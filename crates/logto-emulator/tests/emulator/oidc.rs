@@ -460,8 +460,8 @@ async fn a_refresh_without_openid_in_its_scope_gets_no_id_token() {
 
 /// Issue 22, item 14: a path nothing serves answers as Logto 1.42 answers an unknown route, never an
 /// empty 404: under `/oidc` oidc-provider's `invalid_request` naming the method and the path below
-/// `/oidc` (recorded: 569-par-get-method-error), elsewhere (under `/api` too, with or without a
-/// token) Koa's `text/plain` "Not Found".
+/// `/oidc` (recorded: `tests/fidelity/recorded/569-par-get-method-error.exchange.txt`), elsewhere
+/// (under `/api` too, with or without a token) Koa's `text/plain` "Not Found".
 #[tokio::test]
 async fn unserved_paths_answer_as_logto_does() {
     let emu = logto_emulator::Emulator::new(&demo_tenant::seed()).spawn().await.unwrap();
