@@ -295,6 +295,70 @@ pub struct OrgMember {
     pub role_ids: Vec<String>,
 }
 
+/// Where an organization invitation stands (`OrganizationInvitationStatus`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum InvitationStatus {
+    /// Waiting for the invitee (shown `Expired` once `expires_at` has passed).
+    Pending,
+    /// The invitee joined.
+    Accepted,
+    /// Expired (stored so only by a later invitation of the same invitee to the same organization).
+    Expired,
+    /// Withdrawn.
+    Revoked,
+}
+
+/// An invitation to join an organization (`/api/organization-invitations`, Logto's RFC 0003).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Invitation {
+    /// Its id (21 characters).
+    pub id: String,
+    /// The user who invited, when given.
+    pub inviter_id: Option<String>,
+    /// The invitee's email, as given.
+    pub invitee: String,
+    /// The user who accepted it.
+    pub accepted_user_id: Option<String>,
+    /// The organization to join.
+    pub organization_id: String,
+    /// Its status as stored (see [`Invitation::status_at`]).
+    pub status: InvitationStatus,
+    /// When it was made, in ms since the epoch.
+    pub created_at: i64,
+    /// When it last changed, in ms since the epoch.
+    pub updated_at: i64,
+    /// When it expires, in ms since the epoch.
+    pub expires_at: i64,
+    /// The organization roles the invitee gets on accepting.
+    pub role_ids: Vec<String>,
+}
+
+impl Invitation {
+    /// Its status at `now_ms`: a pending invitation past its expiry is `Expired`, as Logto's
+    /// `findEntities` computes it (the stored row may still say `Pending`).
+    pub fn status_at(&self, now_ms: i64) -> InvitationStatus {
+        if self.status == InvitationStatus::Pending && self.expires_at <= now_ms {
+            InvitationStatus::Expired
+        } else {
+            self.status
+        }
+    }
+
+    /// The Management API's invitation object, with its roles' ids and names (recorded, 313).
+    pub fn to_api_json(&self, org_roles: &[OrgRole], now_ms: i64) -> Value {
+        let roles: Vec<Value> = self
+            .role_ids
+            .iter()
+            .filter_map(|id| org_roles.iter().find(|r| &r.id == id))
+            .map(|r| json!({"id": r.id, "name": r.name}))
+            .collect();
+        json!({"tenantId": "default", "id": self.id, "inviterId": self.inviter_id, "invitee": self.invitee,
+               "acceptedUserId": self.accepted_user_id, "organizationId": self.organization_id,
+               "status": self.status_at(now_ms), "createdAt": self.created_at, "updatedAt": self.updated_at,
+               "expiresAt": self.expires_at, "organizationRoles": roles})
+    }
+}
+
 /// An organization with its members (users) and machine-to-machine applications.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Organization {

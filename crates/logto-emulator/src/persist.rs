@@ -10,7 +10,7 @@ use rusqlite::{params, Connection, OptionalExtension};
 use serde::{de::DeserializeOwned, Deserialize, Serialize};
 
 use crate::keys::{KeyRing, TenantKey};
-use crate::model::{Application, Hook, OrgRole, OrgScope, Organization, Resource, Role, User};
+use crate::model::{Application, Hook, Invitation, OrgRole, OrgScope, Organization, Resource, Role, User};
 use crate::store::Store;
 
 /// The database could not be opened, read or written; the cause is kept as the error's source.
@@ -113,6 +113,7 @@ entity_in_vec! {
     OrgScope => "organization_scope", org_scopes;
     OrgRole => "organization_role", org_roles;
     Hook => "hook", hooks;
+    Invitation => "organization_invitation", invitations;
 }
 
 impl Entity for Organization {
@@ -279,6 +280,7 @@ impl Db {
         self.load_into::<OrgRole>(&conn, &mut store)?;
         self.load_into::<Organization>(&conn, &mut store)?;
         self.load_into::<Hook>(&conn, &mut store)?;
+        self.load_into::<Invitation>(&conn, &mut store)?;
         Ok(Some(store))
     }
 
@@ -320,7 +322,8 @@ impl Db {
             .chain(rows(store.org_scopes.iter()))
             .chain(rows(store.org_roles.iter()))
             .chain(rows(store.organizations.iter()))
-            .chain(rows(store.hooks.iter()));
+            .chain(rows(store.hooks.iter()))
+            .chain(rows(store.invitations.iter()));
         for (kind, id, json) in all {
             let json = json.map_err(|e| self.json(kind, e))?;
             tx.execute("INSERT INTO entities (kind, id, json) VALUES (?1, ?2, ?3)", params![kind, id, json])

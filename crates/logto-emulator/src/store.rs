@@ -29,6 +29,8 @@ pub struct Store {
     pub organizations: Vec<Organization>,
     /// Webhooks, in creation order.
     pub hooks: Vec<Hook>,
+    /// Organization invitations, in creation order.
+    pub invitations: Vec<Invitation>,
 }
 
 impl Store {

@@ -9,7 +9,7 @@
 
 use std::sync::{MutexGuard, RwLockReadGuard};
 
-use crate::model::{Application, Hook, OrgRole, OrgScope, Organization, User};
+use crate::model::{Application, Hook, Invitation, OrgRole, OrgScope, Organization, User};
 use crate::persist::{Entity, PersistError};
 use crate::state::Inner;
 use crate::store::Store;
@@ -112,11 +112,25 @@ impl<'a> Write<'a> {
             org.members.iter_mut().chain(org.applications.iter_mut()).for_each(|m| m.role_ids.retain(|r| r != id));
             self.put(org)?;
         }
+        let invitations: Vec<Invitation> =
+            self.read().invitations.iter().filter(|i| i.role_ids.iter().any(|r| r == id)).cloned().collect();
+        for mut invitation in invitations {
+            invitation.role_ids.retain(|r| r != id);
+            self.put(invitation)?;
+        }
         self.delete::<OrgRole>(id)
     }
 
-    /// Deletes an organization. `false` when there was none.
+    /// Deletes an organization and its invitations. `false` when there was none.
     pub fn remove_organization(&mut self, id: &str) -> Result<bool, PersistError> {
+        if self.read().organization(id).is_none() {
+            return Ok(false);
+        }
+        let invitations: Vec<String> =
+            self.read().invitations.iter().filter(|i| i.organization_id == id).map(|i| i.id.clone()).collect();
+        for invitation in invitations {
+            self.delete::<Invitation>(&invitation)?;
+        }
         self.delete::<Organization>(id)
     }
 

@@ -51,9 +51,13 @@ const REGISTRATIONS: &[(&str, &str, &str, &str)] = &[
         MEMBERSHIP,
         "/organizations/:id/applications/:applicationId",
     ),
+    // Not in Logto's registration table: its route fires the event itself, when an invitation is
+    // accepted (`appendDataHookContext` in routes/organization-invitation/index.ts).
+    ("PUT", "/organization-invitations/{id}/status", MEMBERSHIP, INVITATION_STATUS),
 ];
 
 const MEMBERSHIP: &str = "Organization.Membership.Updated";
+const INVITATION_STATUS: &str = "/organization-invitations/:id/status";
 
 /// Runs the Management API call and, when it succeeded and enabled hooks subscribe to its event,
 /// queues their deliveries. The call's answer is not delayed by the deliveries.
@@ -80,7 +84,7 @@ pub async fn fire(State(state): State<AppState>, request: Request, next: Next) -
     let path = request.uri().path().trim_start_matches("/api").to_string();
     let user_agent = request.headers().get(header::USER_AGENT).and_then(|v| v.to_str().ok()).map(String::from);
     let ip = request.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip().to_string()).unwrap_or_default();
-    let org = values.first().cloned().unwrap_or_default();
+    let mut org = values.first().cloned().unwrap_or_default();
 
     // The call, and what its writes changed (typed events, exact even with other writes around).
     let (response, events) = crate::events::collect(next.run(request)).await;
@@ -90,6 +94,14 @@ pub async fn fire(State(state): State<AppState>, request: Request, next: Next) -
     }
     let (parts, body) = response.into_parts();
     let bytes = axum::body::to_bytes(body, 1 << 20).await.unwrap_or_default();
+    if logto_route == INVITATION_STATUS {
+        // Only an acceptance changes a membership; the organization is the invitation's.
+        let answer: Value = serde_json::from_slice(&bytes).unwrap_or_default();
+        if answer["status"] != "Accepted" {
+            return Response::from_parts(parts, Body::from(bytes));
+        }
+        org = answer["organizationId"].as_str().unwrap_or_default().to_string();
+    }
     let now_ms = state.clock.now_ms();
     let mut payload = json!({
         "event": event,

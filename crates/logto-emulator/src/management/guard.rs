@@ -38,6 +38,8 @@ pub enum Kind {
     },
     /// One of these strings.
     Enum(&'static [&'static str]),
+    /// An email address (zod's `string().email()`).
+    Email,
     /// An object with its own fields.
     Nested(&'static [Field]),
 }
@@ -116,6 +118,10 @@ fn check_value(path: Vec<Value>, kind: Kind, value: &Value, issues: &mut Vec<Val
             }
         }
         (Kind::Str { .. }, v) => issues.push(invalid_type(&path, "string", type_name(v))),
+        (Kind::Email, Value::String(s)) if is_email(s) => {}
+        (Kind::Email, Value::String(_)) => issues
+            .push(json!({"validation": "email", "code": "invalid_string", "message": "Invalid email", "path": path})),
+        (Kind::Email, v) => issues.push(invalid_type(&path, "string", type_name(v))),
         (Kind::Number, Value::Number(_)) | (Kind::Bool, Value::Bool(_)) | (Kind::Object, Value::Object(_)) => {}
         (Kind::Number, v) => issues.push(invalid_type(&path, "number", type_name(v))),
         (Kind::Bool, v) => issues.push(invalid_type(&path, "boolean", type_name(v))),
@@ -162,7 +168,7 @@ fn check_object(path: &[Value], fields: &[Field], map: &Map<String, Value>, issu
 
 fn expected_name(kind: Kind) -> &'static str {
     match kind {
-        Kind::Str { .. } | Kind::Enum(_) => "string",
+        Kind::Str { .. } | Kind::Enum(_) | Kind::Email => "string",
         Kind::Number => "number",
         Kind::Bool => "boolean",
         Kind::Object | Kind::Nested(_) => "object",

@@ -13,10 +13,10 @@ use serde_json::{json, Value};
 use tokio::sync::Notify;
 
 /// Each delivery: its headers and raw body.
-type Inbox = Arc<Mutex<Vec<(HeaderMap, String)>>>;
+pub type Inbox = Arc<Mutex<Vec<(HeaderMap, String)>>>;
 
 /// A receiver on an ephemeral port; with `gate`, it holds every request until the gate opens.
-async fn receiver(gate: Option<Arc<Notify>>) -> (String, Inbox) {
+pub async fn receiver(gate: Option<Arc<Notify>>) -> (String, Inbox) {
     let inbox: Inbox = Default::default();
     let store = inbox.clone();
     let app = Router::new().route(
@@ -38,7 +38,7 @@ async fn receiver(gate: Option<Arc<Notify>>) -> (String, Inbox) {
     (url, inbox)
 }
 
-async fn until(what: &str, check: impl Fn() -> bool) {
+pub async fn until(what: &str, check: impl Fn() -> bool) {
     for _ in 0..500 {
         if check() {
             return;

@@ -5,6 +5,7 @@
 //! - `oidc`: discovery, the token endpoint's grants and refusals, userinfo, sessions, CORS;
 //! - `management`: the Management API's bearer rules, users, resources;
 //! - `organizations`: organization tokens, cascades, the other organization endpoints;
+//! - `invitations`: organization invitations, a member's scopes, bulk member roles;
 //! - `hooks`: webhook deliveries, slow and dead receivers;
 //! - `control`: the control API (`/_emulator`): minted tokens, the clock, faults, keys, sessions;
 //! - `devtools`: the sign-in page's user picker, seed errors, the ready banner;
@@ -19,6 +20,7 @@ mod devtools;
 mod fidelity;
 mod helpers;
 mod hooks;
+mod invitations;
 mod management;
 mod oidc;
 mod organizations;

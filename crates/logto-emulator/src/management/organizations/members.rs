@@ -11,6 +11,7 @@ use serde_json::{json, Value};
 
 use super::super::pagination::ListRequest;
 use crate::error::ApiError;
+use crate::management::guard;
 use crate::model::{AppType, OrgMember, Organization, RoleType};
 use crate::state::AppState;
 use crate::store::Store;
@@ -325,4 +326,61 @@ pub async fn user_organizations(
     let store = state.store();
     store.user(&id).ok_or_else(ApiError::not_found)?;
     Ok(Json(Value::Array(organizations_of(&store, &id, Side::Users))))
+}
+
+/// `GET /api/organizations/{id}/users/{user_id}/scopes`: the organization permissions the member's
+/// roles hold now. Never 404: a non-member, or an unknown organization, has none (recorded, 361–364).
+pub async fn scopes(
+    State(state): State<AppState>,
+    Path((id, user_id)): Path<(String, String)>,
+) -> Json<serde_json::Value> {
+    let store = state.store();
+    let Some(member) = store.organization(&id).and_then(|o| o.member(&user_id)) else {
+        return Json(serde_json::json!([]));
+    };
+    let held: std::collections::BTreeSet<&str> =
+        store.org_roles_of(member).flat_map(|r| r.scope_ids.iter().map(String::as_str)).collect();
+    let scopes = store.org_scopes.iter().filter(|s| held.contains(s.id.as_str())).map(|s| s.to_api_json()).collect();
+    Json(serde_json::Value::Array(scopes))
+}
+
+const BULK_ROLES: &[guard::Field] = &[
+    guard::Field::required("userIds", guard::Kind::Strings { min: 1 }),
+    guard::Field::required("organizationRoleIds", guard::Kind::Strings { min: 1 }),
+];
+
+#[derive(serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct BulkRoles {
+    user_ids: Vec<String>,
+    organization_role_ids: Vec<String>,
+}
+
+/// `POST /api/organizations/{id}/users/roles`: gives every listed member every listed role (roles
+/// held stay) → 201 `text/plain` `Created`; a non-member or an unknown role is 422
+/// `entity.relation_foreign_key_not_found` (recorded, 365–369). No webhook (380).
+pub async fn add_roles_bulk(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let bulk: BulkRoles = guard::body(&body, BULK_ROLES)?;
+    let mut write = state.write();
+    let store = write.read();
+    let mut org = store.organization(&id).cloned().ok_or_else(ApiError::foreign_key_not_found)?;
+    let roles_known = bulk.organization_role_ids.iter().all(|r| store.org_role(r).is_some());
+    let members_known = bulk.user_ids.iter().all(|u| org.member(u).is_some());
+    if !roles_known || !members_known {
+        return Err(ApiError::foreign_key_not_found());
+    }
+    for member in org.members.iter_mut().filter(|m| bulk.user_ids.contains(&m.id)) {
+        for role in &bulk.organization_role_ids {
+            if !member.role_ids.contains(role) {
+                member.role_ids.push(role.clone());
+            }
+        }
+    }
+    drop(store);
+    write.put(org)?;
+    Ok(super::created())
 }

@@ -6,12 +6,14 @@
 //! - this file: organizations themselves (`/api/organizations`);
 //! - `members`: users in organizations and their roles, and `/api/users/{id}/organizations`;
 //! - `applications`: machine-to-machine apps in organizations and their roles, and
-//!   `/api/applications/{id}/organizations`.
+//!   `/api/applications/{id}/organizations`;
+//! - `invitations`: organization invitations (`/api/organization-invitations`).
 //!
 //! Relation writes answer as recorded: JSON echoes for users and user roles, `text/plain` `Created`
 //! for applications, application roles and role scopes, 204 for replacements and removals.
 
 mod applications;
+mod invitations;
 mod members;
 mod roles;
 mod scopes;
@@ -20,7 +22,7 @@ use axum::body::Bytes;
 use axum::extract::{OriginalUri, Path, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{delete, get};
+use axum::routing::{delete, get, post, put};
 use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -49,6 +51,12 @@ pub fn router() -> Router<AppState> {
         .route("/organizations/{id}", get(get_one).patch(update).delete(remove))
         .route("/organizations/{id}/users", get(members::list).post(members::add).put(members::replace))
         .route("/organizations/{id}/users/{user_id}", delete(members::remove))
+        .route("/organizations/{id}/users/roles", post(members::add_roles_bulk))
+        .route("/organizations/{id}/users/{user_id}/scopes", get(members::scopes))
+        .route("/organization-invitations", get(invitations::list).post(invitations::create))
+        .route("/organization-invitations/{id}", get(invitations::get_one).delete(invitations::delete))
+        .route("/organization-invitations/{id}/status", put(invitations::set_status))
+        .route("/organization-invitations/{id}/message", post(invitations::message))
         .route(
             "/organizations/{id}/users/{user_id}/roles",
             get(members::roles).post(members::add_roles).put(members::set_roles),
