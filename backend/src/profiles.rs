@@ -157,12 +157,18 @@ impl Profiles {
         ids.iter().all(|id| self.cache.get(id).is_some_and(|e| e.fetched.elapsed() < self.config.fresh_for))
     }
 
-    /// The batch fetch for `ids` (sorted), shared with every concurrent caller asking for the same set;
-    /// `None` when a fetch finished since the caller read the cache and left them all fresh there.
+    /// The batch fetch for `ids` (sorted), shared with every concurrent caller asking for the same set
+    /// or a part of one in flight (a caller that read the cache while a batch was filling it misses only
+    /// some of the ids: it waits for that batch instead of asking Logto again); `None` when a fetch
+    /// finished since the caller read the cache and left them all fresh there.
     fn batch(&self, ids: Vec<String>) -> Option<Batch> {
         let key = ids.join(",");
         let mut inflight = self.inflight.lock().unwrap_or_else(|p| p.into_inner());
         if let Some(batch) = inflight.get(&key) {
+            return Some(batch.clone());
+        }
+        let covering = inflight.iter().find(|(k, _)| ids.iter().all(|id| k.split(',').any(|x| x == id)));
+        if let Some((_, batch)) = covering {
             return Some(batch.clone());
         }
         // A batch fills the cache before it leaves the registry (under this lock), so a caller that
