@@ -44,6 +44,11 @@ impl CliError {
                 "The Management API refused the token ({error}): give the application a role with the \
                  Management API's `all` permission."
             ),
+            ManagementError::Api { code, .. } if code == "connector.not_found" => {
+                "Logto has no email connector to send the invitation with: set one up (Console → Connectors → \
+                 Email), or invite without --send and give the invitee the link yourself."
+                    .to_string()
+            }
             ManagementError::Api { code, .. } if code == "organization.require_membership" => {
                 "That user is not a member of the organization: add them first with `orgs members add <org> \
                  --user <id>`, then give them the role."

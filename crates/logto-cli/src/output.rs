@@ -1,6 +1,6 @@
 //! Printing results as a table (people) or JSON (scripts).
 
-use logto_management::{Organization, OrganizationMember, OrganizationRole, OrganizationScope, User};
+use logto_management::{Invitation, Organization, OrganizationMember, OrganizationRole, OrganizationScope, User};
 
 /// Prints users as an aligned table.
 pub fn users_table(users: &[User]) -> String {
@@ -23,6 +23,25 @@ pub fn organizations_table(orgs: &[Organization]) -> String {
     let rows: Vec<[String; 3]> =
         orgs.iter().map(|o| [o.id.to_string(), o.name.clone(), o.description.clone().unwrap_or_default()]).collect();
     table(["ID", "NAME", "DESCRIPTION"], &rows)
+}
+
+/// Invitations: who, where, in what status, with which roles, until when (ms since the epoch).
+pub fn invitations_table(invitations: &[Invitation]) -> String {
+    let rows: Vec<[String; 6]> = invitations
+        .iter()
+        .map(|i| {
+            let roles = i.organization_roles.iter().map(|r| r.name.as_str()).collect::<Vec<_>>().join(",");
+            [
+                i.id.to_string(),
+                i.invitee.clone(),
+                i.organization_id.to_string(),
+                format!("{:?}", i.status),
+                roles,
+                i.expires_at.to_string(),
+            ]
+        })
+        .collect();
+    table(["ID", "INVITEE", "ORGANIZATION", "STATUS", "ROLES", "EXPIRES_AT"], &rows)
 }
 
 /// Organization roles with their organization permissions.

@@ -257,6 +257,32 @@ async fn orgs_commands_and_the_organization_role_provision_creates() {
     assert!(bad.contains("not a Logto user id"), "{bad}");
     assert_eq!(emu.state.request_log().len(), log_before, "nothing sent for a malformed id");
 
+    // Invitations: made with a role, listed, revoked; emailing one needs an email connector.
+    let invited: serde_json::Value = serde_json::from_str(
+        &ok(&emu, &["orgs", "invite", "Acme", "zoe@example.com", "--role", "member", "--expires", "2d", "--json"])
+            .await,
+    )
+    .unwrap();
+    assert_eq!(
+        (invited["status"].as_str(), invited["organizationRoles"][0]["name"].as_str()),
+        (Some("Pending"), Some("member"))
+    );
+    let week = emu.state.clock.now_ms() + 2 * 86_400_000;
+    assert!((invited["expiresAt"].as_i64().unwrap() - week).abs() < 60_000, "{invited}");
+    let listed = ok(&emu, &["orgs", "invitations", "list", "--org", "Acme", "--status", "pending"]).await;
+    assert!(listed.lines().nth(1).is_some_and(|l| l.contains("zoe@example.com") && l.contains("member")), "{listed}");
+    let id = invited["id"].as_str().unwrap();
+    assert!(ok(&emu, &["orgs", "invitations", "revoke", id])
+        .await
+        .contains("revoked the invitation of zoe@example.com"));
+    let revoked = ok(&emu, &["orgs", "invitations", "list", "--status", "revoked"]).await;
+    assert!(revoked.contains(id), "{revoked}");
+    let mail =
+        fail(&["orgs", "invite", "Acme", "yan@example.com", "--send", "--link", "https://app.example.com/i"]).await;
+    assert!(mail.contains("no email connector") && mail.contains("without --send"), "{mail}");
+    let bad = fail(&["orgs", "invite", "Acme", "yan@example.com", "--expires", "soon"]).await;
+    assert!(bad.contains("7d"), "{bad}");
+
     // The organization template: permissions and roles, created, listed, deleted.
     ok(&emu, &["orgs", "scopes", "create", "--name", "invite:members", "--description", "Invite people"]).await;
     let scopes = ok(&emu, &["orgs", "scopes", "list"]).await;

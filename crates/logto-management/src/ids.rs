@@ -108,6 +108,8 @@ id_type! {
     ResourceId;
     /// A webhook's id.
     HookId;
+    /// An organization invitation's id.
+    InvitationId;
 }
 
 #[cfg(test)]

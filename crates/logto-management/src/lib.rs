@@ -20,7 +20,8 @@ mod user;
 pub use client::{ClientStats, ManagementClient, ManagementConfig};
 pub use error::{ManagementError, TokenErrorKind, INVALID_TARGET};
 pub use ids::{
-    ApplicationId, HookId, OrganizationId, OrganizationRoleId, OrganizationScopeId, ResourceId, RoleId, ScopeId, UserId,
+    ApplicationId, HookId, InvitationId, OrganizationId, OrganizationRoleId, OrganizationScopeId, ResourceId, RoleId,
+    ScopeId, UserId,
 };
 pub use model::*;
 pub use user::{NewUser, User};

@@ -138,6 +138,75 @@ pub struct OrganizationRoleRef {
     pub name: String,
 }
 
+/// Where an organization invitation stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum InvitationStatus {
+    /// Waiting for the invitee.
+    Pending,
+    /// The invitee joined.
+    Accepted,
+    /// Past its expiry, never accepted.
+    Expired,
+    /// Withdrawn.
+    Revoked,
+}
+
+/// An invitation to join an organization (`/api/organization-invitations`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Invitation {
+    /// The invitation's id.
+    pub id: InvitationId,
+    /// Who invited, when given.
+    pub inviter_id: Option<UserId>,
+    /// The invitee's email, as given.
+    pub invitee: String,
+    /// Who accepted it.
+    pub accepted_user_id: Option<UserId>,
+    /// The organization to join.
+    pub organization_id: OrganizationId,
+    /// Where it stands (a pending invitation past `expires_at` reads `Expired`).
+    pub status: InvitationStatus,
+    /// When it was made, in milliseconds since the epoch.
+    pub created_at: i64,
+    /// When it last changed.
+    pub updated_at: i64,
+    /// When it expires.
+    pub expires_at: i64,
+    /// The organization roles the invitee gets on accepting.
+    #[serde(default)]
+    pub organization_roles: Vec<OrganizationRoleRef>,
+}
+
+/// An invitation to make: `POST /api/organization-invitations` (see
+/// [`crate::ManagementClient::create_invitation`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewInvitation {
+    /// Who invites (a member, usually), if anyone.
+    pub inviter_id: Option<UserId>,
+    /// The invitee's email.
+    pub invitee: String,
+    /// The organization to join.
+    pub organization_id: OrganizationId,
+    /// When it expires, in milliseconds since the epoch (in the future).
+    pub expires_at: i64,
+    /// The organization roles the invitee gets on accepting.
+    pub organization_role_ids: Vec<OrganizationRoleId>,
+    /// Have Logto email it (through its email connector), with these payload fields (`link`, …).
+    pub message_payload: Option<serde_json::Value>,
+}
+
+/// Which invitations to list (each filter exact; the invitee's case-insensitive in Logto 1.42).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct InvitationFilter {
+    /// Only this organization's.
+    pub organization_id: Option<OrganizationId>,
+    /// Only this inviter's.
+    pub inviter_id: Option<UserId>,
+    /// Only this invitee's.
+    pub invitee: Option<String>,
+}
+
 /// An organization (`GET /api/organizations`); `organization_roles` is filled where Logto lists a
 /// user's or an application's organizations.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

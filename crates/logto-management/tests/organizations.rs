@@ -1,7 +1,10 @@
 //! The organization calls against the emulator (its demo seed holds Acme and Globex).
 
 use demo_tenant::{M2M_APP_ID, M2M_APP_SECRET};
-use logto_management::{ApplicationId, ManagementClient, ManagementConfig, ManagementError, RoleType, UserId};
+use logto_management::{
+    ApplicationId, InvitationFilter, InvitationStatus, ManagementClient, ManagementConfig, ManagementError,
+    NewInvitation, OrganizationId, RoleType, UserId,
+};
 
 #[tokio::test(flavor = "multi_thread")]
 async fn organizations_scopes_roles_members_and_apps() {
@@ -83,4 +86,65 @@ async fn organizations_scopes_roles_members_and_apps() {
         matches!(&err, ManagementError::Api { status: 404, code, .. } if code == "entity.not_exists_with_id"),
         "{err}"
     );
+}
+
+/// Invitations (made, listed, accepted, revoked, deleted), a member's scopes and bulk member roles,
+/// typed, against the emulator.
+#[tokio::test(flavor = "multi_thread")]
+async fn invitations_member_scopes_and_bulk_roles() {
+    let emu = logto_emulator::Emulator::new(&demo_tenant::seed()).spawn().await.unwrap();
+    let client = ManagementClient::new(ManagementConfig::new(&emu.endpoint, M2M_APP_ID, M2M_APP_SECRET)).unwrap();
+    let acme = OrganizationId::new("acmeorg00001");
+    let member = client.list_organization_roles().await.unwrap().into_iter().find(|r| r.name == "member").unwrap();
+    let in_a_week = emu.state.clock.now_ms() + 7 * 86_400_000;
+    let new = |invitee: &str| NewInvitation {
+        inviter_id: None,
+        invitee: invitee.into(),
+        organization_id: acme.clone(),
+        expires_at: in_a_week,
+        organization_role_ids: vec![member.id.clone()],
+        message_payload: None,
+    };
+    let invitation = client.create_invitation(&new("newbie@example.com")).await.unwrap();
+    assert_eq!(
+        (invitation.status, invitation.organization_roles[0].name.as_str()),
+        (InvitationStatus::Pending, "member")
+    );
+    let other = client.create_invitation(&new("other@example.com")).await.unwrap();
+    let filter = InvitationFilter { invitee: Some("NEWBIE@example.com".into()), ..Default::default() };
+    assert_eq!(client.list_invitations(&filter).await.unwrap(), std::slice::from_ref(&invitation));
+    assert_eq!(client.list_invitations(&InvitationFilter::default()).await.unwrap().len(), 2);
+    // Emailing needs an email connector, which the emulator (like a bare Logto) has not.
+    let mut emailed = new("mailed@example.com");
+    emailed.message_payload = Some(serde_json::json!({"link": "https://app.example.com/invitations/x"}));
+    match client.create_invitation(&emailed).await {
+        Err(ManagementError::Api { status: 501, code, .. }) => assert_eq!(code, "connector.not_found"),
+        other => panic!("{other:?}"),
+    }
+
+    let newbie = client
+        .create_user(&logto_management::NewUser {
+            username: Some("newbie".into()),
+            primary_email: Some("newbie@example.com".into()),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    let accepted = client.accept_invitation(&invitation.id, &newbie.id).await.unwrap();
+    assert_eq!((accepted.status, accepted.accepted_user_id.as_ref()), (InvitationStatus::Accepted, Some(&newbie.id)));
+    let scopes = client.member_scopes(&acme, &newbie.id).await.unwrap();
+    assert_eq!(scopes.iter().map(|s| s.name.as_str()).collect::<Vec<_>>(), ["read:members"]);
+    assert_eq!(client.revoke_invitation(&other.id).await.unwrap().status, InvitationStatus::Revoked);
+    client.delete_invitation(&other.id).await.unwrap();
+    assert!(matches!(client.get_invitation(&other.id).await, Err(ManagementError::Api { status: 404, .. })));
+
+    // bob, a guest, made a member in bulk; a non-member refused.
+    let bob = UserId::new(emu.state.store().user_by_identifier("bob").unwrap().id.clone());
+    client.add_members_roles(&acme, std::slice::from_ref(&bob), std::slice::from_ref(&member.id)).await.unwrap();
+    let roles = client.member_roles(&acme, &bob).await.unwrap();
+    assert!(roles.iter().any(|r| r.name == "member"), "{roles:?}");
+    let trent = UserId::new(emu.state.store().user_by_identifier("trent").unwrap().id.clone());
+    let refused = client.add_members_roles(&acme, std::slice::from_ref(&trent), std::slice::from_ref(&member.id)).await;
+    assert!(matches!(refused, Err(ManagementError::Api { status: 422, .. })), "{refused:?}");
+    assert!(client.member_scopes(&acme, &trent).await.unwrap().is_empty());
 }
