@@ -12,6 +12,7 @@
 //!   fsync made while readers go on; cascades (a deleted user leaves their organizations) live here;
 //! - `events`: what a write changed, typed (who joined and left an organization, a user deleted as
 //!   stored), collected per request for the hooks;
+//! - `outbox`: the emails Logto would have handed its email connector (`/_emulator/outbox`);
 //! - `artefacts`: the OIDC provider's interactions, grants, codes, tokens and browser sessions, in
 //!   memory, behind a lock of their own ([`AppState::artefacts`]);
 //! - `state`: [`AppState`], what every handler gets: the above, the keys, the clock, the options;
@@ -52,6 +53,7 @@ pub mod keys;
 pub mod management;
 pub mod model;
 pub mod oidc;
+pub mod outbox;
 pub mod persist;
 pub mod request;
 pub mod secret;

@@ -295,6 +295,29 @@ pub struct OrgMember {
     pub role_ids: Vec<String>,
 }
 
+/// A message Logto would have handed its email connector, kept in the emulator's outbox.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct OutboxMessage {
+    /// Its id.
+    pub id: String,
+    /// The address it goes to.
+    pub to: String,
+    /// Logto's template type (`OrganizationInvitation`, `SignIn`, `Register`, `ForgotPassword`, …).
+    pub message_type: String,
+    /// What the connector gets to fill the template with (`code`, `link`, the organization, …).
+    pub payload: Value,
+    /// When it was sent, in ms since the epoch.
+    pub created_at: i64,
+}
+
+impl OutboxMessage {
+    /// The control API's view of it.
+    pub fn to_api_json(&self) -> Value {
+        json!({"id": self.id, "to": self.to, "type": self.message_type, "payload": self.payload,
+               "createdAt": self.created_at})
+    }
+}
+
 /// Where an organization invitation stands (`OrganizationInvitationStatus`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum InvitationStatus {

@@ -10,7 +10,9 @@ use rusqlite::{params, Connection, OptionalExtension};
 use serde::{de::DeserializeOwned, Deserialize, Serialize};
 
 use crate::keys::{KeyRing, TenantKey};
-use crate::model::{Application, Hook, Invitation, OrgRole, OrgScope, Organization, Resource, Role, User};
+use crate::model::{
+    Application, Hook, Invitation, OrgRole, OrgScope, Organization, OutboxMessage, Resource, Role, User,
+};
 use crate::store::Store;
 
 /// The database could not be opened, read or written; the cause is kept as the error's source.
@@ -114,6 +116,7 @@ entity_in_vec! {
     OrgRole => "organization_role", org_roles;
     Hook => "hook", hooks;
     Invitation => "organization_invitation", invitations;
+    OutboxMessage => "outbox_message", outbox;
 }
 
 impl Entity for Organization {
@@ -281,6 +284,7 @@ impl Db {
         self.load_into::<Organization>(&conn, &mut store)?;
         self.load_into::<Hook>(&conn, &mut store)?;
         self.load_into::<Invitation>(&conn, &mut store)?;
+        self.load_into::<OutboxMessage>(&conn, &mut store)?;
         Ok(Some(store))
     }
 
@@ -323,7 +327,8 @@ impl Db {
             .chain(rows(store.org_roles.iter()))
             .chain(rows(store.organizations.iter()))
             .chain(rows(store.hooks.iter()))
-            .chain(rows(store.invitations.iter()));
+            .chain(rows(store.invitations.iter()))
+            .chain(rows(store.outbox.iter()));
         for (kind, id, json) in all {
             let json = json.map_err(|e| self.json(kind, e))?;
             tx.execute("INSERT INTO entities (kind, id, json) VALUES (?1, ?2, ?3)", params![kind, id, json])

@@ -62,6 +62,10 @@ pub struct Seed {
     /// Webhooks.
     #[serde(default)]
     pub hooks: Vec<SeedHook>,
+    /// Keep what Logto would hand its email connector in the outbox (`/_emulator/outbox`); without
+    /// it, as a Logto with no email connector, sending an email fails (501 `connector.not_found`).
+    #[serde(default)]
+    pub outbox: bool,
 }
 
 /// A webhook: the events it subscribes to and where they go (`{endpoint}` is replaced); a signing

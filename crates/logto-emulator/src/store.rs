@@ -31,6 +31,8 @@ pub struct Store {
     pub hooks: Vec<Hook>,
     /// Organization invitations, in creation order.
     pub invitations: Vec<Invitation>,
+    /// The emails Logto would have sent, oldest first.
+    pub outbox: Vec<OutboxMessage>,
 }
 
 impl Store {

@@ -34,6 +34,7 @@ pub fn router() -> Router<AppState> {
         .route("/requests", get(requests).delete(clear_requests))
         .route("/faults", get(faults::list).post(faults::add).delete(faults::clear))
         .route("/hooks", post(put_hook))
+        .route("/outbox", get(crate::outbox::list).delete(crate::outbox::clear))
 }
 
 #[derive(Deserialize)]
@@ -85,6 +86,7 @@ async fn index() -> Json<Value> {
         "GET|DELETE /_emulator/requests": "the request log (method, path, status, atMs), or clear it",
         "GET|POST|DELETE /_emulator/faults": "list, add ({path, method?, status?, retryAfter?, delayMs?, drop?, oidcError?, count?}) or clear faults",
         "POST /_emulator/hooks": "create or replace (by name) a webhook with a given signing key: {name, events, url, signingKey}",
+        "GET|DELETE /_emulator/outbox": "the emails Logto would have sent (newest first; ?to=address), or clear them",
     }))
 }
 

@@ -17,8 +17,20 @@ struct Api {
 }
 
 impl Api {
+    /// The demo tenant, whose seed gives it an outbox (`"outbox": true`).
     async fn new() -> Self {
-        let emu = logto_emulator::Emulator::new(&demo_tenant::seed()).spawn().await.unwrap();
+        Self::of(demo_tenant::seed()).await
+    }
+
+    /// The demo tenant without an outbox: a Logto with no email connector.
+    async fn without_outbox() -> Self {
+        let mut seed = demo_tenant::seed();
+        seed.outbox = false;
+        Self::of(seed).await
+    }
+
+    async fn of(seed: logto_emulator::Seed) -> Self {
+        let emu = logto_emulator::Emulator::new(&seed).spawn().await.unwrap();
         let token = admin_token(&emu.endpoint).await;
         Self { emu, token, http: reqwest::Client::new() }
     }
@@ -60,7 +72,7 @@ fn json(text: &str) -> Value {
 
 #[tokio::test]
 async fn invitations_are_made_listed_and_refused_as_logto_does() {
-    let api = Api::new().await;
+    let api = Api::without_outbox().await;
     let (alice, member) = (api.id_of("alice"), api.role_id("member"));
     let expires = api.in_a_week();
 
@@ -175,7 +187,7 @@ async fn invitations_are_made_listed_and_refused_as_logto_does() {
     assert_eq!((status, answer), (404, not_found));
     assert_eq!(api.call("DELETE", &path, None).await.0, 404);
 
-    // 356–357: sending the message again needs an email connector, which the emulator does not have.
+    // 356–357: sending the message again needs an email connector (here, no outbox).
     let message = format!("/organization-invitations/{}/message", first["id"].as_str().unwrap());
     assert_eq!(api.call("POST", &message, Some(json!({"link": "x"}))).await.0, 501);
     assert_eq!(api.call("POST", "/organization-invitations/nosuch/message", Some(json!({}))).await.0, 404);
@@ -318,4 +330,53 @@ async fn a_members_scopes_and_bulk_roles() {
             )
         )
     );
+}
+
+/// The outbox: what Logto would hand its email connector for an invitation (recorded, 399–406:
+/// the organization and the inviter under the caller's fields), kept, listed newest first, cleared.
+#[tokio::test]
+async fn invitation_emails_go_to_the_outbox() {
+    let api = Api::new().await;
+    let alice = api.id_of("alice");
+    let outbox = |query: &'static str| {
+        let url = format!("{}/_emulator/outbox{query}", api.emu.endpoint);
+        async move { reqwest::get(url).await.unwrap().json::<Value>().await.unwrap() }
+    };
+    let body = json!({"inviterId": alice, "invitee": "uma@example.com", "organizationId": ACME,
+        "expiresAt": api.in_a_week(), "messagePayload": {"link": "https://app.example.com/invite?code=abc123"}});
+    let (status, _, invitation) = api.call("POST", "/organization-invitations", Some(body)).await;
+    assert_eq!(status, 201, "{invitation}");
+    let sent = outbox("?to=UMA%40example.com").await;
+    assert_eq!(sent.as_array().unwrap().len(), 1, "{sent}");
+    assert_eq!(
+        (sent[0]["to"].as_str(), sent[0]["type"].as_str()),
+        (Some("uma@example.com"), Some("OrganizationInvitation"))
+    );
+    assert_eq!(
+        sent[0]["payload"],
+        json!({"organization": {"id": ACME, "name": "Acme", "branding": {}},
+               "inviter": {"id": alice, "avatar": format!("{}/avatars/alice.svg", api.emu.endpoint), "name": "Alice Example",
+                           "primaryEmail": "alice@example.com", "primaryPhone": null, "username": "alice", "profile": {}},
+               "link": "https://app.example.com/invite?code=abc123"})
+    );
+    // 401–404: sent again, with another locale, then with nothing: the context stays.
+    let message = format!("/organization-invitations/{}/message", invitation["id"].as_str().unwrap());
+    assert_eq!(
+        api.call("POST", &message, Some(json!({"link": "https://app.example.com/x", "locale": "fr"}))).await.0,
+        204
+    );
+    assert_eq!(api.call("POST", &message, Some(json!({}))).await.0, 204);
+    let all = outbox("").await;
+    assert_eq!(all.as_array().unwrap().len(), 3);
+    assert_eq!(all[1]["payload"]["locale"], "fr", "newest first");
+    assert!(all[0]["payload"].get("link").is_none() && all[0]["payload"]["organization"]["name"] == "Acme");
+    // 405–406: no inviter, no `inviter`; a code passes through.
+    let body = json!({"invitee": "wen@example.com", "organizationId": ACME, "expiresAt": api.in_a_week(),
+        "messagePayload": {"code": "123456"}});
+    assert_eq!(api.call("POST", "/organization-invitations", Some(body)).await.0, 201);
+    let wen = outbox("?to=wen%40example.com").await;
+    assert!(wen[0]["payload"].get("inviter").is_none() && wen[0]["payload"]["code"] == "123456", "{wen}");
+    let cleared = reqwest::Client::new().delete(format!("{}/_emulator/outbox", api.emu.endpoint)).send().await.unwrap();
+    assert_eq!(cleared.status(), 204);
+    assert_eq!(outbox("").await, json!([]));
 }

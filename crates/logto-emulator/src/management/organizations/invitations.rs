@@ -5,13 +5,14 @@
 //! - create: the body guard (the invitee an email, `expiresAt` required), `expiresAt` in the future
 //!   (400 `request.invalid_input`), the invitee not a member already (by primary email, 422), the
 //!   organization, the inviter and the roles existing (422 `entity.relation_foreign_key_not_found`);
-//!   with a `messagePayload`, the email is sent first, and with no email connector (the emulator has
-//!   none yet) the call fails 501 `connector.not_found` and nothing is stored, as Logto rolls back;
+//!   with a `messagePayload`, the email goes to the outbox ([`crate::outbox`]) with Logto's context
+//!   (the organization, the inviter) under the given fields; with no outbox (a Logto with no email
+//!   connector) the call fails 501 `connector.not_found` and nothing is stored, as Logto rolls back;
 //! - list (newest first; `organizationId`, `inviterId` exact, `invitee` case-insensitive), get, delete;
 //! - `PUT /{id}/status`: `Accepted` (with `acceptedUserId`, whose primary email must be the
 //!   invitee's; the user joins with the invitation's roles) or `Revoked`; an accepted, revoked or
 //!   expired invitation cannot change any more (422);
-//! - `POST /{id}/message`: sends the email again (501 without an email connector).
+//! - `POST /{id}/message`: sends the email again (501 without an outbox).
 //!
 //! A pending invitation past `expiresAt` reads `Expired`, as Logto's `findEntities` computes it.
 
@@ -62,13 +63,31 @@ struct NewStatus {
     status: String,
 }
 
-/// The 501 Logto answers when a message must go out and no email connector is configured.
-fn no_email_connector() -> ApiError {
-    ApiError::new(
-        StatusCode::NOT_IMPLEMENTED,
-        "connector.not_found",
-        "Cannot find any available connector for type: Email.",
-    )
+/// What Logto adds to an invitation email's payload before the caller's fields: the organization
+/// and, when there is one, the inviter (recorded, 400 and 404).
+fn template_context(store: &crate::store::Store, invitation: &Invitation) -> serde_json::Map<String, Value> {
+    let mut context = serde_json::Map::new();
+    if let Some(org) = store.organization(&invitation.organization_id) {
+        context.insert("organization".into(), serde_json::json!({"id": org.id, "name": org.name, "branding": {}}));
+    }
+    if let Some(inviter) = invitation.inviter_id.as_deref().and_then(|id| store.user(id)) {
+        context.insert(
+            "inviter".into(),
+            serde_json::json!({"id": inviter.id, "avatar": inviter.avatar, "name": inviter.name,
+                "primaryEmail": inviter.primary_email, "primaryPhone": inviter.primary_phone,
+                "username": inviter.username, "profile": {}}),
+        );
+    }
+    context
+}
+
+/// The invitation email's payload: Logto's context, then the caller's fields over it.
+fn invitation_payload(store: &crate::store::Store, invitation: &Invitation, given: &Value) -> Value {
+    let mut payload = template_context(store, invitation);
+    if let Value::Object(fields) = given {
+        payload.extend(fields.clone());
+    }
+    Value::Object(payload)
 }
 
 /// 422 `request.invalid_input` with Logto's reason appended.
@@ -99,8 +118,10 @@ pub async fn create(State(state): State<AppState>, body: Bytes) -> Result<(Statu
     if store.organization(&new.organization_id).is_none() || !inviter_known || !roles_known {
         return Err(ApiError::foreign_key_not_found());
     }
-    if new.message_payload.as_ref().is_some_and(|p| p != &Value::Bool(false)) {
-        return Err(no_email_connector());
+    let message = new.message_payload.filter(|p| p != &Value::Bool(false));
+    // Logto sends in the invitation's transaction: with no email connector nothing is stored.
+    if message.is_some() && !crate::outbox::available(&state) {
+        return Err(crate::outbox::no_email_connector());
     }
     // A pending invitation of the same invitee to the same organization that has expired is stored
     // as expired now (`updateExpiredEntities`).
@@ -124,12 +145,17 @@ pub async fn create(State(state): State<AppState>, body: Bytes) -> Result<(Statu
         role_ids: new.organization_role_ids,
     };
     let answer = invitation.to_api_json(&store.org_roles, now);
+    let email = message.map(|given| invitation_payload(&store, &invitation, &given));
+    let invitee = invitation.invitee.clone();
     drop(store);
     for mut old in expired {
         old.status = InvitationStatus::Expired;
         write.put(old)?;
     }
     write.put(invitation)?;
+    if let Some(payload) = email {
+        crate::outbox::send(&state, &mut write, &invitee, "OrganizationInvitation", payload)?;
+    }
     Ok((StatusCode::CREATED, Json(answer)))
 }
 
@@ -227,9 +253,12 @@ pub async fn message(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Result<StatusCode, ApiError> {
-    let _: serde_json::Map<String, Value> = guard::body(&body, &[])?;
-    if !state.store().invitations.iter().any(|i| i.id == id) {
-        return Err(ApiError::not_found());
-    }
-    Err(no_email_connector())
+    let given: serde_json::Map<String, Value> = guard::body(&body, &[])?;
+    let mut write = state.write();
+    let store = write.read();
+    let invitation = store.invitations.iter().find(|i| i.id == id).cloned().ok_or_else(ApiError::not_found)?;
+    let payload = invitation_payload(&store, &invitation, &Value::Object(given));
+    drop(store);
+    crate::outbox::send(&state, &mut write, &invitation.invitee, "OrganizationInvitation", payload)?;
+    Ok(StatusCode::NO_CONTENT)
 }
