@@ -222,16 +222,7 @@ async fn refresh_token_reuse_after_three_seconds_revokes_the_grant() {
 async fn a_resource_not_asked_at_sign_in_is_invalid_target() {
     let emu = logto_emulator::Emulator::new(&demo_tenant::seed()).spawn().await.unwrap();
     let alice = demo_tenant::sign_in(&emu.endpoint, "alice", DEMO_PASSWORD, SCOPES, None).await.unwrap();
-    let (status, _, body) = post_token(
-        &emu.endpoint,
-        &[
-            ("grant_type", "refresh_token"),
-            ("client_id", SPA_APP_ID),
-            ("refresh_token", alice.refresh_token()),
-            ("resource", API_RESOURCE),
-        ],
-    )
-    .await;
+    let (status, body) = refresh(&emu.endpoint, alice.refresh_token(), &[("resource", API_RESOURCE)]).await;
     assert_eq!((status, body["code"].as_str()), (400, Some("oidc.invalid_target")));
 }
 

@@ -214,20 +214,7 @@ async fn json_of(r: reqwest::Response) -> (u16, HeaderMap, Value) {
 }
 
 async fn refresh(ctx: &Ctx, refresh_token: &str) -> (u16, Value) {
-    let r = ctx
-        .http
-        .post(format!("{}/oidc/token", ctx.base))
-        .form(&[
-            ("grant_type", "refresh_token"),
-            ("client_id", SPA_APP_ID),
-            ("refresh_token", refresh_token),
-            ("resource", API_RESOURCE),
-        ])
-        .send()
-        .await
-        .unwrap();
-    let (status, _, body) = json_of(r).await;
-    (status, body)
+    crate::helpers::refresh(&ctx.base, refresh_token, &[("resource", API_RESOURCE)]).await
 }
 
 async fn preflight_any_origin(ctx: Ctx) -> Result<(), String> {
