@@ -21,8 +21,9 @@ async fn get(app: &TestApp, org: &str, token: &str) -> reqwest::Response {
 }
 
 fn members_of(app: &TestApp, org: &str) -> Vec<String> {
-    let store = app.emulator.state.store();
-    store.organization(org).map(|o| o.members.iter().map(|m| m.id.clone()).collect()).unwrap_or_default()
+    app.emulator.state.tenant.read(|store| {
+        store.organization(org).map(|o| o.members.iter().map(|m| m.id.clone()).collect()).unwrap_or_default()
+    })
 }
 
 #[tokio::test]

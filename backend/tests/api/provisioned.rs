@@ -100,7 +100,7 @@ async fn a_provisioned_logto_runs_the_whole_stack() {
         .await
         .unwrap();
     assert_eq!(patch.status(), 200);
-    let hook_id = emu.state.store().hooks[0].id.clone();
+    let hook_id = emu.state.tenant.read(|s| s.hooks[0].id.clone());
     assert!(testkit::delivered(&emu.state, &hook_id, 1).await, "the rename was delivered");
     let body: TopUsersResponse = http
         .get(format!("{backend}/api/top-users"))

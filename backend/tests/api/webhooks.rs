@@ -28,15 +28,17 @@ async fn webhook_app_for(events: &[&str]) -> TestApp {
 /// The emulator's hook to `url`, with a key the backend knows (Logto makes its own; `provision`
 /// copies it), subscribed to `events`.
 pub fn add_hook(emulator: &logto_emulator::RunningEmulator, url: &str, events: &[&str]) {
-    emulator.state.store_mut().hooks.push(Hook {
-        id: HOOK_ID.into(),
-        name: "backend".into(),
-        events: events.iter().map(|e| e.to_string()).collect(),
-        url: url.to_string(),
-        headers: Default::default(),
-        signing_key: KEY.into(),
-        enabled: true,
-        created_at: 0,
+    emulator.state.tenant.change_in_memory(|store| {
+        store.hooks.push(Hook {
+            id: HOOK_ID.into(),
+            name: "backend".into(),
+            events: events.iter().map(|e| e.to_string()).collect(),
+            url: url.to_string(),
+            headers: Default::default(),
+            signing_key: KEY.into(),
+            enabled: true,
+            created_at: 0,
+        })
     });
 }
 

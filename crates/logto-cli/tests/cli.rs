@@ -49,8 +49,7 @@ async fn fails(endpoint: &str, id: &str, secret: &str, args: &[&str]) -> String 
 }
 
 fn counts(emu: &RunningEmulator) -> (usize, usize, usize) {
-    let store = emu.state.store();
-    (store.applications.len(), store.roles.len(), store.resources.len())
+    emu.state.tenant.read(|store| (store.applications.len(), store.roles.len(), store.resources.len()))
 }
 
 fn env_arg(path: &Path) -> String {
@@ -76,7 +75,7 @@ async fn provision_creates_everything_once_and_rerunning_is_a_no_op() {
     assert_eq!(vars["LOGTO_ENDPOINT"], emu.endpoint);
     assert_eq!(vars["LOGTO_MANAGEMENT_RESOURCE"], "https://default.logto.app/api");
     // The backend's webhook, and its signing key for the backend.
-    let hook = emu.state.store().hooks[0].clone();
+    let hook = emu.state.tenant.read(|s| s.hooks[0].clone());
     assert_eq!(hook.url, "http://localhost:3000/api/webhooks/logto");
     // Every event the backend's lists follow (issue 26).
     let events: Vec<&str> = hook.events.iter().map(String::as_str).collect();
@@ -133,7 +132,7 @@ async fn users_and_roles_commands() {
 
     let assigned = ok(&emu, &["roles", "assign", "--user", &frank, "--role", "User"]).await;
     assert!(assigned.contains("assigned role"), "{assigned}");
-    let has_role = emu.state.store().user(&frank).map(|u| u.role_ids.len());
+    let has_role = emu.state.tenant.read(|s| s.user(&frank).map(|u| u.role_ids.len()));
     assert_eq!(has_role, Some(1));
 
     let got: serde_json::Value = serde_json::from_str(&ok(&emu, &["users", "get", &frank, "--json"]).await).unwrap();
@@ -161,14 +160,13 @@ async fn errors_name_the_fix() {
     assert!(unreachable.to_lowercase().contains("connection refused"), "{unreachable}");
 
     // An M2M app without the Management API role gets a token without `all`.
-    let roleless = {
-        let mut store = emu.state.store_mut();
+    let roleless = emu.state.tenant.change_in_memory(|store| {
         let mut app = store.applications[BOOTSTRAP_ID].clone();
         app.id = "m2mnorole000000000001".into();
         app.role_ids.clear();
         store.applications.insert(app.id.clone(), app);
         "m2mnorole000000000001"
-    };
+    });
     let no_all = fails(&emu.endpoint, roleless, BOOTSTRAP_SECRET, &["users", "list"]).await;
     assert!(no_all.contains("`all`"), "{no_all}");
 }
@@ -178,8 +176,7 @@ async fn errors_name_the_fix() {
 #[tokio::test(flavor = "multi_thread")]
 async fn roles_beyond_the_first_page_are_found() {
     let emu = fresh_logto().await;
-    {
-        let mut store = emu.state.store_mut();
+    emu.state.tenant.change_in_memory(|store| {
         for i in 0..45 {
             store.roles.push(logto_emulator::model::Role {
                 id: format!("manyroles{i:012}"),
@@ -189,7 +186,7 @@ async fn roles_beyond_the_first_page_are_found() {
                 scopes: vec![],
             });
         }
-    }
+    });
     let dir = temp_dir();
     let env = env_arg(&dir.path().join(".env"));
     ok(&emu, &["provision", "--env-file", &env]).await;
@@ -303,5 +300,5 @@ async fn orgs_commands_and_the_organization_role_provision_creates() {
 
     ok(&emu, &["orgs", "members", "remove", "Acme", "--user", hank]).await;
     ok(&emu, &["orgs", "delete", "Acme"]).await;
-    assert!(emu.state.store().organizations.is_empty());
+    assert!(emu.state.tenant.read(|s| s.organizations.is_empty()));
 }

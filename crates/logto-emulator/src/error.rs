@@ -184,6 +184,15 @@ impl ApiError {
         e
     }
 
+    /// The 501 Logto answers when an email must go out and no email connector is configured.
+    pub fn no_email_connector() -> Self {
+        Self::new(
+            StatusCode::NOT_IMPLEMENTED,
+            "connector.not_found",
+            "Cannot find any available connector for type: Email.",
+        )
+    }
+
     /// 422 with a Logto error code.
     pub fn unprocessable(code: &'static str, message: impl Into<String>) -> Self {
         Self::new(StatusCode::UNPROCESSABLE_ENTITY, code, message)

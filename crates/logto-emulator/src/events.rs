@@ -1,4 +1,4 @@
-//! Domain events: what a [`crate::write::Write`] changed, typed, for the hooks to describe. A write
+//! Domain events: what a tenant operation changed, typed, for the hooks to describe. A write
 //! records them as it applies each change (under the writer lock, so they are exact even with other
 //! writes around); the hooks' middleware collects those of its request ([`collect`]) and builds
 //! Logto's payloads from them, instead of reading the store before and after the call.

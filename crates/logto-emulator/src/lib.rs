@@ -4,21 +4,23 @@
 //! ## Layout
 //!
 //! The state, and how it changes:
-//! - `store`: the persisted entities in memory (users, applications, API resources, roles,
-//!   organizations and their template, hooks) and the queries routes ask of them; read by many at
-//!   once ([`AppState::store`]);
-//! - `write`: [`write::Write`], the only way they change: one writer at a time, each change saved
-//!   (`persist`, SQLite, one generic table and write path for every kind) before it is applied, the
-//!   fsync made while readers go on; cascades (a deleted user leaves their organizations) live here;
-//! - `events`: what a write changed, typed (who joined and left an organization, a user deleted as
-//!   stored), collected per request for the hooks;
+//! - `tenant`: [`tenant::Tenant`], the emulator's whole state behind private fields, changed only
+//!   through its operations (one file per area: users, applications, resources, roles,
+//!   organizations, members, invitations, hooks, outbox, OIDC artefacts). Each validates, changes,
+//!   saves and cascades as one unit under one writer at a time; reads are closures over a
+//!   consistent view ([`tenant::Tenant::read`]), so no lock outlives them. The OIDC artefacts
+//!   (grants, codes, tokens, sessions) have a lock of their own, apart from the fsync of writes;
+//! - `store`: the persisted entities in memory and the queries routes ask of them (a user's scopes
+//!   for a resource, a member's roles, …);
+//! - `persist`: SQLite, one generic table and write path for every kind of entity;
+//! - `events`: what an operation changed, typed (who joined and left an organization, a user
+//!   deleted as stored), collected per request for the hooks;
 //! - `outbox`: the emails Logto would have handed its email connector (`/_emulator/outbox`);
-//! - `artefacts`: the OIDC provider's interactions, grants, codes, tokens and browser sessions, in
-//!   memory, behind a lock of their own ([`AppState::artefacts`]);
-//! - `state`: [`AppState`], what every handler gets: the above, the keys, the clock, the options;
+//! - `state`: [`AppState`], what every handler gets: the tenant, the clock, the options, the
+//!   request log and the webhook deliveries;
 //! - `secret`: passwords, application secrets and signing keys behind a redacted `Debug`.
 //!
-//! The faces over it:
+//! The faces over it (each handler parses, calls one tenant operation or read, and renders):
 //! - `oidc/`: discovery, JWKS (EC P-384, `kid` = RFC 7638 thumbprint), `/oidc/auth` with a sign-in
 //!   page and single sign-on (the `_session` cookie), `/oidc/token` (authorization code + PKCE,
 //!   rotating refresh tokens, client credentials), `/oidc/me`, `/oidc/token/revocation`,
@@ -40,7 +42,6 @@
 //! `Emulator::new(&seed).spawn()` starts it inside a test on an ephemeral port; `cargo run -p
 //! logto-emulator` on `http://localhost:3001`, Logto's default.
 
-pub mod artefacts;
 pub mod avatars;
 pub mod clock;
 pub mod config;
@@ -61,9 +62,9 @@ pub mod seed;
 mod start;
 pub mod state;
 pub mod store;
+pub mod tenant;
 #[cfg(feature = "testkit")]
 pub mod testkit;
-pub mod write;
 
 use std::net::SocketAddr;
 use std::time::Duration;
@@ -115,7 +116,7 @@ pub async fn serve(listener: TcpListener, state: AppState) -> std::io::Result<()
         loop {
             tick.tick().await;
             let now = sweeper.clock.now_secs();
-            sweeper.artefacts().sweep(now);
+            sweeper.tenant.sweep(now);
         }
     });
     // Connection info gives webhook payloads the caller's address (`ip`), as Logto's carry it.

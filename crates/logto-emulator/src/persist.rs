@@ -67,7 +67,7 @@ pub struct Db {
 }
 
 /// A kind of entity kept on disk: one row per entity, keyed by its kind and id, holding its JSON.
-/// One generic write path ([`Db::put`], [`Db::remove`], [`crate::write::Write`]) serves every kind.
+/// One generic write path ([`Db::put`], [`Db::remove`], the tenant's write) serves every kind.
 pub trait Entity: Serialize + DeserializeOwned + Sized {
     /// The `kind` column of its rows.
     const KIND: &'static str;

@@ -89,6 +89,13 @@ impl Params {
     }
 }
 
+/// Tells an absent field (`None`) from an explicit `null` (`Some(None)`) in a patch body.
+pub fn nullable<'de, D: serde::Deserializer<'de>, T: serde::Deserialize<'de>>(
+    d: D,
+) -> Result<Option<Option<T>>, D::Error> {
+    <Option<T> as serde::Deserialize>::deserialize(d).map(Some)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

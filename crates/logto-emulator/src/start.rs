@@ -21,6 +21,7 @@ use std::path::PathBuf;
 
 use tokio::net::TcpListener;
 
+use crate::tenant::Tenant;
 use crate::{clock, persist, serve, AppState, KeyRing, Options, Seed, Store, TenantKey};
 
 /// Where the state comes from when it is built.
@@ -82,7 +83,8 @@ impl Emulator {
         let fresh_keys = || KeyRing::new(TenantKey::generate());
         let Some(path) = &self.data_file else {
             let store = Store::from_seed(&self.seed, endpoint, now);
-            let state = AppState::new(endpoint, fresh_keys(), self.seed.clone(), store, self.options.clone(), None);
+            let tenant = Tenant::new(fresh_keys(), store, None, self.seed.outbox);
+            let state = AppState::new(endpoint, self.seed.clone(), tenant, self.options.clone());
             return Ok((state, StateFrom::SeedInMemory));
         };
         let db = persist::Db::open(path)?;
@@ -102,7 +104,8 @@ impl Emulator {
                 (store, StateFrom::SeedSaved)
             }
         };
-        Ok((AppState::new(endpoint, keys, self.seed.clone(), store, self.options.clone(), Some(db)), from))
+        let tenant = Tenant::new(keys, store, Some(db), self.seed.outbox);
+        Ok((AppState::new(endpoint, self.seed.clone(), tenant, self.options.clone()), from))
     }
 
     /// Starts it inside this process on an ephemeral loopback port (tests, tools); it stops when

@@ -9,8 +9,8 @@ use crate::secret::Secret;
 use crate::seed::{Seed, MANAGEMENT_API_INDICATOR};
 
 /// The tenant's persisted entities: users, applications, API resources, roles, organizations and
-/// their template, hooks. Read through [`crate::AppState::store`]; changed only through a
-/// [`crate::write::Write`] (the OIDC provider's artefacts are [`crate::artefacts::Artefacts`]).
+/// their template, hooks. Read through [`crate::tenant::Tenant::read`]; changed only through the tenant's
+/// operations (the OIDC provider's artefacts are the tenant's too, in memory).
 #[derive(Debug, Default)]
 pub struct Store {
     /// Users in creation order; Logto lists newest first.
@@ -249,7 +249,7 @@ impl Store {
         self.users.iter().find(|u| u.id == id)
     }
 
-    /// The user `id`, to change in memory only (tests; a change to keep goes through [`crate::write::Write`]).
+    /// The user `id`, to change in memory only (tests; a change to keep goes through a tenant operation).
     pub fn user_mut(&mut self, id: &str) -> Option<&mut User> {
         self.users.iter_mut().find(|u| u.id == id)
     }

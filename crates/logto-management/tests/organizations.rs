@@ -119,7 +119,7 @@ async fn invitations_member_scopes_and_bulk_roles() {
     let mut emailed = new("mailed@example.com");
     emailed.message_payload = Some(serde_json::json!({"link": "https://app.example.com/invitations/x"}));
     client.create_invitation(&emailed).await.unwrap();
-    let sent = emu.state.store().outbox.last().map(|m| (m.to.clone(), m.payload["link"].clone()));
+    let sent = emu.state.tenant.read(|s| s.outbox.last().map(|m| (m.to.clone(), m.payload["link"].clone())));
     assert_eq!(sent, Some(("mailed@example.com".into(), serde_json::json!("https://app.example.com/invitations/x"))));
 
     let newbie = client
@@ -139,11 +139,11 @@ async fn invitations_member_scopes_and_bulk_roles() {
     assert!(matches!(client.get_invitation(&other.id).await, Err(ManagementError::Api { status: 404, .. })));
 
     // bob, a guest, made a member in bulk; a non-member refused.
-    let bob = UserId::new(emu.state.store().user_by_identifier("bob").unwrap().id.clone());
+    let bob = UserId::new(emu.state.tenant.read(|s| s.user_by_identifier("bob").unwrap().id.clone()));
     client.add_members_roles(&acme, std::slice::from_ref(&bob), std::slice::from_ref(&member.id)).await.unwrap();
     let roles = client.member_roles(&acme, &bob).await.unwrap();
     assert!(roles.iter().any(|r| r.name == "member"), "{roles:?}");
-    let trent = UserId::new(emu.state.store().user_by_identifier("trent").unwrap().id.clone());
+    let trent = UserId::new(emu.state.tenant.read(|s| s.user_by_identifier("trent").unwrap().id.clone()));
     let refused = client.add_members_roles(&acme, std::slice::from_ref(&trent), std::slice::from_ref(&member.id)).await;
     assert!(matches!(refused, Err(ManagementError::Api { status: 422, .. })), "{refused:?}");
     assert!(client.member_scopes(&acme, &trent).await.unwrap().is_empty());

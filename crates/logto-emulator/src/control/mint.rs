@@ -33,8 +33,7 @@ struct Mint {
 
 pub async fn mint(State(state): State<AppState>, body: axum::body::Bytes) -> Result<Json<Value>, ApiError> {
     let mint: Mint = parse_body(&body)?;
-    let (default_ttl, aud) = {
-        let store = state.store();
+    let (default_ttl, aud) = state.tenant.read(|store| {
         if !store.applications.contains_key(&mint.client_id) {
             return Err(ApiError::invalid_body(format!("no application {}", mint.client_id)));
         }
@@ -56,11 +55,11 @@ pub async fn mint(State(state): State<AppState>, body: axum::body::Bytes) -> Res
             (Some(resource), _) => store
                 .resource(resource)
                 .map(|r| (r.access_token_ttl, resource.clone()))
-                .ok_or_else(|| ApiError::invalid_body(format!("no API resource {resource}")))?,
-            (None, Some(org)) => (crate::oidc::DEFAULT_TTL, crate::oidc::organization_audience(org)),
-            (None, None) => return Err(ApiError::invalid_body("give resource, organizationId, or both")),
+                .ok_or_else(|| ApiError::invalid_body(format!("no API resource {resource}"))),
+            (None, Some(org)) => Ok((crate::oidc::DEFAULT_TTL, crate::oidc::organization_audience(org))),
+            (None, None) => Err(ApiError::invalid_body("give resource, organizationId, or both")),
         }
-    };
+    })?;
     let ttl = mint.ttl.unwrap_or(default_ttl);
     // Bounded above too: `iat + ttl` must not overflow.
     if !(1..=10 * 365 * 24 * 3600).contains(&ttl) {

@@ -17,6 +17,7 @@ use crate::error::ApiError;
 use crate::request::parse_body;
 use crate::state::AppState;
 use crate::store::Store;
+use crate::tenant::NewHook;
 
 /// Where the control API lives.
 pub const PREFIX: &str = "/_emulator";
@@ -57,22 +58,16 @@ async fn put_hook(State(state): State<AppState>, body: axum::body::Bytes) -> Res
     if url::Url::parse(&new.url).is_err() || new.signing_key.is_empty() {
         return Err(ApiError::invalid_body("url must be an absolute URL and signingKey non-empty"));
     }
-    let mut write = state.write();
-    let existing = write.read().hooks.iter().find(|h| h.name == new.name).map(|h| (h.id.clone(), h.created_at));
-    let (id, created_at) = existing.unwrap_or_else(|| (crate::ids::standard_id(21), state.clock.now_ms()));
-    let hook = crate::model::Hook {
-        id,
+    let new = NewHook {
         name: new.name,
         events: new.events,
         url: new.url,
         headers: Default::default(),
-        signing_key: crate::secret::Secret::new(new.signing_key),
         enabled: true,
-        created_at,
+        signing_key: Some(crate::secret::Secret::new(new.signing_key)),
     };
-    let answer = hook.to_api_json();
-    write.put(hook)?;
-    Ok(Json(answer))
+    let hook = state.tenant.put_hook_by_name(new, state.clock.now_ms())?;
+    Ok(Json(hook.to_api_json()))
 }
 
 async fn index() -> Json<Value> {
@@ -92,12 +87,12 @@ async fn index() -> Json<Value> {
 
 async fn reset(State(state): State<AppState>) -> Result<Json<Value>, ApiError> {
     let store = Store::from_seed(&state.seed, &state.endpoint, state.clock.now_ms());
-    state.replace_store(store)?;
+    state.tenant.reset(store)?;
     Ok(Json(json!({"reset": true})))
 }
 
 async fn rotate_key(State(state): State<AppState>) -> Result<Json<Value>, ApiError> {
-    let kid = state.rotate_key_persisted()?;
+    let kid = state.tenant.rotate_key()?;
     Ok(Json(json!({"kid": kid, "jwks": state.jwks()})))
 }
 
@@ -115,18 +110,8 @@ async fn revoke_grants(State(state): State<AppState>, body: axum::body::Bytes) -
     if revoke.user_id.is_none() && revoke.client_id.is_none() {
         return Err(ApiError::invalid_body("give userId, clientId or both"));
     }
-    let mut artefacts = state.artefacts();
-    let ids: Vec<String> = artefacts
-        .grants
-        .values()
-        .filter(|g| revoke.user_id.as_ref().is_none_or(|u| &g.account_id == u))
-        .filter(|g| revoke.client_id.as_ref().is_none_or(|c| &g.client_id == c))
-        .map(|g| g.id.clone())
-        .collect();
-    for id in &ids {
-        artefacts.revoke_grant(id);
-    }
-    Ok(Json(json!({"revoked": ids.len()})))
+    let revoked = state.tenant.revoke_grants(revoke.user_id.as_deref(), revoke.client_id.as_deref());
+    Ok(Json(json!({"revoked": revoked})))
 }
 
 fn clock_json(state: &AppState) -> Json<Value> {

@@ -30,8 +30,7 @@ struct NewSession {
 
 pub async fn start(State(state): State<AppState>, body: axum::body::Bytes) -> Result<Json<Value>, ApiError> {
     let new: NewSession = parse_body(&body)?;
-    let user = {
-        let store = state.store();
+    let user = state.tenant.read(|store| {
         let app = store
             .applications
             .get(&new.client_id)
@@ -52,8 +51,8 @@ pub async fn start(State(state): State<AppState>, body: axum::body::Bytes) -> Re
         if let Some(unknown) = new.resources.iter().find(|r| !known(r)) {
             return Err(ApiError::invalid_body(format!("no API resource {unknown}")));
         }
-        user
-    };
+        Ok(user)
+    })?;
     if !new.scopes.iter().any(|s| s == "openid") {
         return Err(ApiError::invalid_body("scopes must include openid"));
     }
@@ -66,7 +65,7 @@ pub async fn start(State(state): State<AppState>, body: axum::body::Bytes) -> Re
         nonce: None,
         session_id: None,
     };
-    state.artefacts().grants.insert(grant.id.clone(), grant.clone());
+    state.tenant.start_grant(grant.clone());
     let refresh_token =
         grant.scopes.iter().any(|s| s == "offline_access").then(|| first_refresh_token(&state, &grant.id));
     Ok(Json(json!({

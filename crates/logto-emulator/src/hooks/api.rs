@@ -10,12 +10,11 @@ use serde_json::{json, Value};
 
 use super::deliver;
 use crate::error::ApiError;
-use crate::ids::standard_id;
 use crate::management::guard::{self, Field, Kind};
 use crate::management::pagination::ListRequest;
 use crate::model::Hook;
-use crate::secret::Secret;
 use crate::state::AppState;
+use crate::tenant::{HookPatch, NewHook};
 
 const CONFIG: Kind = Kind::Nested(&[
     Field::required("url", Kind::Str { min: 1, max: None, pattern: Some(is_url) }),
@@ -91,9 +90,8 @@ fn check_events(events: &[String]) -> Result<(), ApiError> {
 pub async fn list(State(state): State<AppState>, OriginalUri(uri): OriginalUri) -> Result<Response, ApiError> {
     let list = ListRequest::optionally_paged(uri)?;
     let stats = list.params.get("includeExecutionStats").ok().flatten() == Some("true");
-    let hooks = state
-        .store()
-        .hooks
+    let hooks: Vec<Hook> = state.tenant.read(|store| store.hooks.clone());
+    let hooks = hooks
         .iter()
         .map(|h| {
             let mut v = h.to_api_json();
@@ -112,24 +110,21 @@ pub async fn create(State(state): State<AppState>, body: Bytes) -> Result<(Statu
     let events = new.events.unwrap_or_default();
     check_events(&events)?;
     let config = new.config.unwrap_or_default();
-    let hook = Hook {
-        id: standard_id(21),
+    let new = NewHook {
         name: new.name.unwrap_or_default(),
         events,
         url: config.url,
         headers: config.headers,
-        signing_key: Secret::new(standard_id(32)),
         enabled: new.enabled.unwrap_or(true),
-        created_at: state.clock.now_ms(),
+        signing_key: None,
     };
-    let answer = hook.to_api_json();
-    state.write().put(hook)?;
-    Ok((StatusCode::CREATED, Json(answer)))
+    let hook = state.tenant.create_hook(new, state.clock.now_ms())?;
+    Ok((StatusCode::CREATED, Json(hook.to_api_json())))
 }
 
 /// `GET /api/hooks/{id}`.
 pub async fn get_one(State(state): State<AppState>, Path(id): Path<String>) -> Result<Json<Value>, ApiError> {
-    state.store().hook(&id).map(|h| Json(h.to_api_json())).ok_or_else(|| not_found(&id))
+    state.tenant.read(|store| store.hook(&id).map(|h| Json(h.to_api_json()))).ok_or_else(|| not_found(&id))
 }
 
 /// `PATCH /api/hooks/{id}`: changes the given fields.
@@ -139,44 +134,27 @@ pub async fn update(
     body: Bytes,
 ) -> Result<Json<Value>, ApiError> {
     let changes: HookBody = guard::body(&body, HOOK_CHANGES)?;
-    let mut write = state.write();
-    let store = write.read();
-    let mut hook = store.hook(&id).cloned().ok_or_else(|| not_found(&id))?;
-    if let Some(events) = changes.events {
-        check_events(&events)?;
-        hook.events = events;
+    if let Some(events) = &changes.events {
+        check_events(events)?;
     }
-    if let Some(name) = changes.name {
-        hook.name = name;
-    }
-    if let Some(config) = changes.config {
-        hook.url = config.url;
-        hook.headers = config.headers;
-    }
-    if let Some(enabled) = changes.enabled {
-        hook.enabled = enabled;
-    }
-    let answer = hook.to_api_json();
-    drop(store);
-    write.put(hook)?;
-    Ok(Json(answer))
+    let patch = HookPatch {
+        name: changes.name,
+        events: changes.events,
+        config: changes.config.map(|c| (c.url, c.headers)),
+        enabled: changes.enabled,
+    };
+    let hook = state.tenant.update_hook(&id, patch)?;
+    Ok(Json(hook.to_api_json()))
 }
 
 /// `PATCH /api/hooks/{id}/signing-key`: a new signing key; the old one stops being used.
 pub async fn new_signing_key(State(state): State<AppState>, Path(id): Path<String>) -> Result<Json<Value>, ApiError> {
-    let mut write = state.write();
-    let store = write.read();
-    let mut hook = store.hook(&id).cloned().ok_or_else(|| not_found(&id))?;
-    hook.signing_key = Secret::new(standard_id(32));
-    let answer = hook.to_api_json();
-    drop(store);
-    write.put(hook)?;
-    Ok(Json(answer))
+    Ok(Json(state.tenant.new_hook_signing_key(&id)?.to_api_json()))
 }
 
 /// `DELETE /api/hooks/{id}`.
 pub async fn delete(State(state): State<AppState>, Path(id): Path<String>) -> Result<StatusCode, ApiError> {
-    if !state.write().remove_hook(&id)? {
+    if !state.tenant.delete_hook(&id)? {
         return Err(not_found(&id));
     }
     Ok(StatusCode::NO_CONTENT)
@@ -188,7 +166,7 @@ pub async fn test(State(state): State<AppState>, Path(id): Path<String>, body: B
     let request: HookBody = guard::body(&body, TEST)?;
     let events = request.events.unwrap_or_default();
     check_events(&events)?;
-    let mut hook = state.store().hook(&id).cloned().ok_or_else(|| not_found(&id))?;
+    let mut hook = state.tenant.read(|store| store.hook(&id).cloned()).ok_or_else(|| not_found(&id))?;
     let config = request.config.unwrap_or_default();
     hook.url = config.url;
     hook.headers = config.headers;
@@ -226,6 +204,6 @@ pub async fn recent_logs(
     OriginalUri(uri): OriginalUri,
 ) -> Result<Response, ApiError> {
     let list = ListRequest::paged(uri)?;
-    state.store().hook(&id).ok_or_else(|| not_found(&id))?;
+    state.tenant.read(|store| store.hook(&id).is_some()).then_some(()).ok_or_else(|| not_found(&id))?;
     Ok(list.answer(&state.endpoint, state.deliveries.logs(&id)))
 }

@@ -68,8 +68,9 @@ pub async fn fire(State(state): State<AppState>, request: Request, next: Next) -
         .as_deref()
         .and_then(|route| REGISTRATIONS.iter().find(|(m, r, _, _)| *m == method.as_str() && *r == route).copied());
     let Some((_, _, event, logto_route)) = registration else { return next.run(request).await };
-    let hooks: Vec<_> =
-        state.store().hooks.iter().filter(|h| h.enabled && h.events.iter().any(|e| e == event)).cloned().collect();
+    let hooks: Vec<_> = state.tenant.read(|store| {
+        store.hooks.iter().filter(|h| h.enabled && h.events.iter().any(|e| e == event)).cloned().collect()
+    });
     if hooks.is_empty() {
         return next.run(request).await;
     }

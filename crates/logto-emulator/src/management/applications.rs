@@ -12,23 +12,24 @@ use super::guard::{self, Field, Kind};
 use super::pagination::ListRequest;
 use super::RoleIds;
 use crate::error::ApiError;
-use crate::ids::standard_id;
-use crate::model::{AppType, Application, RoleType};
+use crate::model::{AppType, Application};
 use crate::state::AppState;
+use crate::tenant::NewApplication;
 
 /// `GET /api/applications`, newest first (paginated when asked, as Logto's `application.ts`).
 pub async fn list(State(state): State<AppState>, OriginalUri(uri): OriginalUri) -> Result<Response, ApiError> {
     let list = ListRequest::optionally_paged(uri)?;
-    let store = state.store();
-    let mut apps: Vec<&Application> = store.applications.values().collect();
-    apps.sort_by(|a, b| b.created_at.cmp(&a.created_at).then(a.id.cmp(&b.id)));
-    Ok(list.answer(&state.endpoint, apps.into_iter().map(Application::to_api_json).collect()))
+    let apps = state.tenant.read(|store| {
+        let mut apps: Vec<&Application> = store.applications.values().collect();
+        apps.sort_by(|a, b| b.created_at.cmp(&a.created_at).then(a.id.cmp(&b.id)));
+        apps.into_iter().map(Application::to_api_json).collect()
+    });
+    Ok(list.answer(&state.endpoint, apps))
 }
 
 pub async fn get_one(State(state): State<AppState>, Path(id): Path<String>) -> Result<Json<Value>, ApiError> {
-    let store = state.store();
-    let app = store.applications.get(&id).ok_or_else(ApiError::not_found)?;
-    let mut v = app.to_api_json();
+    let app = state.tenant.read(|store| store.applications.get(&id).map(Application::to_api_json));
+    let mut v = app.ok_or_else(ApiError::not_found)?;
     v["isAdmin"] = json!(false);
     Ok(Json(v))
 }
@@ -62,7 +63,7 @@ struct ClientMetadata {
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
-struct NewApplication {
+struct WireApplication {
     name: String,
     #[serde(rename = "type")]
     app_type: String,
@@ -73,7 +74,7 @@ struct NewApplication {
 }
 
 pub async fn create(State(state): State<AppState>, body: Bytes) -> Result<Json<Value>, ApiError> {
-    let new: NewApplication = guard::body(&body, NEW_APPLICATION)?;
+    let new: WireApplication = guard::body(&body, NEW_APPLICATION)?;
     let meta = new.oidc_client_metadata.unwrap_or_default();
     let Some(app_type) = AppType::parse(&new.app_type) else {
         // Logto's own answer for these two: they are created through their own flows.
@@ -94,43 +95,38 @@ pub async fn create(State(state): State<AppState>, body: Bytes) -> Result<Json<V
         return Err(guard::invalid_input(vec![json!({"code": "custom", "message": "Invalid URL",
             "path": ["oidcClientMetadata", key, index]})]));
     }
-    let app = Application {
-        id: standard_id(21),
+    let new = NewApplication {
         name: new.name,
         description: new.description,
         app_type,
         redirect_uris: meta.redirect_uris,
         post_logout_redirect_uris: meta.post_logout_redirect_uris,
-        // Confidential apps get a "Default secret" (32 characters, as Logto's).
-        secret: (!app_type.is_public()).then(|| crate::secret::Secret::new(standard_id(32))),
-        role_ids: vec![],
-        created_at: state.clock.now_ms(),
     };
-    let body = app.to_api_json();
-    state.write().put(app)?;
-    Ok(Json(body))
+    let app = state.tenant.create_application(new, state.clock.now_ms())?;
+    Ok(Json(app.to_api_json()))
 }
 
 pub async fn delete(State(state): State<AppState>, Path(id): Path<String>) -> Result<StatusCode, ApiError> {
-    if !state.write().remove_application(&id)? {
+    if !state.tenant.delete_application(&id)? {
         return Err(ApiError::not_found());
     }
-    state.artefacts().end_client(&id);
     Ok(StatusCode::NO_CONTENT)
 }
 
 pub async fn secrets(State(state): State<AppState>, Path(id): Path<String>) -> Result<Json<Value>, ApiError> {
-    let store = state.store();
-    let app = store.applications.get(&id).ok_or_else(ApiError::not_found)?;
-    Ok(Json(
-        app.secret
-            .iter()
-            .map(|value| {
-                json!({"tenantId": "default", "applicationId": app.id, "name": "Default secret", "value": value,
-                       "createdAt": app.created_at, "expiresAt": null})
-            })
-            .collect(),
-    ))
+    let secrets = state.tenant.read(|store| {
+        let app = store.applications.get(&id)?;
+        Some(
+            app.secret
+                .iter()
+                .map(|value| {
+                    json!({"tenantId": "default", "applicationId": app.id, "name": "Default secret", "value": value,
+                           "createdAt": app.created_at, "expiresAt": null})
+                })
+                .collect(),
+        )
+    });
+    Ok(Json(secrets.ok_or_else(ApiError::not_found)?))
 }
 
 /// `GET /api/applications/{id}/roles` (paginated, as Logto's `application-role.ts`).
@@ -140,10 +136,11 @@ pub async fn roles(
     OriginalUri(uri): OriginalUri,
 ) -> Result<Response, ApiError> {
     let list = ListRequest::paged(uri)?;
-    let store = state.store();
-    let app = store.applications.get(&id).ok_or_else(ApiError::not_found)?;
-    let roles = store.roles.iter().filter(|r| app.role_ids.contains(&r.id)).map(|r| r.to_api_json()).collect();
-    Ok(list.answer(&state.endpoint, roles))
+    let roles = state.tenant.read(|store| {
+        let app = store.applications.get(&id)?;
+        Some(store.roles.iter().filter(|r| app.role_ids.contains(&r.id)).map(|r| r.to_api_json()).collect())
+    });
+    Ok(list.answer(&state.endpoint, roles.ok_or_else(ApiError::not_found)?))
 }
 
 pub async fn assign_roles(
@@ -152,28 +149,6 @@ pub async fn assign_roles(
     body: Bytes,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
     let RoleIds { role_ids } = guard::body(&body, RoleIds::SCHEMA)?;
-    let mut write = state.write();
-    let store = write.read();
-    let app = store.applications.get(&id).ok_or_else(ApiError::not_found)?;
-    if app.app_type != AppType::MachineToMachine {
-        return Err(ApiError::unprocessable(
-            "application.invalid_type",
-            "Only machine to machine applications are allowed to have associated roles.",
-        ));
-    }
-    for role_id in &role_ids {
-        let role = store.role(role_id).ok_or_else(ApiError::not_found)?;
-        if role.role_type != RoleType::MachineToMachine {
-            return Err(ApiError::unprocessable(
-                "application.invalid_role_type",
-                "Can not assign user type role to machine to machine application.",
-            ));
-        }
-    }
-    let Some(mut app) = store.applications.get(&id).cloned() else { return Err(ApiError::not_found()) };
-    let added: Vec<String> = role_ids.iter().filter(|r| !app.role_ids.contains(r)).cloned().collect();
-    app.role_ids.extend(added.iter().cloned());
-    drop(store);
-    write.put(app)?;
+    let added = state.tenant.assign_application_roles(&id, &role_ids)?;
     Ok((StatusCode::CREATED, Json(json!({"roleIds": role_ids, "addedRoleIds": added}))))
 }

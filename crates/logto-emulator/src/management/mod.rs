@@ -73,10 +73,3 @@ pub(crate) struct RoleIds {
 impl RoleIds {
     pub const SCHEMA: &[guard::Field] = &[guard::Field::required("roleIds", guard::Kind::Strings { min: 1 })];
 }
-
-/// Tells an absent field (`None`) from an explicit `null` (`Some(None)`) in a patch body.
-pub(crate) fn nullable<'de, D: serde::Deserializer<'de>, T: serde::Deserialize<'de>>(
-    d: D,
-) -> Result<Option<Option<T>>, D::Error> {
-    <Option<T> as serde::Deserialize>::deserialize(d).map(Some)
-}

@@ -11,21 +11,22 @@ use serde_json::Value;
 use super::guard::{self, Field, Kind};
 use super::pagination::ListRequest;
 use crate::error::ApiError;
-use crate::ids::standard_id;
-use crate::model::{Resource, Scope};
-use crate::seed::MANAGEMENT_API_INDICATOR;
 use crate::state::AppState;
+use crate::tenant::{NewResource, NewScope, ResourcePatch};
 
 /// `GET /api/resources[?includeScopes=true]` (paginated when asked, as Logto's `resource.ts`).
 pub async fn list(State(state): State<AppState>, OriginalUri(uri): OriginalUri) -> Result<Response, ApiError> {
     let list = ListRequest::optionally_paged(uri)?;
     let include = list.params.get("includeScopes").ok().flatten() == Some("true");
-    let resources = state.store().resources.iter().map(|r| r.to_api_json(include)).collect();
+    let resources = state.tenant.read(|store| store.resources.iter().map(|r| r.to_api_json(include)).collect());
     Ok(list.answer(&state.endpoint, resources))
 }
 
 pub async fn get_one(State(state): State<AppState>, Path(id): Path<String>) -> Result<Json<Value>, ApiError> {
-    state.store().resource_by_id(&id).map(|r| Json(r.to_api_json(false))).ok_or_else(ApiError::not_found)
+    state
+        .tenant
+        .read(|store| store.resource_by_id(&id).map(|r| Json(r.to_api_json(false))))
+        .ok_or_else(ApiError::not_found)
 }
 
 /// `POST /api/resources`'s guard (`Resources.createGuard`).
@@ -51,7 +52,7 @@ fn is_absolute_uri(s: &str) -> bool {
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
-struct NewResource {
+struct WireResource {
     name: String,
     indicator: String,
     #[serde(default, deserialize_with = "whole_seconds")]
@@ -71,29 +72,13 @@ fn ttl_not_positive() -> ApiError {
 }
 
 pub async fn create(State(state): State<AppState>, body: Bytes) -> Result<(StatusCode, Json<Value>), ApiError> {
-    let new: NewResource = guard::body(&body, NEW_RESOURCE)?;
+    let new: WireResource = guard::body(&body, NEW_RESOURCE)?;
     if new.access_token_ttl.is_some_and(|t| t <= 0) {
         return Err(ttl_not_positive());
     }
-    let mut write = state.write();
-    let store = write.read();
-    if store.resource(&new.indicator).is_some() {
-        return Err(ApiError::unprocessable(
-            "resource.resource_identifier_in_use",
-            format!("The API identifier {} is already in use.", new.indicator),
-        ));
-    }
-    let resource = Resource {
-        id: standard_id(21),
-        name: new.name,
-        indicator: new.indicator,
-        access_token_ttl: new.access_token_ttl.unwrap_or(3600),
-        scopes: vec![],
-    };
-    let body = resource.to_api_json(true);
-    drop(store);
-    write.put(resource)?;
-    Ok((StatusCode::CREATED, Json(body)))
+    let new = NewResource { name: new.name, indicator: new.indicator, access_token_ttl: new.access_token_ttl };
+    let resource = state.tenant.create_resource(new)?;
+    Ok((StatusCode::CREATED, Json(resource.to_api_json(true))))
 }
 
 #[derive(Deserialize)]
@@ -116,30 +101,9 @@ pub async fn update(
     if changes.access_token_ttl.is_some_and(|t| t <= 0) {
         return Err(ttl_not_positive());
     }
-    let mut write = state.write();
-    let store = write.read();
-    let mut resource = store.resource_by_id(&id).cloned().ok_or_else(ApiError::not_found)?;
-    if resource.indicator == MANAGEMENT_API_INDICATOR {
-        return Err(cannot_modify_management_api());
-    }
-    if let Some(name) = changes.name {
-        resource.name = name;
-    }
-    if let Some(ttl) = changes.access_token_ttl {
-        resource.access_token_ttl = ttl;
-    }
-    let body = resource.to_api_json(false);
-    drop(store);
-    write.put(resource)?;
-    Ok(Json(body))
-}
-
-fn cannot_modify_management_api() -> ApiError {
-    ApiError::new(
-        StatusCode::BAD_REQUEST,
-        "resource.cannot_modify_management_api",
-        "You cannot modify the Management API.",
-    )
+    let patch = ResourcePatch { name: changes.name, access_token_ttl: changes.access_token_ttl };
+    let resource = state.tenant.update_resource(&id, patch)?;
+    Ok(Json(resource.to_api_json(false)))
 }
 
 /// `GET /api/resources/{id}/scopes` (paginated, as Logto's `resource.scope.ts`).
@@ -149,14 +113,15 @@ pub async fn scopes(
     OriginalUri(uri): OriginalUri,
 ) -> Result<Response, ApiError> {
     let list = ListRequest::paged(uri)?;
-    let store = state.store();
-    let r = store.resource_by_id(&id).ok_or_else(ApiError::not_found)?;
-    let scopes = r.scopes.iter().rev().map(|s| r.scope_json(s)).collect();
-    Ok(list.answer(&state.endpoint, scopes))
+    let scopes = state.tenant.read(|store| {
+        let r = store.resource_by_id(&id)?;
+        Some(r.scopes.iter().rev().map(|s| r.scope_json(s)).collect())
+    });
+    Ok(list.answer(&state.endpoint, scopes.ok_or_else(ApiError::not_found)?))
 }
 
 #[derive(Deserialize)]
-struct NewScope {
+struct WireScope {
     name: String,
     #[serde(default)]
     description: Option<String>,
@@ -167,31 +132,8 @@ pub async fn create_scope(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
-    let new: NewScope = guard::body(&body, NEW_SCOPE)?;
-    let now = state.clock.now_ms();
-    let mut write = state.write();
-    let store = write.read();
-    let mut resource = store.resource_by_id(&id).cloned().ok_or_else(ApiError::not_found)?;
-    if resource.indicator == MANAGEMENT_API_INDICATOR {
-        return Err(cannot_modify_management_api());
-    }
-    if new.name.is_empty() || new.name.contains(char::is_whitespace) {
-        return Err(ApiError::new(
-            StatusCode::BAD_REQUEST,
-            "scope.name_with_space",
-            "The name of the scope cannot contain any spaces.",
-        ));
-    }
-    if resource.scopes.iter().any(|s| s.name == new.name) {
-        return Err(ApiError::unprocessable(
-            "scope.name_exists",
-            format!("The scope name {} is already in use.", new.name),
-        ));
-    }
-    let scope = Scope { id: standard_id(21), name: new.name, description: new.description, created_at: now };
-    let body = resource.scope_json(&scope);
-    resource.scopes.push(scope);
-    drop(store);
-    write.put(resource)?;
-    Ok((StatusCode::CREATED, Json(body)))
+    let new: WireScope = guard::body(&body, NEW_SCOPE)?;
+    let new = NewScope { name: new.name, description: new.description };
+    let (resource, scope) = state.tenant.create_scope(&id, new, state.clock.now_ms())?;
+    Ok((StatusCode::CREATED, Json(resource.scope_json(&scope))))
 }

@@ -11,11 +11,10 @@ use serde_json::{json, Value};
 use super::guard::{self, Field, Kind};
 use super::pagination::ListRequest;
 use crate::error::ApiError;
-use crate::ids::standard_id;
 use crate::model::{Role, RoleType};
-use crate::seed::MANAGEMENT_API_INDICATOR;
 use crate::state::AppState;
 use crate::store::Store;
+use crate::tenant::NewRole;
 
 /// A role as `GET /api/roles` lists it: with its users' and applications' counts and first few.
 fn listed(store: &Store, role: &Role) -> Value {
@@ -47,9 +46,9 @@ pub async fn list(State(state): State<AppState>, OriginalUri(uri): OriginalUri) 
             return Err(e);
         }
     };
-    let store = state.store();
-    let roles: Vec<Value> =
-        store.roles.iter().filter(|r| role_type.is_none_or(|t| t == r.role_type)).map(|r| listed(&store, r)).collect();
+    let roles = state.tenant.read(|store| {
+        store.roles.iter().filter(|r| role_type.is_none_or(|t| t == r.role_type)).map(|r| listed(store, r)).collect()
+    });
     Ok(list.answer(&state.endpoint, roles))
 }
 
@@ -67,7 +66,7 @@ const USER_IDS: &[Field] = &[Field::required("userIds", Kind::Strings { min: 1 }
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
-struct NewRole {
+struct WireRole {
     name: String,
     description: String,
     #[serde(rename = "type", default)]
@@ -78,26 +77,8 @@ struct NewRole {
     is_default: Option<bool>,
 }
 
-/// Resolves scope ids to `(indicator, name)` pairs, refusing Management API scopes for User roles.
-fn resolve_scopes(store: &Store, role_type: RoleType, scope_ids: &[String]) -> Result<Vec<(String, String)>, ApiError> {
-    scope_ids
-        .iter()
-        .map(|id| {
-            let (resource, scope) = store.scope_by_id(id).ok_or_else(ApiError::not_found)?;
-            if role_type == RoleType::User && resource.indicator == MANAGEMENT_API_INDICATOR {
-                return Err(ApiError::new(
-                    StatusCode::BAD_REQUEST,
-                    "role.management_api_scopes_not_assignable_to_user_role",
-                    "Cannot assign management API scopes to a user role.",
-                ));
-            }
-            Ok((resource.indicator.clone(), scope.name.clone()))
-        })
-        .collect()
-}
-
 pub async fn create(State(state): State<AppState>, body: Bytes) -> Result<Json<Value>, ApiError> {
-    let new: NewRole = guard::body(&body, NEW_ROLE)?;
+    let new: WireRole = guard::body(&body, NEW_ROLE)?;
     if new.is_default == Some(true) {
         return Err(ApiError::new(
             StatusCode::BAD_REQUEST,
@@ -105,21 +86,14 @@ pub async fn create(State(state): State<AppState>, body: Bytes) -> Result<Json<V
             "Default roles are not emulated: create the role, then assign it.",
         ));
     }
-    let mut write = state.write();
-    let store = write.read();
-    if store.roles.iter().any(|r| r.name == new.name) {
-        return Err(ApiError::unprocessable(
-            "role.name_in_use",
-            format!("This role name {} is already in use", new.name),
-        ));
-    }
-    let role_type = new.role_type.unwrap_or(RoleType::User);
-    let scopes = resolve_scopes(&store, role_type, &new.scope_ids)?;
-    let role = Role { id: standard_id(21), name: new.name, description: new.description, role_type, scopes };
-    let body = role.to_api_json();
-    drop(store);
-    write.put(role)?;
-    Ok(Json(body))
+    let new = NewRole {
+        name: new.name,
+        description: new.description,
+        role_type: new.role_type.unwrap_or(RoleType::User),
+        scope_ids: new.scope_ids,
+    };
+    let role = state.tenant.create_role(new)?;
+    Ok(Json(role.to_api_json()))
 }
 
 /// The role's scopes, newest first as Logto lists them, each with its resource embedded.
@@ -146,9 +120,8 @@ pub async fn scopes(
     OriginalUri(uri): OriginalUri,
 ) -> Result<Response, ApiError> {
     let list = ListRequest::optionally_paged(uri)?;
-    let store = state.store();
-    let role = store.role(&id).ok_or_else(ApiError::not_found)?;
-    let scopes = match role_scopes(&store, role) {
+    let scopes = state.tenant.read(|store| store.role(&id).map(|role| role_scopes(store, role)));
+    let scopes = match scopes.ok_or_else(ApiError::not_found)? {
         Value::Array(items) => items,
         _ => vec![],
     };
@@ -167,21 +140,8 @@ pub async fn assign_scopes(
     body: Bytes,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
     let ScopeIds { scope_ids } = guard::body(&body, SCOPE_IDS)?;
-    let mut write = state.write();
-    let store = write.read();
-    let role = store.role(&id).cloned().ok_or_else(ApiError::not_found)?;
-    let added = resolve_scopes(&store, role.role_type, &scope_ids)?;
-    if let Some((_, name)) = added.iter().find(|pair| role.scopes.contains(pair)) {
-        return Err(ApiError::unprocessable(
-            "role.scope_exists",
-            format!("The scope {name} has already been linked to this role"),
-        ));
-    }
-    let mut updated = role;
-    updated.scopes.extend(added);
-    let answer = role_scopes(&store, &updated);
-    drop(store);
-    write.put(updated)?;
+    let role = state.tenant.add_role_scopes(&id, &scope_ids)?;
+    let answer = state.tenant.read(|store| role_scopes(store, &role));
     Ok((StatusCode::CREATED, Json(answer)))
 }
 
@@ -192,10 +152,11 @@ pub async fn users(
     OriginalUri(uri): OriginalUri,
 ) -> Result<Response, ApiError> {
     let list = ListRequest::paged(uri)?;
-    let store = state.store();
-    store.role(&id).ok_or_else(ApiError::not_found)?;
-    let users = store.users.iter().filter(|u| u.role_ids.contains(&id)).map(|u| u.to_api_json()).collect();
-    Ok(list.answer(&state.endpoint, users))
+    let users = state.tenant.read(|store| {
+        store.role(&id)?;
+        Some(store.users.iter().filter(|u| u.role_ids.contains(&id)).map(|u| u.to_api_json()).collect())
+    });
+    Ok(list.answer(&state.endpoint, users.ok_or_else(ApiError::not_found)?))
 }
 
 #[derive(Deserialize)]
@@ -211,29 +172,6 @@ pub async fn assign_users(
     body: Bytes,
 ) -> Result<StatusCode, ApiError> {
     let UserIds { user_ids } = guard::body(&body, USER_IDS)?;
-    let mut write = state.write();
-    let store = write.read();
-    let role = store.role(&id).ok_or_else(ApiError::not_found)?;
-    if role.role_type != RoleType::User {
-        return Err(ApiError::unprocessable(
-            "user.invalid_role_type",
-            "Can not assign machine to machine role to user.",
-        ));
-    }
-    for user_id in &user_ids {
-        let user = store.user(user_id).ok_or_else(ApiError::not_found)?;
-        if user.role_ids.contains(&id) {
-            return Err(ApiError::unprocessable(
-                "role.user_exists",
-                format!("The user {user_id} has already been added to this role"),
-            ));
-        }
-    }
-    let users: Vec<_> = user_ids.iter().filter_map(|user_id| store.user(user_id).cloned()).collect();
-    drop(store);
-    for mut user in users {
-        user.role_ids.push(id.clone());
-        write.put(user)?;
-    }
+    state.tenant.add_role_users(&id, &user_ids)?;
     Ok(StatusCode::CREATED)
 }

@@ -16,11 +16,12 @@ use crate::error::ApiError;
 use crate::model::User;
 use crate::request::Params;
 use crate::state::AppState;
+use crate::tenant::{NewUser, UserPatch};
 
 const SEARCH_FIELDS: &[&str] = &["id", "primaryEmail", "primaryPhone", "username", "name"];
 
 pub async fn get_one(State(state): State<AppState>, Path(id): Path<String>) -> Result<Json<Value>, ApiError> {
-    state.store().user(&id).map(|u| Json(u.to_api_json())).ok_or_else(ApiError::not_found)
+    state.tenant.read(|store| store.user(&id).map(|u| Json(u.to_api_json()))).ok_or_else(ApiError::not_found)
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -185,11 +186,10 @@ pub async fn list(State(state): State<AppState>, OriginalUri(uri): OriginalUri) 
     let params = Params::from_query(uri.query());
     let pagination = Pagination::parse(&params)?;
     let search = parse_search(&params)?;
-    let (total, users) = {
-        let store = state.store();
+    let (total, users) = state.tenant.read(|store| {
         let matching: Vec<&User> = store.users.iter().rev().filter(|u| search.matches(u)).collect();
         (matching.len(), pagination.slice(&matching).iter().map(|u| u.to_api_json()).collect::<Vec<_>>())
-    };
+    });
     Ok((pagination.headers(total, &state.endpoint, &uri, &params), Json(users)).into_response())
 }
 
@@ -244,25 +244,6 @@ fn check_columns(fields: [Option<&str>; 5]) -> Result<(), ApiError> {
     guard::column(avatar, 2048)
 }
 
-#[derive(serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct NewUser {
-    #[serde(default)]
-    username: Option<String>,
-    #[serde(default)]
-    password: Option<String>,
-    #[serde(default)]
-    name: Option<String>,
-    #[serde(default)]
-    primary_email: Option<String>,
-    #[serde(default)]
-    primary_phone: Option<String>,
-    #[serde(default)]
-    avatar: Option<String>,
-    #[serde(default)]
-    custom_data: Option<Value>,
-}
-
 /// `POST /api/users`: 200 with the new user; 422 when the username or email is taken.
 pub async fn create(State(state): State<AppState>, body: axum::body::Bytes) -> Result<Json<Value>, ApiError> {
     let new: NewUser = guard::body(&body, NEW_USER)?;
@@ -273,58 +254,8 @@ pub async fn create(State(state): State<AppState>, body: axum::body::Bytes) -> R
         new.name.as_deref(),
         new.avatar.as_deref(),
     ])?;
-    let now = state.clock.now_ms();
-    let mut write = state.write();
-    let store = write.read();
-    let taken = |f: fn(&User) -> Option<&str>, v: &Option<String>| {
-        v.as_deref().is_some_and(|v| store.users.iter().any(|u| f(u).is_some_and(|x| x.eq_ignore_ascii_case(v))))
-    };
-    if taken(|u| u.username.as_deref(), &new.username) {
-        return Err(ApiError::unprocessable("user.username_already_in_use", "This username is already in use."));
-    }
-    if taken(|u| u.primary_email.as_deref(), &new.primary_email) {
-        return Err(ApiError::unprocessable(
-            "user.email_already_in_use",
-            "This email is associated with an existing account.",
-        ));
-    }
-    let user = User {
-        id: crate::ids::standard_id(12),
-        username: new.username,
-        primary_email: new.primary_email,
-        primary_phone: new.primary_phone,
-        name: new.name,
-        avatar: new.avatar,
-        custom_data: new.custom_data.unwrap_or_else(|| serde_json::json!({})),
-        password: new.password.map(crate::secret::Secret::new),
-        created_at: now,
-        updated_at: now,
-        last_sign_in_at: None,
-        application_id: None,
-        is_suspended: false,
-        role_ids: vec![],
-    };
-    let body = user.to_api_json();
-    drop(store);
-    write.put(user)?;
-    Ok(Json(body))
-}
-
-#[derive(serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct UserPatch {
-    #[serde(default, deserialize_with = "super::nullable")]
-    username: Option<Option<String>>,
-    #[serde(default, deserialize_with = "super::nullable")]
-    primary_email: Option<Option<String>>,
-    #[serde(default, deserialize_with = "super::nullable")]
-    primary_phone: Option<Option<String>>,
-    #[serde(default, deserialize_with = "super::nullable")]
-    name: Option<Option<String>>,
-    #[serde(default, deserialize_with = "super::nullable")]
-    avatar: Option<Option<String>>,
-    #[serde(default)]
-    custom_data: Option<Value>,
+    let user = state.tenant.create_user(new, state.clock.now_ms())?;
+    Ok(Json(user.to_api_json()))
 }
 
 /// `PATCH /api/users/{id}`: sets the given fields (`null` clears one; `customData` is replaced whole,
@@ -342,51 +273,15 @@ pub async fn update(
         given(&patch.name),
         given(&patch.avatar),
     ])?;
-    let now = state.clock.now_ms();
-    let mut write = state.write();
-    let store = write.read();
-    store.user(&id).ok_or_else(ApiError::not_found)?;
-    let clash = |f: fn(&User) -> Option<&str>, v: &Option<Option<String>>| {
-        v.as_ref()
-            .and_then(|v| v.as_deref())
-            .is_some_and(|v| store.users.iter().any(|u| u.id != id && f(u).is_some_and(|x| x.eq_ignore_ascii_case(v))))
-    };
-    if clash(|u| u.username.as_deref(), &patch.username) {
-        return Err(ApiError::unprocessable("user.username_already_in_use", "This username is already in use."));
-    }
-    if clash(|u| u.primary_email.as_deref(), &patch.primary_email) {
-        return Err(ApiError::unprocessable(
-            "user.email_already_in_use",
-            "This email is associated with an existing account.",
-        ));
-    }
-    let Some(mut user) = store.user(&id).cloned() else { return Err(ApiError::not_found()) };
-    let set = |field: &mut Option<String>, value: Option<Option<String>>| {
-        if let Some(v) = value {
-            *field = v;
-        }
-    };
-    set(&mut user.username, patch.username);
-    set(&mut user.primary_email, patch.primary_email);
-    set(&mut user.primary_phone, patch.primary_phone);
-    set(&mut user.name, patch.name);
-    set(&mut user.avatar, patch.avatar);
-    if let Some(data) = patch.custom_data {
-        user.custom_data = data;
-    }
-    user.updated_at = now;
-    let body = user.to_api_json();
-    drop(store);
-    write.put(user)?;
-    Ok(Json(body))
+    let user = state.tenant.update_user(&id, patch, state.clock.now_ms())?;
+    Ok(Json(user.to_api_json()))
 }
 
 /// `DELETE /api/users/{id}`: 204; the user's grants end with it.
 pub async fn delete(State(state): State<AppState>, Path(id): Path<String>) -> Result<axum::http::StatusCode, ApiError> {
-    if !state.write().remove_user(&id)? {
+    if !state.tenant.delete_user(&id)? {
         return Err(ApiError::not_found());
     }
-    state.artefacts().end_account(&id);
     Ok(axum::http::StatusCode::NO_CONTENT)
 }
 
@@ -397,11 +292,11 @@ pub async fn roles(
     OriginalUri(uri): OriginalUri,
 ) -> Result<Response, ApiError> {
     let list = ListRequest::paged(uri)?;
-    let store = state.store();
-    let user = store.user(&id).ok_or_else(ApiError::not_found)?;
-    let roles: Vec<Value> =
-        store.roles.iter().filter(|r| user.role_ids.contains(&r.id)).map(|r| r.to_api_json()).collect();
-    Ok(list.answer(&state.endpoint, roles))
+    let roles = state.tenant.read(|store| {
+        let user = store.user(&id)?;
+        Some(store.roles.iter().filter(|r| user.role_ids.contains(&r.id)).map(|r| r.to_api_json()).collect())
+    });
+    Ok(list.answer(&state.endpoint, roles.ok_or_else(ApiError::not_found)?))
 }
 
 /// `POST /api/users/{id}/roles`: 201 `{roleIds, addedRoleIds}`; roles already held are ignored.
@@ -411,23 +306,7 @@ pub async fn assign_roles(
     body: axum::body::Bytes,
 ) -> Result<(axum::http::StatusCode, Json<Value>), ApiError> {
     let super::RoleIds { role_ids } = guard::body(&body, super::RoleIds::SCHEMA)?;
-    let mut write = state.write();
-    let store = write.read();
-    store.user(&id).ok_or_else(ApiError::not_found)?;
-    for role_id in &role_ids {
-        let role = store.role(role_id).ok_or_else(ApiError::not_found)?;
-        if role.role_type != crate::model::RoleType::User {
-            return Err(ApiError::unprocessable(
-                "user.invalid_role_type",
-                "Can not assign machine to machine role to user.",
-            ));
-        }
-    }
-    let Some(mut user) = store.user(&id).cloned() else { return Err(ApiError::not_found()) };
-    let added: Vec<String> = role_ids.iter().filter(|r| !user.role_ids.contains(r)).cloned().collect();
-    user.role_ids.extend(added.iter().cloned());
-    drop(store);
-    write.put(user)?;
+    let added = state.tenant.assign_user_roles(&id, &role_ids)?;
     Ok((axum::http::StatusCode::CREATED, Json(serde_json::json!({"roleIds": role_ids, "addedRoleIds": added}))))
 }
 

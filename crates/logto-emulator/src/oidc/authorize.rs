@@ -10,12 +10,12 @@ use axum::response::{Html, IntoResponse, Response};
 use axum::Form;
 use serde::Deserialize;
 
-use crate::ids::opaque_token;
-use crate::model::{AuthCode, BrowserSession, Grant, Interaction};
+use crate::model::Interaction;
 use crate::oidc::escape;
 use crate::oidc::tokens::ORGANIZATIONS_RESOURCE;
 use crate::request::Params;
 use crate::state::AppState;
+use crate::tenant::{SignIn, SignInRefused};
 
 /// OIDC scopes Logto knows; other scope names must belong to a requested resource.
 const OIDC_SCOPES: &[&str] = &[
@@ -100,7 +100,7 @@ pub async fn authorize(State(state): State<AppState>, headers: HeaderMap, RawQue
         }
         (Err(e), _) | (_, Err(e)) => return error_page(StatusCode::BAD_REQUEST, e.error, &e.description),
     };
-    let app = state.store().applications.get(&client_id).cloned();
+    let app = state.tenant.read(|store| store.applications.get(&client_id).cloned());
     let Some(app) = app else {
         return error_page(StatusCode::BAD_REQUEST, "invalid_client", "client is invalid");
     };
@@ -154,30 +154,34 @@ pub async fn authorize(State(state): State<AppState>, headers: HeaderMap, RawQue
     };
     let prompts: Vec<&str> = params.get("prompt").ok().flatten().unwrap_or("").split_whitespace().collect();
     let prompt_consent = prompts.contains(&"consent");
-    let scopes = {
-        let store = state.store();
+    let scopes = state.tenant.read(|store| {
         for resource in &resources {
             if store.resource(resource).is_none() && resource != ORGANIZATIONS_RESOURCE {
-                return fail("invalid_target", "resource indicator is missing, or unknown");
+                return None;
             }
         }
         // Keep OIDC scopes and the scopes of requested resources (organization scopes count when the
         // organizations resource is requested, as Logto's SDKs do). `offline_access` needs
         // `prompt=consent` (oidc-provider's check_scope), which is why Logto's SDK always sends it.
         let org_resource = resources.iter().any(|r| r == ORGANIZATIONS_RESOURCE);
-        requested_scopes
-            .into_iter()
-            .filter(|s| {
-                if s == "offline_access" {
-                    return prompt_consent;
-                }
-                OIDC_SCOPES.contains(&s.as_str())
-                    || (org_resource && store.org_scopes.iter().any(|x| &x.name == s))
-                    || resources
-                        .iter()
-                        .any(|r| store.resource(r).is_some_and(|r| r.scopes.iter().any(|x| &x.name == s)))
-            })
-            .collect::<Vec<_>>()
+        Some(
+            requested_scopes
+                .into_iter()
+                .filter(|s| {
+                    if s == "offline_access" {
+                        return prompt_consent;
+                    }
+                    OIDC_SCOPES.contains(&s.as_str())
+                        || (org_resource && store.org_scopes.iter().any(|x| &x.name == s))
+                        || resources
+                            .iter()
+                            .any(|r| store.resource(r).is_some_and(|r| r.scopes.iter().any(|x| &x.name == s)))
+                })
+                .collect::<Vec<_>>(),
+        )
+    });
+    let Some(scopes) = scopes else {
+        return fail("invalid_target", "resource indicator is missing, or unknown");
     };
     let now = state.clock.now_secs();
     let pending = Interaction {
@@ -201,8 +205,7 @@ pub async fn authorize(State(state): State<AppState>, headers: HeaderMap, RawQue
     if prompts.contains(&"none") {
         return fail("login_required", "End-User authentication is required");
     }
-    let uid = opaque_token();
-    state.artefacts().interactions.insert(uid.clone(), pending);
+    let uid = state.tenant.await_sign_in(pending);
     super::redirect(&format!("/sign-in?interaction={uid}"))
 }
 
@@ -225,8 +228,7 @@ pub(crate) fn session_cookie(headers: &HeaderMap) -> Option<String> {
 /// The request's browser session and its user, when the session is live and the user may sign in.
 fn live_session(state: &AppState, headers: &HeaderMap, now: i64) -> Option<(String, String)> {
     let id = session_cookie(headers)?;
-    let account = state.artefacts().sessions.get(&id).filter(|s| s.expires_at > now)?.account_id.clone();
-    let user = state.store().user(&account).filter(|u| !u.is_suspended).map(|u| u.id.clone())?;
+    let user = state.tenant.session_user(&id, now)?;
     Some((id, user))
 }
 
@@ -245,32 +247,7 @@ fn complete(state: &AppState, user_id: &str, pending: &Interaction, session_id: 
     let Ok(mut url) = url::Url::parse(&pending.redirect_uri) else {
         return error_page(StatusCode::BAD_REQUEST, "invalid_redirect_uri", "redirect_uri is not a URL");
     };
-    let grant_id = opaque_token();
-    let mut artefacts = state.artefacts();
-    artefacts.grants.insert(
-        grant_id.clone(),
-        Grant {
-            id: grant_id.clone(),
-            account_id: user_id.to_string(),
-            client_id: pending.client_id.clone(),
-            scopes: pending.scopes.clone(),
-            resources: pending.resources.clone(),
-            nonce: pending.nonce.clone(),
-            session_id: Some(session_id.to_string()),
-        },
-    );
-    let code = opaque_token();
-    artefacts.codes.insert(
-        code.clone(),
-        AuthCode {
-            grant_id,
-            redirect_uri: pending.redirect_uri.clone(),
-            code_challenge: pending.code_challenge.clone(),
-            expires_at: state.clock.now_secs() + CODE_TTL,
-            consumed: false,
-        },
-    );
-    drop(artefacts);
+    let code = state.tenant.authorize(user_id, pending, Some(session_id), state.clock.now_secs() + CODE_TTL);
     {
         let mut q = url.query_pairs_mut();
         q.append_pair("code", &code);
@@ -288,7 +265,7 @@ pub struct SignInQuery {
 }
 
 fn sign_in_form(state: &AppState, interaction: &str, username: &str, error: Option<&str>) -> Response {
-    let client_id = state.artefacts().interactions.get(interaction).map(|pending| pending.client_id.clone());
+    let client_id = state.tenant.interaction_client(interaction);
     let Some(client_id) = client_id else {
         return error_page(
             StatusCode::BAD_REQUEST,
@@ -296,10 +273,11 @@ fn sign_in_form(state: &AppState, interaction: &str, username: &str, error: Opti
             "This sign-in request has expired or was already used. Go back to the app and sign in again.",
         );
     };
-    let store = state.store();
-    let app_name = store.applications.get(&client_id).map(|a| a.name.clone()).unwrap_or_default();
-    let picker = if state.options.user_picker { user_picker(&store.users, interaction) } else { String::new() };
-    drop(store);
+    let (app_name, picker) = state.tenant.read(|store| {
+        let app_name = store.applications.get(&client_id).map(|a| a.name.clone()).unwrap_or_default();
+        let picker = if state.options.user_picker { user_picker(&store.users, interaction) } else { String::new() };
+        (app_name, picker)
+    });
     let alert = error.map(|e| format!(r#"<p class="error" role="alert">{}</p>"#, escape(e))).unwrap_or_default();
     page(
         if error.is_some() { StatusCode::UNAUTHORIZED } else { StatusCode::OK },
@@ -375,11 +353,11 @@ pub async fn sign_in_submit(
     Form(form): Form<SignInForm>,
 ) -> Response {
     let now_ms = state.clock.now_ms();
-    if !state.artefacts().interactions.contains_key(&form.interaction) {
+    if state.tenant.interaction_client(&form.interaction).is_none() {
         return sign_in_form(&state, &form.interaction, "", None);
     }
     let picked = form.pick.as_deref().filter(|_| state.options.user_picker);
-    let user = state.store().user_by_identifier(picked.unwrap_or(&form.username)).cloned();
+    let user = state.tenant.read(|store| store.user_by_identifier(picked.unwrap_or(&form.username)).cloned());
     // The same constant-time comparison as client secrets: no early exit at the first differing byte.
     let password_ok = picked.is_some()
         || user
@@ -392,28 +370,17 @@ pub async fn sign_in_submit(
     if user.is_suspended {
         return sign_in_form(&state, &form.interaction, &form.username, Some("This account is suspended."));
     }
-    let pending = state.artefacts().interactions.remove(&form.interaction);
-    let Some(pending) = pending else {
-        return error_page(StatusCode::BAD_REQUEST, "session_not_found", "sign-in request not found");
+    let signed_in = state.tenant.sign_in(&form.interaction, &user, session_cookie(&headers), now_ms, SESSION_TTL);
+    let SignIn { interaction: pending, session_id } = match signed_in {
+        Ok(signed_in) => signed_in,
+        Err(SignInRefused::RequestGone) => {
+            return error_page(StatusCode::BAD_REQUEST, "session_not_found", "sign-in request not found")
+        }
+        Err(SignInRefused::NotSaved(e)) => {
+            tracing::error!(error = %e, "could not save the sign-in");
+            return error_page(StatusCode::INTERNAL_SERVER_ERROR, "server_error", "the sign-in could not be saved");
+        }
     };
-    let mut signed_in = user.clone();
-    signed_in.last_sign_in_at = Some(now_ms);
-    signed_in.updated_at = now_ms;
-    signed_in.application_id.get_or_insert_with(|| pending.client_id.clone());
-    if let Err(e) = state.write().put(signed_in) {
-        tracing::error!(error = %e, "could not save the sign-in");
-        return error_page(StatusCode::INTERNAL_SERVER_ERROR, "server_error", "the sign-in could not be saved");
-    }
-    // The browser's session: kept when it is this user's, else a new one.
-    let now = now_ms / 1000;
-    let session_id = live_session(&state, &headers, now)
-        .filter(|(_, account)| *account == user.id)
-        .map(|(id, _)| id)
-        .unwrap_or_else(opaque_token);
-    state
-        .artefacts()
-        .sessions
-        .insert(session_id.clone(), BrowserSession { account_id: user.id.clone(), expires_at: now + SESSION_TTL });
     let mut response = complete(&state, &user.id, &pending, &session_id);
     response.headers_mut().append(header::SET_COOKIE, session_cookie_header(Some(&session_id)));
     response

@@ -46,7 +46,7 @@ pub fn authenticate(state: &AppState, headers: &HeaderMap, params: &Params) -> R
         (None, Some(id)) => (id.to_string(), body_secret.map(String::from)),
         (None, None) => return Err(OidcError::invalid_request("no client authentication mechanism provided")),
     };
-    let app = state.store().applications.get(&client_id).cloned();
+    let app = state.tenant.read(|store| store.applications.get(&client_id).cloned());
     let Some(app) = app else {
         return Err(OidcError::invalid_client(&state.issuer));
     };

@@ -8,7 +8,6 @@ use axum::response::{Html, IntoResponse, Response};
 use axum::Form;
 use serde::Deserialize;
 
-use crate::ids::opaque_token;
 use crate::model::PendingLogout;
 use crate::oidc::escape;
 use crate::request::Params;
@@ -30,17 +29,17 @@ pub async fn end_session(State(state): State<AppState>, RawQuery(query): RawQuer
     let client_id = params.get("client_id").ok().flatten().unwrap_or_default().to_string();
     let post_logout = params.get("post_logout_redirect_uri").ok().flatten().map(String::from);
     if let Some(uri) = &post_logout {
-        let registered =
-            state.store().applications.get(&client_id).is_some_and(|app| app.post_logout_redirect_uris.contains(uri));
+        let registered = state.tenant.read(|store| {
+            store.applications.get(&client_id).is_some_and(|app| app.post_logout_redirect_uris.contains(uri))
+        });
         if !registered {
             return error_page(&format!(
                 "invalid_request: post_logout_redirect_uri {uri} is not registered for client {client_id}"
             ));
         }
     }
-    let xsrf = opaque_token();
     let expires_at = state.clock.now_secs() + LOGOUT_TTL;
-    state.artefacts().logouts.insert(xsrf.clone(), PendingLogout { post_logout_redirect_uri: post_logout, expires_at });
+    let xsrf = state.tenant.await_sign_out(PendingLogout { post_logout_redirect_uri: post_logout, expires_at });
     Html(format!(
         r#"<!DOCTYPE html>
 <html lang="en">
@@ -68,15 +67,9 @@ pub struct Confirm {
 /// Ends the browser session (its cookie is cleared; grants without `offline_access` end with it, offline
 /// refresh tokens keep working, as in Logto) and goes where the client asked.
 pub async fn confirm(State(state): State<AppState>, headers: HeaderMap, Form(form): Form<Confirm>) -> Response {
-    let pending = {
-        let mut artefacts = state.artefacts();
-        let Some(pending) = artefacts.logouts.remove(&form.xsrf) else {
-            return error_page("invalid_request: xsrf token invalid or expired; sign out again from the app");
-        };
-        if let Some(session_id) = super::authorize::session_cookie(&headers) {
-            artefacts.end_session(&session_id);
-        }
-        pending
+    let session_id = super::authorize::session_cookie(&headers);
+    let Some(pending) = state.tenant.confirm_sign_out(&form.xsrf, session_id.as_deref()) else {
+        return error_page("invalid_request: xsrf token invalid or expired; sign out again from the app");
     };
     let mut response = match pending.post_logout_redirect_uri {
         Some(uri) => super::redirect(&uri),

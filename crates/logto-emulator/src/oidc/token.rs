@@ -11,8 +11,7 @@ use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
 use crate::error::OidcError;
-use crate::ids::opaque_token;
-use crate::model::{Application, Grant, OpaqueToken, RefreshToken};
+use crate::model::{Application, Grant};
 use crate::oidc::client_auth::authenticate;
 use crate::oidc::cors::check_client;
 use crate::oidc::tokens::{
@@ -21,6 +20,7 @@ use crate::oidc::tokens::{
 };
 use crate::request::Params;
 use crate::state::AppState;
+use crate::tenant::Rotation;
 
 /// Refresh tokens live 14 days (Logto's `refreshTokenTtlInDays` default).
 const REFRESH_TOKEN_TTL: i64 = 14 * 24 * 3600;
@@ -87,63 +87,76 @@ fn issue_user_tokens(
     requested: &[String],
     refresh_token: Option<String>,
 ) -> Result<Value, OidcError> {
-    let store = state.store();
-    let user = store.user(&grant.account_id).cloned().ok_or_else(OidcError::invalid_grant)?;
-    if user.is_suspended {
-        return Err(OidcError::invalid_grant());
+    /// What the store says about the token to issue, read at once.
+    enum Plan {
+        Jwt { aud: String, scope: String, ttl: i64, organization: Option<String> },
+        Opaque,
     }
     let wanted = |held: &dyn Fn(&String) -> bool| requested.iter().filter(|s| held(s)).cloned().collect::<Vec<_>>();
-    let resource_ttl = |indicator: &str| {
-        store
-            .resource(indicator)
-            .map(|r| r.access_token_ttl)
-            .ok_or_else(|| OidcError::invalid_target("resource indicator is missing, or unknown"))
-    };
-    let (access_token, expires_in, scope) = match target {
-        Target::Resource(indicator) => {
-            let ttl = resource_ttl(indicator)?;
-            let held = store.user_scopes(&user.id, indicator);
-            let scope = wanted(&|s| held.contains(s)).join(" ");
-            drop(store);
-            (access_token_jwt(state, &user.id, &grant.client_id, indicator, Some(&scope), ttl), ttl, scope)
+    let (user, plan) = state.tenant.read(|store| {
+        let user =
+            store.user(&grant.account_id).cloned().filter(|u| !u.is_suspended).ok_or_else(OidcError::invalid_grant)?;
+        let resource_ttl = |indicator: &str| {
+            store
+                .resource(indicator)
+                .map(|r| r.access_token_ttl)
+                .ok_or_else(|| OidcError::invalid_target("resource indicator is missing, or unknown"))
+        };
+        let member = |org_id: &str| {
+            store
+                .organization(org_id)
+                .and_then(|o| o.member(&user.id))
+                .cloned()
+                .ok_or_else(|| OidcError::access_denied("user is not a member of the organization"))
+        };
+        let plan = match target {
+            Target::Resource(indicator) => {
+                let ttl = resource_ttl(indicator)?;
+                let held = store.user_scopes(&user.id, indicator);
+                Plan::Jwt {
+                    aud: indicator.to_string(),
+                    scope: wanted(&|s| held.contains(s)).join(" "),
+                    ttl,
+                    organization: None,
+                }
+            }
+            Target::Organization(org_id) => {
+                let member = member(org_id)?;
+                // Organization scopes only when the sign-in asked for the organizations resource (Logto).
+                let scope = if grant.resources.iter().any(|r| r == ORGANIZATIONS_RESOURCE) {
+                    store
+                        .org_scope_names(&member)
+                        .into_iter()
+                        .filter(|s| requested.contains(s))
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                } else {
+                    String::new()
+                };
+                Plan::Jwt { aud: organization_audience(org_id), scope, ttl: DEFAULT_TTL, organization: None }
+            }
+            Target::OrganizationResource(org_id, indicator) => {
+                let ttl = resource_ttl(indicator)?;
+                let member = member(org_id)?;
+                let held = store.org_resource_scope_names(&member, indicator);
+                let scope = wanted(&|s| held.contains(s)).join(" ");
+                Plan::Jwt { aud: indicator.to_string(), scope, ttl, organization: Some(org_id.to_string()) }
+            }
+            Target::Opaque => Plan::Opaque,
+        };
+        Ok::<_, OidcError>((user, plan))
+    })?;
+    let (access_token, expires_in, scope) = match plan {
+        Plan::Jwt { aud, scope, ttl, organization: None } => {
+            (access_token_jwt(state, &user.id, &grant.client_id, &aud, Some(&scope), ttl), ttl, scope)
         }
-        Target::Organization(org_id) => {
-            let member = store.organization(org_id).and_then(|o| o.member(&user.id)).cloned();
-            let member = member.ok_or_else(|| OidcError::access_denied("user is not a member of the organization"))?;
-            // Organization scopes only when the sign-in asked for the organizations resource (Logto).
-            let scope = if grant.resources.iter().any(|r| r == ORGANIZATIONS_RESOURCE) {
-                store
-                    .org_scope_names(&member)
-                    .into_iter()
-                    .filter(|s| requested.contains(s))
-                    .collect::<Vec<_>>()
-                    .join(" ")
-            } else {
-                String::new()
-            };
-            drop(store);
-            let aud = organization_audience(org_id);
-            (access_token_jwt(state, &user.id, &grant.client_id, &aud, Some(&scope), DEFAULT_TTL), DEFAULT_TTL, scope)
-        }
-        Target::OrganizationResource(org_id, indicator) => {
-            let ttl = resource_ttl(indicator)?;
-            let member = store.organization(org_id).and_then(|o| o.member(&user.id)).cloned();
-            let member = member.ok_or_else(|| OidcError::access_denied("user is not a member of the organization"))?;
-            let held = store.org_resource_scope_names(&member, indicator);
-            let scope = wanted(&|s| held.contains(s)).join(" ");
-            drop(store);
-            let token =
-                org_access_token_jwt(state, &user.id, &grant.client_id, indicator, Some(&scope), ttl, Some(org_id));
+        Plan::Jwt { aud, scope, ttl, organization: Some(org_id) } => {
+            let token = org_access_token_jwt(state, &user.id, &grant.client_id, &aud, Some(&scope), ttl, Some(&org_id));
             (token, ttl, scope)
         }
-        Target::Opaque => {
-            drop(store);
-            let token = opaque_token();
+        Plan::Opaque => {
+            let token = state.tenant.issue_opaque_token(&grant.id, state.clock.now_secs() + DEFAULT_TTL);
             let oidc_scope = requested.iter().filter(|s| is_oidc_scope(s)).cloned().collect::<Vec<_>>().join(" ");
-            state.artefacts().opaque_tokens.insert(
-                token.clone(),
-                OpaqueToken { grant_id: grant.id.clone(), expires_at: state.clock.now_secs() + DEFAULT_TTL },
-            );
             (token, DEFAULT_TTL, oidc_scope)
         }
     };
@@ -170,16 +183,7 @@ fn is_oidc_scope(s: &str) -> bool {
 
 /// A refresh token for a grant that just started (a sign-in), with Logto's default lifetime.
 pub(crate) fn first_refresh_token(state: &AppState, grant_id: &str) -> String {
-    new_refresh_token(state, grant_id, state.clock.now_secs() + REFRESH_TOKEN_TTL)
-}
-
-fn new_refresh_token(state: &AppState, grant_id: &str, expires_at: i64) -> String {
-    let token = opaque_token();
-    state
-        .artefacts()
-        .refresh_tokens
-        .insert(token.clone(), RefreshToken { grant_id: grant_id.into(), expires_at, consumed_at_ms: None });
-    token
+    state.tenant.issue_refresh_token(grant_id, state.clock.now_secs() + REFRESH_TOKEN_TTL)
 }
 
 fn authorization_code(state: &AppState, client: &Application, params: &Params) -> Result<Value, OidcError> {
@@ -194,29 +198,11 @@ fn authorization_code(state: &AppState, client: &Application, params: &Params) -
     let redirect_uri = params.require("redirect_uri")?;
     let verifier = params.get("code_verifier")?;
     let now = state.clock.now_secs();
-    let grant = {
-        let mut artefacts = state.artefacts();
-        let stored = artefacts.codes.get(code).cloned().ok_or_else(OidcError::invalid_grant)?;
-        let grant = artefacts.grants.get(&stored.grant_id).cloned().ok_or_else(OidcError::invalid_grant)?;
-        if stored.expires_at <= now || grant.client_id != client.id || stored.redirect_uri != redirect_uri {
-            return Err(OidcError::invalid_grant());
-        }
-        // A wrong verifier does not consume the code (real Logto: a retry with the right one works).
-        match (&stored.code_challenge, verifier) {
-            (Some(challenge), Some(v)) if &s256(v) == challenge => {}
-            (None, None) => {}
-            _ => return Err(OidcError::invalid_grant()),
-        }
-        if stored.consumed {
-            // A code used twice may have been stolen: everything issued from it is revoked.
-            artefacts.revoke_grant(&grant.id);
-            return Err(OidcError::invalid_grant());
-        }
-        if let Some(c) = artefacts.codes.get_mut(code) {
-            c.consumed = true;
-        }
-        grant
-    };
+    let challenge = verifier.map(s256);
+    let grant = state
+        .tenant
+        .redeem_code(code, &client.id, redirect_uri, challenge.as_deref(), now)
+        .ok_or_else(OidcError::invalid_grant)?;
     let resource = requested_resource(params, &grant)?;
     let refresh = grant.scopes.iter().any(|s| s == "offline_access").then(|| first_refresh_token(state, &grant.id));
     let target = resource.as_deref().map_or(Target::Opaque, Target::Resource);
@@ -234,15 +220,8 @@ fn refresh_token(state: &AppState, client: &Application, params: &Params) -> Res
     let organization = params.get("organization_id")?;
     let now_ms = state.clock.now_ms();
     // RefreshToken.find → not found, client mismatch, expired; validateGrant.
-    let (rt, grant) = {
-        let artefacts = state.artefacts();
-        let rt = artefacts.refresh_tokens.get(value).cloned().ok_or_else(OidcError::invalid_grant)?;
-        let grant = artefacts.grants.get(&rt.grant_id).cloned().ok_or_else(OidcError::invalid_grant)?;
-        if grant.client_id != client.id || rt.expires_at <= now_ms / 1000 {
-            return Err(OidcError::invalid_grant());
-        }
-        (rt, grant)
-    };
+    let (rt, grant) =
+        state.tenant.find_refresh_token(value, &client.id, now_ms / 1000).ok_or_else(OidcError::invalid_grant)?;
     // `params.scope` ⊆ the token's scopes, else invalid_scope.
     let requested = params.scopes()?;
     let missing: Vec<&String> = requested.iter().filter(|s| !grant.scopes.contains(s)).collect();
@@ -251,17 +230,19 @@ fn refresh_token(state: &AppState, client: &Application, params: &Params) -> Res
         return Err(OidcError::invalid_scope("refresh token missing requested scope", missing));
     }
     // validateAccount: the user must still be there and may sign in.
-    if state.store().user(&grant.account_id).is_none_or(|u| u.is_suspended) {
+    if state.tenant.read(|store| store.user(&grant.account_id).is_none_or(|u| u.is_suspended)) {
         return Err(OidcError::invalid_grant());
     }
     // `refreshToken.consumed` (past Logto's reuse interval): the grant is revoked.
     if rt.consumed_at_ms.is_some_and(|consumed| now_ms - consumed > REUSE_INTERVAL_MS) {
-        state.artefacts().revoke_grant(&grant.id);
+        state.tenant.revoke_grant(&grant.id);
         return Err(OidcError::invalid_grant());
     }
     // checkOrganizationAccess (membership) first, then the organizations scope (RFC 0001).
     if let Some(org_id) = organization {
-        let member = state.store().organization(org_id).is_some_and(|o| o.member(&grant.account_id).is_some());
+        let member = state
+            .tenant
+            .read(|store| store.organization(org_id).is_some_and(|o| o.member(&grant.account_id).is_some()));
         if !member {
             return Err(OidcError::access_denied("user is not a member of the organization"));
         }
@@ -269,15 +250,14 @@ fn refresh_token(state: &AppState, client: &Application, params: &Params) -> Res
             return Err(OidcError::insufficient_scope("refresh token missing required scope", ORGANIZATIONS_SCOPE));
         }
     }
-    // Rotation: a public client's token is consumed now (the new one keeps the first one's expiry);
-    // whatever is refused after this point has consumed it.
+    // Rotation: a public client's token is consumed now (the new one keeps the first one's expiry),
+    // checked again under the artefacts' lock so two refreshes at once cannot both pass a reuse
+    // past the interval; whatever is refused after this point has consumed it.
     let next = if client.app_type.is_public() {
-        if rt.consumed_at_ms.is_none() {
-            if let Some(rt) = state.artefacts().refresh_tokens.get_mut(value) {
-                rt.consumed_at_ms = Some(now_ms);
-            }
+        match state.tenant.rotate_refresh_token(value, now_ms, REUSE_INTERVAL_MS) {
+            Rotation::Rotated(next) => next,
+            Rotation::Refused => return Err(OidcError::invalid_grant()),
         }
-        new_refresh_token(state, &grant.id, rt.expires_at)
     } else {
         value.to_string()
     };
@@ -316,19 +296,17 @@ fn client_credentials(state: &AppState, client: &Application, params: &Params) -
     let requested = params.scopes()?;
     // The `scope` claim is written when the request asked for scopes (even if none is granted).
     let asked = params.get("scope")?.is_some();
-    let store = state.store();
+    let grant = |held: &dyn Fn(&String) -> bool| requested.iter().filter(|s| held(s)).cloned().collect::<Vec<_>>();
     let ttl = match &indicator {
-        Some(i) => store
-            .resource(i)
-            .map(|r| r.access_token_ttl)
+        Some(i) => state
+            .tenant
+            .read(|store| store.resource(i).map(|r| r.access_token_ttl))
             .ok_or_else(|| OidcError::invalid_target("resource indicator is missing, or unknown"))?,
         None => DEFAULT_TTL,
     };
-    let grant = |held: &dyn Fn(&String) -> bool| requested.iter().filter(|s| held(s)).cloned().collect::<Vec<_>>();
     let Some(org_id) = organization else {
         let indicator = indicator.unwrap_or_default();
-        let held = store.app_scopes(&client.id, &indicator);
-        drop(store);
+        let held = state.tenant.read(|store| store.app_scopes(&client.id, &indicator));
         let granted = grant(&|s| held.contains(s)).join(" ");
         let scope = (!granted.is_empty()).then_some(granted.as_str());
         let token = access_token_jwt(state, &client.id, &client.id, &indicator, scope, ttl);
@@ -338,19 +316,20 @@ fn client_credentials(state: &AppState, client: &Application, params: &Params) -
         }
         return Ok(body);
     };
-    let member = store.organization(org_id).and_then(|o| o.application(&client.id)).cloned();
-    let member = member.ok_or_else(|| OidcError::access_denied("app has not associated with the organization"))?;
-    let (granted, aud) = match &indicator {
-        Some(i) => {
-            let held = store.org_resource_scope_names(&member, i);
-            (grant(&|s| held.contains(s)), i.clone())
-        }
-        None => {
-            let held = store.org_scope_names(&member);
-            (held.into_iter().filter(|s| requested.contains(s)).collect(), organization_audience(org_id))
-        }
-    };
-    drop(store);
+    let (granted, aud) = state.tenant.read(|store| {
+        let member = store.organization(org_id).and_then(|o| o.application(&client.id));
+        let member = member.ok_or_else(|| OidcError::access_denied("app has not associated with the organization"))?;
+        Ok::<_, OidcError>(match &indicator {
+            Some(i) => {
+                let held = store.org_resource_scope_names(member, i);
+                (grant(&|s| held.contains(s)), i.clone())
+            }
+            None => {
+                let held = store.org_scope_names(member);
+                (held.into_iter().filter(|s| requested.contains(s)).collect(), organization_audience(org_id))
+            }
+        })
+    })?;
     let granted = granted.join(" ");
     let claim = asked.then_some(granted.as_str());
     let org_claim = indicator.as_ref().map(|_| org_id);
@@ -364,21 +343,7 @@ pub async fn revoke(State(state): State<AppState>, headers: HeaderMap, body: Byt
         let client = authenticate(&state, &headers, &params)?;
         check_client(&headers, &client)?;
         let token = params.require("token")?;
-        let mut artefacts = state.artefacts();
-        let grant_id = artefacts
-            .refresh_tokens
-            .get(token)
-            .map(|t| t.grant_id.clone())
-            .or_else(|| artefacts.opaque_tokens.get(token).map(|t| t.grant_id.clone()));
-        if let Some(grant_id) = grant_id {
-            if artefacts.grants.get(&grant_id).is_some_and(|g| g.client_id == client.id) {
-                if artefacts.refresh_tokens.contains_key(token) {
-                    artefacts.revoke_grant(&grant_id);
-                } else {
-                    artefacts.opaque_tokens.remove(token);
-                }
-            }
-        }
+        state.tenant.revoke_token(token, &client.id);
         Ok(())
     });
     match result {

@@ -111,7 +111,7 @@ pub fn user_claims(store: &Store, user: &User, scopes: &[String], userinfo: bool
 /// authorization request had one.
 pub fn id_token(state: &AppState, user: &User, client_id: &str, scopes: &[String], nonce: Option<&str>) -> String {
     let iat = state.clock.now_secs();
-    let mut claims = user_claims(&state.store(), user, scopes, false);
+    let mut claims = state.tenant.read(|store| user_claims(store, user, scopes, false));
     if let Some(nonce) = nonce {
         claims["nonce"] = json!(nonce);
     }

@@ -21,24 +21,22 @@ pub async fn userinfo(State(state): State<AppState>, headers: HeaderMap) -> Resp
         return OidcError::invalid_token(&state.issuer).into_response();
     };
     let now = state.clock.now_secs();
-    let grant = {
-        let artefacts = state.artefacts();
-        let token = artefacts.opaque_tokens.get(token).filter(|t| t.expires_at > now);
-        token.and_then(|t| artefacts.grants.get(&t.grant_id)).cloned()
-    };
+    let grant = state.tenant.opaque_token_grant(token, now);
     let Some(grant) = grant else {
         return OidcError::invalid_token(&state.issuer).into_response();
     };
-    let store = state.store();
     // The token's client decides which origins may read the answer.
-    if let Some(client) = store.applications.get(&grant.client_id) {
-        if let Err(e) = check_client(&headers, client) {
+    let client = state.tenant.read(|store| store.applications.get(&grant.client_id).cloned());
+    if let Some(client) = client {
+        if let Err(e) = check_client(&headers, &client) {
             return e.into_response();
         }
     }
-    let claims = Some(&grant)
-        .filter(|g| g.scopes.iter().any(|s| s == "openid"))
-        .and_then(|g| store.user(&g.account_id).map(|u| user_claims(&store, u, &g.scopes, true)));
+    let claims = state.tenant.read(|store| {
+        Some(&grant)
+            .filter(|g| g.scopes.iter().any(|s| s == "openid"))
+            .and_then(|g| store.user(&g.account_id).map(|u| user_claims(store, u, &g.scopes, true)))
+    });
     match claims {
         Some(claims) => Json(claims).into_response(),
         None => OidcError::invalid_token(&state.issuer).into_response(),

@@ -81,9 +81,9 @@ async fn reset_returns_to_the_seed() {
         .unwrap();
     assert_eq!(created.status(), 200);
     let seeded = demo_tenant::seed().users.len();
-    assert_eq!(emu.state.store().users.len(), seeded + 1);
+    assert_eq!(emu.state.tenant.read(|s| s.users.len()), seeded + 1);
     assert_eq!(control(&emu, reqwest::Method::POST, "/reset", None).await.0, 200);
-    assert_eq!(emu.state.store().users.len(), seeded);
+    assert_eq!(emu.state.tenant.read(|s| s.users.len()), seeded);
     assert_eq!(users_status(&emu, &admin).await.0, 200, "keys survive a reset");
 }
 

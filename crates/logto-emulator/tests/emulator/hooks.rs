@@ -198,7 +198,7 @@ async fn the_control_api_sets_a_hook_with_a_known_key_idempotently() {
         let r = http.post(format!("{}/_emulator/hooks", emu.endpoint)).json(&body).send().await.unwrap();
         assert_eq!(r.status(), 200);
     }
-    let hooks = emu.state.store().hooks.clone();
+    let hooks = emu.state.tenant.read(|s| s.hooks.clone());
     assert_eq!((hooks.len(), hooks[0].signing_key.expose()), (1, "k1"));
     let bad = json!({"name": "x", "events": ["Nope"], "url": "http://h/", "signingKey": "k"});
     let r = http.post(format!("{}/_emulator/hooks", emu.endpoint)).json(&bad).send().await.unwrap();

@@ -52,11 +52,11 @@ impl Api {
     }
 
     fn id_of(&self, username: &str) -> String {
-        self.emu.state.store().user_by_identifier(username).unwrap().id.clone()
+        self.emu.state.tenant.read(|s| s.user_by_identifier(username).unwrap().id.clone())
     }
 
     fn role_id(&self, name: &str) -> String {
-        self.emu.state.store().org_roles.iter().find(|r| r.name == name).unwrap().id.clone()
+        self.emu.state.tenant.read(|s| s.org_roles.iter().find(|r| r.name == name).unwrap().id.clone())
     }
 
     fn in_a_week(&self) -> i64 {

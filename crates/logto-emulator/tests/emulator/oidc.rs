@@ -361,10 +361,8 @@ async fn rotation_keeps_the_first_expiry_and_scopes_follow_roles_at_each_refresh
     let alice = demo_tenant::sign_in(&emu.endpoint, "alice", DEMO_PASSWORD, SCOPES, Some(API_RESOURCE)).await.unwrap();
     let first = alice.code_exchange["refresh_token"].as_str().unwrap();
     let rotated = alice.refresh_token();
-    let (first_exp, rotated_exp) = {
-        let artefacts = emu.state.artefacts();
-        (artefacts.refresh_tokens[first].expires_at, artefacts.refresh_tokens[rotated].expires_at)
-    };
+    let first_exp = emu.state.tenant.refresh_token_expires_at(first).unwrap();
+    let rotated_exp = emu.state.tenant.refresh_token_expires_at(rotated).unwrap();
     assert_eq!(first_exp, rotated_exp, "no sliding window");
     assert!((first_exp - emu.state.clock.now_secs() - 14 * 24 * 3600).abs() < 60, "14-day refresh tokens");
     let claims = jwt_parts(alice.access_token()).1;
@@ -375,15 +373,15 @@ async fn rotation_keeps_the_first_expiry_and_scopes_follow_roles_at_each_refresh
     // (issue 22, item 12: `findResourceScopes` in packages/core/src/oidc/resource.ts searches every
     // organization's roles when the request names none).
     let alice_id = claims["sub"].as_str().unwrap().to_string();
-    emu.state.store_mut().user_mut(&alice_id).unwrap().role_ids.clear();
+    emu.state.tenant.change_in_memory(|s| s.user_mut(&alice_id).unwrap().role_ids.clear());
     let with_resource = [("resource", API_RESOURCE)];
     let (status, body) = refresh(&emu.endpoint, rotated, &with_resource).await;
     assert_eq!((status, body["scope"].as_str()), (200, Some("read:top-users write:follows")), "{body}");
     assert!(jwt_parts(body["access_token"].as_str().unwrap()).1.get("organization_id").is_none());
     // Out of both organizations as well: the next refresh carries no API scope.
-    for org in emu.state.store_mut().organizations.iter_mut() {
-        org.members.retain(|m| m.id != alice_id);
-    }
+    emu.state
+        .tenant
+        .change_in_memory(|s| s.organizations.iter_mut().for_each(|org| org.members.retain(|m| m.id != alice_id)));
     let (status, body) = refresh(&emu.endpoint, body["refresh_token"].as_str().unwrap(), &with_resource).await;
     assert_eq!((status, body["scope"].as_str()), (200, Some("")));
 }

@@ -73,8 +73,8 @@ pub async fn app_organizations(
     OriginalUri(uri): OriginalUri,
 ) -> Result<Response, ApiError> {
     let list = ListRequest::optionally_paged(uri)?;
-    let store = state.store();
-    store.applications.get(&id).ok_or_else(ApiError::not_found)?;
-    let orgs = members::organizations_of(&store, &id, Side::Applications);
-    Ok(list.answer(&state.endpoint, orgs))
+    let orgs = state
+        .tenant
+        .read(|store| store.applications.get(&id).map(|_| members::organizations_of(store, &id, Side::Applications)));
+    Ok(list.answer(&state.endpoint, orgs.ok_or_else(ApiError::not_found)?))
 }

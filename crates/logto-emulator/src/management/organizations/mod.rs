@@ -24,15 +24,14 @@ use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post, put};
 use axum::{Json, Router};
-use serde::Deserialize;
-use serde_json::{json, Value};
+use serde_json::Value;
 
 use super::guard::{self, Field, Kind};
 use super::pagination::ListRequest;
 use crate::error::ApiError;
-use crate::ids::standard_id;
 use crate::model::Organization;
 use crate::state::AppState;
+use crate::tenant::OrganizationFields;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -111,55 +110,31 @@ const ORG_CHANGES: &[Field] = &[
     Field::optional("isMfaRequired", Kind::Bool),
 ];
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct OrgBody {
-    #[serde(default)]
-    name: Option<String>,
-    #[serde(default, deserialize_with = "super::nullable")]
-    description: Option<Option<String>>,
-    #[serde(default)]
-    custom_data: Option<Value>,
-    #[serde(default)]
-    is_mfa_required: Option<bool>,
-}
-
 /// `GET /api/organizations[?q=…]`: paged, in creation order.
 pub async fn list(State(state): State<AppState>, OriginalUri(uri): OriginalUri) -> Result<Response, ApiError> {
     let list = ListRequest::paged(uri)?;
     let q = list.params.get("q").ok().flatten();
-    let orgs = state
-        .store()
-        .organizations
-        .iter()
-        .filter(|o| search_matches(q, &[Some(&o.id), Some(&o.name), o.description.as_deref()]))
-        .map(Organization::to_api_json)
-        .collect();
+    let orgs = state.tenant.read(|store| {
+        store
+            .organizations
+            .iter()
+            .filter(|o| search_matches(q, &[Some(&o.id), Some(&o.name), o.description.as_deref()]))
+            .map(Organization::to_api_json)
+            .collect()
+    });
     Ok(list.answer(&state.endpoint, orgs))
 }
 
 /// `POST /api/organizations` → 201.
 pub async fn create(State(state): State<AppState>, body: Bytes) -> Result<(StatusCode, Json<Value>), ApiError> {
-    let new: OrgBody = guard::body(&body, NEW_ORG)?;
-    let org = Organization {
-        id: standard_id(12),
-        name: new.name.unwrap_or_default(),
-        description: new.description.flatten(),
-        custom_data: new.custom_data.unwrap_or_else(|| json!({})),
-        is_mfa_required: new.is_mfa_required.unwrap_or(false),
-        created_at: state.clock.now_ms(),
-        members: vec![],
-        applications: vec![],
-    };
-    let answer = org.to_api_json();
-    state.write().put(org)?;
-    Ok((StatusCode::CREATED, Json(answer)))
+    let new: OrganizationFields = guard::body(&body, NEW_ORG)?;
+    let org = state.tenant.create_organization(new, state.clock.now_ms())?;
+    Ok((StatusCode::CREATED, Json(org.to_api_json())))
 }
 
 pub async fn get_one(State(state): State<AppState>, Path(id): Path<String>) -> Result<Json<Value>, ApiError> {
-    let store = state.store();
-    let org = store.organization(&id).ok_or_else(|| ApiError::not_exists_with_id("organizations", &id))?;
-    Ok(Json(org.to_api_json()))
+    let org = state.tenant.read(|store| store.organization(&id).map(Organization::to_api_json));
+    Ok(Json(org.ok_or_else(|| ApiError::not_exists_with_id("organizations", &id))?))
 }
 
 /// `PATCH /api/organizations/{id}`: the given fields (`customData` replaced whole) → 200 with the org.
@@ -168,30 +143,13 @@ pub async fn update(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Result<Json<Value>, ApiError> {
-    let changes: OrgBody = guard::body(&body, ORG_CHANGES)?;
-    let mut write = state.write();
-    let store = write.read();
-    let mut org = store.organization(&id).cloned().ok_or_else(|| ApiError::not_exists("organization"))?;
-    if let Some(name) = changes.name {
-        org.name = name;
-    }
-    if let Some(description) = changes.description {
-        org.description = description;
-    }
-    if let Some(data) = changes.custom_data {
-        org.custom_data = data;
-    }
-    if let Some(mfa) = changes.is_mfa_required {
-        org.is_mfa_required = mfa;
-    }
-    let answer = org.to_api_json();
-    drop(store);
-    write.put(org)?;
-    Ok(Json(answer))
+    let changes: OrganizationFields = guard::body(&body, ORG_CHANGES)?;
+    let org = state.tenant.update_organization(&id, changes)?;
+    Ok(Json(org.to_api_json()))
 }
 
 pub async fn remove(State(state): State<AppState>, Path(id): Path<String>) -> Result<StatusCode, ApiError> {
-    if !state.write().remove_organization(&id)? {
+    if !state.tenant.delete_organization(&id)? {
         return Err(ApiError::not_exists_with_id("organizations", &id));
     }
     Ok(StatusCode::NO_CONTENT)

@@ -7,17 +7,15 @@ use axum::extract::{OriginalUri, Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::Json;
-use serde::Deserialize;
 use serde_json::{json, Value};
 
 use super::super::guard::{self, Field, Kind};
 use super::super::pagination::ListRequest;
 use crate::error::ApiError;
-use crate::ids::standard_id;
-use crate::model::{OrgRole, RoleType};
-use crate::seed::MANAGEMENT_API_INDICATOR;
+use crate::model::OrgRole;
 use crate::state::AppState;
 use crate::store::Store;
+use crate::tenant::{OrgRoleFields, RoleScopes as Which};
 
 const NEW_ROLE: &[Field] = &[
     Field::required("name", guard::string(1, 128)),
@@ -29,41 +27,8 @@ const NEW_ROLE: &[Field] = &[
 const ROLE_CHANGES: &[Field] =
     &[Field::optional("name", guard::string(1, 128)), Field::nullable("description", guard::string(0, 256))];
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct RoleBody {
-    #[serde(default)]
-    name: Option<String>,
-    #[serde(default, deserialize_with = "super::super::nullable")]
-    description: Option<Option<String>>,
-    #[serde(rename = "type", default)]
-    role_type: Option<RoleType>,
-    #[serde(default)]
-    organization_scope_ids: Vec<String>,
-    #[serde(default)]
-    resource_scope_ids: Vec<String>,
-}
-
 fn not_found(id: &str) -> ApiError {
     ApiError::not_exists_with_id("organization_roles", id)
-}
-
-/// Every id must be an organization scope.
-fn check_org_scopes(store: &Store, ids: &[String]) -> Result<(), ApiError> {
-    match ids.iter().all(|id| store.org_scope(id).is_some()) {
-        true => Ok(()),
-        false => Err(ApiError::foreign_key_not_found()),
-    }
-}
-
-/// Every id must be a scope of an API resource (not the Management API's).
-fn check_resource_scopes(store: &Store, ids: &[String]) -> Result<(), ApiError> {
-    let ok = ids.iter().all(|id| store.scope_by_id(id).is_some_and(|(r, _)| r.indicator != MANAGEMENT_API_INDICATOR));
-    if ok {
-        Ok(())
-    } else {
-        Err(ApiError::foreign_key_not_found())
-    }
 }
 
 /// The role as the list shows it: with `scopes` and `resourceScopes`, each ordered by id.
@@ -84,50 +49,27 @@ fn listed(store: &Store, role: &OrgRole) -> Value {
 pub async fn list(State(state): State<AppState>, OriginalUri(uri): OriginalUri) -> Result<Response, ApiError> {
     let list = ListRequest::paged(uri)?;
     let q = list.params.get("q").ok().flatten();
-    let store = state.store();
-    let mut roles: Vec<&OrgRole> = store
-        .org_roles
-        .iter()
-        .filter(|r| super::search_matches(q, &[Some(&r.id), Some(&r.name), r.description.as_deref()]))
-        .collect();
-    roles.sort_by(|a, b| a.name.cmp(&b.name));
-    let items = roles.into_iter().map(|r| listed(&store, r)).collect();
+    let items = state.tenant.read(|store| {
+        let mut roles: Vec<&OrgRole> = store
+            .org_roles
+            .iter()
+            .filter(|r| super::search_matches(q, &[Some(&r.id), Some(&r.name), r.description.as_deref()]))
+            .collect();
+        roles.sort_by(|a, b| a.name.cmp(&b.name));
+        roles.into_iter().map(|r| listed(store, r)).collect()
+    });
     Ok(list.answer(&state.endpoint, items))
 }
 
 /// `POST /api/organization-roles` → 201 (the answer carries no scopes, as Logto's).
 pub async fn create(State(state): State<AppState>, body: Bytes) -> Result<(StatusCode, Json<Value>), ApiError> {
-    let new: RoleBody = guard::body(&body, NEW_ROLE)?;
-    let name = new.name.unwrap_or_default();
-    let mut write = state.write();
-    let store = write.read();
-    if store.org_roles.iter().any(|r| r.name == name) {
-        return Err(ApiError::unique_violation());
-    }
-    check_org_scopes(&store, &new.organization_scope_ids)?;
-    check_resource_scopes(&store, &new.resource_scope_ids)?;
-    let role = OrgRole {
-        id: standard_id(21),
-        name,
-        description: new.description.flatten(),
-        role_type: new.role_type.unwrap_or(RoleType::User),
-        scope_ids: dedup(new.organization_scope_ids),
-        resource_scope_ids: dedup(new.resource_scope_ids),
-    };
-    let answer = role.to_api_json();
-    drop(store);
-    write.put(role)?;
-    Ok((StatusCode::CREATED, Json(answer)))
-}
-
-fn dedup(mut ids: Vec<String>) -> Vec<String> {
-    let mut seen = std::collections::HashSet::new();
-    ids.retain(|id| seen.insert(id.clone()));
-    ids
+    let new: OrgRoleFields = guard::body(&body, NEW_ROLE)?;
+    let role = state.tenant.create_org_role(new)?;
+    Ok((StatusCode::CREATED, Json(role.to_api_json())))
 }
 
 pub async fn get_one(State(state): State<AppState>, Path(id): Path<String>) -> Result<Json<Value>, ApiError> {
-    state.store().org_role(&id).map(|r| Json(r.to_api_json())).ok_or_else(|| not_found(&id))
+    state.tenant.read(|store| store.org_role(&id).map(|r| Json(r.to_api_json()))).ok_or_else(|| not_found(&id))
 }
 
 pub async fn update(
@@ -135,88 +77,50 @@ pub async fn update(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Result<Json<Value>, ApiError> {
-    let changes: RoleBody = guard::body(&body, ROLE_CHANGES)?;
-    let mut write = state.write();
-    let store = write.read();
-    let mut role = store.org_role(&id).cloned().ok_or_else(|| ApiError::not_exists("organization role"))?;
-    if let Some(name) = changes.name {
-        if store.org_roles.iter().any(|r| r.name == name && r.id != id) {
-            return Err(ApiError::unique_violation());
-        }
-        role.name = name;
-    }
-    if let Some(description) = changes.description {
-        role.description = description;
-    }
-    let answer = role.to_api_json();
-    drop(store);
-    write.put(role)?;
-    Ok(Json(answer))
+    let changes: OrgRoleFields = guard::body(&body, ROLE_CHANGES)?;
+    let role = state.tenant.update_org_role(&id, changes)?;
+    Ok(Json(role.to_api_json()))
 }
 
 pub async fn delete(State(state): State<AppState>, Path(id): Path<String>) -> Result<StatusCode, ApiError> {
-    if !state.write().remove_org_role(&id)? {
+    if !state.tenant.delete_org_role(&id)? {
         return Err(not_found(&id));
     }
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// Which of a role's two scope lists a route works on.
-#[derive(Clone, Copy)]
-enum Which {
-    Organization,
-    Resource,
+/// The body key a route's scope list comes in.
+fn body_key(which: Which) -> &'static str {
+    match which {
+        Which::Organization => "organizationScopeIds",
+        Which::Resource => "scopeIds",
+    }
 }
 
-impl Which {
-    fn ids(self, role: &mut OrgRole) -> &mut Vec<String> {
-        match self {
-            Which::Organization => &mut role.scope_ids,
-            Which::Resource => &mut role.resource_scope_ids,
-        }
-    }
-
-    fn body_key(self) -> &'static str {
-        match self {
-            Which::Organization => "organizationScopeIds",
-            Which::Resource => "scopeIds",
-        }
-    }
-
-    fn check(self, store: &Store, ids: &[String]) -> Result<(), ApiError> {
-        match self {
-            Which::Organization => check_org_scopes(store, ids),
-            Which::Resource => check_resource_scopes(store, ids),
-        }
-    }
-
-    /// The full scope objects, ordered by id.
-    fn objects(self, store: &Store, role: &OrgRole) -> Vec<Value> {
-        let mut out: Vec<(String, Value)> = match self {
-            Which::Organization => role
-                .scope_ids
-                .iter()
-                .filter_map(|id| store.org_scope(id))
-                .map(|s| (s.id.clone(), s.to_api_json()))
-                .collect(),
-            Which::Resource => role
-                .resource_scope_ids
-                .iter()
-                .filter_map(|id| store.scope_by_id(id))
-                .map(|(r, s)| (s.id.clone(), r.scope_json(s)))
-                .collect(),
-        };
-        out.sort_by(|a, b| a.0.cmp(&b.0));
-        out.into_iter().map(|(_, v)| v).collect()
-    }
+/// One of a role's scope lists as full scope objects, ordered by id.
+fn objects(which: Which, store: &Store, role: &OrgRole) -> Vec<Value> {
+    let mut out: Vec<(String, Value)> = match which {
+        Which::Organization => role
+            .scope_ids
+            .iter()
+            .filter_map(|id| store.org_scope(id))
+            .map(|s| (s.id.clone(), s.to_api_json()))
+            .collect(),
+        Which::Resource => role
+            .resource_scope_ids
+            .iter()
+            .filter_map(|id| store.scope_by_id(id))
+            .map(|(r, s)| (s.id.clone(), r.scope_json(s)))
+            .collect(),
+    };
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    out.into_iter().map(|(_, v)| v).collect()
 }
 
 async fn get_scopes(state: AppState, id: String, uri: axum::http::Uri, which: Which) -> Result<Response, ApiError> {
     let list = ListRequest::optionally_paged(uri)?;
-    let store = state.store();
-    let role = store.org_role(&id).ok_or_else(|| not_found(&id))?;
-    let items = which.objects(&store, role);
-    Ok(list.answer(&state.endpoint, items))
+    let items = state.tenant.read(|store| store.org_role(&id).map(|role| objects(which, store, role)));
+    Ok(list.answer(&state.endpoint, items.ok_or_else(|| not_found(&id))?))
 }
 
 /// Adds (`replace: false`: 201 `Created`, ids already held are kept once) or replaces (204).
@@ -227,35 +131,17 @@ async fn write_scopes(
     which: Which,
     replace: bool,
 ) -> Result<Response, ApiError> {
-    let ids = super::id_list(&body, which.body_key(), replace)?;
-    let mut write = state.write();
-    let store = write.read();
-    let mut role = store.org_role(&id).cloned().ok_or_else(ApiError::foreign_key_not_found)?;
-    which.check(&store, &ids)?;
-    let held = which.ids(&mut role);
-    if replace {
-        *held = dedup(ids);
-    } else {
-        held.extend(ids);
-        *held = dedup(std::mem::take(held));
-    }
-    drop(store);
-    write.put(role)?;
+    let ids = super::id_list(&body, body_key(which), replace)?;
+    state.tenant.set_org_role_scopes(&id, which, ids, replace)?;
     Ok(if replace { axum::response::IntoResponse::into_response(StatusCode::NO_CONTENT) } else { super::created() })
 }
 
 async fn remove_one(state: AppState, id: String, scope_id: String, which: Which) -> Result<StatusCode, ApiError> {
-    let mut write = state.write();
-    let store = write.read();
-    let mut role = store.org_role(&id).cloned().ok_or_else(|| not_found(&id))?;
-    let held = which.ids(&mut role);
-    if !held.contains(&scope_id) {
-        return Err(ApiError::not_found());
+    match state.tenant.remove_org_role_scope(&id, which, &scope_id)? {
+        None => Err(not_found(&id)),
+        Some(false) => Err(ApiError::not_found()),
+        Some(true) => Ok(StatusCode::NO_CONTENT),
     }
-    held.retain(|s| s != &scope_id);
-    drop(store);
-    write.put(role)?;
-    Ok(StatusCode::NO_CONTENT)
 }
 
 pub async fn scopes(

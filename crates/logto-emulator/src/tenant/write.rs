@@ -1,70 +1,78 @@
-//! [`Write`]: how every change to the persisted entities is made, one writer at a time.
+//! `Write`: how every change to the persisted entities is made, one writer at a time.
 //!
 //! A write holds the writer lock for its whole length, so what it read while validating cannot
 //! change under it, and disk order is memory order. It saves each change (the fsync) while readers
 //! go on reading the store, then applies it in memory under the store's exclusive lock for an
 //! instant. So `/oidc/token`, the sign-in page and the Management API's reads are never held up by
-//! a write waiting on the disk. [`Write::read`] borrows the write: the borrow checker refuses a
+//! a write waiting on the disk. `Write::read` borrows the write: the borrow checker refuses a
 //! change while a view of the store is still held (which would deadlock on the exclusive lock).
 
-use std::sync::{MutexGuard, RwLockReadGuard};
+use std::sync::{MutexGuard, RwLockReadGuard, RwLockWriteGuard};
 
+use super::Tenant;
 use crate::model::{Application, Hook, Invitation, OrgRole, OrgScope, Organization, User};
-use crate::persist::{Entity, PersistError};
-use crate::state::Inner;
+use crate::persist::{Db, Entity, PersistError};
 use crate::store::Store;
 
-/// A write in progress (see the module's text). Made by [`crate::AppState::write`].
-pub struct Write<'a> {
-    inner: &'a Inner,
+/// A write in progress (see the module's text). Made by `Tenant::write`.
+pub(super) struct Write<'a> {
+    tenant: &'a Tenant,
     _writer: MutexGuard<'a, ()>,
 }
 
 impl<'a> Write<'a> {
-    pub(crate) fn new(inner: &'a Inner, writer: MutexGuard<'a, ()>) -> Self {
-        Self { inner, _writer: writer }
+    pub(super) fn new(tenant: &'a Tenant, writer: MutexGuard<'a, ()>) -> Self {
+        Self { tenant, _writer: writer }
     }
 
     /// The store as it is, for validating and building the change. Drop it before the change.
-    pub fn read(&self) -> RwLockReadGuard<'_, Store> {
-        self.inner.read_store()
+    pub(super) fn read(&self) -> RwLockReadGuard<'_, Store> {
+        self.tenant.store.read().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn apply(&self) -> RwLockWriteGuard<'_, Store> {
+        self.tenant.store.write().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn db(&self) -> Option<&Db> {
+        self.tenant.db.as_ref()
     }
 
     /// Saves `entity` (disk first, when there is a disk), then inserts or replaces it in memory.
-    pub fn put<E: Entity>(&mut self, entity: E) -> Result<(), PersistError> {
+    pub(super) fn put<E: Entity>(&mut self, entity: E) -> Result<(), PersistError> {
         let events = E::events(E::find_in(&self.read(), entity.id()), &entity);
-        if let Some(db) = self.inner.db() {
+        if let Some(db) = self.db() {
             db.put(&entity)?;
         }
-        entity.insert_into(&mut self.inner.write_store());
+        entity.insert_into(&mut self.apply());
         events.into_iter().for_each(crate::events::record);
         Ok(())
     }
 
     /// Deletes the entity of kind `E` with `id` (disk first). `false` when there was none.
-    pub fn delete<E: Entity>(&mut self, id: &str) -> Result<bool, PersistError> {
+    pub(super) fn delete<E: Entity>(&mut self, id: &str) -> Result<bool, PersistError> {
         if E::find_in(&self.read(), id).is_none() {
             return Ok(false);
         }
-        if let Some(db) = self.inner.db() {
+        if let Some(db) = self.db() {
             db.remove::<E>(id)?;
         }
-        E::remove_from(&mut self.inner.write_store(), id);
+        E::remove_from(&mut self.apply(), id);
         Ok(true)
     }
 
     /// Replaces every entity (a reset to the seed), on disk first.
-    pub fn replace_all(&mut self, store: Store) -> Result<(), PersistError> {
-        if let Some(db) = self.inner.db() {
+    pub(super) fn replace_all(&mut self, store: Store) -> Result<(), PersistError> {
+        if let Some(db) = self.db() {
             db.replace_all(&store)?;
         }
-        *self.inner.write_store() = store;
+        *self.apply() = store;
         Ok(())
     }
 
     /// Deletes a user, out of every organization first. `false` when there was none. Their
-    /// sessions and grants are the caller's to end ([`crate::artefacts::Artefacts::end_account`]).
-    pub fn remove_user(&mut self, id: &str) -> Result<bool, PersistError> {
+    /// sessions and grants are the caller's to end (`Artefacts::end_account`).
+    pub(super) fn remove_user(&mut self, id: &str) -> Result<bool, PersistError> {
         let Some(user) = self.read().user(id).cloned() else { return Ok(false) };
         self.leave_organizations(id)?;
         let deleted = self.delete::<User>(id)?;
@@ -73,7 +81,7 @@ impl<'a> Write<'a> {
     }
 
     /// Deletes an application, out of every organization first. `false` when there was none.
-    pub fn remove_application(&mut self, id: &str) -> Result<bool, PersistError> {
+    pub(super) fn remove_application(&mut self, id: &str) -> Result<bool, PersistError> {
         if !self.read().applications.contains_key(id) {
             return Ok(false);
         }
@@ -82,7 +90,7 @@ impl<'a> Write<'a> {
     }
 
     /// Deletes an organization scope, taken out of every role first. `false` when there was none.
-    pub fn remove_org_scope(&mut self, id: &str) -> Result<bool, PersistError> {
+    pub(super) fn remove_org_scope(&mut self, id: &str) -> Result<bool, PersistError> {
         let holders: Vec<OrgRole> =
             self.read().org_roles.iter().filter(|r| r.scope_ids.iter().any(|s| s == id)).cloned().collect();
         if self.read().org_scope(id).is_none() {
@@ -97,7 +105,7 @@ impl<'a> Write<'a> {
 
     /// Deletes an organization role, taken from every member and application first. `false` when
     /// there was none.
-    pub fn remove_org_role(&mut self, id: &str) -> Result<bool, PersistError> {
+    pub(super) fn remove_org_role(&mut self, id: &str) -> Result<bool, PersistError> {
         if self.read().org_role(id).is_none() {
             return Ok(false);
         }
@@ -122,7 +130,7 @@ impl<'a> Write<'a> {
     }
 
     /// Deletes an organization and its invitations. `false` when there was none.
-    pub fn remove_organization(&mut self, id: &str) -> Result<bool, PersistError> {
+    pub(super) fn remove_organization(&mut self, id: &str) -> Result<bool, PersistError> {
         if self.read().organization(id).is_none() {
             return Ok(false);
         }
@@ -135,7 +143,7 @@ impl<'a> Write<'a> {
     }
 
     /// Deletes a hook. `false` when there was none.
-    pub fn remove_hook(&mut self, id: &str) -> Result<bool, PersistError> {
+    pub(super) fn remove_hook(&mut self, id: &str) -> Result<bool, PersistError> {
         self.delete::<Hook>(id)
     }
 

@@ -1,7 +1,7 @@
 //! The OIDC provider's artefacts: sign-in requests waiting for a sign-in, grants, codes, refresh and
 //! opaque tokens, browser sessions and pending sign-outs. In memory only (a restart signs users
 //! out, as Logto's provider would after losing its adapter), and behind a lock of their own
-//! ([`crate::AppState::artefacts`]), apart from the persisted entities, so a Management API write
+//! (the tenant's own lock), apart from the persisted entities, so a Management API write
 //! waiting on its fsync never holds up `/oidc/token`.
 
 use std::collections::HashMap;

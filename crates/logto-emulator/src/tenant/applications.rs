@@ -1,0 +1,82 @@
+//! Applications: create (confidential ones get a secret), delete (out of every organization,
+//! their grants ended), assign machine-to-machine roles.
+
+use super::Tenant;
+use crate::error::ApiError;
+use crate::ids::standard_id;
+use crate::model::{AppType, Application, RoleType};
+use crate::secret::Secret;
+
+/// A new application, parsed and checked (its URIs are URLs).
+#[derive(Debug)]
+pub struct NewApplication {
+    /// Its name.
+    pub name: String,
+    /// Its description.
+    pub description: Option<String>,
+    /// Its type.
+    pub app_type: AppType,
+    /// Where sign-ins may return to.
+    pub redirect_uris: Vec<String>,
+    /// Where sign-outs may return to.
+    pub post_logout_redirect_uris: Vec<String>,
+}
+
+impl Tenant {
+    /// Creates an application; confidential ones get a "Default secret" (32 characters, as Logto's).
+    pub fn create_application(&self, new: NewApplication, now_ms: i64) -> Result<Application, ApiError> {
+        let app = Application {
+            id: standard_id(21),
+            name: new.name,
+            description: new.description,
+            app_type: new.app_type,
+            redirect_uris: new.redirect_uris,
+            post_logout_redirect_uris: new.post_logout_redirect_uris,
+            secret: (!new.app_type.is_public()).then(|| Secret::new(standard_id(32))),
+            role_ids: vec![],
+            created_at: now_ms,
+        };
+        self.write().put(app.clone())?;
+        Ok(app)
+    }
+
+    /// Deletes an application, out of every organization first; its grants end. `false` when there
+    /// was none.
+    pub fn delete_application(&self, id: &str) -> Result<bool, ApiError> {
+        if !self.write().remove_application(id)? {
+            return Ok(false);
+        }
+        self.artefacts().end_client(id);
+        Ok(true)
+    }
+
+    /// Gives a machine-to-machine application roles; returns those newly added. 404 for an
+    /// unknown application or role, 422 for another type of application or a user role.
+    pub fn assign_application_roles(&self, id: &str, role_ids: &[String]) -> Result<Vec<String>, ApiError> {
+        let mut write = self.write();
+        let mut app = {
+            let store = write.read();
+            let app = store.applications.get(id).cloned().ok_or_else(ApiError::not_found)?;
+            if app.app_type != AppType::MachineToMachine {
+                return Err(ApiError::unprocessable(
+                    "application.invalid_type",
+                    "Only machine to machine applications are allowed to have associated roles.",
+                ));
+            }
+            for role_id in role_ids {
+                let role = store.role(role_id).ok_or_else(ApiError::not_found)?;
+                if role.role_type != RoleType::MachineToMachine {
+                    return Err(ApiError::unprocessable(
+                        "application.invalid_role_type",
+                        "Can not assign user type role to machine to machine application.",
+                    ));
+                }
+            }
+            app
+        };
+        let added: Vec<String> = role_ids.iter().filter(|r| !app.role_ids.contains(r)).cloned().collect();
+        app.role_ids.extend(added.iter().cloned());
+        write.put(app)?;
+        Ok(added)
+    }
+}

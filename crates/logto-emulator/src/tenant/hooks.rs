@@ -1,0 +1,117 @@
+//! Webhooks: create, update, a new signing key, delete, and the control API's create-or-replace
+//! by name with a signing key of the caller's choosing.
+
+use std::collections::BTreeMap;
+
+use super::Tenant;
+use crate::error::ApiError;
+use crate::ids::standard_id;
+use crate::model::Hook;
+use crate::secret::Secret;
+
+/// A new webhook, parsed (its events checked, its URL http(s)).
+#[derive(Debug)]
+pub struct NewHook {
+    /// Its name.
+    pub name: String,
+    /// The events it is sent.
+    pub events: Vec<String>,
+    /// Where it is sent.
+    pub url: String,
+    /// Headers sent with it.
+    pub headers: BTreeMap<String, String>,
+    /// Whether it is sent.
+    pub enabled: bool,
+    /// The signing key to use; `None`: a new one, as Logto makes.
+    pub signing_key: Option<Secret>,
+}
+
+/// Changes to a webhook, parsed.
+#[derive(Debug, Default)]
+pub struct HookPatch {
+    /// A new name.
+    pub name: Option<String>,
+    /// New events.
+    pub events: Option<Vec<String>>,
+    /// A new URL and headers.
+    pub config: Option<(String, BTreeMap<String, String>)>,
+    /// Enabled or not.
+    pub enabled: Option<bool>,
+}
+
+fn not_found(id: &str) -> ApiError {
+    ApiError::not_exists_with_id("hooks", id)
+}
+
+impl Tenant {
+    /// Creates a webhook.
+    pub fn create_hook(&self, new: NewHook, now_ms: i64) -> Result<Hook, ApiError> {
+        let hook = Hook {
+            id: standard_id(21),
+            name: new.name,
+            events: new.events,
+            url: new.url,
+            headers: new.headers,
+            signing_key: new.signing_key.unwrap_or_else(|| Secret::new(standard_id(32))),
+            enabled: new.enabled,
+            created_at: now_ms,
+        };
+        self.write().put(hook.clone())?;
+        Ok(hook)
+    }
+
+    /// Creates a webhook or, when one has its name, replaces that one (keeping its id): the
+    /// control API's, so a dev loop can point the emulator at a backend before either starts.
+    pub fn put_hook_by_name(&self, new: NewHook, now_ms: i64) -> Result<Hook, ApiError> {
+        let mut write = self.write();
+        let existing = write.read().hooks.iter().find(|h| h.name == new.name).map(|h| (h.id.clone(), h.created_at));
+        let (id, created_at) = existing.unwrap_or_else(|| (standard_id(21), now_ms));
+        let hook = Hook {
+            id,
+            name: new.name,
+            events: new.events,
+            url: new.url,
+            headers: new.headers,
+            signing_key: new.signing_key.unwrap_or_else(|| Secret::new(standard_id(32))),
+            enabled: new.enabled,
+            created_at,
+        };
+        write.put(hook.clone())?;
+        Ok(hook)
+    }
+
+    /// Changes the given fields of a webhook.
+    pub fn update_hook(&self, id: &str, patch: HookPatch) -> Result<Hook, ApiError> {
+        let mut write = self.write();
+        let mut hook = write.read().hook(id).cloned().ok_or_else(|| not_found(id))?;
+        if let Some(events) = patch.events {
+            hook.events = events;
+        }
+        if let Some(name) = patch.name {
+            hook.name = name;
+        }
+        if let Some((url, headers)) = patch.config {
+            hook.url = url;
+            hook.headers = headers;
+        }
+        if let Some(enabled) = patch.enabled {
+            hook.enabled = enabled;
+        }
+        write.put(hook.clone())?;
+        Ok(hook)
+    }
+
+    /// Gives a webhook a new signing key; the old one stops being used.
+    pub fn new_hook_signing_key(&self, id: &str) -> Result<Hook, ApiError> {
+        let mut write = self.write();
+        let mut hook = write.read().hook(id).cloned().ok_or_else(|| not_found(id))?;
+        hook.signing_key = Secret::new(standard_id(32));
+        write.put(hook.clone())?;
+        Ok(hook)
+    }
+
+    /// Deletes a webhook. `false` when there was none.
+    pub fn delete_hook(&self, id: &str) -> Result<bool, ApiError> {
+        Ok(self.write().remove_hook(id)?)
+    }
+}

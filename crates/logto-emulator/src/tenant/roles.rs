@@ -1,0 +1,112 @@
+//! Roles: create (with scopes), add scopes, give to users.
+
+use axum::http::StatusCode;
+
+use super::Tenant;
+use crate::error::ApiError;
+use crate::ids::standard_id;
+use crate::model::{Role, RoleType};
+use crate::seed::MANAGEMENT_API_INDICATOR;
+use crate::store::Store;
+
+/// A new role, parsed.
+#[derive(Debug)]
+pub struct NewRole {
+    /// Its name (unique).
+    pub name: String,
+    /// Its description.
+    pub description: String,
+    /// User (the default) or MachineToMachine.
+    pub role_type: RoleType,
+    /// The ids of the API resource scopes it holds.
+    pub scope_ids: Vec<String>,
+}
+
+/// Resolves scope ids to `(indicator, name)` pairs, refusing Management API scopes for User roles.
+fn resolve_scopes(store: &Store, role_type: RoleType, scope_ids: &[String]) -> Result<Vec<(String, String)>, ApiError> {
+    scope_ids
+        .iter()
+        .map(|id| {
+            let (resource, scope) = store.scope_by_id(id).ok_or_else(ApiError::not_found)?;
+            if role_type == RoleType::User && resource.indicator == MANAGEMENT_API_INDICATOR {
+                return Err(ApiError::new(
+                    StatusCode::BAD_REQUEST,
+                    "role.management_api_scopes_not_assignable_to_user_role",
+                    "Cannot assign management API scopes to a user role.",
+                ));
+            }
+            Ok((resource.indicator.clone(), scope.name.clone()))
+        })
+        .collect()
+}
+
+impl Tenant {
+    /// Creates a role; 422 when the name is taken, 404 for an unknown scope.
+    pub fn create_role(&self, new: NewRole) -> Result<Role, ApiError> {
+        let mut write = self.write();
+        let role = {
+            let store = write.read();
+            if store.roles.iter().any(|r| r.name == new.name) {
+                return Err(ApiError::unprocessable(
+                    "role.name_in_use",
+                    format!("This role name {} is already in use", new.name),
+                ));
+            }
+            let scopes = resolve_scopes(&store, new.role_type, &new.scope_ids)?;
+            Role { id: standard_id(21), name: new.name, description: new.description, role_type: new.role_type, scopes }
+        };
+        write.put(role.clone())?;
+        Ok(role)
+    }
+
+    /// Adds scopes to a role and returns it; 422 when it holds one of them already.
+    pub fn add_role_scopes(&self, id: &str, scope_ids: &[String]) -> Result<Role, ApiError> {
+        let mut write = self.write();
+        let role = {
+            let store = write.read();
+            let role = store.role(id).cloned().ok_or_else(ApiError::not_found)?;
+            let added = resolve_scopes(&store, role.role_type, scope_ids)?;
+            if let Some((_, name)) = added.iter().find(|pair| role.scopes.contains(pair)) {
+                return Err(ApiError::unprocessable(
+                    "role.scope_exists",
+                    format!("The scope {name} has already been linked to this role"),
+                ));
+            }
+            let mut role = role;
+            role.scopes.extend(added);
+            role
+        };
+        write.put(role.clone())?;
+        Ok(role)
+    }
+
+    /// Gives a User role to users; 422 `role.user_exists` when one holds it already.
+    pub fn add_role_users(&self, id: &str, user_ids: &[String]) -> Result<(), ApiError> {
+        let mut write = self.write();
+        let users: Vec<_> = {
+            let store = write.read();
+            let role = store.role(id).ok_or_else(ApiError::not_found)?;
+            if role.role_type != RoleType::User {
+                return Err(ApiError::unprocessable(
+                    "user.invalid_role_type",
+                    "Can not assign machine to machine role to user.",
+                ));
+            }
+            for user_id in user_ids {
+                let user = store.user(user_id).ok_or_else(ApiError::not_found)?;
+                if user.role_ids.iter().any(|r| r == id) {
+                    return Err(ApiError::unprocessable(
+                        "role.user_exists",
+                        format!("The user {user_id} has already been added to this role"),
+                    ));
+                }
+            }
+            user_ids.iter().filter_map(|user_id| store.user(user_id).cloned()).collect()
+        };
+        for mut user in users {
+            user.role_ids.push(id.to_string());
+            write.put(user)?;
+        }
+        Ok(())
+    }
+}

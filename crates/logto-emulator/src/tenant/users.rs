@@ -1,0 +1,171 @@
+//! Users: create, update, delete (out of every organization, their sessions and grants ended),
+//! assign roles.
+
+use serde::Deserialize;
+use serde_json::Value;
+
+use super::Tenant;
+use crate::error::ApiError;
+use crate::model::{RoleType, User};
+use crate::secret::Secret;
+
+/// `POST /api/users`'s body, parsed (fields as Logto names them, camelCase).
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[allow(missing_docs)]
+pub struct NewUser {
+    #[serde(default)]
+    pub username: Option<String>,
+    #[serde(default)]
+    pub password: Option<String>,
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub primary_email: Option<String>,
+    #[serde(default)]
+    pub primary_phone: Option<String>,
+    #[serde(default)]
+    pub avatar: Option<String>,
+    #[serde(default)]
+    pub custom_data: Option<Value>,
+}
+
+/// `PATCH /api/users/{id}`'s body, parsed: `Some(None)` clears a field.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[allow(missing_docs)]
+pub struct UserPatch {
+    #[serde(default, deserialize_with = "crate::request::nullable")]
+    pub username: Option<Option<String>>,
+    #[serde(default, deserialize_with = "crate::request::nullable")]
+    pub primary_email: Option<Option<String>>,
+    #[serde(default, deserialize_with = "crate::request::nullable")]
+    pub primary_phone: Option<Option<String>>,
+    #[serde(default, deserialize_with = "crate::request::nullable")]
+    pub name: Option<Option<String>>,
+    #[serde(default, deserialize_with = "crate::request::nullable")]
+    pub avatar: Option<Option<String>>,
+    #[serde(default)]
+    pub custom_data: Option<Value>,
+}
+
+/// The value a patch sets, if it sets one.
+fn given(field: &Option<Option<String>>) -> Option<&str> {
+    field.as_ref().and_then(|v| v.as_deref())
+}
+
+fn username_taken() -> ApiError {
+    ApiError::unprocessable("user.username_already_in_use", "This username is already in use.")
+}
+
+fn email_taken() -> ApiError {
+    ApiError::unprocessable("user.email_already_in_use", "This email is associated with an existing account.")
+}
+
+/// Whether another user than `except` already has `value` in `field` (case-insensitive, as Logto).
+fn in_use(users: &[User], except: Option<&str>, field: fn(&User) -> Option<&str>, value: Option<&str>) -> bool {
+    value.is_some_and(|v| {
+        users.iter().any(|u| Some(u.id.as_str()) != except && field(u).is_some_and(|x| x.eq_ignore_ascii_case(v)))
+    })
+}
+
+impl Tenant {
+    /// Creates a user; 422 when the username or email is taken.
+    pub fn create_user(&self, new: NewUser, now_ms: i64) -> Result<User, ApiError> {
+        let mut write = self.write();
+        {
+            let store = write.read();
+            if in_use(&store.users, None, |u| u.username.as_deref(), new.username.as_deref()) {
+                return Err(username_taken());
+            }
+            if in_use(&store.users, None, |u| u.primary_email.as_deref(), new.primary_email.as_deref()) {
+                return Err(email_taken());
+            }
+        }
+        let user = User {
+            id: crate::ids::standard_id(12),
+            username: new.username,
+            primary_email: new.primary_email,
+            primary_phone: new.primary_phone,
+            name: new.name,
+            avatar: new.avatar,
+            custom_data: new.custom_data.unwrap_or_else(|| serde_json::json!({})),
+            password: new.password.map(Secret::new),
+            created_at: now_ms,
+            updated_at: now_ms,
+            last_sign_in_at: None,
+            application_id: None,
+            is_suspended: false,
+            role_ids: vec![],
+        };
+        write.put(user.clone())?;
+        Ok(user)
+    }
+
+    /// Sets the patch's fields (`customData` replaced whole, as Logto does); 404 for an unknown
+    /// user, 422 when the new username or email is another user's.
+    pub fn update_user(&self, id: &str, patch: UserPatch, now_ms: i64) -> Result<User, ApiError> {
+        let mut write = self.write();
+        let mut user = {
+            let store = write.read();
+            let user = store.user(id).cloned().ok_or_else(ApiError::not_found)?;
+            if in_use(&store.users, Some(id), |u| u.username.as_deref(), given(&patch.username)) {
+                return Err(username_taken());
+            }
+            if in_use(&store.users, Some(id), |u| u.primary_email.as_deref(), given(&patch.primary_email)) {
+                return Err(email_taken());
+            }
+            user
+        };
+        let set = |field: &mut Option<String>, value: Option<Option<String>>| {
+            if let Some(v) = value {
+                *field = v;
+            }
+        };
+        set(&mut user.username, patch.username);
+        set(&mut user.primary_email, patch.primary_email);
+        set(&mut user.primary_phone, patch.primary_phone);
+        set(&mut user.name, patch.name);
+        set(&mut user.avatar, patch.avatar);
+        if let Some(data) = patch.custom_data {
+            user.custom_data = data;
+        }
+        user.updated_at = now_ms;
+        write.put(user.clone())?;
+        Ok(user)
+    }
+
+    /// Deletes a user: out of every organization first, then their sessions and grants end.
+    /// `false` when there was none.
+    pub fn delete_user(&self, id: &str) -> Result<bool, ApiError> {
+        if !self.write().remove_user(id)? {
+            return Ok(false);
+        }
+        self.artefacts().end_account(id);
+        Ok(true)
+    }
+
+    /// Gives a user roles; returns those newly added (roles already held are ignored). 404 for an
+    /// unknown user or role, 422 for a machine-to-machine role.
+    pub fn assign_user_roles(&self, id: &str, role_ids: &[String]) -> Result<Vec<String>, ApiError> {
+        let mut write = self.write();
+        let mut user = {
+            let store = write.read();
+            let user = store.user(id).cloned().ok_or_else(ApiError::not_found)?;
+            for role_id in role_ids {
+                let role = store.role(role_id).ok_or_else(ApiError::not_found)?;
+                if role.role_type != RoleType::User {
+                    return Err(ApiError::unprocessable(
+                        "user.invalid_role_type",
+                        "Can not assign machine to machine role to user.",
+                    ));
+                }
+            }
+            user
+        };
+        let added: Vec<String> = role_ids.iter().filter(|r| !user.role_ids.contains(r)).cloned().collect();
+        user.role_ids.extend(added.iter().cloned());
+        write.put(user)?;
+        Ok(added)
+    }
+}
