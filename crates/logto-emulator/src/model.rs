@@ -473,6 +473,8 @@ pub struct Interaction {
     pub resources: Vec<String>,
     /// The PKCE challenge (S256).
     pub code_challenge: Option<String>,
+    /// The client's `login_hint` (an email or username), filled in on the page.
+    pub login_hint: Option<String>,
     /// Expiry, in seconds since the epoch (the emulator's clock).
     pub expires_at: i64,
 }

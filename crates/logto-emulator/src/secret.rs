@@ -39,6 +39,12 @@ impl std::fmt::Debug for Secret {
     }
 }
 
+/// Compares secrets in time independent of where they differ (no early exit at the first
+/// differing byte).
+pub fn same(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

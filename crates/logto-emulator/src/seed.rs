@@ -66,6 +66,69 @@ pub struct Seed {
     /// it, as a Logto with no email connector, sending an email fails (501 `connector.not_found`).
     #[serde(default)]
     pub outbox: bool,
+    /// Whether the sign-in page lets people create an account, and how (Logto's sign-in
+    /// experience `signUp` and `passwordPolicy`). Absent: no sign-up.
+    #[serde(default)]
+    pub sign_up: Option<SeedSignUp>,
+}
+
+/// Sign-up by email and password, as Logto's sign-in experience with `signUp.identifiers:
+/// ["email"]`, `password: true`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct SeedSignUp {
+    /// Send a code to the email before the account is made (Logto's `signUp.verify`; needs the
+    /// outbox). Default: true.
+    #[serde(default = "yes")]
+    pub verify_email: bool,
+    /// The password rules; Logto's defaults when absent.
+    #[serde(default)]
+    pub password_policy: PasswordPolicy,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// Logto's `passwordPolicy` (the parts an offline emulator can apply).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct PasswordPolicy {
+    /// Fewest characters (Logto's default 8).
+    #[serde(default = "PasswordPolicy::default_min")]
+    pub min_length: usize,
+    /// Most characters (Logto's default 256).
+    #[serde(default = "PasswordPolicy::default_max")]
+    pub max_length: usize,
+    /// How many of lower case, upper case, digits and symbols must appear (Logto's default 1).
+    #[serde(default = "PasswordPolicy::default_types")]
+    pub character_types: usize,
+    /// Refuse passwords that hold the user's email name (Logto's `rejects.userInfo`, default on).
+    #[serde(default = "yes")]
+    pub reject_user_info: bool,
+    /// Refuse well-known passwords. Logto asks the Have I Been Pwned range API
+    /// (`rejects.pwned`); an offline emulator checks a short built-in list of the most common
+    /// breached passwords instead.
+    #[serde(default = "yes")]
+    pub reject_common: bool,
+}
+
+impl PasswordPolicy {
+    fn default_min() -> usize {
+        8
+    }
+    fn default_max() -> usize {
+        256
+    }
+    fn default_types() -> usize {
+        1
+    }
+}
+
+impl Default for PasswordPolicy {
+    fn default() -> Self {
+        Self { min_length: 8, max_length: 256, character_types: 1, reject_user_info: true, reject_common: true }
+    }
 }
 
 /// A webhook: the events it subscribes to and where they go (`{endpoint}` is replaced); a signing
@@ -297,6 +360,21 @@ impl Seed {
     }
 
     fn check(&self) -> Result<(), (String, String)> {
+        if let Some(sign_up) = &self.sign_up {
+            if sign_up.verify_email && !self.outbox {
+                return Err((
+                    "signUp.verifyEmail".into(),
+                    "needs the outbox (\"outbox\": true) to send its code".into(),
+                ));
+            }
+            let policy = &sign_up.password_policy;
+            if policy.min_length == 0 || policy.min_length > policy.max_length || policy.character_types > 4 {
+                return Err((
+                    "signUp.passwordPolicy".into(),
+                    "needs 1 ≤ minLength ≤ maxLength and characterTypes ≤ 4".into(),
+                ));
+            }
+        }
         let mut indicators: HashMap<&str, HashSet<&str>> = HashMap::new();
         indicators.insert(MANAGEMENT_API_INDICATOR, HashSet::from(["all"]));
         for (i, r) in self.resources.iter().enumerate() {

@@ -6,17 +6,21 @@
 //! - `deliver`: deliveries off the request path, from a bounded queue, each POSTed with a timeout and
 //!   signed in `logto-signature-sha-256` (lowercase hex HMAC-SHA256 of the raw body keyed by the hook's
 //!   signing key); each result lands in the hook's recent logs and counts in its execution stats.
-//!   A slow or dead receiver never slows the Management API; a disabled hook delivers nothing.
+//!   A slow or dead receiver never slows the Management API; a disabled hook delivers nothing;
+//! - `interaction`: the hooks the sign-in page fires itself (`User.Created` at sign-up,
+//!   `PostRegister`, `PostSignIn`).
 
 pub mod api;
 pub mod deliver;
+pub mod interaction;
 pub mod trigger;
 
 pub use deliver::Deliveries;
 
 /// The events a hook can subscribe to (`hookEvents` of Logto 1.42's schemas). The emulator fires the
 /// user, role, scope, organization, organization-role and organization-scope events of the
-/// Management API routes it serves; the interaction and exception events are accepted, never fired.
+/// Management API routes it serves, and `PostRegister` and `PostSignIn` from its sign-in page; the
+/// other interaction events and the exception events are accepted, never fired.
 pub const EVENTS: &[&str] = &[
     "PostRegister",
     "PostSignIn",

@@ -4,10 +4,12 @@
 //! good, an error page (400); after, a redirect back to the client with `error`, `error_description`,
 //! `state` and `iss`.
 
-use axum::extract::{RawQuery, State};
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, RawQuery, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
-use axum::Form;
+use axum::{Extension, Form};
 use serde::Deserialize;
 
 use crate::model::Interaction;
@@ -36,7 +38,7 @@ const INTERACTION_TTL: i64 = 3600;
 /// oidc-provider's authorization code TTL.
 const CODE_TTL: i64 = 60;
 
-fn page(status: StatusCode, title: &str, body: &str) -> Response {
+pub(super) fn page(status: StatusCode, title: &str, body: &str) -> Response {
     let html = format!(
         r#"<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{title} · Logto emulator</title><style>
@@ -53,7 +55,7 @@ button.pick{{background:#efedf9;color:#1a1a2e;text-align:left;margin-top:.4rem}}
     (status, Html(html)).into_response()
 }
 
-fn error_page(status: StatusCode, error: &str, description: &str) -> Response {
+pub(super) fn error_page(status: StatusCode, error: &str, description: &str) -> Response {
     page(
         status,
         "Sign-in error",
@@ -192,6 +194,7 @@ pub async fn authorize(State(state): State<AppState>, headers: HeaderMap, RawQue
         scopes,
         resources,
         code_challenge: challenge,
+        login_hint: params.get("login_hint").ok().flatten().map(String::from),
         expires_at: now + INTERACTION_TTL,
     };
     // Single sign-on: a live browser session signs the user in again without the sign-in page, unless
@@ -206,12 +209,19 @@ pub async fn authorize(State(state): State<AppState>, headers: HeaderMap, RawQue
         return fail("login_required", "End-User authentication is required");
     }
     let uid = state.tenant.await_sign_in(pending);
+    // Logto's SDKs ask for the sign-up screen with `first_screen=register` (older ones with
+    // `interaction_mode=signUp`); Logto answers with its `/register` page.
+    let register = params.get("first_screen").ok().flatten() == Some("register")
+        || params.get("interaction_mode").ok().flatten() == Some("signUp");
+    if register && state.seed.sign_up.is_some() {
+        return super::redirect(&format!("/register?interaction={uid}"));
+    }
     super::redirect(&format!("/sign-in?interaction={uid}"))
 }
 
 /// Logto's browser session cookie (oidc-provider's `_session`) and its lifetime (14 days).
 const SESSION_COOKIE: &str = "_session";
-const SESSION_TTL: i64 = 14 * 24 * 3600;
+pub(super) const SESSION_TTL: i64 = 14 * 24 * 3600;
 
 /// The value of the request's `_session` cookie.
 pub(crate) fn session_cookie(headers: &HeaderMap) -> Option<String> {
@@ -266,6 +276,16 @@ pub struct SignInQuery {
 
 fn sign_in_form(state: &AppState, interaction: &str, username: &str, error: Option<&str>) -> Response {
     let client_id = state.tenant.interaction_client(interaction);
+    let hint = state.tenant.interaction_login_hint(interaction);
+    let username = if username.is_empty() { hint.as_deref().unwrap_or_default() } else { username };
+    let create = if state.seed.sign_up.is_some() {
+        format!(
+            r#"<p class="muted">No account? <a href="/register?interaction={}">Create account</a></p>"#,
+            escape(interaction)
+        )
+    } else {
+        String::new()
+    };
     let Some(client_id) = client_id else {
         return error_page(
             StatusCode::BAD_REQUEST,
@@ -291,7 +311,7 @@ fn sign_in_form(state: &AppState, interaction: &str, username: &str, error: Opti
 <label for="password">Password</label>
 <input id="password" name="password" type="password" autocomplete="current-password" required>
 <button type="submit">Sign in</button>
-</form>{picker}<p class="muted">Logto emulator · issuer {iss}</p>"#,
+</form>{create}{picker}<p class="muted">Logto emulator · issuer {iss}</p>"#,
             app = escape(&app_name),
             uid = escape(interaction),
             user = escape(username),
@@ -350,6 +370,7 @@ pub struct SignInForm {
 pub async fn sign_in_submit(
     State(state): State<AppState>,
     headers: HeaderMap,
+    peer: Option<Extension<ConnectInfo<SocketAddr>>>,
     Form(form): Form<SignInForm>,
 ) -> Response {
     let now_ms = state.clock.now_ms();
@@ -363,14 +384,28 @@ pub async fn sign_in_submit(
         || user
             .as_ref()
             .and_then(|u| u.password.as_ref().map(|p| p.expose()))
-            .is_some_and(|p| super::client_auth::same_secret(p, &form.password));
+            .is_some_and(|p| crate::secret::same(p, &form.password));
     let Some(user) = user.filter(|_| password_ok) else {
         return sign_in_form(&state, &form.interaction, &form.username, Some("Invalid username or password."));
     };
     if user.is_suspended {
         return sign_in_form(&state, &form.interaction, &form.username, Some("This account is suspended."));
     }
-    let signed_in = state.tenant.sign_in(&form.interaction, &user, session_cookie(&headers), now_ms, SESSION_TTL);
+    finish_sign_in(&state, &headers, peer, &form.interaction, &user, "PostSignIn", now_ms)
+}
+
+/// Signs `user` in for the request `uid` (the browser session kept when it is theirs), fires
+/// `event` (`PostSignIn` or `PostRegister`) and sends the browser back to the client with a code.
+pub(super) fn finish_sign_in(
+    state: &AppState,
+    headers: &HeaderMap,
+    peer: Option<Extension<ConnectInfo<SocketAddr>>>,
+    uid: &str,
+    user: &crate::model::User,
+    event: &str,
+    now_ms: i64,
+) -> Response {
+    let signed_in = state.tenant.sign_in(uid, user, session_cookie(headers), now_ms, SESSION_TTL);
     let SignIn { interaction: pending, session_id } = match signed_in {
         Ok(signed_in) => signed_in,
         Err(SignInRefused::RequestGone) => {
@@ -381,7 +416,30 @@ pub async fn sign_in_submit(
             return error_page(StatusCode::INTERNAL_SERVER_ERROR, "server_error", "the sign-in could not be saved");
         }
     };
-    let mut response = complete(&state, &user.id, &pending, &session_id);
+    let (signed_in_user, application) = state.tenant.read(|store| {
+        (
+            store.user(&user.id).cloned().unwrap_or_else(|| user.clone()),
+            store.applications.get(&pending.client_id).cloned(),
+        )
+    });
+    let interaction = interaction_of(headers, peer, uid, application);
+    crate::hooks::interaction::post_interaction(state, event, &interaction, &signed_in_user);
+    let mut response = complete(state, &user.id, &pending, &session_id);
     response.headers_mut().append(header::SET_COOKIE, session_cookie_header(Some(&session_id)));
     response
+}
+
+/// What the hooks say of the interaction `uid`: the browser's address and agent, the application.
+pub(super) fn interaction_of<'a>(
+    headers: &HeaderMap,
+    peer: Option<Extension<ConnectInfo<SocketAddr>>>,
+    uid: &'a str,
+    application: Option<crate::model::Application>,
+) -> crate::hooks::interaction::Interaction<'a> {
+    crate::hooks::interaction::Interaction {
+        id: uid,
+        ip: peer.map(|Extension(ConnectInfo(addr))| addr.ip().to_string()).unwrap_or_default(),
+        user_agent: headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok()).map(String::from),
+        application,
+    }
 }

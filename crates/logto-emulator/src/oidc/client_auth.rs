@@ -9,11 +9,6 @@ use crate::model::Application;
 use crate::request::Params;
 use crate::state::AppState;
 
-/// Compares secrets in time independent of where they differ.
-pub(crate) fn same_secret(a: &str, b: &str) -> bool {
-    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
-}
-
 fn basic_credentials(headers: &HeaderMap) -> Result<Option<(String, String)>, OidcError> {
     let Some(value) = headers.get(header::AUTHORIZATION) else { return Ok(None) };
     let bad = || OidcError::invalid_request("invalid authorization header value format");
@@ -54,7 +49,7 @@ pub fn authenticate(state: &AppState, headers: &HeaderMap, params: &Params) -> R
         return Ok(app);
     }
     match (app.secret.as_ref().map(|s| s.expose()), secret.as_deref()) {
-        (Some(expected), Some(given)) if same_secret(expected, given) => Ok(app),
+        (Some(expected), Some(given)) if crate::secret::same(expected, given) => Ok(app),
         _ => Err(OidcError::invalid_client(&state.issuer)),
     }
 }

@@ -5,6 +5,7 @@ mod authorize;
 mod client_auth;
 mod cors;
 mod discovery;
+mod register;
 mod session;
 mod token;
 mod tokens;
@@ -51,6 +52,8 @@ pub fn router() -> Router<AppState> {
             Router::new()
                 .route("/oidc/auth", get(authorize::authorize))
                 .route("/sign-in", get(authorize::sign_in_page).post(authorize::sign_in_submit))
+                .route("/register", get(register::register_page).post(register::register_submit))
+                .route("/register/verify", axum::routing::post(register::verify_submit))
                 .route("/oidc/session/end", get(session::end_session))
                 .route("/oidc/session/end/confirm", post(session::confirm))
                 .merge(cors_routes)

@@ -25,6 +25,8 @@ pub struct Artefacts {
     pub logouts: HashMap<String, PendingLogout>,
     /// Browser sessions by the value of their `_session` cookie.
     pub sessions: HashMap<String, BrowserSession>,
+    /// Sign-ups waiting for their email code, by interaction id.
+    pub(super) registrations: HashMap<String, super::signup::PendingRegistration>,
 }
 
 impl Artefacts {
@@ -54,6 +56,7 @@ impl Artefacts {
     /// Drops expired interactions, codes and tokens so a long-running emulator does not grow.
     pub fn sweep(&mut self, now_secs: i64) {
         self.interactions.retain(|_, i| i.expires_at > now_secs);
+        self.registrations.retain(|uid, _| self.interactions.contains_key(uid));
         self.codes.retain(|_, c| c.expires_at > now_secs);
         self.refresh_tokens.retain(|_, t| t.expires_at > now_secs);
         self.opaque_tokens.retain(|_, t| t.expires_at > now_secs);

@@ -12,7 +12,8 @@
 //!   fsync does not stall `/oidc/token`.
 //! - The operations, one file per area: `users`, `applications`, `resources`, `roles`,
 //!   `organizations` (organizations and their template), `members`, `invitations`,
-//!   `hooks`, `outbox`, `oidc` (sign-in, codes, refresh tokens, sessions, revocation).
+//!   `hooks`, `outbox`, `oidc` (sign-in, codes, refresh tokens, sessions, revocation), `signup`
+//!   (accounts made on the sign-in page, their email code through the outbox).
 //!   Each validates, changes, persists and cascades as one unit under the writer lock, and the
 //!   domain events it causes ([`crate::events::Event`]) are recorded as it applies them.
 
@@ -26,6 +27,7 @@ mod organizations;
 mod outbox;
 mod resources;
 mod roles;
+mod signup;
 mod users;
 mod write;
 
@@ -39,6 +41,7 @@ pub use oidc::{Rotation, SignIn, SignInRefused};
 pub use organizations::{OrgRoleFields, OrganizationFields, RoleScopes, ScopeFields};
 pub use resources::{NewResource, NewScope, ResourcePatch};
 pub use roles::NewRole;
+pub use signup::{check_password, SignUpRefused};
 pub use users::{NewUser, UserPatch};
 
 use crate::keys::{KeyRing, TenantKey};

@@ -50,6 +50,11 @@ impl Tenant {
         self.artefacts().interactions.get(uid).map(|i| i.client_id.clone())
     }
 
+    /// The `login_hint` a waiting sign-in request came with.
+    pub fn interaction_login_hint(&self, uid: &str) -> Option<String> {
+        self.artefacts().interactions.get(uid).and_then(|i| i.login_hint.clone())
+    }
+
     /// The user of a live browser session, when they may still sign in.
     pub fn session_user(&self, session_id: &str, now_secs: i64) -> Option<String> {
         let account = self.artefacts().sessions.get(session_id).filter(|s| s.expires_at > now_secs)?.account_id.clone();

@@ -7,6 +7,7 @@
 //! - `organizations`: organization tokens, cascades, the other organization endpoints;
 //! - `invitations`: organization invitations, a member's scopes, bulk member roles;
 //! - `hooks`: webhook deliveries, slow and dead receivers;
+//! - `signup`: accounts made on the sign-in page with the outbox's code, and the hooks they fire;
 //! - `control`: the control API (`/_emulator`): minted tokens, the clock, faults, keys, sessions;
 //! - `devtools`: the sign-in page's user picker, seed errors, the ready banner;
 //! - `persistence`: what survives a restart and a `kill -9`;
@@ -25,3 +26,4 @@ mod management;
 mod oidc;
 mod organizations;
 mod persistence;
+mod signup;
