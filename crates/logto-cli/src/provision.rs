@@ -1,12 +1,15 @@
 //! `provision`: makes a Logto tenant ready for this stack, idempotently (API resource and scopes, User
-//! role, organization role, SPA, backend app and its Management API role, the backend's webhook). Each step finds what exists
+//! role, organization permissions and roles, SPA, backend app and its Management API role, the
+//! backend's webhook). Each step finds what exists
 //! (by indicator, name and type) and creates only what is missing; `--dry-run` prints the plan.
 //! Finally the backend's and the SPA's configuration is written to an env file (mode 0600: it holds
 //! the M2M secret), and only when its content changes.
 
 use std::path::{Path, PathBuf};
 
-use logto_management::{ApplicationType, ManagementClient, OidcClientMetadata, RoleId, RoleType, ScopeId};
+use logto_management::{
+    ApplicationType, ManagementClient, OidcClientMetadata, OrganizationScopeId, RoleId, RoleType, ScopeId,
+};
 
 use crate::error::{CliError, Context};
 
@@ -19,9 +22,11 @@ pub struct Options {
     pub api_name: String,
     pub scopes: Vec<(String, String)>,
     pub user_role: String,
-    /// The organization role whose members may use the API in their organization (its API scopes are
-    /// organization-level API permissions).
-    pub org_role: String,
+    /// The organization permissions the app checks (name, description).
+    pub org_scopes: Vec<(String, String)>,
+    /// The organization roles: their members may use the API in their organization (its API scopes
+    /// are organization-level API permissions) and hold the given organization permissions.
+    pub org_roles: Vec<OrgRoleSpec>,
     pub spa_name: String,
     pub spa_redirect_uris: Vec<String>,
     pub spa_post_logout_uris: Vec<String>,
@@ -47,7 +52,24 @@ impl Options {
                 ("write:follows".into(), "Follow and unfollow users".into()),
             ],
             user_role: "User".into(),
-            org_role: "member".into(),
+            // Named as the demo tenant names them: `manage:members` covers inviting, promoting and
+            // removing (Logto's tutorial splits it into invite/manage/remove; one is enough here).
+            org_scopes: vec![
+                ("read:members".into(), "See who is in the organization".into()),
+                ("manage:members".into(), "Invite and remove members".into()),
+            ],
+            org_roles: vec![
+                OrgRoleSpec {
+                    name: "admin".into(),
+                    description: "Runs the organization".into(),
+                    scopes: vec!["read:members".into(), "manage:members".into()],
+                },
+                OrgRoleSpec {
+                    name: "member".into(),
+                    description: "Members of an organization: its top users, and following them".into(),
+                    scopes: vec!["read:members".into()],
+                },
+            ],
             spa_name: "Top users SPA".into(),
             spa_redirect_uris: vec!["http://localhost:8080/callback".into()],
             spa_post_logout_uris: vec!["http://localhost:8080/".into()],
@@ -59,6 +81,15 @@ impl Options {
             dry_run: false,
         }
     }
+}
+
+/// An organization role provisioning makes: its organization permissions by name, and every API
+/// scope of the stack as organization-level API permissions.
+#[derive(Debug, Clone)]
+pub struct OrgRoleSpec {
+    pub name: String,
+    pub description: String,
+    pub scopes: Vec<String>,
 }
 
 /// What provisioning did (or, in a dry run, would do).
@@ -147,32 +178,78 @@ pub async fn run(client: &ManagementClient, opts: &Options) -> Result<Report, Cl
         }
     }
 
-    // 2b. An organization role holding the same API scopes, for the organization flow.
-    let org_roles = client.list_organization_roles().await.map_err(explain)?;
-    match org_roles.iter().find(|r| r.name == opts.org_role) {
-        Some(role) => {
-            report.found(format!("organization role {} ({})", role.name, role.id));
-            let missing: Vec<ScopeId> =
-                scope_ids.iter().filter(|id| !role.resource_scopes.iter().any(|s| &&s.id == id)).cloned().collect();
-            if !missing.is_empty() {
-                if !dry {
-                    client.add_organization_role_resource_scopes(&role.id, &missing).await.map_err(explain)?;
-                }
-                report.create(dry, format!("{} API permission(s) on organization role {}", missing.len(), role.name));
+    // 2b. The organization permissions, then the organization roles holding them and the API scopes.
+    let org_scopes = client.list_organization_scopes().await.map_err(explain)?;
+    let mut org_scope_ids = Vec::new();
+    for (name, description) in &opts.org_scopes {
+        match org_scopes.iter().find(|s| &s.name == name) {
+            Some(scope) => {
+                report.found(format!("organization permission {name} ({})", scope.id));
+                org_scope_ids.push((name.clone(), scope.id.clone()));
+            }
+            None if dry => report.create(true, format!("organization permission {name}")),
+            None => {
+                let scope = client.create_organization_scope(name, Some(description)).await.map_err(explain)?;
+                report.create(false, format!("organization permission {name} ({})", scope.id));
+                org_scope_ids.push((name.clone(), scope.id));
             }
         }
-        None if dry => report
-            .create(true, format!("organization role {} with API permissions {}", opts.org_role, scope_names(opts))),
-        None => {
-            let description = "Members of an organization: its top users, and following them";
-            let role = client
-                .create_organization_role(&opts.org_role, Some(description), RoleType::User, &[], &scope_ids)
-                .await
-                .map_err(explain)?;
-            report.create(
-                false,
-                format!("organization role {} ({}) with API permissions {}", role.name, role.id, scope_names(opts)),
-            );
+    }
+    let org_roles = client.list_organization_roles().await.map_err(explain)?;
+    for spec in &opts.org_roles {
+        let wanted: Vec<OrganizationScopeId> =
+            org_scope_ids.iter().filter(|(name, _)| spec.scopes.contains(name)).map(|(_, id)| id.clone()).collect();
+        match org_roles.iter().find(|r| r.name == spec.name) {
+            Some(role) => {
+                report.found(format!("organization role {} ({})", role.name, role.id));
+                let missing_api: Vec<ScopeId> =
+                    scope_ids.iter().filter(|id| !role.resource_scopes.iter().any(|s| &&s.id == id)).cloned().collect();
+                let missing_org: Vec<OrganizationScopeId> =
+                    wanted.iter().filter(|id| !role.scopes.iter().any(|s| &&s.id == id)).cloned().collect();
+                if !missing_api.is_empty() {
+                    if !dry {
+                        client.add_organization_role_resource_scopes(&role.id, &missing_api).await.map_err(explain)?;
+                    }
+                    report.create(
+                        dry,
+                        format!("{} API permission(s) on organization role {}", missing_api.len(), role.name),
+                    );
+                }
+                if !missing_org.is_empty() {
+                    if !dry {
+                        client.add_organization_role_scopes(&role.id, &missing_org).await.map_err(explain)?;
+                    }
+                    report.create(
+                        dry,
+                        format!("{} organization permission(s) on organization role {}", missing_org.len(), role.name),
+                    );
+                }
+            }
+            None if dry => report.create(
+                true,
+                format!(
+                    "organization role {} with {} and API permissions {}",
+                    spec.name,
+                    spec.scopes.join(", "),
+                    scope_names(opts)
+                ),
+            ),
+            None => {
+                let role = client
+                    .create_organization_role(&spec.name, Some(&spec.description), RoleType::User, &wanted, &scope_ids)
+                    .await
+                    .map_err(explain)?;
+                report.create(
+                    false,
+                    format!(
+                        "organization role {} ({}) with {} and API permissions {}",
+                        role.name,
+                        role.id,
+                        spec.scopes.join(", "),
+                        scope_names(opts)
+                    ),
+                );
+            }
         }
     }
 

@@ -205,10 +205,36 @@ async fn orgs_commands_and_the_organization_role_provision_creates() {
     let emu = fresh_logto().await;
     let dir = temp_dir();
     let env = env_arg(&dir.path().join(".env"));
+    // An `admin` role made by hand, without `manage:members`: provision adds what it lacks.
+    let by_hand = ok(&emu, &["orgs", "roles", "create", "--name", "admin"]).await;
+    assert!(by_hand.contains("admin"), "{by_hand}");
     let first = ok(&emu, &["provision", "--env-file", &env]).await;
-    assert!(first.contains("created  organization role member") && first.contains("read:top-users"), "{first}");
+    for line in [
+        "created  organization permission read:members",
+        "created  organization permission manage:members",
+        "found    organization role admin",
+        "created  2 organization permission(s) on organization role admin",
+        "created  2 API permission(s) on organization role admin",
+        "created  organization role member",
+    ] {
+        assert!(first.contains(line), "{line} in {first}");
+    }
+    assert!(first.contains("with read:members and API permissions read:top-users"), "{first}");
     let again = ok(&emu, &["provision", "--env-file", &env]).await;
     assert!(again.contains("found    organization role member") && again.contains("Nothing to change"), "{again}");
+    assert!(again.contains("found    organization permission manage:members"), "{again}");
+    let (admin, member) = emu.state.tenant.read(|s| {
+        let names = |role: &str| {
+            let role = s.org_roles.iter().find(|r| r.name == role).unwrap();
+            let mut names: Vec<String> =
+                role.scope_ids.iter().filter_map(|id| s.org_scope(id)).map(|x| x.name.clone()).collect();
+            names.sort();
+            (names, role.resource_scope_ids.len())
+        };
+        (names("admin"), names("member"))
+    });
+    assert_eq!(admin, (vec!["manage:members".to_string(), "read:members".to_string()], 2));
+    assert_eq!(member, (vec!["read:members".to_string()], 2));
 
     let created: serde_json::Value = serde_json::from_str(
         &ok(&emu, &["orgs", "create", "--name", "Acme", "--description", "Acme Inc.", "--json"]).await,

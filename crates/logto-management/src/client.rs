@@ -517,6 +517,17 @@ impl ManagementClient {
         self.write(Method::POST, &path, json!({"scopeIds": scope_ids})).await
     }
 
+    /// `POST /api/organization-roles/{id}/scopes`: adds organization permissions to a role (those it
+    /// holds stay).
+    pub async fn add_organization_role_scopes(
+        &self,
+        role_id: &OrganizationRoleId,
+        scope_ids: &[OrganizationScopeId],
+    ) -> Result<(), ManagementError> {
+        let path = format!("/organization-roles/{}/scopes", segment(role_id));
+        self.write(Method::POST, &path, json!({"organizationScopeIds": scope_ids})).await
+    }
+
     /// `DELETE /api/organization-roles/{id}`.
     pub async fn delete_organization_role(&self, id: &OrganizationRoleId) -> Result<(), ManagementError> {
         self.delete(&format!("/organization-roles/{}", segment(id))).await

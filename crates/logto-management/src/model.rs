@@ -138,6 +138,15 @@ pub struct OrganizationRoleRef {
     pub name: String,
 }
 
+/// An organization permission as a role lists it: its id and name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrganizationScopeRef {
+    /// The organization permission's id.
+    pub id: OrganizationScopeId,
+    /// Its name.
+    pub name: String,
+}
+
 /// Where an organization invitation stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum InvitationStatus {
@@ -282,7 +291,7 @@ pub struct OrganizationRole {
     pub role_type: RoleType,
     /// Its organization permissions.
     #[serde(default)]
-    pub scopes: Vec<OrganizationRoleRef>,
+    pub scopes: Vec<OrganizationScopeRef>,
     /// Its API permissions (organization-level API access).
     #[serde(default)]
     pub resource_scopes: Vec<OrganizationResourceScope>,

@@ -186,7 +186,7 @@ fn created(
         .tenant
         .interaction_client(uid)
         .and_then(|client| state.tenant.read(|store| store.applications.get(&client).cloned()));
-    let interaction = interaction_of(headers, peer.clone(), uid, application);
+    let interaction = interaction_of(headers, peer, uid, application);
     crate::hooks::interaction::user_created(state, &interaction, user);
     finish_sign_in(state, headers, peer, uid, user, "PostRegister", now_ms)
 }
