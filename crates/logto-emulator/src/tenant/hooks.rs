@@ -43,19 +43,25 @@ fn not_found(id: &str) -> ApiError {
     ApiError::not_exists_with_id("hooks", id)
 }
 
+impl NewHook {
+    fn into_hook(self, id: String, created_at: i64) -> Hook {
+        Hook {
+            id,
+            name: self.name,
+            events: self.events,
+            url: self.url,
+            headers: self.headers,
+            signing_key: self.signing_key.unwrap_or_else(|| Secret::new(standard_id(32))),
+            enabled: self.enabled,
+            created_at,
+        }
+    }
+}
+
 impl Tenant {
     /// Creates a webhook.
     pub fn create_hook(&self, new: NewHook, now_ms: i64) -> Result<Hook, ApiError> {
-        let hook = Hook {
-            id: standard_id(21),
-            name: new.name,
-            events: new.events,
-            url: new.url,
-            headers: new.headers,
-            signing_key: new.signing_key.unwrap_or_else(|| Secret::new(standard_id(32))),
-            enabled: new.enabled,
-            created_at: now_ms,
-        };
+        let hook = new.into_hook(standard_id(21), now_ms);
         self.write().put(hook.clone())?;
         Ok(hook)
     }
@@ -66,16 +72,7 @@ impl Tenant {
         let mut write = self.write();
         let existing = write.read().hooks.iter().find(|h| h.name == new.name).map(|h| (h.id.clone(), h.created_at));
         let (id, created_at) = existing.unwrap_or_else(|| (standard_id(21), now_ms));
-        let hook = Hook {
-            id,
-            name: new.name,
-            events: new.events,
-            url: new.url,
-            headers: new.headers,
-            signing_key: new.signing_key.unwrap_or_else(|| Secret::new(standard_id(32))),
-            enabled: new.enabled,
-            created_at,
-        };
+        let hook = new.into_hook(id, created_at);
         write.put(hook.clone())?;
         Ok(hook)
     }

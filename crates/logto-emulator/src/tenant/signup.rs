@@ -6,7 +6,6 @@
 use serde_json::json;
 
 use super::Tenant;
-use crate::ids::standard_id;
 use crate::model::User;
 use crate::secret::Secret;
 use crate::seed::PasswordPolicy;
@@ -197,22 +196,16 @@ impl Tenant {
         if taken {
             return Err(SignUpRefused::EmailInUse);
         }
-        let user = User {
-            id: standard_id(12),
+        let new = super::NewUser {
             username: None,
+            password: Some(password.expose().to_string()),
+            name: None,
             primary_email: Some(email.to_string()),
             primary_phone: None,
-            name: None,
             avatar: None,
-            custom_data: json!({}),
-            password: Some(password),
-            created_at: now_ms,
-            updated_at: now_ms,
-            last_sign_in_at: None,
-            application_id: None,
-            is_suspended: false,
-            role_ids: vec![],
+            custom_data: None,
         };
+        let user = new.into_user(now_ms);
         if let Err(e) = write.put(user.clone()) {
             tracing::error!(error = %e, "could not save the new user");
             return Err(SignUpRefused::NotSaved);

@@ -54,6 +54,28 @@ fn given(field: &Option<Option<String>>) -> Option<&str> {
     field.as_ref().and_then(|v| v.as_deref())
 }
 
+impl NewUser {
+    /// The user this makes at `now_ms`, with a new id.
+    pub(super) fn into_user(self, now_ms: i64) -> User {
+        User {
+            id: crate::ids::standard_id(12),
+            username: self.username,
+            primary_email: self.primary_email,
+            primary_phone: self.primary_phone,
+            name: self.name,
+            avatar: self.avatar,
+            custom_data: self.custom_data.unwrap_or_else(|| serde_json::json!({})),
+            password: self.password.map(Secret::new),
+            created_at: now_ms,
+            updated_at: now_ms,
+            last_sign_in_at: None,
+            application_id: None,
+            is_suspended: false,
+            role_ids: vec![],
+        }
+    }
+}
+
 fn username_taken() -> ApiError {
     ApiError::unprocessable("user.username_already_in_use", "This username is already in use.")
 }
@@ -82,22 +104,7 @@ impl Tenant {
                 return Err(email_taken());
             }
         }
-        let user = User {
-            id: crate::ids::standard_id(12),
-            username: new.username,
-            primary_email: new.primary_email,
-            primary_phone: new.primary_phone,
-            name: new.name,
-            avatar: new.avatar,
-            custom_data: new.custom_data.unwrap_or_else(|| serde_json::json!({})),
-            password: new.password.map(Secret::new),
-            created_at: now_ms,
-            updated_at: now_ms,
-            last_sign_in_at: None,
-            application_id: None,
-            is_suspended: false,
-            role_ids: vec![],
-        };
+        let user = new.into_user(now_ms);
         write.put(user.clone())?;
         Ok(user)
     }
