@@ -96,6 +96,20 @@ pub struct Config {
     /// Requests allowed per token subject (`sub`, once the token is verified), as above.
     #[arg(long, env = "RATE_LIMIT_PER_SUBJECT", value_name = "RATE_LIMIT_PER_SUBJECT", default_value = "100000/s")]
     pub rate_limit_per_subject: RateLimit,
+    /// Organization invitations sent per organization, as above (a spam brake).
+    #[arg(long, env = "RATE_LIMIT_INVITATIONS", value_name = "RATE_LIMIT_INVITATIONS", default_value = "20/h")]
+    pub rate_limit_invitations: RateLimit,
+    /// Invitation lookups without a token (the invitee's page) per client address, as above.
+    #[arg(
+        long,
+        env = "RATE_LIMIT_INVITATION_LOOKUPS",
+        value_name = "RATE_LIMIT_INVITATION_LOOKUPS",
+        default_value = "30/min"
+    )]
+    pub rate_limit_invitation_lookups: RateLimit,
+    /// The SPA's address, for the links in invitation emails (`{SPA_URL}/invitations/{id}`).
+    #[arg(long, env = "SPA_URL", value_name = "SPA_URL", default_value = "http://localhost:8080")]
+    pub spa_url: Origin,
     /// Behind a reverse proxy: the header it writes the client's address in (`x-forwarded-for`: the
     /// last address of the list, the one the proxy saw; `x-real-ip`). Unset: the peer's address.
     /// Only set it when every request comes through that proxy: a client can write the header too.
@@ -219,6 +233,13 @@ impl AsRef<str> for HttpUrl {
 /// `Origin`: `http://localhost:8080`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Origin(String);
+
+impl Origin {
+    /// `scheme://host[:port]`.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
 
 impl FromStr for Origin {
     type Err = String;

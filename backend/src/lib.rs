@@ -26,6 +26,7 @@ pub mod error;
 pub mod invalidation;
 pub mod members;
 pub mod metrics;
+pub mod org_admin;
 pub mod profiles;
 pub mod ranking;
 pub mod rate_limit;

@@ -1,4 +1,4 @@
-//! An organization's members (with their profiles) from Logto's Management API
+//! An organization's members (with their profiles and organization roles) from Logto's Management API
 //! (`GET /api/organizations/{id}/users`, every page), cached per organization like [`crate::profiles`]:
 //! fresh for `fresh_for`, then served stale while a background fetch renews them, dropped after
 //! `keep_for`; one fetch per organization shared by concurrent requests, awaited up to the deadline.
@@ -9,14 +9,14 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use futures_util::future::{BoxFuture, FutureExt, Shared};
-use logto_management::{ManagementClient, ManagementError, OrganizationId, User};
+use logto_management::{ManagementClient, ManagementError, OrganizationId, OrganizationMember, User};
 use tracing::Instrument;
 
 use crate::profiles::{FetchTiming, ProfileConfig};
 
 #[derive(Clone)]
 struct Entry {
-    members: Arc<Vec<User>>,
+    members: Arc<Vec<OrganizationMember>>,
     fetched: Instant,
 }
 
@@ -29,7 +29,7 @@ pub enum MembersError {
     Unavailable(String),
 }
 
-type Fetched = (FetchTiming, Arc<Vec<User>>);
+type Fetched = (FetchTiming, Arc<Vec<OrganizationMember>>);
 type Fetch = Shared<BoxFuture<'static, Result<Fetched, MembersError>>>;
 
 /// How the cache answered a lookup.
@@ -52,7 +52,7 @@ impl Cached {
 
 /// The outcome of a lookup.
 pub struct MembersLookup {
-    pub members: Result<Arc<Vec<User>>, MembersError>,
+    pub members: Result<Arc<Vec<OrganizationMember>>, MembersError>,
     /// Set when this lookup waited for a fetch.
     pub fetch: Option<FetchTiming>,
     /// Set when the cache answered.
@@ -83,12 +83,12 @@ impl OrgMembers {
         self.generation.fetch_add(1, Ordering::SeqCst);
         let mut changed = 0;
         for (org, entry) in self.cache.iter() {
-            let Some(i) = entry.members.iter().position(|m| m.id == user.id) else { continue };
-            if entry.members[i].updated_at > user.updated_at {
+            let Some(i) = entry.members.iter().position(|m| m.user.id == user.id) else { continue };
+            if entry.members[i].user.updated_at > user.updated_at {
                 continue;
             }
             let mut members = (*entry.members).clone();
-            members[i] = user.clone();
+            members[i].user = user.clone();
             self.cache.insert((*org).clone(), Entry { members: Arc::new(members), fetched: entry.fetched });
             changed += 1;
         }
@@ -100,8 +100,9 @@ impl OrgMembers {
         self.generation.fetch_add(1, Ordering::SeqCst);
         let mut changed = vec![];
         for (org, entry) in self.cache.iter() {
-            if entry.members.iter().any(|m| m.id == id) {
-                let members: Vec<User> = entry.members.iter().filter(|m| m.id != id).cloned().collect();
+            if entry.members.iter().any(|m| m.user.id == id) {
+                let members: Vec<OrganizationMember> =
+                    entry.members.iter().filter(|m| m.user.id != id).cloned().collect();
                 self.cache.insert((*org).clone(), Entry { members: Arc::new(members), fetched: entry.fetched });
                 changed.push((*org).clone());
             }
@@ -152,7 +153,7 @@ impl OrgMembers {
                             other => unavailable(other),
                         },
                     )?;
-                let members = Arc::new(members.into_iter().map(|m| m.user).collect::<Vec<_>>());
+                let members = Arc::new(members);
                 if caching && generation.load(Ordering::SeqCst) == started {
                     cache.insert(key.clone(), Entry { members: members.clone(), fetched: Instant::now() });
                 }

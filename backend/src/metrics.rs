@@ -87,6 +87,13 @@ pub struct Metrics {
     limited: Family<LimitLabels, Counter>,
     changes: Family<ChangeLabels, Counter>,
     listener: Family<ListenerLabels, Counter>,
+    admin: Family<AdminLabels, Counter>,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct AdminLabels {
+    action: &'static str,
+    result: &'static str,
 }
 
 impl std::fmt::Debug for Metrics {
@@ -151,7 +158,14 @@ impl Metrics {
              (a connection attempt), publish_failed",
             listener.clone(),
         );
-        Self { registry, requests, durations, hops, cache, partial, limited, changes, listener }
+        let admin = Family::<AdminLabels, Counter>::default();
+        registry.register(
+            "organization_admin_actions",
+            "Organization admin actions (invite, revoke_invitation, set_roles, remove_member, accept_invitation), by \
+             result (ok, refused)",
+            admin.clone(),
+        );
+        Self { registry, requests, durations, hops, cache, partial, limited, changes, listener, admin }
     }
 
     /// Adds what the verifier, the Management API client and the pool count, read at each scrape.
@@ -204,6 +218,11 @@ impl Metrics {
     /// An event of the cache channel's listening connection.
     pub fn cache_channel(&self, event: &'static str) {
         self.listener.get_or_create(&ListenerLabels { event }).inc();
+    }
+
+    /// An organization admin action and how it ended.
+    pub fn admin_action(&self, action: &'static str, result: &'static str) {
+        self.admin.get_or_create(&AdminLabels { action, result }).inc();
     }
 
     /// A request refused by the rate limit of `key` (`address` or `subject`).

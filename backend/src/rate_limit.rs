@@ -31,6 +31,10 @@ fn quota(limit: RateLimit) -> Option<Quota> {
 pub struct RateLimits {
     address: Option<DefaultKeyedRateLimiter<IpAddr>>,
     subject: Option<DefaultKeyedRateLimiter<String>>,
+    /// Invitations sent, per organization.
+    invitations: Option<DefaultKeyedRateLimiter<String>>,
+    /// Invitation lookups without a token (`GET /api/invitations/{id}`), per address.
+    lookups: Option<DefaultKeyedRateLimiter<IpAddr>>,
     proxy_header: Option<HeaderName>,
     metrics: Arc<Metrics>,
 }
@@ -45,9 +49,39 @@ impl RateLimits {
         Self {
             address: quota(per_address).map(DefaultKeyedRateLimiter::keyed),
             subject: quota(per_subject).map(DefaultKeyedRateLimiter::keyed),
+            invitations: None,
+            lookups: None,
             proxy_header,
             metrics,
         }
+    }
+
+    /// With limits on invitations sent per organization and on token-less invitation lookups per
+    /// address.
+    pub fn with_invitation_limits(mut self, per_organization: RateLimit, lookups_per_address: RateLimit) -> Self {
+        self.invitations = quota(per_organization).map(DefaultKeyedRateLimiter::keyed);
+        self.lookups = quota(lookups_per_address).map(DefaultKeyedRateLimiter::keyed);
+        self
+    }
+
+    /// Counts one invitation sent in `org`.
+    pub fn check_invitation(&self, org: &str) -> Result<(), ApiError> {
+        let Some(limiter) = &self.invitations else { return Ok(()) };
+        limiter.check_key(&org.to_string()).map_err(|not_until| {
+            self.metrics.rate_limited("organization_invitations");
+            ApiError::RateLimited { retry_after: retry_after(not_until.wait_time_from(DefaultClock::default().now())) }
+        })
+    }
+
+    /// Counts one token-less invitation lookup from the client's address (an invitation id is a
+    /// secret of sorts: guessing them is slowed down).
+    pub fn check_invitation_lookup(&self, headers: &HeaderMap, peer: Option<SocketAddr>) -> Result<(), ApiError> {
+        let Some(limiter) = &self.lookups else { return Ok(()) };
+        let Some(address) = self.client_address(headers, peer) else { return Ok(()) };
+        limiter.check_key(&address).map_err(|not_until| {
+            self.metrics.rate_limited("invitation_lookups");
+            ApiError::RateLimited { retry_after: retry_after(not_until.wait_time_from(DefaultClock::default().now())) }
+        })
     }
 
     /// Counts one request of the verified token subject `sub`.
@@ -75,7 +109,11 @@ impl RateLimits {
             l.retain_recent();
             l.shrink_to_fit();
         }
-        if let Some(l) = &self.subject {
+        for l in [&self.subject, &self.invitations].into_iter().flatten() {
+            l.retain_recent();
+            l.shrink_to_fit();
+        }
+        if let Some(l) = &self.lookups {
             l.retain_recent();
             l.shrink_to_fit();
         }

@@ -1,5 +1,6 @@
-//! The API's permissions (Logto API resource scopes) that routes require, as types for
-//! `logto_jwt::Scoped` and `OrgScoped`.
+//! The permissions routes require, as types: the API's (Logto API resource scopes) for
+//! `logto_jwt::Scoped` and `OrgScoped`, and the organization permissions (organization scopes) for
+//! `OrgPermission`.
 
 use logto_jwt::RequiredScope;
 
@@ -15,4 +16,18 @@ pub struct WriteFollows;
 
 impl RequiredScope for WriteFollows {
     const NAME: &'static str = "write:follows";
+}
+
+/// See an organization's members (an organization permission).
+pub struct ReadMembers;
+
+impl RequiredScope for ReadMembers {
+    const NAME: &'static str = crate::org_admin::READ_MEMBERS;
+}
+
+/// Invite, change roles and remove in an organization (an organization permission).
+pub struct ManageMembers;
+
+impl RequiredScope for ManageMembers {
+    const NAME: &'static str = crate::org_admin::MANAGE_MEMBERS;
 }

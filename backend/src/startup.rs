@@ -173,14 +173,18 @@ pub async fn build_state(config: &Config) -> Result<AppState, StartupError> {
     let client = Arc::new(ManagementClient::new(management)?);
     let verifier = Arc::new(verifier);
     let metrics = Arc::new(Metrics::new().watch(verifier.clone(), client.clone(), db.clone()));
-    let limits = Arc::new(RateLimits::new(
-        config.rate_limit_per_address,
-        config.rate_limit_per_subject,
-        config.trusted_proxy_header.clone(),
-        metrics.clone(),
-    ));
+    let limits = Arc::new(
+        RateLimits::new(
+            config.rate_limit_per_address,
+            config.rate_limit_per_subject,
+            config.trusted_proxy_header.clone(),
+            metrics.clone(),
+        )
+        .with_invitation_limits(config.rate_limit_invitations, config.rate_limit_invitation_lookups),
+    );
     RateLimits::spawn_cleanup(&limits);
     let members = Arc::new(crate::members::OrgMembers::new(client.clone(), profile_config.clone()));
+    let admin = Arc::new(crate::org_admin::OrgAdmin::new(client.clone(), metrics.clone(), config.spa_url.as_str()));
     let profiles = Arc::new(Profiles::new(client, profile_config));
     let ranking = Arc::new(RankingCache::new(Duration::from_millis(config.top_cache_ms)));
     // With PostgreSQL the replicas share their cache changes over a channel; SQLite is one node.
@@ -199,6 +203,7 @@ pub async fn build_state(config: &Config) -> Result<AppState, StartupError> {
         ranking,
         changes,
         db,
+        admin,
         webhook_signing_key: config.webhook_signing_key.clone().filter(|k| !k.expose_secret().is_empty()),
     })
 }

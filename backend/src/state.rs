@@ -21,6 +21,8 @@ pub struct AppState {
     pub limits: Arc<crate::rate_limit::RateLimits>,
     /// Every cache change goes through here, to this replica's caches and (PostgreSQL) the others'.
     pub changes: Arc<crate::invalidation::Changes>,
+    /// Organization administration on Logto's Management API (members, roles, invitations).
+    pub admin: Arc<crate::org_admin::OrgAdmin>,
     /// The Logto webhook's signing key (`None`: webhooks refused).
     pub webhook_signing_key: Option<secrecy::SecretString>,
 }

@@ -81,6 +81,26 @@ codes! {
     RouteNotFound = "route.not_found",
     /// A known route with a method it does not take.
     MethodNotAllowed = "route.method_not_allowed",
+    /// The caller's organization permission was taken away after their token was issued.
+    AuthPermissionRevoked = "auth.permission_revoked",
+    /// The invitee is a member already.
+    InvitationAlreadyMember = "invitation.already_member",
+    /// The address has a pending invitation already.
+    InvitationAlreadyInvited = "invitation.already_invited",
+    /// No such invitation (in this organization).
+    InvitationNotFound = "invitation.not_found",
+    /// The invitation was accepted, revoked or has expired.
+    InvitationNotPending = "invitation.not_pending",
+    /// The signed-in user is not the invitee.
+    InvitationWrongUser = "invitation.wrong_user",
+    /// Logto cannot send email (no email connector).
+    InvitationCannotSend = "invitation.cannot_send",
+    /// No such organization role.
+    OrganizationUnknownRole = "organization.unknown_role",
+    /// The user is not a member of the organization.
+    OrganizationNotMember = "organization.not_member",
+    /// The change would leave the organization with no one who can manage its members.
+    OrganizationLastAdmin = "organization.last_admin",
 }
 
 #[cfg(test)]

@@ -50,6 +50,83 @@ pub struct FollowingResponse {
     pub following: Vec<String>,
 }
 
+/// A member of an organization, as its Members page shows them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Member {
+    pub id: String,
+    pub username: Option<String>,
+    pub name: Option<String>,
+    pub avatar: Option<String>,
+    /// Their primary email: shown to those who may manage members only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// Their organization roles, by name.
+    pub roles: Vec<String>,
+}
+
+/// An invitation waiting for its invitee (shown to those who may manage members).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PendingInvitation {
+    pub id: String,
+    pub email: String,
+    /// The organization roles the invitee gets, by name.
+    pub roles: Vec<String>,
+    /// When it expires, in ms since the epoch.
+    pub expires_at: i64,
+}
+
+/// The body of `GET /api/organizations/{id}/members`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct MembersResponse {
+    /// This page of members, in Logto's order.
+    pub members: Vec<Member>,
+    /// How many members in all.
+    pub total: usize,
+    /// The page (1-based) and its size.
+    pub page: usize,
+    pub page_size: usize,
+    /// Whether the caller may invite, change roles and remove (`manage:members`).
+    pub can_manage: bool,
+    /// The roles one can give (names), when the caller may manage.
+    #[serde(default)]
+    pub roles: Vec<String>,
+    /// Pending invitations, when the caller may manage.
+    #[serde(default)]
+    pub invitations: Vec<PendingInvitation>,
+}
+
+/// The body of `POST /api/organizations/{id}/invitations`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct InviteRequest {
+    pub email: String,
+    /// The organization role to give, by name.
+    pub role: String,
+}
+
+/// The body of `PUT /api/organizations/{id}/members/{userId}/roles`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RolesRequest {
+    /// Every organization role the member keeps, by name (may be empty).
+    pub roles: Vec<String>,
+}
+
+/// What the invitee's page is told by `GET /api/invitations/{id}`: nothing more.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct InvitationSummary {
+    pub organization_id: String,
+    pub organization_name: String,
+    /// `Pending`, `Accepted`, `Revoked` or `Expired`.
+    pub status: String,
+    /// The invitee's email with most of it hidden (`n**@o**.example.com`).
+    pub email_masked: String,
+}
+
 /// Every error the backend returns has this body, as Logto's own API does.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -1,13 +1,15 @@
 //! One file per route.
 
-mod follows;
+pub(crate) mod follows;
 mod health;
+mod invitations;
+mod members;
 mod openapi;
 mod organizations;
 mod top_users;
 mod webhooks;
 
-use axum::routing::{get, post};
+use axum::routing::{delete, get, post, put};
 use axum::Router;
 
 use crate::state::AppState;
@@ -20,6 +22,13 @@ pub fn router() -> Router<AppState> {
         .route("/api/users/{id}/follow", post(follows::follow).delete(follows::unfollow))
         .route("/api/top-users", get(top_users::top_users))
         .route("/api/organizations/{organization_id}/top-users", get(organizations::top_users))
+        .route("/api/organizations/{organization_id}/members", get(members::list))
+        .route("/api/organizations/{organization_id}/members/{user_id}", delete(members::remove))
+        .route("/api/organizations/{organization_id}/members/{user_id}/roles", put(members::set_roles))
+        .route("/api/organizations/{organization_id}/invitations", post(invitations::invite))
+        .route("/api/organizations/{organization_id}/invitations/{invitation_id}", delete(invitations::revoke))
+        .route("/api/invitations/{invitation_id}", get(invitations::summary))
+        .route("/api/invitations/{invitation_id}/accept", post(invitations::accept))
         .route("/api/webhooks/logto", post(webhooks::logto))
         .route("/api/me/following", get(follows::following))
         .fallback(not_found)

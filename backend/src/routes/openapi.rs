@@ -3,7 +3,10 @@
 //! limits', the database's), each refusal naming its `code`.
 
 use axum::Json;
-use shared::{ErrorBody, ErrorCode, FollowResponse, FollowingResponse, TopUser, TopUsersResponse};
+use shared::{
+    ErrorBody, ErrorCode, FollowResponse, FollowingResponse, InvitationSummary, InviteRequest, Member, MembersResponse,
+    PendingInvitation, RolesRequest, TopUser, TopUsersResponse,
+};
 use utoipa::openapi::path::{Operation, PathItem};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
@@ -115,8 +118,8 @@ fn add_refusal(operation: &mut Operation, status: &str, text: &str) {
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Top users API", description = "The backend of the Logto + Rust reference stack"),
-    paths(super::top_users::top_users, super::organizations::top_users, super::webhooks::logto, super::follows::follow, super::follows::unfollow, super::follows::following, super::health::healthz, super::health::readyz),
-    components(schemas(TopUser, TopUsersResponse, FollowResponse, FollowingResponse, ErrorBody)),
+    paths(super::top_users::top_users, super::organizations::top_users, super::members::list, super::members::set_roles, super::members::remove, super::invitations::invite, super::invitations::revoke, super::invitations::summary, super::invitations::accept, super::webhooks::logto, super::follows::follow, super::follows::unfollow, super::follows::following, super::health::healthz, super::health::readyz),
+    components(schemas(TopUser, TopUsersResponse, FollowResponse, FollowingResponse, Member, MembersResponse, PendingInvitation, InviteRequest, RolesRequest, InvitationSummary, ErrorBody)),
     modifiers(&BearerAuth, &Refusals)
 )]
 pub struct ApiDoc;

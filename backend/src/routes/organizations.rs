@@ -81,7 +81,8 @@ pub async fn top_users(State(state): State<AppState>, token: OrgScoped<ReadTopUs
         None => {
             state.metrics.cache("organization_ranking", "miss", 1);
             // Suspended members are left out, as in the tenant's list.
-            let ids: Vec<String> = members.iter().filter(|u| !u.is_suspended).map(|u| u.id.to_string()).collect();
+            let ids: Vec<String> =
+                members.iter().filter(|m| !m.user.is_suspended).map(|m| m.user.id.to_string()).collect();
             let read = db::top_among(&state.db, &ids, TOP_N).instrument(tracing::info_span!("db", query = "top_among"));
             let ranked = std::sync::Arc::new(read.await?);
             state.ranking.put_organization(&token.organization_id, ranked.clone());
@@ -94,8 +95,8 @@ pub async fn top_users(State(state): State<AppState>, token: OrgScoped<ReadTopUs
         .iter()
         .cloned()
         .filter_map(|(id, followers)| {
-            let profile = members.iter().find(|u| u.id == id)?;
-            Some(top_user(id, followers, Some(profile)))
+            let member = members.iter().find(|m| m.user.id == id)?;
+            Some(top_user(id, followers, Some(&member.user)))
         })
         .collect();
     state.metrics.hops(timing.entries());

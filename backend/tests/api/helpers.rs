@@ -39,6 +39,9 @@ pub fn test_config(emulator: &RunningEmulator, db_dir: &std::path::Path) -> Conf
         metrics: backend::config::MetricsAt::Same,
         rate_limit_per_address: "100000/s".parse().unwrap(),
         rate_limit_per_subject: "100000/s".parse().unwrap(),
+        rate_limit_invitations: "100000/s".parse().unwrap(),
+        rate_limit_invitation_lookups: "100000/s".parse().unwrap(),
+        spa_url: "http://localhost:8080".parse().unwrap(),
         trusted_proxy_header: None,
         cors_allowed_origins: vec!["http://localhost:8080".parse().unwrap()],
     }
@@ -51,6 +54,15 @@ pub async fn spawn_app() -> TestApp {
 
 pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
     let emulator = logto_emulator::Emulator::new(&demo_tenant::seed()).spawn().await.expect("emulator starts");
+    spawn_app_configured(emulator, adjust).await
+}
+
+/// The backend against an emulator the test started (another seed).
+pub async fn spawn_app_on(emulator: RunningEmulator) -> TestApp {
+    spawn_app_configured(emulator, |_| {}).await
+}
+
+async fn spawn_app_configured(emulator: RunningEmulator, adjust: impl FnOnce(&mut Config)) -> TestApp {
     let dir = tempfile::Builder::new().prefix("backend-test-").tempdir().expect("temp dir");
     let mut config = test_config(&emulator, dir.path());
     adjust(&mut config);

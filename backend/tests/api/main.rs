@@ -4,6 +4,7 @@ mod configuration;
 mod follows;
 mod helpers;
 mod metrics;
+mod org_admin;
 mod organizations;
 mod postgres;
 mod provisioned;

@@ -65,6 +65,13 @@ pub async fn organization_api_token(endpoint: &str, username: &str, organization
         .await
 }
 
+/// An organization token for `username` in `organization` with the member permissions their roles
+/// there grant (`read:members`, `manage:members`), as the SPA's Members page gets it.
+pub async fn organization_token(endpoint: &str, username: &str, organization: &str) -> Result<String, String> {
+    let permissions = ["read:members", "manage:members"];
+    testkit::organization_token(endpoint, SPA_APP_ID, username, organization, API_RESOURCE, &permissions).await
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

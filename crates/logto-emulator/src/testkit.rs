@@ -247,6 +247,32 @@ pub async fn organization_api_token(
     body["access_token"].as_str().map(String::from).ok_or_else(|| format!("no access token: {body}"))
 }
 
+/// An organization token (`aud` = `urn:logto:organization:{organization}`) for `username` of the
+/// public application `client_id`, holding the organization permissions among `scopes` that the
+/// user's roles there grant: [`organization_session`], then the refresh grant with
+/// `organization_id` and no `resource`, as an SPA asks for it.
+pub async fn organization_token(
+    endpoint: &str,
+    client_id: &str,
+    username: &str,
+    organization: &str,
+    resource: &str,
+    scopes: &[&str],
+) -> Result<String, String> {
+    let refresh = organization_session(endpoint, client_id, username, scopes, resource).await?;
+    let body = token(
+        endpoint,
+        &[
+            ("grant_type", "refresh_token"),
+            ("client_id", client_id),
+            ("refresh_token", &refresh),
+            ("organization_id", organization),
+        ],
+    )
+    .await?;
+    body["access_token"].as_str().map(String::from).ok_or_else(|| format!("no access token: {body}"))
+}
+
 /// Waits (up to three seconds) until the hook `hook_id` has `n` deliveries in its recent logs (each
 /// logged once its receiver answered, or failed); `false` when they did not come.
 pub async fn delivered(state: &crate::AppState, hook_id: &str, n: usize) -> bool {

@@ -5,7 +5,8 @@
 //!
 //! - [`Verifier`] / [`VerifierConfig`]: discovery, the JWKS by `kid`, the verified-token cache, the
 //!   checks in the order that gives the clearest error; [`VerifierStats`] for metrics;
-//! - [`Authenticated`], [`Scoped`] and [`OrgScoped`]: the axum extractors ([`RequiredScope`] names a
+//! - [`Authenticated`], [`Scoped`], [`OrgScoped`] and [`OrgPermission`] (an organization token
+//!   holding an organization permission): the axum extractors ([`RequiredScope`] names a
 //!   route's permission; [`ORGANIZATION_PARAM`] is the path parameter `OrgScoped` reads);
 //! - [`AccessClaims`]: the token's claims; [`AuthError`]: refusals as RFC 6750 responses.
 
@@ -17,5 +18,5 @@ mod verifier;
 
 pub use claims::AccessClaims;
 pub use error::AuthError;
-pub use extract::{Authenticated, OrgScoped, RequiredScope, Scoped, Verification, ORGANIZATION_PARAM};
+pub use extract::{Authenticated, OrgPermission, OrgScoped, RequiredScope, Scoped, Verification, ORGANIZATION_PARAM};
 pub use verifier::{Verifier, VerifierConfig, VerifierStats};

@@ -315,8 +315,17 @@ impl Verifier {
         token: &str,
         organization_id: &str,
     ) -> Result<AccessClaims, AuthError> {
+        self.verify_organization_token_traced(token, organization_id).await.map(|(claims, _)| claims)
+    }
+
+    /// [`Verifier::verify_organization_token`], also telling whether the verified-token cache answered.
+    pub async fn verify_organization_token_traced(
+        &self,
+        token: &str,
+        organization_id: &str,
+    ) -> Result<(AccessClaims, bool), AuthError> {
         let audience = format!("urn:logto:organization:{organization_id}");
-        self.verify_for(token, &audience).await.map(|(claims, _)| claims)
+        self.verify_for(token, &audience).await
     }
 
     /// Verifies a token for `audience`; the verified-token cache remembers the audience checked.

@@ -665,6 +665,18 @@ impl ManagementClient {
         self.json(Method::PUT, &path, Some(&json!({"status": "Revoked"}))).await
     }
 
+    /// `POST /api/organization-invitations/{id}/message`: has Logto email the invitation (again)
+    /// with `payload`'s fields (`link`, `locale`, …) over its own context (the organization, the
+    /// inviter). 501 `connector.not_found` when Logto has no email connector.
+    pub async fn send_invitation_message(
+        &self,
+        id: &InvitationId,
+        payload: &serde_json::Value,
+    ) -> Result<(), ManagementError> {
+        let path = format!("/organization-invitations/{}/message", segment(id));
+        self.write(Method::POST, &path, payload.clone()).await
+    }
+
     /// `GET /api/users/{id}/organizations`: the user's organizations with their roles there.
     pub async fn user_organizations(&self, user_id: &UserId) -> Result<Vec<Organization>, ManagementError> {
         self.get_json(&format!("/users/{}/organizations", segment(user_id))).await
