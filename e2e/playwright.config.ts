@@ -64,6 +64,14 @@ export default defineConfig({
       timeout: 900_000,
     },
     {
+      // The organization administration pages' own bundle, which the first trunk serve proxies at /admin.
+      command: 'trunk --config Trunk.admin.toml serve --release --offline --no-autoreload',
+      cwd: root,
+      url: 'http://127.0.0.1:8082/admin/',
+      reuseExistingServer: false,
+      timeout: 900_000,
+    },
+    {
       // A page built on Logto's own @logto/browser SDK (sdk-page/).
       command: 'npm run --silent sdk-page',
       url: 'http://127.0.0.1:8081/',

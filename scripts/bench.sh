@@ -11,6 +11,7 @@ fi
 cargo bench -p logto-emulator --bench emulator
 cargo bench -p backend --bench top_users
 cargo bench -p backend --bench soak
+cargo bench -p backend --bench members
 # The write path on SQLite and on a throwaway PostgreSQL (Debian's, installed when missing).
 pg=$(mktemp -d /tmp/bench-pg.XXXXXX); chmod 755 "$pg"
 export TEST_PG_PORT=${BENCH_PG_PORT:-55433}

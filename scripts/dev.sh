@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The run command: installs what is missing, then starts the Logto emulator (:3001), the backend
-# (:3000) and `trunk serve` (:8080). Ctrl-C stops all three.
+# (:3000) and `trunk serve` (:8080, with the admin pages' own `trunk serve` on :8082 behind /admin).
+# Ctrl-C stops them all.
 # With LOGTO_ENDPOINT pointing at a real Logto (and the other LOGTO_* set), no emulator is started.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -23,7 +24,7 @@ background servers .stack/build-servers.log cargo build -p logto-emulator -p bac
 # The build `trunk serve` asks for (frontend/index.html: profile spa-dev; the same compile-time
 # settings from env.sh), so trunk finds it done.
 background wasm .stack/build-wasm.log \
-  cargo build --target wasm32-unknown-unknown -p frontend --bin frontend --profile spa-dev
+  cargo build --target wasm32-unknown-unknown -p frontend --bins --profile spa-dev
 ./scripts/install-tools.sh
 wait_for servers
 
@@ -46,4 +47,7 @@ cat <<MSG
   bob, mallory and trent have no role and see the 403 explanation).
 
 MSG
+# The organization administration pages: their own bundle on :8082, which trunk serve proxies at /admin.
+trunk --config Trunk.admin.toml serve --offline &
+pids+=($!)
 trunk serve --offline

@@ -28,7 +28,9 @@ echo "==> building the tests, and the SPA's release bundle beside them"
 # Two builds at once fill each other's idle time on a fresh machine; they lock different profile
 # directories (debug; wasm-release). The tests then run alone, so their timeouts see a quiet machine.
 mkdir -p target/tmp
-background spa-release target/tmp/spa-release-build.log trunk build --release --offline
+# The app's bundle, then the admin pages' (the same wasm-release artifacts, another binary).
+background spa-release target/tmp/spa-release-build.log \
+  sh -c 'trunk build --release --offline && trunk --config Trunk.admin.toml build --release --offline'
 cargo test --workspace --no-run
 wait_for spa-release
 

@@ -107,7 +107,7 @@ pub struct Config {
         default_value = "30/min"
     )]
     pub rate_limit_invitation_lookups: RateLimit,
-    /// The SPA's address, for the links in invitation emails (`{SPA_URL}/invitations/{id}`).
+    /// The SPA's address, for the links in invitation emails (`{SPA_URL}/admin/invitations/{id}`).
     #[arg(long, env = "SPA_URL", value_name = "SPA_URL", default_value = "http://localhost:8080")]
     pub spa_url: Origin,
     /// Behind a reverse proxy: the header it writes the client's address in (`x-forwarded-for`: the

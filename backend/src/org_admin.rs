@@ -37,7 +37,7 @@ pub const INVITATION_LIFETIME: Duration = Duration::from_secs(7 * 24 * 3600);
 pub struct OrgAdmin {
     client: Arc<ManagementClient>,
     metrics: Arc<Metrics>,
-    /// Where the invitation's link points: `{spa_url}/invitations/{id}`.
+    /// Where the invitation's link points: `{spa_url}/admin/invitations/{id}`.
     spa_url: String,
     roles: moka::sync::Cache<(), Arc<Vec<OrganizationRole>>>,
     invitations: moka::sync::Cache<String, Arc<Vec<Invitation>>>,
@@ -71,11 +71,12 @@ impl OrgAdmin {
         &self.client
     }
 
-    /// The invitation page's address for `invitation` to `email`: the address rides along so the
-    /// page can fill it in on Logto's sign-in (it is the recipient's own, in their own mailbox).
+    /// The invitation page's address for `invitation` to `email` (the SPA's admin bundle, under
+    /// `/admin/`): the address rides along so the page can fill it in on Logto's sign-in (it is the
+    /// recipient's own, in their own mailbox).
     pub fn invitation_link(&self, invitation: &str, email: &str) -> String {
         let email: String = url::form_urlencoded::byte_serialize(email.as_bytes()).collect();
-        format!("{}/invitations/{invitation}?email={email}", self.spa_url)
+        format!("{}/admin/invitations/{invitation}?email={email}", self.spa_url)
     }
 
     /// Refuses unless `user` holds `permission` in `org` now, as Logto says.
@@ -100,6 +101,31 @@ impl OrgAdmin {
         let roles = Arc::new(self.client.list_organization_roles().await.map_err(unavailable("organization roles"))?);
         self.roles.insert((), roles.clone());
         Ok(roles)
+    }
+
+    /// Refuses unless `user` is among `members` with a role granting the API scope `scope` (an
+    /// organization-level API permission). The token said so when it was issued; the member list
+    /// (changed at once by our own writes, by Logto's membership webhooks and by the cache's
+    /// renewal) says what holds now, so a member demoted or removed here is refused at once.
+    pub async fn require_api_permission(
+        &self,
+        members: &[OrganizationMember],
+        user: &str,
+        scope: &'static str,
+    ) -> Result<(), ApiError> {
+        let Some(member) = members.iter().find(|m| m.user.id.as_str() == user) else {
+            return Err(ApiError::PermissionRevoked { permission: scope });
+        };
+        let roles = self.roles().await?;
+        let held = roles
+            .iter()
+            .filter(|r| member.organization_roles.iter().any(|held| held.id == r.id))
+            .any(|r| r.resource_scopes.iter().any(|s| s.name == scope));
+        if held {
+            Ok(())
+        } else {
+            Err(ApiError::PermissionRevoked { permission: scope })
+        }
     }
 
     /// The user roles named `names` (each must exist).

@@ -1,4 +1,4 @@
-// What ships to browsers: dist/ as `trunk serve --release` built it for this run.
+// What ships to browsers: dist/ and dist-admin/ as `trunk serve --release` built them for this run.
 import { expect, test } from '@playwright/test';
 import { existsSync, readdirSync, readFileSync } from 'fs';
 import * as path from 'path';
@@ -24,14 +24,16 @@ function secrets(): string[] {
   return found;
 }
 
-test('no client secret is in the bundle', () => {
+test('no client secret is in either bundle', () => {
   const known = secrets();
   expect(known).toContain('demo-backend-m2m-secret-0123456789');
-  const dist = path.join(root, 'dist');
-  const files = readdirSync(dist);
-  expect(files.some((f) => f.endsWith('.wasm'))).toBe(true);
-  for (const f of files) {
-    const bytes = readFileSync(path.join(dist, f));
-    for (const secret of known) expect(bytes.includes(secret), `${f} holds a secret`).toBe(false);
+  for (const name of ['dist', 'dist-admin']) {
+    const dist = path.join(root, name);
+    const files = readdirSync(dist);
+    expect(files.some((f) => f.endsWith('.wasm')), name).toBe(true);
+    for (const f of files) {
+      const bytes = readFileSync(path.join(dist, f));
+      for (const secret of known) expect(bytes.includes(secret), `${name}/${f} holds a secret`).toBe(false);
+    }
   }
 });

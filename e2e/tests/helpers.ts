@@ -9,7 +9,7 @@ export const ACME = 'acmeorg00001';
 export const GLOBEX = 'globex000001';
 // What the SPA asks for at sign-in (frontend/src/config.rs), organizations included.
 const SCOPES = [
-  'openid', 'offline_access', 'profile', 'read:top-users', 'write:follows',
+  'openid', 'offline_access', 'profile', 'email', 'read:top-users', 'write:follows', 'read:members', 'manage:members',
   'urn:logto:scope:organizations', 'urn:logto:scope:organization_roles',
 ];
 
@@ -87,4 +87,10 @@ export async function backend(action: 'stop' | 'start') {
   if (action === 'start') {
     await expect.poll(() => fetch('http://127.0.0.1:3000/healthz').then((r) => r.status).catch(() => 0)).toBe(200);
   }
+}
+
+/** The newest email the emulator's outbox holds for `to` (Logto's email connector's stand-in). */
+export async function lastEmail(to: string): Promise<any> {
+  const messages: any[] = await (await fetch(`${EMULATOR}/_emulator/outbox?to=${encodeURIComponent(to)}`)).json();
+  return messages[0];
 }

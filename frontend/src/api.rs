@@ -51,7 +51,7 @@ pub async fn set_following(logto: Logto, id: &str, follow: bool) -> Result<Follo
     json_or_explain(fetched.response, WRITE_FOLLOWS).await
 }
 
-fn explain_fetch(e: FetchError) -> String {
+pub fn explain_fetch(e: FetchError) -> String {
     match e {
         FetchError::Network(_) => {
             "The backend cannot be reached right now. Check that it is running, then try again.".into()

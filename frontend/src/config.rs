@@ -27,7 +27,8 @@ pub const WRITE_FOLLOWS: &str = "write:follows";
 
 pub fn logto() -> LogtoConfig {
     LogtoConfig::new(LOGTO_ENDPOINT, APP_ID)
-        .scopes(["profile", READ_TOP_USERS, WRITE_FOLLOWS])
+        // The organization permissions of the Members page ride on the organization token.
+        .scopes(["profile", "email", READ_TOP_USERS, WRITE_FOLLOWS, "read:members", "manage:members"])
         .resource(API_RESOURCE)
         .organizations()
 }

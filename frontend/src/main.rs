@@ -10,6 +10,9 @@
 //!   claims), sequence, callback;
 //! - [`components`]: the header (with the organization switcher) and the SVG sequence diagram.
 //!
+//! The organization administration pages are a bundle of their own (the library's `admin`, see
+//! `src/lib.rs`); this one links to them with full page loads.
+//!
 //! Run with `trunk serve` from the repository root (see README).
 
 mod api;

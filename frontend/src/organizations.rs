@@ -54,22 +54,28 @@ impl MyOrganizations {
                 list.0.set(vec![]);
                 return;
             }
-            leptos::task::spawn_local(async move {
-                let orgs = match logto.user_info().await {
-                    Ok(info) => info.organization_data(),
-                    // Without /oidc/me the ID token still names them: ids stand in for names.
-                    Err(_) => logto
-                        .state
-                        .get_untracked()
-                        .claims()
-                        .map(|c| c.organizations())
-                        .unwrap_or_default()
-                        .into_iter()
-                        .map(|id| OrganizationData { name: id.clone(), id, description: None })
-                        .collect(),
-                };
-                list.0.set(orgs);
-            });
+            list.reload(logto);
+        });
+    }
+
+    /// Reads the organizations again (after the user joined one).
+    pub fn reload(self, logto: Logto) {
+        let list = self;
+        leptos::task::spawn_local(async move {
+            let orgs = match logto.user_info().await {
+                Ok(info) => info.organization_data(),
+                // Without /oidc/me the ID token still names them: ids stand in for names.
+                Err(_) => logto
+                    .state
+                    .get_untracked()
+                    .claims()
+                    .map(|c| c.organizations())
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(|id| OrganizationData { name: id.clone(), id, description: None })
+                    .collect(),
+            };
+            list.0.set(orgs);
         });
     }
 

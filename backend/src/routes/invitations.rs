@@ -1,7 +1,7 @@
 //! Invitations to an organization:
 //! - `POST /api/organizations/{id}/invitations` (`manage:members`, checked with Logto now): makes a
 //!   Logto invitation for `{email, role}` (7 days) and has Logto email its link, the SPA's
-//!   `/invitations/{id}`; a member's address or one already invited is 409; rate limited per
+//!   `/admin/invitations/{id}`; a member's address or one already invited is 409; rate limited per
 //!   organization;
 //! - `DELETE /api/organizations/{id}/invitations/{invitation_id}`: revokes a pending one;
 //! - `GET /api/invitations/{id}` (no token; rate limited per address): what the invitee's page
@@ -61,7 +61,7 @@ async fn find(state: &AppState, id: &InvitationId) -> Result<logto_management::I
     request_body = InviteRequest,
     security(("logto" = ["manage:members"])),
     responses(
-        (status = 201, description = "The invitation, sent by Logto's email connector with a link to the SPA's /invitations/{id}", body = PendingInvitation),
+        (status = 201, description = "The invitation, sent by Logto's email connector with a link to the SPA's /admin/invitations/{id}", body = PendingInvitation),
         (status = 400, description = "`guard.invalid_input`: not {\"email\", \"role\"} or not an email address; `organization.unknown_role`", body = ErrorBody),
         (status = 403, description = "`auth.insufficient_scope`: the token lacks manage:members; `auth.permission_revoked`: Logto no longer grants it", body = ErrorBody),
         (status = 409, description = "`invitation.already_member`: the address is a member's; `invitation.already_invited`: it has a pending invitation", body = ErrorBody),

@@ -19,6 +19,7 @@ use crate::profiles::top_user;
 use crate::scopes::ReadTopUsers;
 use crate::state::AppState;
 use crate::timing::ServerTiming;
+use logto_jwt::RequiredScope;
 use shared::server_timing::{Hop, CACHE_HIT, NOT_NEEDED};
 
 const TOP_N: usize = 10;
@@ -30,7 +31,7 @@ const TOP_N: usize = 10;
     security(("logto" = ["read:top-users"])),
     responses(
         (status = 200, description = "The organization's ten most-followed members (fewer in a smaller organization; members nobody follows count 0) with their Logto profiles; a Server-Timing header names each hop", body = TopUsersResponse),
-        (status = 403, description = "`auth.organization_required`: not an organization-level API token; `auth.wrong_organization`: a token for another organization; `auth.insufficient_scope`: its organization role lacks read:top-users (WWW-Authenticate: Bearer error=\"insufficient_scope\")", body = ErrorBody),
+        (status = 403, description = "`auth.organization_required`: not an organization-level API token; `auth.wrong_organization`: a token for another organization; `auth.insufficient_scope`: its organization role lacks read:top-users; `auth.permission_revoked`: the caller's roles no longer grant it, or they left the organization, since the token was issued (WWW-Authenticate: Bearer error=\"insufficient_scope\")", body = ErrorBody),
         (status = 404, description = "`organization.not_found`: Logto has no such organization", body = ErrorBody),
         (status = 503, description = "`logto.unavailable`: the Management API did not give the organization's members in time", body = ErrorBody),
     )
@@ -70,6 +71,9 @@ pub async fn top_users(State(state): State<AppState>, token: OrgScoped<ReadTopUs
             return Err(ApiError::MembersUnavailable);
         }
     };
+
+    // The token's permission is as old as the token; the members say what the caller holds now.
+    state.admin.require_api_permission(&members, &token.claims.sub, ReadTopUsers::NAME).await?;
 
     let t = Instant::now();
     let ranked = match state.ranking.get_organization(&token.organization_id) {

@@ -142,7 +142,7 @@ async fn an_admin_invites_and_the_invitee_accepts() {
     // Logto emailed the link to the SPA's invitation page (the emulator's outbox).
     let mail = last_email(&app, email).await;
     assert_eq!(mail["type"], "OrganizationInvitation");
-    let link = format!("http://localhost:8080/invitations/{}?email=nina%40example.com", sent.id);
+    let link = format!("http://localhost:8080/admin/invitations/{}?email=nina%40example.com", sent.id);
     assert_eq!(mail["payload"]["link"], link);
     assert_eq!(mail["payload"]["organization"]["name"], "Acme");
 
@@ -243,6 +243,16 @@ async fn roles_change_and_members_leave_but_never_the_last_admin() {
     let (status, challenge, body) = parts(remove(&app, ACME, &alice_token, &dave).await).await;
     assert_eq!((status, body["code"].as_str()), (403, Some("auth.permission_revoked")), "{body}");
     assert!(challenge.contains("insufficient_scope") && challenge.contains("manage:members"), "{challenge}");
+
+    // dave, made a guest, is refused Acme's list at once though his token still says read:top-users.
+    let daves = demo_tenant::organization_api_token(&app.emulator.endpoint, "dave", ACME).await.unwrap();
+    let top =
+        |token: String| app.http.get(url(&app, &format!("/organizations/{ACME}/top-users"))).bearer_auth(token).send();
+    assert_eq!(top(daves.clone()).await.unwrap().status(), 200);
+    assert_eq!(set_roles(&app, ACME, &carol_token, &dave, &["guest"]).await.status(), 204);
+    let (status, challenge, body) = parts(top(daves.clone()).await.unwrap()).await;
+    assert_eq!((status, body["code"].as_str()), (403, Some("auth.permission_revoked")), "{body}");
+    assert!(challenge.contains("read:top-users"), "{challenge}");
 
     // carol removes dave: gone from the list at once; his follows stay his.
     assert_eq!(remove(&app, ACME, &carol_token, &dave).await.status(), 204);

@@ -11,7 +11,7 @@ use wasm_bindgen::JsCast;
 
 use crate::claims::decode_claims;
 use crate::error::organization_refusal;
-use crate::oidc::{self, Discovery};
+use crate::oidc::{self, Discovery, SignInOptions};
 use crate::storage::{SignInSession, Store};
 use crate::tabs::{self, Channel, TabMessage};
 use crate::tokens::{AccessToken, Cached, TokenCache, TokenFor, TokenSource};
@@ -112,6 +112,12 @@ impl Logto {
 
     /// Starts sign-in: redirects the browser to Logto's authorization endpoint.
     pub async fn sign_in(&self) -> Result<(), AuthError> {
+        self.sign_in_with(&SignInOptions::default()).await
+    }
+
+    /// [`Logto::sign_in`] with a `login_hint` to fill in, or opening on the sign-up screen (an
+    /// invitation's page does both for a new address).
+    pub async fn sign_in_with(&self, options: &SignInOptions) -> Result<(), AuthError> {
         let discovery = self.discovery().await?;
         let inner = self.inner();
         let session = SignInSession {
@@ -122,15 +128,21 @@ impl Logto {
         };
         let challenge = crypto::sha256_b64url(&session.code_verifier).await?;
         inner.store.save_sign_in_session(&session)?;
-        let url = oidc::authorization_url(&discovery, &inner.config, &session, &challenge, &self.redirect_uri());
+        let url =
+            oidc::authorization_url(&discovery, &inner.config, &session, &challenge, &self.redirect_uri(), options);
         window().location().set_href(&url).map_err(|_| AuthError::Browser("cannot navigate to Logto".into()))
     }
 
     /// [`Logto::sign_in`] for an event handler: a failure becomes the `Error` state.
     pub fn start_sign_in(&self) {
+        self.start_sign_in_with(SignInOptions::default());
+    }
+
+    /// [`Logto::sign_in_with`] for an event handler.
+    pub fn start_sign_in_with(&self, options: SignInOptions) {
         let this = *self;
         leptos::task::spawn_local(async move {
-            if let Err(e) = this.sign_in().await {
+            if let Err(e) = this.sign_in_with(&options).await {
                 this.state.set(AuthState::Error(e.to_string()));
             }
         });

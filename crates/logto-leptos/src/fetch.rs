@@ -31,6 +31,11 @@ impl ApiRequest {
         Self { method: "DELETE", url: url.into(), json: None }
     }
 
+    /// A `PUT` (with [`ApiRequest::json`], usually).
+    pub fn put(url: impl Into<String>) -> Self {
+        Self { method: "PUT", url: url.into(), json: None }
+    }
+
     /// A JSON body.
     pub fn json(mut self, body: &impl serde::Serialize) -> Self {
         self.json = serde_json::to_string(body).ok();
@@ -41,6 +46,7 @@ impl ApiRequest {
         let builder: RequestBuilder = match self.method {
             "POST" => Request::post(&self.url),
             "DELETE" => Request::delete(&self.url),
+            "PUT" => Request::put(&self.url),
             _ => Request::get(&self.url),
         };
         let builder = builder.header("Authorization", &format!("Bearer {token}"));

@@ -30,6 +30,7 @@ pub use config::{LogtoConfig, ORGANIZATIONS_RESOURCE, ORGANIZATIONS_SCOPE, ORGAN
 pub use error::AuthError;
 pub use fetch::{ApiRequest, FetchError, Fetched};
 pub use guard::Protected;
+pub use oidc::SignInOptions;
 pub use organizations::{OrganizationData, OrganizationRole, UserInfo};
 pub use state::{AuthState, IdClaims, SignOutReason};
 pub use tokens::{AccessToken, TokenFor, TokenSource};

@@ -114,6 +114,16 @@ async fn token_request(discovery: &Discovery, pairs: &[(&str, &str)]) -> Result<
         .ok_or_else(|| AuthError::Network("the token endpoint's answer has no access_token".into()))
 }
 
+/// What a sign-in asks of Logto's page besides the configuration: an identifier to fill in
+/// (`login_hint`), and whether to open on "create account" (`first_screen=register`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SignInOptions {
+    /// An email or username the page fills in.
+    pub login_hint: Option<String>,
+    /// Open the sign-up screen first.
+    pub sign_up: bool,
+}
+
 /// The authorization request: one `resource` per configured API, and `prompt=consent`, without
 /// which Logto strips `offline_access` and issues no refresh token.
 pub fn authorization_url(
@@ -122,6 +132,7 @@ pub fn authorization_url(
     session: &SignInSession,
     challenge: &str,
     redirect_uri: &str,
+    options: &SignInOptions,
 ) -> String {
     let scope = config.sign_in_scopes();
     let mut pairs = vec![
@@ -136,6 +147,13 @@ pub fn authorization_url(
         ("code_challenge_method", "S256"),
     ];
     pairs.extend(config.resources.iter().map(|r| ("resource", r.as_str())));
+    if let Some(hint) = &options.login_hint {
+        pairs.push(("login_hint", hint));
+    }
+    if options.sign_up {
+        // Logto's SDKs ask for the sign-up screen so.
+        pairs.push(("first_screen", "register"));
+    }
     format!("{}?{}", discovery.authorization_endpoint, form(&pairs))
 }
 

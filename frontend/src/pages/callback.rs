@@ -12,7 +12,11 @@ pub fn Callback() -> impl IntoView {
     let search = window().location().search().unwrap_or_default();
     leptos::task::spawn_local(async move {
         match logto.handle_callback(&search).await {
-            // Back to the page sign-in started from; from the start page, to the list.
+            // Back to the page sign-in started from (in full when it is the admin bundle's); from the
+            // start page, to the list.
+            Ok(Some(back)) if back.starts_with("/admin/") => {
+                let _ = window().location().replace(&back);
+            }
             Ok(back) => navigate(back.as_deref().unwrap_or("/top-users"), Default::default()),
             Err(e) => error.set(Some(e.to_string())),
         }

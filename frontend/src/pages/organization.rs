@@ -17,6 +17,7 @@ pub fn OrganizationTopUsers() -> impl IntoView {
     let id = Memo::new(move |_| params.with(|p| p.get("id").unwrap_or_default()));
     view! {
         <h1>"Most followed in " <span data-testid="organization-name">{move || orgs.name_of(&id.get())}</span></h1>
+        <p><a rel="external" href=move || format!("/admin/organizations/{}/members", id.get())>"Members of this organization"</a></p>
         <p class="note">"Members of this organization only, ranked by followers; your token for it is an \
             organization-level access token, and your organization role decides whether you may read it."</p>
         <Protected fallback=|| view! { <SignInPrompt what="your organization's most-followed members"/> }>
