@@ -305,3 +305,36 @@ async fn without_an_email_connector_nothing_is_kept() {
     assert_eq!((status, body["code"].as_str()), (503, Some("invitation.cannot_send")));
     assert!(app.emulator.state.tenant.read(|s| s.invitations.is_empty()), "the unsent invitation is gone");
 }
+
+/// Logto failing under the admin routes: fixed words and 503 `logto.unavailable`, never Logto's
+/// text, and nothing half done.
+#[tokio::test]
+async fn when_logto_fails_the_admin_routes_say_so_in_fixed_words() {
+    let app = spawn_app().await;
+    let alice = org_token(&app, "alice", ACME).await;
+    let fault = |path: &str| json!({"path": path, "status": 500});
+    let faults = format!("{}/_emulator/faults", app.emulator.endpoint);
+    // The actor's permissions cannot be had: nothing is sent.
+    app.http.post(&faults).json(&fault("/api/organizations/*/users/*/scopes")).send().await.unwrap();
+    let (status, _, body) =
+        parts(invite(&app, ACME, &alice, json!({"email": "r@example.com", "role": "member"})).await).await;
+    assert_eq!((status, body["code"].as_str()), (503, Some("logto.unavailable")), "{body}");
+    assert!(!body["message"].as_str().unwrap().contains("500"), "{body}");
+    assert!(app.emulator.state.tenant.read(|s| s.invitations.is_empty()));
+    app.http.delete(&faults).send().await.unwrap();
+    // Logto refuses the role change itself.
+    let carol = user_id(&app, "carol");
+    app.http
+        .post(&faults)
+        .json(&json!({"path": "/api/organizations/*/users/*/roles", "method": "PUT", "status": 500}))
+        .send()
+        .await
+        .unwrap();
+    let (status, _, body) = parts(set_roles(&app, ACME, &alice, &carol, &["admin"]).await).await;
+    assert_eq!((status, body["code"].as_str()), (503, Some("logto.unavailable")), "{body}");
+    app.http.delete(&faults).send().await.unwrap();
+    // An invitation lookup while Logto is down.
+    app.http.post(&faults).json(&fault("/api/organization-invitations/*")).send().await.unwrap();
+    let r = app.http.get(url(&app, "/invitations/abcdefghijkl")).send().await.unwrap();
+    assert_eq!(parts(r).await.2["code"], "logto.unavailable");
+}
