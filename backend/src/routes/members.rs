@@ -153,20 +153,7 @@ pub async fn set_roles(
             .map_err(|_| ApiError::InvalidBody("The body must be JSON: {\"roles\": [role names]}."))?;
         state.admin.require_now(&org, &actor, MANAGE_MEMBERS).await?;
         let role_ids = state.admin.role_ids(&request.roles).await?;
-        let lock = state.admin.lock(&org);
-        let _held = lock.lock().await;
-        let members = state.admin.members_now(&org).await?;
-        if !members.iter().any(|m| m.user.id == target) {
-            return Err(ApiError::NotMember);
-        }
-        state.admin.keep_an_admin(&members, target.as_str(), &role_ids).await?;
-        let org_id = OrganizationId::new(org.as_str());
-        state.admin.client().set_member_roles(&org_id, &target, &role_ids).await.map_err(|e| {
-            tracing::warn!(error = %e, "Logto refused to set the member's roles");
-            ApiError::LogtoUnavailable
-        })?;
-        state.changes.publish(Change::Organization { id: org.clone() }).await;
-        Ok(())
+        change_member(&state, &org, &target, MemberChange::Roles(role_ids)).await
     }
     .await;
     state.admin.audit(&actor, "set_roles", &org, &user_id_for_log(&user_id), result.as_ref().err());
@@ -201,24 +188,47 @@ pub async fn remove(
         state.limits.check_subject(&actor)?;
         let target = member_id(&user_id)?;
         state.admin.require_now(&org, &actor, MANAGE_MEMBERS).await?;
-        let lock = state.admin.lock(&org);
-        let _held = lock.lock().await;
-        let members = state.admin.members_now(&org).await?;
-        if !members.iter().any(|m| m.user.id == target) {
-            return Err(ApiError::NotMember);
-        }
-        state.admin.keep_an_admin(&members, target.as_str(), &[]).await?;
-        let org_id = OrganizationId::new(org.as_str());
-        state.admin.client().remove_organization_member(&org_id, &target).await.map_err(|e| {
-            tracing::warn!(error = %e, "Logto refused to remove the member");
-            ApiError::LogtoUnavailable
-        })?;
-        state.changes.publish(Change::Organization { id: org.clone() }).await;
-        Ok(())
+        change_member(&state, &org, &target, MemberChange::Remove).await
     }
     .await;
     state.admin.audit(&actor, "remove_member", &org, &user_id_for_log(&user_id), result.as_ref().err());
     result.map(|()| StatusCode::NO_CONTENT)
+}
+
+/// What an admin does to a member.
+enum MemberChange {
+    /// Exactly these roles from now on.
+    Roles(Vec<logto_management::OrganizationRoleId>),
+    /// Out of the organization.
+    Remove,
+}
+
+/// Changes a member of `org` under the organization's lock, decided on Logto's members now: they
+/// must be a member, and someone must be left who can manage members. Then every replica's members
+/// cache and the organization's ranking change at once.
+async fn change_member(state: &AppState, org: &str, target: &UserId, change: MemberChange) -> Result<(), ApiError> {
+    let lock = state.admin.lock(org);
+    let _held = lock.lock().await;
+    let members = state.admin.members_now(org).await?;
+    if !members.iter().any(|m| &m.user.id == target) {
+        return Err(ApiError::NotMember);
+    }
+    let after = match &change {
+        MemberChange::Roles(ids) => ids.as_slice(),
+        MemberChange::Remove => &[],
+    };
+    state.admin.keep_an_admin(&members, target.as_str(), after).await?;
+    let (org_id, client) = (OrganizationId::new(org), state.admin.client());
+    let done = match &change {
+        MemberChange::Roles(ids) => client.set_member_roles(&org_id, target, ids).await,
+        MemberChange::Remove => client.remove_organization_member(&org_id, target).await,
+    };
+    done.map_err(|e| {
+        tracing::warn!(error = %e, "Logto refused the membership change");
+        ApiError::LogtoUnavailable
+    })?;
+    state.changes.publish(Change::Organization { id: org.to_string() }).await;
+    Ok(())
 }
 
 /// A path's user id as the log may show it: Logto's shape, else a placeholder (a hostile path

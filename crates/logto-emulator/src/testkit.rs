@@ -232,19 +232,7 @@ pub async fn organization_api_token(
     resource: &str,
     scopes: &[&str],
 ) -> Result<String, String> {
-    let refresh = organization_session(endpoint, client_id, username, scopes, resource).await?;
-    let body = token(
-        endpoint,
-        &[
-            ("grant_type", "refresh_token"),
-            ("client_id", client_id),
-            ("refresh_token", &refresh),
-            ("organization_id", organization),
-            ("resource", resource),
-        ],
-    )
-    .await?;
-    body["access_token"].as_str().map(String::from).ok_or_else(|| format!("no access token: {body}"))
+    organization_grant(endpoint, client_id, username, organization, resource, scopes, true).await
 }
 
 /// An organization token (`aud` = `urn:logto:organization:{organization}`) for `username` of the
@@ -259,17 +247,30 @@ pub async fn organization_token(
     resource: &str,
     scopes: &[&str],
 ) -> Result<String, String> {
+    organization_grant(endpoint, client_id, username, organization, resource, scopes, false).await
+}
+
+/// The refresh grant with `organization_id`, and `resource` when `for_resource`.
+async fn organization_grant(
+    endpoint: &str,
+    client_id: &str,
+    username: &str,
+    organization: &str,
+    resource: &str,
+    scopes: &[&str],
+    for_resource: bool,
+) -> Result<String, String> {
     let refresh = organization_session(endpoint, client_id, username, scopes, resource).await?;
-    let body = token(
-        endpoint,
-        &[
-            ("grant_type", "refresh_token"),
-            ("client_id", client_id),
-            ("refresh_token", &refresh),
-            ("organization_id", organization),
-        ],
-    )
-    .await?;
+    let mut form = vec![
+        ("grant_type", "refresh_token"),
+        ("client_id", client_id),
+        ("refresh_token", refresh.as_str()),
+        ("organization_id", organization),
+    ];
+    if for_resource {
+        form.push(("resource", resource));
+    }
+    let body = token(endpoint, &form).await?;
     body["access_token"].as_str().map(String::from).ok_or_else(|| format!("no access token: {body}"))
 }
 
