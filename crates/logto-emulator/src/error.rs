@@ -125,8 +125,11 @@ impl OidcError {
             "code": format!("oidc.{}", self.error),
             "message": self.message(),
             "error": self.error,
-            "error_description": self.description,
         });
+        // oidc-provider leaves the description out when the error has none (`request_uri_not_supported`).
+        if !self.description.is_empty() {
+            body["error_description"] = json!(self.description);
+        }
         if self.error == "invalid_grant" {
             body["error_uri"] = json!("https://openid.sh/debug/invalid_grant");
         }

@@ -534,6 +534,8 @@ pub struct RefreshToken {
     pub expires_at: i64,
     /// When it was used (rotated), in ms: a reuse after the grace period revokes the grant.
     pub consumed_at_ms: Option<i64>,
+    /// When it was issued, in seconds since the epoch (introspection's `iat`).
+    pub issued_at: i64,
 }
 
 /// An opaque access token (no resource): only `/oidc/me` accepts it.
@@ -542,6 +544,22 @@ pub struct OpaqueToken {
     /// The grant it belongs to.
     pub grant_id: String,
     /// Expiry, in seconds since the epoch (the emulator's clock).
+    pub expires_at: i64,
+    /// When it was issued (introspection's `iat`).
+    pub issued_at: i64,
+    /// The OIDC scopes it carries (introspection's `scope`).
+    pub scope: String,
+}
+
+/// An authorization request pushed to `/oidc/request` (RFC 9126), waiting for its `request_uri`
+/// at `/oidc/auth`.
+#[derive(Debug, Clone)]
+pub struct PushedRequest {
+    /// The client that pushed it.
+    pub client_id: String,
+    /// Its parameters, as pushed.
+    pub params: Vec<(String, String)>,
+    /// Expiry, in seconds since the epoch (60 s after the push, as Logto).
     pub expires_at: i64,
 }
 

@@ -89,8 +89,46 @@ fn redirect_error(
     super::redirect(url.as_str())
 }
 
+/// The parameters of a pushed request (`request_uri`, RFC 9126), used up; or where to send the
+/// browser when there is none (unknown, used or expired: `invalid_request_uri` to the client's
+/// redirect URI) or it is another client's (`invalid_request_object`), as oidc-provider does
+/// (recorded 563, 570, 575).
+fn pushed(state: &AppState, query: &Params, request_uri: &str) -> Result<Params, Box<Response>> {
+    let page = |error: &str, description: &str| Box::new(error_page(StatusCode::BAD_REQUEST, error, description));
+    let client_id = match query.get("client_id") {
+        Ok(Some(id)) => id.to_string(),
+        Ok(None) => return Err(page("invalid_request", "missing required parameter 'client_id'")),
+        Err(e) => return Err(page(e.error, &e.description)),
+    };
+    let app = state.tenant.read(|store| store.applications.get(&client_id).cloned());
+    let Some(app) = app else { return Err(page("invalid_client", "client is invalid")) };
+    let Some(request) = state.tenant.take_authorization_request(request_uri, state.clock.now_secs()) else {
+        let description = "request_uri is invalid, expired, or was already used";
+        return Err(match app.redirect_uris.first() {
+            Some(uri) => Box::new(redirect_error(state, uri, None, "invalid_request_uri", description)),
+            None => page("invalid_request_uri", description),
+        });
+    };
+    let params = Params(request.params);
+    if request.client_id != client_id {
+        let redirect_uri = params.get("redirect_uri").ok().flatten().unwrap_or_default().to_string();
+        let client_state = params.get("state").ok().flatten();
+        let description = "request client_id must equal the one in request parameters";
+        let to_client = redirect_error(state, &redirect_uri, client_state, "invalid_request_object", description);
+        return Err(Box::new(to_client));
+    }
+    Ok(params)
+}
+
 pub async fn authorize(State(state): State<AppState>, headers: HeaderMap, RawQuery(query): RawQuery) -> Response {
-    let params = Params::from_query(query.as_deref());
+    let mut params = Params::from_query(query.as_deref());
+    if let Ok(Some(request_uri)) = params.get("request_uri") {
+        let request_uri = request_uri.to_string();
+        params = match pushed(&state, &params, &request_uri) {
+            Ok(params) => params,
+            Err(response) => return *response,
+        };
+    }
     let single = |name: &str| params.get(name).map(|v| v.map(String::from));
     let (client_id, redirect_uri) = match (single("client_id"), single("redirect_uri")) {
         (Ok(Some(c)), Ok(Some(r))) => (c, r),

@@ -5,6 +5,8 @@ mod authorize;
 mod client_auth;
 mod cors;
 mod discovery;
+mod introspection;
+mod par;
 mod register;
 mod session;
 mod token;
@@ -38,6 +40,8 @@ pub fn router() -> Router<AppState> {
     let cors_routes = Router::new()
         .route("/oidc/token", post(token::token).options(cors::preflight_post))
         .route("/oidc/token/revocation", post(token::revoke).options(cors::preflight_post))
+        .route("/oidc/token/introspection", post(introspection::introspect).options(cors::preflight_post))
+        .route("/oidc/request", post(par::push).options(cors::preflight_post))
         .route("/oidc/me", get(userinfo::userinfo).post(userinfo::userinfo).options(cors::preflight_get_post))
         .route_layer(axum::middleware::from_fn(cors::passthrough));
     // Discovery and keys are public: any origin may read them (oidc-provider answers with `*`).

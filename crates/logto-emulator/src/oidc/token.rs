@@ -155,8 +155,9 @@ fn issue_user_tokens(
             (token, ttl, scope)
         }
         Plan::Opaque => {
-            let token = state.tenant.issue_opaque_token(&grant.id, state.clock.now_secs() + DEFAULT_TTL);
             let oidc_scope = requested.iter().filter(|s| is_oidc_scope(s)).cloned().collect::<Vec<_>>().join(" ");
+            let now = state.clock.now_secs();
+            let token = state.tenant.issue_opaque_token(&grant.id, &oidc_scope, now, now + DEFAULT_TTL);
             (token, DEFAULT_TTL, oidc_scope)
         }
     };
@@ -183,7 +184,8 @@ fn is_oidc_scope(s: &str) -> bool {
 
 /// A refresh token for a grant that just started (a sign-in), with Logto's default lifetime.
 pub(crate) fn first_refresh_token(state: &AppState, grant_id: &str) -> String {
-    state.tenant.issue_refresh_token(grant_id, state.clock.now_secs() + REFRESH_TOKEN_TTL)
+    let now = state.clock.now_secs();
+    state.tenant.issue_refresh_token(grant_id, now + REFRESH_TOKEN_TTL, now)
 }
 
 fn authorization_code(state: &AppState, client: &Application, params: &Params) -> Result<Value, OidcError> {

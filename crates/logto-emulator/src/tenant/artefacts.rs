@@ -6,7 +6,9 @@
 
 use std::collections::HashMap;
 
-use crate::model::{AuthCode, BrowserSession, Grant, Interaction, OpaqueToken, PendingLogout, RefreshToken};
+use crate::model::{
+    AuthCode, BrowserSession, Grant, Interaction, OpaqueToken, PendingLogout, PushedRequest, RefreshToken,
+};
 
 /// Every artefact, by its key.
 #[derive(Debug, Default)]
@@ -25,6 +27,8 @@ pub struct Artefacts {
     pub logouts: HashMap<String, PendingLogout>,
     /// Browser sessions by the value of their `_session` cookie.
     pub sessions: HashMap<String, BrowserSession>,
+    /// Pushed authorization requests by their `request_uri`.
+    pub pushed: HashMap<String, PushedRequest>,
     /// Sign-ups waiting for their email code, by interaction id.
     pub(super) registrations: HashMap<String, super::signup::PendingRegistration>,
 }
@@ -61,6 +65,7 @@ impl Artefacts {
         self.refresh_tokens.retain(|_, t| t.expires_at > now_secs);
         self.opaque_tokens.retain(|_, t| t.expires_at > now_secs);
         self.logouts.retain(|_, l| l.expires_at > now_secs);
+        self.pushed.retain(|_, p| p.expires_at > now_secs);
         self.sessions.retain(|_, s| s.expires_at > now_secs);
     }
 

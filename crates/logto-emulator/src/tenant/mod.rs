@@ -37,7 +37,7 @@ pub use applications::NewApplication;
 pub use hooks::{HookPatch, NewHook};
 pub use invitations::{InvitationStatusChange, NewInvitation};
 pub use members::Side;
-pub use oidc::{Rotation, SignIn, SignInRefused};
+pub use oidc::{Introspection, Rotation, SignIn, SignInRefused};
 pub use organizations::{OrgRoleFields, OrganizationFields, RoleScopes, ScopeFields};
 pub use resources::{NewResource, NewScope, ResourcePatch};
 pub use roles::NewRole;

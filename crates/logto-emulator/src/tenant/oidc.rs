@@ -5,7 +5,9 @@
 
 use super::Tenant;
 use crate::ids::opaque_token;
-use crate::model::{AuthCode, BrowserSession, Grant, Interaction, OpaqueToken, PendingLogout, RefreshToken, User};
+use crate::model::{
+    AuthCode, BrowserSession, Grant, Interaction, OpaqueToken, PendingLogout, PushedRequest, RefreshToken, User,
+};
 use crate::persist::PersistError;
 
 /// What a sign-in on the sign-in page did.
@@ -26,6 +28,23 @@ pub enum SignInRefused {
     /// The sign-in could not be saved.
     #[error("the sign-in could not be saved")]
     NotSaved(#[from] PersistError),
+}
+
+/// What introspection says of a live token.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Introspection {
+    /// The user.
+    pub sub: String,
+    /// The client it was issued to.
+    pub client_id: String,
+    /// Expiry, in seconds since the epoch.
+    pub exp: i64,
+    /// When it was issued.
+    pub iat: i64,
+    /// Its scopes.
+    pub scope: String,
+    /// An access token (`token_type: Bearer`), else a refresh token.
+    pub access_token: bool,
 }
 
 /// A refresh token that was rotated: the new one.
@@ -158,20 +177,63 @@ impl Tenant {
         Some(grant)
     }
 
-    /// A new refresh token for a grant.
-    pub fn issue_refresh_token(&self, grant_id: &str, expires_at: i64) -> String {
+    /// A new refresh token for a grant, issued at `now_secs`.
+    pub fn issue_refresh_token(&self, grant_id: &str, expires_at: i64, now_secs: i64) -> String {
         let token = opaque_token();
-        self.artefacts()
-            .refresh_tokens
-            .insert(token.clone(), RefreshToken { grant_id: grant_id.into(), expires_at, consumed_at_ms: None });
+        let rt = RefreshToken { grant_id: grant_id.into(), expires_at, consumed_at_ms: None, issued_at: now_secs };
+        self.artefacts().refresh_tokens.insert(token.clone(), rt);
         token
     }
 
-    /// A new opaque (`/oidc/me`) access token for a grant.
-    pub fn issue_opaque_token(&self, grant_id: &str, expires_at: i64) -> String {
+    /// A new opaque (`/oidc/me`) access token for a grant, carrying the OIDC scopes `scope`.
+    pub fn issue_opaque_token(&self, grant_id: &str, scope: &str, now_secs: i64, expires_at: i64) -> String {
         let token = opaque_token();
-        self.artefacts().opaque_tokens.insert(token.clone(), OpaqueToken { grant_id: grant_id.into(), expires_at });
+        let opaque = OpaqueToken { grant_id: grant_id.into(), expires_at, issued_at: now_secs, scope: scope.into() };
+        self.artefacts().opaque_tokens.insert(token.clone(), opaque);
         token
+    }
+
+    /// What RFC 7662 may say of `token`: a live opaque access token or refresh token of any client
+    /// (Logto lets any authenticated client introspect), else `None` (`{"active": false}`).
+    pub fn introspect(&self, token: &str, now_secs: i64) -> Option<Introspection> {
+        let artefacts = self.artefacts();
+        let (grant_id, exp, iat, scope, access) = if let Some(t) = artefacts.opaque_tokens.get(token) {
+            (&t.grant_id, t.expires_at, t.issued_at, Some(t.scope.clone()), true)
+        } else {
+            let t = artefacts.refresh_tokens.get(token).filter(|t| t.consumed_at_ms.is_none())?;
+            (&t.grant_id, t.expires_at, t.issued_at, None, false)
+        };
+        if exp <= now_secs {
+            return None;
+        }
+        let grant = artefacts.grants.get(grant_id)?;
+        Some(Introspection {
+            sub: grant.account_id.clone(),
+            client_id: grant.client_id.clone(),
+            exp,
+            iat,
+            // A refresh token carries the grant's scopes.
+            scope: scope.unwrap_or_else(|| grant.scopes.join(" ")),
+            access_token: access,
+        })
+    }
+
+    /// Keeps a pushed authorization request (RFC 9126) until `expires_at`; returns its `request_uri`.
+    pub fn push_authorization_request(
+        &self,
+        client_id: &str,
+        params: Vec<(String, String)>,
+        expires_at: i64,
+    ) -> String {
+        let uri = format!("urn:ietf:params:oauth:request_uri:{}", opaque_token());
+        let pushed = PushedRequest { client_id: client_id.into(), params, expires_at };
+        self.artefacts().pushed.insert(uri.clone(), pushed);
+        uri
+    }
+
+    /// The pushed request of `request_uri`, used up (single use); `None` when unknown, used or expired.
+    pub fn take_authorization_request(&self, request_uri: &str, now_secs: i64) -> Option<PushedRequest> {
+        self.artefacts().pushed.remove(request_uri).filter(|p| p.expires_at > now_secs)
     }
 
     /// A refresh token of `client_id` that has not expired, and its grant.
@@ -191,6 +253,7 @@ impl Tenant {
     /// `reuse_interval_ms` may be used again; past it, reuse revokes the grant), and a new one
     /// with the first one's expiry. Checked and done under one lock.
     pub fn rotate_refresh_token(&self, value: &str, now_ms: i64, reuse_interval_ms: i64) -> Rotation {
+        let issued_at = now_ms / 1000;
         let mut artefacts = self.artefacts();
         let Some(rt) = artefacts.refresh_tokens.get_mut(value) else { return Rotation::Refused };
         if rt.consumed_at_ms.is_some_and(|consumed| now_ms - consumed > reuse_interval_ms) {
@@ -201,7 +264,8 @@ impl Tenant {
         rt.consumed_at_ms.get_or_insert(now_ms);
         let (grant_id, expires_at) = (rt.grant_id.clone(), rt.expires_at);
         let token = opaque_token();
-        artefacts.refresh_tokens.insert(token.clone(), RefreshToken { grant_id, expires_at, consumed_at_ms: None });
+        let next = RefreshToken { grant_id, expires_at, consumed_at_ms: None, issued_at };
+        artefacts.refresh_tokens.insert(token.clone(), next);
         Rotation::Rotated(token)
     }
 

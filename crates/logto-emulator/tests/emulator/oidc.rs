@@ -455,7 +455,7 @@ async fn a_refresh_without_openid_in_its_scope_gets_no_id_token() {
 async fn unserved_paths_answer_as_logto_does() {
     let emu = logto_emulator::Emulator::new(&demo_tenant::seed()).spawn().await.unwrap();
     let http = reqwest::Client::new();
-    for (method, path) in [("GET", "/nope"), ("GET", "/request"), ("POST", "/token/introspection"), ("GET", "/token")] {
+    for (method, path) in [("GET", "/nope"), ("GET", "/request"), ("GET", "/token/introspection"), ("GET", "/token")] {
         let r = http.request(method.parse().unwrap(), format!("{}/oidc{path}", emu.endpoint)).send().await.unwrap();
         assert_eq!(r.status(), 404, "{method} {path}");
         let body: Value = r.json().await.unwrap();
