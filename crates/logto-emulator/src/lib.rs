@@ -25,7 +25,8 @@
 //!   page and single sign-on (the `_session` cookie), `/oidc/token` (authorization code + PKCE,
 //!   rotating refresh tokens, client credentials), `/oidc/me`, `/oidc/token/revocation`,
 //!   `/oidc/token/introspection` (RFC 7662), `/oidc/request` (pushed authorization requests, RFC
-//!   9126), `/oidc/session/end`, the sign-up page (`/register`), with Logto's client-based CORS;
+//!   9126), `/oidc/device/auth` and the `/device` page (the device authorization grant, RFC 8628),
+//!   `/oidc/session/end`, the sign-up page (`/register`), with Logto's client-based CORS;
 //! - `management/`: the Management API subset (users, resources and scopes, roles, applications,
 //!   organizations), behind Logto's bearer rules, its body guard (`guard`) and its paging
 //!   (`pagination`); `hooks/`: webhooks and their signed deliveries;

@@ -126,6 +126,10 @@ pub struct Application {
     pub role_ids: Vec<String>,
     /// When it was created, in ms since the epoch.
     pub created_at: i64,
+    /// A Native app that signs in through the device flow (RFC 8628; Logto's
+    /// `customClientMetadata.isDeviceFlow`, fixed at creation).
+    #[serde(default)]
+    pub is_device_flow: bool,
 }
 
 impl Application {
@@ -138,7 +142,7 @@ impl Application {
             "description": self.description,
             "type": self.app_type,
             "oidcClientMetadata": {"redirectUris": self.redirect_uris, "postLogoutRedirectUris": self.post_logout_redirect_uris},
-            "customClientMetadata": {},
+            "customClientMetadata": if self.is_device_flow { json!({"isDeviceFlow": true}) } else { json!({}) },
             "protectedAppMetadata": null,
             "customData": {},
             "isThirdParty": false,
@@ -561,6 +565,37 @@ pub struct PushedRequest {
     pub params: Vec<(String, String)>,
     /// Expiry, in seconds since the epoch (60 s after the push, as Logto).
     pub expires_at: i64,
+}
+
+/// A device authorization (RFC 8628) waiting for its user at the emulator's `/device` page.
+#[derive(Debug, Clone)]
+pub struct DeviceRequest {
+    /// The device app.
+    pub client_id: String,
+    /// What the user types (`XXXX-XXXX`).
+    pub user_code: String,
+    /// The scopes asked.
+    pub scopes: Vec<String>,
+    /// The resources asked.
+    pub resources: Vec<String>,
+    /// Expiry, in seconds since the epoch (10 minutes, as Logto).
+    pub expires_at: i64,
+    /// Where it stands.
+    pub outcome: DeviceOutcome,
+}
+
+/// What the user did with a device authorization.
+#[derive(Debug, Clone, PartialEq)]
+pub enum DeviceOutcome {
+    /// Nothing yet.
+    Pending,
+    /// Approved: the grant the device's token request gets.
+    Approved {
+        /// The grant.
+        grant_id: String,
+    },
+    /// Refused at the confirm screen.
+    Denied,
 }
 
 /// A sign-out waiting for its confirm form (`/oidc/session/end/confirm`).

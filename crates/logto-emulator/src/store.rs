@@ -101,6 +101,7 @@ impl Store {
                     secret: app.secret.clone(),
                     role_ids: role_ids(&app.roles, &store.roles),
                     created_at: now_ms,
+                    is_device_flow: false,
                 },
             );
         }

@@ -71,6 +71,16 @@ struct WireApplication {
     description: Option<String>,
     #[serde(default)]
     oidc_client_metadata: Option<ClientMetadata>,
+    #[serde(default)]
+    custom_client_metadata: Option<CustomClientMetadata>,
+}
+
+/// The part of `customClientMetadata` the emulator acts on.
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+struct CustomClientMetadata {
+    #[serde(default)]
+    is_device_flow: bool,
 }
 
 pub async fn create(State(state): State<AppState>, body: Bytes) -> Result<Json<Value>, ApiError> {
@@ -101,6 +111,7 @@ pub async fn create(State(state): State<AppState>, body: Bytes) -> Result<Json<V
         app_type,
         redirect_uris: meta.redirect_uris,
         post_logout_redirect_uris: meta.post_logout_redirect_uris,
+        is_device_flow: new.custom_client_metadata.is_some_and(|c| c.is_device_flow),
     };
     let app = state.tenant.create_application(new, state.clock.now_ms())?;
     Ok(Json(app.to_api_json()))

@@ -120,6 +120,41 @@ fn pushed(state: &AppState, query: &Params, request_uri: &str) -> Result<Params,
     Ok(params)
 }
 
+/// The scopes a sign-in may grant: OIDC scopes and the scopes of the requested resources
+/// (organization scopes count when the organizations resource is requested, as Logto's SDKs do);
+/// `offline_access` only with `allow_offline` (oidc-provider's check_scope wants `prompt=consent`,
+/// which is why Logto's SDK always sends it). `None` when a resource is unknown (`invalid_target`).
+pub(super) fn granted_scopes(
+    state: &AppState,
+    resources: &[String],
+    requested: Vec<String>,
+    allow_offline: bool,
+) -> Option<Vec<String>> {
+    state.tenant.read(|store| {
+        for resource in resources {
+            if store.resource(resource).is_none() && resource != ORGANIZATIONS_RESOURCE {
+                return None;
+            }
+        }
+        let org_resource = resources.iter().any(|r| r == ORGANIZATIONS_RESOURCE);
+        Some(
+            requested
+                .into_iter()
+                .filter(|s| {
+                    if s == "offline_access" {
+                        return allow_offline;
+                    }
+                    OIDC_SCOPES.contains(&s.as_str())
+                        || (org_resource && store.org_scopes.iter().any(|x| &x.name == s))
+                        || resources
+                            .iter()
+                            .any(|r| store.resource(r).is_some_and(|r| r.scopes.iter().any(|x| &x.name == s)))
+                })
+                .collect(),
+        )
+    })
+}
+
 pub async fn authorize(State(state): State<AppState>, headers: HeaderMap, RawQuery(query): RawQuery) -> Response {
     let mut params = Params::from_query(query.as_deref());
     if let Ok(Some(request_uri)) = params.get("request_uri") {
@@ -194,32 +229,7 @@ pub async fn authorize(State(state): State<AppState>, headers: HeaderMap, RawQue
     };
     let prompts: Vec<&str> = params.get("prompt").ok().flatten().unwrap_or("").split_whitespace().collect();
     let prompt_consent = prompts.contains(&"consent");
-    let scopes = state.tenant.read(|store| {
-        for resource in &resources {
-            if store.resource(resource).is_none() && resource != ORGANIZATIONS_RESOURCE {
-                return None;
-            }
-        }
-        // Keep OIDC scopes and the scopes of requested resources (organization scopes count when the
-        // organizations resource is requested, as Logto's SDKs do). `offline_access` needs
-        // `prompt=consent` (oidc-provider's check_scope), which is why Logto's SDK always sends it.
-        let org_resource = resources.iter().any(|r| r == ORGANIZATIONS_RESOURCE);
-        Some(
-            requested_scopes
-                .into_iter()
-                .filter(|s| {
-                    if s == "offline_access" {
-                        return prompt_consent;
-                    }
-                    OIDC_SCOPES.contains(&s.as_str())
-                        || (org_resource && store.org_scopes.iter().any(|x| &x.name == s))
-                        || resources
-                            .iter()
-                            .any(|r| store.resource(r).is_some_and(|r| r.scopes.iter().any(|x| &x.name == s)))
-                })
-                .collect::<Vec<_>>(),
-        )
-    });
+    let scopes = granted_scopes(&state, &resources, requested_scopes, prompt_consent);
     let Some(scopes) = scopes else {
         return fail("invalid_target", "resource indicator is missing, or unknown");
     };

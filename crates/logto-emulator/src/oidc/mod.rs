@@ -4,6 +4,7 @@
 mod authorize;
 mod client_auth;
 mod cors;
+mod device;
 mod discovery;
 mod introspection;
 mod par;
@@ -42,6 +43,7 @@ pub fn router() -> Router<AppState> {
         .route("/oidc/token/revocation", post(token::revoke).options(cors::preflight_post))
         .route("/oidc/token/introspection", post(introspection::introspect).options(cors::preflight_post))
         .route("/oidc/request", post(par::push).options(cors::preflight_post))
+        .route("/oidc/device/auth", post(device::device_authorization).options(cors::preflight_post))
         .route("/oidc/me", get(userinfo::userinfo).post(userinfo::userinfo).options(cors::preflight_get_post))
         .route_layer(axum::middleware::from_fn(cors::passthrough));
     // Discovery and keys are public: any origin may read them (oidc-provider answers with `*`).
@@ -58,6 +60,8 @@ pub fn router() -> Router<AppState> {
                 .route("/sign-in", get(authorize::sign_in_page).post(authorize::sign_in_submit))
                 .route("/register", get(register::register_page).post(register::register_submit))
                 .route("/register/verify", axum::routing::post(register::verify_submit))
+                .route("/device", get(device::device_page).post(device::device_code_submit))
+                .route("/device/confirm", post(device::device_confirm))
                 .route("/oidc/session/end", get(session::end_session))
                 .route("/oidc/session/end/confirm", post(session::confirm))
                 .merge(cors_routes)

@@ -20,7 +20,7 @@ use crate::oidc::tokens::{
 };
 use crate::request::Params;
 use crate::state::AppState;
-use crate::tenant::Rotation;
+use crate::tenant::{DevicePoll, Rotation};
 
 /// Refresh tokens live 14 days (Logto's `refreshTokenTtlInDays` default).
 const REFRESH_TOKEN_TTL: i64 = 14 * 24 * 3600;
@@ -35,6 +35,7 @@ pub async fn token(State(state): State<AppState>, headers: HeaderMap, body: Byte
             "authorization_code" => authorization_code(&state, &client, &params),
             "refresh_token" => refresh_token(&state, &client, &params),
             "client_credentials" => client_credentials(&state, &client, &params),
+            super::device::DEVICE_CODE_GRANT => device_code(&state, &client, &params),
             _ => Err(OidcError::new(
                 StatusCode::BAD_REQUEST,
                 "unsupported_grant_type",
@@ -273,6 +274,35 @@ fn refresh_token(state: &AppState, client: &Application, params: &Params) -> Res
         (None, None) => Target::Opaque,
     };
     issue_user_tokens(state, &grant, target, &scopes, Some(next))
+}
+
+/// The device authorization grant's token request (RFC 8628 §3.4; oidc-provider's
+/// `lib/actions/grants/device_code.js`, recorded 514–547): pending until the user decides, then the
+/// tokens once, as an authorization code gives them.
+fn device_code(state: &AppState, client: &Application, params: &Params) -> Result<Value, OidcError> {
+    if !client.is_device_flow {
+        return Err(OidcError::invalid_request("requested grant type is not allowed for this client"));
+    }
+    let code = params.require("device_code")?;
+    match state.tenant.poll_device(code, &client.id, state.clock.now_secs()) {
+        DevicePoll::Approved(grant) => {
+            let refresh =
+                grant.scopes.iter().any(|s| s == "offline_access").then(|| first_refresh_token(state, &grant.id));
+            issue_user_tokens(state, &grant, Target::Opaque, &grant.scopes, refresh)
+        }
+        DevicePoll::Pending => Err(OidcError::new(
+            StatusCode::BAD_REQUEST,
+            "authorization_pending",
+            "authorization request is still pending as the end-user hasn't yet completed the user interaction steps",
+        )),
+        // oidc-provider's AccessDenied is a 400 here (recorded 545); Logto's organization refusals
+        // are its own 403.
+        DevicePoll::Denied => {
+            Err(OidcError::new(StatusCode::BAD_REQUEST, "access_denied", "End-User aborted interaction"))
+        }
+        DevicePoll::Expired => Err(OidcError::new(StatusCode::BAD_REQUEST, "expired_token", "device code is expired")),
+        DevicePoll::Unknown => Err(OidcError::invalid_grant()),
+    }
 }
 
 fn client_credentials(state: &AppState, client: &Application, params: &Params) -> Result<Value, OidcError> {

@@ -20,11 +20,19 @@ pub struct NewApplication {
     pub redirect_uris: Vec<String>,
     /// Where sign-outs may return to.
     pub post_logout_redirect_uris: Vec<String>,
+    /// Signs in through the device flow (Native apps only).
+    pub is_device_flow: bool,
 }
 
 impl Tenant {
     /// Creates an application; confidential ones get a "Default secret" (32 characters, as Logto's).
     pub fn create_application(&self, new: NewApplication, now_ms: i64) -> Result<Application, ApiError> {
+        if new.is_device_flow && new.app_type != AppType::Native {
+            return Err(ApiError::unprocessable(
+                "application.device_flow_native_only",
+                "Device flow is only available for native applications.",
+            ));
+        }
         let app = Application {
             id: standard_id(21),
             name: new.name,
@@ -35,6 +43,7 @@ impl Tenant {
             secret: (!new.app_type.is_public()).then(|| Secret::new(standard_id(32))),
             role_ids: vec![],
             created_at: now_ms,
+            is_device_flow: new.is_device_flow,
         };
         self.write().put(app.clone())?;
         Ok(app)

@@ -12,13 +12,15 @@
 //!   fsync does not stall `/oidc/token`.
 //! - The operations, one file per area: `users`, `applications`, `resources`, `roles`,
 //!   `organizations` (organizations and their template), `members`, `invitations`,
-//!   `hooks`, `outbox`, `oidc` (sign-in, codes, refresh tokens, sessions, revocation), `signup`
+//!   `hooks`, `outbox`, `oidc` (sign-in, codes, refresh tokens, sessions, revocation, pushed requests), `device`
+//!   (the device authorization grant), `signup`
 //!   (accounts made on the sign-in page, their email code through the outbox).
 //!   Each validates, changes, persists and cascades as one unit under the writer lock, and the
 //!   domain events it causes ([`crate::events::Event`]) are recorded as it applies them.
 
 mod applications;
 mod artefacts;
+mod device;
 mod hooks;
 mod invitations;
 mod members;
@@ -34,6 +36,7 @@ mod write;
 use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 
 pub use applications::NewApplication;
+pub use device::{normalize_user_code, DevicePoll, DEVICE_CODE_TTL};
 pub use hooks::{HookPatch, NewHook};
 pub use invitations::{InvitationStatusChange, NewInvitation};
 pub use members::Side;

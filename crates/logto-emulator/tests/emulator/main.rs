@@ -7,7 +7,8 @@
 //! - `organizations`: organization tokens, cascades, the other organization endpoints;
 //! - `invitations`: organization invitations, a member's scopes, bulk member roles;
 //! - `hooks`: webhook deliveries, slow and dead receivers;
-//! - `introspection`, `par`: token introspection (RFC 7662) and pushed authorization requests (RFC 9126);
+//! - `introspection`, `par`, `device`: token introspection (RFC 7662), pushed authorization requests
+//!   (RFC 9126) and the device authorization grant (RFC 8628);
 //! - `signup`: accounts made on the sign-in page with the outbox's code, and the hooks they fire;
 //! - `control`: the control API (`/_emulator`): minted tokens, the clock, faults, keys, sessions;
 //! - `devtools`: the sign-in page's user picker, seed errors, the ready banner;
@@ -18,6 +19,7 @@
 //! `helpers` holds what more than one of them needs.
 
 mod control;
+mod device;
 mod devtools;
 mod fidelity;
 mod helpers;
