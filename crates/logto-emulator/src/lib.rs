@@ -23,7 +23,8 @@
 //! The faces over it (each handler parses, calls one tenant operation or read, and renders):
 //! - `oidc/`: discovery, JWKS (EC P-384, `kid` = RFC 7638 thumbprint), `/oidc/auth` with a sign-in
 //!   page and single sign-on (the `_session` cookie), `/oidc/token` (authorization code + PKCE,
-//!   rotating refresh tokens, client credentials), `/oidc/me`, `/oidc/token/revocation`,
+//!   rotating refresh tokens, client credentials, device code, token exchange), `/oidc/me`,
+//!   `/oidc/token/revocation`,
 //!   `/oidc/token/introspection` (RFC 7662), `/oidc/request` (pushed authorization requests, RFC
 //!   9126), `/oidc/device/auth` and the `/device` page (the device authorization grant, RFC 8628),
 //!   `/oidc/session/end`, the sign-up page (`/register`), with Logto's client-based CORS;

@@ -130,6 +130,9 @@ pub struct Application {
     /// `customClientMetadata.isDeviceFlow`, fixed at creation).
     #[serde(default)]
     pub is_device_flow: bool,
+    /// May use the token-exchange grant (Logto's `customClientMetadata.allowTokenExchange`).
+    #[serde(default)]
+    pub allow_token_exchange: bool,
 }
 
 impl Application {
@@ -142,7 +145,7 @@ impl Application {
             "description": self.description,
             "type": self.app_type,
             "oidcClientMetadata": {"redirectUris": self.redirect_uris, "postLogoutRedirectUris": self.post_logout_redirect_uris},
-            "customClientMetadata": if self.is_device_flow { json!({"isDeviceFlow": true}) } else { json!({}) },
+            "customClientMetadata": self.custom_client_metadata(),
             "protectedAppMetadata": null,
             "customData": {},
             "isThirdParty": false,
@@ -153,6 +156,18 @@ impl Application {
 }
 
 impl Application {
+    /// `customClientMetadata` as sent at creation (the fields the emulator acts on).
+    fn custom_client_metadata(&self) -> Value {
+        let mut metadata = json!({});
+        if self.is_device_flow {
+            metadata["isDeviceFlow"] = json!(true);
+        }
+        if self.allow_token_exchange {
+            metadata["allowTokenExchange"] = json!(true);
+        }
+        metadata
+    }
+
     /// CORS origins Logto allows for this client: the origins of its redirect URIs.
     pub fn allows_origin(&self, origin: &str) -> bool {
         self.redirect_uris
@@ -564,6 +579,15 @@ pub struct PushedRequest {
     /// Its parameters, as pushed.
     pub params: Vec<(String, String)>,
     /// Expiry, in seconds since the epoch (60 s after the push, as Logto).
+    pub expires_at: i64,
+}
+
+/// A subject token (`POST /api/subject-tokens`): single use, for the token-exchange grant.
+#[derive(Debug, Clone)]
+pub struct SubjectToken {
+    /// The user it stands for.
+    pub user_id: String,
+    /// Expiry, in seconds since the epoch (600 s after issue, as Logto).
     pub expires_at: i64,
 }
 

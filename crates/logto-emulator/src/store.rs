@@ -102,6 +102,7 @@ impl Store {
                     role_ids: role_ids(&app.roles, &store.roles),
                     created_at: now_ms,
                     is_device_flow: false,
+                    allow_token_exchange: false,
                 },
             );
         }

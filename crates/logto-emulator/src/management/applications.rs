@@ -81,6 +81,8 @@ struct WireApplication {
 struct CustomClientMetadata {
     #[serde(default)]
     is_device_flow: bool,
+    #[serde(default)]
+    allow_token_exchange: bool,
 }
 
 pub async fn create(State(state): State<AppState>, body: Bytes) -> Result<Json<Value>, ApiError> {
@@ -111,7 +113,8 @@ pub async fn create(State(state): State<AppState>, body: Bytes) -> Result<Json<V
         app_type,
         redirect_uris: meta.redirect_uris,
         post_logout_redirect_uris: meta.post_logout_redirect_uris,
-        is_device_flow: new.custom_client_metadata.is_some_and(|c| c.is_device_flow),
+        is_device_flow: new.custom_client_metadata.as_ref().is_some_and(|c| c.is_device_flow),
+        allow_token_exchange: new.custom_client_metadata.as_ref().is_some_and(|c| c.allow_token_exchange),
     };
     let app = state.tenant.create_application(new, state.clock.now_ms())?;
     Ok(Json(app.to_api_json()))

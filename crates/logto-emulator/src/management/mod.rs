@@ -8,6 +8,7 @@ mod organizations;
 pub(crate) mod pagination;
 mod resources;
 mod roles;
+mod subject_tokens;
 mod users;
 
 use axum::middleware::from_fn_with_state;
@@ -35,6 +36,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/applications/{id}", get(applications::get_one).delete(applications::delete))
         .route("/applications/{id}/secrets", get(applications::secrets))
         .route("/applications/{id}/roles", get(applications::roles).post(applications::assign_roles))
+        .route("/subject-tokens", post(subject_tokens::create))
         .merge(organizations::router())
         .route("/hooks", get(hooks::api::list).post(hooks::api::create))
         .route("/hooks/{id}", get(hooks::api::get_one).patch(hooks::api::update).delete(hooks::api::delete))

@@ -6,6 +6,7 @@ mod client_auth;
 mod cors;
 mod device;
 mod discovery;
+mod exchange;
 mod introspection;
 mod par;
 mod register;

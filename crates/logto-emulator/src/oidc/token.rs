@@ -36,6 +36,7 @@ pub async fn token(State(state): State<AppState>, headers: HeaderMap, body: Byte
             "refresh_token" => refresh_token(&state, &client, &params),
             "client_credentials" => client_credentials(&state, &client, &params),
             super::device::DEVICE_CODE_GRANT => device_code(&state, &client, &params),
+            super::exchange::TOKEN_EXCHANGE_GRANT => super::exchange::token_exchange(&state, &client, &params),
             _ => Err(OidcError::new(
                 StatusCode::BAD_REQUEST,
                 "unsupported_grant_type",

@@ -47,6 +47,22 @@ pub fn org_access_token_jwt(
     ttl: i64,
     organization_id: Option<&str>,
 ) -> String {
+    acting_access_token_jwt(state, sub, None, client_id, aud, scope, ttl, organization_id)
+}
+
+/// [`org_access_token_jwt`] with an `act` claim (`{"sub": actor}`) when someone acts for `sub`
+/// (token exchange with an actor token, recorded 451).
+#[allow(clippy::too_many_arguments)]
+pub fn acting_access_token_jwt(
+    state: &AppState,
+    sub: &str,
+    actor: Option<&str>,
+    client_id: &str,
+    aud: &str,
+    scope: Option<&str>,
+    ttl: i64,
+    organization_id: Option<&str>,
+) -> String {
     let iat = state.clock.now_secs();
     let mut claims = json!({
         "jti": opaque_token(),
@@ -63,7 +79,33 @@ pub fn org_access_token_jwt(
     if let Some(org) = organization_id {
         claims["organization_id"] = json!(org);
     }
+    if let Some(actor) = actor {
+        claims["act"] = json!({"sub": actor});
+    }
     state.signing_key().sign(Some("at+jwt"), &claims)
+}
+
+/// The claims of an access token (JWT) this issuer signed that has not expired, else `None`.
+pub fn verified_access_token(state: &AppState, token: &str) -> Option<Value> {
+    use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
+    let mut parts = token.split('.');
+    let (header_b64, payload_b64, signature_b64) = (parts.next()?, parts.next()?, parts.next()?);
+    if parts.next().is_some() {
+        return None;
+    }
+    let decode = |part: &str| serde_json::from_slice::<Value>(&URL_SAFE_NO_PAD.decode(part).ok()?).ok();
+    let header = decode(header_b64)?;
+    if header["alg"] != "ES384" || header["typ"] != "at+jwt" {
+        return None;
+    }
+    let key = state.key_for(header["kid"].as_str()?)?;
+    let signature = URL_SAFE_NO_PAD.decode(signature_b64).ok()?;
+    if !key.verify(&token.as_bytes()[..header_b64.len() + 1 + payload_b64.len()], &signature) {
+        return None;
+    }
+    let claims = decode(payload_b64)?;
+    let live = claims["exp"].as_i64().is_some_and(|exp| exp > state.clock.now_secs());
+    (live && claims["iss"] == state.issuer.as_str() && claims["sub"].is_string()).then_some(claims)
 }
 
 /// Claims a user has for the granted OIDC scopes (ID token and userinfo). With the organizations

@@ -22,6 +22,8 @@ pub struct NewApplication {
     pub post_logout_redirect_uris: Vec<String>,
     /// Signs in through the device flow (Native apps only).
     pub is_device_flow: bool,
+    /// May use the token-exchange grant.
+    pub allow_token_exchange: bool,
 }
 
 impl Tenant {
@@ -44,6 +46,7 @@ impl Tenant {
             role_ids: vec![],
             created_at: now_ms,
             is_device_flow: new.is_device_flow,
+            allow_token_exchange: new.allow_token_exchange,
         };
         self.write().put(app.clone())?;
         Ok(app)

@@ -8,7 +8,7 @@ use std::collections::HashMap;
 
 use crate::model::{
     AuthCode, BrowserSession, DeviceRequest, Grant, Interaction, OpaqueToken, PendingLogout, PushedRequest,
-    RefreshToken,
+    RefreshToken, SubjectToken,
 };
 
 /// Every artefact, by its key.
@@ -28,6 +28,8 @@ pub struct Artefacts {
     pub logouts: HashMap<String, PendingLogout>,
     /// Browser sessions by the value of their `_session` cookie.
     pub sessions: HashMap<String, BrowserSession>,
+    /// Subject tokens (`sub_…`) by value.
+    pub subject_tokens: HashMap<String, SubjectToken>,
     /// Device authorizations by device code.
     pub devices: HashMap<String, DeviceRequest>,
     /// Pushed authorization requests by their `request_uri`.
@@ -69,6 +71,7 @@ impl Artefacts {
         self.opaque_tokens.retain(|_, t| t.expires_at > now_secs);
         self.logouts.retain(|_, l| l.expires_at > now_secs);
         self.pushed.retain(|_, p| p.expires_at > now_secs);
+        self.subject_tokens.retain(|_, t| t.expires_at > now_secs);
         // Kept a minute past their time, so a device polling late hears `expired_token`.
         self.devices.retain(|_, d| d.expires_at + 60 > now_secs);
         self.sessions.retain(|_, s| s.expires_at > now_secs);

@@ -21,6 +21,7 @@
 mod applications;
 mod artefacts;
 mod device;
+mod exchange;
 mod hooks;
 mod invitations;
 mod members;
@@ -37,6 +38,7 @@ use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 
 pub use applications::NewApplication;
 pub use device::{normalize_user_code, DevicePoll, DEVICE_CODE_TTL};
+pub use exchange::SUBJECT_TOKEN_TTL;
 pub use hooks::{HookPatch, NewHook};
 pub use invitations::{InvitationStatusChange, NewInvitation};
 pub use members::Side;

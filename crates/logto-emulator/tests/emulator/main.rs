@@ -9,6 +9,7 @@
 //! - `hooks`: webhook deliveries, slow and dead receivers;
 //! - `introspection`, `par`, `device`: token introspection (RFC 7662), pushed authorization requests
 //!   (RFC 9126) and the device authorization grant (RFC 8628);
+//! - `token_exchange`: subject tokens and the token-exchange grant (RFC 8693), with an actor;
 //! - `signup`: accounts made on the sign-in page with the outbox's code, and the hooks they fire;
 //! - `control`: the control API (`/_emulator`): minted tokens, the clock, faults, keys, sessions;
 //! - `devtools`: the sign-in page's user picker, seed errors, the ready banner;
@@ -32,3 +33,4 @@ mod organizations;
 mod par;
 mod persistence;
 mod signup;
+mod token_exchange;

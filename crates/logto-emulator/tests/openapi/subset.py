@@ -24,6 +24,7 @@ SERVED = {
     "/api/applications/{id}/secrets": ["get"],
     "/api/applications/{applicationId}/roles": ["get", "post"],
     "/api/applications/{id}/organizations": ["get"],
+    "/api/subject-tokens": ["post"],
     "/api/users/{userId}/organizations": ["get"],
     "/api/organization-scopes": ["get", "post"],
     "/api/organization-scopes/{id}": ["get", "patch", "delete"],
