@@ -314,6 +314,29 @@ pub struct OrgMember {
     pub role_ids: Vec<String>,
 }
 
+/// A user's personal access token (its id is its value, `pat_` and 32 characters).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PersonalAccessToken {
+    /// The token itself.
+    pub id: String,
+    /// Its owner.
+    pub user_id: String,
+    /// Its name, unique per user.
+    pub name: String,
+    /// When it was made, in ms since the epoch.
+    pub created_at: i64,
+    /// When it expires, in ms; `None`: never.
+    pub expires_at: Option<i64>,
+}
+
+impl PersonalAccessToken {
+    /// The Management API's object (the value included, as Logto lists it).
+    pub fn to_api_json(&self) -> Value {
+        json!({"tenantId": "default", "userId": self.user_id, "name": self.name, "value": self.id,
+               "createdAt": self.created_at, "expiresAt": self.expires_at})
+    }
+}
+
 /// A message Logto would have handed its email connector, kept in the emulator's outbox.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct OutboxMessage {

@@ -11,7 +11,8 @@ use serde::{de::DeserializeOwned, Deserialize, Serialize};
 
 use crate::keys::{KeyRing, TenantKey};
 use crate::model::{
-    Application, Hook, Invitation, OrgRole, OrgScope, Organization, OutboxMessage, Resource, Role, User,
+    Application, Hook, Invitation, OrgRole, OrgScope, Organization, OutboxMessage, PersonalAccessToken, Resource, Role,
+    User,
 };
 use crate::store::Store;
 
@@ -117,6 +118,7 @@ entity_in_vec! {
     Hook => "hook", hooks;
     Invitation => "organization_invitation", invitations;
     OutboxMessage => "outbox_message", outbox;
+    PersonalAccessToken => "personal_access_token", personal_access_tokens;
 }
 
 impl Entity for Organization {
@@ -285,6 +287,7 @@ impl Db {
         self.load_into::<Hook>(&conn, &mut store)?;
         self.load_into::<Invitation>(&conn, &mut store)?;
         self.load_into::<OutboxMessage>(&conn, &mut store)?;
+        self.load_into::<PersonalAccessToken>(&conn, &mut store)?;
         Ok(Some(store))
     }
 
@@ -328,7 +331,8 @@ impl Db {
             .chain(rows(store.organizations.iter()))
             .chain(rows(store.hooks.iter()))
             .chain(rows(store.invitations.iter()))
-            .chain(rows(store.outbox.iter()));
+            .chain(rows(store.outbox.iter()))
+            .chain(rows(store.personal_access_tokens.iter()));
         for (kind, id, json) in all {
             let json = json.map_err(|e| self.json(kind, e))?;
             tx.execute("INSERT INTO entities (kind, id, json) VALUES (?1, ?2, ?3)", params![kind, id, json])

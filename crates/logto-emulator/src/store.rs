@@ -33,6 +33,8 @@ pub struct Store {
     pub invitations: Vec<Invitation>,
     /// The emails Logto would have sent, oldest first.
     pub outbox: Vec<OutboxMessage>,
+    /// Users' personal access tokens.
+    pub personal_access_tokens: Vec<PersonalAccessToken>,
 }
 
 impl Store {

@@ -6,6 +6,7 @@ mod auth;
 pub mod guard;
 mod organizations;
 pub(crate) mod pagination;
+mod personal_access_tokens;
 mod resources;
 mod roles;
 mod subject_tokens;
@@ -37,6 +38,17 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/applications/{id}/secrets", get(applications::secrets))
         .route("/applications/{id}/roles", get(applications::roles).post(applications::assign_roles))
         .route("/subject-tokens", post(subject_tokens::create))
+        .route(
+            "/users/{id}/personal-access-tokens",
+            get(personal_access_tokens::list)
+                .post(personal_access_tokens::create)
+                .patch(personal_access_tokens::rename),
+        )
+        .route("/users/{id}/personal-access-tokens/delete", post(personal_access_tokens::delete_by_body))
+        .route(
+            "/users/{id}/personal-access-tokens/{name}",
+            patch(personal_access_tokens::rename_by_path).delete(personal_access_tokens::delete_by_path),
+        )
         .merge(organizations::router())
         .route("/hooks", get(hooks::api::list).post(hooks::api::create))
         .route("/hooks/{id}", get(hooks::api::get_one).patch(hooks::api::update).delete(hooks::api::delete))

@@ -5,7 +5,8 @@
 //!
 //! - `subject_token_type` `urn:ietf:params:oauth:token-type:access_token`: a `sub_…` subject token
 //!   (`POST /api/subject-tokens`: single use, 600 s), a live opaque access token, or a live JWT access
-//!   token of this issuer;
+//!   token of this issuer; `urn:logto:token-type:personal_access_token`: a user's personal access
+//!   token (reusable until deleted or expired);
 //! - no `resource`: an opaque token (scope: the OIDC scopes asked, often ""); a `resource`: a JWT
 //!   with the scopes the user holds among those asked; `organization_id`: an organization token, or
 //!   with a `resource` an organization-level API token; never a refresh or ID token;
@@ -23,6 +24,8 @@ use crate::state::AppState;
 pub const TOKEN_EXCHANGE_GRANT: &str = "urn:ietf:params:oauth:grant-type:token-exchange";
 /// RFC 8693's access-token type.
 pub const ACCESS_TOKEN_TYPE: &str = "urn:ietf:params:oauth:token-type:access_token";
+/// Logto's personal-access-token type.
+pub const PERSONAL_ACCESS_TOKEN_TYPE: &str = "urn:logto:token-type:personal_access_token";
 
 /// The user an access-token-type subject token stands for.
 fn subject_user(state: &AppState, token: &str, now: i64) -> Option<String> {
@@ -44,6 +47,7 @@ pub(super) fn token_exchange(state: &AppState, client: &Application, params: &Pa
     let now = state.clock.now_secs();
     let user_id = match subject_type {
         ACCESS_TOKEN_TYPE => subject_user(state, subject_token, now),
+        PERSONAL_ACCESS_TOKEN_TYPE => state.tenant.personal_access_token_owner(subject_token, state.clock.now_ms()),
         _ => None,
     }
     .ok_or_else(OidcError::invalid_grant)?;

@@ -28,6 +28,7 @@ mod members;
 mod oidc;
 mod organizations;
 mod outbox;
+mod personal_access_tokens;
 mod resources;
 mod roles;
 mod signup;

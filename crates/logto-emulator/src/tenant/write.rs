@@ -10,7 +10,7 @@
 use std::sync::{MutexGuard, RwLockReadGuard, RwLockWriteGuard};
 
 use super::Tenant;
-use crate::model::{Application, Hook, Invitation, OrgRole, OrgScope, Organization, User};
+use crate::model::{Application, Hook, Invitation, OrgRole, OrgScope, Organization, PersonalAccessToken, User};
 use crate::persist::{Db, Entity, PersistError};
 use crate::store::Store;
 
@@ -75,6 +75,11 @@ impl<'a> Write<'a> {
     pub(super) fn remove_user(&mut self, id: &str) -> Result<bool, PersistError> {
         let Some(user) = self.read().user(id).cloned() else { return Ok(false) };
         self.leave_organizations(id)?;
+        let tokens: Vec<String> =
+            self.read().personal_access_tokens.iter().filter(|t| t.user_id == id).map(|t| t.id.clone()).collect();
+        for token in tokens {
+            self.delete::<PersonalAccessToken>(&token)?;
+        }
         let deleted = self.delete::<User>(id)?;
         crate::events::record(crate::events::Event::UserDeleted { user: Box::new(user) });
         Ok(deleted)

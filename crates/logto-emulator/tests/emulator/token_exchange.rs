@@ -299,3 +299,106 @@ async fn subject_and_actor_tokens_are_checked_and_the_actor_is_named() {
         assert_eq!(exchange(&emu, &form).await.1["error"], "invalid_grant");
     }
 }
+
+/// 460–481: personal access tokens, and exchanging them.
+#[tokio::test]
+async fn personal_access_tokens_are_kept_exchanged_and_deleted() {
+    let emu = logto_emulator::Emulator::new(&demo_tenant::seed()).spawn().await.unwrap();
+    let api = Api::new(&emu).await;
+    let alice = user(&emu, "alice");
+    let (spa, _) = api.exchanging_app("SPA").await;
+    let path = format!("/users/{alice}/personal-access-tokens");
+    let call = |method: reqwest::Method, path: String, body: Option<Value>| {
+        let mut r =
+            reqwest::Client::new().request(method, format!("{}/api{path}", emu.endpoint)).bearer_auth(&api.token);
+        if let Some(body) = body {
+            r = r.json(&body);
+        }
+        async move {
+            let r = r.send().await.unwrap();
+            (r.status().as_u16(), r.json::<Value>().await.unwrap_or(Value::Null))
+        }
+    };
+
+    // 460–464, 471: create, and its refusals.
+    let (status, ci) = api.post(&path, json!({"name": "ci-token"})).await;
+    assert_eq!((status, &ci["expiresAt"], &ci["userId"]), (201, &Value::Null, &json!(alice)), "{ci}");
+    let value = ci["value"].as_str().unwrap().to_string();
+    assert!(value.starts_with("pat_") && value.len() == 36, "{value}");
+    let later = emu.state.clock.now_ms() + 3_600_000;
+    assert_eq!(api.post(&path, json!({"name": "short-lived", "expiresAt": later})).await.0, 201);
+    let (status, body) = api.post(&path, json!({"name": "ci-token"})).await;
+    assert_eq!((status, body["code"].as_str()), (422, Some("user.personal_access_token_name_exists")));
+    let (status, body) = api.post(&path, json!({"name": "stale", "expiresAt": emu.state.clock.now_ms() - 1})).await;
+    assert_eq!(
+        (status, body["message"].as_str()),
+        (400, Some("Input is invalid. The value of `expiresAt` must be in the future."))
+    );
+    let (status, body) = api.post("/users/nosuchuser00/personal-access-tokens", json!({"name": "x"})).await;
+    assert_eq!((status, body["code"].as_str()), (404, Some("entity.relation_foreign_key_not_found")));
+    assert_eq!(api.post(&path, json!({})).await.0, 400);
+
+    // 465–469: list (values included, newest first), rename two ways.
+    let (status, list) = call(reqwest::Method::GET, path.clone(), None).await;
+    let names: Vec<&str> = list.as_array().unwrap().iter().map(|t| t["name"].as_str().unwrap()).collect();
+    assert_eq!((status, names), (200, vec!["short-lived", "ci-token"]));
+    assert_eq!(list[1]["value"], json!(value));
+    let (status, body) = call(reqwest::Method::GET, "/users/nosuchuser00/personal-access-tokens".into(), None).await;
+    assert_eq!((status, body["code"].as_str()), (404, Some("entity.not_found")));
+    let (status, body) =
+        call(reqwest::Method::PATCH, format!("{path}/short-lived"), Some(json!({"name": "short-lived-2"}))).await;
+    assert_eq!((status, body["name"].as_str()), (200, Some("short-lived-2")));
+    let (status, body) = call(
+        reqwest::Method::PATCH,
+        path.clone(),
+        Some(json!({"currentName": "short-lived-2", "name": "short-lived-3"})),
+    )
+    .await;
+    assert_eq!((status, body["name"].as_str()), (200, Some("short-lived-3")));
+    let (status, body) =
+        call(reqwest::Method::PATCH, format!("{path}/nosuchname"), Some(json!({"name": "whatever"}))).await;
+    assert_eq!((status, body["code"].as_str()), (404, Some("entity.not_exists")));
+
+    // 472–476: exchanged, again and again; not as an access token; without a resource, opaque.
+    const PAT: &str = "urn:logto:token-type:personal_access_token";
+    for _ in 0..2 {
+        let form = [
+            ("client_id", spa.as_str()),
+            ("subject_token", &value),
+            ("subject_token_type", PAT),
+            ("resource", API_RESOURCE),
+            ("scope", "read:top-users"),
+        ];
+        let (status, body) = exchange(&emu, &form).await;
+        assert_eq!(status, 200, "{body}");
+        assert_eq!(jwt_parts(body["access_token"].as_str().unwrap()).1["sub"], json!(alice));
+    }
+    let (_, body) =
+        exchange(&emu, &[("client_id", &spa), ("subject_token", &value), ("subject_token_type", ACCESS)]).await;
+    assert_eq!(body["error"], "invalid_grant");
+    let (_, body) = exchange(
+        &emu,
+        &[("client_id", &spa), ("subject_token", &value), ("subject_token_type", PAT), ("scope", "openid profile")],
+    )
+    .await;
+    assert_eq!(
+        (body["scope"].as_str(), body["access_token"].as_str().is_some_and(|t| !t.contains('.'))),
+        (Some("openid profile"), true)
+    );
+
+    // 477–481: deleted by path and by body, then refused.
+    assert_eq!(call(reqwest::Method::DELETE, format!("{path}/ci-token"), None).await.0, 204);
+    let (status, body) = call(reqwest::Method::DELETE, format!("{path}/ci-token"), None).await;
+    assert_eq!((status, body["code"].as_str()), (404, Some("entity.not_found")));
+    let (_, body) =
+        exchange(&emu, &[("client_id", &spa), ("subject_token", &value), ("subject_token_type", PAT)]).await;
+    assert_eq!(body["error"], "invalid_grant");
+    assert_eq!(api.post(&format!("{path}/delete"), json!({"name": "short-lived-3"})).await.0, 204);
+    assert_eq!(api.post(&format!("{path}/delete"), json!({"name": "short-lived-3"})).await.0, 404);
+
+    // A deleted user's tokens go with them.
+    let (_, kept) = api.post(&path, json!({"name": "kept"})).await;
+    assert!(kept["value"].is_string());
+    assert_eq!(call(reqwest::Method::DELETE, format!("/users/{alice}"), None).await.0, 204);
+    assert!(emu.state.tenant.read(|s| s.personal_access_tokens.is_empty()));
+}
