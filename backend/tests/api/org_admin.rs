@@ -338,3 +338,19 @@ async fn when_logto_fails_the_admin_routes_say_so_in_fixed_words() {
     let r = app.http.get(url(&app, "/invitations/abcdefghijkl")).send().await.unwrap();
     assert_eq!(parts(r).await.2["code"], "logto.unavailable");
 }
+
+/// The organization list's check of the caller's roles now must not make a list served from the
+/// members cache fail while Logto is down: without the roles, the token's word stands.
+#[tokio::test]
+async fn the_list_stays_up_from_the_cache_when_the_roles_cannot_be_had() {
+    let app = spawn_app().await;
+    let carol = org_token(&app, "carol", ACME).await;
+    // The members cached (carol reads the Members page: no roles needed for a member).
+    assert_eq!(members(&app, ACME, &carol).await.status(), 200);
+    let faults = format!("{}/_emulator/faults", app.emulator.endpoint);
+    app.http.post(&faults).json(&json!({"path": "/api/organization-roles*", "status": 500})).send().await.unwrap();
+    let token = demo_tenant::organization_api_token(&app.emulator.endpoint, "carol", ACME).await.unwrap();
+    let r = app.http.get(url(&app, &format!("/organizations/{ACME}/top-users"))).bearer_auth(token).send().await;
+    assert_eq!(r.unwrap().status(), 200);
+    app.http.delete(&faults).send().await.unwrap();
+}
