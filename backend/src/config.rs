@@ -107,6 +107,17 @@ pub struct Config {
         default_value = "30/min"
     )]
     pub rate_limit_invitation_lookups: RateLimit,
+    /// What an impersonation token (Logto's token exchange with an actor: `act`) may do: `refuse`
+    /// its writes (403 `auth.impersonation_refused`; reads go through, logged with actor and
+    /// subject) or `allow` them.
+    #[arg(
+        long,
+        env = "IMPERSONATION_WRITES",
+        value_name = "IMPERSONATION_WRITES",
+        value_enum,
+        default_value = "refuse"
+    )]
+    pub impersonation_writes: ImpersonationWrites,
     /// The SPA's address, for the links in invitation emails (`{SPA_URL}/admin/invitations/{id}`).
     #[arg(long, env = "SPA_URL", value_name = "SPA_URL", default_value = "http://localhost:8080")]
     pub spa_url: Origin,
@@ -227,6 +238,15 @@ impl AsRef<str> for HttpUrl {
     fn as_ref(&self) -> &str {
         &self.0
     }
+}
+
+/// Whether impersonation tokens may write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ImpersonationWrites {
+    /// Reads only (the default): support staff see what the user sees, and change nothing.
+    Refuse,
+    /// Writes too.
+    Allow,
 }
 
 /// A browser origin, `scheme://host[:port]` (no path, query or fragment), as browsers send it in

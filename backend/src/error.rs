@@ -142,6 +142,7 @@ mod tests {
             AuthError::OrganizationRequired,
             AuthError::WrongOrganization,
             AuthError::OrganizationToken,
+            AuthError::ImpersonationRefused,
         ];
         // A variant added to logto-jwt stops this from compiling until it is listed above.
         for e in &auth {
@@ -154,7 +155,8 @@ mod tests {
                 | AuthError::KeysUnavailable
                 | AuthError::OrganizationRequired
                 | AuthError::WrongOrganization
-                | AuthError::OrganizationToken => {}
+                | AuthError::OrganizationToken
+                | AuthError::ImpersonationRefused => {}
             }
             assert!(ErrorCode::parse(e.code()).is_some(), "{} is not in shared::ErrorCode", e.code());
         }

@@ -204,6 +204,7 @@ pub async fn build_state(config: &Config) -> Result<AppState, StartupError> {
         changes,
         db,
         admin,
+        impersonation_writes: config.impersonation_writes,
         webhook_signing_key: config.webhook_signing_key.clone().filter(|k| !k.expose_secret().is_empty()),
     })
 }

@@ -23,6 +23,8 @@ pub struct AppState {
     pub changes: Arc<crate::invalidation::Changes>,
     /// Organization administration on Logto's Management API (members, roles, invitations).
     pub admin: Arc<crate::org_admin::OrgAdmin>,
+    /// Whether impersonation tokens may write (`IMPERSONATION_WRITES`).
+    pub impersonation_writes: crate::config::ImpersonationWrites,
     /// The Logto webhook's signing key (`None`: webhooks refused).
     pub webhook_signing_key: Option<secrecy::SecretString>,
 }
@@ -42,5 +44,15 @@ impl FromRef<AppState> for Arc<crate::metrics::Metrics> {
 impl FromRef<AppState> for Arc<crate::rate_limit::RateLimits> {
     fn from_ref(state: &AppState) -> Self {
         state.limits.clone()
+    }
+}
+
+impl AppState {
+    /// Refuses a write made with an impersonation token unless `IMPERSONATION_WRITES=allow`.
+    pub fn check_write(&self, claims: &logto_jwt::AccessClaims) -> Result<(), crate::error::ApiError> {
+        if self.impersonation_writes == crate::config::ImpersonationWrites::Allow {
+            return Ok(());
+        }
+        Ok(claims.require_not_impersonated()?)
     }
 }

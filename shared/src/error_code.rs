@@ -81,6 +81,8 @@ codes! {
     RouteNotFound = "route.not_found",
     /// A known route with a method it does not take.
     MethodNotAllowed = "route.method_not_allowed",
+    /// An impersonation token (`act`) on a write the backend keeps for the user's own requests.
+    AuthImpersonationRefused = "auth.impersonation_refused",
     /// The caller's organization permission was taken away after their token was issued.
     AuthPermissionRevoked = "auth.permission_revoked",
     /// The invitee is a member already.

@@ -65,7 +65,7 @@ async fn ensure_exists(state: &AppState, id: &UserId) -> Result<(), ApiError> {
     responses(
         (status = 200, description = "The user's follower count after the change", body = FollowResponse),
         (status = 400, description = "`user.invalid_id`: not the shape of a Logto user id; `follows.self`: the caller's own id", body = ErrorBody),
-        (status = 403, description = "`auth.insufficient_scope`: the token lacks write:follows; `auth.organization_token`: an organization-level token", body = ErrorBody),
+        (status = 403, description = "`auth.insufficient_scope`: the token lacks write:follows; `auth.organization_token`: an organization-level token; `auth.impersonation_refused`: an impersonation token (act) while IMPERSONATION_WRITES=refuse", body = ErrorBody),
         (status = 404, description = "`user.not_found`: Logto has no such user", body = ErrorBody),
         (status = 503, description = "`logto.unavailable`: Logto could not be asked", body = ErrorBody),
     )
@@ -76,6 +76,7 @@ pub async fn follow(
     Path(id): Path<String>,
 ) -> Result<Json<FollowResponse>, ApiError> {
     state.limits.check_subject(&token.claims.sub)?;
+    state.check_write(&token.claims)?;
     set_following(&state, &token.claims.sub, UserId::parse(id)?, Change::Follow).await
 }
 
@@ -87,7 +88,7 @@ pub async fn follow(
     responses(
         (status = 200, description = "The user's follower count after the change", body = FollowResponse),
         (status = 400, description = "`user.invalid_id`: not the shape of a Logto user id; `follows.self`: the caller's own id", body = ErrorBody),
-        (status = 403, description = "`auth.insufficient_scope`: the token lacks write:follows; `auth.organization_token`: an organization-level token", body = ErrorBody),
+        (status = 403, description = "`auth.insufficient_scope`: the token lacks write:follows; `auth.organization_token`: an organization-level token; `auth.impersonation_refused`: an impersonation token (act) while IMPERSONATION_WRITES=refuse", body = ErrorBody),
         (status = 404, description = "`user.not_found`: Logto has no such user", body = ErrorBody),
         (status = 503, description = "`logto.unavailable`: Logto could not be asked", body = ErrorBody),
     )
@@ -98,6 +99,7 @@ pub async fn unfollow(
     Path(id): Path<String>,
 ) -> Result<Json<FollowResponse>, ApiError> {
     state.limits.check_subject(&token.claims.sub)?;
+    state.check_write(&token.claims)?;
     set_following(&state, &token.claims.sub, UserId::parse(id)?, Change::Unfollow).await
 }
 

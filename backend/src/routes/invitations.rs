@@ -78,6 +78,7 @@ pub async fn invite(
     let mut target = String::from("(none)");
     let result = async {
         state.limits.check_subject(&actor)?;
+        state.check_write(&token.claims)?;
         let request: InviteRequest = serde_json::from_slice(&body)
             .map_err(|_| ApiError::InvalidBody("The body must be JSON: {\"email\": …, \"role\": …}."))?;
         let email = request.email.trim().to_string();
@@ -167,6 +168,7 @@ pub async fn revoke(
     let actor = token.claims.sub.clone();
     let result = async {
         state.limits.check_subject(&actor)?;
+        state.check_write(&token.claims)?;
         let id = invitation_id(&id)?;
         state.admin.require_now(&org, &actor, MANAGE_MEMBERS).await?;
         let invitation = find(&state, &id).await?;
@@ -245,6 +247,7 @@ pub async fn accept(
     let mut org = String::from("(unknown)");
     let result = async {
         state.limits.check_subject(&actor)?;
+        state.check_write(&token.claims)?;
         token.claims.require_no_organization()?;
         let id = invitation_id(&id)?;
         let invitation = find(&state, &id).await?;

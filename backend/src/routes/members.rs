@@ -148,6 +148,7 @@ pub async fn set_roles(
     let actor = token.claims.sub.clone();
     let result = async {
         state.limits.check_subject(&actor)?;
+        state.check_write(&token.claims)?;
         let target = member_id(&user_id)?;
         let request: RolesRequest = serde_json::from_slice(&body)
             .map_err(|_| ApiError::InvalidBody("The body must be JSON: {\"roles\": [role names]}."))?;
@@ -186,6 +187,7 @@ pub async fn remove(
     let actor = token.claims.sub.clone();
     let result = async {
         state.limits.check_subject(&actor)?;
+        state.check_write(&token.claims)?;
         let target = member_id(&user_id)?;
         state.admin.require_now(&org, &actor, MANAGE_MEMBERS).await?;
         change_member(&state, &org, &target, MemberChange::Remove).await

@@ -42,6 +42,7 @@ pub fn test_config(emulator: &RunningEmulator, db_dir: &std::path::Path) -> Conf
         rate_limit_invitations: "100000/s".parse().unwrap(),
         rate_limit_invitation_lookups: "100000/s".parse().unwrap(),
         spa_url: "http://localhost:8080".parse().unwrap(),
+        impersonation_writes: backend::config::ImpersonationWrites::Refuse,
         trusted_proxy_header: None,
         cors_allowed_origins: vec!["http://localhost:8080".parse().unwrap()],
     }

@@ -3,6 +3,7 @@
 mod configuration;
 mod follows;
 mod helpers;
+mod impersonation;
 mod metrics;
 mod org_admin;
 mod organizations;

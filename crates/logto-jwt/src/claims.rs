@@ -29,6 +29,17 @@ pub struct AccessClaims {
     /// Set on an organization-level API token: the organization whose roles granted `scope`.
     #[serde(default)]
     pub organization_id: Option<String>,
+    /// Set on a token made by Logto's token exchange with an actor token (impersonation): who acts
+    /// for `sub` (RFC 8693 §4.1).
+    #[serde(default)]
+    pub act: Option<Actor>,
+}
+
+/// The `act` claim: the party acting for the token's subject.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct Actor {
+    /// The acting user's id.
+    pub sub: String,
 }
 
 impl AccessClaims {
@@ -61,6 +72,20 @@ impl AccessClaims {
         }
     }
 
+    /// The user acting for `sub` when this token is an impersonation (its `act` claim).
+    pub fn actor(&self) -> Option<&str> {
+        self.act.as_ref().map(|a| a.sub.as_str())
+    }
+
+    /// `Ok` for a token nobody acts through; 403 `auth.impersonation_refused` for an impersonation
+    /// token (`act`). A route that must be the user's own act (a write, usually) calls this.
+    pub fn require_not_impersonated(&self) -> Result<(), AuthError> {
+        match &self.act {
+            None => Ok(()),
+            Some(_) => Err(AuthError::ImpersonationRefused),
+        }
+    }
+
     /// `Ok` when the token carries `wanted`, else 403 `insufficient_scope` naming it.
     pub fn require_scope(&self, wanted: &str) -> Result<(), AuthError> {
         if self.has_scope(wanted) {
@@ -68,5 +93,21 @@ impl AccessClaims {
         } else {
             Err(AuthError::InsufficientScope { scope: wanted.to_string() })
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_act_claim_names_the_actor_and_impersonation_can_be_refused() {
+        let plain: AccessClaims = serde_json::from_value(serde_json::json!({"sub": "u1", "exp": 1})).unwrap();
+        assert_eq!((plain.actor(), plain.require_not_impersonated().is_ok()), (None, true));
+        let acting: AccessClaims =
+            serde_json::from_value(serde_json::json!({"sub": "u1", "exp": 1, "act": {"sub": "support7"}})).unwrap();
+        assert_eq!(acting.actor(), Some("support7"));
+        let refused = acting.require_not_impersonated().unwrap_err();
+        assert_eq!((refused.code(), refused.status().as_u16()), ("auth.impersonation_refused", 403));
     }
 }

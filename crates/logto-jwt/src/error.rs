@@ -54,6 +54,9 @@ pub enum AuthError {
          token without organization_id"
     )]
     OrganizationToken,
+    /// An impersonation token (`act`) on a route that takes only the user's own acts.
+    #[error("the token acts for another user (act); this route takes only the user's own requests")]
+    ImpersonationRefused,
 }
 
 impl AuthError {
@@ -69,6 +72,7 @@ impl AuthError {
             AuthError::OrganizationRequired => "auth.organization_required",
             AuthError::WrongOrganization => "auth.wrong_organization",
             AuthError::OrganizationToken => "auth.organization_token",
+            AuthError::ImpersonationRefused => "auth.impersonation_refused",
         }
     }
 
@@ -78,7 +82,8 @@ impl AuthError {
             AuthError::InsufficientScope { .. }
             | AuthError::OrganizationRequired
             | AuthError::WrongOrganization
-            | AuthError::OrganizationToken => StatusCode::FORBIDDEN,
+            | AuthError::OrganizationToken
+            | AuthError::ImpersonationRefused => StatusCode::FORBIDDEN,
             AuthError::KeysUnavailable => StatusCode::SERVICE_UNAVAILABLE,
             _ => StatusCode::UNAUTHORIZED,
         }
@@ -98,7 +103,10 @@ impl AuthError {
                 quote(scope)
             )),
             // A valid token without the right to this resource: RFC 6750's insufficient_scope (403).
-            AuthError::OrganizationRequired | AuthError::WrongOrganization | AuthError::OrganizationToken => {
+            AuthError::OrganizationRequired
+            | AuthError::WrongOrganization
+            | AuthError::OrganizationToken
+            | AuthError::ImpersonationRefused => {
                 Some(format!(r#"Bearer error="insufficient_scope", error_description="{}""#, quote(&self.to_string())))
             }
             AuthError::KeysUnavailable => None,
@@ -134,6 +142,7 @@ mod tests {
             AuthError::OrganizationRequired,
             AuthError::WrongOrganization,
             AuthError::OrganizationToken,
+            AuthError::ImpersonationRefused,
         ]
     }
 

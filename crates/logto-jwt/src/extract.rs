@@ -41,6 +41,7 @@ where
         let token = bearer(parts)?;
         let started = Instant::now();
         let (claims, cached) = verifier.verify_traced(token).await?;
+        log_impersonation(&claims);
         Ok(Authenticated { claims, verification: Verification { cached, elapsed: started.elapsed() } })
     }
 }
@@ -153,9 +154,17 @@ where
         let token = bearer(parts)?;
         let started = Instant::now();
         let (claims, cached) = verifier.verify_organization_token_traced(token, &organization_id).await?;
+        log_impersonation(&claims);
         claims.require_scope(S::NAME)?;
         let verification = Verification { cached, elapsed: started.elapsed() };
         Ok(OrgPermission { organization_id, claims, verification, scope: PhantomData })
+    }
+}
+
+/// Every request made with an impersonation token says so in the log: who acts for whom.
+fn log_impersonation(claims: &AccessClaims) {
+    if let Some(actor) = claims.actor() {
+        tracing::info!(actor, subject = %claims.sub, "impersonated request");
     }
 }
 

@@ -16,7 +16,7 @@ mod extract;
 mod jwks;
 mod verifier;
 
-pub use claims::AccessClaims;
+pub use claims::{AccessClaims, Actor};
 pub use error::AuthError;
 pub use extract::{Authenticated, OrgPermission, OrgScoped, RequiredScope, Scoped, Verification, ORGANIZATION_PARAM};
 pub use verifier::{Verifier, VerifierConfig, VerifierStats};
