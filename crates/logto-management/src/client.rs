@@ -677,6 +677,55 @@ impl ManagementClient {
         self.write(Method::POST, &path, payload.clone()).await
     }
 
+    /// `POST /api/subject-tokens`: a single-use token standing for `user_id`, for the token-exchange
+    /// grant of an app allowed to exchange (impersonation); `context` is kept by Logto for its logs.
+    pub async fn create_subject_token(
+        &self,
+        user_id: &UserId,
+        context: Option<&serde_json::Value>,
+    ) -> Result<SubjectToken, ManagementError> {
+        let mut body = json!({"userId": user_id});
+        if let Some(context) = context {
+            body["context"] = context.clone();
+        }
+        self.post_json("/subject-tokens", body).await
+    }
+
+    /// `POST /api/users/{id}/personal-access-tokens`: a new token named `name` (unique per user),
+    /// expiring at `expires_at` (ms) or never.
+    pub async fn create_personal_access_token(
+        &self,
+        user_id: &UserId,
+        name: &str,
+        expires_at: Option<i64>,
+    ) -> Result<PersonalAccessToken, ManagementError> {
+        let path = format!("/users/{}/personal-access-tokens", segment(user_id));
+        self.post_json(&path, json!({"name": name, "expiresAt": expires_at})).await
+    }
+
+    /// `GET /api/users/{id}/personal-access-tokens`: the user's tokens (Logto lists the values).
+    pub async fn personal_access_tokens(&self, user_id: &UserId) -> Result<Vec<PersonalAccessToken>, ManagementError> {
+        self.get_json(&format!("/users/{}/personal-access-tokens", segment(user_id))).await
+    }
+
+    /// `PATCH /api/users/{id}/personal-access-tokens` `{currentName, name}`: renames one.
+    pub async fn rename_personal_access_token(
+        &self,
+        user_id: &UserId,
+        current: &str,
+        name: &str,
+    ) -> Result<PersonalAccessToken, ManagementError> {
+        let path = format!("/users/{}/personal-access-tokens", segment(user_id));
+        self.json(Method::PATCH, &path, Some(&json!({"currentName": current, "name": name}))).await
+    }
+
+    /// `POST /api/users/{id}/personal-access-tokens/delete` `{name}`: deletes one (a name needs no
+    /// escaping in a body, as it would in a path).
+    pub async fn delete_personal_access_token(&self, user_id: &UserId, name: &str) -> Result<(), ManagementError> {
+        let path = format!("/users/{}/personal-access-tokens/delete", segment(user_id));
+        self.write(Method::POST, &path, json!({"name": name})).await
+    }
+
     /// `GET /api/users/{id}/organizations`: the user's organizations with their roles there.
     pub async fn user_organizations(&self, user_id: &UserId) -> Result<Vec<Organization>, ManagementError> {
         self.get_json(&format!("/users/{}/organizations", segment(user_id))).await

@@ -347,3 +347,55 @@ pub struct Hook {
     #[serde(default)]
     pub enabled: bool,
 }
+
+/// A token standing for a user, for Logto's token-exchange grant (`POST /api/subject-tokens`):
+/// single use, short-lived. Its `Debug` hides the value.
+#[derive(Clone, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SubjectToken {
+    /// The token (`sub_…`): exchange it at the token endpoint with
+    /// `subject_token_type=urn:ietf:params:oauth:token-type:access_token`.
+    pub subject_token: String,
+    /// Its lifetime in seconds (Logto: 600).
+    pub expires_in: i64,
+}
+
+impl std::fmt::Debug for SubjectToken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SubjectToken")
+            .field("subject_token", &"[redacted]")
+            .field("expires_in", &self.expires_in)
+            .finish()
+    }
+}
+
+/// A user's personal access token (`/api/users/{id}/personal-access-tokens`). Its `Debug` hides the
+/// value.
+#[derive(Clone, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PersonalAccessToken {
+    /// Its owner.
+    pub user_id: UserId,
+    /// Its name, unique per user.
+    pub name: String,
+    /// The token (`pat_…`): exchange it with
+    /// `subject_token_type=urn:logto:token-type:personal_access_token`.
+    pub value: String,
+    /// When it was made, in milliseconds since the epoch.
+    pub created_at: i64,
+    /// When it expires; `None`: never.
+    #[serde(default)]
+    pub expires_at: Option<i64>,
+}
+
+impl std::fmt::Debug for PersonalAccessToken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PersonalAccessToken")
+            .field("user_id", &self.user_id)
+            .field("name", &self.name)
+            .field("value", &"[redacted]")
+            .field("created_at", &self.created_at)
+            .field("expires_at", &self.expires_at)
+            .finish()
+    }
+}
