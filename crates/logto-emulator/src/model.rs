@@ -539,6 +539,8 @@ pub struct Grant {
     /// The browser session (SSO) the grant was made in, if any: ending that session revokes the
     /// grant unless it holds `offline_access` (oidc-provider's end-session rule).
     pub session_id: Option<String>,
+    /// Who acts for the user (a token exchange with an actor token): introspection's `act`.
+    pub actor: Option<String>,
 }
 
 /// An authorization code, until it expires.

@@ -64,6 +64,7 @@ pub async fn start(State(state): State<AppState>, body: axum::body::Bytes) -> Re
         resources: new.resources,
         nonce: None,
         session_id: None,
+        actor: None,
     };
     state.tenant.start_grant(grant.clone());
     let refresh_token =

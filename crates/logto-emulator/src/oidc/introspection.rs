@@ -47,6 +47,10 @@ pub async fn introspect(State(state): State<AppState>, headers: HeaderMap, body:
         if found.access_token {
             answer["token_type"] = json!("Bearer");
         }
+        // An exchanged token with an actor names them (recorded 499).
+        if let Some(actor) = &found.actor {
+            answer["act"] = json!({"sub": actor});
+        }
         Ok(answer)
     });
     match result {

@@ -103,6 +103,7 @@ impl Tenant {
             resources: request.resources.clone(),
             nonce: None,
             session_id: None,
+            actor: None,
         };
         request.outcome = DeviceOutcome::Approved { grant_id: grant.id.clone() };
         artefacts.grants.insert(grant.id.clone(), grant);

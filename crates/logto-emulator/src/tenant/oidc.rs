@@ -45,6 +45,8 @@ pub struct Introspection {
     pub scope: String,
     /// An access token (`token_type: Bearer`), else a refresh token.
     pub access_token: bool,
+    /// Who acts for the user (an exchanged token with an actor).
+    pub actor: Option<String>,
 }
 
 /// A refresh token that was rotated: the new one.
@@ -124,6 +126,7 @@ impl Tenant {
             resources: request.resources.clone(),
             nonce: request.nonce.clone(),
             session_id: session_id.map(String::from),
+            actor: None,
         };
         let code = opaque_token();
         let mut artefacts = self.artefacts();
@@ -215,6 +218,7 @@ impl Tenant {
             // A refresh token carries the grant's scopes.
             scope: scope.unwrap_or_else(|| grant.scopes.join(" ")),
             access_token: access,
+            actor: grant.actor.clone(),
         })
     }
 

@@ -530,3 +530,52 @@ async fn refresh_tokens_need_offline_access_and_prompt_consent() {
     let id = jwt_parts(with["id_token"].as_str().unwrap()).1;
     assert_eq!(id["exp"].as_i64().unwrap() - id["iat"].as_i64().unwrap(), 3600, "ID tokens live an hour");
 }
+
+/// Issue 27: nothing the discovery document names is left unserved. Every endpoint it lists answers
+/// as an endpoint (never oidc-provider's "unrecognized route"), and the token endpoint takes every
+/// grant type it lists (`implicit` is a response type of `/oidc/auth`, not a grant of the token
+/// endpoint).
+#[tokio::test]
+async fn discovery_names_nothing_the_emulator_does_not_serve() {
+    let emu = logto_emulator::Emulator::new(&demo_tenant::seed()).spawn().await.unwrap();
+    let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let discovery: Value = http
+        .get(format!("{}/oidc/.well-known/openid-configuration", emu.endpoint))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let mut endpoints = 0;
+    for (key, value) in discovery.as_object().unwrap() {
+        let Some(url) = value.as_str().filter(|_| key.ends_with("_endpoint") || key == "jwks_uri") else { continue };
+        endpoints += 1;
+        // The methods each one takes, as Logto's (POST for the token family, GET for the rest).
+        let post = [
+            "token_endpoint",
+            "introspection_endpoint",
+            "revocation_endpoint",
+            "pushed_authorization_request_endpoint",
+            "device_authorization_endpoint",
+        ];
+        let request = if post.contains(&key.as_str()) {
+            http.post(url).form(&[("client_id", SPA_APP_ID)])
+        } else {
+            http.get(url)
+        };
+        let r = request.send().await.unwrap();
+        let status = r.status().as_u16();
+        let text = r.text().await.unwrap();
+        assert!(status != 404 && !text.contains("unrecognized route"), "{key} {url}: {status} {text}");
+    }
+    assert_eq!(endpoints, 9, "{discovery}");
+    for grant in discovery["grant_types_supported"].as_array().unwrap().iter().filter_map(Value::as_str) {
+        if grant == "implicit" {
+            continue;
+        }
+        let form = [("grant_type", grant), ("client_id", M2M_APP_ID), ("client_secret", M2M_APP_SECRET)];
+        let (_, _, body) = post_token(&emu.endpoint, &form).await;
+        assert_ne!(body["error"], "unsupported_grant_type", "{grant}: {body}");
+    }
+}

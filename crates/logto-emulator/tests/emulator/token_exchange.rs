@@ -278,6 +278,30 @@ async fn subject_and_actor_tokens_are_checked_and_the_actor_is_named() {
     let claims = jwt_parts(body["access_token"].as_str().unwrap()).1;
     assert_eq!((claims["sub"].as_str(), &claims["act"]), (Some(alice.as_str()), &json!({"sub": grace_id})));
 
+    // 452, 499: without a resource the exchanged token is opaque, and introspection names the actor.
+    let subject = api.subject_token(&alice).await;
+    let form = [
+        ("client_id", spa.as_str()),
+        ("subject_token", &subject),
+        ("subject_token_type", ACCESS),
+        ("scope", "openid"),
+        ("actor_token", grace.opaque_access_token()),
+        ("actor_token_type", ACCESS),
+    ];
+    let (_, body) = exchange(&emu, &form).await;
+    let opaque = body["access_token"].as_str().unwrap();
+    let r = reqwest::Client::new()
+        .post(format!("{}/oidc/token/introspection", emu.endpoint))
+        .form(&[("client_id", spa.as_str()), ("token", opaque)])
+        .send()
+        .await
+        .unwrap();
+    let described: Value = r.json().await.unwrap();
+    assert_eq!(
+        (&described["sub"], &described["act"], &described["scope"]),
+        (&json!(alice), &json!({"sub": grace_id}), &json!("openid"))
+    );
+
     // 453–455: an actor token without openid, without its type, or a JWT: invalid_grant.
     let no_openid =
         demo_tenant::sign_in(&emu.endpoint, "grace", DEMO_PASSWORD, "profile offline_access", None).await.unwrap();
