@@ -232,6 +232,38 @@ enum UsersCommand {
         #[arg(value_parser = orgs::parse_user_id)]
         id: UserId,
     },
+    /// A user's personal access tokens (for Logto's token exchange): create, list, delete.
+    #[command(subcommand)]
+    Pat(PatCommand),
+}
+
+#[derive(Subcommand)]
+enum PatCommand {
+    /// A new token; its value is printed (keep it: it stands for the user).
+    Create {
+        #[arg(value_parser = orgs::parse_user_id)]
+        user: UserId,
+        #[arg(long)]
+        name: String,
+        /// How long it stays valid (`30d`, `12h`, …); never expires when absent.
+        #[arg(long, value_parser = orgs::parse_duration_ms)]
+        expires: Option<i64>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// The user's tokens (values shortened; `--json` shows them whole, as Logto does).
+    List {
+        #[arg(value_parser = orgs::parse_user_id)]
+        user: UserId,
+        #[arg(long)]
+        json: bool,
+    },
+    Delete {
+        #[arg(value_parser = orgs::parse_user_id)]
+        user: UserId,
+        #[arg(long)]
+        name: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -303,6 +335,23 @@ async fn run(cli: Cli) -> Result<(), CliError> {
         Command::Users(UsersCommand::Delete { id }) => {
             client.delete_user(&id).await.map_err(explain)?;
             println!("deleted {id}");
+        }
+        Command::Users(UsersCommand::Pat(PatCommand::Create { user, name, expires, json })) => {
+            let expires_at = expires.map(|ms| users::now_ms() + ms);
+            let token = client.create_personal_access_token(&user, &name, expires_at).await.map_err(explain)?;
+            if json {
+                println!("{}", output::json(&token));
+            } else {
+                println!("created personal access token {name} for {user}:\n{}", token.value);
+            }
+        }
+        Command::Users(UsersCommand::Pat(PatCommand::List { user, json })) => {
+            let tokens = client.personal_access_tokens(&user).await.map_err(explain)?;
+            println!("{}", if json { output::json(&tokens) } else { output::pats_table(&tokens) });
+        }
+        Command::Users(UsersCommand::Pat(PatCommand::Delete { user, name })) => {
+            client.delete_personal_access_token(&user, &name).await.map_err(explain)?;
+            println!("deleted personal access token {name} of {user}");
         }
         Command::Roles(RolesCommand::Assign { user, role }) => {
             let role_id = users::assign_role(&client, &user, &role, &ctx).await?;

@@ -180,10 +180,7 @@ pub async fn invite(client: &ManagementClient, invite: Invite<'_>, ctx: &Context
     for role in invite.roles {
         role_ids.push(find_role(client, role, ctx).await?.id);
     }
-    let now_ms = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_millis() as i64)
-        .unwrap_or_default();
+    let now_ms = crate::users::now_ms();
     let message_payload = invite.send.then(|| match &invite.link {
         Some(link) => serde_json::json!({"link": link}),
         None => serde_json::json!({}),

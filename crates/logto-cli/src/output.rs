@@ -81,6 +81,19 @@ pub fn members_table(members: &[OrganizationMember]) -> String {
 }
 
 /// Aligned columns, two spaces apart, no trailing blanks.
+/// Personal access tokens: name, the value shortened (its prefix and last 4), created, expires.
+pub fn pats_table(tokens: &[logto_management::PersonalAccessToken]) -> String {
+    let short = |v: &str| format!("pat_…{}", &v[v.len().saturating_sub(4)..]);
+    let rows: Vec<[String; 4]> = tokens
+        .iter()
+        .map(|t| {
+            let expires = t.expires_at.map(|e| e.to_string()).unwrap_or_else(|| "never".into());
+            [t.name.clone(), short(&t.value), t.created_at.to_string(), expires]
+        })
+        .collect();
+    table(["NAME", "VALUE", "CREATED_AT", "EXPIRES_AT"], &rows)
+}
+
 fn table<const N: usize>(header: [&str; N], rows: &[[String; N]]) -> String {
     let widths: Vec<usize> =
         (0..N).map(|i| rows.iter().map(|r| r[i].chars().count()).chain([header[i].len()]).max().unwrap_or(0)).collect();

@@ -1,4 +1,4 @@
-//! `users list|get|create|delete|search` and `roles assign`.
+//! `users list|get|create|delete|search|pat` and `roles assign`.
 
 use std::io::Write;
 
@@ -47,4 +47,9 @@ pub async fn assign_role(
         .ok_or_else(|| CliError::Usage(format!("no User role is named or has the id {role:?}")))?;
     client.assign_user_roles(user_id, std::slice::from_ref(&found.id)).await.map_err(|e| CliError::explain(e, ctx))?;
     Ok(found.id.to_string())
+}
+
+/// Now, in milliseconds since the epoch (for expiries given as durations).
+pub fn now_ms() -> i64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0)
 }

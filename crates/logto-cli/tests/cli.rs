@@ -328,3 +328,30 @@ async fn orgs_commands_and_the_organization_role_provision_creates() {
     ok(&emu, &["orgs", "delete", "Acme"]).await;
     assert!(emu.state.tenant.read(|s| s.organizations.is_empty()));
 }
+
+/// Issue 27: a user's personal access tokens from the command line.
+#[tokio::test(flavor = "multi_thread")]
+async fn users_pat_create_list_delete() {
+    let emu = fresh_logto().await;
+    let user: serde_json::Value =
+        serde_json::from_str(&ok(&emu, &["users", "create", "--username", "patowner", "--json"]).await).unwrap();
+    let id = user["id"].as_str().unwrap();
+    let created = ok(&emu, &["users", "pat", "create", id, "--name", "ci", "--expires", "30d"]).await;
+    let value = created.lines().nth(1).unwrap_or_default().to_string();
+    assert!(created.starts_with("created personal access token ci") && value.starts_with("pat_"), "{created}");
+    let table = ok(&emu, &["users", "pat", "list", id]).await;
+    let row = table.lines().nth(1).unwrap();
+    assert!(row.starts_with("ci") && row.contains(&format!("pat_…{}", &value[value.len() - 4..])), "{table}");
+    assert!(!table.contains(&value), "the table shortens the value");
+    let listed: serde_json::Value =
+        serde_json::from_str(&ok(&emu, &["users", "pat", "list", id, "--json"]).await).unwrap();
+    assert_eq!(listed[0]["value"], value.as_str());
+    assert!(listed[0]["expiresAt"].is_i64());
+    let taken =
+        fails(&emu.endpoint, BOOTSTRAP_ID, BOOTSTRAP_SECRET, &["users", "pat", "create", id, "--name", "ci"]).await;
+    assert!(taken.contains("name already exists") || taken.contains("personal_access_token_name_exists"), "{taken}");
+    assert!(ok(&emu, &["users", "pat", "delete", id, "--name", "ci"])
+        .await
+        .contains("deleted personal access token ci"));
+    assert_eq!(ok(&emu, &["users", "pat", "list", id]).await.lines().count(), 1, "the header alone");
+}

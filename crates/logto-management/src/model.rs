@@ -371,7 +371,7 @@ impl std::fmt::Debug for SubjectToken {
 
 /// A user's personal access token (`/api/users/{id}/personal-access-tokens`). Its `Debug` hides the
 /// value.
-#[derive(Clone, PartialEq, Eq, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PersonalAccessToken {
     /// Its owner.
