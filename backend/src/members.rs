@@ -29,6 +29,20 @@ pub enum MembersError {
     Unavailable(String),
 }
 
+impl MembersError {
+    /// The answer for `org`'s route: 404 `organization.not_found`, or 503 `logto.unavailable` with
+    /// the reason logged (never sent).
+    pub fn refusal(self, org: &str) -> crate::error::ApiError {
+        match self {
+            MembersError::NotFound => crate::error::ApiError::UnknownOrganization,
+            MembersError::Unavailable(reason) => {
+                tracing::warn!(%reason, organization = org, "organization members unavailable");
+                crate::error::ApiError::MembersUnavailable
+            }
+        }
+    }
+}
+
 type Fetched = (FetchTiming, Arc<Vec<OrganizationMember>>);
 type Fetch = Shared<BoxFuture<'static, Result<Fetched, MembersError>>>;
 

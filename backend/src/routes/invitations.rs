@@ -21,18 +21,9 @@ use crate::error::ApiError;
 use crate::invalidation::Change;
 use crate::org_admin::{is_email, mask_email, INVITATION_LIFETIME, MANAGE_MEMBERS};
 use crate::routes::follows::is_logto_id;
-use crate::routes::members::now_ms;
+use crate::routes::members::{id_for_log, now_ms};
 use crate::scopes::ManageMembers;
 use crate::state::AppState;
-
-fn status_name(status: InvitationStatus) -> &'static str {
-    match status {
-        InvitationStatus::Pending => "Pending",
-        InvitationStatus::Accepted => "Accepted",
-        InvitationStatus::Revoked => "Revoked",
-        InvitationStatus::Expired => "Expired",
-    }
-}
 
 /// An invitation id from a path: Logto's shape, else it is not one (404, nothing echoed).
 fn invitation_id(id: &str) -> Result<InvitationId, ApiError> {
@@ -189,7 +180,7 @@ pub async fn revoke(
         Ok(())
     }
     .await;
-    let target = if is_logto_id(&id) { id.clone() } else { "(not an id)".into() };
+    let target = id_for_log(&id);
     state.admin.audit(&actor, "revoke_invitation", &org, &target, result.as_ref().err());
     result.map(|()| StatusCode::NO_CONTENT)
 }
@@ -220,7 +211,7 @@ pub async fn summary(
     Ok(Json(InvitationSummary {
         organization_id: organization.id.to_string(),
         organization_name: organization.name,
-        status: status_name(invitation.status).into(),
+        status: invitation.status.as_str().into(),
         email_masked: mask_email(&invitation.invitee),
     }))
 }
@@ -276,12 +267,12 @@ pub async fn accept(
         Ok(InvitationSummary {
             organization_id: accepted.organization_id.to_string(),
             organization_name: organization.map(|o| o.name).unwrap_or_default(),
-            status: status_name(accepted.status).into(),
+            status: accepted.status.as_str().into(),
             email_masked: mask_email(&accepted.invitee),
         })
     }
     .await;
-    let target = if is_logto_id(&id) { id.clone() } else { "(not an id)".into() };
+    let target = id_for_log(&id);
     state.admin.audit(&actor, "accept_invitation", &org, &target, result.as_ref().err());
     result.map(Json)
 }

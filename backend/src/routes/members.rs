@@ -20,7 +20,6 @@ use shared::{ErrorBody, Member, MembersResponse, PendingInvitation, RolesRequest
 
 use crate::error::ApiError;
 use crate::invalidation::Change;
-use crate::members::MembersError;
 use crate::org_admin::MANAGE_MEMBERS;
 use crate::routes::follows::is_logto_id;
 use crate::scopes::{ManageMembers, ReadMembers};
@@ -69,14 +68,7 @@ pub async fn list(
     let org = token.organization_id.as_str();
     let lookup = state.members.lookup(org).await;
     state.metrics.cache("members", if lookup.cache.is_some() { "hit" } else { "miss" }, 1);
-    let members = match lookup.members {
-        Ok(members) => members,
-        Err(MembersError::NotFound) => return Err(ApiError::UnknownOrganization),
-        Err(MembersError::Unavailable(reason)) => {
-            tracing::warn!(%reason, organization = org, "organization members unavailable");
-            return Err(ApiError::MembersUnavailable);
-        }
-    };
+    let members = lookup.members.map_err(|e| e.refusal(org))?;
     let can_manage = token.claims.has_scope(MANAGE_MEMBERS);
     let shown = members
         .iter()
@@ -157,7 +149,7 @@ pub async fn set_roles(
         change_member(&state, &org, &target, MemberChange::Roles(role_ids)).await
     }
     .await;
-    state.admin.audit(&actor, "set_roles", &org, &user_id_for_log(&user_id), result.as_ref().err());
+    state.admin.audit(&actor, "set_roles", &org, &id_for_log(&user_id), result.as_ref().err());
     result.map(|()| StatusCode::NO_CONTENT)
 }
 
@@ -193,7 +185,7 @@ pub async fn remove(
         change_member(&state, &org, &target, MemberChange::Remove).await
     }
     .await;
-    state.admin.audit(&actor, "remove_member", &org, &user_id_for_log(&user_id), result.as_ref().err());
+    state.admin.audit(&actor, "remove_member", &org, &id_for_log(&user_id), result.as_ref().err());
     result.map(|()| StatusCode::NO_CONTENT)
 }
 
@@ -233,9 +225,9 @@ async fn change_member(state: &AppState, org: &str, target: &UserId, change: Mem
     Ok(())
 }
 
-/// A path's user id as the log may show it: Logto's shape, else a placeholder (a hostile path
-/// must not write what it likes into the log).
-pub fn user_id_for_log(id: &str) -> String {
+/// A path's id (a user's, an invitation's) as the log may show it: Logto's shape, else a
+/// placeholder (a hostile path must not write what it likes into the log).
+pub fn id_for_log(id: &str) -> String {
     if is_logto_id(id) {
         id.to_string()
     } else {

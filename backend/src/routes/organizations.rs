@@ -14,7 +14,7 @@ use tracing::Instrument;
 
 use crate::db;
 use crate::error::ApiError;
-use crate::members::{Cached, MembersError};
+use crate::members::Cached;
 use crate::profiles::top_user;
 use crate::scopes::ReadTopUsers;
 use crate::state::AppState;
@@ -63,14 +63,7 @@ pub async fn top_users(State(state): State<AppState>, token: OrgScoped<ReadTopUs
             timing.add(Hop::ManagementApi, Duration::ZERO, "not completed in time");
         }
     }
-    let members = match lookup.members {
-        Ok(members) => members,
-        Err(MembersError::NotFound) => return Err(ApiError::UnknownOrganization),
-        Err(MembersError::Unavailable(reason)) => {
-            tracing::warn!(%reason, organization = %token.organization_id, "organization members unavailable");
-            return Err(ApiError::MembersUnavailable);
-        }
-    };
+    let members = lookup.members.map_err(|e| e.refusal(&token.organization_id))?;
 
     // The token's permission is as old as the token; the members say what the caller holds now.
     state.admin.require_api_permission(&members, &token.claims.sub, ReadTopUsers::NAME).await?;

@@ -35,7 +35,7 @@ pub fn invitations_table(invitations: &[Invitation]) -> String {
                 i.id.to_string(),
                 i.invitee.clone(),
                 i.organization_id.to_string(),
-                format!("{:?}", i.status),
+                i.status.as_str().to_string(),
                 roles,
                 i.expires_at.to_string(),
             ]

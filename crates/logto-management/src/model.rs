@@ -160,6 +160,18 @@ pub enum InvitationStatus {
     Revoked,
 }
 
+impl InvitationStatus {
+    /// The status as Logto writes it (`Pending`, `Accepted`, …).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            InvitationStatus::Pending => "Pending",
+            InvitationStatus::Accepted => "Accepted",
+            InvitationStatus::Expired => "Expired",
+            InvitationStatus::Revoked => "Revoked",
+        }
+    }
+}
+
 /// An invitation to join an organization (`/api/organization-invitations`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]

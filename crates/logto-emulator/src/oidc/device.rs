@@ -179,15 +179,7 @@ pub async fn device_confirm(
     }
     let user = match session_user(&state, &headers) {
         Some(id) => state.tenant.read(|s| s.user(&id).cloned()),
-        None => {
-            let user = state.tenant.read(|s| s.user_by_identifier(&form.username).cloned());
-            // The same constant-time comparison as the sign-in page's.
-            let password_ok = user
-                .as_ref()
-                .and_then(|u| u.password.as_ref().map(|p| p.expose()))
-                .is_some_and(|p| crate::secret::same(p, &form.password));
-            user.filter(|_| password_ok)
-        }
+        None => state.tenant.user_with_password(&form.username, &form.password),
     };
     let Some(user) = user.filter(|u| !u.is_suspended) else {
         return confirm_page(&state, &headers, &form.user_code, Some("Invalid username or password."));

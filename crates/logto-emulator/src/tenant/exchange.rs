@@ -15,9 +15,7 @@ impl Tenant {
     /// `entity.relation_foreign_key_not_found` for an unknown user, as Logto (421).
     pub fn issue_subject_token(&self, user_id: &str, now_secs: i64) -> Result<String, ApiError> {
         if self.read(|store| store.user(user_id).is_none()) {
-            let mut e = ApiError::foreign_key_not_found();
-            e.status = axum::http::StatusCode::NOT_FOUND;
-            return Err(e);
+            return Err(super::users::unknown_user());
         }
         let token = format!("sub_{}", standard_id(21));
         let subject = SubjectToken { user_id: user_id.into(), expires_at: now_secs + SUBJECT_TOKEN_TTL };

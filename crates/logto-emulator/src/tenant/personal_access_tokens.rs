@@ -8,12 +8,6 @@ use crate::error::ApiError;
 use crate::ids::standard_id;
 use crate::model::PersonalAccessToken;
 
-fn user_missing() -> ApiError {
-    let mut e = ApiError::foreign_key_not_found();
-    e.status = axum::http::StatusCode::NOT_FOUND;
-    e
-}
-
 impl Tenant {
     /// A new token for `user_id`, named `name` (unique per user: 422), expiring at `expires_at` (ms,
     /// in the future: 400) or never.
@@ -31,7 +25,7 @@ impl Tenant {
         {
             let store = write.read();
             if store.user(user_id).is_none() {
-                return Err(user_missing());
+                return Err(super::users::unknown_user());
             }
             if store.personal_access_tokens.iter().any(|t| t.user_id == user_id && t.name == name) {
                 return Err(ApiError::unprocessable(

@@ -5,6 +5,7 @@
 
 use serde_json::json;
 
+use super::users::{in_use, primary_email};
 use super::Tenant;
 use crate::model::User;
 use crate::secret::Secret;
@@ -114,9 +115,7 @@ fn six_digits() -> String {
 
 impl Tenant {
     fn email_in_use(&self, email: &str) -> bool {
-        self.read(|store| {
-            store.users.iter().any(|u| u.primary_email.as_deref().is_some_and(|e| e.eq_ignore_ascii_case(email)))
-        })
+        self.read(|store| in_use(&store.users, None, primary_email, Some(email)))
     }
 
     /// Starts a sign-up for the request `uid`: the email must be free and the password pass the
@@ -188,12 +187,7 @@ impl Tenant {
 
     fn create_registered_user(&self, email: &str, password: Secret, now_ms: i64) -> Result<User, SignUpRefused> {
         let mut write = self.write();
-        let taken = write
-            .read()
-            .users
-            .iter()
-            .any(|u| u.primary_email.as_deref().is_some_and(|e| e.eq_ignore_ascii_case(email)));
-        if taken {
+        if in_use(&write.read().users, None, primary_email, Some(email)) {
             return Err(SignUpRefused::EmailInUse);
         }
         let new = super::NewUser {

@@ -84,8 +84,26 @@ fn email_taken() -> ApiError {
     ApiError::unprocessable("user.email_already_in_use", "This email is associated with an existing account.")
 }
 
+/// Logto's answer to a token (subject or personal access) asked for a user it does not have: the
+/// foreign-key refusal, but 404 (recorded 421, 464).
+pub(super) fn unknown_user() -> ApiError {
+    let mut e = ApiError::foreign_key_not_found();
+    e.status = axum::http::StatusCode::NOT_FOUND;
+    e
+}
+
+/// The primary email of a user (the field sign-up and `POST /api/users` check).
+pub(super) fn primary_email(user: &User) -> Option<&str> {
+    user.primary_email.as_deref()
+}
+
 /// Whether another user than `except` already has `value` in `field` (case-insensitive, as Logto).
-fn in_use(users: &[User], except: Option<&str>, field: fn(&User) -> Option<&str>, value: Option<&str>) -> bool {
+pub(super) fn in_use(
+    users: &[User],
+    except: Option<&str>,
+    field: fn(&User) -> Option<&str>,
+    value: Option<&str>,
+) -> bool {
     value.is_some_and(|v| {
         users.iter().any(|u| Some(u.id.as_str()) != except && field(u).is_some_and(|x| x.eq_ignore_ascii_case(v)))
     })
@@ -100,7 +118,7 @@ impl Tenant {
             if in_use(&store.users, None, |u| u.username.as_deref(), new.username.as_deref()) {
                 return Err(username_taken());
             }
-            if in_use(&store.users, None, |u| u.primary_email.as_deref(), new.primary_email.as_deref()) {
+            if in_use(&store.users, None, primary_email, new.primary_email.as_deref()) {
                 return Err(email_taken());
             }
         }
@@ -119,7 +137,7 @@ impl Tenant {
             if in_use(&store.users, Some(id), |u| u.username.as_deref(), given(&patch.username)) {
                 return Err(username_taken());
             }
-            if in_use(&store.users, Some(id), |u| u.primary_email.as_deref(), given(&patch.primary_email)) {
+            if in_use(&store.users, Some(id), primary_email, given(&patch.primary_email)) {
                 return Err(email_taken());
             }
             user
@@ -140,6 +158,14 @@ impl Tenant {
         user.updated_at = now_ms;
         write.put(user.clone())?;
         Ok(user)
+    }
+
+    /// The user `identifier` (username or email) names, when `password` is theirs: compared in
+    /// constant time, as client secrets are (no early exit at the first differing byte).
+    pub fn user_with_password(&self, identifier: &str, password: &str) -> Option<User> {
+        let user = self.read(|store| store.user_by_identifier(identifier).cloned())?;
+        let matches = user.password.as_ref().is_some_and(|p| crate::secret::same(p.expose(), password));
+        matches.then_some(user)
     }
 
     /// Deletes a user: out of every organization first, then their sessions and grants end.
