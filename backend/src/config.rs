@@ -118,6 +118,10 @@ pub struct Config {
         default_value = "refuse"
     )]
     pub impersonation_writes: ImpersonationWrites,
+    /// The application allowed to exchange tokens (`logto-cli provision` writes it): its tokens are
+    /// impersonations too, though they carry no `act` (no actor token was given).
+    #[arg(long, env = "LOGTO_EXCHANGE_APP_ID", value_name = "LOGTO_EXCHANGE_APP_ID")]
+    pub exchange_app_id: Option<String>,
     /// The SPA's address, for the links in invitation emails (`{SPA_URL}/admin/invitations/{id}`).
     #[arg(long, env = "SPA_URL", value_name = "SPA_URL", default_value = "http://localhost:8080")]
     pub spa_url: Origin,

@@ -159,6 +159,7 @@ pub async fn build_state(config: &Config) -> Result<AppState, StartupError> {
     }
     let mut verifier_config = VerifierConfig::new(config.issuer(), &config.api_resource);
     verifier_config.leeway = std::time::Duration::from_secs(config.jwt_leeway_seconds);
+    verifier_config.impersonating_clients = config.exchange_app_id.iter().cloned().collect();
     let verifier = Verifier::new(verifier_config);
     let mut management = ManagementConfig::new(
         config.logto_endpoint.as_ref(),

@@ -43,6 +43,7 @@ pub fn test_config(emulator: &RunningEmulator, db_dir: &std::path::Path) -> Conf
         rate_limit_invitation_lookups: "100000/s".parse().unwrap(),
         spa_url: "http://localhost:8080".parse().unwrap(),
         impersonation_writes: backend::config::ImpersonationWrites::Refuse,
+        exchange_app_id: None,
         trusted_proxy_header: None,
         cors_allowed_origins: vec!["http://localhost:8080".parse().unwrap()],
     }
@@ -117,4 +118,42 @@ pub async fn parts(response: reqwest::Response) -> (u16, String, serde_json::Val
     let challenge = response.headers().get("www-authenticate").and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
     let body = response.json().await.unwrap_or(serde_json::Value::Null);
     (status, challenge, body)
+}
+
+/// What the code under test logs while this lives, as text (fmt's format, no colours). Tests run on
+/// a one-thread runtime with the backend spawned on it, so the thread's default subscriber sees
+/// the backend's events too.
+pub struct LogCapture {
+    buffer: std::sync::Arc<std::sync::Mutex<Vec<u8>>>,
+    _guard: tracing::subscriber::DefaultGuard,
+}
+
+#[derive(Clone)]
+struct CaptureWriter(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for CaptureWriter {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().expect("log buffer").extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl LogCapture {
+    pub fn start() -> Self {
+        let buffer = std::sync::Arc::default();
+        let writer = CaptureWriter(std::sync::Arc::clone(&buffer));
+        let subscriber = tracing_subscriber::fmt()
+            .with_writer(move || writer.clone())
+            .with_ansi(false)
+            .with_max_level(tracing::Level::INFO)
+            .finish();
+        LogCapture { buffer, _guard: tracing::subscriber::set_default(subscriber) }
+    }
+
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.buffer.lock().expect("log buffer")).into_owned()
+    }
 }

@@ -4,7 +4,7 @@
 
 use serde_json::{json, Value};
 
-use crate::helpers::{parts, spawn_app, spawn_app_with, TestApp};
+use crate::helpers::{parts, spawn_app, spawn_app_with, LogCapture, TestApp};
 
 /// An access token for the API standing for `subject`, with `actor` acting (their own sign-in's
 /// opaque token), through an app allowed to exchange tokens.
@@ -56,7 +56,14 @@ async fn follow(app: &TestApp, token: &str, username: &str) -> reqwest::Response
 async fn support_staff_read_as_the_user_and_write_nothing_by_default() {
     let app = spawn_app().await;
     let token = impersonation_token(&app, "alice", "grace").await;
+    let logs = LogCapture::start();
     assert_eq!(app.get_top_users(Some(&format!("Bearer {token}"))).await.status(), 200, "reads go through");
+    // The log says who acted for whom, and nothing of the token.
+    let id = |name: &str| app.emulator.state.tenant.read(|s| s.user_by_identifier(name).unwrap().id.clone());
+    let text = logs.text();
+    let line = text.lines().find(|l| l.contains("impersonated request")).unwrap_or_else(|| panic!("{text}"));
+    assert!(line.contains(&format!("actor={}", id("grace"))) && line.contains(&format!("subject={}", id("alice"))));
+    assert!(!text.contains(&token), "no token in the log");
     let (status, challenge, body) = parts(follow(&app, &token, "bob").await).await;
     assert_eq!((status, body["code"].as_str()), (403, Some("auth.impersonation_refused")), "{body}");
     assert!(challenge.contains("insufficient_scope"), "{challenge}");

@@ -10,7 +10,9 @@ use logto_emulator::Seed;
 use logto_management::{ManagementClient, ManagementConfig, NewUser};
 use shared::TopUsersResponse;
 
-use crate::helpers::{parts, SCOPES};
+use logto_cli::users::Impersonation;
+
+use crate::helpers::{parts, LogCapture, SCOPES};
 
 #[tokio::test]
 async fn a_provisioned_logto_runs_the_whole_stack() {
@@ -53,6 +55,7 @@ async fn a_provisioned_logto_runs_the_whole_stack() {
     config.management_resource = env["LOGTO_MANAGEMENT_RESOURCE"].clone();
     config.seed_demo_data = false;
     config.webhook_signing_key = Some(env["LOGTO_WEBHOOK_SIGNING_KEY"].clone().into());
+    config.exchange_app_id = Some(env["LOGTO_EXCHANGE_APP_ID"].clone());
     assert_eq!(env["LOGTO_ENDPOINT"], emu.endpoint, "provision wrote the emulator's endpoint");
     let server = backend::startup::build(&config).await.unwrap();
     let backend = format!("http://{}", server.local_addr().unwrap());
@@ -112,4 +115,29 @@ async fn a_provisioned_logto_runs_the_whole_stack() {
         .await
         .unwrap();
     assert_eq!(body.users[0].name.as_deref(), Some("dave Renamed"));
+
+    // Support staff act as carol (`logto-cli users impersonate`, through the app provision made
+    // for it): her list reads, her follows are refused, and the log names the app and carol.
+    let logs = LogCapture::start();
+    let ask = Impersonation {
+        user: &ids["carol"],
+        resource: env["LOGTO_API_RESOURCE"].clone(),
+        scopes: vec!["read:top-users".into(), "write:follows".into()],
+        organization: None,
+        reason: Some("ticket 7".into()),
+        app_id: &env["LOGTO_EXCHANGE_APP_ID"],
+        app_secret: logto_management::ClientSecret::new(env["LOGTO_EXCHANGE_APP_SECRET"].clone()),
+    };
+    let token = logto_cli::users::impersonate(&admin, ask, &ctx).await.unwrap();
+    assert_eq!(token.scope, "read:top-users write:follows");
+    let read = http.get(format!("{backend}/api/top-users")).bearer_auth(&token.access_token).send().await.unwrap();
+    assert_eq!(read.status(), 200);
+    let follow = http.post(format!("{backend}/api/users/{}/follow", ids["dave"])).bearer_auth(&token.access_token);
+    let (status, _, body) = parts(follow.send().await.unwrap()).await;
+    assert_eq!((status, body["code"].as_str()), (403, Some("auth.impersonation_refused")), "{body}");
+    let line = logs.text().lines().find(|l| l.contains("impersonated request")).map(String::from);
+    let line = line.unwrap_or_else(|| panic!("no impersonation line in {}", logs.text()));
+    assert!(line.contains(&format!("actor=application:{}", env["LOGTO_EXCHANGE_APP_ID"])), "{line}");
+    assert!(line.contains(&format!("subject={}", ids["carol"])), "{line}");
+    assert!(!line.contains(&token.access_token), "no token in the log");
 }

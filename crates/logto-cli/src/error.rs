@@ -54,6 +54,20 @@ impl CliError {
                  --user <id>`, then give them the role."
                     .to_string()
             }
+            ManagementError::ExchangeRefused { error: kind, .. }
+                if kind == "invalid_client" || kind == "invalid_request" || kind == "unauthorized_client" =>
+            {
+                format!(
+                    "{error}. LOGTO_EXCHANGE_APP_ID and LOGTO_EXCHANGE_APP_SECRET must be an application allowed to \
+                     exchange tokens (`provision` creates one and writes them to the env file)."
+                )
+            }
+            ManagementError::ExchangeRefused { error: kind, .. } if kind == INVALID_TARGET => {
+                format!("{error}. Logto knows no API resource with that indicator (`--resource`).")
+            }
+            ManagementError::ExchangeRefused { error: kind, .. } if kind == "access_denied" => {
+                format!("{error}. The user is not a member of that organization.")
+            }
             ManagementError::Unreachable { .. } => {
                 format!("{error}. Is Logto running, and is LOGTO_ENDPOINT ({}) its endpoint?", ctx.endpoint)
             }

@@ -235,6 +235,31 @@ enum UsersCommand {
     /// A user's personal access tokens (for Logto's token exchange): create, list, delete.
     #[command(subcommand)]
     Pat(PatCommand),
+    /// Print an access token of the user for an API (support staff acting as them), through
+    /// Logto's token exchange; the token carries the scopes asked that the user holds.
+    Impersonate {
+        #[arg(value_parser = orgs::parse_user_id)]
+        user: UserId,
+        /// The API resource indicator the token is for.
+        #[arg(long)]
+        resource: String,
+        /// A scope to ask for; repeat for more.
+        #[arg(long = "scope")]
+        scopes: Vec<String>,
+        /// An organization (id or exact name): an organization-level token for the API.
+        #[arg(long)]
+        organization: Option<String>,
+        /// Why: kept with the subject token in Logto (its `context`).
+        #[arg(long)]
+        reason: Option<String>,
+        /// An application allowed to exchange tokens (`provision` creates one and writes these).
+        #[arg(long, env = "LOGTO_EXCHANGE_APP_ID")]
+        exchange_app_id: String,
+        #[arg(long, env = "LOGTO_EXCHANGE_APP_SECRET", hide_env_values = true)]
+        exchange_app_secret: String,
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -275,6 +300,11 @@ enum RolesCommand {
         #[arg(long)]
         role: String,
     },
+}
+
+/// A secret in the `oauth2` crate's type (its `Debug` hides it).
+fn oauth2_secret(secret: String) -> logto_management::ClientSecret {
+    logto_management::ClientSecret::new(secret)
 }
 
 #[tokio::main]
@@ -352,6 +382,37 @@ async fn run(cli: Cli) -> Result<(), CliError> {
         Command::Users(UsersCommand::Pat(PatCommand::Delete { user, name })) => {
             client.delete_personal_access_token(&user, &name).await.map_err(explain)?;
             println!("deleted personal access token {name} of {user}");
+        }
+        Command::Users(UsersCommand::Impersonate {
+            user,
+            resource,
+            scopes,
+            organization,
+            reason,
+            exchange_app_id,
+            exchange_app_secret,
+            json,
+        }) => {
+            let organization = match organization {
+                Some(org) => Some(orgs::find(&client, &org, &ctx).await?.id),
+                None => None,
+            };
+            let exchange = users::Impersonation {
+                user: &user,
+                resource,
+                scopes,
+                organization,
+                reason,
+                app_id: &exchange_app_id,
+                app_secret: oauth2_secret(exchange_app_secret),
+            };
+            let token = users::impersonate(&client, exchange, &ctx).await?;
+            if json {
+                println!("{}", output::json(&token));
+            } else {
+                eprintln!("an access token of {user}: scope {:?}, expires in {} s", token.scope, token.expires_in);
+                println!("{}", token.access_token);
+            }
         }
         Command::Roles(RolesCommand::Assign { user, role }) => {
             let role_id = users::assign_role(&client, &user, &role, &ctx).await?;

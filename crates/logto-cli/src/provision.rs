@@ -1,6 +1,6 @@
 //! `provision`: makes a Logto tenant ready for this stack, idempotently (API resource and scopes, User
 //! role, organization permissions and roles, SPA, backend app and its Management API role, the
-//! backend's webhook). Each step finds what exists
+//! support app that may exchange tokens, the backend's webhook). Each step finds what exists
 //! (by indicator, name and type) and creates only what is missing; `--dry-run` prints the plan.
 //! Finally the backend's and the SPA's configuration is written to an env file (mode 0600: it holds
 //! the M2M secret), and only when its content changes.
@@ -8,7 +8,8 @@
 use std::path::{Path, PathBuf};
 
 use logto_management::{
-    ApplicationType, ManagementClient, OidcClientMetadata, OrganizationScopeId, RoleId, RoleType, ScopeId,
+    Application, ApplicationId, ApplicationType, CustomClientMetadata, ManagementClient, OidcClientMetadata,
+    OrganizationScopeId, RoleId, RoleType, ScopeId,
 };
 
 use crate::error::{CliError, Context};
@@ -31,6 +32,8 @@ pub struct Options {
     pub spa_redirect_uris: Vec<String>,
     pub spa_post_logout_uris: Vec<String>,
     pub backend_name: String,
+    /// The machine-to-machine app allowed to exchange tokens (`users impersonate`).
+    pub support_name: String,
     /// The webhook that tells the backend about changes in Logto, and where it posts.
     pub webhook_name: String,
     pub webhook_url: String,
@@ -74,6 +77,7 @@ impl Options {
             spa_redirect_uris: vec!["http://localhost:8080/callback".into()],
             spa_post_logout_uris: vec!["http://localhost:8080/".into()],
             backend_name: "Top users backend".into(),
+            support_name: "Top users support".into(),
             webhook_name: "Top users backend".into(),
             webhook_url: "http://localhost:3000/api/webhooks/logto".into(),
             management_role: "Logto Management API access".into(),
@@ -278,8 +282,9 @@ pub async fn run(client: &ManagementClient, opts: &Options) -> Result<Report, Cl
                 redirect_uris: opts.spa_redirect_uris.clone(),
                 post_logout_redirect_uris: opts.spa_post_logout_uris.clone(),
             };
-            let spa =
-                client.create_application(&opts.spa_name, ApplicationType::SPA, &metadata).await.map_err(explain)?;
+            let custom = CustomClientMetadata::default();
+            let spa = client.create_application(&opts.spa_name, ApplicationType::SPA, &metadata, &custom);
+            let spa = spa.await.map_err(explain)?;
             report.create(false, format!("SPA application {} ({})", spa.name, spa.id));
             Some(spa.id)
         }
@@ -321,30 +326,10 @@ pub async fn run(client: &ManagementClient, opts: &Options) -> Result<Report, Cl
         }
     };
 
-    // 5. The backend's machine-to-machine application, holding that role.
-    let backend = apps.iter().find(|a| a.name == opts.backend_name && a.app_type == ApplicationType::MachineToMachine);
-    let backend_id = match backend {
-        Some(app) => {
-            report.found(format!("machine-to-machine application {} ({})", app.name, app.id));
-            Some(app.id.clone())
-        }
-        None if dry => {
-            report.create(true, format!("machine-to-machine application {}", opts.backend_name));
-            None
-        }
-        None => {
-            let app = client
-                .create_application(
-                    &opts.backend_name,
-                    ApplicationType::MachineToMachine,
-                    &OidcClientMetadata::default(),
-                )
-                .await
-                .map_err(explain)?;
-            report.create(false, format!("machine-to-machine application {} ({})", app.name, app.id));
-            Some(app.id)
-        }
-    };
+    // 5. The backend's machine-to-machine application, holding that role, and the support app that
+    // may impersonate users (token exchange; it holds no role: it only trades subject tokens).
+    let backend_id = machine_app(client, &apps, &mut report, dry, &opts.backend_name, false).await.map_err(explain)?;
+    let support_id = machine_app(client, &apps, &mut report, dry, &opts.support_name, true).await.map_err(explain)?;
     if let (Some(app_id), Some(role_id)) = (&backend_id, &management_role_id) {
         let held = client.application_roles(app_id).await.map_err(explain)?;
         if !held.iter().any(|r| &r.id == role_id) {
@@ -390,21 +375,16 @@ pub async fn run(client: &ManagementClient, opts: &Options) -> Result<Report, Cl
     };
 
     // 7. The configuration.
-    let (Some(spa_id), Some(backend_id), Some(signing_key)) = (spa_id, backend_id, signing_key) else {
+    let (Some(spa_id), Some(backend_id), Some(support_id), Some(webhook_key)) =
+        (spa_id, backend_id, support_id, signing_key)
+    else {
         report.lines.push(format!("  would write {}", opts.env_file.display()));
         return Ok(report);
     };
-    let secret = client
-        .application_secrets(&backend_id)
-        .await
-        .map_err(explain)?
-        .into_iter()
-        .find(|s| s.expires_at.is_none())
-        .map(|s| s.value)
-        .ok_or_else(|| {
-            CliError::Logto(format!("{} has no unexpired secret: add one in the Console", opts.backend_name))
-        })?;
-    let env = env_file(opts, &spa_id, &backend_id, &secret, &signing_key);
+    let backend_secret = unexpired_secret(client, &backend_id, &opts.backend_name, &ctx).await?;
+    let support_secret = unexpired_secret(client, &support_id, &opts.support_name, &ctx).await?;
+    let written = Written { spa_id, backend_id, backend_secret, support_id, support_secret, webhook_key };
+    let env = env_file(opts, &written);
     let current = std::fs::read_to_string(&opts.env_file).ok();
     if current.as_deref() == Some(env.as_str()) {
         report.found(format!("configuration {} (unchanged)", opts.env_file.display()));
@@ -454,17 +434,85 @@ async fn find_management_role(
     Ok(None)
 }
 
-/// The env file: the backend's settings and the SPA's build settings.
-pub fn env_file(opts: &Options, spa_id: &str, backend_id: &str, secret: &str, webhook_key: &str) -> String {
+/// A machine-to-machine application by name (created when absent); `exchange`: one allowed to
+/// exchange tokens. `None` in a dry run that would create it.
+async fn machine_app(
+    client: &ManagementClient,
+    apps: &[Application],
+    report: &mut Report,
+    dry: bool,
+    name: &str,
+    exchange: bool,
+) -> Result<Option<ApplicationId>, logto_management::ManagementError> {
+    let what = if exchange { "token-exchange application" } else { "machine-to-machine application" };
+    match apps.iter().find(|a| a.name == name && a.app_type == ApplicationType::MachineToMachine) {
+        Some(app) => {
+            report.found(format!("{what} {} ({})", app.name, app.id));
+            if exchange && !app.custom_client_metadata.allow_token_exchange {
+                report.lines.push(format!(
+                    "  note     {} may not exchange tokens: turn on \"Token exchange\" on its page in the Console",
+                    app.name
+                ));
+            }
+            Ok(Some(app.id.clone()))
+        }
+        None if dry => {
+            report.create(true, format!("{what} {name}"));
+            Ok(None)
+        }
+        None => {
+            let custom = CustomClientMetadata { allow_token_exchange: exchange, ..Default::default() };
+            let app = client
+                .create_application(name, ApplicationType::MachineToMachine, &OidcClientMetadata::default(), &custom)
+                .await?;
+            report.create(false, format!("{what} {} ({})", app.name, app.id));
+            Ok(Some(app.id))
+        }
+    }
+}
+
+/// The application's secret that does not expire.
+async fn unexpired_secret(
+    client: &ManagementClient,
+    id: &ApplicationId,
+    name: &str,
+    ctx: &Context<'_>,
+) -> Result<String, CliError> {
+    let secrets = client.application_secrets(id).await.map_err(|e| CliError::explain(e, ctx))?;
+    let secret = secrets.into_iter().find(|s| s.expires_at.is_none()).map(|s| s.value);
+    secret.ok_or_else(|| CliError::Logto(format!("{name} has no unexpired secret: add one in the Console")))
+}
+
+/// What provisioning writes to the env file.
+pub struct Written {
+    pub spa_id: ApplicationId,
+    pub backend_id: ApplicationId,
+    pub backend_secret: String,
+    pub support_id: ApplicationId,
+    pub support_secret: String,
+    pub webhook_key: String,
+}
+
+/// The env file: the backend's settings, the SPA's build settings, and the support app the CLI's
+/// `users impersonate` uses.
+pub fn env_file(opts: &Options, w: &Written) -> String {
     format!(
         "# Written by `logto-cli provision` for {endpoint}. Holds a secret: keep it out of version control.\n\
          LOGTO_ENDPOINT={endpoint}\n\
          LOGTO_API_RESOURCE={api}\n\
          LOGTO_SPA_APP_ID={spa_id}\n\
          LOGTO_M2M_APP_ID={backend_id}\n\
-         LOGTO_M2M_APP_SECRET={secret}\n\
+         LOGTO_M2M_APP_SECRET={backend_secret}\n\
          LOGTO_MANAGEMENT_RESOURCE={mgmt}\n\
-         LOGTO_WEBHOOK_SIGNING_KEY={webhook_key}\n",
+         LOGTO_WEBHOOK_SIGNING_KEY={webhook_key}\n\
+         LOGTO_EXCHANGE_APP_ID={support_id}\n\
+         LOGTO_EXCHANGE_APP_SECRET={support_secret}\n",
+        spa_id = w.spa_id,
+        backend_id = w.backend_id,
+        backend_secret = w.backend_secret,
+        webhook_key = w.webhook_key,
+        support_id = w.support_id,
+        support_secret = w.support_secret,
         endpoint = opts.endpoint,
         api = opts.api_resource,
         mgmt = opts.management_resource,

@@ -1,8 +1,11 @@
-//! `users list|get|create|delete|search|pat` and `roles assign`.
+//! `users list|get|create|delete|search|pat|impersonate` and `roles assign`.
 
 use std::io::Write;
 
-use logto_management::{ManagementClient, NewUser, RoleType, User, UserId};
+use logto_management::ClientSecret;
+use logto_management::{
+    ExchangedToken, ManagementClient, NewUser, OrganizationId, RoleType, SubjectTokenType, TokenExchange, User, UserId,
+};
 
 use crate::error::{CliError, Context};
 
@@ -47,6 +50,36 @@ pub async fn assign_role(
         .ok_or_else(|| CliError::Usage(format!("no User role is named or has the id {role:?}")))?;
     client.assign_user_roles(user_id, std::slice::from_ref(&found.id)).await.map_err(|e| CliError::explain(e, ctx))?;
     Ok(found.id.to_string())
+}
+
+/// What `users impersonate` asks for, and as which application.
+pub struct Impersonation<'a> {
+    pub user: &'a UserId,
+    pub resource: String,
+    pub scopes: Vec<String>,
+    pub organization: Option<OrganizationId>,
+    pub reason: Option<String>,
+    pub app_id: &'a str,
+    pub app_secret: ClientSecret,
+}
+
+/// A subject token for the user (Management API), traded by the exchange app for an access token
+/// of that user for the resource: Logto's impersonation.
+pub async fn impersonate(
+    client: &ManagementClient,
+    ask: Impersonation<'_>,
+    ctx: &Context<'_>,
+) -> Result<ExchangedToken, CliError> {
+    let context = ask.reason.map(|reason| serde_json::json!({"reason": reason}));
+    let subject = client.create_subject_token(ask.user, context.as_ref()).await.map_err(|e| CliError::explain(e, ctx))?;
+    let request = TokenExchange {
+        subject_token: ClientSecret::new(subject.subject_token),
+        subject_token_type: SubjectTokenType::AccessToken,
+        resource: Some(ask.resource),
+        scopes: ask.scopes,
+        organization_id: ask.organization,
+    };
+    client.exchange_token(ask.app_id, Some(&ask.app_secret), &request).await.map_err(|e| CliError::explain(e, ctx))
 }
 
 /// Now, in milliseconds since the epoch (for expiries given as durations).

@@ -20,14 +20,23 @@ fn temp_dir() -> tempfile::TempDir {
 
 /// Runs the binary with the given credentials and arguments (off the async runtime's threads).
 async fn cli(endpoint: &str, id: &str, secret: &str, args: &[&str]) -> Output {
+    cli_with(endpoint, id, secret, &[], args).await
+}
+
+/// [`cli`] with more environment variables.
+async fn cli_with(endpoint: &str, id: &str, secret: &str, vars: &[(&str, &str)], args: &[&str]) -> Output {
     let (endpoint, id, secret) = (endpoint.to_string(), id.to_string(), secret.to_string());
     let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
+    let vars: Vec<(String, String)> = vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
     tokio::task::spawn_blocking(move || {
         std::process::Command::new(env!("CARGO_BIN_EXE_logto-cli"))
             .env("LOGTO_ENDPOINT", endpoint)
             .env("LOGTO_M2M_APP_ID", id)
             .env("LOGTO_M2M_APP_SECRET", secret)
             .env_remove("LOGTO_TENANT")
+            .env_remove("LOGTO_EXCHANGE_APP_ID")
+            .env_remove("LOGTO_EXCHANGE_APP_SECRET")
+            .envs(vars)
             .args(args)
             .output()
             .unwrap()
@@ -69,7 +78,7 @@ async fn provision_creates_everything_once_and_rerunning_is_a_no_op() {
 
     let first = ok(&emu, &["provision", "--env-file", &env_arg(&env)]).await;
     assert!(first.contains("created  SPA application") && first.contains("found    Management API role"), "{first}");
-    assert_eq!(counts(&emu), (3, 2, 2), "SPA + backend apps, User role, API resource");
+    assert_eq!(counts(&emu), (4, 2, 2), "SPA, backend and support apps, User role, API resource");
     let written = std::fs::read_to_string(&env).unwrap();
     let vars: std::collections::HashMap<_, _> = logto_cli::provision::parse_env(&written).into_iter().collect();
     assert_eq!(vars["LOGTO_ENDPOINT"], emu.endpoint);
@@ -94,7 +103,7 @@ async fn provision_creates_everything_once_and_rerunning_is_a_no_op() {
     let again = ok(&emu, &["provision", "--env-file", &env_arg(&env)]).await;
     assert!(again.contains("Nothing to change."), "{again}");
     assert!(!again.contains("created"), "{again}");
-    assert_eq!(counts(&emu), (3, 2, 2));
+    assert_eq!(counts(&emu), (4, 2, 2));
     assert_eq!(std::fs::read_to_string(&env).unwrap(), written);
 
     // The written credentials work: the provisioned backend app can use the Management API too.
@@ -354,4 +363,49 @@ async fn users_pat_create_list_delete() {
         .await
         .contains("deleted personal access token ci"));
     assert_eq!(ok(&emu, &["users", "pat", "list", id]).await.lines().count(), 1, "the header alone");
+}
+
+/// Issue 27: `users impersonate` prints an access token of the user through the support app
+/// `provision` made (Logto's token exchange); an app not allowed to exchange is told apart.
+#[tokio::test(flavor = "multi_thread")]
+async fn users_impersonate_prints_a_token_of_the_user() {
+    let emu = fresh_logto().await;
+    let dir = temp_dir();
+    let env = dir.path().join(".env");
+    let first = ok(&emu, &["provision", "--env-file", &env_arg(&env)]).await;
+    assert!(first.contains("created  token-exchange application Top users support"), "{first}");
+    let vars: std::collections::HashMap<_, _> =
+        logto_cli::provision::parse_env(&std::fs::read_to_string(&env).unwrap()).into_iter().collect();
+    let user: serde_json::Value =
+        serde_json::from_str(&ok(&emu, &["users", "create", "--username", "erin", "--json"]).await).unwrap();
+    let id = user["id"].as_str().unwrap();
+    ok(&emu, &["roles", "assign", "--user", id, "--role", "User"]).await;
+
+    let support = [
+        ("LOGTO_EXCHANGE_APP_ID", vars["LOGTO_EXCHANGE_APP_ID"].as_str()),
+        ("LOGTO_EXCHANGE_APP_SECRET", vars["LOGTO_EXCHANGE_APP_SECRET"].as_str()),
+    ];
+    let args = ["users", "impersonate", id, "--resource", "https://api.example.com", "--scope", "read:top-users"];
+    let out = cli_with(&emu.endpoint, BOOTSTRAP_ID, BOOTSTRAP_SECRET, &support, &args).await;
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let token = String::from_utf8(out.stdout).unwrap().trim().to_string();
+    let payload = token.split('.').nth(1).unwrap();
+    use base64::Engine;
+    let claims: serde_json::Value =
+        serde_json::from_slice(&base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(payload).unwrap()).unwrap();
+    assert_eq!((claims["sub"].as_str(), claims["aud"].as_str()), (Some(id), Some("https://api.example.com")));
+    assert_eq!((claims["scope"].as_str(), claims["client_id"].as_str()), (Some("read:top-users"), Some(support[0].1)));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("expires in"));
+
+    // The bootstrap app may not exchange tokens: the error names the settings to fix.
+    let bootstrap = [("LOGTO_EXCHANGE_APP_ID", BOOTSTRAP_ID), ("LOGTO_EXCHANGE_APP_SECRET", BOOTSTRAP_SECRET)];
+    let out = cli_with(&emu.endpoint, BOOTSTRAP_ID, BOOTSTRAP_SECRET, &bootstrap, &args).await;
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success() && stderr.contains("LOGTO_EXCHANGE_APP_ID"), "{stderr}");
+    // An unknown API resource.
+    let mut unknown = args;
+    unknown[4] = "https://nope.example.com";
+    let out = cli_with(&emu.endpoint, BOOTSTRAP_ID, BOOTSTRAP_SECRET, &support, &unknown).await;
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success() && stderr.contains("no API resource"), "{stderr}");
 }

@@ -133,6 +133,9 @@ pub struct Application {
     /// May use the token-exchange grant (Logto's `customClientMetadata.allowTokenExchange`).
     #[serde(default)]
     pub allow_token_exchange: bool,
+    /// A third-party app (Logto's `isThirdParty`): it may never use token exchange.
+    #[serde(default)]
+    pub is_third_party: bool,
 }
 
 impl Application {
@@ -148,7 +151,7 @@ impl Application {
             "customClientMetadata": self.custom_client_metadata(),
             "protectedAppMetadata": null,
             "customData": {},
-            "isThirdParty": false,
+            "isThirdParty": self.is_third_party,
             "appLevelAccessControlEnabled": false,
             "createdAt": self.created_at,
         })

@@ -105,6 +105,7 @@ impl Store {
                     created_at: now_ms,
                     is_device_flow: false,
                     allow_token_exchange: false,
+                    is_third_party: false,
                 },
             );
         }

@@ -33,6 +33,10 @@ pub struct AccessClaims {
     /// for `sub` (RFC 8693 §4.1).
     #[serde(default)]
     pub act: Option<Actor>,
+    /// Set by the verifier when no `act` names the actor but the token was issued to one of
+    /// [`crate::VerifierConfig::impersonating_clients`]: that application's id.
+    #[serde(skip)]
+    pub impersonating_client: Option<String>,
 }
 
 /// The `act` claim: the party acting for the token's subject.
@@ -72,15 +76,21 @@ impl AccessClaims {
         }
     }
 
-    /// The user acting for `sub` when this token is an impersonation (its `act` claim).
-    pub fn actor(&self) -> Option<&str> {
-        self.act.as_ref().map(|a| a.sub.as_str())
+    /// Who acts for `sub` when this token is an impersonation: the user of its `act` claim, else
+    /// `application:{id}` for a token of an impersonating client.
+    pub fn actor(&self) -> Option<std::borrow::Cow<'_, str>> {
+        match (&self.act, &self.impersonating_client) {
+            (Some(act), _) => Some(act.sub.as_str().into()),
+            (None, Some(client)) => Some(format!("application:{client}").into()),
+            (None, None) => None,
+        }
     }
 
     /// `Ok` for a token nobody acts through; 403 `auth.impersonation_refused` for an impersonation
-    /// token (`act`). A route that must be the user's own act (a write, usually) calls this.
+    /// token (`act`, or an impersonating client's). A route that must be the user's own act (a
+    /// write, usually) calls this.
     pub fn require_not_impersonated(&self) -> Result<(), AuthError> {
-        match &self.act {
+        match self.actor() {
             None => Ok(()),
             Some(_) => Err(AuthError::ImpersonationRefused),
         }
@@ -106,7 +116,7 @@ mod tests {
         assert_eq!((plain.actor(), plain.require_not_impersonated().is_ok()), (None, true));
         let acting: AccessClaims =
             serde_json::from_value(serde_json::json!({"sub": "u1", "exp": 1, "act": {"sub": "support7"}})).unwrap();
-        assert_eq!(acting.actor(), Some("support7"));
+        assert_eq!(acting.actor().as_deref(), Some("support7"));
         let refused = acting.require_not_impersonated().unwrap_err();
         assert_eq!((refused.code(), refused.status().as_u16()), ("auth.impersonation_refused", 403));
     }

@@ -164,7 +164,7 @@ where
 /// Every request made with an impersonation token says so in the log: who acts for whom.
 fn log_impersonation(claims: &AccessClaims) {
     if let Some(actor) = claims.actor() {
-        tracing::info!(actor, subject = %claims.sub, "impersonated request");
+        tracing::info!(actor = %actor, subject = %claims.sub, "impersonated request");
     }
 }
 

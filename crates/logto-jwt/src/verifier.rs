@@ -38,6 +38,10 @@ pub struct VerifierConfig {
     pub http_timeout: Duration,
     /// How many verified tokens are remembered (by a hash of the whole token).
     pub cache_capacity: u64,
+    /// Applications whose tokens are impersonations even without an `act` claim: those allowed to
+    /// exchange tokens, such as a support tool's (Logto adds `act` only when the exchange names an
+    /// actor token). Their tokens' [`AccessClaims::actor`] is `application:{id}`.
+    pub impersonating_clients: Vec<String>,
 }
 
 impl VerifierConfig {
@@ -53,6 +57,7 @@ impl VerifierConfig {
             refresh_interval: Duration::from_secs(600),
             http_timeout: Duration::from_secs(5),
             cache_capacity: 10_000,
+            impersonating_clients: Vec::new(),
         }
     }
 }
@@ -392,7 +397,7 @@ impl Verifier {
         validation.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
         validation.leeway = config.leeway.as_secs();
         validation.validate_nbf = true;
-        decode::<AccessClaims>(token, &key, &validation).map(|data| data.claims).map_err(|e| {
+        let mut claims = decode::<AccessClaims>(token, &key, &validation).map(|data| data.claims).map_err(|e| {
             AuthError::InvalidToken(match e.kind() {
                 ErrorKind::ExpiredSignature => "the token has expired",
                 ErrorKind::ImmatureSignature => "the token is not valid yet (nbf)",
@@ -408,6 +413,11 @@ impl Verifier {
                 },
                 _ => "the token is malformed",
             })
-        })
+        })?;
+        if claims.act.is_none() {
+            let client = claims.client_id.as_ref().filter(|id| config.impersonating_clients.contains(id));
+            claims.impersonating_client = client.cloned();
+        }
+        Ok(claims)
     }
 }

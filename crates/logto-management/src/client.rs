@@ -127,6 +127,16 @@ impl ManagementClient {
         Ok(Self { endpoint: config.endpoint, http, tokens, retry, counts: Counts::default() })
     }
 
+    /// Logto's endpoint, without a trailing slash.
+    pub(crate) fn endpoint(&self) -> &str {
+        &self.endpoint
+    }
+
+    /// The HTTP client (timeouts set, redirects never followed).
+    pub(crate) fn http(&self) -> &reqwest::Client {
+        &self.http
+    }
+
     /// Totals since this client was made.
     pub fn stats(&self) -> ClientStats {
         let tokens = self.tokens.stats();
@@ -412,8 +422,10 @@ impl ManagementClient {
         name: &str,
         app_type: ApplicationType,
         metadata: &OidcClientMetadata,
+        custom: &CustomClientMetadata,
     ) -> Result<Application, ManagementError> {
-        self.post_json("/applications", json!({"name": name, "type": app_type, "oidcClientMetadata": metadata})).await
+        let body = json!({"name": name, "type": app_type, "oidcClientMetadata": metadata, "customClientMetadata": custom});
+        self.post_json("/applications", body).await
     }
 
     /// `GET /api/applications/{id}/secrets`.

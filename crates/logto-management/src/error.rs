@@ -13,6 +13,16 @@ pub enum ManagementError {
         /// Logto's description of it.
         description: Option<String>,
     },
+    /// The token endpoint refused a token exchange (`invalid_grant`: the subject token is unknown,
+    /// used or expired; `invalid_request`: the app may not exchange tokens; `invalid_target`: an
+    /// unknown resource; `access_denied`: not a member of the organization).
+    #[error("Logto refused the token exchange: {error}{}", .description.as_deref().map(|d| format!(" ({d})")).unwrap_or_default())]
+    ExchangeRefused {
+        /// The OAuth error code.
+        error: String,
+        /// Logto's description of it.
+        description: Option<String>,
+    },
     /// Logto gave a token without the `all` scope: the application has no machine-to-machine role
     /// with the Management API's `all` permission.
     #[error(

@@ -91,6 +91,19 @@ pub struct OidcClientMetadata {
     pub post_logout_redirect_uris: Vec<String>,
 }
 
+/// The part of an application's `customClientMetadata` that decides which grants it may use.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CustomClientMetadata {
+    /// May use the token-exchange grant (impersonation, personal access tokens). Never on a
+    /// third-party app.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub allow_token_exchange: bool,
+    /// Signs in through the device flow (Native apps only; fixed at creation).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub is_device_flow: bool,
+}
+
 /// An application (`/api/applications`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -105,6 +118,9 @@ pub struct Application {
     /// Its redirect URIs.
     #[serde(default)]
     pub oidc_client_metadata: OidcClientMetadata,
+    /// The grants it may use beyond its type's.
+    #[serde(default)]
+    pub custom_client_metadata: CustomClientMetadata,
 }
 
 /// One secret of an application (`/api/applications/{id}/secrets`).

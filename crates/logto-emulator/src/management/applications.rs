@@ -73,6 +73,8 @@ struct WireApplication {
     oidc_client_metadata: Option<ClientMetadata>,
     #[serde(default)]
     custom_client_metadata: Option<CustomClientMetadata>,
+    #[serde(default)]
+    is_third_party: bool,
 }
 
 /// The part of `customClientMetadata` the emulator acts on.
@@ -115,6 +117,7 @@ pub async fn create(State(state): State<AppState>, body: Bytes) -> Result<Json<V
         post_logout_redirect_uris: meta.post_logout_redirect_uris,
         is_device_flow: new.custom_client_metadata.as_ref().is_some_and(|c| c.is_device_flow),
         allow_token_exchange: new.custom_client_metadata.as_ref().is_some_and(|c| c.allow_token_exchange),
+        is_third_party: new.is_third_party,
     };
     let app = state.tenant.create_application(new, state.clock.now_ms())?;
     Ok(Json(app.to_api_json()))

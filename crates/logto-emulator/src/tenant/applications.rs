@@ -24,6 +24,8 @@ pub struct NewApplication {
     pub is_device_flow: bool,
     /// May use the token-exchange grant.
     pub allow_token_exchange: bool,
+    /// A third-party app (signs users in to another company's product).
+    pub is_third_party: bool,
 }
 
 impl Tenant {
@@ -34,6 +36,23 @@ impl Tenant {
                 "application.device_flow_native_only",
                 "Device flow is only available for native applications.",
             ));
+        }
+        // `routes/applications/application.ts`: only sign-in apps can be third-party, and a
+        // third-party app never impersonates users.
+        if new.is_third_party {
+            if !matches!(new.app_type, AppType::Traditional | AppType::SPA | AppType::Native) {
+                return Err(ApiError::new(
+                    axum::http::StatusCode::BAD_REQUEST,
+                    "application.invalid_third_party_application_type",
+                    "Only traditional web, single-page, and native applications can be marked as third-party apps.",
+                ));
+            }
+            if new.allow_token_exchange {
+                return Err(ApiError::unprocessable(
+                    "application.third_party_application_cannot_enable_token_exchange",
+                    "Third-party applications are not allowed to enable token exchange.",
+                ));
+            }
         }
         let app = Application {
             id: standard_id(21),
@@ -47,6 +66,7 @@ impl Tenant {
             created_at: now_ms,
             is_device_flow: new.is_device_flow,
             allow_token_exchange: new.allow_token_exchange,
+            is_third_party: new.is_third_party,
         };
         self.write().put(app.clone())?;
         Ok(app)

@@ -426,3 +426,41 @@ async fn personal_access_tokens_are_kept_exchanged_and_deleted() {
     assert_eq!(call(reqwest::Method::DELETE, format!("/users/{alice}"), None).await.0, 204);
     assert!(emu.state.tenant.read(|s| s.personal_access_tokens.is_empty()));
 }
+
+/// `routes/applications/application.ts` (`assertThirdPartyApplicationTokenExchangeDisabled`):
+/// a third-party app can never be allowed to exchange tokens, and only sign-in apps can be
+/// third-party.
+#[tokio::test]
+async fn third_party_apps_cannot_enable_token_exchange() {
+    let emu = logto_emulator::Emulator::new(&demo_tenant::seed()).spawn().await.unwrap();
+    let api = Api::new(&emu).await;
+    let app = |app_type: &str, exchange: bool| {
+        json!({"name": "partner", "type": app_type, "isThirdParty": true,
+               "customClientMetadata": {"allowTokenExchange": exchange},
+               "oidcClientMetadata": {"redirectUris": ["http://localhost:8480/cb"], "postLogoutRedirectUris": []}})
+    };
+    let (status, body) = api.post("/applications", app("SPA", true)).await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (422, Some("application.third_party_application_cannot_enable_token_exchange"))
+    );
+    let (status, body) = api.post("/applications", app("MachineToMachine", false)).await;
+    assert_eq!((status, body["code"].as_str()), (400, Some("application.invalid_third_party_application_type")));
+    // Neither refusal left an application behind.
+    assert_eq!(emu.state.tenant.read(|s| s.applications.values().filter(|a| a.name == "partner").count()), 0);
+
+    let (status, partner) = api.post("/applications", app("Traditional", false)).await;
+    assert_eq!((status, partner["isThirdParty"].as_bool()), (200, Some(true)), "{partner}");
+    // Its token endpoint refuses the grant as it does for any app not allowed it.
+    let id = partner["id"].as_str().unwrap();
+    let r = reqwest::Client::new().get(format!("{}/api/applications/{id}/secrets", emu.endpoint)).bearer_auth(&api.token);
+    let secrets: Value = r.send().await.unwrap().json().await.unwrap();
+    let secret = secrets[0]["value"].as_str().unwrap();
+    let subject = api.subject_token(&user(&emu, "alice")).await;
+    let (status, body) = exchange(
+        &emu,
+        &[("client_id", id), ("client_secret", secret), ("subject_token", &subject), ("subject_token_type", ACCESS)],
+    )
+    .await;
+    assert_eq!((status, body["error"].as_str()), (400, Some("invalid_request")), "{body}");
+}
