@@ -71,7 +71,8 @@ pub async fn impersonate(
     ctx: &Context<'_>,
 ) -> Result<ExchangedToken, CliError> {
     let context = ask.reason.map(|reason| serde_json::json!({"reason": reason}));
-    let subject = client.create_subject_token(ask.user, context.as_ref()).await.map_err(|e| CliError::explain(e, ctx))?;
+    let subject =
+        client.create_subject_token(ask.user, context.as_ref()).await.map_err(|e| CliError::explain(e, ctx))?;
     let request = TokenExchange {
         subject_token: ClientSecret::new(subject.subject_token),
         subject_token_type: SubjectTokenType::AccessToken,

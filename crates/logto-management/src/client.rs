@@ -424,7 +424,8 @@ impl ManagementClient {
         metadata: &OidcClientMetadata,
         custom: &CustomClientMetadata,
     ) -> Result<Application, ManagementError> {
-        let body = json!({"name": name, "type": app_type, "oidcClientMetadata": metadata, "customClientMetadata": custom});
+        let body =
+            json!({"name": name, "type": app_type, "oidcClientMetadata": metadata, "customClientMetadata": custom});
         self.post_json("/applications", body).await
     }
 

@@ -21,8 +21,8 @@ pub mod token;
 mod user;
 
 pub use client::{ClientStats, ManagementClient, ManagementConfig};
-pub use exchange::{ExchangedToken, SubjectTokenType, TokenExchange, TOKEN_EXCHANGE_GRANT};
 pub use error::{ManagementError, TokenErrorKind, INVALID_TARGET};
+pub use exchange::{ExchangedToken, SubjectTokenType, TokenExchange, TOKEN_EXCHANGE_GRANT};
 pub use ids::{
     ApplicationId, HookId, InvitationId, OrganizationId, OrganizationRoleId, OrganizationScopeId, ResourceId, RoleId,
     ScopeId, UserId,

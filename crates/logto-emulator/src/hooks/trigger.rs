@@ -20,6 +20,8 @@ const REGISTRATIONS: &[(&str, &str, &str, &str)] = &[
     ("POST", "/users", "User.Created", "/users"),
     ("PATCH", "/users/{id}", "User.Data.Updated", "/users/:userId"),
     ("DELETE", "/users/{id}", "User.Deleted", "/users/:userId"),
+    ("PATCH", "/users/{id}/password", "User.Data.Updated", "/users/:userId/password"),
+    ("PATCH", "/users/{id}/is-suspended", "User.SuspensionStatus.Updated", "/users/:userId/is-suspended"),
     ("POST", "/roles", "Role.Created", "/roles"),
     ("POST", "/roles/{id}/scopes", "Role.Scopes.Updated", "/roles/:id/scopes"),
     ("POST", "/resources/{id}/scopes", "Scope.Created", "/resources/:resourceId/scopes"),

@@ -27,6 +27,8 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/users", get(users::list).post(users::create))
         .route("/users/{id}", get(users::get_one).patch(users::update).delete(users::delete))
         .route("/users/{id}/roles", get(users::roles).post(users::assign_roles))
+        .route("/users/{id}/password", patch(users::set_password))
+        .route("/users/{id}/is-suspended", patch(users::set_suspended))
         .route("/resources", get(resources::list).post(resources::create))
         .route("/resources/{id}", get(resources::get_one).patch(resources::update))
         .route("/resources/{id}/scopes", get(resources::scopes).post(resources::create_scope))

@@ -277,6 +277,43 @@ pub async fn update(
     Ok(Json(user.to_api_json()))
 }
 
+const PASSWORD: &[Field] = &[Field::required("password", Kind::Str { min: 1, max: None, pattern: None })];
+const SUSPENSION: &[Field] = &[Field::required("isSuspended", Kind::Bool)];
+
+#[derive(serde::Deserialize)]
+struct NewPassword {
+    password: String,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Suspension {
+    is_suspended: bool,
+}
+
+/// `PATCH /api/users/{id}/password` `{password}` (`routes/admin-user/basics.ts`): the user.
+pub async fn set_password(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    body: axum::body::Bytes,
+) -> Result<Json<Value>, ApiError> {
+    let new: NewPassword = guard::body(&body, PASSWORD)?;
+    let user = state.tenant.set_user_password(&id, &new.password, state.clock.now_ms())?;
+    Ok(Json(user.to_api_json()))
+}
+
+/// `PATCH /api/users/{id}/is-suspended` `{isSuspended}` (`routes/admin-user/basics.ts`): the user;
+/// a suspended user is signed out everywhere.
+pub async fn set_suspended(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    body: axum::body::Bytes,
+) -> Result<Json<Value>, ApiError> {
+    let change: Suspension = guard::body(&body, SUSPENSION)?;
+    let user = state.tenant.set_user_suspended(&id, change.is_suspended, state.clock.now_ms())?;
+    Ok(Json(user.to_api_json()))
+}
+
 /// `DELETE /api/users/{id}`: 204; the user's grants end with it.
 pub async fn delete(State(state): State<AppState>, Path(id): Path<String>) -> Result<axum::http::StatusCode, ApiError> {
     if !state.tenant.delete_user(&id)? {

@@ -160,6 +160,33 @@ impl Tenant {
         Ok(user)
     }
 
+    /// Sets a user's password (Logto's admin route checks no policy); 404 for an unknown user.
+    pub fn set_user_password(&self, id: &str, password: &str, now_ms: i64) -> Result<User, ApiError> {
+        let mut write = self.write();
+        let mut user = write.read().user(id).cloned().ok_or_else(ApiError::not_found)?;
+        user.password = Some(crate::secret::Secret::new(password.to_string()));
+        user.updated_at = now_ms;
+        write.put(user.clone())?;
+        Ok(user)
+    }
+
+    /// Suspends or reinstates a user; suspending signs them out everywhere (their sessions and
+    /// grants end, as Logto's `signOutUser`). 404 for an unknown user.
+    pub fn set_user_suspended(&self, id: &str, suspended: bool, now_ms: i64) -> Result<User, ApiError> {
+        let user = {
+            let mut write = self.write();
+            let mut user = write.read().user(id).cloned().ok_or_else(ApiError::not_found)?;
+            user.is_suspended = suspended;
+            user.updated_at = now_ms;
+            write.put(user.clone())?;
+            user
+        };
+        if suspended {
+            self.artefacts().end_account(id);
+        }
+        Ok(user)
+    }
+
     /// The user `identifier` (username or email) names, when `password` is theirs: compared in
     /// constant time, as client secrets are (no early exit at the first differing byte).
     pub fn user_with_password(&self, identifier: &str, password: &str) -> Option<User> {

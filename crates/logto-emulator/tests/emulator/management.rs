@@ -180,3 +180,41 @@ async fn a_resources_token_lifetime_can_be_changed_and_applies_to_new_tokens() {
     let r = patch("nope".into(), serde_json::json!({"name": "x"})).await.unwrap();
     assert_eq!(r.status(), 404);
 }
+
+/// `PATCH /api/users/{id}/password` and `…/is-suspended` (`routes/admin-user/basics.ts`): a new
+/// password signs in, the old one no longer; suspending signs the user out everywhere (their
+/// refresh token dies) and reinstating lets them sign in again.
+#[tokio::test]
+async fn admins_set_passwords_and_suspend_users() {
+    let emu = logto_emulator::Emulator::new(&demo_tenant::seed()).spawn().await.unwrap();
+    let auth = admin(&emu).await;
+    let alice = emu.state.tenant.read(|s| s.user_by_identifier("alice").unwrap().id.clone());
+    let patch = |path: String, body: Value| {
+        let r = reqwest::Client::new().patch(format!("{}/api/users/{path}", emu.endpoint));
+        r.header("Authorization", &auth).json(&body).send()
+    };
+    let r = patch(format!("{alice}/password"), serde_json::json!({"password": "a new one 42"})).await.unwrap();
+    assert_eq!(r.status(), 200);
+    let body: Value = r.json().await.unwrap();
+    assert_eq!((body["id"].as_str(), body["hasPassword"].as_bool()), (Some(alice.as_str()), Some(true)));
+    assert!(emu.state.tenant.user_with_password("alice", "a new one 42").is_some());
+    assert!(emu.state.tenant.user_with_password("alice", DEMO_PASSWORD).is_none());
+    let r = patch(format!("{alice}/password"), serde_json::json!({"password": ""})).await.unwrap();
+    assert_eq!(r.status(), 400, "an empty password is refused by the guard");
+    let r = patch("nosuchuser/password".into(), serde_json::json!({"password": "x"})).await.unwrap();
+    assert_eq!(r.status(), 404);
+
+    let signed_in =
+        demo_tenant::sign_in(&emu.endpoint, "bob", DEMO_PASSWORD, "openid offline_access", None).await.unwrap();
+    let bob = emu.state.tenant.read(|s| s.user_by_identifier("bob").unwrap().id.clone());
+    let r = patch(format!("{bob}/is-suspended"), serde_json::json!({"isSuspended": true})).await.unwrap();
+    let body: Value = r.json().await.unwrap();
+    assert_eq!(body["isSuspended"], true);
+    let (status, refreshed) = crate::helpers::refresh(&emu.endpoint, signed_in.refresh_token(), &[]).await;
+    assert_eq!((status, refreshed["error"].as_str()), (400, Some("invalid_grant")), "signed out everywhere");
+    let r = patch(format!("{bob}/is-suspended"), serde_json::json!({"isSuspended": "yes"})).await.unwrap();
+    assert_eq!(r.status(), 400);
+    let r = patch(format!("{bob}/is-suspended"), serde_json::json!({"isSuspended": false})).await.unwrap();
+    assert_eq!(r.status(), 200);
+    assert!(demo_tenant::sign_in(&emu.endpoint, "bob", DEMO_PASSWORD, "openid", None).await.is_ok());
+}

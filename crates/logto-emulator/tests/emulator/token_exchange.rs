@@ -453,7 +453,8 @@ async fn third_party_apps_cannot_enable_token_exchange() {
     assert_eq!((status, partner["isThirdParty"].as_bool()), (200, Some(true)), "{partner}");
     // Its token endpoint refuses the grant as it does for any app not allowed it.
     let id = partner["id"].as_str().unwrap();
-    let r = reqwest::Client::new().get(format!("{}/api/applications/{id}/secrets", emu.endpoint)).bearer_auth(&api.token);
+    let r =
+        reqwest::Client::new().get(format!("{}/api/applications/{id}/secrets", emu.endpoint)).bearer_auth(&api.token);
     let secrets: Value = r.send().await.unwrap().json().await.unwrap();
     let secret = secrets[0]["value"].as_str().unwrap();
     let subject = api.subject_token(&user(&emu, "alice")).await;

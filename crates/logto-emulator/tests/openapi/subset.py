@@ -13,6 +13,8 @@ SERVED = {
     "/api/users": ["get", "post"],
     "/api/users/{userId}": ["get", "patch", "delete"],
     "/api/users/{userId}/roles": ["get", "post"],
+    "/api/users/{userId}/password": ["patch"],
+    "/api/users/{userId}/is-suspended": ["patch"],
     "/api/resources": ["get", "post"],
     "/api/resources/{id}": ["get", "patch"],
     "/api/resources/{resourceId}/scopes": ["get", "post"],
