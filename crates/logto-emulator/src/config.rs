@@ -35,6 +35,9 @@ pub struct Config {
     /// Hide the sign-in page's "pick a user" list (which signs in without a password).
     #[arg(long)]
     pub no_user_picker: bool,
+    /// Serve neither the control API nor the console (`/_emulator`): a Logto and nothing more.
+    #[arg(long)]
+    pub no_control: bool,
     /// Log lines as text or as JSON objects, one per line (the filter is RUST_LOG).
     #[arg(long, env = "LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
     pub log_format: LogFormat,
@@ -75,8 +78,9 @@ impl Config {
 
     /// The emulator these settings describe, of `seed`'s tenant.
     pub fn emulator(&self, seed: &Seed) -> Emulator {
-        let emulator =
-            Emulator::new(seed).endpoint(&self.endpoint()).options(Options { user_picker: !self.no_user_picker });
+        let emulator = Emulator::new(seed)
+            .endpoint(&self.endpoint())
+            .options(Options { user_picker: !self.no_user_picker, control: !self.no_control });
         if self.in_memory {
             emulator
         } else {

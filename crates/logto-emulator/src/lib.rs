@@ -48,6 +48,7 @@
 pub mod avatars;
 pub mod clock;
 pub mod config;
+pub mod console;
 pub mod control;
 pub mod error;
 pub mod events;
@@ -60,6 +61,7 @@ pub mod oidc;
 pub mod outbox;
 pub mod persist;
 pub mod request;
+pub mod request_log;
 pub mod secret;
 pub mod seed;
 mod start;
@@ -85,29 +87,26 @@ pub use store::Store;
 
 /// The whole emulator: OIDC under `/oidc`, the sign-in page, avatars and the Management API under `/api`.
 pub fn router(state: AppState) -> Router {
-    Router::new()
+    let router = Router::new()
         .merge(oidc::router())
         .nest("/api", management::router(state.clone()))
-        .route("/avatars/{file}", get(avatars::avatar))
-        .nest(control::PREFIX, control::router())
+        .route("/avatars/{file}", get(avatars::avatar));
+    let router = if state.options.control {
+        router
+            .nest(control::PREFIX, control::router())
+            .nest(console::PREFIX, console::router(state.clone()))
+            // Nested routers match their prefix without the slash; people type it with one.
+            .route("/_emulator/", get(|| async { axum::response::Redirect::to(console::PREFIX) }))
+            .route("/_emulator/console/", get(|| async { axum::response::Redirect::to(console::PREFIX) }))
+    } else {
+        router
+    };
+    router
         .fallback(oidc::unrecognized)
         .layer(axum::middleware::from_fn_with_state(state.clone(), control::faults::inject))
-        .layer(axum::middleware::from_fn_with_state(state.clone(), log_request))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), request_log::record))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
-}
-
-/// Records every answered request in the state's request log.
-async fn log_request(
-    axum::extract::State(state): axum::extract::State<AppState>,
-    request: axum::extract::Request,
-    next: axum::middleware::Next,
-) -> axum::response::Response {
-    let (method, path) = (request.method().to_string(), request.uri().path().to_string());
-    let response = next.run(request).await;
-    let at_ms = state.clock.now_ms();
-    state.log_request(state::LoggedRequest { method, path, status: response.status().as_u16(), at_ms });
-    response
 }
 
 /// Serves the emulator on `listener` until the future is dropped. Expired artefacts are swept

@@ -58,7 +58,8 @@ async fn run(config: Config) -> Result<(), Box<dyn std::error::Error>> {
         apps = %spa.join(", "),
         users = seed.users.len(),
         sign_in_as = %demo_user,
-        control = %format_args!("{endpoint}/_emulator"),
+        control = %if config.no_control { "off (--no-control)".to_string() } else { format!("{endpoint}/_emulator") },
+        console = %if config.no_control { "off (--no-control)".to_string() } else { format!("{endpoint}/_emulator/") },
         "Logto emulator ready"
     );
     serve(listener, state).await?;

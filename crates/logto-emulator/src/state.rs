@@ -17,11 +17,13 @@ pub struct AppState(Arc<Inner>);
 pub struct Options {
     /// Show the "pick a user" list on the sign-in page (development convenience; no password).
     pub user_picker: bool,
+    /// Serve the control API and the console under `/_emulator` (development and tests).
+    pub control: bool,
 }
 
 impl Default for Options {
     fn default() -> Self {
-        Self { user_picker: true }
+        Self { user_picker: true, control: true }
     }
 }
 
@@ -57,6 +59,8 @@ pub struct LoggedRequest {
     pub status: u16,
     /// When, in ms since the epoch (the emulator's clock).
     pub at_ms: i64,
+    /// The application that made it, when the request names one ([`crate::request_log`]).
+    pub client: Option<String>,
 }
 
 /// How many requests the log keeps (oldest dropped first).

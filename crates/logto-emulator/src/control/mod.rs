@@ -70,28 +70,36 @@ async fn put_hook(State(state): State<AppState>, body: axum::body::Bytes) -> Res
     Ok(Json(hook.to_api_json()))
 }
 
-async fn index() -> Json<Value> {
+/// `GET /_emulator`: the list below as JSON; a browser (asking for HTML) goes to the console.
+async fn index(headers: axum::http::HeaderMap) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let accept = headers.get(axum::http::header::ACCEPT).and_then(|v| v.to_str().ok()).unwrap_or_default();
+    if accept.contains("text/html") {
+        return axum::response::Redirect::to(crate::console::PREFIX).into_response();
+    }
     Json(json!({
+        "GET /_emulator/console": "the console: the tenant in a browser (a browser opening /_emulator/ goes there)",
         "POST /_emulator/tokens": "mint an access token: {clientId, resource, scopes?, userId?, ttl?}",
         "POST /_emulator/sessions": "sign a user in without the sign-in page: {clientId, userId | username, scopes, resources?} → {grantId, idToken, refreshToken}",
         "POST /_emulator/reset": "back to the seed (users, apps, resources, roles; grants and tokens dropped)",
         "POST /_emulator/keys/rotate": "new Current signing key; the old one stays in the JWKS as Previous",
         "POST /_emulator/grants/revoke": "revoke grants and their tokens: {userId?, clientId?}",
         "GET|POST /_emulator/clock": "read, or move: {advanceMs} or {setMs}",
-        "GET|DELETE /_emulator/requests": "the request log (method, path, status, atMs), or clear it",
+        "GET|DELETE /_emulator/requests": "the request log (method, path, status, atMs, client), or clear it",
         "GET|POST|DELETE /_emulator/faults": "list, add ({path, method?, status?, retryAfter?, delayMs?, drop?, oidcError?, count?}) or clear faults",
         "POST /_emulator/hooks": "create or replace (by name) a webhook with a given signing key: {name, events, url, signingKey}",
         "GET|DELETE /_emulator/outbox": "the emails Logto would have sent (newest first; ?to=address), or clear them",
     }))
+    .into_response()
 }
 
-async fn reset(State(state): State<AppState>) -> Result<Json<Value>, ApiError> {
+pub(crate) async fn reset(State(state): State<AppState>) -> Result<Json<Value>, ApiError> {
     let store = Store::from_seed(&state.seed, &state.endpoint, state.clock.now_ms());
     state.tenant.reset(store)?;
     Ok(Json(json!({"reset": true})))
 }
 
-async fn rotate_key(State(state): State<AppState>) -> Result<Json<Value>, ApiError> {
+pub(crate) async fn rotate_key(State(state): State<AppState>) -> Result<Json<Value>, ApiError> {
     let kid = state.tenant.rotate_key()?;
     Ok(Json(json!({"kid": kid, "jwks": state.jwks()})))
 }
@@ -118,7 +126,7 @@ fn clock_json(state: &AppState) -> Json<Value> {
     Json(json!({"nowMs": state.clock.now_ms(), "offsetMs": state.clock.offset_ms()}))
 }
 
-async fn clock(State(state): State<AppState>) -> Json<Value> {
+pub(crate) async fn clock(State(state): State<AppState>) -> Json<Value> {
     clock_json(&state)
 }
 
@@ -131,7 +139,7 @@ struct SetClock {
     set_ms: Option<i64>,
 }
 
-async fn set_clock(State(state): State<AppState>, body: axum::body::Bytes) -> Result<Json<Value>, ApiError> {
+pub(crate) async fn set_clock(State(state): State<AppState>, body: axum::body::Bytes) -> Result<Json<Value>, ApiError> {
     let change: SetClock = parse_body(&body)?;
     match (change.advance_ms, change.set_ms) {
         (Some(by), None) => state.clock.advance_ms(by),
@@ -146,7 +154,7 @@ async fn requests(State(state): State<AppState>) -> Json<Value> {
         state
             .request_log()
             .into_iter()
-            .map(|r| json!({"method": r.method, "path": r.path, "status": r.status, "atMs": r.at_ms}))
+            .map(|r| json!({"method": r.method, "path": r.path, "status": r.status, "atMs": r.at_ms, "client": r.client}))
             .collect(),
     )
 }

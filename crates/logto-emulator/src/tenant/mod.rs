@@ -14,7 +14,8 @@
 //!   `organizations` (organizations and their template), `members`, `invitations`,
 //!   `hooks`, `outbox`, `oidc` (sign-in, codes, refresh tokens, sessions, revocation, pushed requests), `device`
 //!   (the device authorization grant), `signup`
-//!   (accounts made on the sign-in page, their email code through the outbox).
+//!   (accounts made on the sign-in page, their email code through the outbox), `signed_in`
+//!   (who is signed in where, as the console lists it: grants, refresh tokens, sessions).
 //!   Each validates, changes, persists and cascades as one unit under the writer lock, and the
 //!   domain events it causes ([`crate::events::Event`]) are recorded as it applies them.
 
@@ -31,6 +32,7 @@ mod outbox;
 mod personal_access_tokens;
 mod resources;
 mod roles;
+mod signed_in;
 mod signup;
 mod users;
 mod write;
@@ -47,6 +49,7 @@ pub use oidc::{Introspection, Rotation, SignIn, SignInRefused};
 pub use organizations::{OrgRoleFields, OrganizationFields, RoleScopes, ScopeFields};
 pub use resources::{NewResource, NewScope, ResourcePatch};
 pub use roles::NewRole;
+pub use signed_in::{GrantSummary, RefreshSummary, SessionSummary};
 pub use signup::{check_password, SignUpRefused};
 pub use users::{NewUser, UserPatch};
 

@@ -45,7 +45,7 @@ async fn the_user_picker_signs_in_without_a_password_unless_turned_off() {
     assert!(r.headers()["location"].to_str().unwrap().contains("code="));
 
     let locked = logto_emulator::Emulator::new(&demo_tenant::seed())
-        .options(Options { user_picker: false })
+        .options(Options { user_picker: false, ..Options::default() })
         .spawn()
         .await
         .unwrap();

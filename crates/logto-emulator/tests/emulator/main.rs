@@ -11,6 +11,7 @@
 //!   (RFC 9126) and the device authorization grant (RFC 8628);
 //! - `token_exchange`: subject tokens and the token-exchange grant (RFC 8693), with an actor;
 //! - `signup`: accounts made on the sign-in page with the outbox's code, and the hooks they fire;
+//! - `console`: the console's pages, forms and their checks (issue 28);
 //! - `control`: the control API (`/_emulator`): minted tokens, the clock, faults, keys, sessions;
 //! - `devtools`: the sign-in page's user picker, seed errors, the ready banner;
 //! - `persistence`: what survives a restart and a `kill -9`;
@@ -19,6 +20,7 @@
 //!
 //! `helpers` holds what more than one of them needs.
 
+mod console;
 mod control;
 mod device;
 mod devtools;
