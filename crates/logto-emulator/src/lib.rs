@@ -33,6 +33,9 @@
 //!   (`pagination`); `hooks/`: webhooks and their signed deliveries;
 //! - `control/`: the emulator's own API under `/_emulator` (tokens, reset, key rotation, clock,
 //!   request log, fault injection) for tests; `testkit` (feature): a browser-like sign-in for tests;
+//! - `console/`: the same tenant in a browser at `/_emulator/console` (server-rendered pages; its
+//!   changes are Management API calls made in-process); `request_log`: what every answered request
+//!   leaves in the log (method, path, status, time, client);
 //! - `request`: what every route reads from a request (parameters, JSON bodies); `error`: Logto's
 //!   two error shapes.
 //!

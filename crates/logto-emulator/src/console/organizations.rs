@@ -12,7 +12,7 @@ use super::form::{done, failed, ConsoleForm};
 use super::html::{button_form, csrf, esc, or_dash, page, time, ListQuery, Notice, PAGE_SIZE};
 use super::users::{link, segment};
 use super::Console;
-use crate::model::Organization;
+use crate::model::{Organization, RoleType};
 use crate::state::AppState;
 
 const ORGANIZATIONS: &str = "/_emulator/console/organizations";
@@ -74,9 +74,11 @@ pub(super) async fn show(
             .iter()
             .map(|m| {
                 let who = store.user(&m.id).map(link).unwrap_or_else(|| esc(&m.id));
+                // Machine-to-machine organization roles are for applications, never offered to users.
                 let boxes: String = store
                     .org_roles
                     .iter()
+                    .filter(|r| r.role_type == RoleType::User)
                     .map(|r| {
                         let checked = if m.role_ids.contains(&r.id) { " checked" } else { "" };
                         let field = format!("role-{}-{}", m.id, r.id);

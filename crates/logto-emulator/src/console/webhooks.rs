@@ -71,7 +71,7 @@ pub(super) async fn index(
         })
         .collect();
     let body = format!(
-        r#"<section class="card"><h2>Webhooks</h2>{hooks}</section><section class="card"><h2>Deliveries</h2>{deliveries}</section>"#,
+        r#"<section class="card" aria-labelledby="hooks"><h2 id="hooks">Webhooks</h2>{hooks}</section><section class="card" aria-labelledby="deliveries"><h2 id="deliveries">Deliveries</h2>{deliveries}</section>"#,
         hooks = if hooks.is_empty() {
             "<p>No webhook.</p>".to_string()
         } else {

@@ -10,7 +10,7 @@ use crate::model::{RoleType, User};
 use crate::secret::Secret;
 
 /// `POST /api/users`'s body, parsed (fields as Logto names them, camelCase).
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[allow(missing_docs)]
 pub struct NewUser {
