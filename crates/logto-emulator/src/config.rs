@@ -38,6 +38,10 @@ pub struct Config {
     /// Serve neither the control API nor the console (`/_emulator`): a Logto and nothing more.
     #[arg(long)]
     pub no_control: bool,
+    /// Logto's integration-test mode, for Logto's own test suite: a `development-user-id` header
+    /// authenticates Management API calls with no token. Development machines only.
+    #[arg(long, env = "INTEGRATION_TEST")]
+    pub integration_test: bool,
     /// Log lines as text or as JSON objects, one per line (the filter is RUST_LOG).
     #[arg(long, env = "LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
     pub log_format: LogFormat,
@@ -78,9 +82,11 @@ impl Config {
 
     /// The emulator these settings describe, of `seed`'s tenant.
     pub fn emulator(&self, seed: &Seed) -> Emulator {
-        let emulator = Emulator::new(seed)
-            .endpoint(&self.endpoint())
-            .options(Options { user_picker: !self.no_user_picker, control: !self.no_control });
+        let emulator = Emulator::new(seed).endpoint(&self.endpoint()).options(Options {
+            user_picker: !self.no_user_picker,
+            control: !self.no_control,
+            integration_test: self.integration_test,
+        });
         if self.in_memory {
             emulator
         } else {

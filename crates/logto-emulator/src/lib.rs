@@ -67,6 +67,7 @@ pub mod request;
 pub mod request_log;
 pub mod secret;
 pub mod seed;
+pub mod sign_in_experience;
 mod start;
 pub mod state;
 pub mod store;

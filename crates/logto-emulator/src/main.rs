@@ -27,6 +27,11 @@ async fn main() -> std::process::ExitCode {
 async fn run(config: Config) -> Result<(), Box<dyn std::error::Error>> {
     let seed = config.seed()?;
     let endpoint = config.endpoint();
+    if config.integration_test {
+        tracing::warn!(
+            "integration-test mode: the development-user-id header authenticates Management API calls with no token"
+        );
+    }
     if !config.is_loopback() {
         tracing::warn!(host = %config.host, "listening beyond loopback: anyone who can reach this host can sign in as any seeded user and use the control API");
     }
@@ -59,6 +64,7 @@ async fn run(config: Config) -> Result<(), Box<dyn std::error::Error>> {
         users = seed.users.len(),
         sign_in_as = %demo_user,
         control = %if config.no_control { "off (--no-control)".to_string() } else { format!("{endpoint}/_emulator") },
+        integration_test = %if config.integration_test { "on (development-user-id honoured)" } else { "off" },
         console = %if config.no_control { "off (--no-control)".to_string() } else { format!("{endpoint}/_emulator/") },
         "Logto emulator ready"
     );

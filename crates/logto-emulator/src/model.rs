@@ -136,6 +136,17 @@ pub struct Application {
     /// A third-party app (Logto's `isThirdParty`): it may never use token exchange.
     #[serde(default)]
     pub is_third_party: bool,
+    /// The app's own data (`customData`), a JSON object.
+    #[serde(default = "empty_object")]
+    pub custom_data: Value,
+    /// The rest of `customClientMetadata` as last set (kept and answered; the emulator acts on
+    /// `isDeviceFlow` and `allowTokenExchange` only).
+    #[serde(default)]
+    pub extra_client_metadata: serde_json::Map<String, Value>,
+}
+
+fn empty_object() -> Value {
+    json!({})
 }
 
 impl Application {
@@ -150,7 +161,7 @@ impl Application {
             "oidcClientMetadata": {"redirectUris": self.redirect_uris, "postLogoutRedirectUris": self.post_logout_redirect_uris},
             "customClientMetadata": self.custom_client_metadata(),
             "protectedAppMetadata": null,
-            "customData": {},
+            "customData": self.custom_data,
             "isThirdParty": self.is_third_party,
             "appLevelAccessControlEnabled": false,
             "createdAt": self.created_at,
@@ -161,7 +172,7 @@ impl Application {
 impl Application {
     /// `customClientMetadata` as sent at creation (the fields the emulator acts on).
     fn custom_client_metadata(&self) -> Value {
-        let mut metadata = json!({});
+        let mut metadata = Value::Object(self.extra_client_metadata.clone());
         if self.is_device_flow {
             metadata["isDeviceFlow"] = json!(true);
         }
@@ -657,4 +668,14 @@ pub struct PendingLogout {
     pub post_logout_redirect_uri: Option<String>,
     /// Expiry, in seconds since the epoch (the emulator's clock).
     pub expires_at: i64,
+}
+
+/// The tenant's sign-in experience (`/api/sign-in-exp`): Logto's object, kept whole (the
+/// emulator's own pages read its sign-up rules from the seed).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SignInExperience {
+    /// Always `default`, as Logto's.
+    pub id: String,
+    /// The object as the Management API answers it.
+    pub value: Value,
 }

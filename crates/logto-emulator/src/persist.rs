@@ -12,7 +12,7 @@ use serde::{de::DeserializeOwned, Deserialize, Serialize};
 use crate::keys::{KeyRing, TenantKey};
 use crate::model::{
     Application, Hook, Invitation, OrgRole, OrgScope, Organization, OutboxMessage, PersonalAccessToken, Resource, Role,
-    User,
+    SignInExperience, User,
 };
 use crate::store::Store;
 
@@ -119,6 +119,22 @@ entity_in_vec! {
     Invitation => "organization_invitation", invitations;
     OutboxMessage => "outbox_message", outbox;
     PersonalAccessToken => "personal_access_token", personal_access_tokens;
+}
+
+impl Entity for SignInExperience {
+    const KIND: &'static str = "sign_in_experience";
+    fn id(&self) -> &str {
+        &self.id
+    }
+    fn insert_into(self, store: &mut Store) {
+        store.sign_in_experience = Some(self);
+    }
+    fn find_in<'s>(store: &'s Store, id: &str) -> Option<&'s Self> {
+        store.sign_in_experience.as_ref().filter(|s| s.id == id)
+    }
+    fn remove_from(store: &mut Store, _id: &str) {
+        store.sign_in_experience = None;
+    }
 }
 
 impl Entity for Organization {
@@ -288,6 +304,7 @@ impl Db {
         self.load_into::<Invitation>(&conn, &mut store)?;
         self.load_into::<OutboxMessage>(&conn, &mut store)?;
         self.load_into::<PersonalAccessToken>(&conn, &mut store)?;
+        self.load_into::<SignInExperience>(&conn, &mut store)?;
         Ok(Some(store))
     }
 
@@ -332,7 +349,8 @@ impl Db {
             .chain(rows(store.hooks.iter()))
             .chain(rows(store.invitations.iter()))
             .chain(rows(store.outbox.iter()))
-            .chain(rows(store.personal_access_tokens.iter()));
+            .chain(rows(store.personal_access_tokens.iter()))
+            .chain(rows(store.sign_in_experience.iter()));
         for (kind, id, json) in all {
             let json = json.map_err(|e| self.json(kind, e))?;
             tx.execute("INSERT INTO entities (kind, id, json) VALUES (?1, ?2, ?3)", params![kind, id, json])

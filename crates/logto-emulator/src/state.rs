@@ -19,11 +19,14 @@ pub struct Options {
     pub user_picker: bool,
     /// Serve the control API and the console under `/_emulator` (development and tests).
     pub control: bool,
+    /// Logto's integration-test mode: the `development-user-id` header authenticates Management
+    /// API calls (Logto's own test suite relies on it). Never on by default.
+    pub integration_test: bool,
 }
 
 impl Default for Options {
     fn default() -> Self {
-        Self { user_picker: true, control: true }
+        Self { user_picker: true, control: true, integration_test: false }
     }
 }
 

@@ -35,12 +35,29 @@ pub struct Store {
     pub outbox: Vec<OutboxMessage>,
     /// Users' personal access tokens.
     pub personal_access_tokens: Vec<PersonalAccessToken>,
+    /// The sign-in experience (`/api/sign-in-exp`); a data file from before it was kept has none:
+    /// Logto's default then.
+    pub sign_in_experience: Option<SignInExperience>,
 }
 
 impl Store {
+    /// The sign-in experience as `GET /api/sign-in-exp` answers it.
+    pub fn sign_in_experience(&self) -> serde_json::Value {
+        match &self.sign_in_experience {
+            Some(sie) => sie.value.clone(),
+            None => crate::sign_in_experience::default_value(None),
+        }
+    }
+
     /// Builds the store from a checked seed. `endpoint` replaces `{endpoint}` in strings.
     pub fn from_seed(seed: &Seed, endpoint: &str, now_ms: i64) -> Self {
-        let mut store = Store::default();
+        let mut store = Store {
+            sign_in_experience: Some(SignInExperience {
+                id: "default".into(),
+                value: crate::sign_in_experience::default_value(seed.sign_up.as_ref()),
+            }),
+            ..Store::default()
+        };
         let mut resources = vec![Resource {
             id: "management-api".into(),
             name: "Logto Management API".into(),
@@ -106,6 +123,8 @@ impl Store {
                     is_device_flow: false,
                     allow_token_exchange: false,
                     is_third_party: false,
+                    custom_data: serde_json::json!({}),
+                    extra_client_metadata: Default::default(),
                 },
             );
         }

@@ -6,7 +6,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use axum::Json;
 use serde::Deserialize;
-use serde_json::{json, Value};
+use serde_json::{json, Map, Value};
 
 use super::guard::{self, Field, Kind};
 use super::pagination::ListRequest;
@@ -14,7 +14,7 @@ use super::RoleIds;
 use crate::error::ApiError;
 use crate::model::{AppType, Application};
 use crate::state::AppState;
-use crate::tenant::NewApplication;
+use crate::tenant::{ApplicationPatch, NewApplication};
 
 /// `GET /api/applications`, newest first (paginated when asked, as Logto's `application.ts`).
 pub async fn list(State(state): State<AppState>, OriginalUri(uri): OriginalUri) -> Result<Response, ApiError> {
@@ -72,19 +72,28 @@ struct WireApplication {
     #[serde(default)]
     oidc_client_metadata: Option<ClientMetadata>,
     #[serde(default)]
-    custom_client_metadata: Option<CustomClientMetadata>,
+    custom_client_metadata: Option<Map<String, Value>>,
+    #[serde(default)]
+    custom_data: Option<Value>,
     #[serde(default)]
     is_third_party: bool,
 }
 
-/// The part of `customClientMetadata` the emulator acts on.
-#[derive(Deserialize, Default)]
-#[serde(rename_all = "camelCase")]
-struct CustomClientMetadata {
-    #[serde(default)]
-    is_device_flow: bool,
-    #[serde(default)]
-    allow_token_exchange: bool,
+/// `customClientMetadata` as Logto's `customClientMetadataGuard` takes it (unknown keys dropped).
+fn client_metadata(given: Option<Map<String, Value>>) -> Result<Option<Map<String, Value>>, ApiError> {
+    let Some(given) = given else { return Ok(None) };
+    match super::schema::conform(super::schema::CUSTOM_CLIENT_METADATA, &Value::Object(given))? {
+        Value::Object(map) => Ok(Some(map)),
+        _ => Ok(None),
+    }
+}
+
+/// `customClientMetadata`'s two flags the emulator acts on, and the rest as given.
+fn split_client_metadata(metadata: Option<Map<String, Value>>) -> (bool, bool, Map<String, Value>) {
+    let mut metadata = metadata.unwrap_or_default();
+    let mut flag = |key: &str| metadata.remove(key).and_then(|v| v.as_bool()).unwrap_or(false);
+    let (device, exchange) = (flag("isDeviceFlow"), flag("allowTokenExchange"));
+    (device, exchange, metadata)
 }
 
 pub async fn create(State(state): State<AppState>, body: Bytes) -> Result<Json<Value>, ApiError> {
@@ -109,15 +118,19 @@ pub async fn create(State(state): State<AppState>, body: Bytes) -> Result<Json<V
         return Err(guard::invalid_input(vec![json!({"code": "custom", "message": "Invalid URL",
             "path": ["oidcClientMetadata", key, index]})]));
     }
+    let (is_device_flow, allow_token_exchange, extra_client_metadata) =
+        split_client_metadata(client_metadata(new.custom_client_metadata)?);
     let new = NewApplication {
         name: new.name,
         description: new.description,
         app_type,
         redirect_uris: meta.redirect_uris,
         post_logout_redirect_uris: meta.post_logout_redirect_uris,
-        is_device_flow: new.custom_client_metadata.as_ref().is_some_and(|c| c.is_device_flow),
-        allow_token_exchange: new.custom_client_metadata.as_ref().is_some_and(|c| c.allow_token_exchange),
+        is_device_flow,
+        allow_token_exchange,
         is_third_party: new.is_third_party,
+        custom_data: new.custom_data.unwrap_or_else(|| json!({})),
+        extra_client_metadata,
     };
     let app = state.tenant.create_application(new, state.clock.now_ms())?;
     Ok(Json(app.to_api_json()))
@@ -168,4 +181,94 @@ pub async fn assign_roles(
     let RoleIds { role_ids } = guard::body(&body, RoleIds::SCHEMA)?;
     let added = state.tenant.assign_application_roles(&id, &role_ids)?;
     Ok((StatusCode::CREATED, Json(json!({"roleIds": role_ids, "addedRoleIds": added}))))
+}
+
+/// `DELETE /api/applications/{id}/roles/{role_id}`: 204.
+pub async fn remove_role(
+    State(state): State<AppState>,
+    Path((id, role_id)): Path<(String, String)>,
+) -> Result<StatusCode, ApiError> {
+    if !state.tenant.read(|store| store.applications.contains_key(&id)) {
+        return Err(ApiError::not_found());
+    }
+    state.tenant.remove_role_holder(&role_id, &id)?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// `PATCH /api/applications/{id}`'s guard (`applicationPatchGuard`: every field optional; the
+/// client metadata's lists checked as URLs like at creation).
+const APPLICATION_PATCH: &[Field] = &[
+    Field::optional("name", guard::string(1, 256)),
+    Field::nullable("description", guard::ANY_STRING),
+    Field::optional("oidcClientMetadata", Kind::Object),
+    Field::optional("customClientMetadata", Kind::Object),
+    Field::optional("customData", Kind::Object),
+    Field::optional("isAdmin", Kind::Bool),
+    Field::optional("protectedAppMetadata", Kind::Object),
+    Field::optional("appLevelAccessControlEnabled", Kind::Bool),
+];
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct WirePatch {
+    #[serde(default)]
+    name: Option<String>,
+    #[serde(default, deserialize_with = "crate::request::nullable")]
+    description: Option<Option<String>>,
+    #[serde(default)]
+    oidc_client_metadata: Option<Map<String, Value>>,
+    #[serde(default)]
+    custom_client_metadata: Option<Map<String, Value>>,
+    #[serde(default)]
+    custom_data: Option<Value>,
+}
+
+/// A list of URLs from the client metadata, or 400 naming the first that is not one.
+fn url_list(metadata: &Map<String, Value>, key: &str) -> Result<Option<Vec<String>>, ApiError> {
+    let Some(list) = metadata.get(key) else { return Ok(None) };
+    let items =
+        list.as_array().ok_or_else(|| ApiError::invalid_body(format!("oidcClientMetadata.{key}: not a list")))?;
+    let mut uris = Vec::with_capacity(items.len());
+    for (i, item) in items.iter().enumerate() {
+        match item.as_str().filter(|u| url::Url::parse(u).is_ok()) {
+            Some(uri) => uris.push(uri.to_string()),
+            None => {
+                return Err(guard::invalid_input(vec![json!({"code": "custom", "message": "Invalid URL",
+                    "path": ["oidcClientMetadata", key, i]})]))
+            }
+        }
+    }
+    Ok(Some(uris))
+}
+
+/// `PATCH /api/applications/{id}` (`routes/applications/application.ts`): the application after.
+pub async fn update(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<Json<Value>, ApiError> {
+    let patch: WirePatch = guard::body(&body, APPLICATION_PATCH)?;
+    let metadata = patch.oidc_client_metadata.unwrap_or_default();
+    let patch = ApplicationPatch {
+        name: patch.name,
+        description: patch.description,
+        redirect_uris: url_list(&metadata, "redirectUris")?,
+        post_logout_redirect_uris: url_list(&metadata, "postLogoutRedirectUris")?,
+        custom_client_metadata: client_metadata(patch.custom_client_metadata)?,
+        custom_data: patch.custom_data,
+    };
+    Ok(Json(state.tenant.update_application(&id, patch)?.to_api_json()))
+}
+
+/// `PATCH /api/applications/{id}/custom-data` (`routes/applications/application-custom-data.ts`):
+/// the object's keys merged into the app's `customData` (Logto's `jsonbMode: 'merge'`); the data
+/// after.
+pub async fn update_custom_data(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<Json<Value>, ApiError> {
+    let added: Map<String, Value> = crate::request::parse_body(&body)?;
+    let patch = ApplicationPatch { custom_data: Some(Value::Object(added)), ..Default::default() };
+    Ok(Json(state.tenant.update_application(&id, patch)?.custom_data))
 }

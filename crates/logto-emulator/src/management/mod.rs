@@ -9,12 +9,14 @@ pub(crate) mod pagination;
 mod personal_access_tokens;
 mod resources;
 mod roles;
+pub(crate) mod schema;
+mod sign_in_experience;
 mod subject_tokens;
 mod users;
 
 use axum::middleware::from_fn_with_state;
 use axum::response::IntoResponse;
-use axum::routing::{get, patch, post};
+use axum::routing::{delete, get, patch, post};
 
 use crate::hooks;
 use axum::Router;
@@ -26,20 +28,34 @@ pub fn router(state: AppState) -> Router<AppState> {
     Router::new()
         .route("/users", get(users::list).post(users::create))
         .route("/users/{id}", get(users::get_one).patch(users::update).delete(users::delete))
-        .route("/users/{id}/roles", get(users::roles).post(users::assign_roles))
+        .route("/users/{id}/roles", get(users::roles).post(users::assign_roles).put(users::set_roles))
+        .route("/users/{id}/roles/{role_id}", delete(users::remove_role))
         .route("/users/{id}/password", patch(users::set_password))
         .route("/users/{id}/is-suspended", patch(users::set_suspended))
         .route("/resources", get(resources::list).post(resources::create))
-        .route("/resources/{id}", get(resources::get_one).patch(resources::update))
+        .route("/resources/{id}", get(resources::get_one).patch(resources::update).delete(resources::delete))
         .route("/resources/{id}/scopes", get(resources::scopes).post(resources::create_scope))
+        .route("/resources/{id}/scopes/{scope_id}", patch(resources::update_scope).delete(resources::delete_scope))
         .route("/roles", get(roles::list).post(roles::create))
+        .route("/roles/{id}", get(roles::get_one).patch(roles::update).delete(roles::delete))
         .route("/roles/{id}/scopes", get(roles::scopes).post(roles::assign_scopes))
+        .route("/roles/{id}/scopes/{scope_id}", delete(roles::remove_scope))
         .route("/roles/{id}/users", get(roles::users).post(roles::assign_users))
+        .route("/roles/{id}/users/{user_id}", delete(roles::remove_holder))
+        .route("/roles/{id}/applications", get(roles::applications).post(roles::assign_applications))
+        .route("/roles/{id}/applications/{app_id}", delete(roles::remove_holder))
+        .route("/connectors", get(connectors))
         .route("/applications", get(applications::list).post(applications::create))
-        .route("/applications/{id}", get(applications::get_one).delete(applications::delete))
+        .route(
+            "/applications/{id}",
+            get(applications::get_one).patch(applications::update).delete(applications::delete),
+        )
+        .route("/applications/{id}/custom-data", patch(applications::update_custom_data))
         .route("/applications/{id}/secrets", get(applications::secrets))
         .route("/applications/{id}/roles", get(applications::roles).post(applications::assign_roles))
+        .route("/applications/{id}/roles/{role_id}", delete(applications::remove_role))
         .route("/subject-tokens", post(subject_tokens::create))
+        .route("/sign-in-exp", get(sign_in_experience::get).patch(sign_in_experience::patch))
         .route(
             "/users/{id}/personal-access-tokens",
             get(personal_access_tokens::list)
@@ -88,4 +104,10 @@ pub(crate) struct RoleIds {
 
 impl RoleIds {
     pub const SCHEMA: &[guard::Field] = &[guard::Field::required("roleIds", guard::Kind::Strings { min: 1 })];
+}
+
+/// `GET /api/connectors`: the emulator has no connectors (its outbox stands in for an email
+/// connector, and social and SMS sign-in are not emulated), so the list is empty.
+async fn connectors() -> axum::Json<serde_json::Value> {
+    axum::Json(serde_json::json!([]))
 }

@@ -137,3 +137,44 @@ pub async fn create_scope(
     let (resource, scope) = state.tenant.create_scope(&id, new, state.clock.now_ms())?;
     Ok((StatusCode::CREATED, Json(resource.scope_json(&scope))))
 }
+
+/// `DELETE /api/resources/{id}`: 204; its scopes leave every role.
+pub async fn delete(State(state): State<AppState>, Path(id): Path<String>) -> Result<StatusCode, ApiError> {
+    if !state.tenant.delete_resource(&id)? {
+        return Err(ApiError::not_found());
+    }
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// `PATCH /api/resources/{id}/scopes/{scope_id}`'s guard (`Scopes.createGuard.pick('name',
+/// 'description')`, both optional).
+const SCOPE_PATCH: &[Field] =
+    &[Field::optional("name", guard::string(1, 256)), Field::nullable("description", guard::ANY_STRING)];
+
+#[derive(Deserialize)]
+struct ScopePatch {
+    #[serde(default)]
+    name: Option<String>,
+    #[serde(default, deserialize_with = "crate::request::nullable")]
+    description: Option<Option<String>>,
+}
+
+/// `PATCH /api/resources/{id}/scopes/{scope_id}`: the scope after.
+pub async fn update_scope(
+    State(state): State<AppState>,
+    Path((id, scope_id)): Path<(String, String)>,
+    body: Bytes,
+) -> Result<Json<Value>, ApiError> {
+    let patch: ScopePatch = guard::body(&body, SCOPE_PATCH)?;
+    let (resource, scope) = state.tenant.update_scope(&id, &scope_id, patch.name, patch.description)?;
+    Ok(Json(resource.scope_json(&scope)))
+}
+
+/// `DELETE /api/resources/{id}/scopes/{scope_id}`: 204.
+pub async fn delete_scope(
+    State(state): State<AppState>,
+    Path((id, scope_id)): Path<(String, String)>,
+) -> Result<StatusCode, ApiError> {
+    state.tenant.delete_scope(&id, &scope_id)?;
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -175,3 +175,95 @@ pub async fn assign_users(
     state.tenant.add_role_users(&id, &user_ids)?;
     Ok(StatusCode::CREATED)
 }
+
+/// `GET /api/roles/{id}`.
+pub async fn get_one(State(state): State<AppState>, Path(id): Path<String>) -> Result<Json<Value>, ApiError> {
+    state.tenant.read(|store| store.role(&id).map(|r| Json(r.to_api_json()))).ok_or_else(ApiError::not_found)
+}
+
+/// `PATCH /api/roles/{id}`'s guard (`Roles.createGuard.pick('name', 'description', 'isDefault')`).
+const ROLE_PATCH: &[Field] = &[
+    Field::optional("name", guard::string(1, 128)),
+    Field::optional("description", guard::string(1, 128)),
+    Field::optional("isDefault", Kind::Bool),
+];
+
+/// `PATCH /api/roles/{id}` (`routes/role.ts`): the role renamed or re-described.
+pub async fn update(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<Json<Value>, ApiError> {
+    let patch: crate::tenant::RolePatch = guard::body(&body, ROLE_PATCH)?;
+    Ok(Json(state.tenant.update_role(&id, patch)?.to_api_json()))
+}
+
+/// `DELETE /api/roles/{id}`: 204; its users and applications lose it.
+pub async fn delete(State(state): State<AppState>, Path(id): Path<String>) -> Result<StatusCode, ApiError> {
+    if !state.tenant.delete_role(&id)? {
+        return Err(ApiError::not_found());
+    }
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// `DELETE /api/roles/{id}/scopes/{scope_id}`: 204.
+pub async fn remove_scope(
+    State(state): State<AppState>,
+    Path((id, scope_id)): Path<(String, String)>,
+) -> Result<StatusCode, ApiError> {
+    state.tenant.remove_role_scope(&id, &scope_id)?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// `DELETE /api/roles/{id}/users/{user_id}` and `…/applications/{app_id}`: 204.
+pub async fn remove_holder(
+    State(state): State<AppState>,
+    Path((id, holder)): Path<(String, String)>,
+) -> Result<StatusCode, ApiError> {
+    state.tenant.remove_role_holder(&id, &holder)?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// `GET /api/roles/{id}/applications` (paginated, as Logto's `role.application.ts`).
+pub async fn applications(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    OriginalUri(uri): OriginalUri,
+) -> Result<Response, ApiError> {
+    let list = ListRequest::paged(uri)?;
+    let apps = state.tenant.read(|store| {
+        store.role(&id)?;
+        let mut apps: Vec<_> = store.applications.values().filter(|a| a.role_ids.contains(&id)).collect();
+        apps.sort_by_key(|a| std::cmp::Reverse(a.created_at));
+        Some(apps.iter().map(|a| a.to_api_json()).collect())
+    });
+    Ok(list.answer(&state.endpoint, apps.ok_or_else(ApiError::not_found)?))
+}
+
+const APPLICATION_IDS: &[Field] = &[Field::required("applicationIds", Kind::Strings { min: 1 })];
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ApplicationIds {
+    application_ids: Vec<String>,
+}
+
+/// `POST /api/roles/{id}/applications`: 201; each application gets the role (machine-to-machine
+/// roles and applications only).
+pub async fn assign_applications(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<StatusCode, ApiError> {
+    let ApplicationIds { application_ids } = guard::body(&body, APPLICATION_IDS)?;
+    let known = state
+        .tenant
+        .read(|store| store.role(&id).is_some() && application_ids.iter().all(|a| store.applications.contains_key(a)));
+    if !known {
+        return Err(ApiError::not_found());
+    }
+    for app in &application_ids {
+        state.tenant.assign_application_roles(app, std::slice::from_ref(&id))?;
+    }
+    Ok(StatusCode::CREATED)
+}

@@ -347,6 +347,36 @@ pub async fn assign_roles(
     Ok((axum::http::StatusCode::CREATED, Json(serde_json::json!({"roleIds": role_ids, "addedRoleIds": added}))))
 }
 
+/// `PUT /api/users/{id}/roles` (`routes/admin-user/role.ts`): the user's roles replaced; 200
+/// `{roleIds}` without repeats.
+pub async fn set_roles(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    body: axum::body::Bytes,
+) -> Result<Json<Value>, ApiError> {
+    let super::RoleIds { role_ids } = guard::body(&body, super::RoleIds::SCHEMA)?;
+    state.tenant.set_user_roles(&id, &role_ids)?;
+    let mut unique: Vec<&String> = Vec::new();
+    role_ids.iter().for_each(|r| {
+        if !unique.contains(&r) {
+            unique.push(r)
+        }
+    });
+    Ok(Json(serde_json::json!({"roleIds": unique})))
+}
+
+/// `DELETE /api/users/{id}/roles/{role_id}`: 204.
+pub async fn remove_role(
+    State(state): State<AppState>,
+    Path((id, role_id)): Path<(String, String)>,
+) -> Result<axum::http::StatusCode, ApiError> {
+    if state.tenant.read(|store| store.user(&id).is_none()) {
+        return Err(ApiError::not_found());
+    }
+    state.tenant.remove_role_holder(&role_id, &id)?;
+    Ok(axum::http::StatusCode::NO_CONTENT)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

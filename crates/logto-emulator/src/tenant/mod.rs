@@ -32,6 +32,7 @@ mod outbox;
 mod personal_access_tokens;
 mod resources;
 mod roles;
+mod sign_in_experience;
 mod signed_in;
 mod signup;
 mod users;
@@ -39,7 +40,7 @@ mod write;
 
 use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 
-pub use applications::NewApplication;
+pub use applications::{ApplicationPatch, NewApplication};
 pub use device::{normalize_user_code, DevicePoll, DEVICE_CODE_TTL};
 pub use exchange::SUBJECT_TOKEN_TTL;
 pub use hooks::{HookPatch, NewHook};
@@ -48,7 +49,7 @@ pub use members::Side;
 pub use oidc::{Introspection, Rotation, SignIn, SignInRefused};
 pub use organizations::{OrgRoleFields, OrganizationFields, RoleScopes, ScopeFields};
 pub use resources::{NewResource, NewScope, ResourcePatch};
-pub use roles::NewRole;
+pub use roles::{NewRole, RolePatch};
 pub use signed_in::{GrantSummary, RefreshSummary, SessionSummary};
 pub use signup::{check_password, SignUpRefused};
 pub use users::{NewUser, UserPatch};

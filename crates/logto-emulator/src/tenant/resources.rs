@@ -111,3 +111,124 @@ impl Tenant {
         Ok((resource, scope))
     }
 }
+
+impl Tenant {
+    /// Deletes an API resource; its scopes leave every role (`routes/resource.ts`). `false` when
+    /// there was none; 400 for the Management API.
+    pub fn delete_resource(&self, id: &str) -> Result<bool, ApiError> {
+        let mut write = self.write();
+        let (indicator, holders) = {
+            let store = write.read();
+            let Some(resource) = store.resource_by_id(id) else { return Ok(false) };
+            if resource.indicator == MANAGEMENT_API_INDICATOR {
+                return Err(cannot_modify_management_api());
+            }
+            let holders: Vec<crate::model::Role> = store
+                .roles
+                .iter()
+                .filter(|r| r.scopes.iter().any(|(i, _)| i == &resource.indicator))
+                .cloned()
+                .collect();
+            (resource.indicator.clone(), holders)
+        };
+        for mut role in holders {
+            role.scopes.retain(|(i, _)| i != &indicator);
+            write.put(role)?;
+        }
+        Ok(write.delete::<Resource>(id)?)
+    }
+
+    /// Renames or re-describes a scope (`routes/resource.scope.ts`); 404 when the resource or the
+    /// scope is unknown, 422 `scope.name_exists`, 400 `scope.name_with_space`. Roles holding it
+    /// follow the new name.
+    pub fn update_scope(
+        &self,
+        resource_id: &str,
+        scope_id: &str,
+        name: Option<String>,
+        description: Option<Option<String>>,
+    ) -> Result<(Resource, Scope), ApiError> {
+        let mut write = self.write();
+        let (mut resource, holders) = {
+            let store = write.read();
+            let resource = store.resource_by_id(resource_id).cloned().ok_or_else(ApiError::not_found)?;
+            let holders: Vec<crate::model::Role> = store.roles.to_vec();
+            (resource, holders)
+        };
+        if resource.indicator == MANAGEMENT_API_INDICATOR {
+            return Err(cannot_modify_management_api());
+        }
+        let old_name = resource
+            .scopes
+            .iter()
+            .find(|s| s.id == scope_id)
+            .map(|s| s.name.clone())
+            .ok_or_else(ApiError::not_found)?;
+        if let Some(name) = &name {
+            if name.is_empty() || name.contains(char::is_whitespace) {
+                return Err(ApiError::new(
+                    StatusCode::BAD_REQUEST,
+                    "scope.name_with_space",
+                    "The name of the scope cannot contain any spaces.",
+                ));
+            }
+            if resource.scopes.iter().any(|s| &s.name == name && s.id != scope_id) {
+                return Err(ApiError::unprocessable(
+                    "scope.name_exists",
+                    format!("The scope name {name} is already in use."),
+                ));
+            }
+        }
+        let scope = resource.scopes.iter_mut().find(|s| s.id == scope_id).ok_or_else(ApiError::not_found)?;
+        if let Some(name) = name {
+            scope.name = name;
+        }
+        if let Some(description) = description {
+            scope.description = description;
+        }
+        let scope = scope.clone();
+        write.put(resource.clone())?;
+        for mut role in holders {
+            let before = role.scopes.clone();
+            for pair in role.scopes.iter_mut() {
+                if pair.0 == resource.indicator && pair.1 == old_name {
+                    pair.1 = scope.name.clone();
+                }
+            }
+            if role.scopes != before {
+                write.put(role)?;
+            }
+        }
+        Ok((resource, scope))
+    }
+
+    /// Deletes a scope; it leaves every role. 404 when the resource or the scope is unknown.
+    pub fn delete_scope(&self, resource_id: &str, scope_id: &str) -> Result<(), ApiError> {
+        let mut write = self.write();
+        let (mut resource, holders) = {
+            let store = write.read();
+            let resource = store.resource_by_id(resource_id).cloned().ok_or_else(ApiError::not_found)?;
+            let holders: Vec<crate::model::Role> = store.roles.to_vec();
+            (resource, holders)
+        };
+        if resource.indicator == MANAGEMENT_API_INDICATOR {
+            return Err(cannot_modify_management_api());
+        }
+        let name = resource
+            .scopes
+            .iter()
+            .find(|s| s.id == scope_id)
+            .map(|s| s.name.clone())
+            .ok_or_else(ApiError::not_found)?;
+        resource.scopes.retain(|s| s.id != scope_id);
+        write.put(resource.clone())?;
+        for mut role in holders {
+            let pair = (resource.indicator.clone(), name.clone());
+            if role.scopes.contains(&pair) {
+                role.scopes.retain(|p| p != &pair);
+                write.put(role)?;
+            }
+        }
+        Ok(())
+    }
+}

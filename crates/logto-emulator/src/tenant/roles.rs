@@ -110,3 +110,140 @@ impl Tenant {
         Ok(())
     }
 }
+
+/// What `PATCH /api/roles/{id}` may change.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RolePatch {
+    /// A new name (unique).
+    pub name: Option<String>,
+    /// A new description.
+    pub description: Option<String>,
+}
+
+impl Tenant {
+    /// Renames or re-describes a role; 404 unknown, 422 `role.name_in_use`.
+    pub fn update_role(&self, id: &str, patch: RolePatch) -> Result<Role, ApiError> {
+        let mut write = self.write();
+        let mut role = {
+            let store = write.read();
+            let role = store.role(id).cloned().ok_or_else(ApiError::not_found)?;
+            if let Some(name) = &patch.name {
+                if store.roles.iter().any(|r| &r.name == name && r.id != id) {
+                    return Err(ApiError::unprocessable(
+                        "role.name_in_use",
+                        format!("This role name {name} is already in use"),
+                    ));
+                }
+            }
+            role
+        };
+        if let Some(name) = patch.name {
+            role.name = name;
+        }
+        if let Some(description) = patch.description {
+            role.description = description;
+        }
+        write.put(role.clone())?;
+        Ok(role)
+    }
+
+    /// Deletes a role, taken from every user and application first (`routes/role.ts`). `false`
+    /// when there was none.
+    pub fn delete_role(&self, id: &str) -> Result<bool, ApiError> {
+        let mut write = self.write();
+        let (users, apps) = {
+            let store = write.read();
+            if store.role(id).is_none() {
+                return Ok(false);
+            }
+            let users: Vec<_> = store.users.iter().filter(|u| u.role_ids.iter().any(|r| r == id)).cloned().collect();
+            let apps: Vec<_> =
+                store.applications.values().filter(|a| a.role_ids.iter().any(|r| r == id)).cloned().collect();
+            (users, apps)
+        };
+        for mut user in users {
+            user.role_ids.retain(|r| r != id);
+            write.put(user)?;
+        }
+        for mut app in apps {
+            app.role_ids.retain(|r| r != id);
+            write.put(app)?;
+        }
+        Ok(write.delete::<Role>(id)?)
+    }
+
+    /// Takes a scope from a role (`routes/role.scope.ts`); 404 when the role is unknown or does
+    /// not hold it.
+    pub fn remove_role_scope(&self, id: &str, scope_id: &str) -> Result<(), ApiError> {
+        let mut write = self.write();
+        let role = {
+            let store = write.read();
+            let mut role = store.role(id).cloned().ok_or_else(ApiError::not_found)?;
+            let (resource, scope) = store.scope_by_id(scope_id).ok_or_else(ApiError::not_found)?;
+            let pair = (resource.indicator.clone(), scope.name.clone());
+            if !role.scopes.contains(&pair) {
+                return Err(ApiError::not_found());
+            }
+            role.scopes.retain(|p| p != &pair);
+            role
+        };
+        write.put(role)?;
+        Ok(())
+    }
+
+    /// Takes a role from a user or a machine-to-machine application (`routes/role.user.ts`,
+    /// `role.application.ts`, `admin-user/role.ts`); 404 when either is unknown or the role is not
+    /// held.
+    pub fn remove_role_holder(&self, id: &str, holder: &str) -> Result<(), ApiError> {
+        let mut write = self.write();
+        let (user, app) = {
+            let store = write.read();
+            store.role(id).ok_or_else(ApiError::not_found)?;
+            let user = store.user(holder).filter(|u| u.role_ids.iter().any(|r| r == id)).cloned();
+            let app = store.applications.get(holder).filter(|a| a.role_ids.iter().any(|r| r == id)).cloned();
+            (user, app)
+        };
+        match (user, app) {
+            (Some(mut user), _) => {
+                user.role_ids.retain(|r| r != id);
+                write.put(user)?;
+            }
+            (None, Some(mut app)) => {
+                app.role_ids.retain(|r| r != id);
+                write.put(app)?;
+            }
+            (None, None) => return Err(ApiError::not_found()),
+        }
+        Ok(())
+    }
+
+    /// Replaces a user's roles (`PUT /api/users/{id}/roles`); 404 for an unknown user or role,
+    /// 422 for a machine-to-machine role.
+    pub fn set_user_roles(&self, user_id: &str, role_ids: &[String]) -> Result<(), ApiError> {
+        let mut write = self.write();
+        let mut user = {
+            let store = write.read();
+            let user = store.user(user_id).cloned().ok_or_else(ApiError::not_found)?;
+            for role_id in role_ids {
+                let role = store.role(role_id).ok_or_else(ApiError::not_found)?;
+                if role.role_type != RoleType::User {
+                    return Err(ApiError::unprocessable(
+                        "user.invalid_role_type",
+                        "Can not assign machine to machine role to user.",
+                    ));
+                }
+            }
+            user
+        };
+        let mut unique = Vec::new();
+        for role_id in role_ids {
+            if !unique.contains(role_id) {
+                unique.push(role_id.clone());
+            }
+        }
+        user.role_ids = unique;
+        write.put(user)?;
+        Ok(())
+    }
+}

@@ -10,6 +10,8 @@
 //! - `introspection`, `par`, `device`: token introspection (RFC 7662), pushed authorization requests
 //!   (RFC 9126) and the device authorization grant (RFC 8628);
 //! - `token_exchange`: subject tokens and the token-exchange grant (RFC 8693), with an actor;
+//! - `updates`: update and delete routes, the sign-in experience, the integration-test mode
+//!   (issue 29: what Logto's own suite needs);
 //! - `signup`: accounts made on the sign-in page with the outbox's code, and the hooks they fire;
 //! - `console`: the console's pages, forms and their checks (issue 28);
 //! - `control`: the control API (`/_emulator`): minted tokens, the clock, faults, keys, sessions;
@@ -36,3 +38,4 @@ mod par;
 mod persistence;
 mod signup;
 mod token_exchange;
+mod updates;

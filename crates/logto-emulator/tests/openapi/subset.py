@@ -12,17 +12,28 @@ import sys
 SERVED = {
     "/api/users": ["get", "post"],
     "/api/users/{userId}": ["get", "patch", "delete"],
-    "/api/users/{userId}/roles": ["get", "post"],
+    "/api/users/{userId}/roles": ["get", "post", "put"],
+    "/api/users/{userId}/roles/{roleId}": ["delete"],
     "/api/users/{userId}/password": ["patch"],
     "/api/users/{userId}/is-suspended": ["patch"],
     "/api/resources": ["get", "post"],
-    "/api/resources/{id}": ["get", "patch"],
+    "/api/resources/{id}": ["get", "patch", "delete"],
+    "/api/resources/{resourceId}/scopes/{scopeId}": ["patch", "delete"],
     "/api/resources/{resourceId}/scopes": ["get", "post"],
     "/api/roles": ["get", "post"],
+    "/api/roles/{id}": ["get", "patch", "delete"],
     "/api/roles/{id}/scopes": ["get", "post"],
+    "/api/roles/{id}/scopes/{scopeId}": ["delete"],
+    "/api/roles/{id}/users/{userId}": ["delete"],
+    "/api/roles/{id}/applications": ["get", "post"],
+    "/api/roles/{id}/applications/{applicationId}": ["delete"],
     "/api/roles/{id}/users": ["get", "post"],
     "/api/applications": ["get", "post"],
-    "/api/applications/{id}": ["get", "delete"],
+    "/api/applications/{id}": ["get", "patch", "delete"],
+    "/api/applications/{applicationId}/custom-data": ["patch"],
+    "/api/applications/{applicationId}/roles/{roleId}": ["delete"],
+    "/api/sign-in-exp": ["get", "patch"],
+    "/api/connectors": ["get"],
     "/api/applications/{id}/secrets": ["get"],
     "/api/applications/{applicationId}/roles": ["get", "post"],
     "/api/applications/{id}/organizations": ["get"],
@@ -73,6 +84,24 @@ def fix_uri_lists(node):
             fix_uri_lists(value)
 
 
+def fix_regex_literals(node):
+    """Logto's document writes some patterns as JavaScript regex literals (the colours'
+    `/^#[\\da-f]{3}([\\da-f]{3})?$/i`), which no string can match as JSON Schema reads them, so
+    no answer of real Logto fits them either. They become the plain, case-insensitive pattern."""
+    if isinstance(node, dict):
+        pattern = node.get("pattern")
+        if isinstance(pattern, str) and pattern.startswith("/") and pattern.rstrip("gimsuy").endswith("/"):
+            body = pattern[1:].rstrip("gimsuy")[:-1]
+            if pattern.endswith("/i"):
+                body = body.replace("a-f", "a-fA-F")
+            node["pattern"] = body
+        for value in node.values():
+            fix_regex_literals(value)
+    elif isinstance(node, list):
+        for value in node:
+            fix_regex_literals(value)
+
+
 def main():
     full = json.load(open(sys.argv[1]))
     paths = {}
@@ -86,6 +115,7 @@ def main():
     doc["paths"] = paths
     doc["servers"] = [{"url": "http://localhost:3001", "description": "the emulator"}]
     fix_uri_lists(doc)
+    fix_regex_literals(doc)
     json.dump(doc, open("logto-1.42-served.json", "w"), indent=1, sort_keys=True)
 
 

@@ -1,0 +1,241 @@
+//! Update and delete routes Logto's own integration suite needs (issue 29), each as Logto 1.42's
+//! route answers it: roles (`routes/role.ts`, `role.scope.ts`, `role.user.ts`,
+//! `role.application.ts`), users' roles (`routes/admin-user/role.ts`), API resources and scopes
+//! (`routes/resource.ts`, `resource.scope.ts`), applications (`routes/applications/
+//! application.ts`, `application-custom-data.ts`), the sign-in experience
+//! (`routes/sign-in-experience/index.ts`), and the integration-test mode (`middleware/koa-auth`).
+
+use logto_emulator::state::Options;
+use logto_emulator::RunningEmulator;
+use reqwest::Method;
+use serde_json::{json, Value};
+
+struct Api<'a> {
+    emu: &'a RunningEmulator,
+    token: String,
+}
+
+impl<'a> Api<'a> {
+    async fn new(emu: &'a RunningEmulator) -> Self {
+        Api { emu, token: crate::helpers::admin_token(&emu.endpoint).await }
+    }
+    async fn call(&self, method: Method, path: &str, body: Option<Value>) -> (u16, Value) {
+        let mut r =
+            reqwest::Client::new().request(method, format!("{}/api{path}", self.emu.endpoint)).bearer_auth(&self.token);
+        if let Some(body) = body {
+            r = r.json(&body);
+        }
+        let r = r.send().await.unwrap();
+        (r.status().as_u16(), r.json().await.unwrap_or(Value::Null))
+    }
+    async fn ok(&self, method: Method, path: &str, body: Option<Value>) -> Value {
+        let (status, body) = self.call(method.clone(), path, body).await;
+        assert!((200..300).contains(&status), "{method} {path}: {status} {body}");
+        body
+    }
+}
+
+fn user(emu: &RunningEmulator, name: &str) -> String {
+    emu.state.tenant.read(|s| s.user_by_identifier(name).unwrap().id.clone())
+}
+
+#[tokio::test]
+async fn roles_are_renamed_emptied_and_deleted() {
+    let emu = logto_emulator::Emulator::new(&demo_tenant::seed()).spawn().await.unwrap();
+    let api = Api::new(&emu).await;
+    let resource =
+        api.ok(Method::POST, "/resources", Some(json!({"name": "r", "indicator": "https://r.example"}))).await;
+    let rid = resource["id"].as_str().unwrap();
+    let scope = api.ok(Method::POST, &format!("/resources/{rid}/scopes"), Some(json!({"name": "read:r"}))).await;
+    let sid = scope["id"].as_str().unwrap();
+    let role = api
+        .ok(Method::POST, "/roles", Some(json!({"name": "editor", "description": "edits", "scopeIds": [sid]})))
+        .await;
+    let id = role["id"].as_str().unwrap();
+    let alice = user(&emu, "alice");
+    api.ok(Method::POST, &format!("/roles/{id}/users"), Some(json!({"userIds": [alice]}))).await;
+
+    // GET and PATCH; a taken name is 422 role.name_in_use.
+    assert_eq!(api.ok(Method::GET, &format!("/roles/{id}"), None).await["name"], "editor");
+    let renamed = api.ok(Method::PATCH, &format!("/roles/{id}"), Some(json!({"name": "writer"}))).await;
+    assert_eq!((renamed["name"].as_str(), renamed["description"].as_str()), (Some("writer"), Some("edits")));
+    let other = api.ok(Method::POST, "/roles", Some(json!({"name": "other", "description": "x"}))).await;
+    let (status, body) = api
+        .call(Method::PATCH, &format!("/roles/{}", other["id"].as_str().unwrap()), Some(json!({"name": "writer"})))
+        .await;
+    assert_eq!((status, body["code"].as_str()), (422, Some("role.name_in_use")));
+
+    // A scope out of the role; its user out of it; then the role gone, and no user holds it.
+    assert_eq!(api.call(Method::DELETE, &format!("/roles/{id}/scopes/{sid}"), None).await.0, 204);
+    assert_eq!(api.call(Method::DELETE, &format!("/roles/{id}/scopes/{sid}"), None).await.0, 404, "not held any more");
+    assert_eq!(api.ok(Method::GET, &format!("/roles/{id}/scopes"), None).await, json!([]));
+    assert_eq!(api.call(Method::DELETE, &format!("/roles/{id}/users/{alice}"), None).await.0, 204);
+    api.ok(Method::POST, &format!("/roles/{id}/users"), Some(json!({"userIds": [alice]}))).await;
+    assert_eq!(api.call(Method::DELETE, &format!("/roles/{id}"), None).await.0, 204);
+    assert_eq!(api.call(Method::GET, &format!("/roles/{id}"), None).await.0, 404);
+    assert!(emu.state.tenant.read(|s| !s.user(&alice).unwrap().role_ids.contains(&id.to_string())));
+
+    // PUT /users/{id}/roles replaces them, without repeats; DELETE takes one.
+    let a = api.ok(Method::POST, "/roles", Some(json!({"name": "a", "description": "a"}))).await;
+    let b = api.ok(Method::POST, "/roles", Some(json!({"name": "b", "description": "b"}))).await;
+    let (a, b) = (a["id"].as_str().unwrap(), b["id"].as_str().unwrap());
+    let put = api.ok(Method::PUT, &format!("/users/{alice}/roles"), Some(json!({"roleIds": [a, b, a]}))).await;
+    assert_eq!(put, json!({"roleIds": [a, b]}));
+    assert_eq!(api.call(Method::DELETE, &format!("/users/{alice}/roles/{a}"), None).await.0, 204);
+    let held: Vec<String> = emu.state.tenant.read(|s| s.user(&alice).unwrap().role_ids.clone());
+    assert_eq!(held, vec![b.to_string()]);
+}
+
+#[tokio::test]
+async fn machine_roles_reach_applications_from_the_role_side() {
+    let emu = logto_emulator::Emulator::new(&demo_tenant::seed()).spawn().await.unwrap();
+    let api = Api::new(&emu).await;
+    let role = api
+        .ok(Method::POST, "/roles", Some(json!({"name": "m2m", "description": "m", "type": "MachineToMachine"})))
+        .await;
+    let id = role["id"].as_str().unwrap();
+    let app = api.ok(Method::POST, "/applications", Some(json!({"name": "worker", "type": "MachineToMachine"}))).await;
+    let app_id = app["id"].as_str().unwrap();
+    let (status, _) =
+        api.call(Method::POST, &format!("/roles/{id}/applications"), Some(json!({"applicationIds": [app_id]}))).await;
+    assert_eq!(status, 201);
+    let listed = api.ok(Method::GET, &format!("/roles/{id}/applications"), None).await;
+    assert_eq!(listed[0]["id"], app_id);
+    assert_eq!(api.call(Method::DELETE, &format!("/roles/{id}/applications/{app_id}"), None).await.0, 204);
+    assert_eq!(api.ok(Method::GET, &format!("/roles/{id}/applications"), None).await, json!([]));
+    api.ok(Method::POST, &format!("/applications/{app_id}/roles"), Some(json!({"roleIds": [id]}))).await;
+    assert_eq!(api.call(Method::DELETE, &format!("/applications/{app_id}/roles/{id}"), None).await.0, 204);
+    assert_eq!(api.call(Method::DELETE, &format!("/applications/{app_id}/roles/{id}"), None).await.0, 404);
+}
+
+#[tokio::test]
+async fn resources_and_scopes_are_changed_and_deleted_with_the_roles_holding_them() {
+    let emu = logto_emulator::Emulator::new(&demo_tenant::seed()).spawn().await.unwrap();
+    let api = Api::new(&emu).await;
+    let resource =
+        api.ok(Method::POST, "/resources", Some(json!({"name": "r", "indicator": "https://r.example"}))).await;
+    let rid = resource["id"].as_str().unwrap();
+    let read = api.ok(Method::POST, &format!("/resources/{rid}/scopes"), Some(json!({"name": "read"}))).await;
+    let write = api.ok(Method::POST, &format!("/resources/{rid}/scopes"), Some(json!({"name": "write"}))).await;
+    let (read, write) = (read["id"].as_str().unwrap(), write["id"].as_str().unwrap());
+    let role = api
+        .ok(Method::POST, "/roles", Some(json!({"name": "rw", "description": "rw", "scopeIds": [read, write]})))
+        .await;
+    let role_id = role["id"].as_str().unwrap();
+
+    let renamed = api
+        .ok(
+            Method::PATCH,
+            &format!("/resources/{rid}/scopes/{read}"),
+            Some(json!({"name": "view", "description": "d"})),
+        )
+        .await;
+    assert_eq!((renamed["name"].as_str(), renamed["description"].as_str()), (Some("view"), Some("d")));
+    let (status, body) =
+        api.call(Method::PATCH, &format!("/resources/{rid}/scopes/{read}"), Some(json!({"name": "write"}))).await;
+    assert_eq!((status, body["code"].as_str()), (422, Some("scope.name_exists")));
+    let (status, body) =
+        api.call(Method::PATCH, &format!("/resources/{rid}/scopes/{read}"), Some(json!({"name": "a b"}))).await;
+    assert_eq!((status, body["code"].as_str()), (400, Some("scope.name_with_space")));
+    let names = |emu: &RunningEmulator| {
+        emu.state.tenant.read(|s| s.role(role_id).unwrap().scopes.iter().map(|p| p.1.clone()).collect::<Vec<_>>())
+    };
+    assert_eq!(names(&emu), vec!["view", "write"], "the role follows the new name");
+
+    assert_eq!(api.call(Method::DELETE, &format!("/resources/{rid}/scopes/{write}"), None).await.0, 204);
+    assert_eq!(names(&emu), vec!["view"]);
+    assert_eq!(api.call(Method::DELETE, &format!("/resources/{rid}"), None).await.0, 204);
+    assert!(names(&emu).is_empty(), "the resource's scopes left the role");
+    assert_eq!(api.call(Method::DELETE, &format!("/resources/{rid}"), None).await.0, 404);
+    let (status, body) = api.call(Method::DELETE, "/resources/management-api", None).await;
+    assert_eq!((status, body["code"].as_str()), (400, Some("resource.cannot_modify_management_api")));
+}
+
+#[tokio::test]
+async fn applications_are_patched_as_logto_merges_them() {
+    let emu = logto_emulator::Emulator::new(&demo_tenant::seed()).spawn().await.unwrap();
+    let api = Api::new(&emu).await;
+    let app = api
+        .ok(
+            Method::POST,
+            "/applications",
+            Some(json!({"name": "web", "type": "Traditional",
+            "customClientMetadata": {"rotateRefreshToken": true}, "customData": {"a": 1},
+            "oidcClientMetadata": {"redirectUris": ["https://w.example/cb"], "postLogoutRedirectUris": []}})),
+        )
+        .await;
+    let id = app["id"].as_str().unwrap();
+    assert_eq!(
+        (app["customClientMetadata"].clone(), app["customData"].clone()),
+        (json!({"rotateRefreshToken": true}), json!({"a": 1}))
+    );
+    let patched = api
+        .ok(
+            Method::PATCH,
+            &format!("/applications/{id}"),
+            Some(json!({"name": "web 2", "description": "d",
+            "oidcClientMetadata": {"redirectUris": ["https://w.example/cb2"]},
+            "customClientMetadata": {"allowTokenExchange": true}})),
+        )
+        .await;
+    assert_eq!(patched["name"], "web 2");
+    assert_eq!(patched["oidcClientMetadata"]["redirectUris"], json!(["https://w.example/cb2"]));
+    assert_eq!(patched["customClientMetadata"], json!({"rotateRefreshToken": true, "allowTokenExchange": true}));
+    let (status, body) = api
+        .call(
+            Method::PATCH,
+            &format!("/applications/{id}"),
+            Some(json!({"customClientMetadata": {"isDeviceFlow": true}})),
+        )
+        .await;
+    assert_eq!((status, body["code"].as_str()), (422, Some("application.device_flow_not_changeable")));
+    let (status, _) = api
+        .call(
+            Method::PATCH,
+            &format!("/applications/{id}"),
+            Some(json!({"oidcClientMetadata": {"redirectUris": ["not a url"]}})),
+        )
+        .await;
+    assert_eq!(status, 400);
+    let data = api.ok(Method::PATCH, &format!("/applications/{id}/custom-data"), Some(json!({"b": 2}))).await;
+    assert_eq!(data, json!({"a": 1, "b": 2}), "Logto merges the keys");
+    assert_eq!(api.call(Method::PATCH, "/applications/nosuchapp/custom-data", Some(json!({}))).await.0, 404);
+}
+
+/// The sign-in experience, and Logto's integration-test mode: its header is honoured only when
+/// the mode is on (`koaAuth` honours `development-user-id` only with `INTEGRATION_TEST=true`).
+#[tokio::test]
+async fn the_sign_in_experience_and_the_integration_test_mode() {
+    let emu = logto_emulator::Emulator::new(&demo_tenant::seed()).spawn().await.unwrap();
+    let api = Api::new(&emu).await;
+    let sie = api.ok(Method::GET, "/sign-in-exp", None).await;
+    assert_eq!((sie["id"].as_str(), sie["signInMode"].as_str()), (Some("default"), Some("SignInAndRegister")));
+    assert_eq!(sie["signUp"]["identifiers"], json!(["email"]), "the demo seed allows email sign-up");
+    let patched =
+        api.ok(Method::PATCH, "/sign-in-exp", Some(json!({"signInMode": "SignIn", "sentinelPolicy": {}}))).await;
+    assert_eq!(patched["signInMode"], "SignIn");
+    assert_eq!(api.ok(Method::GET, "/sign-in-exp", None).await["signInMode"], "SignIn");
+    assert_eq!(api.call(Method::PATCH, "/sign-in-exp", Some(json!({"signInMode": "Sometimes"}))).await.0, 400);
+    assert_eq!(api.ok(Method::GET, "/connectors", None).await, json!([]));
+
+    let header = |endpoint: &str| {
+        reqwest::Client::new()
+            .get(format!("{endpoint}/api/users"))
+            .header("development-user-id", "integration-test-admin-user")
+            .send()
+    };
+    assert_eq!(header(&emu.endpoint).await.unwrap().status(), 401, "ignored outside the mode");
+    let testing = logto_emulator::Emulator::new(&demo_tenant::seed())
+        .options(Options { integration_test: true, ..Options::default() })
+        .spawn()
+        .await
+        .unwrap();
+    assert_eq!(header(&testing.endpoint).await.unwrap().status(), 200);
+    let empty = reqwest::Client::new()
+        .get(format!("{}/api/users", testing.endpoint))
+        .header("development-user-id", "")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(empty.status(), 401, "an empty header is no user");
+}
