@@ -55,6 +55,7 @@ pub mod console;
 pub mod control;
 pub mod error;
 pub mod events;
+pub mod experience;
 pub mod hooks;
 pub mod ids;
 pub mod keys;
@@ -93,6 +94,7 @@ pub use store::Store;
 pub fn router(state: AppState) -> Router {
     let router = Router::new()
         .merge(oidc::router())
+        .merge(experience::router())
         .nest("/api", management::router(state.clone()))
         .route("/avatars/{file}", get(avatars::avatar));
     let router = if state.options.control {

@@ -84,6 +84,7 @@ impl Emulator {
         let Some(path) = &self.data_file else {
             let store = Store::from_seed(&self.seed, endpoint, now);
             let tenant = Tenant::new(fresh_keys(), store, None, self.seed.outbox);
+            self.integration_test_apps(&tenant, endpoint)?;
             let state = AppState::new(endpoint, self.seed.clone(), tenant, self.options.clone());
             return Ok((state, StateFrom::SeedInMemory));
         };
@@ -105,7 +106,34 @@ impl Emulator {
             }
         };
         let tenant = Tenant::new(keys, store, Some(db), self.seed.outbox);
+        self.integration_test_apps(&tenant, endpoint)?;
         Ok((AppState::new(endpoint, self.seed.clone(), tenant, self.options.clone()), from))
+    }
+
+    /// In the integration-test mode, the application every Logto tenant is seeded with and
+    /// Logto's own suite signs in with (`demo-app`, "Live Preview", `packages/schemas/src/seeds/
+    /// application.ts`), whose redirect URI is `{endpoint}/demo-app`.
+    fn integration_test_apps(&self, tenant: &Tenant, endpoint: &str) -> Result<(), persist::PersistError> {
+        if !self.options.integration_test {
+            return Ok(());
+        }
+        let demo = format!("{endpoint}/demo-app");
+        tenant.ensure_application(crate::model::Application {
+            id: "demo-app".into(),
+            name: "Live Preview".into(),
+            description: Some("Preview for Sign-in Experience.".into()),
+            app_type: crate::model::AppType::SPA,
+            redirect_uris: vec![demo.clone()],
+            post_logout_redirect_uris: vec![demo],
+            secret: None,
+            role_ids: vec![],
+            created_at: 0,
+            is_device_flow: false,
+            allow_token_exchange: false,
+            is_third_party: false,
+            custom_data: serde_json::json!({}),
+            extra_client_metadata: Default::default(),
+        })
     }
 
     /// Starts it inside this process on an ephemeral loopback port (tests, tools); it stops when

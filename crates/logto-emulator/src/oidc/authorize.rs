@@ -55,7 +55,7 @@ button.pick{{background:#efedf9;color:#1a1a2e;text-align:left;margin-top:.4rem}}
     (status, Html(html)).into_response()
 }
 
-pub(super) fn error_page(status: StatusCode, error: &str, description: &str) -> Response {
+pub(crate) fn error_page(status: StatusCode, error: &str, description: &str) -> Response {
     page(
         status,
         "Sign-in error",
@@ -261,26 +261,53 @@ pub async fn authorize(State(state): State<AppState>, headers: HeaderMap, RawQue
     // `interaction_mode=signUp`); Logto answers with its `/register` page.
     let register = params.get("first_screen").ok().flatten() == Some("register")
         || params.get("interaction_mode").ok().flatten() == Some("signUp");
-    if register && state.seed.sign_up.is_some() {
-        return super::redirect(&format!("/register?interaction={uid}"));
+    let mut response = if register && state.seed.sign_up.is_some() {
+        super::redirect(&format!("/register?interaction={uid}"))
+    } else {
+        super::redirect(&format!("/sign-in?interaction={uid}"))
+    };
+    // Logto's interaction cookies: the Experience API (`/api/experience`) finds the interaction by
+    // `_interaction`; `_interaction_resume` goes back to `/oidc/auth/{uid}` only.
+    for cookie in crate::experience::interaction_cookies(&uid) {
+        response.headers_mut().append(header::SET_COOKIE, cookie);
     }
-    super::redirect(&format!("/sign-in?interaction={uid}"))
+    response
 }
 
 /// Logto's browser session cookie (oidc-provider's `_session`) and its lifetime (14 days).
 const SESSION_COOKIE: &str = "_session";
-pub(super) const SESSION_TTL: i64 = 14 * 24 * 3600;
+pub(crate) const SESSION_TTL: i64 = 14 * 24 * 3600;
 
-/// The value of the request's `_session` cookie.
-pub(crate) fn session_cookie(headers: &HeaderMap) -> Option<String> {
+/// The value of the request's cookie `name`.
+pub(crate) fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
     headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
         .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == SESSION_COOKIE)
+        .find(|(n, _)| *n == name)
         .map(|(_, value)| value.to_string())
+}
+
+/// The value of the request's `_session` cookie; refused when its `_session.sig` (sent by the
+/// browsers of sign-ins made after it was introduced) does not match.
+pub(crate) fn session_cookie(headers: &HeaderMap) -> Option<String> {
+    let value = cookie(headers, SESSION_COOKIE)?;
+    match cookie(headers, "_session.sig") {
+        Some(sig) if !crate::secret::same(&sig, &cookie_signature(SESSION_COOKIE, &value)) => None,
+        _ => Some(value),
+    }
+}
+
+/// The signature of a cookie, as Logto's `koa` cookies carry one in `<name>.sig` (keygrip): an
+/// HMAC keyed per process (sessions live in memory, so a restart ends them anyway).
+pub(crate) fn cookie_signature(name: &str, value: &str) -> String {
+    static KEY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    let key = KEY.get_or_init(crate::ids::opaque_token);
+    let mut signature = crate::hooks::deliver::sign(key, format!("{name}={value}").as_bytes());
+    signature.truncate(27);
+    signature
 }
 
 /// The request's browser session and its user, when the session is live and the user may sign in.
@@ -299,9 +326,16 @@ pub(crate) fn session_cookie_header(session_id: Option<&str>) -> HeaderValue {
     HeaderValue::from_str(&value).unwrap_or(HeaderValue::from_static("_session=; path=/; max-age=0"))
 }
 
+/// The session cookie's signature cookie (`_session.sig`), beside [`session_cookie_header`].
+pub(crate) fn session_signature_header(session_id: &str) -> HeaderValue {
+    let sig = cookie_signature(SESSION_COOKIE, session_id);
+    let value = format!("{SESSION_COOKIE}.sig={sig}; path=/; max-age={SESSION_TTL}; samesite=lax; httponly");
+    HeaderValue::from_str(&value).unwrap_or(HeaderValue::from_static("_session.sig=; path=/; max-age=0"))
+}
+
 /// Finishes an authorization request for a signed-in user: a grant in the browser session, a code,
 /// and the redirect back to the client with `code`, `state` and `iss`.
-fn complete(state: &AppState, user_id: &str, pending: &Interaction, session_id: &str) -> Response {
+pub(crate) fn complete(state: &AppState, user_id: &str, pending: &Interaction, session_id: &str) -> Response {
     let Ok(mut url) = url::Url::parse(&pending.redirect_uri) else {
         return error_page(StatusCode::BAD_REQUEST, "invalid_redirect_uri", "redirect_uri is not a URL");
     };
@@ -472,6 +506,7 @@ pub(super) fn finish_sign_in(
     crate::hooks::interaction::post_interaction(state, event, &interaction, &signed_in_user);
     let mut response = complete(state, &user.id, &pending, &session_id);
     response.headers_mut().append(header::SET_COOKIE, session_cookie_header(Some(&session_id)));
+    response.headers_mut().append(header::SET_COOKIE, session_signature_header(&session_id));
     response
 }
 

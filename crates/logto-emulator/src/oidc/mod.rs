@@ -1,7 +1,7 @@
 //! Logto's OIDC provider: every route under `/oidc`, plus the sign-in page the auth endpoint sends
 //! the browser to.
 
-mod authorize;
+pub(crate) mod authorize;
 mod client_auth;
 mod cors;
 mod device;

@@ -77,5 +77,9 @@ pub async fn confirm(State(state): State<AppState>, headers: HeaderMap, Form(for
             .into_response(),
     };
     response.headers_mut().append(header::SET_COOKIE, super::authorize::session_cookie_header(None));
+    response.headers_mut().append(
+        header::SET_COOKIE,
+        header::HeaderValue::from_static("_session.sig=; path=/; max-age=0; samesite=lax; httponly"),
+    );
     response
 }

@@ -33,6 +33,15 @@ pub struct NewApplication {
 }
 
 impl Tenant {
+    /// Adds `app` unless an application with its id exists (built-in applications).
+    pub fn ensure_application(&self, app: Application) -> Result<(), crate::persist::PersistError> {
+        let mut write = self.write();
+        if write.read().applications.contains_key(&app.id) {
+            return Ok(());
+        }
+        write.put(app)
+    }
+
     /// Creates an application; confidential ones get a "Default secret" (32 characters, as Logto's).
     pub fn create_application(&self, new: NewApplication, now_ms: i64) -> Result<Application, ApiError> {
         if new.is_device_flow && new.app_type != AppType::Native {

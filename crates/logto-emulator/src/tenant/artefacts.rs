@@ -36,6 +36,8 @@ pub struct Artefacts {
     pub pushed: HashMap<String, PushedRequest>,
     /// Sign-ups waiting for their email code, by interaction id.
     pub(super) registrations: HashMap<String, super::signup::PendingRegistration>,
+    /// Interactions driven through the Experience API, by interaction id.
+    pub(super) experiences: HashMap<String, super::experience::ExperienceProgress>,
 }
 
 impl Artefacts {
@@ -66,6 +68,7 @@ impl Artefacts {
     pub fn sweep(&mut self, now_secs: i64) {
         self.interactions.retain(|_, i| i.expires_at > now_secs);
         self.registrations.retain(|uid, _| self.interactions.contains_key(uid));
+        self.experiences.retain(|uid, _| self.interactions.contains_key(uid));
         self.codes.retain(|_, c| c.expires_at > now_secs);
         self.refresh_tokens.retain(|_, t| t.expires_at > now_secs);
         self.opaque_tokens.retain(|_, t| t.expires_at > now_secs);

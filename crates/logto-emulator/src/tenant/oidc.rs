@@ -94,10 +94,25 @@ impl Tenant {
         session_ttl_secs: i64,
     ) -> Result<SignIn, SignInRefused> {
         let interaction = self.artefacts().interactions.remove(uid).ok_or(SignInRefused::RequestGone)?;
+        self.artefacts().experiences.remove(uid);
+        let session_id = self.open_session(user, &interaction.client_id, current, now_ms, session_ttl_secs)?;
+        Ok(SignIn { interaction, session_id })
+    }
+
+    /// Records `user`'s sign-in to `client_id` (`lastSignInAt`, the first application) and opens
+    /// their browser session: `current` when it is this user's, else a new one.
+    pub(super) fn open_session(
+        &self,
+        user: &User,
+        client_id: &str,
+        current: Option<String>,
+        now_ms: i64,
+        session_ttl_secs: i64,
+    ) -> Result<String, PersistError> {
         let mut signed_in = user.clone();
         signed_in.last_sign_in_at = Some(now_ms);
         signed_in.updated_at = now_ms;
-        signed_in.application_id.get_or_insert_with(|| interaction.client_id.clone());
+        signed_in.application_id.get_or_insert_with(|| client_id.to_string());
         self.write().put(signed_in)?;
         let now = now_ms / 1000;
         let session_id = current.filter(|id| self.session_user(id, now).as_deref() == Some(&user.id));
@@ -106,7 +121,7 @@ impl Tenant {
             session_id.clone(),
             BrowserSession { account_id: user.id.clone(), expires_at: now + session_ttl_secs },
         );
-        Ok(SignIn { interaction, session_id })
+        Ok(session_id)
     }
 
     /// Grants a signed-in user what `request` asked, in a browser session (`None`: a session made

@@ -10,6 +10,7 @@
 //! - `introspection`, `par`, `device`: token introspection (RFC 7662), pushed authorization requests
 //!   (RFC 9126) and the device authorization grant (RFC 8628);
 //! - `token_exchange`: subject tokens and the token-exchange grant (RFC 8693), with an actor;
+//! - `experience`: Logto's Experience API, from `/oidc/auth` to the code, and its refusals;
 //! - `updates`: update and delete routes, the sign-in experience, the integration-test mode
 //!   (issue 29: what Logto's own suite needs);
 //! - `signup`: accounts made on the sign-in page with the outbox's code, and the hooks they fire;
@@ -26,6 +27,7 @@ mod console;
 mod control;
 mod device;
 mod devtools;
+mod experience;
 mod fidelity;
 mod helpers;
 mod hooks;
