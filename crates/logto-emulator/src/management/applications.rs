@@ -17,10 +17,34 @@ use crate::state::AppState;
 use crate::tenant::{ApplicationPatch, NewApplication};
 
 /// `GET /api/applications`, newest first (paginated when asked, as Logto's `application.ts`).
+/// `GET /api/applications` (`routes/applications/application.ts`): newest first, optionally
+/// paged, filtered by `types` (repeatable), `isThirdParty`, `excludeRoleId` and
+/// `excludeOrganizationId`.
 pub async fn list(State(state): State<AppState>, OriginalUri(uri): OriginalUri) -> Result<Response, ApiError> {
     let list = ListRequest::optionally_paged(uri)?;
+    let pairs = list.params.0.clone();
+    let values = |key: &str| pairs.iter().filter(|(k, _)| k == key).map(|(_, v)| v.clone()).collect::<Vec<_>>();
+    let mut types = Vec::new();
+    for t in values("types") {
+        types.push(AppType::parse(&t).ok_or_else(|| ApiError::invalid_input("`types` must be application types."))?);
+    }
+    let third_party = match values("isThirdParty").first().map(String::as_str) {
+        None => None,
+        Some("true") => Some(true),
+        Some("false") => Some(false),
+        Some(_) => return Err(ApiError::invalid_input("`isThirdParty` must be true or false.")),
+    };
+    let (exclude_role, exclude_org) = (values("excludeRoleId").pop(), values("excludeOrganizationId").pop());
     let apps = state.tenant.read(|store| {
-        let mut apps: Vec<&Application> = store.applications.values().collect();
+        let keep = |a: &&Application| {
+            (types.is_empty() || types.contains(&a.app_type))
+                && third_party.is_none_or(|t| a.is_third_party == t)
+                && exclude_role.as_ref().is_none_or(|r| !a.role_ids.contains(r))
+                && exclude_org
+                    .as_ref()
+                    .is_none_or(|o| store.organization(o).is_none_or(|org| org.application(&a.id).is_none()))
+        };
+        let mut apps: Vec<&Application> = store.applications.values().filter(keep).collect();
         apps.sort_by(|a, b| b.created_at.cmp(&a.created_at).then(a.id.cmp(&b.id)));
         apps.into_iter().map(Application::to_api_json).collect()
     });

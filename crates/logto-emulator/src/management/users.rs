@@ -186,8 +186,22 @@ pub async fn list(State(state): State<AppState>, OriginalUri(uri): OriginalUri) 
     let params = Params::from_query(uri.query());
     let pagination = Pagination::parse(&params)?;
     let search = parse_search(&params)?;
+    // `routes/admin-user/search.ts`: users without a role, or outside an organization.
+    let exclude_role = params.get("excludeRoleId").ok().flatten().map(String::from);
+    let exclude_org = params.get("excludeOrganizationId").ok().flatten().map(String::from);
+    if exclude_role.is_some() && exclude_org.is_some() {
+        return Err(ApiError::invalid_input(
+            "Parameter `excludeRoleId` and `excludeOrganizationId` cannot be used at the same time.",
+        ));
+    }
     let (total, users) = state.tenant.read(|store| {
-        let matching: Vec<&User> = store.users.iter().rev().filter(|u| search.matches(u)).collect();
+        let outside = |u: &User| {
+            exclude_role.as_ref().is_none_or(|r| !u.role_ids.contains(r))
+                && exclude_org
+                    .as_ref()
+                    .is_none_or(|o| store.organization(o).is_none_or(|org| org.member(&u.id).is_none()))
+        };
+        let matching: Vec<&User> = store.users.iter().rev().filter(|u| search.matches(u) && outside(u)).collect();
         (matching.len(), pagination.slice(&matching).iter().map(|u| u.to_api_json()).collect::<Vec<_>>())
     });
     Ok((pagination.headers(total, &state.endpoint, &uri, &params), Json(users)).into_response())

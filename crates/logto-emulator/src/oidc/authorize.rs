@@ -155,6 +155,34 @@ pub(super) fn granted_scopes(
     })
 }
 
+/// `POST /oidc/auth`: the same request as a form (or, as Logto also takes it, a JSON object of
+/// scalar values), answered as the `GET`.
+pub async fn authorize_posted(State(state): State<AppState>, headers: HeaderMap, body: axum::body::Bytes) -> Response {
+    let json = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    let query = if json {
+        let Ok(serde_json::Value::Object(map)) = serde_json::from_slice::<serde_json::Value>(&body) else {
+            return error_page(StatusCode::BAD_REQUEST, "invalid_request", "the request body is not a JSON object");
+        };
+        let mut pairs = url::form_urlencoded::Serializer::new(String::new());
+        for (key, value) in map {
+            match value {
+                serde_json::Value::String(s) => pairs.append_pair(&key, &s),
+                serde_json::Value::Number(_) | serde_json::Value::Bool(_) => {
+                    pairs.append_pair(&key, &value.to_string())
+                }
+                _ => return error_page(StatusCode::BAD_REQUEST, "invalid_request", "parameters must be scalar values"),
+            };
+        }
+        pairs.finish()
+    } else {
+        String::from_utf8_lossy(&body).into_owned()
+    };
+    authorize(State(state), headers, RawQuery(Some(query))).await
+}
+
 pub async fn authorize(State(state): State<AppState>, headers: HeaderMap, RawQuery(query): RawQuery) -> Response {
     let mut params = Params::from_query(query.as_deref());
     if let Ok(Some(request_uri)) = params.get("request_uri") {

@@ -9,6 +9,7 @@ mod discovery;
 mod exchange;
 mod introspection;
 mod par;
+mod post_processing;
 mod register;
 mod session;
 mod token;
@@ -57,7 +58,7 @@ pub fn router() -> Router<AppState> {
         .merge(public_routes)
         .merge(
             Router::new()
-                .route("/oidc/auth", get(authorize::authorize))
+                .route("/oidc/auth", get(authorize::authorize).post(authorize::authorize_posted))
                 .route("/sign-in", get(authorize::sign_in_page).post(authorize::sign_in_submit))
                 .route("/register", get(register::register_page).post(register::register_submit))
                 .route("/register/verify", axum::routing::post(register::verify_submit))
@@ -70,6 +71,7 @@ pub fn router() -> Router<AppState> {
         )
         .method_not_allowed_fallback(unrecognized)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(axum::middleware::from_fn(post_processing::post_process))
 }
 
 /// A path or method nothing serves: under `/oidc`, oidc-provider's 404 `invalid_request` naming the

@@ -80,7 +80,8 @@ impl Tenant {
     /// Changes the given fields of a webhook.
     pub fn update_hook(&self, id: &str, patch: HookPatch) -> Result<Hook, ApiError> {
         let mut write = self.write();
-        let mut hook = write.read().hook(id).cloned().ok_or_else(|| not_found(id))?;
+        // Logto's `updateById` answers `entity.not_exists` (not `…_with_id`) for an unknown id.
+        let mut hook = write.read().hook(id).cloned().ok_or_else(|| ApiError::not_exists("hook"))?;
         if let Some(events) = patch.events {
             hook.events = events;
         }

@@ -579,3 +579,45 @@ async fn discovery_names_nothing_the_emulator_does_not_serve() {
         assert_ne!(body["error"], "unsupported_grant_type", "{grant}: {body}");
     }
 }
+
+/// Logto's post-processing of `/oidc` answers (`koa-security-headers.ts`'s basic settings, koa's
+/// conditional GET), and `POST /oidc/auth` answered as the `GET` (route-post-processing and
+/// post-authorization-and-logout in Logto's suite).
+#[tokio::test]
+async fn oidc_answers_carry_logtos_headers_and_conditional_gets() {
+    let emu = logto_emulator::Emulator::new(&demo_tenant::seed()).spawn().await.unwrap();
+    let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let url = format!("{}/oidc/.well-known/openid-configuration", emu.endpoint);
+    let first = http.get(&url).send().await.unwrap();
+    for (name, value) in [
+        ("x-content-type-options", "nosniff"),
+        ("x-frame-options", "SAMEORIGIN"),
+        ("cross-origin-resource-policy", "same-origin"),
+    ] {
+        assert_eq!(first.headers()[name], value);
+    }
+    assert!(first.headers().get("content-security-policy").is_none());
+    let etag = first.headers()["etag"].to_str().unwrap().to_string();
+    assert!(etag.starts_with("W/\""), "{etag}");
+    let again = http.get(&url).header("if-none-match", &etag).send().await.unwrap();
+    assert_eq!(again.status(), 304);
+    assert!(again.text().await.unwrap().is_empty());
+    let other = http.get(&url).header("if-none-match", "W/\"nope\"").send().await.unwrap();
+    assert_eq!(other.status(), 200);
+
+    let form = [
+        ("client_id", demo_tenant::SPA_APP_ID),
+        ("redirect_uri", "http://localhost:8080/callback"),
+        ("response_type", "code"),
+        ("scope", "openid"),
+        ("code_challenge", "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"),
+        ("code_challenge_method", "S256"),
+    ];
+    let posted = http.post(format!("{}/oidc/auth", emu.endpoint)).form(&form).send().await.unwrap();
+    assert_eq!(posted.status(), 303);
+    assert!(posted.headers()["location"].to_str().unwrap().starts_with("/sign-in"));
+    let json: serde_json::Map<String, serde_json::Value> =
+        form.iter().map(|(k, v)| (k.to_string(), serde_json::json!(v))).collect();
+    let posted = http.post(format!("{}/oidc/auth", emu.endpoint)).json(&json).send().await.unwrap();
+    assert_eq!(posted.status(), 303);
+}

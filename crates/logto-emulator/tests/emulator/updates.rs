@@ -239,3 +239,46 @@ async fn the_sign_in_experience_and_the_integration_test_mode() {
         .unwrap();
     assert_eq!(empty.status(), 401, "an empty header is no user");
 }
+
+/// Lists Logto filters (`routes/admin-user/search.ts`, `routes/applications/application.ts`) and
+/// the hook route's own refusals (`routes/hook.ts`).
+#[tokio::test]
+async fn lists_filter_and_hooks_refuse_as_logto_does() {
+    let emu = logto_emulator::Emulator::new(&demo_tenant::seed()).spawn().await.unwrap();
+    let api = Api::new(&emu).await;
+    let role = api.ok(Method::POST, "/roles", Some(json!({"name": "tagged", "description": "t"}))).await;
+    let role_id = role["id"].as_str().unwrap();
+    let alice = user(&emu, "alice");
+    api.ok(Method::POST, &format!("/roles/{role_id}/users"), Some(json!({"userIds": [alice]}))).await;
+    let users = api.ok(Method::GET, &format!("/users?page_size=100&excludeRoleId={role_id}"), None).await;
+    let ids: Vec<&str> = users.as_array().unwrap().iter().map(|u| u["id"].as_str().unwrap()).collect();
+    assert!(!ids.contains(&alice.as_str()) && ids.contains(&user(&emu, "bob").as_str()));
+    let (status, body) = api
+        .call(Method::GET, &format!("/users?excludeRoleId={role_id}&excludeOrganizationId=acmeorg00001"), None)
+        .await;
+    assert_eq!((status, body["code"].as_str()), (400, Some("request.invalid_input")));
+
+    let partner = api
+        .ok(
+            Method::POST,
+            "/applications",
+            Some(json!({"name": "partner", "type": "Traditional", "isThirdParty": true,
+            "oidcClientMetadata": {"redirectUris": ["https://p.example/cb"], "postLogoutRedirectUris": []}})),
+        )
+        .await;
+    let third = api.ok(Method::GET, "/applications?isThirdParty=true", None).await;
+    assert_eq!(
+        third.as_array().unwrap().iter().map(|a| a["id"].clone()).collect::<Vec<_>>(),
+        vec![partner["id"].clone()]
+    );
+    let first = api.ok(Method::GET, "/applications?isThirdParty=false&types=MachineToMachine", None).await;
+    assert!(first.as_array().unwrap().iter().all(|a| a["type"] == "MachineToMachine" && a["isThirdParty"] == false));
+    assert!(!first.as_array().unwrap().is_empty());
+    assert_eq!(api.call(Method::GET, "/applications?types=Robot", None).await.0, 400);
+
+    let (status, body) =
+        api.call(Method::POST, "/hooks", Some(json!({"name": "h", "config": {"url": "not_a_url"}}))).await;
+    assert_eq!((status, body["code"].as_str()), (400, Some("hook.missing_events")), "events are asked for first");
+    let (status, body) = api.call(Method::PATCH, "/hooks/nosuchhook", Some(json!({"name": "x"}))).await;
+    assert_eq!((status, body["code"].as_str()), (404, Some("entity.not_exists")));
+}
