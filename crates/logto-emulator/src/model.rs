@@ -79,6 +79,9 @@ pub struct User {
     pub is_suspended: bool,
     /// The ids of the user's roles.
     pub role_ids: Vec<String>,
+    /// OIDC standard profile claims (`profile`: `givenName`, `address`, …), a JSON object.
+    #[serde(default = "empty_object")]
+    pub profile: Value,
 }
 
 impl User {
@@ -96,7 +99,7 @@ impl User {
             "lastSignInAt": self.last_sign_in_at,
             "createdAt": self.created_at,
             "updatedAt": self.updated_at,
-            "profile": {},
+            "profile": self.profile,
             "applicationId": self.application_id,
             "cimdClientId": null,
             "isSuspended": self.is_suspended,
@@ -143,6 +146,56 @@ pub struct Application {
     /// `isDeviceFlow` and `allowTokenExchange` only).
     #[serde(default)]
     pub extra_client_metadata: serde_json::Map<String, Value>,
+    /// The named secrets once any was added, renamed or deleted (`/secrets`); until then the one
+    /// secret is `secret`, named "Default secret".
+    #[serde(default)]
+    pub managed_secrets: Option<Vec<AppSecret>>,
+}
+
+/// A named secret of a confidential application (`application_secrets`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct AppSecret {
+    /// Its name, unique per application.
+    pub name: String,
+    /// The secret.
+    pub value: crate::secret::Secret,
+    /// When it was made, in ms since the epoch.
+    pub created_at: i64,
+    /// When it stops working, in ms; `None`: never.
+    pub expires_at: Option<i64>,
+}
+
+impl Application {
+    /// Its secrets, oldest first.
+    pub fn secrets(&self) -> Vec<AppSecret> {
+        match &self.managed_secrets {
+            Some(list) => list.clone(),
+            None => self
+                .secret
+                .iter()
+                .map(|value| AppSecret {
+                    name: "Default secret".into(),
+                    value: value.clone(),
+                    created_at: self.created_at,
+                    expires_at: None,
+                })
+                .collect(),
+        }
+    }
+
+    /// Whether `given` is one of its unexpired secrets (compared in constant time).
+    pub fn accepts_secret(&self, given: &str, now_ms: i64) -> bool {
+        self.secrets()
+            .iter()
+            .filter(|s| s.expires_at.is_none_or(|at| at > now_ms))
+            .fold(false, |ok, s| crate::secret::same(s.value.expose(), given) | ok)
+    }
+
+    /// A secret as `/api/applications/{id}/secrets` answers it.
+    pub fn secret_json(&self, secret: &AppSecret) -> Value {
+        json!({"tenantId": "default", "applicationId": self.id, "name": secret.name, "value": secret.value.expose(),
+               "createdAt": secret.created_at, "expiresAt": secret.expires_at})
+    }
 }
 
 fn empty_object() -> Value {

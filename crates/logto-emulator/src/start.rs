@@ -133,6 +133,7 @@ impl Emulator {
             is_third_party: false,
             custom_data: serde_json::json!({}),
             extra_client_metadata: Default::default(),
+            managed_secrets: None,
         })
     }
 

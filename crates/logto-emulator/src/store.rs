@@ -125,6 +125,7 @@ impl Store {
                     is_third_party: false,
                     custom_data: serde_json::json!({}),
                     extra_client_metadata: Default::default(),
+                    managed_secrets: None,
                 },
             );
         }
@@ -147,6 +148,7 @@ impl Store {
                 application_id: None,
                 is_suspended: false,
                 role_ids: role_ids(&u.roles, &store.roles),
+                profile: serde_json::json!({}),
             });
         }
         store.hooks = seed

@@ -65,13 +65,27 @@ pub(super) async fn show(
             .map(|o| format!(r#"<a href="/_emulator/console/organizations/{}">{}</a>"#, esc(&segment(&o.id)), esc(&o.name)))
             .collect();
         // The secret stays out of sight and out of URLs: a masked value and a button that copies it.
-        let secret = match &app.secret {
-            Some(secret) => format!(
-                r#"<code>••••••••{}</code> <button type="button" class="secondary" data-copy="{}">Copy the secret</button>"#,
-                esc(&secret.expose().chars().rev().take(4).collect::<Vec<_>>().into_iter().rev().collect::<String>()),
-                esc(secret.expose())
-            ),
-            None => "None (a public client: it signs in with PKCE)".to_string(),
+        let secrets: Vec<String> = app
+            .secrets()
+            .iter()
+            .map(|s| {
+                let value = s.value.expose();
+                let tail: String = value.chars().rev().take(4).collect::<Vec<_>>().into_iter().rev().collect();
+                format!(
+                    r#"{}: <code>••••••••{}</code> <button type="button" class="secondary" data-copy="{}">Copy {}</button>"#,
+                    esc(&s.name),
+                    esc(&tail),
+                    esc(value),
+                    esc(&s.name)
+                )
+            })
+            .collect();
+        let secret = if app.app_type.is_public() {
+            "None (a public client: it signs in with PKCE)".to_string()
+        } else if secrets.is_empty() {
+            "None left: add one through the Management API".to_string()
+        } else {
+            secrets.join("<br>")
         };
         let mut grants = Vec::new();
         if app.is_device_flow {

@@ -21,6 +21,8 @@ const REGISTRATIONS: &[(&str, &str, &str, &str)] = &[
     ("PATCH", "/users/{id}", "User.Data.Updated", "/users/:userId"),
     ("DELETE", "/users/{id}", "User.Deleted", "/users/:userId"),
     ("PATCH", "/users/{id}/password", "User.Data.Updated", "/users/:userId/password"),
+    ("PATCH", "/users/{id}/custom-data", "User.Data.Updated", "/users/:userId/custom-data"),
+    ("PATCH", "/users/{id}/profile", "User.Data.Updated", "/users/:userId/profile"),
     ("PATCH", "/users/{id}/is-suspended", "User.SuspensionStatus.Updated", "/users/:userId/is-suspended"),
     ("POST", "/roles", "Role.Created", "/roles"),
     ("DELETE", "/roles/{id}", "Role.Deleted", "/roles/:id"),

@@ -167,20 +167,68 @@ pub async fn delete(State(state): State<AppState>, Path(id): Path<String>) -> Re
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// `GET /api/applications/{id}/secrets`: its secrets, oldest first.
 pub async fn secrets(State(state): State<AppState>, Path(id): Path<String>) -> Result<Json<Value>, ApiError> {
     let secrets = state.tenant.read(|store| {
         let app = store.applications.get(&id)?;
-        Some(
-            app.secret
-                .iter()
-                .map(|value| {
-                    json!({"tenantId": "default", "applicationId": app.id, "name": "Default secret", "value": value,
-                           "createdAt": app.created_at, "expiresAt": null})
-                })
-                .collect(),
-        )
+        Some(app.secrets().iter().map(|s| app.secret_json(s)).collect())
     });
     Ok(Json(secrets.ok_or_else(ApiError::not_found)?))
+}
+
+/// `POST /api/applications/{id}/secrets`' guard (`ApplicationSecrets.createGuard.pick(name,
+/// expiresAt)`; the name a `varchar(256)`).
+const NEW_SECRET: &[Field] =
+    &[Field::required("name", guard::string(1, 256)), Field::nullable("expiresAt", Kind::Number)];
+const SECRET_RENAME: &[Field] = &[Field::required("name", guard::string(1, 256))];
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct NewSecret {
+    name: String,
+    #[serde(default)]
+    expires_at: Option<f64>,
+}
+
+/// `POST /api/applications/{id}/secrets` → 201 with the secret; `expiresAt` must be in the future.
+pub async fn create_secret(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let new: NewSecret = guard::body(&body, NEW_SECRET)?;
+    let now = state.clock.now_ms();
+    let expires_at = new.expires_at.map(|at| at as i64);
+    if expires_at.is_some_and(|at| at <= now) {
+        return Err(ApiError::invalid_input("The value of `expiresAt` must be in the future."));
+    }
+    let (app, secret) = state.tenant.add_application_secret(&id, &new.name, expires_at, now)?;
+    Ok((StatusCode::CREATED, Json(app.secret_json(&secret))))
+}
+
+/// `DELETE /api/applications/{id}/secrets/{name}` → 204.
+pub async fn delete_secret(
+    State(state): State<AppState>,
+    Path((id, name)): Path<(String, String)>,
+) -> Result<StatusCode, ApiError> {
+    state.tenant.delete_application_secret(&id, &name)?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize)]
+struct SecretRename {
+    name: String,
+}
+
+/// `PATCH /api/applications/{id}/secrets/{name}` `{name}` → the secret renamed.
+pub async fn rename_secret(
+    State(state): State<AppState>,
+    Path((id, name)): Path<(String, String)>,
+    body: Bytes,
+) -> Result<Json<Value>, ApiError> {
+    let SecretRename { name: new_name } = guard::body(&body, SECRET_RENAME)?;
+    let (app, secret) = state.tenant.rename_application_secret(&id, &name, &new_name)?;
+    Ok(Json(app.secret_json(&secret)))
 }
 
 /// `GET /api/applications/{id}/roles` (paginated, as Logto's `application-role.ts`).

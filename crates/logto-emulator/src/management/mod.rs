@@ -31,6 +31,10 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/users/{id}/roles", get(users::roles).post(users::assign_roles).put(users::set_roles))
         .route("/users/{id}/roles/{role_id}", delete(users::remove_role))
         .route("/users/{id}/password", patch(users::set_password))
+        .route("/users/{id}/password/verify", post(users::verify_password))
+        .route("/users/{id}/has-password", get(users::has_password))
+        .route("/users/{id}/profile", patch(users::update_profile))
+        .route("/users/{id}/custom-data", get(users::custom_data).patch(users::update_custom_data))
         .route("/users/{id}/is-suspended", patch(users::set_suspended))
         .route("/resources", get(resources::list).post(resources::create))
         .route("/resources/{id}", get(resources::get_one).patch(resources::update).delete(resources::delete))
@@ -51,7 +55,11 @@ pub fn router(state: AppState) -> Router<AppState> {
             get(applications::get_one).patch(applications::update).delete(applications::delete),
         )
         .route("/applications/{id}/custom-data", patch(applications::update_custom_data))
-        .route("/applications/{id}/secrets", get(applications::secrets))
+        .route("/applications/{id}/secrets", get(applications::secrets).post(applications::create_secret))
+        .route(
+            "/applications/{id}/secrets/{name}",
+            patch(applications::rename_secret).delete(applications::delete_secret),
+        )
         .route("/applications/{id}/roles", get(applications::roles).post(applications::assign_roles))
         .route("/applications/{id}/roles/{role_id}", delete(applications::remove_role))
         .route("/subject-tokens", post(subject_tokens::create))

@@ -16,6 +16,8 @@ use crate::error::ApiError;
 
 /// `PATCH /api/sign-in-exp`'s body.
 pub const SIGN_IN_EXPERIENCE_PATCH: &str = include_str!("schemas/sign-in-exp-patch.json");
+/// A user's `profile` (`POST`/`PATCH /api/users`, `PATCH /api/users/{id}/profile`).
+pub const USER_PROFILE: &str = include_str!("schemas/user-profile.json");
 /// An application's `customClientMetadata` (`POST`/`PATCH /api/applications`).
 pub const CUSTOM_CLIENT_METADATA: &str = include_str!("schemas/custom-client-metadata.json");
 

@@ -20,8 +20,20 @@ use crate::tenant::{NewUser, UserPatch};
 
 const SEARCH_FIELDS: &[&str] = &["id", "primaryEmail", "primaryPhone", "username", "name"];
 
-pub async fn get_one(State(state): State<AppState>, Path(id): Path<String>) -> Result<Json<Value>, ApiError> {
-    state.tenant.read(|store| store.user(&id).map(|u| Json(u.to_api_json()))).ok_or_else(ApiError::not_found)
+/// `GET /api/users/{id}`; `includeSsoIdentities=true` adds `ssoIdentities` (none: the emulator
+/// has no enterprise SSO).
+pub async fn get_one(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    OriginalUri(uri): OriginalUri,
+) -> Result<Json<Value>, ApiError> {
+    let mut user =
+        state.tenant.read(|store| store.user(&id).map(|u| u.to_api_json())).ok_or_else(ApiError::not_found)?;
+    let params = Params::from_query(uri.query());
+    if params.get("includeSsoIdentities").ok().flatten() == Some("true") {
+        user["ssoIdentities"] = serde_json::json!([]);
+    }
+    Ok(Json(user))
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -260,7 +272,10 @@ fn check_columns(fields: [Option<&str>; 5]) -> Result<(), ApiError> {
 
 /// `POST /api/users`: 200 with the new user; 422 when the username or email is taken.
 pub async fn create(State(state): State<AppState>, body: axum::body::Bytes) -> Result<Json<Value>, ApiError> {
-    let new: NewUser = guard::body(&body, NEW_USER)?;
+    let mut new: NewUser = guard::body(&body, NEW_USER)?;
+    if let Some(profile) = &new.profile {
+        new.profile = Some(super::schema::conform(super::schema::USER_PROFILE, profile)?);
+    }
     check_columns([
         new.username.as_deref(),
         new.primary_email.as_deref(),
@@ -279,7 +294,10 @@ pub async fn update(
     Path(id): Path<String>,
     body: axum::body::Bytes,
 ) -> Result<Json<Value>, ApiError> {
-    let patch: UserPatch = guard::body(&body, USER_PATCH)?;
+    let mut patch: UserPatch = guard::body(&body, USER_PATCH)?;
+    if let Some(profile) = &patch.profile {
+        patch.profile = Some(super::schema::conform(super::schema::USER_PROFILE, profile)?);
+    }
     check_columns([
         given(&patch.username),
         given(&patch.primary_email),
@@ -326,6 +344,81 @@ pub async fn set_suspended(
     let change: Suspension = guard::body(&body, SUSPENSION)?;
     let user = state.tenant.set_user_suspended(&id, change.is_suspended, state.clock.now_ms())?;
     Ok(Json(user.to_api_json()))
+}
+
+const PROFILE: &[Field] = &[Field::required("profile", Kind::Object)];
+const CUSTOM_DATA: &[Field] = &[Field::required("customData", Kind::Object)];
+
+#[derive(serde::Deserialize)]
+struct ProfileBody {
+    profile: Value,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct CustomDataBody {
+    custom_data: Value,
+}
+
+/// `PATCH /api/users/{id}/profile` `{profile}` (`routes/admin-user/basics.ts`): the keys merged
+/// into the profile (`jsonbMode: 'merge'`); the profile after.
+pub async fn update_profile(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    body: axum::body::Bytes,
+) -> Result<Json<Value>, ApiError> {
+    let ProfileBody { profile } = guard::body(&body, PROFILE)?;
+    let profile = super::schema::conform(super::schema::USER_PROFILE, &profile)?;
+    let patch = UserPatch { profile: Some(profile), ..UserPatch::default() };
+    Ok(Json(state.tenant.update_user(&id, patch, state.clock.now_ms())?.profile))
+}
+
+/// `GET /api/users/{id}/custom-data`.
+pub async fn custom_data(State(state): State<AppState>, Path(id): Path<String>) -> Result<Json<Value>, ApiError> {
+    state.tenant.read(|store| store.user(&id).map(|u| Json(u.custom_data.clone()))).ok_or_else(ApiError::not_found)
+}
+
+/// `PATCH /api/users/{id}/custom-data` `{customData}`: the keys merged (`jsonbMode: 'merge'`);
+/// the data after.
+pub async fn update_custom_data(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    body: axum::body::Bytes,
+) -> Result<Json<Value>, ApiError> {
+    let CustomDataBody { custom_data } = guard::body(&body, CUSTOM_DATA)?;
+    let mut merged =
+        state.tenant.read(|store| store.user(&id).map(|u| u.custom_data.clone())).ok_or_else(ApiError::not_found)?;
+    if let (Some(current), Value::Object(keys)) = (merged.as_object_mut(), custom_data) {
+        current.extend(keys);
+    }
+    let patch = UserPatch { custom_data: Some(merged), ..UserPatch::default() };
+    Ok(Json(state.tenant.update_user(&id, patch, state.clock.now_ms())?.custom_data))
+}
+
+/// `POST /api/users/{id}/password/verify` `{password}`: 204 when it is the user's password, 422
+/// `session.invalid_credentials` when not (`libraries/user-password-verification.ts`).
+pub async fn verify_password(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    body: axum::body::Bytes,
+) -> Result<axum::http::StatusCode, ApiError> {
+    let new: NewPassword = guard::body(&body, PASSWORD)?;
+    let user = state.tenant.read(|store| store.user(&id).cloned()).ok_or_else(ApiError::not_found)?;
+    let matches = user.password.as_ref().is_some_and(|p| crate::secret::same(p.expose(), &new.password));
+    if !matches {
+        return Err(ApiError::unprocessable(
+            "session.invalid_credentials",
+            "Incorrect account or password. Please check your input.",
+        ));
+    }
+    Ok(axum::http::StatusCode::NO_CONTENT)
+}
+
+/// `GET /api/users/{id}/has-password`.
+pub async fn has_password(State(state): State<AppState>, Path(id): Path<String>) -> Result<Json<Value>, ApiError> {
+    let has =
+        state.tenant.read(|store| store.user(&id).map(|u| u.password.is_some())).ok_or_else(ApiError::not_found)?;
+    Ok(Json(serde_json::json!({"hasPassword": has})))
 }
 
 /// `DELETE /api/users/{id}`: 204; the user's grants end with it.

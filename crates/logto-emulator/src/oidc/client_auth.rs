@@ -48,8 +48,8 @@ pub fn authenticate(state: &AppState, headers: &HeaderMap, params: &Params) -> R
     if app.app_type.is_public() {
         return Ok(app);
     }
-    match (app.secret.as_ref().map(|s| s.expose()), secret.as_deref()) {
-        (Some(expected), Some(given)) if crate::secret::same(expected, given) => Ok(app),
+    match secret.as_deref() {
+        Some(given) if app.accepts_secret(given, state.clock.now_ms()) => Ok(app),
         _ => Err(OidcError::invalid_client(&state.issuer)),
     }
 }

@@ -82,6 +82,7 @@ impl Tenant {
             is_third_party: new.is_third_party,
             custom_data: new.custom_data,
             extra_client_metadata: new.extra_client_metadata,
+            managed_secrets: None,
         };
         self.write().put(app.clone())?;
         Ok(app)
@@ -194,5 +195,79 @@ impl Tenant {
         }
         write.put(app.clone())?;
         Ok(app)
+    }
+}
+
+/// 422 `application.secret_name_exists`.
+fn secret_name_exists() -> ApiError {
+    ApiError::unprocessable("application.secret_name_exists", "Secret with the same name already exists.")
+}
+
+impl Tenant {
+    /// Adds a named secret (`routes/applications/application-secret.ts`): 404 unknown app, 422
+    /// `entity.db_constraint_violated` for an app without secrets (SPA, Native), 422
+    /// `application.secret_name_exists`.
+    pub fn add_application_secret(
+        &self,
+        id: &str,
+        name: &str,
+        expires_at: Option<i64>,
+        now_ms: i64,
+    ) -> Result<(Application, crate::model::AppSecret), ApiError> {
+        let mut write = self.write();
+        let mut app = write.read().applications.get(id).cloned().ok_or_else(ApiError::not_found)?;
+        if app.app_type.is_public() {
+            return Err(ApiError::db_constraint());
+        }
+        let mut secrets = app.secrets();
+        if secrets.iter().any(|s| s.name == name) {
+            return Err(secret_name_exists());
+        }
+        let secret = crate::model::AppSecret {
+            name: name.to_string(),
+            value: Secret::new(standard_id(32)),
+            created_at: now_ms,
+            expires_at,
+        };
+        secrets.push(secret.clone());
+        app.managed_secrets = Some(secrets);
+        write.put(app.clone())?;
+        Ok((app, secret))
+    }
+
+    /// Deletes a named secret; 404 when the app or the secret is unknown.
+    pub fn delete_application_secret(&self, id: &str, name: &str) -> Result<(), ApiError> {
+        let mut write = self.write();
+        let mut app = write.read().applications.get(id).cloned().ok_or_else(ApiError::not_found)?;
+        let mut secrets = app.secrets();
+        let before = secrets.len();
+        secrets.retain(|s| s.name != name);
+        if secrets.len() == before {
+            return Err(ApiError::not_found());
+        }
+        app.managed_secrets = Some(secrets);
+        write.put(app)?;
+        Ok(())
+    }
+
+    /// Renames a secret; 404 unknown, 422 `application.secret_name_exists`.
+    pub fn rename_application_secret(
+        &self,
+        id: &str,
+        name: &str,
+        new_name: &str,
+    ) -> Result<(Application, crate::model::AppSecret), ApiError> {
+        let mut write = self.write();
+        let mut app = write.read().applications.get(id).cloned().ok_or_else(ApiError::not_found)?;
+        let mut secrets = app.secrets();
+        if name != new_name && secrets.iter().any(|s| s.name == new_name) {
+            return Err(secret_name_exists());
+        }
+        let secret = secrets.iter_mut().find(|s| s.name == name).ok_or_else(ApiError::not_found)?;
+        secret.name = new_name.to_string();
+        let secret = secret.clone();
+        app.managed_secrets = Some(secrets);
+        write.put(app.clone())?;
+        Ok((app, secret))
     }
 }

@@ -198,6 +198,7 @@ impl Tenant {
             primary_phone: None,
             avatar: None,
             custom_data: None,
+            profile: None,
         };
         let user = new.into_user(now_ms);
         if let Err(e) = write.put(user.clone()) {

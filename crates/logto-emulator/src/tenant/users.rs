@@ -28,10 +28,12 @@ pub struct NewUser {
     pub avatar: Option<String>,
     #[serde(default)]
     pub custom_data: Option<Value>,
+    #[serde(default)]
+    pub profile: Option<Value>,
 }
 
 /// `PATCH /api/users/{id}`'s body, parsed: `Some(None)` clears a field.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[allow(missing_docs)]
 pub struct UserPatch {
@@ -47,6 +49,10 @@ pub struct UserPatch {
     pub avatar: Option<Option<String>>,
     #[serde(default)]
     pub custom_data: Option<Value>,
+    /// Profile keys to set (merged into the profile, as Logto's `PATCH …/profile` and `PATCH
+    /// /users/{id}` with `profile` do).
+    #[serde(default)]
+    pub profile: Option<Value>,
 }
 
 /// The value a patch sets, if it sets one.
@@ -72,6 +78,7 @@ impl NewUser {
             application_id: None,
             is_suspended: false,
             role_ids: vec![],
+            profile: self.profile.unwrap_or_else(|| serde_json::json!({})),
         }
     }
 }
@@ -154,6 +161,12 @@ impl Tenant {
         set(&mut user.avatar, patch.avatar);
         if let Some(data) = patch.custom_data {
             user.custom_data = data;
+        }
+        if let Some(Value::Object(keys)) = patch.profile {
+            match user.profile.as_object_mut() {
+                Some(profile) => profile.extend(keys),
+                None => user.profile = Value::Object(keys),
+            }
         }
         user.updated_at = now_ms;
         write.put(user.clone())?;

@@ -282,3 +282,103 @@ async fn lists_filter_and_hooks_refuse_as_logto_does() {
     let (status, body) = api.call(Method::PATCH, "/hooks/nosuchhook", Some(json!({"name": "x"}))).await;
     assert_eq!((status, body["code"].as_str()), (404, Some("entity.not_exists")));
 }
+
+/// A user's profile, custom data and password checks (`routes/admin-user/basics.ts`): JSON columns
+/// merged key by key, the password checked without signing in.
+#[tokio::test]
+async fn user_profiles_custom_data_and_password_checks() {
+    let emu = logto_emulator::Emulator::new(&demo_tenant::seed()).spawn().await.unwrap();
+    let api = Api::new(&emu).await;
+    let alice = user(&emu, "alice");
+    let profile =
+        api.ok(Method::PATCH, &format!("/users/{alice}/profile"), Some(json!({"profile": {"givenName": "Al"}}))).await;
+    assert_eq!(profile, json!({"givenName": "Al"}));
+    let profile =
+        api.ok(Method::PATCH, &format!("/users/{alice}/profile"), Some(json!({"profile": {"familyName": "Ex"}}))).await;
+    assert_eq!(profile, json!({"givenName": "Al", "familyName": "Ex"}));
+    assert_eq!(api.ok(Method::GET, &format!("/users/{alice}"), None).await["profile"], profile);
+
+    api.ok(Method::PATCH, &format!("/users/{alice}/custom-data"), Some(json!({"customData": {"a": 1}}))).await;
+    let data =
+        api.ok(Method::PATCH, &format!("/users/{alice}/custom-data"), Some(json!({"customData": {"b": 2}}))).await;
+    assert_eq!(data["b"], 2);
+    assert_eq!(data["a"], 1, "merged");
+    assert_eq!(api.ok(Method::GET, &format!("/users/{alice}/custom-data"), None).await, data);
+    assert_eq!(api.call(Method::PATCH, &format!("/users/{alice}/custom-data"), Some(json!({"a": 1}))).await.0, 400);
+
+    let path = format!("/users/{alice}/password/verify");
+    let verify = |password: &str| api.call(Method::POST, &path, Some(json!({"password": password})));
+    assert_eq!(verify(demo_tenant::DEMO_PASSWORD).await.0, 204);
+    let (status, body) = verify("wrong").await;
+    assert_eq!((status, body["code"].as_str()), (422, Some("session.invalid_credentials")));
+    assert_eq!(verify("").await.0, 400);
+    assert_eq!(api.ok(Method::GET, &format!("/users/{alice}/has-password"), None).await, json!({"hasPassword": true}));
+    assert_eq!(api.call(Method::GET, "/users/nosuchuser/has-password", None).await.0, 404);
+
+    let plain = api.ok(Method::GET, &format!("/users/{alice}"), None).await;
+    assert!(plain.get("ssoIdentities").is_none());
+    let with = api.ok(Method::GET, &format!("/users/{alice}?includeSsoIdentities=true"), None).await;
+    assert_eq!(with["ssoIdentities"], json!([]));
+}
+
+/// Named application secrets (`routes/applications/application-secret.ts`): each one
+/// authenticates the app until it expires or goes; public apps have none.
+#[tokio::test]
+async fn application_secrets_are_added_renamed_expired_and_deleted() {
+    let emu = logto_emulator::Emulator::new(&demo_tenant::seed()).spawn().await.unwrap();
+    let api = Api::new(&emu).await;
+    let app = api.ok(Method::POST, "/applications", Some(json!({"name": "svc", "type": "MachineToMachine"}))).await;
+    let id = app["id"].as_str().unwrap();
+    let listed = api.ok(Method::GET, &format!("/applications/{id}/secrets"), None).await;
+    assert_eq!(listed.as_array().unwrap().len(), 1);
+    assert_eq!(listed[0]["name"], "Default secret");
+
+    let soon = emu.state.clock.now_ms() + 60_000;
+    let (status, added) = api
+        .call(Method::POST, &format!("/applications/{id}/secrets"), Some(json!({"name": "ci", "expiresAt": soon})))
+        .await;
+    assert_eq!((status, added["name"].as_str(), added["expiresAt"].as_i64()), (201, Some("ci"), Some(soon)));
+    let ci = added["value"].as_str().unwrap().to_string();
+    let (status, body) =
+        api.call(Method::POST, &format!("/applications/{id}/secrets"), Some(json!({"name": "ci"}))).await;
+    assert_eq!((status, body["code"].as_str()), (422, Some("application.secret_name_exists")));
+    let past = emu.state.clock.now_ms() - 1;
+    assert_eq!(
+        api.call(Method::POST, &format!("/applications/{id}/secrets"), Some(json!({"name": "old", "expiresAt": past})))
+            .await
+            .0,
+        400
+    );
+    assert_eq!(api.call(Method::POST, &format!("/applications/{id}/secrets"), Some(json!({"name": ""}))).await.0, 400);
+    assert_eq!(api.call(Method::POST, "/applications/nosuchapp/secrets", Some(json!({"name": "x"}))).await.0, 404);
+    let (status, body) =
+        api.call(Method::POST, "/applications/spa4topusers000000001/secrets", Some(json!({"name": "x"}))).await;
+    assert_eq!((status, body["code"].as_str()), (422, Some("entity.db_constraint_violated")));
+
+    let token = |secret: String| {
+        let endpoint = emu.endpoint.clone();
+        let id = id.to_string();
+        async move {
+            let form =
+                [("grant_type", "client_credentials"), ("resource", "https://default.logto.app/api"), ("scope", "all")];
+            let r = reqwest::Client::new()
+                .post(format!("{endpoint}/oidc/token"))
+                .basic_auth(&id, Some(&secret))
+                .form(&form)
+                .send()
+                .await
+                .unwrap();
+            r.status().as_u16()
+        }
+    };
+    assert_eq!(token(ci.clone()).await, 200, "the new secret authenticates");
+    let renamed =
+        api.ok(Method::PATCH, &format!("/applications/{id}/secrets/ci"), Some(json!({"name": "deploy"}))).await;
+    assert_eq!((renamed["name"].as_str(), renamed["value"].as_str()), (Some("deploy"), Some(ci.as_str())));
+    emu.state.clock.advance_ms(120_000);
+    assert_eq!(token(ci.clone()).await, 401, "an expired secret does not");
+    assert_eq!(api.call(Method::DELETE, &format!("/applications/{id}/secrets/deploy"), None).await.0, 204);
+    assert_eq!(api.call(Method::DELETE, &format!("/applications/{id}/secrets/Default%20secret"), None).await.0, 204);
+    assert_eq!(api.ok(Method::GET, &format!("/applications/{id}/secrets"), None).await, json!([]));
+    assert_eq!(api.call(Method::DELETE, &format!("/applications/{id}/secrets/deploy"), None).await.0, 404);
+}
