@@ -510,6 +510,12 @@ pub struct Organization {
     pub members: Vec<OrgMember>,
     /// Its machine-to-machine applications.
     pub applications: Vec<OrgMember>,
+    /// Just-in-time provisioning: users who sign up with an email of these domains join.
+    #[serde(default)]
+    pub jit_email_domains: Vec<String>,
+    /// The organization roles those users get.
+    #[serde(default)]
+    pub jit_role_ids: Vec<String>,
 }
 
 impl Organization {

@@ -225,6 +225,8 @@ impl Store {
                     .iter()
                     .map(|a| OrgMember { id: a.id.clone(), role_ids: role_ids(&a.roles, &self.org_roles) })
                     .collect(),
+                jit_email_domains: vec![],
+                jit_role_ids: vec![],
             })
             .collect();
     }

@@ -26,6 +26,7 @@ mod exchange;
 mod experience;
 mod hooks;
 mod invitations;
+mod jit;
 mod members;
 mod oidc;
 mod organizations;

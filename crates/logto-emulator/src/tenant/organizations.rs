@@ -117,6 +117,8 @@ impl Tenant {
             created_at: now_ms,
             members: vec![],
             applications: vec![],
+            jit_email_domains: vec![],
+            jit_role_ids: vec![],
         };
         self.write().put(org.clone())?;
         Ok(org)

@@ -168,7 +168,12 @@ impl Tenant {
             }
             artefacts.registrations.remove(uid).ok_or(SignUpRefused::RequestGone)?
         };
-        self.create_registered_user(&pending.email, pending.password, now_ms)
+        let user = self.create_registered_user(&pending.email, pending.password, now_ms)?;
+        // A verified email brings the user into the organizations that provision its domain.
+        if let Err(e) = self.provision_by_email(&user.id, &pending.email) {
+            tracing::error!(error = %e.code, "could not provision the new user's organizations");
+        }
+        Ok(user)
     }
 
     /// Creates the user of a sign-up without a code (a sign-in experience with `verify: false`).

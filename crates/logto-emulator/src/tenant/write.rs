@@ -118,11 +118,15 @@ impl<'a> Write<'a> {
             .read()
             .organizations
             .iter()
-            .filter(|o| o.members.iter().chain(&o.applications).any(|m| m.role_ids.iter().any(|r| r == id)))
+            .filter(|o| {
+                o.jit_role_ids.iter().any(|r| r == id)
+                    || o.members.iter().chain(&o.applications).any(|m| m.role_ids.iter().any(|r| r == id))
+            })
             .cloned()
             .collect();
         for mut org in holders {
             org.members.iter_mut().chain(org.applications.iter_mut()).for_each(|m| m.role_ids.retain(|r| r != id));
+            org.jit_role_ids.retain(|r| r != id);
             self.put(org)?;
         }
         let invitations: Vec<Invitation> =

@@ -224,3 +224,64 @@ async fn a_tenant_without_sign_up_offers_none() {
         browser().get(format!("{}/register?interaction={}", emu.endpoint, interaction_of(&page))).send().await.unwrap();
     assert_eq!(r.status(), 404);
 }
+
+/// Organization just-in-time provisioning (`routes/organization/jit/`, `provisionByEmail`): the
+/// routes keep email domains and default roles; a sign-up with a verified email of such a domain
+/// joins the organization with those roles.
+#[tokio::test]
+async fn a_verified_sign_up_joins_the_organizations_provisioning_its_domain() {
+    let emu = Emulator::new(&demo_tenant::seed()).spawn().await.unwrap();
+    let token = mint_admin_token(&emu.endpoint).await.unwrap();
+    let api = |method: reqwest::Method, path: &str, body: Option<Value>| {
+        let mut r = reqwest::Client::new()
+            .request(method, format!("{}/api/organizations/acmeorg00001{path}", emu.endpoint))
+            .bearer_auth(&token);
+        if let Some(body) = body {
+            r = r.json(&body);
+        }
+        r.send()
+    };
+    let r = api(reqwest::Method::POST, "/jit/email-domains", Some(json!({"emailDomain": "JIT.example.com"})))
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201);
+    assert_eq!(r.json::<Value>().await.unwrap()["emailDomain"], "jit.example.com");
+    let again = api(reqwest::Method::POST, "/jit/email-domains", Some(json!({"emailDomain": "jit.example.com"})))
+        .await
+        .unwrap();
+    assert_eq!(again.status(), 422);
+    let member_role = emu.state.tenant.read(|s| s.org_roles.iter().find(|r| r.name == "member").unwrap().id.clone());
+    let r =
+        api(reqwest::Method::POST, "/jit/roles", Some(json!({"organizationRoleIds": [member_role]}))).await.unwrap();
+    assert_eq!(r.status(), 201);
+    let r =
+        api(reqwest::Method::POST, "/jit/roles", Some(json!({"organizationRoleIds": ["nosuchrole"]}))).await.unwrap();
+    assert_eq!(r.status(), 422);
+    let roles: Value = api(reqwest::Method::GET, "/jit/roles", None).await.unwrap().json().await.unwrap();
+    assert_eq!(roles[0]["id"], member_role.as_str());
+    assert_eq!(api(reqwest::Method::DELETE, "/jit/email-domains/other.example.com", None).await.unwrap().status(), 404);
+
+    let email = "newcomer@jit.example.com";
+    let (page, _) = authorize(&emu, &[("first_screen", "register")]).await;
+    let uid = interaction_of(&page);
+    let form = [
+        ("interaction", uid.as_str()),
+        ("email", email),
+        ("password", "lighthouse-keeper-77"),
+        ("confirm", "lighthouse-keeper-77"),
+    ];
+    assert_eq!(post_form(&emu, "/register", &form).await.status(), 200);
+    let code = outbox(&emu, email).await[0]["payload"]["code"].as_str().unwrap().to_string();
+    let r = post_form(&emu, "/register/verify", &[("interaction", uid.as_str()), ("code", code.as_str())]).await;
+    assert_eq!(r.status(), 303);
+    let joined = emu.state.tenant.read(|s| {
+        let user = s.user_by_identifier(email).unwrap().id.clone();
+        s.organization("acmeorg00001").unwrap().member(&user).map(|m| m.role_ids.clone())
+    });
+    assert_eq!(joined, Some(vec![member_role]), "joined with the JIT role");
+
+    let r = api(reqwest::Method::PUT, "/jit/email-domains", Some(json!({"emailDomains": []}))).await.unwrap();
+    assert_eq!(r.status(), 204);
+    let domains: Value = api(reqwest::Method::GET, "/jit/email-domains", None).await.unwrap().json().await.unwrap();
+    assert_eq!(domains, json!([]));
+}

@@ -7,13 +7,15 @@
 //! - `members`: users in organizations and their roles, and `/api/users/{id}/organizations`;
 //! - `applications`: machine-to-machine apps in organizations and their roles, and
 //!   `/api/applications/{id}/organizations`;
-//! - `invitations`: organization invitations (`/api/organization-invitations`).
+//! - `invitations`: organization invitations (`/api/organization-invitations`);
+//! - `jit`: just-in-time provisioning by email domain, and its default roles.
 //!
 //! Relation writes answer as recorded: JSON echoes for users and user roles, `text/plain` `Created`
 //! for applications, application roles and role scopes, 204 for replacements and removals.
 
 mod applications;
 mod invitations;
+mod jit;
 mod members;
 mod roles;
 mod scopes;
@@ -50,6 +52,13 @@ pub fn router() -> Router<AppState> {
         .route("/organizations/{id}", get(get_one).patch(update).delete(remove))
         .route("/organizations/{id}/users", get(members::list).post(members::add).put(members::replace))
         .route("/organizations/{id}/users/{user_id}", delete(members::remove))
+        .route(
+            "/organizations/{id}/jit/email-domains",
+            get(jit::email_domains).post(jit::add_email_domain).put(jit::replace_email_domains),
+        )
+        .route("/organizations/{id}/jit/email-domains/{email_domain}", delete(jit::remove_email_domain))
+        .route("/organizations/{id}/jit/roles", get(jit::roles).post(jit::add_roles).put(jit::replace_roles))
+        .route("/organizations/{id}/jit/roles/{role_id}", delete(jit::remove_role))
         .route("/organizations/{id}/users/roles", post(members::add_roles_bulk))
         .route("/organizations/{id}/users/{user_id}/scopes", get(members::scopes))
         .route("/organization-invitations", get(invitations::list).post(invitations::create))

@@ -1,0 +1,141 @@
+//! Organizations' just-in-time provisioning (`routes/organization/jit/`,
+//! `libraries/organization.ts`'s `provisionByEmail`): email domains and default roles per
+//! organization; a user who signs up with an email of one of the domains joins with the roles.
+
+use axum::http::StatusCode;
+
+use super::Tenant;
+use crate::error::ApiError;
+use crate::model::{OrgMember, Organization, RoleType};
+
+/// An email domain as Logto keeps it: lower case.
+fn domain(value: &str) -> String {
+    value.trim().to_ascii_lowercase()
+}
+
+fn not_found() -> ApiError {
+    ApiError::new(StatusCode::NOT_FOUND, "entity.not_found", "The resource does not exist.")
+}
+
+impl Tenant {
+    fn change_organization(
+        &self,
+        id: &str,
+        change: impl FnOnce(&crate::store::Store, &mut Organization) -> Result<(), ApiError>,
+    ) -> Result<Organization, ApiError> {
+        let mut write = self.write();
+        let mut org = {
+            let store = write.read();
+            let mut org = store.organization(id).cloned().ok_or_else(ApiError::not_found)?;
+            change(&store, &mut org)?;
+            org
+        };
+        org.jit_email_domains.dedup();
+        write.put(org.clone())?;
+        Ok(org)
+    }
+
+    /// Adds a JIT email domain; 422 `entity.unique_integrity_violation` when the organization has it.
+    pub fn add_jit_email_domain(&self, id: &str, email_domain: &str) -> Result<String, ApiError> {
+        let email_domain = domain(email_domain);
+        self.change_organization(id, |_, org| {
+            if org.jit_email_domains.contains(&email_domain) {
+                return Err(ApiError::unprocessable(
+                    "entity.unique_integrity_violation",
+                    "The entity already exists or is in use.",
+                ));
+            }
+            org.jit_email_domains.push(email_domain.clone());
+            Ok(())
+        })?;
+        Ok(email_domain)
+    }
+
+    /// Replaces the JIT email domains.
+    pub fn replace_jit_email_domains(&self, id: &str, domains: &[String]) -> Result<(), ApiError> {
+        let mut list: Vec<String> = Vec::new();
+        for d in domains.iter().map(|d| domain(d)) {
+            if !list.contains(&d) {
+                list.push(d);
+            }
+        }
+        self.change_organization(id, |_, org| {
+            org.jit_email_domains = list;
+            Ok(())
+        })
+        .map(|_| ())
+    }
+
+    /// Removes a JIT email domain; 404 when the organization does not have it.
+    pub fn remove_jit_email_domain(&self, id: &str, email_domain: &str) -> Result<(), ApiError> {
+        let email_domain = domain(email_domain);
+        self.change_organization(id, |_, org| {
+            let before = org.jit_email_domains.len();
+            org.jit_email_domains.retain(|d| d != &email_domain);
+            if org.jit_email_domains.len() == before {
+                return Err(not_found());
+            }
+            Ok(())
+        })
+        .map(|_| ())
+    }
+
+    /// Adds JIT roles (those held already are kept once); 422 for a role the template lacks or
+    /// one for applications.
+    pub fn add_jit_roles(&self, id: &str, role_ids: &[String], replace: bool) -> Result<(), ApiError> {
+        self.change_organization(id, |store, org| {
+            for role_id in role_ids {
+                let user_role = store.org_role(role_id).is_some_and(|r| r.role_type == RoleType::User);
+                if !user_role {
+                    return Err(ApiError::foreign_key_not_found());
+                }
+            }
+            if replace {
+                org.jit_role_ids.clear();
+            }
+            for role_id in role_ids {
+                if !org.jit_role_ids.contains(role_id) {
+                    org.jit_role_ids.push(role_id.clone());
+                }
+            }
+            Ok(())
+        })
+        .map(|_| ())
+    }
+
+    /// Removes a JIT role; 404 when the organization does not have it.
+    pub fn remove_jit_role(&self, id: &str, role_id: &str) -> Result<(), ApiError> {
+        self.change_organization(id, |_, org| {
+            let before = org.jit_role_ids.len();
+            org.jit_role_ids.retain(|r| r != role_id);
+            if org.jit_role_ids.len() == before {
+                return Err(not_found());
+            }
+            Ok(())
+        })
+        .map(|_| ())
+    }
+
+    /// A new user with `email` joins every organization provisioning its domain, with the JIT
+    /// roles (Logto's `provisionByEmail`, run when an account is made by sign-up). Returns the
+    /// organizations joined.
+    pub fn provision_by_email(&self, user_id: &str, email: &str) -> Result<Vec<String>, ApiError> {
+        let Some((_, email_domain)) = email.rsplit_once('@') else { return Ok(vec![]) };
+        let email_domain = domain(email_domain);
+        let mut write = self.write();
+        let joining: Vec<Organization> = write
+            .read()
+            .organizations
+            .iter()
+            .filter(|o| o.jit_email_domains.contains(&email_domain) && o.member(user_id).is_none())
+            .cloned()
+            .collect();
+        let mut joined = Vec::new();
+        for mut org in joining {
+            org.members.push(OrgMember { id: user_id.to_string(), role_ids: org.jit_role_ids.clone() });
+            joined.push(org.id.clone());
+            write.put(org)?;
+        }
+        Ok(joined)
+    }
+}
