@@ -150,6 +150,10 @@ pub struct Application {
     /// secret is `secret`, named "Default secret".
     #[serde(default)]
     pub managed_secrets: Option<Vec<AppSecret>>,
+    /// Its own branding and terms links, once set (`/sign-in-experience`: `color`, `branding`,
+    /// `customCss`, `termsOfUseUrl`, `privacyPolicyUrl`, `displayName`).
+    #[serde(default)]
+    pub sign_in_experience: Option<serde_json::Map<String, Value>>,
 }
 
 /// A named secret of a confidential application (`application_secrets`).

@@ -134,6 +134,7 @@ impl Emulator {
             custom_data: serde_json::json!({}),
             extra_client_metadata: Default::default(),
             managed_secrets: None,
+            sign_in_experience: None,
         })
     }
 

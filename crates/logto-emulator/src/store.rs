@@ -126,6 +126,7 @@ impl Store {
                     custom_data: serde_json::json!({}),
                     extra_client_metadata: Default::default(),
                     managed_secrets: None,
+                    sign_in_experience: None,
                 },
             );
         }

@@ -344,3 +344,46 @@ pub async fn update_custom_data(
     let patch = ApplicationPatch { custom_data: Some(Value::Object(added)), ..Default::default() };
     Ok(Json(state.tenant.update_application(&id, patch)?.custom_data))
 }
+
+/// An application's sign-in experience as Logto answers it.
+fn sign_in_experience_json(app: &Application) -> Option<Value> {
+    let mut v = Value::Object(app.sign_in_experience.clone()?);
+    v["tenantId"] = json!("default");
+    v["applicationId"] = json!(app.id);
+    Some(v)
+}
+
+/// `PUT /api/applications/{id}/sign-in-experience`: 201 when made, 200 when changed; empty texts
+/// are kept as `null`, as Logto's guard turns them.
+pub async fn set_sign_in_experience(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let body: Value = crate::request::parse_body(&body)?;
+    let Value::Object(mut settings) = super::schema::conform(super::schema::APPLICATION_SIGN_IN_EXPERIENCE, &body)?
+    else {
+        return Err(ApiError::invalid_body("the body must be an object"));
+    };
+    for key in ["customCss", "termsOfUseUrl", "privacyPolicyUrl", "displayName"] {
+        if settings.get(key).is_some_and(|v| v == "") {
+            settings.insert(key.into(), Value::Null);
+        }
+    }
+    let (app, created) = state.tenant.set_application_sign_in_experience(&id, settings)?;
+    let status = if created { StatusCode::CREATED } else { StatusCode::OK };
+    Ok((status, Json(sign_in_experience_json(&app).unwrap_or_default())))
+}
+
+/// `GET /api/applications/{id}/sign-in-experience`: 404 `entity.not_exists_with_id` until set.
+pub async fn sign_in_experience(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    let found = state.tenant.read(|store| store.applications.get(&id).map(sign_in_experience_json));
+    match found {
+        None => Err(ApiError::not_exists_with_id("applications", &id)),
+        Some(None) => Err(ApiError::not_exists_with_id("application_sign_in_experiences", &id)),
+        Some(Some(v)) => Ok(Json(v)),
+    }
+}

@@ -55,6 +55,10 @@ pub fn router(state: AppState) -> Router<AppState> {
             get(applications::get_one).patch(applications::update).delete(applications::delete),
         )
         .route("/applications/{id}/custom-data", patch(applications::update_custom_data))
+        .route(
+            "/applications/{id}/sign-in-experience",
+            get(applications::sign_in_experience).put(applications::set_sign_in_experience),
+        )
         .route("/applications/{id}/secrets", get(applications::secrets).post(applications::create_secret))
         .route(
             "/applications/{id}/secrets/{name}",

@@ -18,6 +18,8 @@ use crate::error::ApiError;
 pub const SIGN_IN_EXPERIENCE_PATCH: &str = include_str!("schemas/sign-in-exp-patch.json");
 /// A user's `profile` (`POST`/`PATCH /api/users`, `PATCH /api/users/{id}/profile`).
 pub const USER_PROFILE: &str = include_str!("schemas/user-profile.json");
+/// `PUT /api/applications/{id}/sign-in-experience`'s body.
+pub const APPLICATION_SIGN_IN_EXPERIENCE: &str = include_str!("schemas/application-sign-in-experience.json");
 /// An application's `customClientMetadata` (`POST`/`PATCH /api/applications`).
 pub const CUSTOM_CLIENT_METADATA: &str = include_str!("schemas/custom-client-metadata.json");
 
@@ -88,6 +90,9 @@ fn fit(schema: &Value, value: &Value, at: &str) -> Result<Value, String> {
             }
             if schema["format"] == "url" && url::Url::parse(s).is_err() {
                 return Err(format!("{at}: not a URL"));
+            }
+            if schema["format"] == "empty" && !s.is_empty() {
+                return Err(format!("{at}: not empty"));
             }
             if schema["pattern"].as_str().is_some_and(|p| p.contains("#[\\da-f]")) && !is_hex_colour(s) {
                 return Err(format!("{at}: not a hex colour"));

@@ -382,3 +382,41 @@ async fn application_secrets_are_added_renamed_expired_and_deleted() {
     assert_eq!(api.ok(Method::GET, &format!("/applications/{id}/secrets"), None).await, json!([]));
     assert_eq!(api.call(Method::DELETE, &format!("/applications/{id}/secrets/deploy"), None).await.0, 404);
 }
+
+/// An application's own branding (`routes/applications/application-sign-in-experience.ts`): 201
+/// when made, 200 when changed, empty texts kept as null, 404 `entity.not_exists_with_id` for an
+/// unknown app or one without it.
+#[tokio::test]
+async fn applications_get_a_sign_in_experience_of_their_own() {
+    let emu = logto_emulator::Emulator::new(&demo_tenant::seed()).spawn().await.unwrap();
+    let api = Api::new(&emu).await;
+    let settings = json!({"branding": {"logoUrl": "https://l.example/logo.png"}, "color": {"primaryColor": "#f00"},
+        "customCss": ".a{}", "termsOfUseUrl": "https://l.example/terms", "privacyPolicyUrl": "https://l.example/privacy",
+        "displayName": "Demo"});
+    let (status, body) =
+        api.call(Method::PUT, "/applications/nosuchapp/sign-in-experience", Some(settings.clone())).await;
+    assert_eq!((status, body["code"].as_str()), (404, Some("entity.not_exists_with_id")));
+    let path = format!("/applications/{}/sign-in-experience", demo_tenant::SPA_APP_ID);
+    assert_eq!(api.call(Method::GET, &path, None).await.0, 404);
+    let (status, made) = api.call(Method::PUT, &path, Some(settings.clone())).await;
+    assert_eq!(
+        (status, made["displayName"].as_str(), made["applicationId"].as_str()),
+        (201, Some("Demo"), Some(demo_tenant::SPA_APP_ID))
+    );
+    let changed = json!({"displayName": "", "customCss": "", "termsOfUseUrl": "", "privacyPolicyUrl": "https://l.example/p2",
+        "branding": {"darkLogoUrl": "https://l.example/dark.png"}});
+    let (status, after) = api.call(Method::PUT, &path, Some(changed)).await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        (after["displayName"].clone(), after["customCss"].clone(), after["termsOfUseUrl"].clone()),
+        (Value::Null, Value::Null, Value::Null)
+    );
+    assert_eq!(
+        after["branding"],
+        json!({"logoUrl": "https://l.example/logo.png", "darkLogoUrl": "https://l.example/dark.png"})
+    );
+    assert_eq!(api.ok(Method::GET, &path, None).await, after);
+    let (status, _) =
+        api.call(Method::PUT, &path, Some(json!({"termsOfUseUrl": "not a url", "privacyPolicyUrl": null}))).await;
+    assert_eq!(status, 400);
+}

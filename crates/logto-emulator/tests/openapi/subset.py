@@ -35,6 +35,7 @@ SERVED = {
     "/api/applications": ["get", "post"],
     "/api/applications/{id}": ["get", "patch", "delete"],
     "/api/applications/{applicationId}/custom-data": ["patch"],
+    "/api/applications/{applicationId}/sign-in-experience": ["put", "get"],
     "/api/applications/{applicationId}/roles/{roleId}": ["delete"],
     "/api/sign-in-exp": ["get", "patch"],
     "/api/connectors": ["get"],
