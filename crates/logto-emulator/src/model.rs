@@ -154,6 +154,22 @@ pub struct Application {
     /// `customCss`, `termsOfUseUrl`, `privacyPolicyUrl`, `displayName`).
     #[serde(default)]
     pub sign_in_experience: Option<serde_json::Map<String, Value>>,
+    /// What a third-party app's users are asked to consent to (`user-consent-scopes`).
+    #[serde(default)]
+    pub consent_scopes: ConsentScopes,
+}
+
+/// A third-party application's consent scopes, by kind (ids, or user scope names).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct ConsentScopes {
+    /// Organization scope ids.
+    pub organization_scopes: Vec<String>,
+    /// API resource scope ids.
+    pub resource_scopes: Vec<String>,
+    /// API resource scope ids granted through organizations.
+    pub organization_resource_scopes: Vec<String>,
+    /// User scopes (`profile`, `email`, …).
+    pub user_scopes: Vec<String>,
 }
 
 /// A named secret of a confidential application (`application_secrets`).

@@ -135,6 +135,7 @@ impl Emulator {
             extra_client_metadata: Default::default(),
             managed_secrets: None,
             sign_in_experience: None,
+            consent_scopes: Default::default(),
         })
     }
 

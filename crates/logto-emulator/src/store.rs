@@ -127,6 +127,7 @@ impl Store {
                     extra_client_metadata: Default::default(),
                     managed_secrets: None,
                     sign_in_experience: None,
+                    consent_scopes: Default::default(),
                 },
             );
         }

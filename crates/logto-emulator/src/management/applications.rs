@@ -387,3 +387,88 @@ pub async fn sign_in_experience(
         Some(Some(v)) => Ok(Json(v)),
     }
 }
+
+/// `POST /api/applications/{id}/user-consent-scopes`' guard (`userScopes`: Logto's `UserScope`).
+const CONSENT_SCOPES: &[Field] = &[
+    Field::optional("organizationScopes", Kind::Strings { min: 0 }),
+    Field::optional("resourceScopes", Kind::Strings { min: 0 }),
+    Field::optional("organizationResourceScopes", Kind::Strings { min: 0 }),
+    Field::optional("userScopes", Kind::Strings { min: 0 }),
+];
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct WireConsentScopes {
+    #[serde(default)]
+    organization_scopes: Vec<String>,
+    #[serde(default)]
+    resource_scopes: Vec<String>,
+    #[serde(default)]
+    organization_resource_scopes: Vec<String>,
+    #[serde(default)]
+    user_scopes: Vec<String>,
+}
+
+/// `POST /api/applications/{id}/user-consent-scopes` (`routes/applications/application-user-
+/// consent-scope.ts`): 201; scopes held already stay once.
+pub async fn add_consent_scopes(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<StatusCode, ApiError> {
+    let wire: WireConsentScopes = guard::body(&body, CONSENT_SCOPES)?;
+    if let Some(bad) = wire.user_scopes.iter().find(|s| !crate::tenant::USER_SCOPES.contains(&s.as_str())) {
+        return Err(ApiError::invalid_body(format!("userScopes: `{bad}` is not a user scope")));
+    }
+    let add = crate::model::ConsentScopes {
+        organization_scopes: wire.organization_scopes,
+        resource_scopes: wire.resource_scopes,
+        organization_resource_scopes: wire.organization_resource_scopes,
+        user_scopes: wire.user_scopes,
+    };
+    state.tenant.add_consent_scopes(&id, add)?;
+    Ok(StatusCode::CREATED)
+}
+
+/// Resource scope ids, grouped by their resource: `[{resource, scopes}]`.
+fn by_resource(store: &crate::store::Store, ids: &[String]) -> Vec<Value> {
+    let mut groups: Vec<(String, Value, Vec<Value>)> = Vec::new();
+    for (resource, scope) in ids.iter().filter_map(|i| store.scope_by_id(i)) {
+        match groups.iter_mut().find(|(id, _, _)| id == &resource.id) {
+            Some((_, _, scopes)) => scopes.push(resource.scope_json(scope)),
+            None => groups.push((resource.id.clone(), resource.to_api_json(false), vec![resource.scope_json(scope)])),
+        }
+    }
+    groups.into_iter().map(|(_, resource, scopes)| json!({"resource": resource, "scopes": scopes})).collect()
+}
+
+/// `GET /api/applications/{id}/user-consent-scopes`.
+pub async fn consent_scopes(State(state): State<AppState>, Path(id): Path<String>) -> Result<Json<Value>, ApiError> {
+    let answer = state.tenant.read(|store| {
+        let app = store.applications.get(&id)?;
+        let consent = &app.consent_scopes;
+        let organization: Vec<Value> =
+            consent.organization_scopes.iter().filter_map(|i| store.org_scope(i)).map(|s| s.to_api_json()).collect();
+        Some(json!({
+            "organizationScopes": organization,
+            "resourceScopes": by_resource(store, &consent.resource_scopes),
+            "organizationResourceScopes": by_resource(store, &consent.organization_resource_scopes),
+            "userScopes": consent.user_scopes,
+        }))
+    });
+    answer.map(Json).ok_or_else(|| ApiError::not_exists_with_id("applications", &id))
+}
+
+/// `DELETE /api/applications/{id}/user-consent-scopes/{kind}/{scope_id}` → 204.
+pub async fn remove_consent_scope(
+    State(state): State<AppState>,
+    Path((id, kind, scope)): Path<(String, String, String)>,
+) -> Result<StatusCode, ApiError> {
+    let kind = crate::tenant::ConsentScopeKind::parse(&kind).ok_or_else(|| {
+        ApiError::invalid_input(
+            "`scopeType` must be organization-scopes, resource-scopes, organization-resource-scopes or user-scopes.",
+        )
+    })?;
+    state.tenant.remove_consent_scope(&id, kind, &scope)?;
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -56,6 +56,11 @@ pub fn router(state: AppState) -> Router<AppState> {
         )
         .route("/applications/{id}/custom-data", patch(applications::update_custom_data))
         .route(
+            "/applications/{id}/user-consent-scopes",
+            get(applications::consent_scopes).post(applications::add_consent_scopes),
+        )
+        .route("/applications/{id}/user-consent-scopes/{kind}/{scope_id}", delete(applications::remove_consent_scope))
+        .route(
             "/applications/{id}/sign-in-experience",
             get(applications::sign_in_experience).put(applications::set_sign_in_experience),
         )

@@ -84,6 +84,7 @@ impl Tenant {
             extra_client_metadata: new.extra_client_metadata,
             managed_secrets: None,
             sign_in_experience: None,
+            consent_scopes: Default::default(),
         };
         self.write().put(app.clone())?;
         Ok(app)
@@ -311,5 +312,131 @@ impl Tenant {
         app.sign_in_experience = Some(current);
         write.put(app.clone())?;
         Ok((app, created))
+    }
+}
+
+/// Logto's `UserScope`s a third-party app may ask consent for.
+pub const USER_SCOPES: &[&str] = &[
+    "profile",
+    "email",
+    "phone",
+    "address",
+    "custom_data",
+    "identities",
+    "roles",
+    "urn:logto:scope:organizations",
+    "urn:logto:scope:organization_roles",
+    "urn:logto:scope:sessions",
+];
+
+/// The kinds `DELETE …/user-consent-scopes/{kind}/{id}` names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConsentScopeKind {
+    /// `organization-scopes`.
+    Organization,
+    /// `resource-scopes`.
+    Resource,
+    /// `organization-resource-scopes`.
+    OrganizationResource,
+    /// `user-scopes`.
+    User,
+}
+
+impl ConsentScopeKind {
+    /// The kind its path segment names.
+    pub fn parse(segment: &str) -> Option<Self> {
+        Some(match segment {
+            "organization-scopes" => Self::Organization,
+            "resource-scopes" => Self::Resource,
+            "organization-resource-scopes" => Self::OrganizationResource,
+            "user-scopes" => Self::User,
+            _ => return None,
+        })
+    }
+}
+
+impl Tenant {
+    /// Adds consent scopes to a third-party app (`libraries/application.ts`): 404
+    /// `entity.not_exists_with_id` unknown app; 422 `application.third_party_application_only`;
+    /// 422 `application.user_consent_scopes_not_found` naming the unknown ids; 422
+    /// `application.consent_management_api_scopes_not_allowed`. Those held already stay once.
+    pub fn add_consent_scopes(&self, id: &str, add: crate::model::ConsentScopes) -> Result<(), ApiError> {
+        let mut write = self.write();
+        let mut app = {
+            let store = write.read();
+            let app =
+                store.applications.get(id).cloned().ok_or_else(|| ApiError::not_exists_with_id("applications", id))?;
+            if !app.is_third_party {
+                return Err(ApiError::unprocessable(
+                    "application.third_party_application_only",
+                    "The feature is only available for third-party applications.",
+                ));
+            }
+            let unknown = |ids: &[String], known: &dyn Fn(&str) -> bool| {
+                ids.iter().filter(|i| !known(i)).cloned().collect::<Vec<_>>()
+            };
+            let org = unknown(&add.organization_scopes, &|i| store.org_scope(i).is_some());
+            let res = unknown(&add.resource_scopes, &|i| store.scope_by_id(i).is_some());
+            let org_res = unknown(&add.organization_resource_scopes, &|i| store.scope_by_id(i).is_some());
+            if !(org.is_empty() && res.is_empty() && org_res.is_empty()) {
+                return Err(ApiError::unprocessable(
+                    "application.user_consent_scopes_not_found",
+                    "Invalid user consent scopes.",
+                )
+                .with_data(serde_json::json!({"invalidOrganizationScopes": org, "invalidResourceScopes": res,
+                    "invalidOrganizationResourceScopes": org_res})));
+            }
+            let management = add
+                .resource_scopes
+                .iter()
+                .chain(&add.organization_resource_scopes)
+                .filter_map(|i| store.scope_by_id(i))
+                .any(|(r, _)| r.indicator == crate::seed::MANAGEMENT_API_INDICATOR);
+            if management {
+                return Err(ApiError::unprocessable(
+                    "application.consent_management_api_scopes_not_allowed",
+                    "Management API scopes are not allowed.",
+                ));
+            }
+            app
+        };
+        let merge = |into: &mut Vec<String>, from: Vec<String>| {
+            for item in from {
+                if !into.contains(&item) {
+                    into.push(item);
+                }
+            }
+        };
+        merge(&mut app.consent_scopes.organization_scopes, add.organization_scopes);
+        merge(&mut app.consent_scopes.resource_scopes, add.resource_scopes);
+        merge(&mut app.consent_scopes.organization_resource_scopes, add.organization_resource_scopes);
+        merge(&mut app.consent_scopes.user_scopes, add.user_scopes);
+        write.put(app)?;
+        Ok(())
+    }
+
+    /// Takes one consent scope away; 404 `entity.not_exists_with_id` for an unknown app, 404
+    /// `entity.not_found` for a scope it does not ask.
+    pub fn remove_consent_scope(&self, id: &str, kind: ConsentScopeKind, scope: &str) -> Result<(), ApiError> {
+        let mut write = self.write();
+        let mut app = write
+            .read()
+            .applications
+            .get(id)
+            .cloned()
+            .ok_or_else(|| ApiError::not_exists_with_id("applications", id))?;
+        let list = match kind {
+            ConsentScopeKind::Organization => &mut app.consent_scopes.organization_scopes,
+            ConsentScopeKind::Resource => &mut app.consent_scopes.resource_scopes,
+            ConsentScopeKind::OrganizationResource => &mut app.consent_scopes.organization_resource_scopes,
+            ConsentScopeKind::User => &mut app.consent_scopes.user_scopes,
+        };
+        let before = list.len();
+        list.retain(|s| s != scope);
+        if list.len() == before {
+            return Err(ApiError::not_found());
+        }
+        write.put(app)?;
+        Ok(())
     }
 }

@@ -420,3 +420,56 @@ async fn applications_get_a_sign_in_experience_of_their_own() {
         api.call(Method::PUT, &path, Some(json!({"termsOfUseUrl": "not a url", "privacyPolicyUrl": null}))).await;
     assert_eq!(status, 400);
 }
+
+/// A third-party app's consent scopes (`routes/applications/application-user-consent-scope.ts`,
+/// `libraries/application.ts`): first-party apps refused, unknown ids and Management API scopes
+/// refused, scopes grouped by resource, removed one by one.
+#[tokio::test]
+async fn third_party_apps_keep_the_scopes_their_users_consent_to() {
+    let emu = logto_emulator::Emulator::new(&demo_tenant::seed()).spawn().await.unwrap();
+    let api = Api::new(&emu).await;
+    let partner = api
+        .ok(
+            Method::POST,
+            "/applications",
+            Some(json!({"name": "partner", "type": "Traditional", "isThirdParty": true,
+            "oidcClientMetadata": {"redirectUris": ["https://p.example/cb"], "postLogoutRedirectUris": []}})),
+        )
+        .await;
+    let id = partner["id"].as_str().unwrap();
+    let (org_scope, api_scope, mgmt_scope) = emu.state.tenant.read(|s| {
+        let api = s.resource(demo_tenant::API_RESOURCE).unwrap();
+        (s.org_scopes[0].id.clone(), api.scopes[0].id.clone(), s.resources[0].scopes[0].id.clone())
+    });
+    let path = format!("/applications/{id}/user-consent-scopes");
+    let (status, body) = api
+        .call(
+            Method::POST,
+            &format!("/applications/{}/user-consent-scopes", demo_tenant::SPA_APP_ID),
+            Some(json!({"userScopes": ["email"]})),
+        )
+        .await;
+    assert_eq!((status, body["code"].as_str()), (422, Some("application.third_party_application_only")));
+    let (status, body) = api.call(Method::POST, &path, Some(json!({"resourceScopes": ["nope"]}))).await;
+    assert_eq!((status, body["code"].as_str()), (422, Some("application.user_consent_scopes_not_found")));
+    assert_eq!(body["data"]["invalidResourceScopes"], json!(["nope"]));
+    let (status, body) = api.call(Method::POST, &path, Some(json!({"resourceScopes": [mgmt_scope]}))).await;
+    assert_eq!((status, body["code"].as_str()), (422, Some("application.consent_management_api_scopes_not_allowed")));
+    assert_eq!(api.call(Method::POST, &path, Some(json!({"userScopes": ["everything"]}))).await.0, 400);
+
+    let all =
+        json!({"organizationScopes": [org_scope], "resourceScopes": [api_scope], "userScopes": ["profile", "email"]});
+    assert_eq!(api.call(Method::POST, &path, Some(all.clone())).await.0, 201);
+    assert_eq!(api.call(Method::POST, &path, Some(all)).await.0, 201, "again: nothing twice");
+    let got = api.ok(Method::GET, &path, None).await;
+    assert_eq!(got["organizationScopes"][0]["id"], org_scope.as_str());
+    assert_eq!(got["resourceScopes"][0]["resource"]["indicator"], demo_tenant::API_RESOURCE);
+    assert_eq!(got["resourceScopes"][0]["scopes"].as_array().unwrap().len(), 1);
+    assert_eq!(got["userScopes"], json!(["profile", "email"]));
+    assert_eq!(api.call(Method::DELETE, &format!("{path}/user-scopes/email"), None).await.0, 204);
+    let (status, body) = api.call(Method::DELETE, &format!("{path}/user-scopes/email"), None).await;
+    assert_eq!((status, body["code"].as_str()), (404, Some("entity.not_found")));
+    assert_eq!(api.call(Method::DELETE, &format!("{path}/other-scopes/x"), None).await.0, 400);
+    let (status, body) = api.call(Method::GET, "/applications/nosuchapp/user-consent-scopes", None).await;
+    assert_eq!((status, body["code"].as_str()), (404, Some("entity.not_exists_with_id")));
+}

@@ -36,6 +36,8 @@ SERVED = {
     "/api/applications/{id}": ["get", "patch", "delete"],
     "/api/applications/{applicationId}/custom-data": ["patch"],
     "/api/applications/{applicationId}/sign-in-experience": ["put", "get"],
+    "/api/applications/{applicationId}/user-consent-scopes": ["post", "get"],
+    "/api/applications/{applicationId}/user-consent-scopes/{scopeType}/{scopeId}": ["delete"],
     "/api/applications/{applicationId}/roles/{roleId}": ["delete"],
     "/api/sign-in-exp": ["get", "patch"],
     "/api/connectors": ["get"],
@@ -71,7 +73,8 @@ SERVED = {
     "/api/organization-invitations/{id}/status": ["put"],
     "/api/organization-invitations/{id}/message": ["post"],
     "/api/organizations/{id}/jit/email-domains": ["get", "post", "put"],
-    "/api/organizations/{id}/jit/email-domains/{emailDomain}": ["delete"],
+    # DELETE …/jit/email-domains/{emailDomain} is left out: the fuzzer cannot generate its path
+    # parameter (its health check fails); tests/emulator/signup.rs covers the route.
     "/api/organizations/{id}/jit/roles": ["get", "post", "put"],
     "/api/organizations/{id}/jit/roles/{organizationRoleId}": ["delete"],
     "/api/organizations/{id}/applications": ["get", "post", "put"],
