@@ -157,6 +157,9 @@ pub struct Application {
     /// What a third-party app's users are asked to consent to (`user-consent-scopes`).
     #[serde(default)]
     pub consent_scopes: ConsentScopes,
+    /// Organizations users consented to share with this third-party app: `(user, organization)`.
+    #[serde(default)]
+    pub consent_organizations: Vec<(String, String)>,
 }
 
 /// A third-party application's consent scopes, by kind (ids, or user scope names).

@@ -136,6 +136,7 @@ impl Emulator {
             managed_secrets: None,
             sign_in_experience: None,
             consent_scopes: Default::default(),
+            consent_organizations: vec![],
         })
     }
 

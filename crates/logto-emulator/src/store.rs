@@ -128,6 +128,7 @@ impl Store {
                     managed_secrets: None,
                     sign_in_experience: None,
                     consent_scopes: Default::default(),
+                    consent_organizations: vec![],
                 },
             );
         }

@@ -3,7 +3,7 @@
 use axum::body::Bytes;
 use axum::extract::{OriginalUri, Path, State};
 use axum::http::StatusCode;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
@@ -470,5 +470,59 @@ pub async fn remove_consent_scope(
         )
     })?;
     state.tenant.remove_consent_scope(&id, kind, &scope)?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+const ORGANIZATION_IDS: &[Field] = &[Field::required("organizationIds", Kind::Strings { min: 0 })];
+const SOME_ORGANIZATION_IDS: &[Field] = &[Field::required("organizationIds", Kind::Strings { min: 1 })];
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct OrganizationIds {
+    organization_ids: Vec<String>,
+}
+
+/// `GET /api/applications/{id}/users/{user_id}/consent-organizations` (paged): `{organizations}`.
+pub async fn consent_organizations(
+    State(state): State<AppState>,
+    Path((id, user_id)): Path<(String, String)>,
+    OriginalUri(uri): OriginalUri,
+) -> Result<Response, ApiError> {
+    let params = crate::request::Params::from_query(uri.query());
+    let pagination = super::pagination::Pagination::parse(&params)?;
+    let orgs = state.tenant.consent_organizations(&id, &user_id)?;
+    let page: Vec<Value> = pagination.slice(&orgs).iter().map(|o| o.to_api_json()).collect();
+    let headers = pagination.headers(orgs.len(), &state.endpoint, &uri, &params);
+    Ok((headers, Json(json!({"organizations": page}))).into_response())
+}
+
+/// `PUT …/consent-organizations` `{organizationIds}` → 204: the user's shared organizations set.
+pub async fn set_consent_organizations(
+    State(state): State<AppState>,
+    Path((id, user_id)): Path<(String, String)>,
+    body: Bytes,
+) -> Result<StatusCode, ApiError> {
+    let OrganizationIds { organization_ids } = guard::body(&body, ORGANIZATION_IDS)?;
+    state.tenant.set_consent_organizations(&id, &user_id, &organization_ids, true)?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// `POST …/consent-organizations` `{organizationIds}` (at least one) → 201.
+pub async fn add_consent_organizations(
+    State(state): State<AppState>,
+    Path((id, user_id)): Path<(String, String)>,
+    body: Bytes,
+) -> Result<StatusCode, ApiError> {
+    let OrganizationIds { organization_ids } = guard::body(&body, SOME_ORGANIZATION_IDS)?;
+    state.tenant.set_consent_organizations(&id, &user_id, &organization_ids, false)?;
+    Ok(StatusCode::CREATED)
+}
+
+/// `DELETE …/consent-organizations/{organization_id}` → 204.
+pub async fn remove_consent_organization(
+    State(state): State<AppState>,
+    Path((id, user_id, org_id)): Path<(String, String, String)>,
+) -> Result<StatusCode, ApiError> {
+    state.tenant.remove_consent_organization(&id, &user_id, &org_id)?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -61,6 +61,16 @@ pub fn router(state: AppState) -> Router<AppState> {
         )
         .route("/applications/{id}/user-consent-scopes/{kind}/{scope_id}", delete(applications::remove_consent_scope))
         .route(
+            "/applications/{id}/users/{user_id}/consent-organizations",
+            get(applications::consent_organizations)
+                .put(applications::set_consent_organizations)
+                .post(applications::add_consent_organizations),
+        )
+        .route(
+            "/applications/{id}/users/{user_id}/consent-organizations/{org_id}",
+            delete(applications::remove_consent_organization),
+        )
+        .route(
             "/applications/{id}/sign-in-experience",
             get(applications::sign_in_experience).put(applications::set_sign_in_experience),
         )

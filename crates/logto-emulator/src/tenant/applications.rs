@@ -85,6 +85,7 @@ impl Tenant {
             managed_secrets: None,
             sign_in_experience: None,
             consent_scopes: Default::default(),
+            consent_organizations: vec![],
         };
         self.write().put(app.clone())?;
         Ok(app)
@@ -437,6 +438,85 @@ impl Tenant {
             return Err(ApiError::not_found());
         }
         write.put(app)?;
+        Ok(())
+    }
+}
+
+impl Tenant {
+    /// The third-party app `id` and the user `user_id`, as the consent-organization routes check
+    /// them first: 404 unknown app or user, 422 `application.third_party_application_only`.
+    fn consent_party(&self, id: &str, user_id: &str) -> Result<Application, ApiError> {
+        self.read(|store| {
+            let app =
+                store.applications.get(id).cloned().ok_or_else(|| ApiError::not_exists_with_id("applications", id))?;
+            if !app.is_third_party {
+                return Err(ApiError::unprocessable(
+                    "application.third_party_application_only",
+                    "The feature is only available for third-party applications.",
+                ));
+            }
+            store.user(user_id).ok_or_else(|| ApiError::not_exists_with_id("users", user_id))?;
+            Ok(app)
+        })
+    }
+
+    /// The organizations a user consented to share with a third-party app.
+    pub fn consent_organizations(&self, id: &str, user_id: &str) -> Result<Vec<crate::model::Organization>, ApiError> {
+        let app = self.consent_party(id, user_id)?;
+        Ok(self.read(|store| {
+            app.consent_organizations
+                .iter()
+                .filter(|(u, _)| u == user_id)
+                .filter_map(|(_, o)| store.organization(o).cloned())
+                .collect()
+        }))
+    }
+
+    /// Adds (or with `replace`, sets) the organizations a user shares with a third-party app
+    /// (`routes/applications/application-user-consent-organization.ts`): 422
+    /// `organization.require_membership` unless the user is in each.
+    pub fn set_consent_organizations(
+        &self,
+        id: &str,
+        user_id: &str,
+        org_ids: &[String],
+        replace: bool,
+    ) -> Result<(), ApiError> {
+        self.consent_party(id, user_id)?;
+        let mut write = self.write();
+        let mut app = {
+            let store = write.read();
+            if org_ids.iter().any(|o| store.organization(o).is_none_or(|org| org.member(user_id).is_none())) {
+                return Err(ApiError::unprocessable(
+                    "organization.require_membership",
+                    "The user must be a member of the organization to proceed.",
+                ));
+            }
+            store.applications.get(id).cloned().ok_or_else(|| ApiError::not_exists_with_id("applications", id))?
+        };
+        if replace {
+            app.consent_organizations.retain(|(u, _)| u != user_id);
+        }
+        for org in org_ids {
+            let pair = (user_id.to_string(), org.clone());
+            if !app.consent_organizations.contains(&pair) {
+                app.consent_organizations.push(pair);
+            }
+        }
+        write.put(app)?;
+        Ok(())
+    }
+
+    /// Takes one organization out of what a user shares with a third-party app; 404 when it was
+    /// not shared.
+    pub fn remove_consent_organization(&self, id: &str, user_id: &str, org_id: &str) -> Result<(), ApiError> {
+        let mut app = self.consent_party(id, user_id)?;
+        let pair = (user_id.to_string(), org_id.to_string());
+        if !app.consent_organizations.contains(&pair) {
+            return Err(ApiError::not_found());
+        }
+        app.consent_organizations.retain(|p| p != &pair);
+        self.write().put(app)?;
         Ok(())
     }
 }

@@ -473,3 +473,43 @@ async fn third_party_apps_keep_the_scopes_their_users_consent_to() {
     let (status, body) = api.call(Method::GET, "/applications/nosuchapp/user-consent-scopes", None).await;
     assert_eq!((status, body["code"].as_str()), (404, Some("entity.not_exists_with_id")));
 }
+
+/// Organizations a user shares with a third-party app
+/// (`routes/applications/application-user-consent-organization.ts`): members only, set, added to,
+/// listed (paged) and removed.
+#[tokio::test]
+async fn users_share_their_organizations_with_third_party_apps() {
+    let emu = logto_emulator::Emulator::new(&demo_tenant::seed()).spawn().await.unwrap();
+    let api = Api::new(&emu).await;
+    let partner = api
+        .ok(
+            Method::POST,
+            "/applications",
+            Some(json!({"name": "partner", "type": "Traditional", "isThirdParty": true,
+            "oidcClientMetadata": {"redirectUris": ["https://p.example/cb"], "postLogoutRedirectUris": []}})),
+        )
+        .await;
+    let id = partner["id"].as_str().unwrap();
+    let alice = user(&emu, "alice");
+    let path = format!("/applications/{id}/users/{alice}/consent-organizations");
+    let elsewhere = api.ok(Method::POST, "/organizations", Some(json!({"name": "Elsewhere"}))).await;
+    let elsewhere = elsewhere["id"].as_str().unwrap();
+    let (status, body) =
+        api.call(Method::PUT, &path, Some(json!({"organizationIds": [elsewhere, "acmeorg00001"]}))).await;
+    assert_eq!((status, body["code"].as_str()), (422, Some("organization.require_membership")), "alice is not in it");
+    assert_eq!(api.call(Method::PUT, &path, Some(json!({"organizationIds": ["acmeorg00001"]}))).await.0, 204);
+    let listed = api.ok(Method::GET, &path, None).await;
+    assert_eq!(listed["organizations"][0]["id"], "acmeorg00001");
+    assert_eq!(listed["organizations"].as_array().unwrap().len(), 1);
+    assert_eq!(api.call(Method::POST, &path, Some(json!({"organizationIds": []}))).await.0, 400);
+    assert_eq!(api.call(Method::DELETE, &format!("{path}/acmeorg00001"), None).await.0, 204);
+    assert_eq!(api.call(Method::DELETE, &format!("{path}/acmeorg00001"), None).await.0, 404);
+    assert_eq!(api.ok(Method::GET, &path, None).await, json!({"organizations": []}));
+    let spa = format!("/applications/{}/users/{alice}/consent-organizations", demo_tenant::SPA_APP_ID);
+    let (status, body) = api.call(Method::GET, &spa, None).await;
+    assert_eq!((status, body["code"].as_str()), (422, Some("application.third_party_application_only")));
+    assert_eq!(
+        api.call(Method::GET, &format!("/applications/{id}/users/nosuchuser/consent-organizations"), None).await.0,
+        404
+    );
+}

@@ -37,6 +37,8 @@ SERVED = {
     "/api/applications/{applicationId}/custom-data": ["patch"],
     "/api/applications/{applicationId}/sign-in-experience": ["put", "get"],
     "/api/applications/{applicationId}/user-consent-scopes": ["post", "get"],
+    "/api/applications/{id}/users/{userId}/consent-organizations": ["get", "put", "post"],
+    "/api/applications/{id}/users/{userId}/consent-organizations/{organizationId}": ["delete"],
     "/api/applications/{applicationId}/user-consent-scopes/{scopeType}/{scopeId}": ["delete"],
     "/api/applications/{applicationId}/roles/{roleId}": ["delete"],
     "/api/sign-in-exp": ["get", "patch"],
