@@ -16,12 +16,15 @@ use crate::model::Hook;
 use crate::state::AppState;
 use crate::tenant::{HookPatch, NewHook};
 
+/// `hookConfigGuard`: Logto takes any text as the URL (a delivery to one that is not a URL fails
+/// and is logged as such), string-valued headers, and the deprecated `retries` (0–3, ignored).
 const CONFIG: Kind = Kind::Nested(&[
-    Field::required("url", Kind::Str { min: 1, max: None, pattern: Some(is_url) }),
+    Field::required("url", guard::ANY_STRING),
     Field::optional("headers", Kind::Object),
+    Field::optional("retries", Kind::Number),
 ]);
 const NEW_HOOK: &[Field] = &[
-    Field::optional("name", guard::string(0, 256)),
+    Field::optional("name", guard::string(1, 256)),
     Field::optional("events", Kind::Strings { min: 0 }),
     Field::required("config", CONFIG),
     Field::optional("enabled", Kind::Bool),
@@ -33,10 +36,6 @@ const HOOK_CHANGES: &[Field] = &[
     Field::optional("enabled", Kind::Bool),
 ];
 const TEST: &[Field] = &[Field::required("events", Kind::Strings { min: 1 }), Field::required("config", CONFIG)];
-
-fn is_url(s: &str) -> bool {
-    url::Url::parse(s).is_ok_and(|u| u.scheme() == "http" || u.scheme() == "https")
-}
 
 #[derive(Deserialize, Default)]
 struct Config {

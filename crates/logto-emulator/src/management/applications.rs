@@ -245,6 +245,17 @@ pub async fn roles(
     Ok(list.answer(&state.endpoint, roles.ok_or_else(ApiError::not_found)?))
 }
 
+/// `PUT /api/applications/{id}/roles` `{roleIds}` → 200: the roles replaced.
+pub async fn set_roles(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<StatusCode, ApiError> {
+    let RoleIds { role_ids } = guard::body(&body, RoleIds::SCHEMA)?;
+    state.tenant.set_application_roles(&id, &role_ids)?;
+    Ok(StatusCode::OK)
+}
+
 pub async fn assign_roles(
     State(state): State<AppState>,
     Path(id): Path<String>,

@@ -79,7 +79,10 @@ pub fn router(state: AppState) -> Router<AppState> {
             "/applications/{id}/secrets/{name}",
             patch(applications::rename_secret).delete(applications::delete_secret),
         )
-        .route("/applications/{id}/roles", get(applications::roles).post(applications::assign_roles))
+        .route(
+            "/applications/{id}/roles",
+            get(applications::roles).post(applications::assign_roles).put(applications::set_roles),
+        )
         .route("/applications/{id}/roles/{role_id}", delete(applications::remove_role))
         .route("/subject-tokens", post(subject_tokens::create))
         .route("/sign-in-exp", get(sign_in_experience::get).patch(sign_in_experience::patch))

@@ -104,6 +104,16 @@ impl Tenant {
     /// Gives a machine-to-machine application roles; returns those newly added. 404 for an
     /// unknown application or role, 422 for another type of application or a user role.
     pub fn assign_application_roles(&self, id: &str, role_ids: &[String]) -> Result<Vec<String>, ApiError> {
+        self.give_application_roles(id, role_ids, false)
+    }
+
+    /// Replaces a machine-to-machine application's roles (`PUT …/roles`), checked as
+    /// [`Tenant::assign_application_roles`] checks them.
+    pub fn set_application_roles(&self, id: &str, role_ids: &[String]) -> Result<(), ApiError> {
+        self.give_application_roles(id, role_ids, true).map(|_| ())
+    }
+
+    fn give_application_roles(&self, id: &str, role_ids: &[String], replace: bool) -> Result<Vec<String>, ApiError> {
         let mut write = self.write();
         let mut app = {
             let store = write.read();
@@ -125,7 +135,15 @@ impl Tenant {
             }
             app
         };
-        let added: Vec<String> = role_ids.iter().filter(|r| !app.role_ids.contains(r)).cloned().collect();
+        if replace {
+            app.role_ids.clear();
+        }
+        let mut added: Vec<String> = Vec::new();
+        for role in role_ids {
+            if !app.role_ids.contains(role) && !added.contains(role) {
+                added.push(role.clone());
+            }
+        }
         app.role_ids.extend(added.iter().cloned());
         write.put(app)?;
         Ok(added)

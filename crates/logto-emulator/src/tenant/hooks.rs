@@ -39,10 +39,6 @@ pub struct HookPatch {
     pub enabled: Option<bool>,
 }
 
-fn not_found(id: &str) -> ApiError {
-    ApiError::not_exists_with_id("hooks", id)
-}
-
 impl NewHook {
     fn into_hook(self, id: String, created_at: i64) -> Hook {
         Hook {
@@ -102,7 +98,8 @@ impl Tenant {
     /// Gives a webhook a new signing key; the old one stops being used.
     pub fn new_hook_signing_key(&self, id: &str) -> Result<Hook, ApiError> {
         let mut write = self.write();
-        let mut hook = write.read().hook(id).cloned().ok_or_else(|| not_found(id))?;
+        // An update by id: Logto's `updateById` answers `entity.not_exists`.
+        let mut hook = write.read().hook(id).cloned().ok_or_else(|| ApiError::not_exists("hook"))?;
         hook.signing_key = Secret::new(standard_id(32));
         write.put(hook.clone())?;
         Ok(hook)

@@ -513,3 +513,49 @@ async fn users_share_their_organizations_with_third_party_apps() {
         404
     );
 }
+
+/// Webhooks take any text as their URL, as Logto's `hookConfigGuard` (a delivery to it fails and
+/// is logged); a name may not be empty; updates by an unknown id are `entity.not_exists`. A
+/// machine-to-machine app's roles can be replaced (`PUT …/roles`, `application-role.ts`).
+#[tokio::test]
+async fn hooks_take_logtos_config_and_app_roles_are_replaced() {
+    let emu = logto_emulator::Emulator::new(&demo_tenant::seed()).spawn().await.unwrap();
+    let api = Api::new(&emu).await;
+    let (status, hook) = api
+        .call(
+            Method::POST,
+            "/hooks",
+            Some(json!({"name": "h", "events": ["PostRegister"],
+            "config": {"url": "not_work_url", "headers": {"foo": "bar"}, "retries": 3}})),
+        )
+        .await;
+    assert_eq!((status, hook["config"]["url"].as_str()), (201, Some("not_work_url")), "{hook}");
+    let (status, body) = api
+        .call(Method::POST, "/hooks", Some(json!({"name": "", "events": ["PostRegister"], "config": {"url": "x"}})))
+        .await;
+    assert_eq!((status, body["code"].as_str()), (400, Some("guard.invalid_input")));
+    let (status, body) = api.call(Method::PATCH, "/hooks/nosuchhook/signing-key", None).await;
+    assert_eq!((status, body["code"].as_str()), (404, Some("entity.not_exists")));
+
+    let a = api
+        .ok(Method::POST, "/roles", Some(json!({"name": "ma", "description": "a", "type": "MachineToMachine"})))
+        .await;
+    let b = api
+        .ok(Method::POST, "/roles", Some(json!({"name": "mb", "description": "b", "type": "MachineToMachine"})))
+        .await;
+    let (a, b) = (a["id"].as_str().unwrap(), b["id"].as_str().unwrap());
+    let app = api.ok(Method::POST, "/applications", Some(json!({"name": "worker", "type": "MachineToMachine"}))).await;
+    let app = app["id"].as_str().unwrap();
+    api.ok(Method::POST, &format!("/applications/{app}/roles"), Some(json!({"roleIds": [a]}))).await;
+    assert_eq!(
+        api.call(Method::PUT, &format!("/applications/{app}/roles"), Some(json!({"roleIds": [b, b]}))).await.0,
+        200
+    );
+    let held: Vec<String> = emu.state.tenant.read(|s| s.applications[app].role_ids.clone());
+    assert_eq!(held, vec![b.to_string()]);
+    let user_role = api.ok(Method::POST, "/roles", Some(json!({"name": "u", "description": "u"}))).await;
+    let (status, _) =
+        api.call(Method::PUT, &format!("/applications/{app}/roles"), Some(json!({"roleIds": [user_role["id"]]}))).await;
+    assert_eq!(status, 422, "a user role is refused, and nothing changes");
+    assert_eq!(emu.state.tenant.read(|s| s.applications[app].role_ids.clone()), vec![b.to_string()]);
+}

@@ -45,7 +45,7 @@ SERVED = {
     "/api/connectors": ["get"],
     "/api/applications/{id}/secrets": ["get", "post"],
     "/api/applications/{id}/secrets/{name}": ["delete", "patch"],
-    "/api/applications/{applicationId}/roles": ["get", "post"],
+    "/api/applications/{applicationId}/roles": ["get", "post", "put"],
     "/api/applications/{id}/organizations": ["get"],
     "/api/subject-tokens": ["post"],
     "/api/users/{userId}/personal-access-tokens": ["get", "post", "patch"],
