@@ -36,6 +36,9 @@
 //! - `console/`: the same tenant in a browser at `/_emulator/console` (server-rendered pages; its
 //!   changes are Management API calls made in-process); `request_log`: what every answered request
 //!   leaves in the log (method, path, status, time, client);
+//! - `experience`: Logto's Experience API (`/api/experience`), the consent step and the resume at
+//!   `/oidc/auth/{uid}`; `sign_in_experience`: the tenant's sign-in experience object and its
+//!   default;
 //! - `request`: what every route reads from a request (parameters, JSON bodies); `error`: Logto's
 //!   two error shapes.
 //!
