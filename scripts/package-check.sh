@@ -24,6 +24,13 @@ for crate in logto-jwt logto-management logto-leptos logto-emulator; do
   grep -qx 'README.md' <<<"$files" || { echo "  $crate: no README.md in the package"; status=1; }
   grep -qx 'src/lib.rs' <<<"$files" || { echo "  $crate: no src/lib.rs in the package"; status=1; }
   if grep -E '^(tests|benches)/' <<<"$files"; then echo "  $crate: tests or benches in the package"; status=1; fi
+  # Every file a source embeds (include_str!/include_bytes!, paths relative to that source) is packaged.
+  dir=$(cargo metadata --no-deps --format-version 1 | python3 -c "import json,sys; print([p['manifest_path'] for p in json.load(sys.stdin)['packages'] if p['name']=='$crate'][0].rsplit('/',1)[0])")
+  while IFS=: read -r source embedded; do
+    [ -n "$source" ] || continue
+    wanted=$(realpath -m --relative-to="$dir" "$(dirname "$source")/$embedded")
+    grep -qx "$wanted" <<<"$files" || { echo "  $crate: $wanted is embedded but not packaged"; status=1; }
+  done < <(grep -rHoE 'include_(str|bytes)!\("[^"]+"\)' "$dir/src" | sed -E 's/include_(str|bytes)!\("([^"]+)"\)/\2/')
   kib=$(awk -v s="$compressed" 'BEGIN { n = s + 0; if (s ~ /MiB/) n *= 1024; print int(n) }')
   if [ "$kib" -gt "$budget_kib" ]; then echo "  $crate: $compressed compressed, over the ${budget_kib} KiB budget"; status=1; fi
 done

@@ -50,7 +50,7 @@ pub fn default_value(sign_up: Option<&SeedSignUp>) -> Value {
     value
 }
 
-/// `current` with the (already conformed, [`crate::management::schema`]) patch's top-level fields
+/// `current` with the (already conformed, `management::schema`) patch's top-level fields
 /// replaced, as Logto's `updateDefaultSignInExperience` sets them.
 pub fn patched(current: &Value, patch: &Map<String, Value>) -> Value {
     let mut next = current.clone();

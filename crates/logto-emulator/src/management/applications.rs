@@ -428,8 +428,8 @@ pub async fn add_consent_scopes(
     body: Bytes,
 ) -> Result<StatusCode, ApiError> {
     let wire: WireConsentScopes = guard::body(&body, CONSENT_SCOPES)?;
-    if let Some(bad) = wire.user_scopes.iter().find(|s| !crate::tenant::USER_SCOPES.contains(&s.as_str())) {
-        return Err(ApiError::invalid_body(format!("userScopes: `{bad}` is not a user scope")));
+    if wire.user_scopes.iter().any(|s| !crate::tenant::USER_SCOPES.contains(&s.as_str())) {
+        return Err(ApiError::invalid_body("userScopes: one of Logto's user scopes each"));
     }
     let add = crate::model::ConsentScopes {
         organization_scopes: wire.organization_scopes,

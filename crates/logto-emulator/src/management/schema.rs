@@ -61,11 +61,11 @@ fn fit(schema: &Value, value: &Value, at: &str) -> Result<Value, String> {
             }
             let mut out = Map::new();
             for (key, item) in map {
-                let place = format!("{at}.{key}");
                 if let Some(sub) = properties.get(key) {
-                    out.insert(key.clone(), fit(sub, item, &place)?);
+                    out.insert(key.clone(), fit(sub, item, &format!("{at}.{key}"))?);
                 } else if schema["additionalProperties"].is_object() {
-                    out.insert(key.clone(), fit(&schema["additionalProperties"], item, &place)?);
+                    // A free key is the caller's text: the answer names the map, not the key.
+                    out.insert(key.clone(), fit(&schema["additionalProperties"], item, &format!("{at}.*"))?);
                 }
             }
             Ok(Value::Object(out))
