@@ -243,13 +243,18 @@ impl ApiError {
         Self::unprocessable("entity.db_constraint_violated", "Database constraint violated.")
     }
 
-    /// 404 on `GET`/`DELETE` by id (`entity.not_exists_with_id`, named after the table).
+    /// 404 on `GET`/`DELETE` by id (`entity.not_exists_with_id`, named after the table). Logto's
+    /// message names the id; one that is not an id's shape (hostile text, 64+ characters) is left
+    /// out, so the answer never echoes it.
     pub fn not_exists_with_id(table: &str, id: &str) -> Self {
-        Self::new(
-            StatusCode::NOT_FOUND,
-            "entity.not_exists_with_id",
-            format!("The {table} with ID `{id}` does not exist."),
-        )
+        let shaped =
+            !id.is_empty() && id.len() <= 64 && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+        let message = if shaped {
+            format!("The {table} with ID `{id}` does not exist.")
+        } else {
+            format!("The {table} with this ID does not exist.")
+        };
+        Self::new(StatusCode::NOT_FOUND, "entity.not_exists_with_id", message)
     }
 
     /// 404 on `PATCH` (`entity.not_exists`, named after the entity).

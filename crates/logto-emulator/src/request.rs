@@ -9,7 +9,11 @@ use crate::error::{ApiError, OidcError};
 
 /// Parses a JSON body into the route's schema, or answers 400 `guard.invalid_input` as Logto's guard.
 pub fn parse_body<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
-    serde_json::from_slice(body).map_err(ApiError::invalid_body)
+    serde_json::from_slice(body).map_err(|e| {
+        // serde's text can quote the body; it goes to the log, the answer says fixed words.
+        tracing::debug!(error = %e, "a request body did not fit its route");
+        ApiError::invalid_body("the body is not the JSON object this route takes (its fields or their types)")
+    })
 }
 
 /// A request's parameters, in order, repeated keys kept.

@@ -559,3 +559,31 @@ async fn hooks_take_logtos_config_and_app_roles_are_replaced() {
     assert_eq!(status, 422, "a user role is refused, and nothing changes");
     assert_eq!(emu.state.tenant.read(|s| s.applications[app].role_ids.clone()), vec![b.to_string()]);
 }
+
+/// Hostile ids and bodies get fixed words: Logto's `entity.not_exists_with_id` names an id only
+/// when it has an id's shape, and a body that is not the route's JSON is refused without quoting it.
+#[tokio::test]
+async fn hostile_ids_and_bodies_are_not_echoed() {
+    let emu = logto_emulator::Emulator::new(&demo_tenant::seed()).spawn().await.unwrap();
+    let api = Api::new(&emu).await;
+    for id in ["%3Cscript%3Ealert(1)%3C%2Fscript%3E", "a%0d%0aSet-Cookie:%20x=1", &"x".repeat(5000)] {
+        let (status, body) = api.call(Method::GET, &format!("/applications/{id}/user-consent-scopes"), None).await;
+        assert_eq!((status, body["code"].as_str()), (404, Some("entity.not_exists_with_id")));
+        let text = body.to_string();
+        assert!(
+            !text.contains("<script>") && !text.contains("Set-Cookie") && !text.contains(&"x".repeat(100)),
+            "{text}"
+        );
+    }
+    let (_, body) = api.call(Method::GET, "/applications/nosuchapp/user-consent-scopes", None).await;
+    assert!(body["message"].as_str().unwrap().contains("`nosuchapp`"), "a real id is still named, as Logto does");
+    let r = reqwest::Client::new()
+        .put(format!("{}/api/experience", emu.endpoint))
+        .header("cookie", "_interaction=x")
+        .json(&json!({"interactionEvent": 42, "echo": "<script>"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+    assert!(!r.text().await.unwrap().contains("42"), "serde's text is not in the answer");
+}
