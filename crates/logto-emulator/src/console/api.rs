@@ -61,3 +61,22 @@ pub(super) async fn call(
         Err(Refused { code })
     }
 }
+
+/// A change made from a form: the call, then back to `page` with `notice` when it was taken, or to
+/// `back` with Logto's code when it was refused.
+#[allow(clippy::too_many_arguments)]
+pub(super) async fn change(
+    console: &Console,
+    state: &AppState,
+    caller: &Caller,
+    method: Method,
+    path: &str,
+    body: Option<Value>,
+    (page, notice): (&str, &str),
+    back: &str,
+) -> axum::response::Response {
+    match call(console, state, caller, method, path, body).await {
+        Ok(_) => super::form::done(page, notice),
+        Err(refused) => super::form::failed(back, &refused.code),
+    }
+}

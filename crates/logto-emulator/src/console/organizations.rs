@@ -7,8 +7,8 @@ use axum::response::Response;
 use axum::Extension;
 use serde_json::json;
 
-use super::api::call;
-use super::form::{done, failed, ConsoleForm};
+use super::api::change;
+use super::form::{failed, ConsoleForm};
 use super::html::{button_form, csrf, esc, or_dash, page, time, ListQuery, Notice, PAGE_SIZE};
 use super::users::{link, segment};
 use super::Console;
@@ -160,10 +160,17 @@ pub(super) async fn add_member(
         .read(|store| store.user(&wanted).or_else(|| store.user_by_identifier(&wanted)).map(|u| u.id.clone()));
     let Some(user_id) = user_id else { return failed(&org_page(&id), "console.user_unknown") };
     let path = format!("/organizations/{}/users", segment(&id));
-    match call(&console, &state, &form.caller, Method::POST, &path, Some(json!({"userIds": [user_id]}))).await {
-        Ok(_) => done(&org_page(&id), "member-added"),
-        Err(refused) => failed(&org_page(&id), &refused.code),
-    }
+    change(
+        &console,
+        &state,
+        &form.caller,
+        Method::POST,
+        &path,
+        Some(json!({"userIds": [user_id]})),
+        (&org_page(&id), "member-added"),
+        &org_page(&id),
+    )
+    .await
 }
 
 pub(super) async fn set_roles(
@@ -174,10 +181,8 @@ pub(super) async fn set_roles(
 ) -> Response {
     let path = format!("/organizations/{}/users/{}/roles", segment(&id), segment(&user_id));
     let body = json!({"organizationRoleIds": form.all("role")});
-    match call(&console, &state, &form.caller, Method::PUT, &path, Some(body)).await {
-        Ok(_) => done(&org_page(&id), "roles"),
-        Err(refused) => failed(&org_page(&id), &refused.code),
-    }
+    change(&console, &state, &form.caller, Method::PUT, &path, Some(body), (&org_page(&id), "roles"), &org_page(&id))
+        .await
 }
 
 pub(super) async fn remove_member(
@@ -187,8 +192,15 @@ pub(super) async fn remove_member(
     form: ConsoleForm,
 ) -> Response {
     let path = format!("/organizations/{}/users/{}", segment(&id), segment(&user_id));
-    match call(&console, &state, &form.caller, Method::DELETE, &path, None).await {
-        Ok(_) => done(&org_page(&id), "member-removed"),
-        Err(refused) => failed(&org_page(&id), &refused.code),
-    }
+    change(
+        &console,
+        &state,
+        &form.caller,
+        Method::DELETE,
+        &path,
+        None,
+        (&org_page(&id), "member-removed"),
+        &org_page(&id),
+    )
+    .await
 }

@@ -7,7 +7,7 @@ use axum::response::Response;
 use axum::Extension;
 use serde_json::{json, Value};
 
-use super::api::call;
+use super::api::{call, change};
 use super::form::{done, failed, ConsoleForm};
 use super::html::{button_form, csrf, esc, or_dash, page, time, ListQuery, Notice, PAGE_SIZE};
 use super::Console;
@@ -214,10 +214,17 @@ pub(super) async fn update(
     let field = |name: &str| form.get(name).map_or(Value::Null, |v| json!(v));
     let body = json!({"name": field("name"), "primaryEmail": field("primaryEmail"), "avatar": field("avatar")});
     let path = format!("/users/{}", segment(&id));
-    match call(&console, &state, &form.caller, Method::PATCH, &path, Some(body)).await {
-        Ok(_) => done(&user_page(&id), "saved"),
-        Err(refused) => failed(&user_page(&id), &refused.code),
-    }
+    change(
+        &console,
+        &state,
+        &form.caller,
+        Method::PATCH,
+        &path,
+        Some(body),
+        (&user_page(&id), "saved"),
+        &user_page(&id),
+    )
+    .await
 }
 
 pub(super) async fn password(
@@ -228,10 +235,17 @@ pub(super) async fn password(
 ) -> Response {
     let body = json!({"password": form.get("password").unwrap_or_default()});
     let path = format!("/users/{}/password", segment(&id));
-    match call(&console, &state, &form.caller, Method::PATCH, &path, Some(body)).await {
-        Ok(_) => done(&user_page(&id), "password"),
-        Err(refused) => failed(&user_page(&id), &refused.code),
-    }
+    change(
+        &console,
+        &state,
+        &form.caller,
+        Method::PATCH,
+        &path,
+        Some(body),
+        (&user_page(&id), "password"),
+        &user_page(&id),
+    )
+    .await
 }
 
 #[derive(serde::Deserialize)]
@@ -260,8 +274,5 @@ pub(super) async fn delete(
     form: ConsoleForm,
 ) -> Response {
     let path = format!("/users/{}", segment(&id));
-    match call(&console, &state, &form.caller, Method::DELETE, &path, None).await {
-        Ok(_) => done(USERS, "deleted"),
-        Err(refused) => failed(&user_page(&id), &refused.code),
-    }
+    change(&console, &state, &form.caller, Method::DELETE, &path, None, (USERS, "deleted"), &user_page(&id)).await
 }

@@ -334,6 +334,19 @@ impl Tenant {
     }
 }
 
+/// The third-party application `id` (`validateThirdPartyApplicationById`): 404
+/// `entity.not_exists_with_id` when unknown, 422 `application.third_party_application_only`.
+fn third_party_app(store: &crate::store::Store, id: &str) -> Result<Application, ApiError> {
+    let app = store.applications.get(id).cloned().ok_or_else(|| ApiError::not_exists_with_id("applications", id))?;
+    if !app.is_third_party {
+        return Err(ApiError::unprocessable(
+            "application.third_party_application_only",
+            "The feature is only available for third-party applications.",
+        ));
+    }
+    Ok(app)
+}
+
 /// Logto's `UserScope`s a third-party app may ask consent for.
 pub const USER_SCOPES: &[&str] = &[
     "profile",
@@ -383,14 +396,7 @@ impl Tenant {
         let mut write = self.write();
         let mut app = {
             let store = write.read();
-            let app =
-                store.applications.get(id).cloned().ok_or_else(|| ApiError::not_exists_with_id("applications", id))?;
-            if !app.is_third_party {
-                return Err(ApiError::unprocessable(
-                    "application.third_party_application_only",
-                    "The feature is only available for third-party applications.",
-                ));
-            }
+            let app = third_party_app(&store, id)?;
             let unknown = |ids: &[String], known: &dyn Fn(&str) -> bool| {
                 ids.iter().filter(|i| !known(i)).cloned().collect::<Vec<_>>()
             };
@@ -465,14 +471,7 @@ impl Tenant {
     /// them first: 404 unknown app or user, 422 `application.third_party_application_only`.
     fn consent_party(&self, id: &str, user_id: &str) -> Result<Application, ApiError> {
         self.read(|store| {
-            let app =
-                store.applications.get(id).cloned().ok_or_else(|| ApiError::not_exists_with_id("applications", id))?;
-            if !app.is_third_party {
-                return Err(ApiError::unprocessable(
-                    "application.third_party_application_only",
-                    "The feature is only available for third-party applications.",
-                ));
-            }
+            let app = third_party_app(store, id)?;
             store.user(user_id).ok_or_else(|| ApiError::not_exists_with_id("users", user_id))?;
             Ok(app)
         })

@@ -112,6 +112,23 @@ impl Tenant {
     }
 }
 
+/// The resource of a scope to change or delete, every role (to follow the change), and the
+/// scope's name: 404 when either is unknown, 400 for the Management API's.
+fn changeable_scope(
+    write: &super::write::Write<'_>,
+    resource_id: &str,
+    scope_id: &str,
+) -> Result<(Resource, Vec<crate::model::Role>, String), ApiError> {
+    let store = write.read();
+    let resource = store.resource_by_id(resource_id).cloned().ok_or_else(ApiError::not_found)?;
+    if resource.indicator == MANAGEMENT_API_INDICATOR {
+        return Err(cannot_modify_management_api());
+    }
+    let scope = resource.scopes.iter().find(|s| s.id == scope_id).ok_or_else(ApiError::not_found)?;
+    let name = scope.name.clone();
+    Ok((resource, store.roles.to_vec(), name))
+}
+
 impl Tenant {
     /// Deletes an API resource; its scopes leave every role (`routes/resource.ts`). `false` when
     /// there was none; 400 for the Management API.
@@ -149,21 +166,7 @@ impl Tenant {
         description: Option<Option<String>>,
     ) -> Result<(Resource, Scope), ApiError> {
         let mut write = self.write();
-        let (mut resource, holders) = {
-            let store = write.read();
-            let resource = store.resource_by_id(resource_id).cloned().ok_or_else(ApiError::not_found)?;
-            let holders: Vec<crate::model::Role> = store.roles.to_vec();
-            (resource, holders)
-        };
-        if resource.indicator == MANAGEMENT_API_INDICATOR {
-            return Err(cannot_modify_management_api());
-        }
-        let old_name = resource
-            .scopes
-            .iter()
-            .find(|s| s.id == scope_id)
-            .map(|s| s.name.clone())
-            .ok_or_else(ApiError::not_found)?;
+        let (mut resource, holders, old_name) = changeable_scope(&write, resource_id, scope_id)?;
         if let Some(name) = &name {
             if name.is_empty() || name.contains(char::is_whitespace) {
                 return Err(ApiError::new(
@@ -205,21 +208,7 @@ impl Tenant {
     /// Deletes a scope; it leaves every role. 404 when the resource or the scope is unknown.
     pub fn delete_scope(&self, resource_id: &str, scope_id: &str) -> Result<(), ApiError> {
         let mut write = self.write();
-        let (mut resource, holders) = {
-            let store = write.read();
-            let resource = store.resource_by_id(resource_id).cloned().ok_or_else(ApiError::not_found)?;
-            let holders: Vec<crate::model::Role> = store.roles.to_vec();
-            (resource, holders)
-        };
-        if resource.indicator == MANAGEMENT_API_INDICATOR {
-            return Err(cannot_modify_management_api());
-        }
-        let name = resource
-            .scopes
-            .iter()
-            .find(|s| s.id == scope_id)
-            .map(|s| s.name.clone())
-            .ok_or_else(ApiError::not_found)?;
+        let (mut resource, holders, name) = changeable_scope(&write, resource_id, scope_id)?;
         resource.scopes.retain(|s| s.id != scope_id);
         write.put(resource.clone())?;
         for mut role in holders {

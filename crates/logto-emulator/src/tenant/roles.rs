@@ -217,33 +217,4 @@ impl Tenant {
         }
         Ok(())
     }
-
-    /// Replaces a user's roles (`PUT /api/users/{id}/roles`); 404 for an unknown user or role,
-    /// 422 for a machine-to-machine role.
-    pub fn set_user_roles(&self, user_id: &str, role_ids: &[String]) -> Result<(), ApiError> {
-        let mut write = self.write();
-        let mut user = {
-            let store = write.read();
-            let user = store.user(user_id).cloned().ok_or_else(ApiError::not_found)?;
-            for role_id in role_ids {
-                let role = store.role(role_id).ok_or_else(ApiError::not_found)?;
-                if role.role_type != RoleType::User {
-                    return Err(ApiError::unprocessable(
-                        "user.invalid_role_type",
-                        "Can not assign machine to machine role to user.",
-                    ));
-                }
-            }
-            user
-        };
-        let mut unique = Vec::new();
-        for role_id in role_ids {
-            if !unique.contains(role_id) {
-                unique.push(role_id.clone());
-            }
-        }
-        user.role_ids = unique;
-        write.put(user)?;
-        Ok(())
-    }
 }

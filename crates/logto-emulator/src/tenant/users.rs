@@ -218,9 +218,19 @@ impl Tenant {
         Ok(true)
     }
 
-    /// Gives a user roles; returns those newly added (roles already held are ignored). 404 for an
-    /// unknown user or role, 422 for a machine-to-machine role.
+    /// Gives a user roles; returns those newly added (roles already held, or asked twice, are
+    /// added once). 404 for an unknown user or role, 422 for a machine-to-machine role.
     pub fn assign_user_roles(&self, id: &str, role_ids: &[String]) -> Result<Vec<String>, ApiError> {
+        self.give_user_roles(id, role_ids, false)
+    }
+
+    /// Replaces a user's roles (`PUT /api/users/{id}/roles`), checked as
+    /// [`Tenant::assign_user_roles`] checks them.
+    pub fn set_user_roles(&self, id: &str, role_ids: &[String]) -> Result<(), ApiError> {
+        self.give_user_roles(id, role_ids, true).map(|_| ())
+    }
+
+    fn give_user_roles(&self, id: &str, role_ids: &[String], replace: bool) -> Result<Vec<String>, ApiError> {
         let mut write = self.write();
         let mut user = {
             let store = write.read();
@@ -236,7 +246,15 @@ impl Tenant {
             }
             user
         };
-        let added: Vec<String> = role_ids.iter().filter(|r| !user.role_ids.contains(r)).cloned().collect();
+        if replace {
+            user.role_ids.clear();
+        }
+        let mut added: Vec<String> = Vec::new();
+        for role in role_ids {
+            if !user.role_ids.contains(role) && !added.contains(role) {
+                added.push(role.clone());
+            }
+        }
         user.role_ids.extend(added.iter().cloned());
         write.put(user)?;
         Ok(added)
