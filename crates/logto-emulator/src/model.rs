@@ -189,6 +189,32 @@ pub struct AppSecret {
 }
 
 impl Application {
+    /// An application of `app_type` as it is when made: no redirect URIs, secret, roles,
+    /// metadata, custom data, consent or sign-in experience of its own (callers set what they
+    /// have with struct update syntax).
+    pub fn new(id: String, name: String, app_type: AppType, created_at: i64) -> Self {
+        Self {
+            id,
+            name,
+            description: None,
+            app_type,
+            redirect_uris: vec![],
+            post_logout_redirect_uris: vec![],
+            secret: None,
+            role_ids: vec![],
+            created_at,
+            is_device_flow: false,
+            allow_token_exchange: false,
+            is_third_party: false,
+            custom_data: empty_object(),
+            extra_client_metadata: serde_json::Map::new(),
+            managed_secrets: None,
+            sign_in_experience: None,
+            consent_scopes: ConsentScopes::default(),
+            consent_organizations: vec![],
+        }
+    }
+
     /// Its secrets, oldest first.
     pub fn secrets(&self) -> Vec<AppSecret> {
         match &self.managed_secrets {

@@ -119,24 +119,10 @@ impl Emulator {
         }
         let demo = format!("{endpoint}/demo-app");
         tenant.ensure_application(crate::model::Application {
-            id: "demo-app".into(),
-            name: "Live Preview".into(),
             description: Some("Preview for Sign-in Experience.".into()),
-            app_type: crate::model::AppType::SPA,
             redirect_uris: vec![demo.clone()],
             post_logout_redirect_uris: vec![demo],
-            secret: None,
-            role_ids: vec![],
-            created_at: 0,
-            is_device_flow: false,
-            allow_token_exchange: false,
-            is_third_party: false,
-            custom_data: serde_json::json!({}),
-            extra_client_metadata: Default::default(),
-            managed_secrets: None,
-            sign_in_experience: None,
-            consent_scopes: Default::default(),
-            consent_organizations: vec![],
+            ..crate::model::Application::new("demo-app".into(), "Live Preview".into(), crate::model::AppType::SPA, 0)
         })
     }
 

@@ -111,24 +111,11 @@ impl Store {
             store.applications.insert(
                 app.id.clone(),
                 Application {
-                    id: app.id.clone(),
-                    name: app.name.clone(),
-                    description: None,
-                    app_type: app.app_type,
                     redirect_uris: app.redirect_uris.clone(),
                     post_logout_redirect_uris: app.post_logout_redirect_uris.clone(),
                     secret: app.secret.clone(),
                     role_ids: role_ids(&app.roles, &store.roles),
-                    created_at: now_ms,
-                    is_device_flow: false,
-                    allow_token_exchange: false,
-                    is_third_party: false,
-                    custom_data: serde_json::json!({}),
-                    extra_client_metadata: Default::default(),
-                    managed_secrets: None,
-                    sign_in_experience: None,
-                    consent_scopes: Default::default(),
-                    consent_organizations: vec![],
+                    ..Application::new(app.id.clone(), app.name.clone(), app.app_type, now_ms)
                 },
             );
         }

@@ -67,25 +67,18 @@ impl Tenant {
                 ));
             }
         }
+        let secret = (!new.app_type.is_public()).then(|| Secret::new(standard_id(32)));
         let app = Application {
-            id: standard_id(21),
-            name: new.name,
             description: new.description,
-            app_type: new.app_type,
             redirect_uris: new.redirect_uris,
             post_logout_redirect_uris: new.post_logout_redirect_uris,
-            secret: (!new.app_type.is_public()).then(|| Secret::new(standard_id(32))),
-            role_ids: vec![],
-            created_at: now_ms,
+            secret,
             is_device_flow: new.is_device_flow,
             allow_token_exchange: new.allow_token_exchange,
             is_third_party: new.is_third_party,
             custom_data: new.custom_data,
             extra_client_metadata: new.extra_client_metadata,
-            managed_secrets: None,
-            sign_in_experience: None,
-            consent_scopes: Default::default(),
-            consent_organizations: vec![],
+            ..Application::new(standard_id(21), new.name, new.app_type, now_ms)
         };
         self.write().put(app.clone())?;
         Ok(app)
