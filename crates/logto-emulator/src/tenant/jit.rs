@@ -8,9 +8,14 @@ use super::Tenant;
 use crate::error::ApiError;
 use crate::model::{OrgMember, Organization, RoleType};
 
-/// An email domain as Logto keeps it: lower case.
-fn domain(value: &str) -> String {
-    value.trim().to_ascii_lowercase()
+/// An email domain as Logto keeps it: lower case, trimmed. 400 when nothing is left or it is
+/// longer than the column (128).
+fn domain(value: &str) -> Result<String, ApiError> {
+    let domain = value.trim().to_ascii_lowercase();
+    if domain.is_empty() || domain.chars().count() > 128 {
+        return Err(ApiError::invalid_body("emailDomain: 1 to 128 characters, not only spaces"));
+    }
+    Ok(domain)
 }
 
 fn not_found() -> ApiError {
@@ -37,7 +42,7 @@ impl Tenant {
 
     /// Adds a JIT email domain; 422 `entity.unique_integrity_violation` when the organization has it.
     pub fn add_jit_email_domain(&self, id: &str, email_domain: &str) -> Result<String, ApiError> {
-        let email_domain = domain(email_domain);
+        let email_domain = domain(email_domain)?;
         self.change_organization(id, |_, org| {
             if org.jit_email_domains.contains(&email_domain) {
                 return Err(ApiError::unprocessable(
@@ -54,7 +59,8 @@ impl Tenant {
     /// Replaces the JIT email domains.
     pub fn replace_jit_email_domains(&self, id: &str, domains: &[String]) -> Result<(), ApiError> {
         let mut list: Vec<String> = Vec::new();
-        for d in domains.iter().map(|d| domain(d)) {
+        for d in domains {
+            let d = domain(d)?;
             if !list.contains(&d) {
                 list.push(d);
             }
@@ -68,7 +74,8 @@ impl Tenant {
 
     /// Removes a JIT email domain; 404 when the organization does not have it.
     pub fn remove_jit_email_domain(&self, id: &str, email_domain: &str) -> Result<(), ApiError> {
-        let email_domain = domain(email_domain);
+        // What could never have been added is not there.
+        let email_domain = domain(email_domain).map_err(|_| not_found())?;
         self.change_organization(id, |_, org| {
             let before = org.jit_email_domains.len();
             org.jit_email_domains.retain(|d| d != &email_domain);
@@ -121,7 +128,7 @@ impl Tenant {
     /// organizations joined.
     pub fn provision_by_email(&self, user_id: &str, email: &str) -> Result<Vec<String>, ApiError> {
         let Some((_, email_domain)) = email.rsplit_once('@') else { return Ok(vec![]) };
-        let email_domain = domain(email_domain);
+        let Ok(email_domain) = domain(email_domain) else { return Ok(vec![]) };
         let mut write = self.write();
         let joining: Vec<Organization> = write
             .read()

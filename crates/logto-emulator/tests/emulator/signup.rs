@@ -250,6 +250,11 @@ async fn a_verified_sign_up_joins_the_organizations_provisioning_its_domain() {
         .await
         .unwrap();
     assert_eq!(again.status(), 422);
+    // Spaces alone are no domain, added or in a replacement (found by the fuzz: "\r").
+    let blank = api(reqwest::Method::POST, "/jit/email-domains", Some(json!({"emailDomain": "\r"}))).await.unwrap();
+    assert_eq!(blank.status(), 400);
+    let blank = api(reqwest::Method::PUT, "/jit/email-domains", Some(json!({"emailDomains": [" "]}))).await.unwrap();
+    assert_eq!(blank.status(), 400);
     let member_role = emu.state.tenant.read(|s| s.org_roles.iter().find(|r| r.name == "member").unwrap().id.clone());
     let r =
         api(reqwest::Method::POST, "/jit/roles", Some(json!({"organizationRoleIds": [member_role]}))).await.unwrap();
