@@ -18,7 +18,9 @@
 //! - `outbox`: the emails Logto would have handed its email connector (`/_emulator/outbox`);
 //! - `state`: [`AppState`], what every handler gets: the tenant, the clock, the options, the
 //!   request log and the webhook deliveries;
-//! - `secret`: passwords, application secrets and signing keys behind a redacted `Debug`.
+//! - `secret`: passwords, application secrets and signing keys behind a redacted `Debug`;
+//! - `password_digest`: passwords imported as MD5, SHA1, SHA256 or Logto's legacy digests;
+//! - `phone`: phone numbers as Logto parses and compares them (country code, trunk `0`).
 //!
 //! The faces over it (each handler parses, calls one tenant operation or read, and renders):
 //! - `oidc/`: discovery, JWKS (EC P-384, `kid` = RFC 7638 thumbprint), `/oidc/auth` with a sign-in
@@ -66,7 +68,9 @@ pub mod management;
 pub mod model;
 pub mod oidc;
 pub mod outbox;
+pub mod password_digest;
 pub mod persist;
+pub mod phone;
 pub mod request;
 pub mod request_log;
 pub mod secret;

@@ -67,6 +67,13 @@ pub struct User {
     pub custom_data: Value,
     /// The password (the emulator keeps it as given); `None`: cannot sign in with one.
     pub password: Option<crate::secret::Secret>,
+    /// A password imported as a digest (replaced by `password` when one is set).
+    #[serde(default)]
+    pub password_digest: Option<crate::password_digest::PasswordDigest>,
+    /// Expired by `PATCH /api/users/{id}/password/expiration`: password sign-in is refused
+    /// (`password.expired`) until a new password is set.
+    #[serde(default)]
+    pub is_password_expired: bool,
     /// When it was created, in ms since the epoch.
     pub created_at: i64,
     /// When the profile last changed, in ms since the epoch.
@@ -103,8 +110,22 @@ impl User {
             "applicationId": self.application_id,
             "cimdClientId": null,
             "isSuspended": self.is_suspended,
-            "hasPassword": self.password.is_some(),
+            "hasPassword": self.has_password(),
         })
+    }
+
+    /// Whether the user has a password (given, or imported as a digest).
+    pub fn has_password(&self) -> bool {
+        self.password.is_some() || self.password_digest.is_some()
+    }
+
+    /// Whether `password` is the user's.
+    pub fn password_matches(&self, password: &str) -> bool {
+        match (&self.password, &self.password_digest) {
+            (Some(p), _) => crate::secret::same(p.expose(), password),
+            (None, Some(d)) => d.verify(password),
+            (None, None) => false,
+        }
     }
 }
 

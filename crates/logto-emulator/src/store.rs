@@ -132,6 +132,8 @@ impl Store {
                 avatar: u.avatar.as_deref().map(fill),
                 custom_data: u.custom_data.clone().unwrap_or_else(|| serde_json::json!({})),
                 password: Some(u.password.clone()),
+                password_digest: None,
+                is_password_expired: false,
                 created_at: created,
                 updated_at: created,
                 last_sign_in_at: None,

@@ -10,6 +10,7 @@ use serde_json::{json, Map, Value};
 
 use super::guard::{self, Field, Kind};
 use super::pagination::ListRequest;
+use super::search::Search;
 use super::RoleIds;
 use crate::error::ApiError;
 use crate::model::{AppType, Application};
@@ -35,9 +36,11 @@ pub async fn list(State(state): State<AppState>, OriginalUri(uri): OriginalUri) 
         Some(_) => return Err(ApiError::invalid_input("`isThirdParty` must be true or false.")),
     };
     let (exclude_role, exclude_org) = (values("excludeRoleId").pop(), values("excludeOrganizationId").pop());
+    let search = Search::of::<Application>(&list.params)?;
     let apps = state.tenant.read(|store| {
         let keep = |a: &&Application| {
             (types.is_empty() || types.contains(&a.app_type))
+                && search.hits(*a)
                 && third_party.is_none_or(|t| a.is_third_party == t)
                 && exclude_role.as_ref().is_none_or(|r| !a.role_ids.contains(r))
                 && exclude_org
@@ -238,11 +241,20 @@ pub async fn roles(
     OriginalUri(uri): OriginalUri,
 ) -> Result<Response, ApiError> {
     let list = ListRequest::paged(uri)?;
+    let search = Search::of::<crate::model::Role>(&list.params)?;
     let roles = state.tenant.read(|store| {
-        let app = store.applications.get(&id)?;
-        Some(store.roles.iter().filter(|r| app.role_ids.contains(&r.id)).map(|r| r.to_api_json()).collect())
+        let app = store.applications.get(&id).ok_or_else(ApiError::not_found)?;
+        if app.app_type != AppType::MachineToMachine {
+            return Err(crate::tenant::not_machine_to_machine());
+        }
+        Ok(store
+            .roles
+            .iter()
+            .filter(|r| app.role_ids.contains(&r.id) && search.hits(*r))
+            .map(|r| r.to_api_json())
+            .collect())
     });
-    Ok(list.answer(&state.endpoint, roles.ok_or_else(ApiError::not_found)?))
+    Ok(list.answer(&state.endpoint, roles?))
 }
 
 /// `PUT /api/applications/{id}/roles` `{roleIds}` → 200: the roles replaced.

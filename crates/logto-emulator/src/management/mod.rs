@@ -10,6 +10,7 @@ mod personal_access_tokens;
 mod resources;
 mod roles;
 pub(crate) mod schema;
+mod search;
 mod sign_in_experience;
 mod subject_tokens;
 mod users;
@@ -32,6 +33,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/users/{id}/roles/{role_id}", delete(users::remove_role))
         .route("/users/{id}/password", patch(users::set_password))
         .route("/users/{id}/password/verify", post(users::verify_password))
+        .route("/users/{id}/password/expiration", patch(users::set_password_expiration))
         .route("/users/{id}/has-password", get(users::has_password))
         .route("/users/{id}/profile", patch(users::update_profile))
         .route("/users/{id}/custom-data", get(users::custom_data).patch(users::update_custom_data))

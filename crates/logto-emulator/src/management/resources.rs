@@ -113,9 +113,10 @@ pub async fn scopes(
     OriginalUri(uri): OriginalUri,
 ) -> Result<Response, ApiError> {
     let list = ListRequest::paged(uri)?;
+    let search = super::search::Search::of::<crate::model::Scope>(&list.params)?;
     let scopes = state.tenant.read(|store| {
         let r = store.resource_by_id(&id)?;
-        Some(r.scopes.iter().rev().map(|s| r.scope_json(s)).collect())
+        Some(r.scopes.iter().rev().filter(|s| search.hits(*s)).map(|s| r.scope_json(s)).collect())
     });
     Ok(list.answer(&state.endpoint, scopes.ok_or_else(ApiError::not_found)?))
 }

@@ -10,6 +10,7 @@ use serde_json::{json, Value};
 
 use super::guard::{self, Field, Kind};
 use super::pagination::ListRequest;
+use super::search::Search;
 use crate::error::ApiError;
 use crate::model::{Role, RoleType};
 use crate::state::AppState;
@@ -46,8 +47,23 @@ pub async fn list(State(state): State<AppState>, OriginalUri(uri): OriginalUri) 
             return Err(e);
         }
     };
+    let search = Search::of::<Role>(&list.params)?;
+    // `routes/role.ts`: roles the given user or application holds are left out.
+    let exclude_user = list.params.get("excludeUserId").ok().flatten();
+    let exclude_app = list.params.get("excludeApplicationId").ok().flatten();
     let roles = state.tenant.read(|store| {
-        store.roles.iter().filter(|r| role_type.is_none_or(|t| t == r.role_type)).map(|r| listed(store, r)).collect()
+        let held_by_user =
+            |r: &Role| exclude_user.and_then(|u| store.user(u)).is_some_and(|u| u.role_ids.contains(&r.id));
+        let held_by_app =
+            |r: &Role| exclude_app.and_then(|a| store.applications.get(a)).is_some_and(|a| a.role_ids.contains(&r.id));
+        store
+            .roles
+            .iter()
+            .filter(|r| {
+                role_type.is_none_or(|t| t == r.role_type) && search.hits(*r) && !held_by_user(r) && !held_by_app(r)
+            })
+            .map(|r| listed(store, r))
+            .collect()
     });
     Ok(list.answer(&state.endpoint, roles))
 }
@@ -61,8 +77,8 @@ const NEW_ROLE: &[Field] = &[
     Field::optional("scopeIds", Kind::Strings { min: 0 }),
 ];
 
-const SCOPE_IDS: &[Field] = &[Field::required("scopeIds", Kind::Strings { min: 1 })];
-const USER_IDS: &[Field] = &[Field::required("userIds", Kind::Strings { min: 1 })];
+const SCOPE_IDS: &[Field] = &[Field::required("scopeIds", Kind::Ids)];
+const USER_IDS: &[Field] = &[Field::required("userIds", Kind::Ids)];
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -97,13 +113,16 @@ pub async fn create(State(state): State<AppState>, body: Bytes) -> Result<Json<V
 }
 
 /// The role's scopes, newest first as Logto lists them, each with its resource embedded.
-fn role_scopes(store: &Store, role: &Role) -> Value {
+fn role_scopes(store: &Store, role: &Role, keep: impl Fn(&crate::model::Scope) -> bool) -> Value {
     let mut held: Vec<(i64, usize, Value)> = role
         .scopes
         .iter()
         .filter_map(|(indicator, name)| {
             let resource = store.resource(indicator)?;
             let (position, scope) = resource.scopes.iter().enumerate().find(|(_, s)| &s.name == name)?;
+            if !keep(scope) {
+                return None;
+            }
             let mut v = resource.scope_json(scope);
             v["resource"] = resource.to_api_json(false);
             Some((scope.created_at, position, v))
@@ -120,7 +139,8 @@ pub async fn scopes(
     OriginalUri(uri): OriginalUri,
 ) -> Result<Response, ApiError> {
     let list = ListRequest::optionally_paged(uri)?;
-    let scopes = state.tenant.read(|store| store.role(&id).map(|role| role_scopes(store, role)));
+    let search = Search::of::<crate::model::Scope>(&list.params)?;
+    let scopes = state.tenant.read(|store| store.role(&id).map(|role| role_scopes(store, role, |s| search.hits(s))));
     let scopes = match scopes.ok_or_else(ApiError::not_found)? {
         Value::Array(items) => items,
         _ => vec![],
@@ -141,7 +161,7 @@ pub async fn assign_scopes(
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
     let ScopeIds { scope_ids } = guard::body(&body, SCOPE_IDS)?;
     let role = state.tenant.add_role_scopes(&id, &scope_ids)?;
-    let answer = state.tenant.read(|store| role_scopes(store, &role));
+    let answer = state.tenant.read(|store| role_scopes(store, &role, |_| true));
     Ok((StatusCode::CREATED, Json(answer)))
 }
 
@@ -152,9 +172,17 @@ pub async fn users(
     OriginalUri(uri): OriginalUri,
 ) -> Result<Response, ApiError> {
     let list = ListRequest::paged(uri)?;
+    let search = Search::of::<crate::model::User>(&list.params)?;
     let users = state.tenant.read(|store| {
         store.role(&id)?;
-        Some(store.users.iter().filter(|u| u.role_ids.contains(&id)).map(|u| u.to_api_json()).collect())
+        Some(
+            store
+                .users
+                .iter()
+                .filter(|u| u.role_ids.contains(&id) && search.hits(*u))
+                .map(|u| u.to_api_json())
+                .collect(),
+        )
     });
     Ok(list.answer(&state.endpoint, users.ok_or_else(ApiError::not_found)?))
 }
@@ -231,16 +259,18 @@ pub async fn applications(
     OriginalUri(uri): OriginalUri,
 ) -> Result<Response, ApiError> {
     let list = ListRequest::paged(uri)?;
+    let search = Search::of::<crate::model::Application>(&list.params)?;
     let apps = state.tenant.read(|store| {
         store.role(&id)?;
-        let mut apps: Vec<_> = store.applications.values().filter(|a| a.role_ids.contains(&id)).collect();
+        let mut apps: Vec<_> =
+            store.applications.values().filter(|a| a.role_ids.contains(&id) && search.hits(*a)).collect();
         apps.sort_by_key(|a| std::cmp::Reverse(a.created_at));
         Some(apps.iter().map(|a| a.to_api_json()).collect())
     });
     Ok(list.answer(&state.endpoint, apps.ok_or_else(ApiError::not_found)?))
 }
 
-const APPLICATION_IDS: &[Field] = &[Field::required("applicationIds", Kind::Strings { min: 1 })];
+const APPLICATION_IDS: &[Field] = &[Field::required("applicationIds", Kind::Ids)];
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]

@@ -110,7 +110,12 @@ fn fit(schema: &Value, value: &Value, at: &str) -> Result<Value, String> {
             }
             Ok(value.clone())
         }
-        Some("boolean") => value.is_boolean().then(|| value.clone()).ok_or_else(wrong),
+        // Logto's OpenAPI writes zod's `literal(true)` / `literal(false)` as `format: "true"`.
+        Some("boolean") => match (value.as_bool(), schema["format"].as_str()) {
+            (Some(b), Some(literal @ ("true" | "false"))) if literal != b.to_string() => Err(wrong()),
+            (Some(_), _) => Ok(value.clone()),
+            (None, _) => Err(wrong()),
+        },
         _ => Ok(value.clone()),
     }
 }

@@ -1,8 +1,6 @@
 //! `GET /api/users` (list and search, paginated) and `GET /api/users/{id}`.
 //!
-//! Search follows Logto's `utils/search.ts`: `search` (every field) and `search.<field>` values,
-//! `mode`/`mode.<field>` (`exact` or `like`; `like` needs explicit `%` wildcards), `joint`
-//! (`or` | `and`), `isCaseSensitive`. Results are newest first; `Total-Number` and `Link` headers as
+//! Search is [`super::search`]'s (Logto's `utils/search.ts`). Results are newest first; `Total-Number` and `Link` headers as
 //! Logto sends them.
 
 use axum::extract::{OriginalUri, Path, State};
@@ -12,13 +10,12 @@ use serde_json::Value;
 
 use super::guard::{self, Field, Kind};
 use super::pagination::{ListRequest, Pagination};
+use super::search::Search;
 use crate::error::ApiError;
 use crate::model::User;
 use crate::request::Params;
 use crate::state::AppState;
 use crate::tenant::{NewUser, UserPatch};
-
-const SEARCH_FIELDS: &[&str] = &["id", "primaryEmail", "primaryPhone", "username", "name"];
 
 /// `GET /api/users/{id}`; `includeSsoIdentities=true` adds `ssoIdentities` (none: the emulator
 /// has no enterprise SSO).
@@ -33,171 +30,18 @@ pub async fn get_one(
     if params.get("includeSsoIdentities").ok().flatten() == Some("true") {
         user["ssoIdentities"] = serde_json::json!([]);
     }
+    if params.get("includePasswordHash").ok().flatten() == Some("true") {
+        let hash = state.tenant.read(|store| store.user(&id).map(password_hash)).unwrap_or_default();
+        (user["passwordDigest"], user["passwordAlgorithm"]) = hash;
+    }
     Ok(Json(user))
-}
-
-#[derive(Debug, Clone, Copy, PartialEq)]
-enum Mode {
-    Exact,
-    Like,
-}
-
-#[derive(Debug)]
-struct Condition {
-    /// `None` searches every field.
-    field: Option<&'static str>,
-    values: Vec<String>,
-    mode: Mode,
-}
-
-struct Search {
-    conditions: Vec<Condition>,
-    and: bool,
-    case_sensitive: bool,
-}
-
-fn parse_mode(value: &str) -> Result<Mode, ApiError> {
-    match value {
-        "exact" => Ok(Mode::Exact),
-        "like" => Ok(Mode::Like),
-        other => Err(ApiError::invalid_input(format!("Search mode `{other}` is not supported by the emulator."))),
-    }
-}
-
-fn parse_search(params: &Params) -> Result<Search, ApiError> {
-    let mut default_mode = Mode::Like;
-    let mut field_modes: Vec<(&'static str, Mode)> = Vec::new();
-    let mut conditions: Vec<Condition> = Vec::new();
-    let mut and = false;
-    let mut case_sensitive = false;
-    let field_name = |name: &str| -> Result<&'static str, ApiError> {
-        SEARCH_FIELDS
-            .iter()
-            .find(|f| **f == name)
-            .copied()
-            .ok_or_else(|| ApiError::invalid_input(format!("Search field `{name}` is not valid.")))
-    };
-    for (key, value) in &params.0 {
-        if key == "search" || key.starts_with("search.") {
-            if value.is_empty() {
-                return Err(ApiError::invalid_input("Search value cannot be empty."));
-            }
-            let field = match key.strip_prefix("search.") {
-                Some(f) => Some(field_name(f)?),
-                None => None,
-            };
-            match conditions.iter_mut().find(|c| c.field == field) {
-                Some(c) => c.values.push(value.clone()),
-                None => conditions.push(Condition { field, values: vec![value.clone()], mode: Mode::Like }),
-            }
-        } else if key == "mode" {
-            default_mode = parse_mode(value)?;
-        } else if let Some(f) = key.strip_prefix("mode.") {
-            field_modes.push((field_name(f)?, parse_mode(value)?));
-        } else if key == "joint" || key == "jointMode" {
-            and = match value.as_str() {
-                "and" => true,
-                "or" => false,
-                other => return Err(ApiError::invalid_input(format!("Joint mode `{other}` is not valid."))),
-            };
-        } else if key == "isCaseSensitive" {
-            case_sensitive = value == "true";
-        }
-    }
-    for c in &mut conditions {
-        c.mode =
-            c.field.and_then(|f| field_modes.iter().find(|(x, _)| *x == f).map(|(_, m)| *m)).unwrap_or(default_mode);
-        if c.mode != Mode::Exact && c.values.len() > 1 {
-            return Err(ApiError::invalid_input("Only one search value is allowed when search mode is not `exact`."));
-        }
-    }
-    Ok(Search { conditions, and, case_sensitive })
-}
-
-/// One element of a `LIKE` pattern.
-#[derive(Clone, Copy, PartialEq)]
-enum Like {
-    AnyRun,
-    AnyOne,
-    Char(char),
-}
-
-/// SQL `LIKE`: `%` any run, `_` one character, `\` escapes. Linear in the text for each pattern
-/// element (a table of which pattern prefixes match), so patterns full of `%` cannot make a search
-/// take exponential time.
-fn like(pattern: &[char], text: &[char]) -> bool {
-    let mut elements = Vec::with_capacity(pattern.len());
-    let mut chars = pattern.iter().copied();
-    while let Some(c) = chars.next() {
-        elements.push(match c {
-            '%' => Like::AnyRun,
-            '_' => Like::AnyOne,
-            '\\' => Like::Char(chars.next().unwrap_or('\\')),
-            c => Like::Char(c),
-        });
-    }
-    // matched[i]: the first i pattern elements match the text read so far.
-    let mut matched = vec![false; elements.len() + 1];
-    matched[0] = true;
-    for i in 0..elements.len() {
-        matched[i + 1] = matched[i] && elements[i] == Like::AnyRun;
-    }
-    for &t in text {
-        let mut next = vec![false; elements.len() + 1];
-        for i in 0..elements.len() {
-            next[i + 1] = match elements[i] {
-                Like::AnyRun => matched[i + 1] || next[i],
-                Like::AnyOne => matched[i],
-                Like::Char(c) => matched[i] && c == t,
-            };
-        }
-        matched = next;
-    }
-    matched[elements.len()]
-}
-
-fn field_value<'a>(user: &'a User, field: &str) -> Option<&'a str> {
-    match field {
-        "id" => Some(&user.id),
-        "primaryEmail" => user.primary_email.as_deref(),
-        "primaryPhone" => user.primary_phone.as_deref(),
-        "username" => user.username.as_deref(),
-        "name" => user.name.as_deref(),
-        _ => None,
-    }
-}
-
-impl Search {
-    fn matches(&self, user: &User) -> bool {
-        if self.conditions.is_empty() {
-            return true;
-        }
-        let fold = |s: &str| if self.case_sensitive { s.to_string() } else { s.to_lowercase() };
-        let test = |c: &Condition| {
-            let fields: Vec<&str> = match c.field {
-                Some(f) => vec![f],
-                None => SEARCH_FIELDS.to_vec(),
-            };
-            fields.iter().filter_map(|f| field_value(user, f)).any(|v| {
-                let v = fold(v);
-                c.values.iter().any(|want| match c.mode {
-                    Mode::Exact => fold(want) == v,
-                    Mode::Like => like(&fold(want).chars().collect::<Vec<_>>(), &v.chars().collect::<Vec<_>>()),
-                })
-            })
-        };
-        if self.and {
-            self.conditions.iter().all(test)
-        } else {
-            self.conditions.iter().any(test)
-        }
-    }
 }
 
 pub async fn list(State(state): State<AppState>, OriginalUri(uri): OriginalUri) -> Result<Response, ApiError> {
     let params = Params::from_query(uri.query());
     let pagination = Pagination::parse(&params)?;
-    let search = parse_search(&params)?;
+    let search = Search::of::<User>(&params)?;
+    let include_hash = params.get("includePasswordHash").ok().flatten() == Some("true");
     // `routes/admin-user/search.ts`: users without a role, or outside an organization.
     let exclude_role = params.get("excludeRoleId").ok().flatten().map(String::from);
     let exclude_org = params.get("excludeOrganizationId").ok().flatten().map(String::from);
@@ -213,8 +57,15 @@ pub async fn list(State(state): State<AppState>, OriginalUri(uri): OriginalUri) 
                     .as_ref()
                     .is_none_or(|o| store.organization(o).is_none_or(|org| org.member(&u.id).is_none()))
         };
-        let matching: Vec<&User> = store.users.iter().rev().filter(|u| search.matches(u) && outside(u)).collect();
-        (matching.len(), pagination.slice(&matching).iter().map(|u| u.to_api_json()).collect::<Vec<_>>())
+        let matching: Vec<&User> = store.users.iter().rev().filter(|u| search.hits(*u) && outside(u)).collect();
+        let render = |u: &&User| {
+            let mut v = u.to_api_json();
+            if include_hash {
+                (v["passwordDigest"], v["passwordAlgorithm"]) = password_hash(u);
+            }
+            v
+        };
+        (matching.len(), pagination.slice(&matching).iter().map(render).collect::<Vec<_>>())
     });
     Ok((pagination.headers(total, &state.endpoint, &uri, &params), Json(users)).into_response())
 }
@@ -225,6 +76,8 @@ const NEW_USER: &[Field] = &[
     Field::optional("primaryEmail", Kind::Str { min: 0, max: None, pattern: Some(guard::is_email) }),
     Field::optional("username", Kind::Str { min: 0, max: None, pattern: Some(guard::is_username) }),
     Field::optional("password", Kind::Str { min: 1, max: None, pattern: None }),
+    Field::optional("passwordDigest", Kind::Str { min: 0, max: Some(256), pattern: None }),
+    Field::optional("passwordAlgorithm", Kind::Enum(crate::password_digest::ALGORITHMS)),
     Field::optional("name", guard::ANY_STRING),
     Field::nullable("avatar", Kind::Str { min: 0, max: None, pattern: Some(url_or_empty) }),
     Field::optional("customData", Kind::Object),
@@ -294,6 +147,11 @@ pub async fn update(
     Path(id): Path<String>,
     body: axum::body::Bytes,
 ) -> Result<Json<Value>, ApiError> {
+    // `{}` sets no column: Logto's update query has an empty `set` list (slonik's
+    // `InvalidInputError`, answered 422 `entity.invalid_input`).
+    if serde_json::from_slice::<Value>(&body).ok().and_then(|v| v.as_object().map(|o| o.is_empty())) == Some(true) {
+        return Err(ApiError::unprocessable("entity.invalid_input", "Invalid input. Value list must not be empty."));
+    }
     let mut patch: UserPatch = guard::body(&body, USER_PATCH)?;
     if let Some(profile) = &patch.profile {
         patch.profile = Some(super::schema::conform(super::schema::USER_PROFILE, profile)?);
@@ -395,6 +253,39 @@ pub async fn update_custom_data(
     Ok(Json(state.tenant.update_user(&id, patch, state.clock.now_ms())?.custom_data))
 }
 
+/// `includePasswordHash=true`'s `passwordDigest` and `passwordAlgorithm`: an imported digest as
+/// imported; a password set in the emulator as its SHA256 (Logto hashes with Argon2i, which the
+/// emulator does not), a digest `POST /api/users` of any Logto takes back; `null` for none.
+fn password_hash(user: &User) -> (Value, Value) {
+    use sha2::Digest;
+    match (&user.password, &user.password_digest) {
+        (Some(p), _) => {
+            let hex: String = sha2::Sha256::digest(p.expose().as_bytes()).iter().map(|b| format!("{b:02x}")).collect();
+            (Value::String(hex), Value::String("SHA256".into()))
+        }
+        (None, Some(d)) => (Value::String(d.digest.expose().to_string()), Value::String(d.algorithm.clone())),
+        (None, None) => (Value::Null, Value::Null),
+    }
+}
+
+const EXPIRATION: &[Field] = &[Field::required("isExpired", Kind::Bool)];
+
+#[derive(serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Expiration {
+    is_expired: bool,
+}
+
+/// `PATCH /api/users/{id}/password/expiration` `{isExpired}`: the user as it is after.
+pub async fn set_password_expiration(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    body: axum::body::Bytes,
+) -> Result<Json<Value>, ApiError> {
+    let Expiration { is_expired } = guard::body(&body, EXPIRATION)?;
+    Ok(Json(state.tenant.set_password_expired(&id, is_expired, state.clock.now_ms())?.to_api_json()))
+}
+
 /// `POST /api/users/{id}/password/verify` `{password}`: 204 when it is the user's password, 422
 /// `session.invalid_credentials` when not (`libraries/user-password-verification.ts`).
 pub async fn verify_password(
@@ -404,8 +295,7 @@ pub async fn verify_password(
 ) -> Result<axum::http::StatusCode, ApiError> {
     let new: NewPassword = guard::body(&body, PASSWORD)?;
     let user = state.tenant.read(|store| store.user(&id).cloned()).ok_or_else(ApiError::not_found)?;
-    let matches = user.password.as_ref().is_some_and(|p| crate::secret::same(p.expose(), &new.password));
-    if !matches {
+    if !user.password_matches(&new.password) {
         return Err(ApiError::unprocessable(
             "session.invalid_credentials",
             "Incorrect account or password. Please check your input.",
@@ -416,8 +306,7 @@ pub async fn verify_password(
 
 /// `GET /api/users/{id}/has-password`.
 pub async fn has_password(State(state): State<AppState>, Path(id): Path<String>) -> Result<Json<Value>, ApiError> {
-    let has =
-        state.tenant.read(|store| store.user(&id).map(|u| u.password.is_some())).ok_or_else(ApiError::not_found)?;
+    let has = state.tenant.read(|store| store.user(&id).map(User::has_password)).ok_or_else(ApiError::not_found)?;
     Ok(Json(serde_json::json!({"hasPassword": has})))
 }
 
@@ -436,9 +325,17 @@ pub async fn roles(
     OriginalUri(uri): OriginalUri,
 ) -> Result<Response, ApiError> {
     let list = ListRequest::paged(uri)?;
+    let search = Search::of::<crate::model::Role>(&list.params)?;
     let roles = state.tenant.read(|store| {
         let user = store.user(&id)?;
-        Some(store.roles.iter().filter(|r| user.role_ids.contains(&r.id)).map(|r| r.to_api_json()).collect())
+        Some(
+            store
+                .roles
+                .iter()
+                .filter(|r| user.role_ids.contains(&r.id) && search.hits(*r))
+                .map(|r| r.to_api_json())
+                .collect(),
+        )
     });
     Ok(list.answer(&state.endpoint, roles.ok_or_else(ApiError::not_found)?))
 }
@@ -482,25 +379,4 @@ pub async fn remove_role(
     }
     state.tenant.remove_role_holder(&role_id, &id)?;
     Ok(axum::http::StatusCode::NO_CONTENT)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn like_needs_explicit_wildcards() {
-        let c = |s: &str| s.chars().collect::<Vec<_>>();
-        assert!(like(&c("%ali%"), &c("alice")));
-        assert!(!like(&c("ali"), &c("alice")));
-        assert!(like(&c("a_ice"), &c("alice")));
-        assert!(like(&c("100\\%"), &c("100%")));
-        assert!(!like(&c("100\\%"), &c("1000")));
-        assert!(like(&c("%"), &c("")) && like(&c(""), &c("")) && !like(&c("_"), &c("")));
-        assert!(like(&c("%b%d"), &c("abcd")) && !like(&c("%b%d"), &c("abce")));
-        // Found reviewing the fuzz: the recursive matcher took exponential time on patterns full of
-        // `%` (this case would not finish); the table takes 40 × 128 steps.
-        let text = c(&"a".repeat(128));
-        assert!(like(&c(&"%".repeat(40)), &text) && !like(&c(&format!("{}b", "%".repeat(40))), &text));
-    }
 }

@@ -112,10 +112,7 @@ impl Tenant {
             let store = write.read();
             let app = store.applications.get(id).cloned().ok_or_else(ApiError::not_found)?;
             if app.app_type != AppType::MachineToMachine {
-                return Err(ApiError::unprocessable(
-                    "application.invalid_type",
-                    "Only machine to machine applications are allowed to have associated roles.",
-                ));
+                return Err(not_machine_to_machine());
             }
             for role_id in role_ids {
                 let role = store.role(role_id).ok_or_else(ApiError::not_found)?;
@@ -529,4 +526,12 @@ impl Tenant {
         self.write().put(app)?;
         Ok(())
     }
+}
+
+/// 422 `application.invalid_type`: roles are for machine-to-machine applications only.
+pub fn not_machine_to_machine() -> ApiError {
+    ApiError::unprocessable(
+        "application.invalid_type",
+        "Only machine to machine applications can have associated roles.",
+    )
 }

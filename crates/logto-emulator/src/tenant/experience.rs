@@ -99,6 +99,10 @@ impl Tenant {
         if user.is_suspended {
             return Err(ApiError::new(StatusCode::UNAUTHORIZED, "user.suspended", "This account has been suspended."));
         }
+        // `libraries/password-expiration.ts`: checked after the password, before identification.
+        if user.is_password_expired {
+            return Err(ApiError::unprocessable("password.expired", "Password expired. Please reset your password."));
+        }
         let id = standard_id(21);
         let mut artefacts = self.artefacts();
         let progress = artefacts.experiences.entry(uid.to_string()).or_default();

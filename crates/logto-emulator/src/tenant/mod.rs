@@ -42,7 +42,7 @@ mod write;
 
 use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 
-pub use applications::{ApplicationPatch, ConsentScopeKind, NewApplication, USER_SCOPES};
+pub use applications::{not_machine_to_machine, ApplicationPatch, ConsentScopeKind, NewApplication, USER_SCOPES};
 pub use device::{normalize_user_code, DevicePoll, DEVICE_CODE_TTL};
 pub use exchange::SUBJECT_TOKEN_TTL;
 pub use experience::{ExperienceProgress, Resume};

@@ -86,11 +86,9 @@ impl Tenant {
         let users: Vec<_> = {
             let store = write.read();
             let role = store.role(id).ok_or_else(ApiError::not_found)?;
+            // Logto leaves this to a database trigger (`roles_users` checks the role's type).
             if role.role_type != RoleType::User {
-                return Err(ApiError::unprocessable(
-                    "user.invalid_role_type",
-                    "Can not assign machine to machine role to user.",
-                ));
+                return Err(ApiError::db_constraint());
             }
             for user_id in user_ids {
                 let user = store.user(user_id).ok_or_else(ApiError::not_found)?;

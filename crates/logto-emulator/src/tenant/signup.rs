@@ -204,6 +204,7 @@ impl Tenant {
             avatar: None,
             custom_data: None,
             profile: None,
+            ..super::NewUser::default()
         };
         let user = new.into_user(now_ms);
         if let Err(e) = write.put(user.clone()) {

@@ -19,6 +19,10 @@ pub struct NewUser {
     #[serde(default)]
     pub password: Option<String>,
     #[serde(default)]
+    pub password_digest: Option<String>,
+    #[serde(default)]
+    pub password_algorithm: Option<String>,
+    #[serde(default)]
     pub name: Option<String>,
     #[serde(default)]
     pub primary_email: Option<String>,
@@ -62,6 +66,27 @@ fn given(field: &Option<Option<String>>) -> Option<&str> {
 
 impl NewUser {
     /// The user this makes at `now_ms`, with a new id.
+    /// The imported digest, checked as Logto's `POST /api/users` checks it: not with a password,
+    /// not without an algorithm, and one the emulator can verify.
+    fn digest(&self) -> Result<Option<crate::password_digest::PasswordDigest>, ApiError> {
+        match (&self.password, &self.password_digest, &self.password_algorithm) {
+            (_, None, _) => Ok(None),
+            (Some(_), Some(_), _) => Err(ApiError::new(
+                axum::http::StatusCode::BAD_REQUEST,
+                "user.password_and_digest",
+                "You cannot set both plain text password and password digest.",
+            )),
+            (None, Some(_), None) => Err(ApiError::new(
+                axum::http::StatusCode::BAD_REQUEST,
+                "user.password_algorithm_required",
+                "Password algorithm is required.",
+            )),
+            (None, Some(digest), Some(algorithm)) => {
+                crate::password_digest::PasswordDigest::import(algorithm, digest).map(Some)
+            }
+        }
+    }
+
     pub(super) fn into_user(self, now_ms: i64) -> User {
         User {
             id: crate::ids::standard_id(12),
@@ -72,6 +97,8 @@ impl NewUser {
             avatar: self.avatar,
             custom_data: self.custom_data.unwrap_or_else(|| serde_json::json!({})),
             password: self.password.map(Secret::new),
+            password_digest: None,
+            is_password_expired: false,
             created_at: now_ms,
             updated_at: now_ms,
             last_sign_in_at: None,
@@ -85,6 +112,30 @@ impl NewUser {
 
 fn username_taken() -> ApiError {
     ApiError::unprocessable("user.username_already_in_use", "This username is already in use.")
+}
+
+fn phone_taken() -> ApiError {
+    ApiError::unprocessable("user.phone_already_in_use", "This phone number is associated with an existing account.")
+}
+
+/// 422 `user.invalid_phone` unless `phone` parses as Logto's `validatePhoneNumber` reads it.
+fn check_phone(phone: Option<&str>) -> Result<(), ApiError> {
+    match phone {
+        Some(p) if !p.is_empty() && crate::phone::parse(p).is_none() => {
+            Err(ApiError::unprocessable("user.invalid_phone", "Invalid phone number."))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Whether another user than `except` has `phone` (the trunk `0` or not: Logto's
+/// `hasUserWithNormalizedPhone`).
+fn phone_in_use(users: &[User], except: Option<&str>, phone: Option<&str>) -> bool {
+    phone.is_some_and(|p| {
+        users.iter().any(|u| {
+            Some(u.id.as_str()) != except && u.primary_phone.as_deref().is_some_and(|x| crate::phone::same(x, p))
+        })
+    })
 }
 
 fn email_taken() -> ApiError {
@@ -128,8 +179,14 @@ impl Tenant {
             if in_use(&store.users, None, primary_email, new.primary_email.as_deref()) {
                 return Err(email_taken());
             }
+            check_phone(new.primary_phone.as_deref())?;
+            if phone_in_use(&store.users, None, new.primary_phone.as_deref()) {
+                return Err(phone_taken());
+            }
         }
-        let user = new.into_user(now_ms);
+        let digest = new.digest()?;
+        let mut user = new.into_user(now_ms);
+        user.password_digest = digest;
         write.put(user.clone())?;
         Ok(user)
     }
@@ -146,6 +203,10 @@ impl Tenant {
             }
             if in_use(&store.users, Some(id), primary_email, given(&patch.primary_email)) {
                 return Err(email_taken());
+            }
+            check_phone(given(&patch.primary_phone))?;
+            if phone_in_use(&store.users, Some(id), given(&patch.primary_phone)) {
+                return Err(phone_taken());
             }
             user
         };
@@ -178,6 +239,8 @@ impl Tenant {
         let mut write = self.write();
         let mut user = write.read().user(id).cloned().ok_or_else(ApiError::not_found)?;
         user.password = Some(crate::secret::Secret::new(password.to_string()));
+        user.password_digest = None;
+        user.is_password_expired = false;
         user.updated_at = now_ms;
         write.put(user.clone())?;
         Ok(user)
@@ -200,12 +263,33 @@ impl Tenant {
         Ok(user)
     }
 
+    /// `PATCH /api/users/{id}/password/expiration`: marks the password expired (or not); expiring
+    /// needs the sign-in experience's expiration policy on (400
+    /// `sign_in_experiences.password_expiration_not_enabled`, `routes/admin-user/basics.ts`).
+    pub fn set_password_expired(&self, id: &str, expired: bool, now_ms: i64) -> Result<User, ApiError> {
+        let mut write = self.write();
+        let mut user = write.read().user(id).cloned().ok_or_else(ApiError::not_found)?;
+        let policy = write.read().sign_in_experience()["passwordExpiration"].clone();
+        let enabled =
+            policy["enabled"] == Value::Bool(true) && policy["validPeriodDays"].as_u64().is_some_and(|d| d > 0);
+        if expired && !enabled {
+            return Err(ApiError::new(
+                axum::http::StatusCode::BAD_REQUEST,
+                "sign_in_experiences.password_expiration_not_enabled",
+                "Password expiration policy is not enabled. Enable it in the sign-in experience settings before expiring passwords.",
+            ));
+        }
+        user.is_password_expired = expired;
+        user.updated_at = now_ms;
+        write.put(user.clone())?;
+        Ok(user)
+    }
+
     /// The user `identifier` (username or email) names, when `password` is theirs: compared in
     /// constant time, as client secrets are (no early exit at the first differing byte).
     pub fn user_with_password(&self, identifier: &str, password: &str) -> Option<User> {
         let user = self.read(|store| store.user_by_identifier(identifier).cloned())?;
-        let matches = user.password.as_ref().is_some_and(|p| crate::secret::same(p.expose(), password));
-        matches.then_some(user)
+        user.password_matches(password).then_some(user)
     }
 
     /// Deletes a user: out of every organization first, then their sessions and grants end.

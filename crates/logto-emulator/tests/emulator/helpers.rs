@@ -42,3 +42,31 @@ pub async fn refresh(endpoint: &str, refresh_token: &str, extra: &[(&str, &str)]
     let (status, _, body) = post_token(endpoint, &form).await;
     (status, body)
 }
+
+/// The Management API as the demo tenant's machine-to-machine app calls it.
+pub struct Api<'a> {
+    pub emu: &'a logto_emulator::RunningEmulator,
+    pub token: String,
+}
+
+impl<'a> Api<'a> {
+    pub async fn new(emu: &'a logto_emulator::RunningEmulator) -> Self {
+        Api { emu, token: crate::helpers::admin_token(&emu.endpoint).await }
+    }
+    /// Status and JSON body (`null` when none).
+    pub async fn call(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> (u16, Value) {
+        let mut r =
+            reqwest::Client::new().request(method, format!("{}/api{path}", self.emu.endpoint)).bearer_auth(&self.token);
+        if let Some(body) = body {
+            r = r.json(&body);
+        }
+        let r = r.send().await.unwrap();
+        (r.status().as_u16(), r.json().await.unwrap_or(Value::Null))
+    }
+    /// The JSON body of a 2xx answer.
+    pub async fn ok(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> Value {
+        let (status, body) = self.call(method.clone(), path, body).await;
+        assert!((200..300).contains(&status), "{method} {path}: {status} {body}");
+        body
+    }
+}

@@ -41,3 +41,4 @@ mod persistence;
 mod signup;
 mod token_exchange;
 mod updates;
+mod users_and_search;

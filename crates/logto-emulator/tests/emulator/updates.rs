@@ -5,35 +5,11 @@
 //! application.ts`, `application-custom-data.ts`), the sign-in experience
 //! (`routes/sign-in-experience/index.ts`), and the integration-test mode (`middleware/koa-auth`).
 
+use crate::helpers::Api;
 use logto_emulator::state::Options;
 use logto_emulator::RunningEmulator;
 use reqwest::Method;
 use serde_json::{json, Value};
-
-struct Api<'a> {
-    emu: &'a RunningEmulator,
-    token: String,
-}
-
-impl<'a> Api<'a> {
-    async fn new(emu: &'a RunningEmulator) -> Self {
-        Api { emu, token: crate::helpers::admin_token(&emu.endpoint).await }
-    }
-    async fn call(&self, method: Method, path: &str, body: Option<Value>) -> (u16, Value) {
-        let mut r =
-            reqwest::Client::new().request(method, format!("{}/api{path}", self.emu.endpoint)).bearer_auth(&self.token);
-        if let Some(body) = body {
-            r = r.json(&body);
-        }
-        let r = r.send().await.unwrap();
-        (r.status().as_u16(), r.json().await.unwrap_or(Value::Null))
-    }
-    async fn ok(&self, method: Method, path: &str, body: Option<Value>) -> Value {
-        let (status, body) = self.call(method.clone(), path, body).await;
-        assert!((200..300).contains(&status), "{method} {path}: {status} {body}");
-        body
-    }
-}
 
 fn user(emu: &RunningEmulator, name: &str) -> String {
     emu.state.tenant.read(|s| s.user_by_identifier(name).unwrap().id.clone())
