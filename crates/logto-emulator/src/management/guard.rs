@@ -36,8 +36,11 @@ pub enum Kind {
         /// Fewest items.
         min: usize,
     },
-    /// zod's `string().min(1).array().nonempty()`: at least one id, none empty.
-    Ids,
+    /// zod's `string().min(1).array()`: ids, none empty, at least `min` of them.
+    Ids {
+        /// Fewest items.
+        min: usize,
+    },
     /// One of these strings.
     Enum(&'static [&'static str]),
     /// An email address (zod's `string().email()`).
@@ -140,10 +143,10 @@ fn check_value(path: Vec<Value>, kind: Kind, value: &Value, issues: &mut Vec<Val
             }
         }
         (Kind::Strings { .. }, v) => issues.push(invalid_type(&path, "array", type_name(v))),
-        (Kind::Ids, Value::Array(items)) => {
-            if items.is_empty() {
-                issues.push(json!({"code": "too_small", "minimum": 1, "type": "array", "inclusive": true,
-                    "exact": false, "message": "Array must contain at least 1 element(s)", "path": path}));
+        (Kind::Ids { min }, Value::Array(items)) => {
+            if items.len() < min {
+                issues.push(json!({"code": "too_small", "minimum": min, "type": "array", "inclusive": true,
+                    "exact": false, "message": format!("Array must contain at least {min} element(s)"), "path": path}));
             }
             for (i, item) in items.iter().enumerate() {
                 let mut p = path.clone();
@@ -151,7 +154,7 @@ fn check_value(path: Vec<Value>, kind: Kind, value: &Value, issues: &mut Vec<Val
                 check_value(p, Kind::Str { min: 1, max: None, pattern: None }, item, issues);
             }
         }
-        (Kind::Ids, v) => issues.push(invalid_type(&path, "array", type_name(v))),
+        (Kind::Ids { .. }, v) => issues.push(invalid_type(&path, "array", type_name(v))),
         (Kind::Enum(options), Value::String(s)) if options.contains(&s.as_str()) => {}
         (Kind::Enum(options), v) => {
             let expected = options.iter().map(|o| format!("'{o}'")).collect::<Vec<_>>().join(" | ");
@@ -186,7 +189,7 @@ fn expected_name(kind: Kind) -> &'static str {
         Kind::Number => "number",
         Kind::Bool => "boolean",
         Kind::Object | Kind::Nested(_) => "object",
-        Kind::Strings { .. } | Kind::Ids => "array",
+        Kind::Strings { .. } | Kind::Ids { .. } => "array",
     }
 }
 

@@ -77,8 +77,8 @@ const NEW_ROLE: &[Field] = &[
     Field::optional("scopeIds", Kind::Strings { min: 0 }),
 ];
 
-const SCOPE_IDS: &[Field] = &[Field::required("scopeIds", Kind::Ids)];
-const USER_IDS: &[Field] = &[Field::required("userIds", Kind::Ids)];
+const SCOPE_IDS: &[Field] = &[Field::required("scopeIds", Kind::Ids { min: 1 })];
+const USER_IDS: &[Field] = &[Field::required("userIds", Kind::Ids { min: 1 })];
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -270,7 +270,7 @@ pub async fn applications(
     Ok(list.answer(&state.endpoint, apps.ok_or_else(ApiError::not_found)?))
 }
 
-const APPLICATION_IDS: &[Field] = &[Field::required("applicationIds", Kind::Ids)];
+const APPLICATION_IDS: &[Field] = &[Field::required("applicationIds", Kind::Ids { min: 1 })];
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]

@@ -54,14 +54,14 @@ impl Side {
     }
 
     /// A role write on someone outside the organization.
+    /// Logto's membership check in front of every `…/{users|applications}/{id}/roles` route
+    /// (`routes/organization/{user,application}/role-relations.ts`), an unknown organization
+    /// included.
     pub fn not_in(self) -> ApiError {
-        match self {
-            Side::Users => ApiError::unprocessable(
-                "organization.require_membership",
-                "The user must be a member of the organization to proceed.",
-            ),
-            Side::Applications => ApiError::foreign_key_not_found(),
-        }
+        ApiError::unprocessable(
+            "organization.require_membership",
+            "The user must be a member of the organization to proceed.",
+        )
     }
 }
 
@@ -116,7 +116,7 @@ impl Tenant {
         let mut write = self.write();
         let mut org = {
             let store = write.read();
-            let org = store.organization(org_id).cloned().ok_or_else(ApiError::foreign_key_not_found)?;
+            let org = store.organization(org_id).cloned().ok_or_else(|| side.not_in())?;
             if !side.of(&org).iter().any(|m| m.id == who) {
                 return Err(side.not_in());
             }
@@ -147,7 +147,7 @@ impl Tenant {
     /// member does not hold it.
     pub fn remove_member_role(&self, org_id: &str, side: Side, who: &str, role_id: &str) -> Result<(), ApiError> {
         let mut write = self.write();
-        let mut org = write.read().organization(org_id).cloned().ok_or_else(ApiError::not_found)?;
+        let mut org = write.read().organization(org_id).cloned().ok_or_else(|| side.not_in())?;
         let member = side.of_mut(&mut org).iter_mut().find(|m| m.id == who).ok_or_else(|| side.not_in())?;
         if !member.role_ids.iter().any(|r| r == role_id) {
             return Err(ApiError::not_found());
@@ -159,19 +159,29 @@ impl Tenant {
 
     /// Gives every listed member every listed role (roles held stay); 422 for a non-member or an
     /// unknown role (Logto's `entity.relation_foreign_key_not_found`).
-    pub fn add_members_roles(&self, org_id: &str, user_ids: &[String], role_ids: &[String]) -> Result<(), ApiError> {
+    pub fn add_members_roles(
+        &self,
+        org_id: &str,
+        side: Side,
+        member_ids: &[String],
+        role_ids: &[String],
+    ) -> Result<(), ApiError> {
         let mut write = self.write();
         let mut org = {
             let store = write.read();
             let org = store.organization(org_id).cloned().ok_or_else(ApiError::foreign_key_not_found)?;
             let roles_known = role_ids.iter().all(|r| store.org_role(r).is_some());
-            let members_known = user_ids.iter().all(|u| org.member(u).is_some());
+            let members_known = member_ids.iter().all(|u| side.of(&org).iter().any(|m| &m.id == u));
             if !roles_known || !members_known {
                 return Err(ApiError::foreign_key_not_found());
             }
+            // The `organization_role_*_relations` triggers: a role of the other side's type.
+            if role_ids.iter().filter_map(|r| store.org_role(r)).any(|r| r.role_type != side.role_type()) {
+                return Err(ApiError::db_constraint());
+            }
             org
         };
-        for member in org.members.iter_mut().filter(|m| user_ids.contains(&m.id)) {
+        for member in side.of_mut(&mut org).iter_mut().filter(|m| member_ids.contains(&m.id)) {
             for role in role_ids {
                 if !member.role_ids.contains(role) {
                     member.role_ids.push(role.clone());

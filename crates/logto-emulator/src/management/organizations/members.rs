@@ -71,7 +71,10 @@ pub(super) async fn list_side(state: AppState, id: String, uri: Uri, side: Side)
                 if q.as_ref().is_some_and(|q| !text.contains(q)) {
                     return None;
                 }
-                v["organizationRoles"] = roles_of(store, m);
+                // `queries/organization/relations.ts`: each member's roles ordered by name.
+                let mut roles: Vec<_> = store.org_roles_of(m).collect();
+                roles.sort_by(|a, b| a.name.cmp(&b.name));
+                v["organizationRoles"] = roles.iter().map(|r| r.brief()).collect();
                 Some(v)
             })
             .collect();
@@ -108,7 +111,7 @@ pub(super) async fn roles_side(
 ) -> Result<Response, ApiError> {
     let list = ListRequest::optionally_paged(uri)?;
     let roles = state.tenant.read(|store| {
-        let org = store.organization(&id).ok_or_else(ApiError::foreign_key_not_found)?;
+        let org = store.organization(&id).ok_or_else(|| side.not_in())?;
         let member = side.of(org).iter().find(|m| m.id == who).ok_or_else(|| side.not_in())?;
         Ok::<_, ApiError>(store.org_roles_of(member).map(|r| r.to_api_json()).collect())
     })?;
@@ -124,9 +127,43 @@ pub(super) async fn write_roles_side(
     side: Side,
     replace: bool,
 ) -> Result<Response, ApiError> {
-    let role_ids = super::id_list(&body, "organizationRoleIds", replace)?;
+    let role_ids = match side {
+        Side::Users => user_role_ids(&state, &body)?,
+        Side::Applications => super::id_list(&body, "organizationRoleIds", replace)?,
+    };
     state.tenant.set_member_roles(&id, side, &who, &role_ids, replace)?;
     Ok(if replace { StatusCode::NO_CONTENT.into_response() } else { side.created("organizationRoleIds", &role_ids) })
+}
+
+/// A user's organization roles by `organizationRoleIds` and `organizationRoleNames` (both optional,
+/// ids first, each once; `routes/organization/user/role-relations.ts`): 422
+/// `organization.role_names_not_found` when a name is no role's.
+fn user_role_ids(state: &AppState, body: &[u8]) -> Result<Vec<String>, ApiError> {
+    const IDS_OR_NAMES: &[guard::Field] = &[
+        guard::Field::optional("organizationRoleIds", guard::Kind::Ids { min: 0 }),
+        guard::Field::optional("organizationRoleNames", guard::Kind::Ids { min: 0 }),
+    ];
+    let body: Value = guard::body(body, IDS_OR_NAMES)?;
+    let strings = |key: &str| -> Vec<String> {
+        body[key].as_array().map(|a| a.iter().filter_map(|v| v.as_str().map(String::from)).collect()).unwrap_or_default()
+    };
+    let mut ids = strings("organizationRoleIds");
+    let names = strings("organizationRoleNames");
+    let named = state.tenant.read(|store| {
+        names.iter().map(|n| store.org_roles.iter().find(|r| &r.name == n).map(|r| r.id.clone())).collect::<Option<Vec<_>>>()
+    });
+    let Some(named) = named else {
+        return Err(ApiError::unprocessable(
+            "organization.role_names_not_found",
+            "Invalid role names detected. Please create these roles first before proceeding.",
+        ));
+    };
+    for id in named {
+        if !ids.contains(&id) {
+            ids.push(id);
+        }
+    }
+    Ok(ids)
 }
 
 pub(super) async fn remove_role_side(
@@ -233,16 +270,21 @@ pub async fn scopes(
     Json(serde_json::Value::Array(scopes))
 }
 
-const BULK_ROLES: &[guard::Field] = &[
-    guard::Field::required("userIds", guard::Kind::Strings { min: 1 }),
-    guard::Field::required("organizationRoleIds", guard::Kind::Strings { min: 1 }),
-];
-
-#[derive(serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct BulkRoles {
-    user_ids: Vec<String>,
-    organization_role_ids: Vec<String>,
+/// `{userIds | applicationIds, organizationRoleIds}`, both non-empty lists of ids.
+fn bulk_roles(body: &[u8], side: Side) -> Result<(Vec<String>, Vec<String>), ApiError> {
+    let key = match side {
+        Side::Users => "userIds",
+        Side::Applications => "applicationIds",
+    };
+    let fields = [
+        guard::Field::required(key, guard::Kind::Ids { min: 1 }),
+        guard::Field::required("organizationRoleIds", guard::Kind::Ids { min: 1 }),
+    ];
+    let body: Value = guard::body(body, &fields)?;
+    let strings = |key: &str| -> Vec<String> {
+        body[key].as_array().map(|a| a.iter().filter_map(|v| v.as_str().map(String::from)).collect()).unwrap_or_default()
+    };
+    Ok((strings(key), strings("organizationRoleIds")))
 }
 
 /// `POST /api/organizations/{id}/users/roles`: gives every listed member every listed role (roles
@@ -253,7 +295,19 @@ pub async fn add_roles_bulk(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    let bulk: BulkRoles = guard::body(&body, BULK_ROLES)?;
-    state.tenant.add_members_roles(&id, &bulk.user_ids, &bulk.organization_role_ids)?;
+    let (members, roles) = bulk_roles(&body, Side::Users)?;
+    state.tenant.add_members_roles(&id, Side::Users, &members, &roles)?;
+    Ok(super::created())
+}
+
+/// `POST /api/organizations/{id}/applications/roles` (`routes/organization/application/index.ts`):
+/// as [`add_roles_bulk`], for applications.
+pub async fn add_application_roles_bulk(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let (members, roles) = bulk_roles(&body, Side::Applications)?;
+    state.tenant.add_members_roles(&id, Side::Applications, &members, &roles)?;
     Ok(super::created())
 }

@@ -60,6 +60,7 @@ pub fn router() -> Router<AppState> {
         .route("/organizations/{id}/jit/roles", get(jit::roles).post(jit::add_roles).put(jit::replace_roles))
         .route("/organizations/{id}/jit/roles/{role_id}", delete(jit::remove_role))
         .route("/organizations/{id}/users/roles", post(members::add_roles_bulk))
+        .route("/organizations/{id}/applications/roles", post(members::add_application_roles_bulk))
         .route("/organizations/{id}/users/{user_id}/scopes", get(members::scopes))
         .route("/organization-invitations", get(invitations::list).post(invitations::create))
         .route("/organization-invitations/{id}", get(invitations::get_one).delete(invitations::delete))
