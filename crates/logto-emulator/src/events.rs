@@ -28,6 +28,20 @@ pub enum Event {
         /// The user.
         user: Box<User>,
     },
+    /// A role created with scopes (`POST /api/roles` with `scopeIds`): Logto follows
+    /// `Role.Created` with `Role.Scopes.Updated` (`routes/role.ts`).
+    RoleCreatedWithScopes {
+        /// The role.
+        role_id: String,
+        /// The scopes' ids.
+        scope_ids: Vec<String>,
+    },
+    /// An organization role created with organization scopes: `OrganizationRole.Scopes.Updated`
+    /// follows `OrganizationRole.Created` (`routes/organization-role/index.ts`).
+    OrganizationRoleCreatedWithScopes {
+        /// The organization role.
+        role_id: String,
+    },
 }
 
 type Sink = Arc<Mutex<Vec<Event>>>;

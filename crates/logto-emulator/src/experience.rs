@@ -3,17 +3,25 @@
 //! `tests/fidelity/samples/40a`–`40h`): `/oidc/auth` sets the `_interaction` cookie and sends the
 //! browser to `/sign-in`; then
 //!
-//! - `PUT /api/experience` `{interactionEvent: "SignIn"}` → 204;
+//! - `PUT /api/experience` `{interactionEvent: "SignIn" | "Register"}` → 204 (403 `auth.forbidden`
+//!   when the sign-in experience's `signInMode` does not allow it);
 //! - `POST /api/experience/verification/password` `{identifier: {type, value}, password}` →
 //!   `{verificationId}`;
-//! - `POST /api/experience/identification` `{verificationId}` → 204;
-//! - `POST /api/experience/submit` → `{redirectTo: "{endpoint}/oidc/auth/{uid}"}`;
+//! - `POST /api/experience/verification/new-password-identity` `{identifier: {type: "username",
+//!   value}, password}` → `{verificationId}` (registering: the username free, the password within
+//!   the sign-in experience's policy);
+//! - `POST /api/experience/profile` `{type: "username" | "password", value}` → 204 (registering);
+//! - `POST /api/experience/identification` `{verificationId}` → 204, or 201 with the new account
+//!   made (default roles, `User.Created`) when registering, from the record or, without one, from
+//!   the profile;
+//! - `POST /api/experience/submit` → `{redirectTo: "{endpoint}/oidc/auth/{uid}"}` (`PostSignIn` or
+//!   `PostRegister` fires);
 //! - `GET /oidc/auth/{uid}` opens the browser session (`_session`) and sends the browser to
 //!   `/consent`, which first-party apps pass at once (`koa-auto-consent.ts`), back to
 //!   `/oidc/auth/{uid}`, which ends with the code at the app's redirect URI.
 //!
-//! The interaction's state is the tenant's (`tenant::experience`). Registration, verification codes
-//! and the profile routes are not emulated yet: their events are refused with 400.
+//! The interaction's state is the tenant's (`tenant::experience`). Verification codes, the profile
+//! routes and `ForgotPassword` are not emulated: that event is refused with 400.
 
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
@@ -29,7 +37,10 @@ use crate::oidc::authorize::{
 };
 use crate::request::parse_body;
 use crate::state::AppState;
-use crate::tenant::Resume;
+use crate::tenant::{Identified, Resume};
+use axum::extract::ConnectInfo;
+use axum::Extension;
+use std::net::SocketAddr;
 
 const INTERACTION_COOKIE: &str = "_interaction";
 
@@ -39,7 +50,9 @@ pub fn router() -> Router<AppState> {
         .route("/api/experience", put(start))
         .route("/api/experience/interaction-event", put(set_event))
         .route("/api/experience/verification/password", post(verify_password))
+        .route("/api/experience/verification/new-password-identity", post(new_password_identity))
         .route("/api/experience/identification", post(identify))
+        .route("/api/experience/profile", post(profile))
         .route("/api/experience/submit", post(submit))
         .route("/consent", get(consent))
         .route("/oidc/auth/{uid}", get(resume))
@@ -76,9 +89,9 @@ struct Event {
 fn event(body: &[u8]) -> Result<String, ApiError> {
     let Event { interaction_event } = parse_body(body)?;
     match interaction_event.as_str() {
-        "SignIn" => Ok(interaction_event),
-        "Register" | "ForgotPassword" => {
-            Err(ApiError::invalid_body("interactionEvent: the emulator's Experience API signs users in only"))
+        "SignIn" | "Register" => Ok(interaction_event),
+        "ForgotPassword" => {
+            Err(ApiError::invalid_body("interactionEvent: the emulator's Experience API signs users in and up only"))
         }
         _ => Err(ApiError::invalid_body("interactionEvent: one of SignIn, Register, ForgotPassword")),
     }
@@ -134,23 +147,92 @@ async fn verify_password(
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct Identification {
-    verification_id: String,
+    #[serde(default)]
+    verification_id: Option<String>,
 }
 
-async fn identify(
+#[derive(Deserialize)]
+struct ProfileField {
+    #[serde(rename = "type")]
+    kind: String,
+    value: String,
+}
+
+/// `POST /api/experience/profile` `{type: "username" | "password", value}` → 204.
+async fn profile(
     State(state): State<AppState>,
     headers: HeaderMap,
     body: axum::body::Bytes,
 ) -> Result<StatusCode, ApiError> {
     let uid = interaction(&headers)?;
-    let Identification { verification_id } = parse_body(&body)?;
-    state.tenant.experience_identify(&uid, &verification_id)?;
+    let ProfileField { kind, value } = parse_body(&body)?;
+    if kind == "username" && !crate::management::guard::is_username(&value) {
+        return Err(ApiError::invalid_body("value: a username"));
+    }
+    state.tenant.experience_profile(&uid, &kind, &value)?;
     Ok(StatusCode::NO_CONTENT)
 }
 
-async fn submit(State(state): State<AppState>, headers: HeaderMap) -> Result<Json<Value>, ApiError> {
+/// `POST /api/experience/verification/new-password-identity` `{identifier: {type: "username",
+/// value}, password}` → `{verificationId}` (Logto 1.42 takes usernames only here).
+async fn new_password_identity(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> Result<Json<Value>, ApiError> {
     let uid = interaction(&headers)?;
-    state.tenant.experience_submit(&uid)?;
+    let PasswordVerification { identifier, password } = parse_body(&body)?;
+    if identifier.kind != "username" || !crate::management::guard::is_username(&identifier.value) {
+        return Err(ApiError::invalid_body("identifier: a username"));
+    }
+    let id = state.tenant.experience_new_password(&uid, &identifier.value, &password)?;
+    Ok(Json(json!({"verificationId": id})))
+}
+
+/// What the hooks say of the interaction `uid` (the browser, the application signing in).
+fn hook_interaction<'a>(
+    state: &AppState,
+    headers: &HeaderMap,
+    peer: Option<Extension<ConnectInfo<SocketAddr>>>,
+    uid: &'a str,
+) -> crate::hooks::interaction::Interaction<'a> {
+    let application = state
+        .tenant
+        .interaction_client(uid)
+        .and_then(|client| state.tenant.read(|store| store.applications.get(&client).cloned()));
+    crate::oidc::authorize::interaction_of(headers, peer, uid, application)
+}
+
+/// 204; 201 when the interaction registers (the account is made now, `User.Created` fires).
+async fn identify(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    peer: Option<Extension<ConnectInfo<SocketAddr>>>,
+    body: axum::body::Bytes,
+) -> Result<StatusCode, ApiError> {
+    let uid = interaction(&headers)?;
+    // An empty body is an identification without a verification (registering from the profile).
+    let Identification { verification_id } =
+        if body.is_empty() { Identification { verification_id: None } } else { parse_body(&body)? };
+    match state.tenant.experience_identify(&uid, verification_id.as_deref(), state.clock.now_ms())? {
+        Identified::Existing => Ok(StatusCode::NO_CONTENT),
+        Identified::Created(user) => {
+            crate::hooks::interaction::user_created(&state, &hook_interaction(&state, &headers, peer, &uid), &user);
+            Ok(StatusCode::CREATED)
+        }
+    }
+}
+
+/// `{redirectTo}`; `PostRegister` or `PostSignIn` fires (Logto's interaction hooks run on submit).
+async fn submit(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    peer: Option<Extension<ConnectInfo<SocketAddr>>>,
+) -> Result<Json<Value>, ApiError> {
+    let uid = interaction(&headers)?;
+    let (user, registered) = state.tenant.experience_submit(&uid)?;
+    let event = if registered { "PostRegister" } else { "PostSignIn" };
+    crate::hooks::interaction::post_interaction(&state, event, &hook_interaction(&state, &headers, peer, &uid), &user);
     Ok(Json(json!({"redirectTo": format!("{}/oidc/auth/{uid}", state.endpoint)})))
 }
 

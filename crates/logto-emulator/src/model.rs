@@ -381,6 +381,9 @@ pub struct Role {
     pub role_type: RoleType,
     /// `(resource indicator, scope name)` pairs.
     pub scopes: Vec<(String, String)>,
+    /// Given to every new user (User roles; Logto's `roles.is_default`).
+    #[serde(default)]
+    pub is_default: bool,
 }
 
 impl Role {
@@ -388,7 +391,7 @@ impl Role {
     pub fn to_api_json(&self) -> Value {
         json!({
             "tenantId": "default", "id": self.id, "name": self.name, "description": self.description,
-            "type": self.role_type, "isDefault": false,
+            "type": self.role_type, "isDefault": self.is_default,
         })
     }
 }
@@ -627,16 +630,35 @@ pub struct Hook {
     pub enabled: bool,
     /// When it was created, in ms since the epoch.
     pub created_at: i64,
+    /// The deprecated single `event` of Logto's first hooks API (used when `events` is empty).
+    #[serde(default)]
+    pub event: Option<String>,
+    /// The deprecated `config.retries` (kept and shown; Logto no longer retries by it).
+    #[serde(default)]
+    pub retries: Option<u64>,
 }
 
 impl Hook {
+    /// Whether `event` is delivered to this hook: one of its `events`, or its legacy `event`
+    /// when it has no `events` (`libraries/hook`).
+    pub fn subscribes(&self, event: &str) -> bool {
+        if self.events.is_empty() {
+            self.event.as_deref() == Some(event)
+        } else {
+            self.events.iter().any(|e| e == event)
+        }
+    }
+
     /// The Management API's hook object (`POST`/`GET /api/hooks`, recorded in samples 204-205).
     pub fn to_api_json(&self) -> Value {
         let mut config = json!({"url": self.url});
         if !self.headers.is_empty() {
             config["headers"] = json!(self.headers);
         }
-        json!({"tenantId": "default", "id": self.id, "name": self.name, "event": null, "events": self.events,
+        if let Some(retries) = self.retries {
+            config["retries"] = json!(retries);
+        }
+        json!({"tenantId": "default", "id": self.id, "name": self.name, "event": self.event, "events": self.events,
                "config": config, "signingKey": self.signing_key.expose(), "enabled": self.enabled, "createdAt": self.created_at})
     }
 }

@@ -102,6 +102,7 @@ impl Store {
                     .iter()
                     .flat_map(|(ind, names)| names.iter().map(move |n| (ind.clone(), n.clone())))
                     .collect(),
+                is_default: false,
             })
             .collect();
         let role_ids = |names: &[String], roles: &[Role]| -> Vec<String> {
@@ -156,6 +157,8 @@ impl Store {
                 signing_key: h.signing_key.clone().unwrap_or_else(|| Secret::new(standard_id(32))),
                 enabled: true,
                 created_at: now_ms - (seed.hooks.len() - i) as i64 * 1000,
+                event: None,
+                retries: None,
             })
             .collect();
         store.seed_organizations(seed, now_ms);

@@ -65,6 +65,8 @@ async fn put_hook(State(state): State<AppState>, body: axum::body::Bytes) -> Res
         headers: Default::default(),
         enabled: true,
         signing_key: Some(crate::secret::Secret::new(new.signing_key)),
+        event: None,
+        retries: None,
     };
     let hook = state.tenant.put_hook_by_name(new, state.clock.now_ms())?;
     Ok(Json(hook.to_api_json()))

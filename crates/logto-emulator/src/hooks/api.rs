@@ -25,12 +25,14 @@ const CONFIG: Kind = Kind::Nested(&[
 ]);
 const NEW_HOOK: &[Field] = &[
     Field::optional("name", guard::string(1, 256)),
+    Field::optional("event", Kind::Enum(super::EVENTS)),
     Field::optional("events", Kind::Strings { min: 0 }),
     Field::required("config", CONFIG),
     Field::optional("enabled", Kind::Bool),
 ];
 const HOOK_CHANGES: &[Field] = &[
     Field::optional("name", guard::string(0, 256)),
+    Field::optional("event", Kind::Enum(super::EVENTS)),
     Field::optional("events", Kind::Strings { min: 0 }),
     Field::optional("config", CONFIG),
     Field::optional("enabled", Kind::Bool),
@@ -42,12 +44,17 @@ struct Config {
     url: String,
     #[serde(default)]
     headers: std::collections::BTreeMap<String, String>,
+    #[serde(default)]
+    retries: Option<u64>,
 }
 
 #[derive(Deserialize)]
 struct HookBody {
     #[serde(default)]
     name: Option<String>,
+    /// The legacy single event (Logto's first hooks API).
+    #[serde(default)]
+    event: Option<String>,
     #[serde(default)]
     events: Option<Vec<String>>,
     #[serde(default)]
@@ -112,9 +119,13 @@ pub async fn create(State(state): State<AppState>, body: Bytes) -> Result<(Statu
     }
     let new: HookBody = guard::body(&body, NEW_HOOK)?;
     let events = new.events.unwrap_or_default();
-    check_events(&events)?;
+    if new.event.is_none() || !events.is_empty() {
+        check_events(&events)?;
+    }
     let config = new.config.unwrap_or_default();
     let new = NewHook {
+        event: new.event,
+        retries: config.retries,
         name: new.name.unwrap_or_default(),
         events,
         url: config.url,
@@ -126,9 +137,18 @@ pub async fn create(State(state): State<AppState>, body: Bytes) -> Result<(Statu
     Ok((StatusCode::CREATED, Json(hook.to_api_json())))
 }
 
-/// `GET /api/hooks/{id}`.
-pub async fn get_one(State(state): State<AppState>, Path(id): Path<String>) -> Result<Json<Value>, ApiError> {
-    state.tenant.read(|store| store.hook(&id).map(|h| Json(h.to_api_json()))).ok_or_else(|| not_found(&id))
+/// `GET /api/hooks/{id}[?includeExecutionStats=true]`.
+pub async fn get_one(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    OriginalUri(uri): OriginalUri,
+) -> Result<Json<Value>, ApiError> {
+    let mut hook = state.tenant.read(|store| store.hook(&id).map(Hook::to_api_json)).ok_or_else(|| not_found(&id))?;
+    let params = crate::request::Params::from_query(uri.query());
+    if params.get("includeExecutionStats").ok().flatten() == Some("true") {
+        hook["executionStats"] = state.deliveries.stats(&id);
+    }
+    Ok(Json(hook))
 }
 
 /// `PATCH /api/hooks/{id}`: changes the given fields.
@@ -144,8 +164,9 @@ pub async fn update(
     let patch = HookPatch {
         name: changes.name,
         events: changes.events,
-        config: changes.config.map(|c| (c.url, c.headers)),
+        config: changes.config.map(|c| (c.url, c.headers, c.retries)),
         enabled: changes.enabled,
+        event: changes.event,
     };
     let hook = state.tenant.update_hook(&id, patch)?;
     Ok(Json(hook.to_api_json()))
@@ -209,5 +230,11 @@ pub async fn recent_logs(
 ) -> Result<Response, ApiError> {
     let list = ListRequest::paged(uri)?;
     state.tenant.read(|store| store.hook(&id).is_some()).then_some(()).ok_or_else(|| not_found(&id))?;
-    Ok(list.answer(&state.endpoint, state.deliveries.logs(&id)))
+    // `logKey=TriggerHook.<event>` keeps one event's deliveries (`routes/hook.ts`).
+    let key = list.params.get("logKey").ok().flatten().map(String::from);
+    let mut logs = state.deliveries.logs(&id);
+    if let Some(key) = key {
+        logs.retain(|log| log["key"] == key.as_str());
+    }
+    Ok(list.answer(&state.endpoint, logs))
 }

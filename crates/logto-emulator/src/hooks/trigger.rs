@@ -77,10 +77,12 @@ pub async fn fire(State(state): State<AppState>, request: Request, next: Next) -
         .as_deref()
         .and_then(|route| REGISTRATIONS.iter().find(|(m, r, _, _)| *m == method.as_str() && *r == route).copied());
     let Some((_, _, event, logto_route)) = registration else { return next.run(request).await };
-    let hooks: Vec<_> = state.tenant.read(|store| {
-        store.hooks.iter().filter(|h| h.enabled && h.events.iter().any(|e| e == event)).cloned().collect()
-    });
-    if hooks.is_empty() {
+    let subscribed = |event: &str| -> Vec<crate::model::Hook> {
+        state.tenant.read(|store| store.hooks.iter().filter(|h| h.enabled && h.subscribes(event)).cloned().collect())
+    };
+    let hooks = subscribed(event);
+    let follow_up = follow_up(event);
+    if hooks.is_empty() && follow_up.is_none_or(|e| subscribed(e).is_empty()) {
         return next.run(request).await;
     }
     let (mut parts, body) = request.into_parts();
@@ -158,12 +160,62 @@ pub async fn fire(State(state): State<AppState>, request: Request, next: Next) -
     } else if let Ok(data) = serde_json::from_slice::<Value>(&bytes) {
         payload["data"] = data;
     }
-    for hook in hooks {
-        let mut payload = payload.clone();
-        payload["hookId"] = json!(hook.id);
-        state.deliveries.enqueue(hook, event, payload.to_string(), now_ms);
+    let deliver = |hooks: Vec<crate::model::Hook>, event: &str, payload: &Value| {
+        for hook in hooks {
+            let mut payload = payload.clone();
+            payload["hookId"] = json!(hook.id);
+            state.deliveries.enqueue(hook, event, payload.to_string(), now_ms);
+        }
+    };
+    let follow_up_payload =
+        follow_up.and_then(|next| scopes_updated(&state, next, &payload, &events).map(|p| (next, p)));
+    deliver(hooks, event, &payload);
+    if let Some((next, payload)) = follow_up_payload {
+        deliver(subscribed(next), next, &payload);
     }
     Response::from_parts(parts, Body::from(bytes))
+}
+
+/// The event Logto's route appends after `event` when the creation also set scopes.
+fn follow_up(event: &str) -> Option<&'static str> {
+    match event {
+        "Role.Created" => Some("Role.Scopes.Updated"),
+        "OrganizationRole.Created" => Some("OrganizationRole.Scopes.Updated"),
+        _ => None,
+    }
+}
+
+/// `Role.Scopes.Updated` (`roleId`, the scopes as `data`) or `OrganizationRole.Scopes.Updated`
+/// (`organizationRoleId`) for a role the call created with scopes, on the call's payload.
+fn scopes_updated(state: &AppState, next: &str, base: &Value, events: &[Event]) -> Option<Value> {
+    let mut payload = base.clone();
+    payload["event"] = json!(next);
+    payload.as_object_mut()?.remove("data");
+    for e in events {
+        match e {
+            Event::RoleCreatedWithScopes { role_id, scope_ids } if next == "Role.Scopes.Updated" => {
+                payload["roleId"] = json!(role_id);
+                payload["data"] = state.tenant.read(|store| {
+                    scope_ids
+                        .iter()
+                        .filter_map(|id| {
+                            store
+                                .resources
+                                .iter()
+                                .find_map(|r| r.scopes.iter().find(|s| &s.id == id).map(|s| r.scope_json(s)))
+                        })
+                        .collect()
+                });
+                return Some(payload);
+            }
+            Event::OrganizationRoleCreatedWithScopes { role_id } if next == "OrganizationRole.Scopes.Updated" => {
+                payload["organizationRoleId"] = json!(role_id);
+                return Some(payload);
+            }
+            _ => {}
+        }
+    }
+    None
 }
 
 /// `2026-11-30T20:18:17.799Z` for a Unix time in milliseconds (UTC; the proleptic Gregorian calendar).

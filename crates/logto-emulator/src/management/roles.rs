@@ -95,14 +95,8 @@ struct WireRole {
 
 pub async fn create(State(state): State<AppState>, body: Bytes) -> Result<Json<Value>, ApiError> {
     let new: WireRole = guard::body(&body, NEW_ROLE)?;
-    if new.is_default == Some(true) {
-        return Err(ApiError::new(
-            StatusCode::BAD_REQUEST,
-            "role.default_role_missing",
-            "Default roles are not emulated: create the role, then assign it.",
-        ));
-    }
     let new = NewRole {
+        is_default: new.is_default.unwrap_or(false),
         name: new.name,
         description: new.description,
         role_type: new.role_type.unwrap_or(RoleType::User),

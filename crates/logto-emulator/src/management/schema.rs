@@ -1,7 +1,7 @@
 //! A body checked against a request schema taken from Logto 1.42's OpenAPI document, for bodies
 //! too deep for [`super::guard`]'s tables (the sign-in experience). The subset Logto's documents
 //! use: `type`, `nullable`, `properties`, `required`, `additionalProperties`, `items`, `enum`,
-//! `oneOf`, `minLength`/`maxLength`, `format: url` and the hex-colour pattern. As zod's default
+//! `oneOf`, `default`, `minLength`/`maxLength`, `format: url` and the hex-colour pattern. As zod's default
 //! `object()`, keys the schema does not name are dropped; anything else that does not fit is
 //! refused with 400 `guard.invalid_input` naming where.
 //!
@@ -54,6 +54,19 @@ fn fit(schema: &Value, value: &Value, at: &str) -> Result<Value, String> {
             let map = value.as_object().ok_or_else(wrong)?;
             let empty = Map::new();
             let properties = schema["properties"].as_object().unwrap_or(&empty);
+            // zod's `.default()`: a missing key with a default takes it (so `{"length": {"max":
+            // 256}}` is a whole password policy, as Logto stores it).
+            let mut filled;
+            let mut map = map;
+            let defaults: Vec<_> =
+                properties.iter().filter(|(k, p)| !map.contains_key(*k) && p.get("default").is_some()).collect();
+            if !defaults.is_empty() {
+                filled = map.clone();
+                for (key, property) in defaults {
+                    filled.insert(key.clone(), property["default"].clone());
+                }
+                map = &filled;
+            }
             for required in schema["required"].as_array().into_iter().flatten().filter_map(Value::as_str) {
                 if !map.contains_key(required) {
                     return Err(format!("{at}.{required}: required"));
@@ -143,6 +156,11 @@ mod tests {
             assert!(conform(SIGN_IN_EXPERIENCE_PATCH, &junk).is_err(), "{junk}");
         }
         assert!(conform(SIGN_IN_EXPERIENCE_PATCH, &json!({"customCss": null})).is_ok());
+        // Defaults fill what a nested object leaves out (Logto's role.is-default test sends this).
+        let policy = conform(SIGN_IN_EXPERIENCE_PATCH, &json!({"passwordPolicy": {"length": {"max": 256}}})).unwrap();
+        assert_eq!(policy["passwordPolicy"]["length"], json!({"min": 8, "max": 256}));
+        assert_eq!(policy["passwordPolicy"]["characterTypes"], json!({"min": 1}));
+        assert_eq!(policy["passwordPolicy"]["rejects"]["pwned"], true);
         let metadata = json!({"refreshTokenTtlInDays": 14, "tenantId": "t", "other": {}});
         assert_eq!(
             conform(CUSTOM_CLIENT_METADATA, &metadata).unwrap(),

@@ -539,7 +539,7 @@ pub(super) fn finish_sign_in(
 }
 
 /// What the hooks say of the interaction `uid`: the browser's address and agent, the application.
-pub(super) fn interaction_of<'a>(
+pub(crate) fn interaction_of<'a>(
     headers: &HeaderMap,
     peer: Option<Extension<ConnectInfo<SocketAddr>>>,
     uid: &'a str,

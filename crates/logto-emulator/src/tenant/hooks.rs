@@ -24,6 +24,10 @@ pub struct NewHook {
     pub enabled: bool,
     /// The signing key to use; `None`: a new one, as Logto makes.
     pub signing_key: Option<Secret>,
+    /// The legacy single event.
+    pub event: Option<String>,
+    /// The legacy `config.retries`.
+    pub retries: Option<u64>,
 }
 
 /// Changes to a webhook, parsed.
@@ -33,10 +37,12 @@ pub struct HookPatch {
     pub name: Option<String>,
     /// New events.
     pub events: Option<Vec<String>>,
-    /// A new URL and headers.
-    pub config: Option<(String, BTreeMap<String, String>)>,
+    /// A new URL, headers and legacy retries.
+    pub config: Option<(String, BTreeMap<String, String>, Option<u64>)>,
     /// Enabled or not.
     pub enabled: Option<bool>,
+    /// A new legacy single event.
+    pub event: Option<String>,
 }
 
 impl NewHook {
@@ -50,6 +56,8 @@ impl NewHook {
             signing_key: self.signing_key.unwrap_or_else(|| Secret::new(standard_id(32))),
             enabled: self.enabled,
             created_at,
+            event: self.event,
+            retries: self.retries,
         }
     }
 }
@@ -84,9 +92,13 @@ impl Tenant {
         if let Some(name) = patch.name {
             hook.name = name;
         }
-        if let Some((url, headers)) = patch.config {
+        if let Some((url, headers, retries)) = patch.config {
             hook.url = url;
             hook.headers = headers;
+            hook.retries = retries;
+        }
+        if let Some(event) = patch.event {
+            hook.event = Some(event);
         }
         if let Some(enabled) = patch.enabled {
             hook.enabled = enabled;

@@ -45,7 +45,7 @@ use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 pub use applications::{not_machine_to_machine, ApplicationPatch, ConsentScopeKind, NewApplication, USER_SCOPES};
 pub use device::{normalize_user_code, DevicePoll, DEVICE_CODE_TTL};
 pub use exchange::SUBJECT_TOKEN_TTL;
-pub use experience::{ExperienceProgress, Resume};
+pub use experience::{ExperienceProgress, Identified, Resume};
 pub use hooks::{HookPatch, NewHook};
 pub use invitations::{InvitationStatusChange, NewInvitation};
 pub use members::Side;

@@ -208,6 +208,9 @@ impl Tenant {
             resource_scope_ids: dedup(new.resource_scope_ids),
         };
         write.put(role.clone())?;
+        if !role.scope_ids.is_empty() {
+            crate::events::record(crate::events::Event::OrganizationRoleCreatedWithScopes { role_id: role.id.clone() });
+        }
         Ok(role)
     }
 

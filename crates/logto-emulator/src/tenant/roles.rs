@@ -20,6 +20,8 @@ pub struct NewRole {
     pub role_type: RoleType,
     /// The ids of the API resource scopes it holds.
     pub scope_ids: Vec<String>,
+    /// Given to every new user.
+    pub is_default: bool,
 }
 
 /// Resolves scope ids to `(indicator, name)` pairs, refusing Management API scopes for User roles.
@@ -43,6 +45,7 @@ fn resolve_scopes(store: &Store, role_type: RoleType, scope_ids: &[String]) -> R
 impl Tenant {
     /// Creates a role; 422 when the name is taken, 404 for an unknown scope.
     pub fn create_role(&self, new: NewRole) -> Result<Role, ApiError> {
+        let new_scope_ids = new.scope_ids.clone();
         let mut write = self.write();
         let role = {
             let store = write.read();
@@ -53,9 +56,22 @@ impl Tenant {
                 ));
             }
             let scopes = resolve_scopes(&store, new.role_type, &new.scope_ids)?;
-            Role { id: standard_id(21), name: new.name, description: new.description, role_type: new.role_type, scopes }
+            Role {
+                id: standard_id(21),
+                name: new.name,
+                description: new.description,
+                role_type: new.role_type,
+                scopes,
+                is_default: new.is_default,
+            }
         };
         write.put(role.clone())?;
+        if !new_scope_ids.is_empty() {
+            crate::events::record(crate::events::Event::RoleCreatedWithScopes {
+                role_id: role.id.clone(),
+                scope_ids: new_scope_ids,
+            });
+        }
         Ok(role)
     }
 
@@ -117,6 +133,8 @@ pub struct RolePatch {
     pub name: Option<String>,
     /// A new description.
     pub description: Option<String>,
+    /// Whether new users get it.
+    pub is_default: Option<bool>,
 }
 
 impl Tenant {
@@ -141,6 +159,9 @@ impl Tenant {
         }
         if let Some(description) = patch.description {
             role.description = description;
+        }
+        if let Some(is_default) = patch.is_default {
+            role.is_default = is_default;
         }
         write.put(role.clone())?;
         Ok(role)

@@ -206,7 +206,8 @@ impl Tenant {
             profile: None,
             ..super::NewUser::default()
         };
-        let user = new.into_user(now_ms);
+        let mut user = new.into_user(now_ms);
+        user.role_ids = super::users::default_role_ids(&write.read());
         if let Err(e) = write.put(user.clone()) {
             tracing::error!(error = %e, "could not save the new user");
             return Err(SignUpRefused::NotSaved);

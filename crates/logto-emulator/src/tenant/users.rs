@@ -128,6 +128,11 @@ fn check_phone(phone: Option<&str>) -> Result<(), ApiError> {
     }
 }
 
+/// The roles every new user gets (Logto's `insertUser`: `findDefaultRoles(RoleType.User)`).
+pub(super) fn default_role_ids(store: &crate::store::Store) -> Vec<String> {
+    store.roles.iter().filter(|r| r.is_default && r.role_type == RoleType::User).map(|r| r.id.clone()).collect()
+}
+
 /// Whether another user than `except` has `phone` (the trunk `0` or not: Logto's
 /// `hasUserWithNormalizedPhone`).
 fn phone_in_use(users: &[User], except: Option<&str>, phone: Option<&str>) -> bool {
@@ -187,6 +192,7 @@ impl Tenant {
         let digest = new.digest()?;
         let mut user = new.into_user(now_ms);
         user.password_digest = digest;
+        user.role_ids = default_role_ids(&write.read());
         write.put(user.clone())?;
         Ok(user)
     }

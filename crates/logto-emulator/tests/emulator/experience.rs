@@ -175,3 +175,93 @@ async fn demo_app_exists_only_in_the_integration_test_mode() {
     let plain = logto_emulator::Emulator::new(&demo_tenant::seed()).spawn().await.unwrap();
     assert!(plain.state.tenant.read(|s| !s.applications.contains_key("demo-app")));
 }
+
+/// The admin API of the emulator, for the registration tests.
+async fn admin(emu: &RunningEmulator) -> crate::helpers::Api<'_> {
+    crate::helpers::Api::new(emu).await
+}
+
+#[tokio::test]
+async fn registering_makes_the_account_with_the_default_roles_and_fires_the_hooks() {
+    // Logto's `role.is-default` and `hook.stats` tests register this way.
+    let emu = testing_emulator().await;
+    let api = admin(&emu).await;
+    let default_role = api
+        .ok(reqwest::Method::POST, "/roles", Some(json!({"name": "starter", "description": "d", "isDefault": true})))
+        .await;
+    assert_eq!(default_role["isDefault"], true);
+    let hook = api
+        .ok(
+            reqwest::Method::POST,
+            "/hooks",
+            Some(json!({"event": "PostRegister", "config": {"url": "http://127.0.0.1:9/", "retries": 2}})),
+        )
+        .await;
+    assert_eq!((hook["event"].as_str(), hook["config"]["retries"].as_u64()), (Some("PostRegister"), Some(2)));
+
+    // With a new-password-identity record: 201 at identification, then PostRegister on submit.
+    let mut browser = Browser::new(&emu);
+    start(&mut browser).await;
+    browser.api(reqwest::Method::PUT, "", Some(json!({"interactionEvent": "Register"}))).await;
+    let taken = json!({"identifier": {"type": "username", "value": "alice"}, "password": "a-fine-Passw0rd"});
+    let (status, body) = browser.api(reqwest::Method::POST, "/verification/new-password-identity", Some(taken)).await;
+    assert_eq!((status, body["code"].as_str()), (422, Some("user.username_already_in_use")));
+    let weak = json!({"identifier": {"type": "username", "value": "newbie"}, "password": "123"});
+    let (status, body) = browser.api(reqwest::Method::POST, "/verification/new-password-identity", Some(weak)).await;
+    assert_eq!((status, body["code"].as_str()), (422, Some("password.rejected")));
+    let good = json!({"identifier": {"type": "username", "value": "newbie"}, "password": "a-fine-Passw0rd"});
+    let (_, body) = browser.api(reqwest::Method::POST, "/verification/new-password-identity", Some(good)).await;
+    let (status, _) = browser
+        .api(reqwest::Method::POST, "/identification", Some(json!({"verificationId": body["verificationId"]})))
+        .await;
+    assert_eq!(status, 201);
+    let newbie = emu.state.tenant.read(|s| s.user_by_identifier("newbie").cloned()).expect("the account");
+    assert_eq!(newbie.role_ids, vec![default_role["id"].as_str().unwrap().to_string()]);
+    assert!(newbie.password_matches("a-fine-Passw0rd"));
+    let (status, body) = browser.api(reqwest::Method::POST, "/submit", None).await;
+    assert_eq!(status, 200, "{body}");
+    let hook_id = hook["id"].as_str().unwrap();
+    // Deliveries are logged once sent (the queue is asynchronous).
+    let mut logs = json!([]);
+    for _ in 0..100 {
+        logs = api
+            .ok(reqwest::Method::GET, &format!("/hooks/{hook_id}/recent-logs?logKey=TriggerHook.PostRegister"), None)
+            .await;
+        if logs.as_array().is_some_and(|l| !l.is_empty()) {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    assert_eq!(logs.as_array().map(Vec::len), Some(1), "the legacy `event` hook got PostRegister");
+    let none = api
+        .ok(reqwest::Method::GET, &format!("/hooks/{hook_id}/recent-logs?logKey=TriggerHook.PostSignIn"), None)
+        .await;
+    assert_eq!(none, json!([]));
+    let with_stats = api.ok(reqwest::Method::GET, &format!("/hooks/{hook_id}?includeExecutionStats=true"), None).await;
+    assert_eq!(with_stats["executionStats"]["requestCount"], 1);
+
+    // From the profile, without a verification record.
+    let mut browser = Browser::new(&emu);
+    start(&mut browser).await;
+    browser.api(reqwest::Method::PUT, "", Some(json!({"interactionEvent": "Register"}))).await;
+    let (status, body) = browser.api(reqwest::Method::POST, "/identification", Some(json!({}))).await;
+    assert_eq!((status, body["code"].as_str()), (422, Some("user.missing_profile")));
+    for (kind, value) in [("username", "profiler"), ("password", "another-Passw0rd")] {
+        let (status, _) =
+            browser.api(reqwest::Method::POST, "/profile", Some(json!({"type": kind, "value": value}))).await;
+        assert_eq!(status, 204);
+    }
+    let (status, _) = browser.api(reqwest::Method::POST, "/identification", Some(json!({}))).await;
+    assert_eq!(status, 201);
+    assert!(emu
+        .state
+        .tenant
+        .read(|s| s.user_by_identifier("profiler").is_some_and(|u| u.password_matches("another-Passw0rd"))));
+
+    // A sign-in-only experience refuses registering: 403 auth.forbidden.
+    api.ok(reqwest::Method::PATCH, "/sign-in-exp", Some(json!({"signInMode": "SignIn"}))).await;
+    let mut browser = Browser::new(&emu);
+    start(&mut browser).await;
+    let (status, body) = browser.api(reqwest::Method::PUT, "", Some(json!({"interactionEvent": "Register"}))).await;
+    assert_eq!((status, body["code"].as_str()), (403, Some("auth.forbidden")));
+}

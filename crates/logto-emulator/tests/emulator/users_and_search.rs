@@ -198,3 +198,55 @@ async fn id_lists_hold_ids_and_m2m_roles_are_not_for_users() {
     assert_eq!((status, body["code"].as_str()), (422, Some("entity.db_constraint_violated")));
     assert_eq!(api.ok(Method::GET, &format!("/roles/{m}/users"), None).await, json!([]));
 }
+
+#[tokio::test]
+async fn default_roles_go_to_every_new_user_and_scoped_roles_fire_their_scopes_hook() {
+    let emu = emulator().await;
+    let api = Api::new(&emu).await;
+    let role =
+        api.ok(Method::POST, "/roles", Some(json!({"name": "starter", "description": "d", "isDefault": true}))).await;
+    let plain = api.ok(Method::POST, "/roles", Some(json!({"name": "plain", "description": "d"}))).await;
+    let patched = api
+        .ok(Method::PATCH, &format!("/roles/{}", plain["id"].as_str().unwrap()), Some(json!({"isDefault": true})))
+        .await;
+    assert_eq!(patched["isDefault"], true);
+    let user = api.ok(Method::POST, "/users", Some(json!({"username": "fresh"}))).await;
+    let roles = api.ok(Method::GET, &format!("/users/{}/roles", user["id"].as_str().unwrap()), None).await;
+    let mut ids: Vec<&str> = roles.as_array().unwrap().iter().map(|r| r["id"].as_str().unwrap()).collect();
+    ids.sort_unstable();
+    let mut want = vec![role["id"].as_str().unwrap(), plain["id"].as_str().unwrap()];
+    want.sort_unstable();
+    assert_eq!(ids, want);
+
+    // `POST /roles` with scopeIds: Role.Created, then Role.Scopes.Updated with the scopes.
+    let hook = api
+        .ok(Method::POST, "/hooks", Some(json!({"name": "h", "events": ["Role.Created", "Role.Scopes.Updated"], "config": {"url": "http://127.0.0.1:9/"}})))
+        .await;
+    let resource =
+        api.ok(Method::POST, "/resources", Some(json!({"name": "r", "indicator": "https://r.example"}))).await;
+    let scope = api
+        .ok(
+            Method::POST,
+            &format!("/resources/{}/scopes", resource["id"].as_str().unwrap()),
+            Some(json!({"name": "read:r"})),
+        )
+        .await;
+    let scoped = api
+        .ok(Method::POST, "/roles", Some(json!({"name": "scoped", "description": "d", "scopeIds": [scope["id"]]})))
+        .await;
+    let logs_path =
+        format!("/hooks/{}/recent-logs?logKey=TriggerHook.Role.Scopes.Updated", hook["id"].as_str().unwrap());
+    // Deliveries are logged once sent (the queue is asynchronous).
+    let mut logs = json!([]);
+    for _ in 0..100 {
+        logs = api.ok(Method::GET, &logs_path, None).await;
+        if logs.as_array().is_some_and(|l| !l.is_empty()) {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    let body = &logs[0]["payload"]["hookRequest"]["body"];
+    assert_eq!(body["roleId"], scoped["id"]);
+    assert_eq!(body["data"], json!([scope]));
+    assert_eq!(body["path"], "/roles");
+}

@@ -145,12 +145,18 @@ fn user_role_ids(state: &AppState, body: &[u8]) -> Result<Vec<String>, ApiError>
     ];
     let body: Value = guard::body(body, IDS_OR_NAMES)?;
     let strings = |key: &str| -> Vec<String> {
-        body[key].as_array().map(|a| a.iter().filter_map(|v| v.as_str().map(String::from)).collect()).unwrap_or_default()
+        body[key]
+            .as_array()
+            .map(|a| a.iter().filter_map(|v| v.as_str().map(String::from)).collect())
+            .unwrap_or_default()
     };
     let mut ids = strings("organizationRoleIds");
     let names = strings("organizationRoleNames");
     let named = state.tenant.read(|store| {
-        names.iter().map(|n| store.org_roles.iter().find(|r| &r.name == n).map(|r| r.id.clone())).collect::<Option<Vec<_>>>()
+        names
+            .iter()
+            .map(|n| store.org_roles.iter().find(|r| &r.name == n).map(|r| r.id.clone()))
+            .collect::<Option<Vec<_>>>()
     });
     let Some(named) = named else {
         return Err(ApiError::unprocessable(
@@ -282,7 +288,10 @@ fn bulk_roles(body: &[u8], side: Side) -> Result<(Vec<String>, Vec<String>), Api
     ];
     let body: Value = guard::body(body, &fields)?;
     let strings = |key: &str| -> Vec<String> {
-        body[key].as_array().map(|a| a.iter().filter_map(|v| v.as_str().map(String::from)).collect()).unwrap_or_default()
+        body[key]
+            .as_array()
+            .map(|a| a.iter().filter_map(|v| v.as_str().map(String::from)).collect())
+            .unwrap_or_default()
     };
     Ok((strings(key), strings("organizationRoleIds")))
 }
