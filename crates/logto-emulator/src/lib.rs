@@ -40,7 +40,7 @@
 //!   leaves in the log (method, path, status, time, client);
 //! - `experience`: Logto's Experience API (`/api/experience`), the consent step and the resume at
 //!   `/oidc/auth/{uid}`; `sign_in_experience`: the tenant's sign-in experience object and its
-//!   default;
+//!   default; `well_known`: the public `/api/.well-known/*` a sign-in page reads;
 //! - `request`: what every route reads from a request (parameters, JSON bodies); `error`: Logto's
 //!   two error shapes.
 //!
@@ -82,6 +82,7 @@ pub mod store;
 pub mod tenant;
 #[cfg(feature = "testkit")]
 pub mod testkit;
+pub mod well_known;
 
 use std::net::SocketAddr;
 use std::time::Duration;
@@ -102,6 +103,7 @@ pub fn router(state: AppState) -> Router {
     let router = Router::new()
         .merge(oidc::router())
         .merge(experience::router())
+        .merge(well_known::router())
         .nest("/api", management::router(state.clone()))
         .route("/avatars/{file}", get(avatars::avatar));
     let router = if state.options.control {

@@ -163,8 +163,8 @@ pub struct Application {
     /// The app's own data (`customData`), a JSON object.
     #[serde(default = "empty_object")]
     pub custom_data: Value,
-    /// The rest of `customClientMetadata` as last set (kept and answered; the emulator acts on
-    /// `isDeviceFlow` and `allowTokenExchange` only).
+    /// `customClientMetadata` as last set (kept and answered; the emulator acts on `isDeviceFlow`
+    /// and `allowTokenExchange`, held in their own fields).
     #[serde(default)]
     pub extra_client_metadata: serde_json::Map<String, Value>,
     /// The named secrets once any was added, renamed or deleted (`/secrets`); until then the one
@@ -261,6 +261,14 @@ impl Application {
             .fold(false, |ok, s| crate::secret::same(s.value.expose(), given) | ok)
     }
 
+    /// Whether `given` is one of its secrets that has expired (Logto answers these apart).
+    pub fn has_expired_secret(&self, given: &str, now_ms: i64) -> bool {
+        self.secrets()
+            .iter()
+            .filter(|s| s.expires_at.is_some_and(|at| at <= now_ms))
+            .fold(false, |hit, s| crate::secret::same(s.value.expose(), given) | hit)
+    }
+
     /// A secret as `/api/applications/{id}/secrets` answers it.
     pub fn secret_json(&self, secret: &AppSecret) -> Value {
         json!({"tenantId": "default", "applicationId": self.id, "name": secret.name, "value": secret.value.expose(),
@@ -339,6 +347,9 @@ pub struct Resource {
     pub access_token_ttl: i64,
     /// Its permissions.
     pub scopes: Vec<Scope>,
+    /// The default API resource: tokens asked for without `resource` are for it (one at most).
+    #[serde(default)]
+    pub is_default: bool,
 }
 
 impl Resource {
@@ -346,7 +357,7 @@ impl Resource {
     pub fn to_api_json(&self, include_scopes: bool) -> Value {
         let mut v = json!({
             "tenantId": "default", "id": self.id, "name": self.name, "indicator": self.indicator,
-            "isDefault": false, "accessTokenTtl": self.access_token_ttl,
+            "isDefault": self.is_default, "accessTokenTtl": self.access_token_ttl,
         });
         if include_scopes {
             v["scopes"] = self.scopes_json();
@@ -589,14 +600,23 @@ pub struct Organization {
     /// The organization roles those users get.
     #[serde(default)]
     pub jit_role_ids: Vec<String>,
+    /// Its sign-in page colours (`primaryColor`, `isDarkModeEnabled`, `darkPrimaryColor`).
+    #[serde(default = "empty_object")]
+    pub color: Value,
+    /// Its logos (`logoUrl`, `darkLogoUrl`, `favicon`, `darkFavicon`).
+    #[serde(default = "empty_object")]
+    pub branding: Value,
+    /// Its sign-in page CSS.
+    #[serde(default)]
+    pub custom_css: Option<String>,
 }
 
 impl Organization {
     /// The Management API's organization object.
     pub fn to_api_json(&self) -> Value {
         json!({"tenantId": "default", "id": self.id, "name": self.name, "description": self.description,
-               "customData": self.custom_data, "isMfaRequired": self.is_mfa_required, "color": {},
-               "branding": {}, "customCss": null, "createdAt": self.created_at})
+               "customData": self.custom_data, "isMfaRequired": self.is_mfa_required, "color": self.color,
+               "branding": self.branding, "customCss": self.custom_css, "createdAt": self.created_at})
     }
 
     /// The member `user_id`, if they are one.

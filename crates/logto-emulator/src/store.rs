@@ -63,6 +63,7 @@ impl Store {
             name: "Logto Management API".into(),
             indicator: MANAGEMENT_API_INDICATOR.into(),
             access_token_ttl: 3600,
+            is_default: false,
             scopes: vec![Scope {
                 id: "management-api-all".into(),
                 name: "all".into(),
@@ -76,6 +77,7 @@ impl Store {
                 name: r.name.clone(),
                 indicator: r.indicator.clone(),
                 access_token_ttl: r.access_token_ttl,
+                is_default: false,
                 scopes: r
                     .scopes
                     .iter()
@@ -222,6 +224,9 @@ impl Store {
                     .collect(),
                 jit_email_domains: vec![],
                 jit_role_ids: vec![],
+                color: serde_json::json!({}),
+                branding: serde_json::json!({}),
+                custom_css: None,
             })
             .collect();
     }

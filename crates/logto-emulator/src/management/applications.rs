@@ -364,8 +364,7 @@ pub async fn update_custom_data(
     body: Bytes,
 ) -> Result<Json<Value>, ApiError> {
     let added: Map<String, Value> = crate::request::parse_body(&body)?;
-    let patch = ApplicationPatch { custom_data: Some(Value::Object(added)), ..Default::default() };
-    Ok(Json(state.tenant.update_application(&id, patch)?.custom_data))
+    Ok(Json(state.tenant.merge_application_custom_data(&id, added)?))
 }
 
 /// An application's sign-in experience as Logto answers it.
@@ -525,6 +524,7 @@ pub async fn set_consent_organizations(
     Path((id, user_id)): Path<(String, String)>,
     body: Bytes,
 ) -> Result<StatusCode, ApiError> {
+    state.tenant.consent_party(&id, &user_id)?;
     let OrganizationIds { organization_ids } = guard::body(&body, ORGANIZATION_IDS)?;
     state.tenant.set_consent_organizations(&id, &user_id, &organization_ids, true)?;
     Ok(StatusCode::NO_CONTENT)
@@ -536,6 +536,8 @@ pub async fn add_consent_organizations(
     Path((id, user_id)): Path<(String, String)>,
     body: Bytes,
 ) -> Result<StatusCode, ApiError> {
+    // Logto's `router.use` checks the app and the user before the body's guard.
+    state.tenant.consent_party(&id, &user_id)?;
     let OrganizationIds { organization_ids } = guard::body(&body, SOME_ORGANIZATION_IDS)?;
     state.tenant.set_consent_organizations(&id, &user_id, &organization_ids, false)?;
     Ok(StatusCode::CREATED)

@@ -40,6 +40,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/users/{id}/is-suspended", patch(users::set_suspended))
         .route("/resources", get(resources::list).post(resources::create))
         .route("/resources/{id}", get(resources::get_one).patch(resources::update).delete(resources::delete))
+        .route("/resources/{id}/is-default", patch(resources::set_default))
         .route("/resources/{id}/scopes", get(resources::scopes).post(resources::create_scope))
         .route("/resources/{id}/scopes/{scope_id}", patch(resources::update_scope).delete(resources::delete_scope))
         .route("/roles", get(roles::list).post(roles::create))

@@ -107,6 +107,24 @@ pub async fn update(
 }
 
 /// `GET /api/resources/{id}/scopes` (paginated, as Logto's `resource.scope.ts`).
+const IS_DEFAULT: &[Field] = &[Field::required("isDefault", Kind::Bool)];
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct IsDefault {
+    is_default: bool,
+}
+
+/// `PATCH /api/resources/{id}/is-default` `{isDefault}` → the resource (`routes/resource.ts`).
+pub async fn set_default(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<Json<Value>, ApiError> {
+    let IsDefault { is_default } = guard::body(&body, IS_DEFAULT)?;
+    Ok(Json(state.tenant.set_default_resource(&id, is_default)?.to_api_json(false)))
+}
+
 pub async fn scopes(
     State(state): State<AppState>,
     Path(id): Path<String>,

@@ -29,7 +29,8 @@ pub fn conform(schema: &str, value: &Value) -> Result<Value, ApiError> {
     fit(&schema, value, "body").map_err(ApiError::invalid_body)
 }
 
-fn is_hex_colour(s: &str) -> bool {
+/// `#abc` or `#aabbcc` (Logto's `hexColorRegEx`).
+pub(crate) fn is_hex_colour(s: &str) -> bool {
     s.strip_prefix('#').is_some_and(|h| (h.len() == 3 || h.len() == 6) && h.chars().all(|c| c.is_ascii_hexdigit()))
 }
 

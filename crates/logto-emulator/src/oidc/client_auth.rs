@@ -43,13 +43,18 @@ pub fn authenticate(state: &AppState, headers: &HeaderMap, params: &Params) -> R
     };
     let app = state.tenant.read(|store| store.applications.get(&client_id).cloned());
     let Some(app) = app else {
-        return Err(OidcError::invalid_client(&state.issuer));
+        return Err(OidcError::unknown_client(&client_id));
     };
     if app.app_type.is_public() {
         return Ok(app);
     }
+    let now_ms = state.clock.now_ms();
     match secret.as_deref() {
-        Some(given) if app.accepts_secret(given, state.clock.now_ms()) => Ok(app),
+        Some(given) if app.accepts_secret(given, now_ms) => Ok(app),
+        // Logto's client-secret check (`oidc/utils.ts`) tells an expired secret apart.
+        Some(given) if app.has_expired_secret(given, now_ms) => {
+            Err(OidcError::invalid_request("client secret has expired"))
+        }
         _ => Err(OidcError::invalid_client(&state.issuer)),
     }
 }

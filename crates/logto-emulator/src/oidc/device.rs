@@ -7,7 +7,9 @@
 //!   answers `slow_down`);
 //! - `/device`: the page the user opens (the emulator's own, in the style of its sign-in page; Logto
 //!   serves its Experience app there): the user code, then sign in (or the browser's session) and
-//!   approve, or cancel;
+//!   approve, or cancel. As Logto's `koa-device-flow-shortcut.ts`, a first visit (no
+//!   `_logto_device_flow_xsrf` cookie) goes to `/oidc/device`, which sets the cookie and comes back;
+//!   each form carries the cookie's value and a post without the match is refused (CSRF);
 //! - the token endpoint's `urn:ietf:params:oauth:grant-type:device_code` grant lives in `token.rs`.
 
 use axum::body::Bytes;
@@ -32,13 +34,8 @@ pub const DEVICE_CODE_GRANT: &str = "urn:ietf:params:oauth:grant-type:device_cod
 
 /// `POST /oidc/device/auth`.
 pub async fn device_authorization(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
-    let result = Params::from_body(&headers, &body).and_then(|params| {
+    let result = Params::from_body(&headers, &body, "/device/auth").and_then(|params| {
         // oidc-provider finds the client before authenticating it: an unknown one is named (513).
-        if let Some(id) = params.get("client_id")? {
-            if state.tenant.read(|store| !store.applications.contains_key(id)) {
-                return Err(OidcError::new(StatusCode::BAD_REQUEST, "invalid_client", format!("invalid client {id}")));
-            }
-        }
         let client = authenticate(&state, &headers, &params)?;
         if client.app_type != AppType::Native || !client.is_device_flow {
             return Err(OidcError::invalid_request(format!("{DEVICE_CODE_GRANT} is not allowed for this client")));
@@ -67,12 +64,62 @@ pub async fn device_authorization(State(state): State<AppState>, headers: Header
 pub struct CodeQuery {
     #[serde(default)]
     user_code: String,
+    /// The form's copy of the XSRF cookie (posts only).
+    #[serde(default)]
+    xsrf: String,
+}
+
+/// The device page's XSRF cookie (Logto's `deviceFlowXsrfCookieKey`).
+const XSRF_COOKIE: &str = "_logto_device_flow_xsrf";
+
+/// The browser's XSRF token, when it has one.
+fn xsrf_cookie(headers: &HeaderMap) -> Option<String> {
+    super::authorize::cookie(headers, XSRF_COOKIE).filter(|v| !v.is_empty())
+}
+
+/// Whether a posted form carries the browser's XSRF token.
+fn xsrf_matches(headers: &HeaderMap, posted: &str) -> bool {
+    xsrf_cookie(headers).is_some_and(|cookie| crate::secret::same(&cookie, posted))
+}
+
+/// The page a post without the XSRF match gets: start again from `/device`.
+fn xsrf_refused() -> Response {
+    page(
+        StatusCode::BAD_REQUEST,
+        "Device sign-in",
+        r#"<h1>Sign in on your device</h1><p class="error" role="alert">This page has expired. <a href="/device">Open it again</a>.</p>"#,
+    )
+}
+
+/// A redirect to `path` with the request's query kept.
+fn redirect_keeping_query(path: &str, query: Option<&str>) -> Response {
+    let target = match query.filter(|q| !q.is_empty()) {
+        Some(q) => format!("{path}?{q}"),
+        None => path.to_string(),
+    };
+    let mut response = StatusCode::FOUND.into_response();
+    if let Ok(location) = axum::http::HeaderValue::from_str(&target) {
+        response.headers_mut().insert(axum::http::header::LOCATION, location);
+    }
+    response
+}
+
+/// `GET /oidc/device`: sets the XSRF cookie and sends the browser back to `/device`.
+pub async fn device_xsrf(uri: axum::http::Uri) -> Response {
+    let mut response = redirect_keeping_query("/device", uri.query());
+    let cookie = format!("{XSRF_COOKIE}={}; path=/; samesite=lax; httponly", crate::ids::standard_id(32));
+    if let Ok(cookie) = axum::http::HeaderValue::from_str(&cookie) {
+        response.headers_mut().append(axum::http::header::SET_COOKIE, cookie);
+    }
+    response
 }
 
 #[derive(Deserialize)]
 pub struct ConfirmForm {
     #[serde(default)]
     user_code: String,
+    #[serde(default)]
+    xsrf: String,
     #[serde(default)]
     username: String,
     #[serde(default)]
@@ -86,28 +133,31 @@ fn alert(error: Option<&str>) -> String {
     error.map(|e| format!(r#"<p class="error" role="alert">{}</p>"#, escape(e))).unwrap_or_default()
 }
 
-/// The user-code form.
-fn code_page(user_code: &str, error: Option<&str>) -> Response {
+/// The user-code form (`xsrf`: the browser's token, echoed in the form).
+fn code_page(xsrf: &str, user_code: &str, error: Option<&str>) -> Response {
     page(
         if error.is_some() { StatusCode::BAD_REQUEST } else { StatusCode::OK },
         "Device sign-in",
         &format!(
             r#"<h1>Sign in on your device</h1><p class="muted">Enter the code your device shows.</p>{alert}
 <form method="post" action="/device">
+<input type="hidden" name="xsrf" value="{xsrf}">
 <label for="user_code">Code</label>
 <input id="user_code" name="user_code" autocomplete="off" autocapitalize="characters" required autofocus value="{code}">
 <button type="submit">Continue</button>
 </form>"#,
             alert = alert(error),
             code = escape(user_code),
+            xsrf = escape(xsrf),
         ),
     )
 }
 
 /// The confirm form: who signs the device in, approve or cancel.
 fn confirm_page(state: &AppState, headers: &HeaderMap, user_code: &str, error: Option<&str>) -> Response {
+    let xsrf = xsrf_cookie(headers).unwrap_or_default();
     let Some(request) = state.tenant.device_request(user_code, state.clock.now_secs()) else {
-        return code_page(user_code, Some("That code is not valid, or it has expired. Check your device."));
+        return code_page(&xsrf, user_code, Some("That code is not valid, or it has expired. Check your device."));
     };
     let app = state.tenant.read(|store| store.applications.get(&request.client_id).map(|a| a.name.clone()));
     let signed_in = session_user(state, headers);
@@ -127,17 +177,20 @@ fn confirm_page(state: &AppState, headers: &HeaderMap, user_code: &str, error: O
         &format!(
             r#"<h1>Sign in on your device</h1><p class="muted"><strong>{app}</strong> asks to sign in with code <strong>{code}</strong>.</p>{alert}
 <form method="post" action="/device/confirm">
+<input type="hidden" name="xsrf" value="{xsrf}">
 <input type="hidden" name="user_code" value="{code}">
 {who}
 <button type="submit" name="decision" value="approve">Approve</button>
 </form>
 <form method="post" action="/device/confirm">
+<input type="hidden" name="xsrf" value="{xsrf}">
 <input type="hidden" name="user_code" value="{code}">
 <button type="submit" class="pick" name="decision" value="cancel">Cancel</button>
 </form>"#,
             app = escape(&app.unwrap_or_default()),
             code = escape(&request.user_code),
             alert = alert(error),
+            xsrf = escape(&xsrf),
         ),
     )
 }
@@ -148,9 +201,15 @@ fn session_user(state: &AppState, headers: &HeaderMap) -> Option<String> {
 }
 
 /// `GET /device[?user_code=…]`: the code form, or (with a code) the confirm form.
-pub async fn device_page(State(state): State<AppState>, headers: HeaderMap, Query(q): Query<CodeQuery>) -> Response {
+pub async fn device_page(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    uri: axum::http::Uri,
+    Query(q): Query<CodeQuery>,
+) -> Response {
+    let Some(xsrf) = xsrf_cookie(&headers) else { return redirect_keeping_query("/oidc/device", uri.query()) };
     if q.user_code.is_empty() {
-        return code_page("", None);
+        return code_page(&xsrf, "", None);
     }
     confirm_page(&state, &headers, &q.user_code, None)
 }
@@ -161,6 +220,9 @@ pub async fn device_code_submit(
     headers: HeaderMap,
     Form(form): Form<CodeQuery>,
 ) -> Response {
+    if !xsrf_matches(&headers, &form.xsrf) {
+        return xsrf_refused();
+    }
     confirm_page(&state, &headers, &form.user_code, None)
 }
 
@@ -170,10 +232,18 @@ pub async fn device_confirm(
     headers: HeaderMap,
     Form(form): Form<ConfirmForm>,
 ) -> Response {
+    if !xsrf_matches(&headers, &form.xsrf) {
+        return xsrf_refused();
+    }
+    let xsrf = form.xsrf.clone();
     let now = state.clock.now_secs();
     if form.decision == "cancel" {
         if !state.tenant.decide_device(&form.user_code, None, now) {
-            return code_page(&form.user_code, Some("That code is not valid, or it has expired. Check your device."));
+            return code_page(
+                &xsrf,
+                &form.user_code,
+                Some("That code is not valid, or it has expired. Check your device."),
+            );
         }
         return done("Cancelled", "The device was told you did not approve it.");
     }
@@ -185,7 +255,11 @@ pub async fn device_confirm(
         return confirm_page(&state, &headers, &form.user_code, Some("Invalid username or password."));
     };
     if !state.tenant.decide_device(&form.user_code, Some(&user.id), now) {
-        return code_page(&form.user_code, Some("That code is not valid, or it has expired. Check your device."));
+        return code_page(
+            &xsrf,
+            &form.user_code,
+            Some("That code is not valid, or it has expired. Check your device."),
+        );
     }
     done("Device signed in", "You are signed in on your device. You can close this page.")
 }

@@ -21,7 +21,7 @@ use crate::request::Params;
 use crate::state::AppState;
 
 pub async fn introspect(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
-    let result = Params::from_body(&headers, &body).and_then(|params| {
+    let result = Params::from_body(&headers, &body, "/token/introspection").and_then(|params| {
         let client = authenticate(&state, &headers, &params)?;
         check_client(&headers, &client)?;
         let token = params.require("token")?;

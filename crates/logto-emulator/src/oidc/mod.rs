@@ -64,6 +64,7 @@ pub fn router() -> Router<AppState> {
                 .route("/register/verify", axum::routing::post(register::verify_submit))
                 .route("/device", get(device::device_page).post(device::device_code_submit))
                 .route("/device/confirm", post(device::device_confirm))
+                .route("/oidc/device", get(device::device_xsrf))
                 .route("/oidc/session/end", get(session::end_session))
                 .route("/oidc/session/end/confirm", post(session::confirm))
                 .merge(cors_routes)

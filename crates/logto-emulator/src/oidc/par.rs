@@ -22,7 +22,7 @@ use crate::state::AppState;
 pub const PUSHED_TTL: i64 = 60;
 
 pub async fn push(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
-    let result = Params::from_body(&headers, &body).and_then(|params| {
+    let result = Params::from_body(&headers, &body, "/request").and_then(|params| {
         // oidc-provider reads the client from the body's client_id before authenticating it.
         params.require("client_id")?;
         let client = authenticate(&state, &headers, &params)?;

@@ -28,7 +28,7 @@ const REFRESH_TOKEN_TTL: i64 = 14 * 24 * 3600;
 const REUSE_INTERVAL_MS: i64 = 3000;
 
 pub async fn token(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
-    let result = Params::from_body(&headers, &body).and_then(|params| {
+    let result = Params::from_body(&headers, &body, "/token").and_then(|params| {
         let client = authenticate(&state, &headers, &params)?;
         check_client(&headers, &client)?;
         match params.require("grant_type")? {
@@ -316,8 +316,13 @@ fn client_credentials(state: &AppState, client: &Application, params: &Params) -
     }
     let resources = params.resources();
     let organization = params.get("organization_id")?;
+    // Logto's `resourceIndicators.defaultResource`: no `resource` means the default API resource.
+    let default = state.tenant.read(|store| store.resources.iter().find(|r| r.is_default).map(|r| r.indicator.clone()));
     let indicator = match (resources.as_slice(), organization) {
-        ([], None) => return Err(OidcError::invalid_target("both `resource` and `organization_id` are not provided")),
+        ([], None) => match default {
+            Some(indicator) => Some(indicator),
+            None => return Err(OidcError::invalid_target("both `resource` and `organization_id` are not provided")),
+        },
         ([], Some(_)) => None,
         ([one], _) => Some(one.clone()),
         _ => {
@@ -364,15 +369,23 @@ fn client_credentials(state: &AppState, client: &Application, params: &Params) -
         })
     })?;
     let granted = granted.join(" ");
-    let claim = asked.then_some(granted.as_str());
+    // The organization's own token always carries `scope` (empty when nothing is granted); a
+    // token for an API resource of it, when scopes were asked.
+    let claim = (asked || indicator.is_none()).then_some(granted.as_str());
     let org_claim = indicator.as_ref().map(|_| org_id);
     let token = org_access_token_jwt(state, &client.id, &client.id, &aud, claim, ttl, org_claim);
-    Ok(json!({"access_token": token, "expires_in": ttl, "token_type": "Bearer", "scope": granted}))
+    let mut body = json!({"access_token": token, "expires_in": ttl, "token_type": "Bearer", "scope": granted});
+    // For an API resource of the organization, an empty grant leaves `scope` out (Logto's
+    // client-credentials test); the organization's own token always has it.
+    if indicator.is_some() && granted.is_empty() {
+        body.as_object_mut().map(|b| b.remove("scope"));
+    }
+    Ok(body)
 }
 
 /// RFC 7009 revocation: an unknown token is not an error; revoking a refresh token ends its grant.
 pub async fn revoke(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
-    let result = Params::from_body(&headers, &body).and_then(|params| {
+    let result = Params::from_body(&headers, &body, "/token/revocation").and_then(|params| {
         let client = authenticate(&state, &headers, &params)?;
         check_client(&headers, &client)?;
         let token = params.require("token")?;

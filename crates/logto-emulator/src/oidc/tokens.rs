@@ -108,6 +108,20 @@ pub fn verified_access_token(state: &AppState, token: &str) -> Option<Value> {
     (live && claims["iss"] == state.issuer.as_str() && claims["sub"].is_string()).then_some(claims)
 }
 
+/// `profile` keys and the OIDC claims they become with the `profile` scope.
+const PROFILE_CLAIMS: &[(&str, &str)] = &[
+    ("familyName", "family_name"),
+    ("givenName", "given_name"),
+    ("middleName", "middle_name"),
+    ("nickname", "nickname"),
+    ("profile", "profile"),
+    ("website", "website"),
+    ("gender", "gender"),
+    ("birthdate", "birthdate"),
+    ("zoneinfo", "zoneinfo"),
+    ("locale", "locale"),
+];
+
 /// Claims a user has for the granted OIDC scopes (ID token and userinfo). With the organizations
 /// scope: `organizations` (ids), and at userinfo `organization_data` (`{id, name, description}`);
 /// with the organization-roles scope: `organization_roles` as `orgId:roleName`.
@@ -116,11 +130,29 @@ pub fn user_claims(store: &Store, user: &User, scopes: &[String], userinfo: bool
     let has = |s: &str| scopes.iter().any(|x| x == s);
     if has("profile") {
         claims["name"] = json!(user.name);
-        claims["preferred_username"] = json!(user.username);
+        // `profile.preferredUsername` when set, else the username (Logto's `getUserClaimsData`).
+        claims["preferred_username"] = match &user.profile["preferredUsername"] {
+            Value::String(preferred) if !preferred.is_empty() => json!(preferred),
+            _ => json!(user.username),
+        };
         claims["picture"] = json!(user.avatar);
         claims["updated_at"] = json!(user.updated_at);
         claims["username"] = json!(user.username);
         claims["created_at"] = json!(user.created_at);
+        // The OIDC profile claims a user's `profile` holds (snake_case, as Logto names them).
+        for (key, claim) in PROFILE_CLAIMS {
+            if let Some(value) = user.profile.get(*key).filter(|v| !v.is_null()) {
+                claims[*claim] = value.clone();
+            }
+        }
+    }
+    if has("address") {
+        if let Some(address) = user.profile.get("address").filter(|v| v.is_object()) {
+            claims["address"] = address.clone();
+        }
+    }
+    if has("roles") {
+        claims["roles"] = store.roles.iter().filter(|r| user.role_ids.contains(&r.id)).map(|r| json!(r.name)).collect();
     }
     if has("email") {
         claims["email"] = json!(user.primary_email);

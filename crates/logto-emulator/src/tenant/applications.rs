@@ -151,9 +151,9 @@ pub struct ApplicationPatch {
     pub redirect_uris: Option<Vec<String>>,
     /// New post sign-out redirect URIs.
     pub post_logout_redirect_uris: Option<Vec<String>>,
-    /// `customClientMetadata`'s keys to set (the others stay).
+    /// A new `customClientMetadata`, whole.
     pub custom_client_metadata: Option<serde_json::Map<String, serde_json::Value>>,
-    /// `customData`'s keys to set (the others stay).
+    /// A new `customData`, whole.
     pub custom_data: Option<serde_json::Value>,
 }
 
@@ -164,10 +164,11 @@ impl Tenant {
     pub fn update_application(&self, id: &str, patch: ApplicationPatch) -> Result<Application, ApiError> {
         let mut write = self.write();
         let mut app = write.read().applications.get(id).cloned().ok_or_else(ApiError::not_found)?;
-        // Logto merges JSON columns key by key (`jsonbMode: 'merge'`), so a key left out stays.
-        if let Some(mut metadata) = patch.custom_client_metadata {
+        // Logto's PATCH replaces the JSON columns whole (`updateApplicationById(id, rest,
+        // 'replace')`): a key left out is gone.
+        if let Some(metadata) = patch.custom_client_metadata {
             let flag = |m: &serde_json::Map<String, serde_json::Value>, k: &str| m.get(k).and_then(|v| v.as_bool());
-            let exchange = flag(&metadata, "allowTokenExchange").unwrap_or(app.allow_token_exchange);
+            let exchange = flag(&metadata, "allowTokenExchange").unwrap_or(false);
             if app.is_third_party && exchange {
                 return Err(ApiError::unprocessable(
                     "application.third_party_application_cannot_enable_token_exchange",
@@ -181,10 +182,9 @@ impl Tenant {
                     "Device flow cannot be changed after application creation.",
                 ));
             }
-            metadata.remove("isDeviceFlow");
-            metadata.remove("allowTokenExchange");
             app.allow_token_exchange = exchange;
-            app.extra_client_metadata.extend(metadata);
+            // The flags stay as given too, so an explicit `false` is answered as `false`.
+            app.extra_client_metadata = metadata;
         }
         if let Some(name) = patch.name {
             app.name = name;
@@ -198,14 +198,28 @@ impl Tenant {
         if let Some(uris) = patch.post_logout_redirect_uris {
             app.post_logout_redirect_uris = uris;
         }
-        if let Some(serde_json::Value::Object(data)) = patch.custom_data {
-            match app.custom_data.as_object_mut() {
-                Some(current) => current.extend(data),
-                None => app.custom_data = serde_json::Value::Object(data),
-            }
+        if let Some(data @ serde_json::Value::Object(_)) = patch.custom_data {
+            app.custom_data = data;
         }
         write.put(app.clone())?;
         Ok(app)
+    }
+
+    /// `PATCH /api/applications/{id}/custom-data`: the keys merged into `customData` (Logto's
+    /// default `jsonbMode: 'merge'`); the data after.
+    pub fn merge_application_custom_data(
+        &self,
+        id: &str,
+        added: serde_json::Map<String, serde_json::Value>,
+    ) -> Result<serde_json::Value, ApiError> {
+        let mut write = self.write();
+        let mut app = write.read().applications.get(id).cloned().ok_or_else(ApiError::not_found)?;
+        match app.custom_data.as_object_mut() {
+            Some(current) => current.extend(added),
+            None => app.custom_data = serde_json::Value::Object(added),
+        }
+        write.put(app.clone())?;
+        Ok(app.custom_data)
     }
 }
 
@@ -458,11 +472,12 @@ impl Tenant {
 
 impl Tenant {
     /// The third-party app `id` and the user `user_id`, as the consent-organization routes check
-    /// them first: 404 unknown app or user, 422 `application.third_party_application_only`.
-    fn consent_party(&self, id: &str, user_id: &str) -> Result<Application, ApiError> {
+    /// them first, before the body: 404 unknown app (`entity.not_exists_with_id`) or user
+    /// (`entity.not_found`, `users.findUserById`), 422 `application.third_party_application_only`.
+    pub fn consent_party(&self, id: &str, user_id: &str) -> Result<Application, ApiError> {
         self.read(|store| {
             let app = third_party_app(store, id)?;
-            store.user(user_id).ok_or_else(|| ApiError::not_exists_with_id("users", user_id))?;
+            store.user(user_id).ok_or_else(ApiError::not_found)?;
             Ok(app)
         })
     }

@@ -27,6 +27,12 @@ pub struct OrganizationFields {
     pub custom_data: Option<Value>,
     #[serde(default)]
     pub is_mfa_required: Option<bool>,
+    #[serde(default)]
+    pub color: Option<Value>,
+    #[serde(default)]
+    pub branding: Option<Value>,
+    #[serde(default, deserialize_with = "crate::request::nullable")]
+    pub custom_css: Option<Option<String>>,
 }
 
 /// An organization permission's fields, as `POST` and `PATCH /api/organization-scopes` take them.
@@ -119,6 +125,9 @@ impl Tenant {
             applications: vec![],
             jit_email_domains: vec![],
             jit_role_ids: vec![],
+            color: new.color.unwrap_or_else(|| json!({})),
+            branding: new.branding.unwrap_or_else(|| json!({})),
+            custom_css: new.custom_css.flatten(),
         };
         self.write().put(org.clone())?;
         Ok(org)
@@ -139,6 +148,15 @@ impl Tenant {
         }
         if let Some(mfa) = changes.is_mfa_required {
             org.is_mfa_required = mfa;
+        }
+        if let Some(color) = changes.color {
+            org.color = color;
+        }
+        if let Some(branding) = changes.branding {
+            org.branding = branding;
+        }
+        if let Some(css) = changes.custom_css {
+            org.custom_css = css;
         }
         write.put(org.clone())?;
         Ok(org)

@@ -62,7 +62,29 @@ impl Tenant {
             indicator: new.indicator,
             access_token_ttl: new.access_token_ttl.unwrap_or(3600),
             scopes: vec![],
+            is_default: false,
         };
+        write.put(resource.clone())?;
+        Ok(resource)
+    }
+
+    /// `PATCH /api/resources/{id}/is-default`: makes it the default API resource (the former
+    /// default no longer is: one at most, as Logto's `setDefaultResource`) or not; 404 unknown.
+    pub fn set_default_resource(&self, id: &str, is_default: bool) -> Result<Resource, ApiError> {
+        let mut write = self.write();
+        let (mut resource, former): (Resource, Vec<Resource>) = {
+            let store = write.read();
+            let resource = store.resource_by_id(id).cloned().ok_or_else(ApiError::not_found)?;
+            let former = store.resources.iter().filter(|r| r.is_default && r.id != id).cloned().collect();
+            (resource, former)
+        };
+        if is_default {
+            for mut other in former {
+                other.is_default = false;
+                write.put(other)?;
+            }
+        }
+        resource.is_default = is_default;
         write.put(resource.clone())?;
         Ok(resource)
     }

@@ -39,10 +39,42 @@ async fn poll(emu: &RunningEmulator, client_id: &str, device_code: &str) -> (u16
     (status, body)
 }
 
-/// The device page's confirm form, as a person fills it.
+/// The device page's XSRF token, as a browser gets it on its first visit (`/device` → 302
+/// `/oidc/device`, which sets the cookie → 302 `/device`).
+async fn xsrf(emu: &RunningEmulator) -> String {
+    let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let first = http.get(format!("{}/device?user_code=AB", emu.endpoint)).send().await.unwrap();
+    assert_eq!(
+        (first.status().as_u16(), first.headers()["location"].to_str().unwrap()),
+        (302, "/oidc/device?user_code=AB")
+    );
+    let second = http.get(format!("{}/oidc/device?user_code=AB", emu.endpoint)).send().await.unwrap();
+    assert_eq!(
+        (second.status().as_u16(), second.headers()["location"].to_str().unwrap()),
+        (302, "/device?user_code=AB")
+    );
+    let cookie = second.headers()["set-cookie"].to_str().unwrap();
+    let pair = cookie.split(';').next().unwrap();
+    pair.strip_prefix("_logto_device_flow_xsrf=").unwrap().to_string()
+}
+
+/// The device page's confirm form, as a person fills it (with the page's XSRF token).
 async fn decide(emu: &RunningEmulator, user_code: &str, decision: &str) -> (u16, String) {
-    let form = [("user_code", user_code), ("username", "alice"), ("password", DEMO_PASSWORD), ("decision", decision)];
-    let r = reqwest::Client::new().post(format!("{}/device/confirm", emu.endpoint)).form(&form).send().await.unwrap();
+    let token = xsrf(emu).await;
+    let form = [
+        ("user_code", user_code),
+        ("username", "alice"),
+        ("password", DEMO_PASSWORD),
+        ("decision", decision),
+        ("xsrf", &token),
+    ];
+    let r = reqwest::Client::new()
+        .post(format!("{}/device/confirm", emu.endpoint))
+        .header("cookie", format!("_logto_device_flow_xsrf={token}"))
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
     (r.status().as_u16(), r.text().await.unwrap())
 }
 
@@ -100,7 +132,28 @@ async fn a_device_is_signed_in_by_its_user_on_the_device_page() {
     );
 
     // The page: a wrong code is said; the right one (typed loosely) shows the app, then approval.
-    let page = |path: String| async move { reqwest::get(path).await.unwrap() };
+    let token = xsrf(&emu).await;
+    let cookie = format!("_logto_device_flow_xsrf={token}");
+    let page = |path: String| {
+        let cookie = cookie.clone();
+        async move { reqwest::Client::new().get(path).header("cookie", cookie).send().await.unwrap() }
+    };
+    // A post without the page's token is refused, and nothing is decided.
+    let forged = reqwest::Client::new()
+        .post(format!("{}/device/confirm", emu.endpoint))
+        .header("cookie", &cookie)
+        .form(&[
+            ("user_code", user_code.as_str()),
+            ("username", "alice"),
+            ("password", DEMO_PASSWORD),
+            ("decision", "approve"),
+            ("xsrf", "forged"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(forged.status(), 400);
+    assert!(forged.text().await.unwrap().contains("expired"));
     let r = page(format!("{}/device?user_code=ZZZZ-ZZZZ", emu.endpoint)).await;
     assert_eq!(r.status(), 400);
     assert!(r.text().await.unwrap().contains("not valid"));

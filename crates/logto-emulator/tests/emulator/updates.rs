@@ -128,7 +128,7 @@ async fn resources_and_scopes_are_changed_and_deleted_with_the_roles_holding_the
 }
 
 #[tokio::test]
-async fn applications_are_patched_as_logto_merges_them() {
+async fn applications_are_patched_as_logto_replaces_their_json() {
     let emu = logto_emulator::Emulator::new(&demo_tenant::seed()).spawn().await.unwrap();
     let api = Api::new(&emu).await;
     let app = api
@@ -156,7 +156,21 @@ async fn applications_are_patched_as_logto_merges_them() {
         .await;
     assert_eq!(patched["name"], "web 2");
     assert_eq!(patched["oidcClientMetadata"]["redirectUris"], json!(["https://w.example/cb2"]));
-    assert_eq!(patched["customClientMetadata"], json!({"rotateRefreshToken": true, "allowTokenExchange": true}));
+    // `updateApplicationById(id, rest, 'replace')`: the JSON column is the patch's, whole.
+    assert_eq!(patched["customClientMetadata"], json!({"allowTokenExchange": true}));
+    let patched = api
+        .ok(
+            Method::PATCH,
+            &format!("/applications/{id}"),
+            Some(json!({"customClientMetadata": {"isDeviceFlow": false}})),
+        )
+        .await;
+    assert_eq!(patched["customClientMetadata"], json!({"isDeviceFlow": false}), "an explicit false is kept");
+    // customData: replaced by PATCH, merged by PATCH …/custom-data.
+    let merged = api.ok(Method::PATCH, &format!("/applications/{id}/custom-data"), Some(json!({"b": 2}))).await;
+    assert_eq!(merged, json!({"a": 1, "b": 2}));
+    let patched = api.ok(Method::PATCH, &format!("/applications/{id}"), Some(json!({"customData": {}}))).await;
+    assert_eq!(patched["customData"], json!({}));
     let (status, body) = api
         .call(
             Method::PATCH,
@@ -173,8 +187,8 @@ async fn applications_are_patched_as_logto_merges_them() {
         )
         .await;
     assert_eq!(status, 400);
-    let data = api.ok(Method::PATCH, &format!("/applications/{id}/custom-data"), Some(json!({"b": 2}))).await;
-    assert_eq!(data, json!({"a": 1, "b": 2}), "Logto merges the keys");
+    let data = api.ok(Method::PATCH, &format!("/applications/{id}/custom-data"), Some(json!({"c": 3}))).await;
+    assert_eq!(data, json!({"c": 3}), "merged into the emptied data");
     assert_eq!(api.call(Method::PATCH, "/applications/nosuchapp/custom-data", Some(json!({}))).await.0, 404);
 }
 
@@ -352,7 +366,8 @@ async fn application_secrets_are_added_renamed_expired_and_deleted() {
         api.ok(Method::PATCH, &format!("/applications/{id}/secrets/ci"), Some(json!({"name": "deploy"}))).await;
     assert_eq!((renamed["name"].as_str(), renamed["value"].as_str()), (Some("deploy"), Some(ci.as_str())));
     emu.state.clock.advance_ms(120_000);
-    assert_eq!(token(ci.clone()).await, 401, "an expired secret does not");
+    // Logto tells an expired secret apart: 400 invalid_request "client secret has expired".
+    assert_eq!(token(ci.clone()).await, 400, "an expired secret does not");
     assert_eq!(api.call(Method::DELETE, &format!("/applications/{id}/secrets/deploy"), None).await.0, 204);
     assert_eq!(api.call(Method::DELETE, &format!("/applications/{id}/secrets/Default%20secret"), None).await.0, 204);
     assert_eq!(api.ok(Method::GET, &format!("/applications/{id}/secrets"), None).await, json!([]));

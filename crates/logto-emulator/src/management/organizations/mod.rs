@@ -26,7 +26,7 @@ use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post, put};
 use axum::{Json, Router};
-use serde_json::Value;
+use serde_json::{json, Value};
 
 use super::guard::{self, Field, Kind};
 use super::pagination::ListRequest;
@@ -106,11 +106,33 @@ fn search_matches(q: Option<&str>, fields: &[Option<&str>]) -> bool {
     fields.iter().flatten().any(|f| f.to_lowercase().contains(&q))
 }
 
+/// `partialColorGuard` and the branding keys (`Organizations.createGuard`).
+const COLOR: Kind = Kind::Nested(&[
+    Field::optional(
+        "primaryColor",
+        Kind::Str { min: 0, max: None, pattern: Some(crate::management::schema::is_hex_colour) },
+    ),
+    Field::optional("isDarkModeEnabled", Kind::Bool),
+    Field::optional(
+        "darkPrimaryColor",
+        Kind::Str { min: 0, max: None, pattern: Some(crate::management::schema::is_hex_colour) },
+    ),
+]);
+const BRANDING: Kind = Kind::Nested(&[
+    Field::optional("logoUrl", guard::ANY_STRING),
+    Field::optional("darkLogoUrl", guard::ANY_STRING),
+    Field::optional("favicon", guard::ANY_STRING),
+    Field::optional("darkFavicon", guard::ANY_STRING),
+]);
+
 const NEW_ORG: &[Field] = &[
     Field::required("name", guard::string(1, 128)),
     Field::nullable("description", guard::string(0, 256)),
     Field::optional("customData", Kind::Object),
     Field::optional("isMfaRequired", Kind::Bool),
+    Field::optional("color", COLOR),
+    Field::optional("branding", BRANDING),
+    Field::nullable("customCss", guard::ANY_STRING),
 ];
 
 const ORG_CHANGES: &[Field] = &[
@@ -118,18 +140,53 @@ const ORG_CHANGES: &[Field] = &[
     Field::nullable("description", guard::string(0, 256)),
     Field::optional("customData", Kind::Object),
     Field::optional("isMfaRequired", Kind::Bool),
+    Field::optional("color", COLOR),
+    Field::optional("branding", BRANDING),
+    Field::nullable("customCss", guard::ANY_STRING),
 ];
+
+/// Only the keys `fields` names (zod's object drops the others).
+fn known_keys(value: Option<Value>, kind: Kind) -> Option<Value> {
+    let Kind::Nested(fields) = kind else { return value };
+    value.map(|v| {
+        let map = v.as_object().cloned().unwrap_or_default();
+        Value::Object(map.into_iter().filter(|(k, _)| fields.iter().any(|f| f.name == k)).collect())
+    })
+}
+
+/// The organization fields of a body checked against `schema`.
+fn organization_fields(body: &[u8], schema: &[Field]) -> Result<OrganizationFields, ApiError> {
+    let mut fields: OrganizationFields = guard::body(body, schema)?;
+    fields.color = known_keys(fields.color, COLOR);
+    fields.branding = known_keys(fields.branding, BRANDING);
+    Ok(fields)
+}
 
 /// `GET /api/organizations[?q=…]`: paged, in creation order.
 pub async fn list(State(state): State<AppState>, OriginalUri(uri): OriginalUri) -> Result<Response, ApiError> {
     let list = ListRequest::paged(uri)?;
     let q = list.params.get("q").ok().flatten();
+    // `showFeatured`: each with `usersCount` and its first three members (`featuredUsers`).
+    let featured = list.params.get("showFeatured").ok().flatten().is_some_and(|v| v == "1" || v == "true");
     let orgs = state.tenant.read(|store| {
         store
             .organizations
             .iter()
             .filter(|o| search_matches(q, &[Some(&o.id), Some(&o.name), o.description.as_deref()]))
-            .map(Organization::to_api_json)
+            .map(|o| {
+                let mut v = o.to_api_json();
+                if featured {
+                    v["usersCount"] = json!(o.members.len());
+                    v["featuredUsers"] = o
+                        .members
+                        .iter()
+                        .take(3)
+                        .filter_map(|m| store.user(&m.id))
+                        .map(|u| json!({"id": u.id, "avatar": u.avatar, "name": u.name}))
+                        .collect();
+                }
+                v
+            })
             .collect()
     });
     Ok(list.answer(&state.endpoint, orgs))
@@ -137,7 +194,7 @@ pub async fn list(State(state): State<AppState>, OriginalUri(uri): OriginalUri) 
 
 /// `POST /api/organizations` → 201.
 pub async fn create(State(state): State<AppState>, body: Bytes) -> Result<(StatusCode, Json<Value>), ApiError> {
-    let new: OrganizationFields = guard::body(&body, NEW_ORG)?;
+    let new = organization_fields(&body, NEW_ORG)?;
     let org = state.tenant.create_organization(new, state.clock.now_ms())?;
     Ok((StatusCode::CREATED, Json(org.to_api_json())))
 }
@@ -153,7 +210,7 @@ pub async fn update(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Result<Json<Value>, ApiError> {
-    let changes: OrganizationFields = guard::body(&body, ORG_CHANGES)?;
+    let changes = organization_fields(&body, ORG_CHANGES)?;
     let org = state.tenant.update_organization(&id, changes)?;
     Ok(Json(org.to_api_json()))
 }
