@@ -39,6 +39,7 @@ mod organizations;
 mod par;
 mod persistence;
 mod signup;
+mod suite_rules;
 mod token_exchange;
 mod updates;
 mod users_and_search;
