@@ -20,6 +20,7 @@
 //!   request log and the webhook deliveries;
 //! - `secret`: passwords, application secrets and signing keys behind a redacted `Debug`;
 //! - `password_digest`: passwords imported as MD5, SHA1, SHA256 or Logto's legacy digests;
+//! - `sso`: enterprise SSO providers (names, settings, forbidden domains);
 //! - `phone`: phone numbers as Logto parses and compares them (country code, trunk `0`).
 //!
 //! The faces over it (each handler parses, calls one tenant operation or read, and renders):
@@ -76,6 +77,7 @@ pub mod request_log;
 pub mod secret;
 pub mod seed;
 pub mod sign_in_experience;
+pub mod sso;
 mod start;
 pub mod state;
 pub mod store;

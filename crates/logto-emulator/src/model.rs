@@ -609,6 +609,9 @@ pub struct Organization {
     /// Its sign-in page CSS.
     #[serde(default)]
     pub custom_css: Option<String>,
+    /// Just-in-time provisioning: users who sign in through these SSO connectors join.
+    #[serde(default)]
+    pub jit_sso_connector_ids: Vec<String>,
 }
 
 impl Organization {
@@ -849,4 +852,40 @@ pub struct SignInExperience {
     pub id: String,
     /// The object as the Management API answers it.
     pub value: Value,
+}
+
+/// An enterprise SSO connector (`sso_connectors`): kept, listed and shown to sign-in pages as
+/// Logto does; the emulator does not sign anyone in through it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SsoConnector {
+    /// Its id.
+    pub id: String,
+    /// `OIDC`, `SAML`, `AzureAD`, `GoogleWorkspace`, `Okta` or `AzureAdOidc`.
+    pub provider_name: String,
+    /// Its unique name.
+    pub connector_name: String,
+    /// The provider's settings (`{}` until set), as the provider's guard parsed them.
+    pub config: Value,
+    /// The email domains it signs in (lower case).
+    pub domains: Vec<String>,
+    /// `displayName`, `logo`, `darkLogo`.
+    pub branding: Value,
+    /// Whether a sign-in updates the user's profile.
+    pub sync_profile: bool,
+    /// Whether the IdP's tokens are kept.
+    pub enable_token_storage: bool,
+    /// When it was created, in ms since the epoch.
+    pub created_at: i64,
+}
+
+impl SsoConnector {
+    /// The `sso_connectors` row as the Management API answers it.
+    pub fn to_api_json(&self) -> Value {
+        json!({
+            "tenantId": "default", "id": self.id, "providerName": self.provider_name,
+            "connectorName": self.connector_name, "config": self.config, "domains": self.domains,
+            "branding": self.branding, "syncProfile": self.sync_profile,
+            "enableTokenStorage": self.enable_token_storage, "createdAt": self.created_at,
+        })
+    }
 }

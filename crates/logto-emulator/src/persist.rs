@@ -12,7 +12,7 @@ use serde::{de::DeserializeOwned, Deserialize, Serialize};
 use crate::keys::{KeyRing, TenantKey};
 use crate::model::{
     Application, Hook, Invitation, OrgRole, OrgScope, Organization, OutboxMessage, PersonalAccessToken, Resource, Role,
-    SignInExperience, User,
+    SignInExperience, SsoConnector, User,
 };
 use crate::store::Store;
 
@@ -119,6 +119,7 @@ entity_in_vec! {
     Invitation => "organization_invitation", invitations;
     OutboxMessage => "outbox_message", outbox;
     PersonalAccessToken => "personal_access_token", personal_access_tokens;
+    SsoConnector => "sso_connector", sso_connectors;
 }
 
 impl Entity for SignInExperience {
@@ -304,6 +305,7 @@ impl Db {
         self.load_into::<Invitation>(&conn, &mut store)?;
         self.load_into::<OutboxMessage>(&conn, &mut store)?;
         self.load_into::<PersonalAccessToken>(&conn, &mut store)?;
+        self.load_into::<SsoConnector>(&conn, &mut store)?;
         self.load_into::<SignInExperience>(&conn, &mut store)?;
         Ok(Some(store))
     }
@@ -350,6 +352,7 @@ impl Db {
             .chain(rows(store.invitations.iter()))
             .chain(rows(store.outbox.iter()))
             .chain(rows(store.personal_access_tokens.iter()))
+            .chain(rows(store.sso_connectors.iter()))
             .chain(rows(store.sign_in_experience.iter()));
         for (kind, id, json) in all {
             let json = json.map_err(|e| self.json(kind, e))?;

@@ -35,6 +35,9 @@ pub struct Store {
     pub outbox: Vec<OutboxMessage>,
     /// Users' personal access tokens.
     pub personal_access_tokens: Vec<PersonalAccessToken>,
+    /// Enterprise SSO connectors, in creation order (kept and shown; signing in through one is
+    /// not emulated).
+    pub sso_connectors: Vec<SsoConnector>,
     /// The sign-in experience (`/api/sign-in-exp`); a data file from before it was kept has none:
     /// Logto's default then.
     pub sign_in_experience: Option<SignInExperience>,
@@ -227,6 +230,7 @@ impl Store {
                 color: serde_json::json!({}),
                 branding: serde_json::json!({}),
                 custom_css: None,
+                jit_sso_connector_ids: vec![],
             })
             .collect();
     }

@@ -4,9 +4,10 @@
 //! - `GET /api/.well-known/sign-in-exp[?organizationId=…&appId=…]`: the sign-in experience as
 //!   the sign-in page gets it (`getFullSignInExperience`): the application's and the
 //!   organization's branding over the tenant's, `emailBlocklistPolicy` and
-//!   `forgotPasswordMethods` left out, and what the page needs besides: no social or SSO
-//!   connectors (the emulator has none), no forgot-password method (no email or SMS connector),
-//!   no custom profile fields;
+//!   `forgotPasswordMethods` left out, and what the page needs besides: the SSO connectors a
+//!   sign-in could use when single sign-on is on (settings the provider takes and at least one
+//!   domain), no social connector and no forgot-password method (the emulator has no social,
+//!   email or SMS connector), no custom profile fields;
 //! - `GET /api/.well-known/account-center`: the account center's settings, off (the account
 //!   center is not emulated; this is what a tenant that never turned it on answers).
 
@@ -50,7 +51,7 @@ fn deep_merge(into: &mut Value, from: &Value) {
 }
 
 async fn sign_in_experience(State(state): State<AppState>, Query(overrides): Query<Overrides>) -> Json<Value> {
-    let (mut experience, app, organization) = state.tenant.read(|store| {
+    let (mut experience, app, organization, sso) = state.tenant.read(|store| {
         let app = overrides.app_id.as_deref().and_then(|id| store.applications.get(id)).and_then(|a| {
             // Only the branding keys of an app's sign-in experience apply (`SignInExperienceOverride`).
             let settings = a.sign_in_experience.as_ref()?;
@@ -70,8 +71,24 @@ async fn sign_in_experience(State(state): State<AppState>, Query(overrides): Que
             }
             v
         });
-        (store.sign_in_experience(), app, organization)
+        // `getActiveSsoConnectors`: usable connectors, named and branded for the page.
+        let sso: Vec<Value> = store
+            .sso_connectors
+            .iter()
+            .filter(|c| !c.domains.is_empty() && crate::sso::parse_config(&c.provider_name, &c.config).is_some())
+            .map(|c| {
+                let provider_name = crate::sso::provider(&c.provider_name).map(|p| p.2).unwrap_or_default();
+                json!({
+                    "id": c.id,
+                    "connectorName": c.branding.get("displayName").cloned().unwrap_or_else(|| json!(provider_name)),
+                    "logo": c.branding.get("logo").cloned().unwrap_or_else(|| json!(crate::sso::PROVIDER_LOGO)),
+                    "darkLogo": c.branding.get("darkLogo").cloned().unwrap_or_else(|| json!(crate::sso::PROVIDER_LOGO)),
+                })
+            })
+            .collect();
+        (store.sign_in_experience(), app, organization, sso)
     });
+    let sso = if experience["singleSignOnEnabled"] == true { sso } else { vec![] };
     for layer in [app, organization].into_iter().flatten() {
         deep_merge(&mut experience, &layer);
     }
@@ -79,7 +96,7 @@ async fn sign_in_experience(State(state): State<AppState>, Query(overrides): Que
         fields.remove("emailBlocklistPolicy");
         fields.remove("forgotPasswordMethods");
         fields.insert("socialConnectors".into(), json!([]));
-        fields.insert("ssoConnectors".into(), json!([]));
+        fields.insert("ssoConnectors".into(), Value::Array(sso));
         fields.insert("forgotPassword".into(), json!({"phone": false, "email": false}));
         fields.insert("isDevelopmentTenant".into(), json!(false));
         fields.insert("customProfileFields".into(), json!([]));

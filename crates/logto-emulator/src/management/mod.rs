@@ -12,6 +12,7 @@ mod roles;
 pub(crate) mod schema;
 mod search;
 mod sign_in_experience;
+mod sso_connectors;
 mod subject_tokens;
 mod users;
 
@@ -89,6 +90,12 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/applications/{id}/roles/{role_id}", delete(applications::remove_role))
         .route("/subject-tokens", post(subject_tokens::create))
         .route("/sign-in-exp", get(sign_in_experience::get).patch(sign_in_experience::patch))
+        .route("/sso-connector-providers", get(sso_connectors::providers))
+        .route("/sso-connectors", get(sso_connectors::list).post(sso_connectors::create))
+        .route(
+            "/sso-connectors/{id}",
+            get(sso_connectors::get_one).patch(sso_connectors::update).delete(sso_connectors::delete),
+        )
         .route(
             "/users/{id}/personal-access-tokens",
             get(personal_access_tokens::list)

@@ -23,7 +23,7 @@ fn not_found() -> ApiError {
 }
 
 impl Tenant {
-    fn change_organization(
+    pub(super) fn change_organization(
         &self,
         id: &str,
         change: impl FnOnce(&crate::store::Store, &mut Organization) -> Result<(), ApiError>,

@@ -37,6 +37,7 @@ mod roles;
 mod sign_in_experience;
 mod signed_in;
 mod signup;
+mod sso_connectors;
 mod users;
 mod write;
 
@@ -55,6 +56,7 @@ pub use resources::{NewResource, NewScope, ResourcePatch};
 pub use roles::{NewRole, RolePatch};
 pub use signed_in::{GrantSummary, RefreshSummary, SessionSummary};
 pub use signup::{check_password, SignUpRefused};
+pub use sso_connectors::{connector_not_found, SsoConnectorFields};
 pub use users::{NewUser, UserPatch};
 
 use crate::keys::{KeyRing, TenantKey};

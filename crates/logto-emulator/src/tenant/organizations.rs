@@ -128,6 +128,7 @@ impl Tenant {
             color: new.color.unwrap_or_else(|| json!({})),
             branding: new.branding.unwrap_or_else(|| json!({})),
             custom_css: new.custom_css.flatten(),
+            jit_sso_connector_ids: vec![],
         };
         self.write().put(org.clone())?;
         Ok(org)

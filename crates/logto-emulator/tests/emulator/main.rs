@@ -39,6 +39,7 @@ mod organizations;
 mod par;
 mod persistence;
 mod signup;
+mod sso_connectors;
 mod suite_rules;
 mod token_exchange;
 mod updates;

@@ -59,6 +59,11 @@ pub fn router() -> Router<AppState> {
         .route("/organizations/{id}/jit/email-domains/{email_domain}", delete(jit::remove_email_domain))
         .route("/organizations/{id}/jit/roles", get(jit::roles).post(jit::add_roles).put(jit::replace_roles))
         .route("/organizations/{id}/jit/roles/{role_id}", delete(jit::remove_role))
+        .route(
+            "/organizations/{id}/jit/sso-connectors",
+            get(jit::sso_connectors).post(jit::add_sso_connectors).put(jit::replace_sso_connectors),
+        )
+        .route("/organizations/{id}/jit/sso-connectors/{connector_id}", delete(jit::remove_sso_connector))
         .route("/organizations/{id}/users/roles", post(members::add_roles_bulk))
         .route("/organizations/{id}/applications/roles", post(members::add_application_roles_bulk))
         .route("/organizations/{id}/users/{user_id}/scopes", get(members::scopes))
