@@ -16,6 +16,11 @@ use crate::request::Params;
 /// emulator a compile per request.
 const MAX_PATTERN: usize = 1024;
 
+/// Backtracking steps one value may cost a lookaround pattern (patterns without lookaround run on
+/// regex-automata, in linear time). A legitimate pattern over a field of at most a few hundred
+/// characters needs far fewer; a hostile one stops here and counts as no match.
+const BACKTRACK_LIMIT: usize = 10_000;
+
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Mode {
     Exact,
@@ -150,7 +155,9 @@ impl Search {
                 }
                 let flags = if case_sensitive { "" } else { "(?i)" };
                 c.regex = Some(
-                    Regex::new(&format!("{flags}{pattern}"))
+                    fancy_regex::RegexBuilder::new(&format!("{flags}{pattern}"))
+                        .backtrack_limit(BACKTRACK_LIMIT)
+                        .build()
                         .map_err(|_| ApiError::invalid_input("Search pattern is not a valid regular expression."))?,
                 );
             }

@@ -83,6 +83,20 @@ SERVED = {
     "/api/organizations/{id}/applications/{applicationId}": ["delete"],
     "/api/organizations/{id}/applications/{applicationId}/roles": ["get", "post", "put"],
     "/api/organizations/{id}/applications/{applicationId}/roles/{organizationRoleId}": ["delete"],
+    "/api/organizations/{id}/applications/roles": ["post"],
+    "/api/organizations/{id}/jit/sso-connectors": ["get", "post", "put"],
+    "/api/organizations/{id}/jit/sso-connectors/{ssoConnectorId}": ["delete"],
+    "/api/resources/{id}/is-default": ["patch"],
+    "/api/users/{userId}/password/expiration": ["patch"],
+    "/api/sso-connector-providers": ["get"],
+    "/api/sso-connectors": ["post", "get"],
+    "/api/sso-connectors/{id}": ["get", "delete", "patch"],
+    "/api/.well-known/sign-in-exp": ["get"],
+    "/api/.well-known/account-center": ["get"],
+    # The Experience API without an interaction cookie: every call is refused (400
+    # session.not_found), which is what the fuzz can check of it.
+    "/api/experience/verification/new-password-identity": ["post"],
+    "/api/experience/profile": ["post"],
 }
 
 
