@@ -131,29 +131,23 @@ fn check_value(path: Vec<Value>, kind: Kind, value: &Value, issues: &mut Vec<Val
         (Kind::Number, v) => issues.push(invalid_type(&path, "number", type_name(v))),
         (Kind::Bool, v) => issues.push(invalid_type(&path, "boolean", type_name(v))),
         (Kind::Object, v) => issues.push(invalid_type(&path, "object", type_name(v))),
-        (Kind::Strings { min }, Value::Array(items)) => {
+        // An array of strings: any strings, or ids (none empty).
+        (Kind::Strings { min }, Value::Array(items)) | (Kind::Ids { min }, Value::Array(items)) => {
             if items.len() < min {
                 issues.push(json!({"code": "too_small", "minimum": min, "type": "array", "inclusive": true,
                     "exact": false, "message": format!("Array must contain at least {min} element(s)"), "path": path}));
             }
+            let each = match kind {
+                Kind::Ids { .. } => Kind::Str { min: 1, max: None, pattern: None },
+                _ => ANY_STRING,
+            };
             for (i, item) in items.iter().enumerate() {
                 let mut p = path.clone();
                 p.push(json!(i));
-                check_value(p, ANY_STRING, item, issues);
+                check_value(p, each, item, issues);
             }
         }
         (Kind::Strings { .. }, v) => issues.push(invalid_type(&path, "array", type_name(v))),
-        (Kind::Ids { min }, Value::Array(items)) => {
-            if items.len() < min {
-                issues.push(json!({"code": "too_small", "minimum": min, "type": "array", "inclusive": true,
-                    "exact": false, "message": format!("Array must contain at least {min} element(s)"), "path": path}));
-            }
-            for (i, item) in items.iter().enumerate() {
-                let mut p = path.clone();
-                p.push(json!(i));
-                check_value(p, Kind::Str { min: 1, max: None, pattern: None }, item, issues);
-            }
-        }
         (Kind::Ids { .. }, v) => issues.push(invalid_type(&path, "array", type_name(v))),
         (Kind::Enum(options), Value::String(s)) if options.contains(&s.as_str()) => {}
         (Kind::Enum(options), v) => {

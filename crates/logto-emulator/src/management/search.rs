@@ -299,29 +299,24 @@ impl Searchable for crate::model::Role {
     }
 }
 
-impl Searchable for crate::model::Application {
-    const FIELDS: &'static [&'static str] = &["id", "name", "description"];
-    fn field(&self, name: &str) -> Option<&str> {
-        match name {
-            "id" => Some(&self.id),
-            "name" => Some(&self.name),
-            "description" => self.description.as_deref(),
-            _ => None,
+/// Applications and API scopes are searched by `id`, `name` and `description`.
+macro_rules! searchable_by_id_name_description {
+    ($($ty:ty),*) => {$(
+        impl Searchable for $ty {
+            const FIELDS: &'static [&'static str] = &["id", "name", "description"];
+            fn field(&self, name: &str) -> Option<&str> {
+                match name {
+                    "id" => Some(&self.id),
+                    "name" => Some(&self.name),
+                    "description" => self.description.as_deref(),
+                    _ => None,
+                }
+            }
         }
-    }
+    )*};
 }
 
-impl Searchable for crate::model::Scope {
-    const FIELDS: &'static [&'static str] = &["id", "name", "description"];
-    fn field(&self, name: &str) -> Option<&str> {
-        match name {
-            "id" => Some(&self.id),
-            "name" => Some(&self.name),
-            "description" => self.description.as_deref(),
-            _ => None,
-        }
-    }
-}
+searchable_by_id_name_description!(crate::model::Application, crate::model::Scope);
 
 impl Search {
     /// [`Search::parse`] over `T`'s fields.

@@ -7,6 +7,7 @@ use axum::http::StatusCode;
 use super::Tenant;
 use crate::error::ApiError;
 use crate::model::{OrgMember, Organization, RoleType};
+use crate::store::Store;
 
 /// An email domain as Logto keeps it: lower case, trimmed. 400 when nothing is left or it is
 /// longer than the column (128).
@@ -90,19 +91,37 @@ impl Tenant {
     /// Adds JIT roles (those held already are kept once); 422 for a role the template lacks or
     /// one for applications.
     pub fn add_jit_roles(&self, id: &str, role_ids: &[String], replace: bool) -> Result<(), ApiError> {
+        let user_role =
+            |store: &Store, role_id: &str| store.org_role(role_id).is_some_and(|r| r.role_type == RoleType::User);
+        self.add_jit_ids(id, role_ids, replace, user_role, |org| &mut org.jit_role_ids)
+    }
+
+    /// Removes a JIT role; 404 when the organization does not have it.
+    pub fn remove_jit_role(&self, id: &str, role_id: &str) -> Result<(), ApiError> {
+        self.remove_jit_id(id, role_id, |org| &mut org.jit_role_ids)
+    }
+
+    /// Adds ids to one of an organization's JIT lists (each once; with `replace`, the list is
+    /// them); 422 `entity.relation_foreign_key_not_found` for an id `known` refuses.
+    pub(super) fn add_jit_ids(
+        &self,
+        id: &str,
+        ids: &[String],
+        replace: bool,
+        known: impl Fn(&Store, &str) -> bool,
+        list: fn(&mut Organization) -> &mut Vec<String>,
+    ) -> Result<(), ApiError> {
         self.change_organization(id, |store, org| {
-            for role_id in role_ids {
-                let user_role = store.org_role(role_id).is_some_and(|r| r.role_type == RoleType::User);
-                if !user_role {
-                    return Err(ApiError::foreign_key_not_found());
-                }
+            if ids.iter().any(|i| !known(store, i)) {
+                return Err(ApiError::foreign_key_not_found());
             }
+            let list = list(org);
             if replace {
-                org.jit_role_ids.clear();
+                list.clear();
             }
-            for role_id in role_ids {
-                if !org.jit_role_ids.contains(role_id) {
-                    org.jit_role_ids.push(role_id.clone());
+            for i in ids {
+                if !list.contains(i) {
+                    list.push(i.clone());
                 }
             }
             Ok(())
@@ -110,12 +129,18 @@ impl Tenant {
         .map(|_| ())
     }
 
-    /// Removes a JIT role; 404 when the organization does not have it.
-    pub fn remove_jit_role(&self, id: &str, role_id: &str) -> Result<(), ApiError> {
+    /// Takes an id out of one of an organization's JIT lists; 404 when it is not there.
+    pub(super) fn remove_jit_id(
+        &self,
+        id: &str,
+        item: &str,
+        list: fn(&mut Organization) -> &mut Vec<String>,
+    ) -> Result<(), ApiError> {
         self.change_organization(id, |_, org| {
-            let before = org.jit_role_ids.len();
-            org.jit_role_ids.retain(|r| r != role_id);
-            if org.jit_role_ids.len() == before {
+            let list = list(org);
+            let before = list.len();
+            list.retain(|x| x != item);
+            if list.len() == before {
                 return Err(not_found());
             }
             Ok(())

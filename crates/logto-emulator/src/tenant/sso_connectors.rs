@@ -161,33 +161,12 @@ impl Tenant {
     /// Links SSO connectors to an organization for JIT provisioning (or, with `replace`, sets
     /// them); 422 `entity.relation_foreign_key_not_found` for an unknown connector.
     pub fn add_jit_sso_connectors(&self, id: &str, connector_ids: &[String], replace: bool) -> Result<(), ApiError> {
-        self.change_organization(id, |store, org| {
-            if connector_ids.iter().any(|c| !store.sso_connectors.iter().any(|x| &x.id == c)) {
-                return Err(ApiError::foreign_key_not_found());
-            }
-            if replace {
-                org.jit_sso_connector_ids.clear();
-            }
-            for c in connector_ids {
-                if !org.jit_sso_connector_ids.contains(c) {
-                    org.jit_sso_connector_ids.push(c.clone());
-                }
-            }
-            Ok(())
-        })
-        .map(|_| ())
+        let known = |store: &crate::store::Store, c: &str| store.sso_connectors.iter().any(|x| x.id == c);
+        self.add_jit_ids(id, connector_ids, replace, known, |org| &mut org.jit_sso_connector_ids)
     }
 
     /// Unlinks one; 404 when the organization does not have it.
     pub fn remove_jit_sso_connector(&self, id: &str, connector_id: &str) -> Result<(), ApiError> {
-        self.change_organization(id, |_, org| {
-            let before = org.jit_sso_connector_ids.len();
-            org.jit_sso_connector_ids.retain(|c| c != connector_id);
-            if org.jit_sso_connector_ids.len() == before {
-                return Err(ApiError::new(StatusCode::NOT_FOUND, "entity.not_found", "The resource does not exist."));
-            }
-            Ok(())
-        })
-        .map(|_| ())
+        self.remove_jit_id(id, connector_id, |org| &mut org.jit_sso_connector_ids)
     }
 }
