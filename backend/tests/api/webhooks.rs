@@ -38,6 +38,8 @@ pub fn add_hook(emulator: &logto_emulator::RunningEmulator, url: &str, events: &
             signing_key: KEY.into(),
             enabled: true,
             created_at: 0,
+            event: None,
+            retries: None,
         })
     });
 }

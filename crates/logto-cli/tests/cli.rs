@@ -193,6 +193,7 @@ async fn roles_beyond_the_first_page_are_found() {
                 description: "one of many".into(),
                 role_type: logto_emulator::model::RoleType::User,
                 scopes: vec![],
+                is_default: false,
             });
         }
     });
