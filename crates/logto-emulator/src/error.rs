@@ -88,7 +88,7 @@ impl OidcError {
         }
     }
 
-    /// 400 `invalid_client` "invalid client <id>" for a `client_id` no application has (oidc-provider's
+    /// 400 `invalid_client` `"invalid client {id}"` for a `client_id` no application has (oidc-provider's
     /// answer, checked on Logto 1.42); an id that is not id-shaped is left out of the text.
     pub fn unknown_client(client_id: &str) -> Self {
         let shaped = !client_id.is_empty()

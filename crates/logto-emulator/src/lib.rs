@@ -122,6 +122,8 @@ pub fn router(state: AppState) -> Router {
         .fallback(oidc::unrecognized)
         .layer(axum::middleware::from_fn_with_state(state.clone(), control::faults::inject))
         .layer(axum::middleware::from_fn_with_state(state.clone(), request_log::record))
+        // gzip when the client accepts it, as Logto's koa-compress (bodies over 32 bytes).
+        .layer(tower_http::compression::CompressionLayer::new())
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }

@@ -127,12 +127,22 @@ pub async fn create(State(state): State<AppState>, body: Bytes) -> Result<Json<V
     let new: WireApplication = guard::body(&body, NEW_APPLICATION)?;
     let meta = new.oidc_client_metadata.unwrap_or_default();
     let Some(app_type) = AppType::parse(&new.app_type) else {
-        // Logto's own answer for these two: they are created through their own flows.
-        return Err(ApiError::new(
-            StatusCode::BAD_REQUEST,
-            "application.protected_app_metadata_is_required",
-            format!("Applications of type {} are not emulated.", new.app_type),
-        ));
+        // Logto's own answers for these two (`routes/applications/application.ts`): SAML apps
+        // have their own API; a protected app needs its metadata (protected apps are not
+        // emulated, so no metadata makes one).
+        return Err(if new.app_type == "SAML" {
+            ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "application.saml.use_saml_app_api",
+                "Use `[METHOD] /saml-applications(/.*)?` API to operate SAML app.",
+            )
+        } else {
+            ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "application.protected_app_metadata_is_required",
+                "Protected app metadata is required.",
+            )
+        });
     };
     let bad_uri =
         meta.redirect_uris.iter().chain(&meta.post_logout_redirect_uris).position(|u| url::Url::parse(u).is_err());

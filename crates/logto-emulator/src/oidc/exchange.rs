@@ -26,6 +26,8 @@ pub const TOKEN_EXCHANGE_GRANT: &str = "urn:ietf:params:oauth:grant-type:token-e
 pub const ACCESS_TOKEN_TYPE: &str = "urn:ietf:params:oauth:token-type:access_token";
 /// Logto's personal-access-token type.
 pub const PERSONAL_ACCESS_TOKEN_TYPE: &str = "urn:logto:token-type:personal_access_token";
+/// Logto's deprecated type for a subject token of `/api/subject-tokens` (`ImpersonationToken`).
+pub const IMPERSONATION_TOKEN_TYPE: &str = "urn:logto:token-type:impersonation_token";
 
 /// The user an access-token-type subject token stands for.
 fn subject_user(state: &AppState, token: &str, now: i64) -> Option<String> {
@@ -47,6 +49,7 @@ pub(super) fn token_exchange(state: &AppState, client: &Application, params: &Pa
     let now = state.clock.now_secs();
     let user_id = match subject_type {
         ACCESS_TOKEN_TYPE => subject_user(state, subject_token, now),
+        IMPERSONATION_TOKEN_TYPE => state.tenant.take_subject_token(subject_token, now),
         PERSONAL_ACCESS_TOKEN_TYPE => state.tenant.personal_access_token_owner(subject_token, state.clock.now_ms()),
         _ => None,
     }

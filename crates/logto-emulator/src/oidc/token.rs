@@ -171,8 +171,10 @@ fn issue_user_tokens(
     });
     // issueIdToken: only when the scopes of this request (the grant's, when it named none) hold
     // `openid`; a refresh whose `scope` leaves it out gets no ID token, as in Logto 1.42.
+    // Its claims follow this request's scopes too: a refresh that narrows them drops the claims
+    // of the scopes left out (Logto's refresh-token-grant test).
     if requested.iter().any(|s| s == "openid") {
-        body["id_token"] = json!(id_token(state, &user, &grant.client_id, &grant.scopes, grant.nonce.as_deref()));
+        body["id_token"] = json!(id_token(state, &user, &grant.client_id, requested, grant.nonce.as_deref()));
     }
     if let Some(rt) = refresh_token {
         body["refresh_token"] = json!(rt);

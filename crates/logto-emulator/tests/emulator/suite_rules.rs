@@ -244,3 +244,38 @@ async fn id_tokens_carry_roles_and_the_preferred_username() {
     let profile = id_token("openid profile").await;
     assert_eq!((profile["preferred_username"].as_str(), profile["given_name"].as_str()), (Some("ally"), Some("Alice")));
 }
+
+#[tokio::test]
+async fn answers_are_gzipped_saml_apps_are_refused_and_a_narrowed_refresh_drops_claims() {
+    let emu = emulator().await;
+    // gzip when asked (Logto's koa-compress); not when the client rules it out.
+    let http = reqwest::Client::new();
+    let url = format!("{}/oidc/.well-known/openid-configuration", emu.endpoint);
+    let gz = http.get(&url).header("accept-encoding", "gzip").send().await.unwrap();
+    assert_eq!(gz.headers().get("content-encoding").map(|v| v.to_str().unwrap()), Some("gzip"));
+    let plain = http.get(&url).header("accept-encoding", "identity").send().await.unwrap();
+    assert!(plain.headers().get("content-encoding").is_none());
+    assert!(plain.json::<Value>().await.unwrap()["issuer"].is_string());
+
+    let api = Api::new(&emu).await;
+    let (status, body) = api.call(Method::POST, "/applications", Some(json!({"name": "s", "type": "SAML"}))).await;
+    assert_eq!((status, body["code"].as_str()), (400, Some("application.saml.use_saml_app_api")));
+
+    // The ID token of a refresh follows that request's scopes.
+    let signed_in = demo_tenant::sign_in(
+        &emu.endpoint,
+        "alice",
+        demo_tenant::DEMO_PASSWORD,
+        "openid profile email offline_access",
+        None,
+    )
+    .await
+    .unwrap();
+    assert!(claims(signed_in.id_token())["email"].is_string());
+    let refresh_token = signed_in.code_exchange["refresh_token"].as_str().unwrap();
+    let (status, body) = crate::helpers::refresh(&emu.endpoint, refresh_token, &[("scope", "openid profile")]).await;
+    assert_eq!(status, 200, "{body}");
+    let narrowed = claims(body["id_token"].as_str().unwrap());
+    assert!(narrowed.get("email").is_none() && narrowed.get("email_verified").is_none(), "{narrowed}");
+    assert_eq!(narrowed["username"], "alice");
+}

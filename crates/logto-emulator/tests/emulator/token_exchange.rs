@@ -465,3 +465,24 @@ async fn third_party_apps_cannot_enable_token_exchange() {
     .await;
     assert_eq!((status, body["error"].as_str()), (400, Some("invalid_request")), "{body}");
 }
+
+#[tokio::test]
+async fn the_deprecated_impersonation_token_type_takes_subject_tokens_only() {
+    // Logto's `TokenExchangeTokenType.ImpersonationToken` (`grants/token-exchange/account.ts`), as
+    // its `oidc/dpop-disabled` test sends it.
+    const IMPERSONATION: &str = "urn:logto:token-type:impersonation_token";
+    let emu = logto_emulator::Emulator::new(&demo_tenant::seed()).spawn().await.unwrap();
+    let api = Api::new(&emu).await;
+    let (spa, _) = api.exchanging_app("SPA").await;
+    let subject = api.subject_token(&user(&emu, "alice")).await;
+    fn form<'a>(client: &'a str, token: &'a str) -> [(&'a str, &'a str); 3] {
+        [("client_id", client), ("subject_token", token), ("subject_token_type", IMPERSONATION)]
+    }
+    let (status, body) = exchange(&emu, &form(&spa, &subject)).await;
+    assert_eq!(status, 200, "{body}");
+    // Used up, and an opaque access token is no impersonation token.
+    assert_eq!(exchange(&emu, &form(&spa, &subject)).await.1["error"], "invalid_grant");
+    let signed_in =
+        demo_tenant::sign_in(&emu.endpoint, "alice", demo_tenant::DEMO_PASSWORD, "openid", None).await.unwrap();
+    assert_eq!(exchange(&emu, &form(&spa, signed_in.opaque_access_token())).await.1["error"], "invalid_grant");
+}
