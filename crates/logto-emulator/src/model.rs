@@ -729,6 +729,14 @@ pub struct Grant {
     pub session_id: Option<String>,
     /// Who acts for the user (a token exchange with an actor token): introspection's `act`.
     pub actor: Option<String>,
+    /// When it was made, in seconds since the epoch (oldest grants go first past
+    /// `maxAllowedGrants`).
+    pub iat: i64,
+}
+
+impl Grant {
+    /// oidc-provider's grant lifetime (Logto keeps its default: 14 days), in seconds.
+    pub const TTL: i64 = 14 * 24 * 3600;
 }
 
 /// An authorization code, until it expires.

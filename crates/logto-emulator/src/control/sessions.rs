@@ -65,6 +65,7 @@ pub async fn start(State(state): State<AppState>, body: axum::body::Bytes) -> Re
         nonce: None,
         session_id: None,
         actor: None,
+        iat: state.clock.now_secs(),
     };
     state.tenant.start_grant(grant.clone());
     let refresh_token =

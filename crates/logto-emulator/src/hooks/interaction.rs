@@ -1,6 +1,7 @@
 //! The hooks a sign-in page fires itself (Logto's interaction hooks, `libraries/hook/`):
 //! `User.Created` with `interactionEvent: "Register"` when an account is made, then
-//! `PostRegister`; `PostSignIn` when someone signs in with a password. Payloads as recorded from
+//! `PostRegister`; `PostSignIn` when someone signs in with a password; `Grant.LimitExceeded`
+//! when a sign-in revokes grants past an app's `maxAllowedGrants`. Payloads as recorded from
 //! Logto 1.42 (`tests/fidelity/org-admin/420-*`, `421-*`).
 
 use serde_json::{json, Value};
@@ -86,4 +87,29 @@ pub fn post_interaction(state: &AppState, event: &str, interaction: &Interaction
         payload["userAgent"] = json!(agent);
     }
     enqueue(state, event, payload);
+}
+
+/// `Grant.LimitExceeded` (Logto's `triggerEvent`): a sign-in took the user past the app's
+/// `maxAllowedGrants` and the oldest grants were revoked.
+pub fn grant_limit_exceeded(
+    state: &AppState,
+    user_id: &str,
+    application_id: &str,
+    max_allowed_grants: usize,
+    revoked: &crate::tenant::GrantsRevoked,
+) {
+    let application = state.tenant.read(|store| store.applications.get(application_id).cloned());
+    let mut payload = json!({
+        "event": "Grant.LimitExceeded",
+        "createdAt": super::trigger::iso8601(state.clock.now_ms()),
+        "userId": user_id,
+        "applicationId": application_id,
+        "revokedGrantIds": revoked.grant_ids,
+        "maxAllowedGrants": max_allowed_grants,
+        "preRevocationActiveGrantCount": revoked.active_before,
+    });
+    if let Some(a) = application {
+        payload["application"] = json!({"id": a.id, "type": a.app_type, "name": a.name, "description": a.description});
+    }
+    enqueue(state, "Grant.LimitExceeded", payload);
 }

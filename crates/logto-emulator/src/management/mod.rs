@@ -35,6 +35,8 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/users/{id}/password", patch(users::set_password))
         .route("/users/{id}/password/verify", post(users::verify_password))
         .route("/users/{id}/password/expiration", patch(users::set_password_expiration))
+        .route("/users/{id}/grants", get(users::grants))
+        .route("/users/{id}/grants/{grant_id}", delete(users::revoke_grant))
         .route("/users/{id}/has-password", get(users::has_password))
         .route("/users/{id}/profile", patch(users::update_profile))
         .route("/users/{id}/custom-data", get(users::custom_data).patch(users::update_custom_data))

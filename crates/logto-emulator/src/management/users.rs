@@ -380,3 +380,50 @@ pub async fn remove_role(
     state.tenant.remove_role_holder(&role_id, &id)?;
     Ok(axum::http::StatusCode::NO_CONTENT)
 }
+
+/// `GET /api/users/{id}/grants[?appType=firstParty|thirdParty]` (`routes/admin-user/grants.ts`):
+/// `{grants}`, each with the grant's payload as oidc-provider keeps it and the app's id and name.
+pub async fn grants(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    OriginalUri(uri): OriginalUri,
+) -> Result<Json<Value>, ApiError> {
+    let params = Params::from_query(uri.query());
+    let third_party = match params.get("appType").ok().flatten() {
+        None => None,
+        Some("firstParty") => Some(false),
+        Some("thirdParty") => Some(true),
+        Some(_) => return Err(ApiError::invalid_input("`appType` must be firstParty or thirdParty.")),
+    };
+    let grants = state.tenant.user_grants(&id, third_party, state.clock.now_secs());
+    let names = state.tenant.read(|store| {
+        grants.iter().map(|g| store.applications.get(&g.client_id).map(|a| a.name.clone())).collect::<Vec<_>>()
+    });
+    let grants: Vec<Value> = grants
+        .iter()
+        .zip(names)
+        .map(|(g, name)| {
+            let exp = g.iat + crate::model::Grant::TTL;
+            serde_json::json!({
+                "id": g.id,
+                "payload": {"exp": exp, "iat": g.iat, "jti": g.id, "kind": "Grant", "clientId": g.client_id,
+                            "accountId": g.account_id, "openid": {"scope": g.scopes.join(" ")}},
+                "expiresAt": exp * 1000,
+                "application": {"id": g.client_id, "name": name},
+            })
+        })
+        .collect();
+    Ok(Json(serde_json::json!({"grants": grants})))
+}
+
+/// `DELETE /api/users/{id}/grants/{grant_id}` → 204: the grant and its tokens end; 404 when the
+/// user has no such grant.
+pub async fn revoke_grant(
+    State(state): State<AppState>,
+    Path((id, grant_id)): Path<(String, String)>,
+) -> Result<axum::http::StatusCode, ApiError> {
+    if !state.tenant.revoke_user_grant(&id, &grant_id) {
+        return Err(ApiError::not_found());
+    }
+    Ok(axum::http::StatusCode::NO_CONTENT)
+}

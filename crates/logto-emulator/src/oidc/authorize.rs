@@ -367,7 +367,9 @@ pub(crate) fn complete(state: &AppState, user_id: &str, pending: &Interaction, s
     let Ok(mut url) = url::Url::parse(&pending.redirect_uri) else {
         return error_page(StatusCode::BAD_REQUEST, "invalid_redirect_uri", "redirect_uri is not a URL");
     };
-    let code = state.tenant.authorize(user_id, pending, Some(session_id), state.clock.now_secs() + CODE_TTL);
+    let now = state.clock.now_secs();
+    let (code, grant_id) = state.tenant.authorize(user_id, pending, Some(session_id), now, now + CODE_TTL);
+    enforce_max_grants(state, user_id, &pending.client_id, &grant_id, now);
     {
         let mut q = url.query_pairs_mut();
         q.append_pair("code", &code);
@@ -377,6 +379,18 @@ pub(crate) fn complete(state: &AppState, user_id: &str, pending: &Interaction, s
         q.append_pair("iss", &state.issuer);
     }
     super::redirect(url.as_str())
+}
+
+/// `customClientMetadata.maxAllowedGrants`: past it, the user's oldest grants for the app are
+/// revoked and `Grant.LimitExceeded` fires (`event-listeners/authorization-success.ts`).
+fn enforce_max_grants(state: &AppState, user_id: &str, client_id: &str, grant_id: &str, now: i64) {
+    let max = state.tenant.read(|store| {
+        store.applications.get(client_id).and_then(|a| a.extra_client_metadata.get("maxAllowedGrants")?.as_u64())
+    });
+    let Some(max) = max.and_then(|m| usize::try_from(m).ok()) else { return };
+    if let Some(revoked) = state.tenant.enforce_max_grants(user_id, client_id, grant_id, max, now) {
+        crate::hooks::interaction::grant_limit_exceeded(state, user_id, client_id, max, &revoked);
+    }
 }
 
 #[derive(Deserialize)]

@@ -109,7 +109,7 @@ pub(super) fn token_exchange(state: &AppState, client: &Application, params: &Pa
         // No audience: an opaque token, in a grant of its own (for /oidc/me, introspection, revocation).
         None => {
             let scopes = scope.split(' ').filter(|s| !s.is_empty()).map(String::from).collect();
-            let grant = state.tenant.exchange_grant(&user_id, actor.as_deref(), &client.id, scopes);
+            let grant = state.tenant.exchange_grant(&user_id, actor.as_deref(), &client.id, scopes, now);
             state.tenant.issue_opaque_token(&grant.id, &scope, now, now + DEFAULT_TTL)
         }
         Some(aud) => {

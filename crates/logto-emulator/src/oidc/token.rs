@@ -210,7 +210,12 @@ fn authorization_code(state: &AppState, client: &Application, params: &Params) -
         .redeem_code(code, &client.id, redirect_uri, challenge.as_deref(), now)
         .ok_or_else(OidcError::invalid_grant)?;
     let resource = requested_resource(params, &grant)?;
-    let refresh = grant.scopes.iter().any(|s| s == "offline_access").then(|| first_refresh_token(state, &grant.id));
+    // oidc-provider's `issueRefreshToken` as Logto configures it: `offline_access` granted, or a
+    // web (non-Native) app with `customClientMetadata.alwaysIssueRefreshToken`.
+    let always = client.app_type != crate::model::AppType::Native
+        && client.extra_client_metadata.get("alwaysIssueRefreshToken") == Some(&json!(true));
+    let refresh =
+        (always || grant.scopes.iter().any(|s| s == "offline_access")).then(|| first_refresh_token(state, &grant.id));
     let target = resource.as_deref().map_or(Target::Opaque, Target::Resource);
     issue_user_tokens(state, &grant, target, &grant.scopes, refresh)
 }

@@ -104,6 +104,7 @@ impl Tenant {
             nonce: None,
             session_id: None,
             actor: None,
+            iat: now_secs,
         };
         request.outcome = DeviceOutcome::Approved { grant_id: grant.id.clone() };
         artefacts.grants.insert(grant.id.clone(), grant);

@@ -31,7 +31,14 @@ impl Tenant {
     /// A grant for what a token exchange issues as an opaque token (so that `/oidc/me`,
     /// introspection and revocation know it): the subject user, who acts for them, the client, the
     /// OIDC scopes.
-    pub fn exchange_grant(&self, user_id: &str, actor: Option<&str>, client_id: &str, scopes: Vec<String>) -> Grant {
+    pub fn exchange_grant(
+        &self,
+        user_id: &str,
+        actor: Option<&str>,
+        client_id: &str,
+        scopes: Vec<String>,
+        now: i64,
+    ) -> Grant {
         let grant = Grant {
             id: opaque_token(),
             account_id: user_id.into(),
@@ -41,6 +48,7 @@ impl Tenant {
             nonce: None,
             session_id: None,
             actor: actor.map(String::from),
+            iat: now,
         };
         self.artefacts().grants.insert(grant.id.clone(), grant.clone());
         grant

@@ -24,6 +24,7 @@ mod artefacts;
 mod device;
 mod exchange;
 mod experience;
+mod grants;
 mod hooks;
 mod invitations;
 mod jit;
@@ -47,6 +48,7 @@ pub use applications::{not_machine_to_machine, ApplicationPatch, ConsentScopeKin
 pub use device::{normalize_user_code, DevicePoll, DEVICE_CODE_TTL};
 pub use exchange::SUBJECT_TOKEN_TTL;
 pub use experience::{ExperienceProgress, Identified, Resume};
+pub use grants::GrantsRevoked;
 pub use hooks::{HookPatch, NewHook};
 pub use invitations::{InvitationStatusChange, NewInvitation};
 pub use members::Side;

@@ -125,14 +125,15 @@ impl Tenant {
     }
 
     /// Grants a signed-in user what `request` asked, in a browser session (`None`: a session made
-    /// by the control API), and returns the authorization code.
+    /// by the control API), and returns the authorization code and the grant's id.
     pub fn authorize(
         &self,
         user_id: &str,
         request: &Interaction,
         session_id: Option<&str>,
+        now: i64,
         code_expires_at: i64,
-    ) -> String {
+    ) -> (String, String) {
         let grant = Grant {
             id: opaque_token(),
             account_id: user_id.to_string(),
@@ -142,6 +143,7 @@ impl Tenant {
             nonce: request.nonce.clone(),
             session_id: session_id.map(String::from),
             actor: None,
+            iat: now,
         };
         let code = opaque_token();
         let mut artefacts = self.artefacts();
@@ -155,8 +157,9 @@ impl Tenant {
                 consumed: false,
             },
         );
+        let grant_id = grant.id.clone();
         artefacts.grants.insert(grant.id.clone(), grant);
-        code
+        (code, grant_id)
     }
 
     /// Starts a grant with no code (the control API's sessions).

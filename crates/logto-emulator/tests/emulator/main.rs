@@ -29,6 +29,7 @@ mod device;
 mod devtools;
 mod experience;
 mod fidelity;
+mod grants;
 mod helpers;
 mod hooks;
 mod introspection;

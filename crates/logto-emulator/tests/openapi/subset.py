@@ -88,6 +88,8 @@ SERVED = {
     "/api/organizations/{id}/jit/sso-connectors/{ssoConnectorId}": ["delete"],
     "/api/resources/{id}/is-default": ["patch"],
     "/api/users/{userId}/password/expiration": ["patch"],
+    "/api/users/{userId}/grants": ["get"],
+    "/api/users/{userId}/grants/{grantId}": ["delete"],
     "/api/sso-connector-providers": ["get"],
     "/api/sso-connectors": ["post", "get"],
     "/api/sso-connectors/{id}": ["get", "delete", "patch"],
