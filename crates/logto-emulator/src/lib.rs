@@ -17,7 +17,8 @@
 //!   deleted as stored), collected per request for the hooks;
 //! - `outbox`: the emails Logto would have handed its email connector (`/_emulator/outbox`);
 //! - `state`: [`AppState`], what every handler gets: the tenant, the clock, the options, the
-//!   request log and the webhook deliveries;
+//!   request log, the webhook deliveries and the audit log (`audit_log`: token requests, for
+//!   `/api/logs`);
 //! - `secret`: passwords, application secrets and signing keys behind a redacted `Debug`;
 //! - `password_digest`: passwords imported as MD5, SHA1, SHA256 or Logto's legacy digests;
 //! - `sso`: enterprise SSO providers (names, settings, forbidden domains);
@@ -54,6 +55,7 @@
 //! `Emulator::new(&seed).spawn()` starts it inside a test on an ephemeral port; `cargo run -p
 //! logto-emulator` on `http://localhost:3001`, Logto's default.
 
+pub mod audit_log;
 pub mod avatars;
 pub mod clock;
 pub mod config;

@@ -261,6 +261,17 @@ impl Application {
             .fold(false, |ok, s| crate::secret::same(s.value.expose(), given) | ok)
     }
 
+    /// The name of the unexpired secret `given` is, if any (compared in constant time).
+    pub fn secret_named(&self, given: &str, now_ms: i64) -> Option<String> {
+        self.secrets().iter().filter(|s| s.expires_at.is_none_or(|at| at > now_ms)).fold(None, |found, s| {
+            if crate::secret::same(s.value.expose(), given) {
+                Some(s.name.clone())
+            } else {
+                found
+            }
+        })
+    }
+
     /// Whether `given` is one of its secrets that has expired (Logto answers these apart).
     pub fn has_expired_secret(&self, given: &str, now_ms: i64) -> bool {
         self.secrets()

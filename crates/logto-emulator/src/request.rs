@@ -20,6 +20,23 @@ pub fn parse_body<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, ApiE
 #[derive(Debug, Default, Clone)]
 pub struct Params(pub Vec<(String, String)>);
 
+/// A form body's text in `charset`; 400 for one the emulator does not read.
+fn decode(body: &[u8], charset: &str) -> Result<String, OidcError> {
+    let bad = || OidcError::invalid_request("the request body could not be read in its charset");
+    match charset {
+        "utf-8" | "utf8" => String::from_utf8(body.to_vec()).map_err(|_| bad()),
+        "utf-16le" | "utf16le" | "ucs2" | "ucs-2" => {
+            if !body.len().is_multiple_of(2) {
+                return Err(bad());
+            }
+            let units: Vec<u16> = body.chunks_exact(2).map(|c| u16::from_le_bytes([c[0], c[1]])).collect();
+            String::from_utf16(&units).map_err(|_| bad())
+        }
+        "latin1" | "iso-8859-1" | "binary" => Ok(body.iter().map(|b| char::from(*b)).collect()),
+        _ => Err(OidcError::invalid_request("unsupported charset")),
+    }
+}
+
 impl Params {
     /// The parameters of a query string.
     pub fn from_query(query: Option<&str>) -> Self {
@@ -28,14 +45,28 @@ impl Params {
 
     /// Parses the body of a POST to the OIDC endpoint `route` (`/token`, …):
     /// `application/x-www-form-urlencoded`, or `application/json`, which Logto converts to a form
-    /// (a body that is not a JSON object reads as empty, as Logto's body parser leaves it). NUL
-    /// bytes are refused, as Logto does (Logto's `content-type-json` integration test).
+    /// (a body that is not a JSON object reads as empty, as Logto's body parser leaves it). A form
+    /// is read in its `charset` (UTF-8 by default; UTF-16LE and Latin-1 as Node's body parser
+    /// takes them). NUL characters are refused, as Logto does (Logto's `content-type-json` test).
     pub fn from_body(headers: &HeaderMap, body: &[u8], route: &str) -> Result<Self, OidcError> {
-        if body.contains(&0) {
-            return Err(OidcError::invalid_request("null bytes are not allowed in the request body"));
-        }
+        let null = || OidcError::invalid_request("null bytes are not allowed in the request body");
         let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
-        let mime = content_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+        let mut parts = content_type.split(';');
+        let mime = parts.next().unwrap_or_default().trim().to_ascii_lowercase();
+        let charset = parts
+            .filter_map(|p| p.trim().split_once('='))
+            .find(|(k, _)| k.trim().eq_ignore_ascii_case("charset"))
+            .map(|(_, v)| v.trim().trim_matches('"').to_ascii_lowercase());
+        if mime == "application/x-www-form-urlencoded" && charset.is_some() {
+            let text = decode(body, charset.as_deref().unwrap_or_default())?;
+            if text.contains('\0') {
+                return Err(null());
+            }
+            return Ok(Self(url::form_urlencoded::parse(text.as_bytes()).into_owned().collect()));
+        }
+        if body.contains(&0) {
+            return Err(null());
+        }
         if mime == "application/json" {
             let Ok(Value::Object(map)) = serde_json::from_slice::<Value>(body) else { return Ok(Self(vec![])) };
             let mut pairs = Vec::new();
@@ -122,5 +153,27 @@ mod tests {
         let p = Params::from_query(Some("code=a&code=b"));
         assert_eq!(p.get("code").unwrap_err().error, "invalid_request");
         assert_eq!(p.require("state").unwrap_err().description, "missing required parameter 'state'");
+    }
+
+    #[test]
+    fn forms_are_read_in_their_charset() {
+        let form = |charset: &str| {
+            let mut headers = HeaderMap::new();
+            headers.insert(
+                header::CONTENT_TYPE,
+                format!("application/x-www-form-urlencoded; charset={charset}").parse().unwrap(),
+            );
+            headers
+        };
+        let text = "grant_type=client_credentials&client_id=caf%C3%A9";
+        let utf16: Vec<u8> = text.encode_utf16().flat_map(u16::to_le_bytes).collect();
+        let params = Params::from_body(&form("utf16le"), &utf16, "/token").unwrap();
+        assert_eq!(params.get("client_id").unwrap(), Some("café"));
+        let latin1 = Params::from_body(&form("latin1"), text.as_bytes(), "/token").unwrap();
+        assert_eq!(latin1.get("grant_type").unwrap(), Some("client_credentials"));
+        assert!(Params::from_body(&form("ebcdic"), text.as_bytes(), "/token").is_err());
+        let with_null: Vec<u8> = "a=\0".encode_utf16().flat_map(u16::to_le_bytes).collect();
+        let refused = Params::from_body(&form("utf-16le"), &with_null, "/token").unwrap_err();
+        assert_eq!(refused.description, "null bytes are not allowed in the request body");
     }
 }

@@ -49,6 +49,8 @@ pub struct Inner {
     requests: Mutex<VecDeque<LoggedRequest>>,
     /// Webhook deliveries: their queue and each hook's recent logs.
     pub deliveries: crate::hooks::Deliveries,
+    /// The audit log (`/api/logs`).
+    pub audit: crate::audit_log::AuditLog,
 }
 
 /// One request the emulator answered. The path only: queries and bodies can hold codes and secrets.
@@ -90,6 +92,7 @@ impl AppState {
             tenant,
             requests: Mutex::new(VecDeque::with_capacity(REQUEST_LOG_LEN)),
             deliveries: Default::default(),
+            audit: Default::default(),
         }))
     }
 

@@ -4,6 +4,7 @@
 mod applications;
 mod auth;
 pub mod guard;
+mod logs;
 mod organizations;
 pub(crate) mod pagination;
 mod personal_access_tokens;
@@ -92,6 +93,8 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/applications/{id}/roles/{role_id}", delete(applications::remove_role))
         .route("/subject-tokens", post(subject_tokens::create))
         .route("/sign-in-exp", get(sign_in_experience::get).patch(sign_in_experience::patch))
+        .route("/logs", get(logs::list))
+        .route("/logs/{id}", get(logs::get_one))
         .route("/sso-connector-providers", get(sso_connectors::providers))
         .route("/sso-connectors", get(sso_connectors::list).post(sso_connectors::create))
         .route(

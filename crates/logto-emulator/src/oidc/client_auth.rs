@@ -27,6 +27,16 @@ fn basic_credentials(headers: &HeaderMap) -> Result<Option<(String, String)>, Oi
 }
 
 pub fn authenticate(state: &AppState, headers: &HeaderMap, params: &Params) -> Result<Application, OidcError> {
+    authenticate_naming_secret(state, headers, params).map(|(app, _)| app)
+}
+
+/// [`authenticate`], with the name of the app secret that authenticated it (`None` for a public
+/// client), for the audit log.
+pub fn authenticate_naming_secret(
+    state: &AppState,
+    headers: &HeaderMap,
+    params: &Params,
+) -> Result<(Application, Option<String>), OidcError> {
     let basic = basic_credentials(headers)?;
     let body_id = params.get("client_id")?;
     let body_secret = params.get("client_secret")?;
@@ -46,11 +56,12 @@ pub fn authenticate(state: &AppState, headers: &HeaderMap, params: &Params) -> R
         return Err(OidcError::unknown_client(&client_id));
     };
     if app.app_type.is_public() {
-        return Ok(app);
+        return Ok((app, None));
     }
     let now_ms = state.clock.now_ms();
+    let named = secret.as_deref().and_then(|given| app.secret_named(given, now_ms));
     match secret.as_deref() {
-        Some(given) if app.accepts_secret(given, now_ms) => Ok(app),
+        Some(_) if named.is_some() => Ok((app, named)),
         // Logto's client-secret check (`oidc/utils.ts`) tells an expired secret apart.
         Some(given) if app.has_expired_secret(given, now_ms) => {
             Err(OidcError::invalid_request("client secret has expired"))

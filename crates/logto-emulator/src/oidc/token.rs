@@ -12,7 +12,7 @@ use sha2::{Digest, Sha256};
 
 use crate::error::OidcError;
 use crate::model::{Application, Grant};
-use crate::oidc::client_auth::authenticate;
+use crate::oidc::client_auth::{authenticate, authenticate_naming_secret};
 use crate::oidc::cors::check_client;
 use crate::oidc::tokens::{
     access_token_jwt, id_token, org_access_token_jwt, organization_audience, DEFAULT_TTL, ORGANIZATIONS_RESOURCE,
@@ -27,9 +27,21 @@ const REFRESH_TOKEN_TTL: i64 = 14 * 24 * 3600;
 /// A consumed refresh token stays usable this long (`refreshTokenReuseInterval`).
 const REUSE_INTERVAL_MS: i64 = 3000;
 
-pub async fn token(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
+pub async fn token(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    peer: Option<axum::Extension<axum::extract::ConnectInfo<std::net::SocketAddr>>>,
+    body: Bytes,
+) -> Response {
+    let mut logged = serde_json::Map::new();
+    let mut grant_type = None;
     let result = Params::from_body(&headers, &body, "/token").and_then(|params| {
-        let client = authenticate(&state, &headers, &params)?;
+        grant_type = params.get("grant_type").ok().flatten().map(String::from);
+        let (client, secret) = authenticate_naming_secret(&state, &headers, &params)?;
+        logged.insert("applicationId".into(), json!(client.id));
+        if let Some(name) = secret {
+            logged.insert("applicationSecret".into(), json!({"name": name}));
+        }
         check_client(&headers, &client)?;
         match params.require("grant_type")? {
             "authorization_code" => authorization_code(&state, &client, &params),
@@ -44,10 +56,47 @@ pub async fn token(State(state): State<AppState>, headers: HeaderMap, body: Byte
             )),
         }
     });
+    log_token_request(&state, &headers, peer, grant_type.as_deref(), logged, &result);
     match result {
         Ok(body) => Json(body).into_response(),
         Err(e) => e.into_response(),
     }
+}
+
+/// The audit log's `ExchangeTokenBy.<grant>` entry (`event-listeners/grant.ts`): the app and
+/// its secret's name, the tokens issued and their scope, or the error; the browser's address and
+/// agent. Never a token, a code or a secret.
+fn log_token_request(
+    state: &AppState,
+    headers: &HeaderMap,
+    peer: Option<axum::Extension<axum::extract::ConnectInfo<std::net::SocketAddr>>>,
+    grant_type: Option<&str>,
+    mut payload: serde_json::Map<String, Value>,
+    result: &Result<Value, OidcError>,
+) {
+    match result {
+        Ok(body) => {
+            payload.insert("result".into(), json!("Success"));
+            let kinds = [("access_token", "AccessToken"), ("refresh_token", "RefreshToken"), ("id_token", "IdToken")];
+            let issued: Vec<&str> = kinds.iter().filter(|(k, _)| body.get(*k).is_some()).map(|(_, t)| *t).collect();
+            payload.insert("tokenTypes".into(), json!(issued));
+            if let Some(scope) = body.get("scope") {
+                payload.insert("scope".into(), scope.clone());
+            }
+        }
+        Err(e) => {
+            payload.insert("result".into(), json!("Error"));
+            payload.insert("error".into(), json!({"error": e.error, "error_description": e.description}));
+        }
+    }
+    if let Some(axum::Extension(axum::extract::ConnectInfo(addr))) = peer {
+        payload.insert("ip".into(), json!(addr.ip().to_string()));
+    }
+    if let Some(agent) = headers.get(axum::http::header::USER_AGENT).and_then(|v| v.to_str().ok()) {
+        payload.insert("userAgent".into(), json!(agent));
+    }
+    let key = format!("ExchangeTokenBy.{}", crate::audit_log::exchange_by_type(grant_type));
+    state.audit.record(&key, Value::Object(payload), state.clock.now_ms());
 }
 
 fn s256(verifier: &str) -> String {

@@ -279,3 +279,51 @@ async fn answers_are_gzipped_saml_apps_are_refused_and_a_narrowed_refresh_drops_
     assert!(narrowed.get("email").is_none() && narrowed.get("email_verified").is_none(), "{narrowed}");
     assert_eq!(narrowed["username"], "alice");
 }
+
+#[tokio::test]
+async fn token_requests_are_in_the_audit_log_with_the_secret_named_never_shown() {
+    let emu = emulator().await;
+    let api = Api::new(&emu).await;
+    api.ok(Method::POST, "/resources", Some(json!({"name": "r", "indicator": "https://r.example"}))).await;
+    let app = api.ok(Method::POST, "/applications", Some(json!({"name": "m2m", "type": "MachineToMachine"}))).await;
+    let app_id = app["id"].as_str().unwrap();
+    let secret = api.ok(Method::POST, &format!("/applications/{app_id}/secrets"), Some(json!({"name": "ci"}))).await;
+    let value = secret["value"].as_str().unwrap();
+    // A UTF-16LE form, as Logto's client-authentication test also sends one.
+    let form = format!(
+        "grant_type=client_credentials&client_id={app_id}&client_secret={value}&resource=https%3A%2F%2Fr.example"
+    );
+    let utf16: Vec<u8> = form.encode_utf16().flat_map(u16::to_le_bytes).collect();
+    let r = reqwest::Client::new()
+        .post(format!("{}/oidc/token", emu.endpoint))
+        .header("content-type", "application/x-www-form-urlencoded; charset=utf16le")
+        .body(utf16)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let (status, _, _) = post_token(
+        &emu.endpoint,
+        &[("grant_type", "client_credentials"), ("client_id", app_id), ("client_secret", "wrong")],
+    )
+    .await;
+    assert_eq!(status, 401);
+
+    let all = api.ok(Method::GET, "/logs?logKey=ExchangeTokenBy.ClientCredentials", None).await;
+    let all = all.as_array().unwrap();
+    // Newest first; a refused client is no application (as Logto: the client was not found).
+    assert_eq!(all[0]["payload"]["result"], "Error");
+    assert!(all[0]["payload"].get("applicationId").is_none());
+    let logs = api
+        .ok(Method::GET, &format!("/logs?logKey=ExchangeTokenBy.ClientCredentials&applicationId={app_id}"), None)
+        .await;
+    let logs = logs.as_array().unwrap();
+    assert_eq!(logs.len(), 1, "{logs:?}");
+    assert_eq!(logs[0]["payload"]["result"], "Success");
+    assert_eq!(logs[0]["payload"]["applicationSecret"], json!({"name": "ci"}));
+    assert_eq!(logs[0]["payload"]["tokenTypes"], json!(["AccessToken"]));
+    assert!(!Value::Array(all.clone()).to_string().contains(value), "the secret's value is never logged");
+    let one = api.ok(Method::GET, &format!("/logs/{}", logs[0]["id"].as_str().unwrap()), None).await;
+    assert_eq!(one, logs[0]);
+    assert_eq!(api.call(Method::GET, "/logs/nosuch", None).await.0, 404);
+}

@@ -89,6 +89,8 @@ SERVED = {
     "/api/resources/{id}/is-default": ["patch"],
     "/api/users/{userId}/password/expiration": ["patch"],
     "/api/users/{userId}/grants": ["get"],
+    "/api/logs": ["get"],
+    "/api/logs/{id}": ["get"],
     "/api/users/{userId}/grants/{grantId}": ["delete"],
     "/api/sso-connector-providers": ["get"],
     "/api/sso-connectors": ["post", "get"],
