@@ -114,14 +114,23 @@ pub fn parse_config(provider_name: &str, config: &Value) -> Option<Value> {
     Some(Value::Object(out))
 }
 
-/// Why a list of domains cannot be a connector's: a public email domain, or one twice.
-pub fn check_domains(domains: &[String]) -> Result<(), &'static str> {
+/// Why a list of domains cannot be a connector's.
+#[derive(Debug, PartialEq)]
+pub enum DomainsRefused {
+    /// A public email domain (`singleSignOnDomainBlackList`).
+    Forbidden,
+    /// A domain twice.
+    Duplicated,
+}
+
+/// Checks a connector's (lower-cased) domains.
+pub fn check_domains(domains: &[String]) -> Result<(), DomainsRefused> {
     if domains.iter().any(|d| BLOCKED_DOMAINS.contains(&d.as_str())) {
-        return Err("forbidden");
+        return Err(DomainsRefused::Forbidden);
     }
     let mut seen = std::collections::BTreeSet::new();
     if domains.iter().any(|d| !seen.insert(d)) {
-        return Err("duplicated");
+        return Err(DomainsRefused::Duplicated);
     }
     Ok(())
 }
@@ -151,8 +160,8 @@ mod tests {
 
     #[test]
     fn public_and_repeated_domains_are_refused() {
-        assert_eq!(check_domains(&["gmail.com".into()]), Err("forbidden"));
-        assert_eq!(check_domains(&["a.io".into(), "a.io".into()]), Err("duplicated"));
+        assert_eq!(check_domains(&["gmail.com".into()]), Err(DomainsRefused::Forbidden));
+        assert_eq!(check_domains(&["a.io".into(), "a.io".into()]), Err(DomainsRefused::Duplicated));
         assert_eq!(check_domains(&["a.io".into(), "b.io".into()]), Ok(()));
     }
 }

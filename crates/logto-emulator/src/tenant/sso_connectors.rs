@@ -47,13 +47,13 @@ fn check(
             *d = d.to_lowercase();
         }
         match crate::sso::check_domains(domains) {
-            Err("forbidden") => {
+            Err(crate::sso::DomainsRefused::Forbidden) => {
                 return Err(ApiError::unprocessable(
                     "single_sign_on.forbidden_domains",
                     "Public email domains are not allowed.",
                 ))
             }
-            Err(_) => {
+            Err(crate::sso::DomainsRefused::Duplicated) => {
                 return Err(ApiError::unprocessable(
                     "single_sign_on.duplicated_domains",
                     "There are duplicate domains.",
