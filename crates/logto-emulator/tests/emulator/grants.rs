@@ -58,14 +58,7 @@ async fn grants_are_listed_limited_and_revoked() {
     let newest = latest.code_exchange["refresh_token"].as_str().unwrap();
     assert_eq!(refresh(&emu.endpoint, newest, &[]).await.0, 200);
     let logs_path = format!("/hooks/{}/recent-logs", hook["id"].as_str().unwrap());
-    let mut logs = json!([]);
-    for _ in 0..100 {
-        logs = api.ok(Method::GET, &logs_path, None).await;
-        if logs.as_array().is_some_and(|l| !l.is_empty()) {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-    }
+    let logs = api.hook_logs(&logs_path).await;
     let payload = &logs[0]["payload"]["hookRequest"]["body"];
     assert_eq!(
         (

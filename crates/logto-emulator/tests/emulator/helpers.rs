@@ -63,6 +63,19 @@ impl<'a> Api<'a> {
         let r = r.send().await.unwrap();
         (r.status().as_u16(), r.json().await.unwrap_or(Value::Null))
     }
+    /// A hook's recent logs at `path_and_query` (`/hooks/{id}/recent-logs…`), once there is one:
+    /// deliveries are logged when sent, and the queue is asynchronous (waits up to two seconds).
+    pub async fn hook_logs(&self, path_and_query: &str) -> Value {
+        let mut logs = Value::Array(vec![]);
+        for _ in 0..100 {
+            logs = self.ok(reqwest::Method::GET, path_and_query, None).await;
+            if logs.as_array().is_some_and(|l| !l.is_empty()) {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+        logs
+    }
     /// The JSON body of a 2xx answer.
     pub async fn ok(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> Value {
         let (status, body) = self.call(method.clone(), path, body).await;

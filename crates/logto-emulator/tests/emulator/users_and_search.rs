@@ -236,15 +236,7 @@ async fn default_roles_go_to_every_new_user_and_scoped_roles_fire_their_scopes_h
         .await;
     let logs_path =
         format!("/hooks/{}/recent-logs?logKey=TriggerHook.Role.Scopes.Updated", hook["id"].as_str().unwrap());
-    // Deliveries are logged once sent (the queue is asynchronous).
-    let mut logs = json!([]);
-    for _ in 0..100 {
-        logs = api.ok(Method::GET, &logs_path, None).await;
-        if logs.as_array().is_some_and(|l| !l.is_empty()) {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-    }
+    let logs = api.hook_logs(&logs_path).await;
     let body = &logs[0]["payload"]["hookRequest"]["body"];
     assert_eq!(body["roleId"], scoped["id"]);
     assert_eq!(body["data"], json!([scope]));
