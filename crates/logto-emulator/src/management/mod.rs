@@ -121,8 +121,20 @@ pub fn router(state: AppState) -> Router<AppState> {
         // Inside the bearer check: only calls that passed it (and succeeded) fire hooks.
         .route_layer(from_fn_with_state(state.clone(), hooks::trigger::fire))
         .route_layer(from_fn_with_state(state, auth::require_management_token))
+        .method_not_allowed_fallback(method_not_allowed)
         .layer(axum::middleware::from_fn(answer_options))
         .fallback(not_found)
+}
+
+/// A method a Management API path does not serve: koa-router's `allowedMethods()` answer, 405
+/// `text/plain` "Method Not Allowed" (axum adds the `Allow` header), never an empty body.
+async fn method_not_allowed() -> axum::response::Response {
+    (
+        axum::http::StatusCode::METHOD_NOT_ALLOWED,
+        [(axum::http::header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+        "Method Not Allowed",
+    )
+        .into_response()
 }
 
 /// `OPTIONS` on the Management API: 200 with no CORS headers, as Logto (Koa) answers: it is not

@@ -327,3 +327,19 @@ async fn token_requests_are_in_the_audit_log_with_the_secret_named_never_shown()
     assert_eq!(one, logs[0]);
     assert_eq!(api.call(Method::GET, "/logs/nosuch", None).await.0, 404);
 }
+
+#[tokio::test]
+async fn a_method_a_path_does_not_serve_is_koas_405_never_an_empty_answer() {
+    // Logto mounts its routers with koa-router's `allowedMethods()` (`routes/init.ts`).
+    let emu = emulator().await;
+    let api = Api::new(&emu).await;
+    let r = reqwest::Client::new()
+        .delete(format!("{}/api/logs/anything", emu.endpoint))
+        .bearer_auth(&api.token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 405);
+    assert_eq!(r.headers()["allow"], "GET,HEAD");
+    assert_eq!(r.text().await.unwrap(), "Method Not Allowed");
+}
