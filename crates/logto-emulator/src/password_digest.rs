@@ -30,6 +30,11 @@ fn hex_of<D: Digest>(input: &str) -> String {
     D::digest(input.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// `password`'s SHA256 as the `SHA256` algorithm takes it (lowercase hex).
+pub fn sha256_hex(password: &str) -> String {
+    hex_of::<Sha256>(password)
+}
+
 /// A legacy expression's hash of `input`, for the algorithms the emulator knows.
 fn legacy_hash(algorithm: &str, input: &str) -> Option<String> {
     Some(match algorithm {

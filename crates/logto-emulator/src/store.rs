@@ -44,6 +44,11 @@ pub struct Store {
 }
 
 impl Store {
+    /// The enabled hooks `event` is delivered to.
+    pub fn hooks_for(&self, event: &str) -> Vec<Hook> {
+        self.hooks.iter().filter(|h| h.enabled && h.subscribes(event)).cloned().collect()
+    }
+
     /// The sign-in experience as `GET /api/sign-in-exp` answers it.
     pub fn sign_in_experience(&self) -> serde_json::Value {
         match &self.sign_in_experience {

@@ -39,8 +39,7 @@ fn user_json(user: &User) -> Value {
 }
 
 fn enqueue(state: &AppState, event: &str, payload: Value) {
-    let hooks: Vec<_> =
-        state.tenant.read(|store| store.hooks.iter().filter(|h| h.enabled && h.subscribes(event)).cloned().collect());
+    let hooks = state.tenant.read(|store| store.hooks_for(event));
     let now_ms = state.clock.now_ms();
     for hook in hooks {
         let mut payload = payload.clone();

@@ -77,12 +77,10 @@ pub async fn fire(State(state): State<AppState>, request: Request, next: Next) -
         .as_deref()
         .and_then(|route| REGISTRATIONS.iter().find(|(m, r, _, _)| *m == method.as_str() && *r == route).copied());
     let Some((_, _, event, logto_route)) = registration else { return next.run(request).await };
-    let subscribed = |event: &str| -> Vec<crate::model::Hook> {
-        state.tenant.read(|store| store.hooks.iter().filter(|h| h.enabled && h.subscribes(event)).cloned().collect())
-    };
-    let hooks = subscribed(event);
     let follow_up = follow_up(event);
-    if hooks.is_empty() && follow_up.is_none_or(|e| subscribed(e).is_empty()) {
+    let (hooks, follow_up_hooks) =
+        state.tenant.read(|store| (store.hooks_for(event), follow_up.map(|e| store.hooks_for(e)).unwrap_or_default()));
+    if hooks.is_empty() && follow_up_hooks.is_empty() {
         return next.run(request).await;
     }
     let (mut parts, body) = request.into_parts();
@@ -167,11 +165,12 @@ pub async fn fire(State(state): State<AppState>, request: Request, next: Next) -
             state.deliveries.enqueue(hook, event, payload.to_string(), now_ms);
         }
     };
-    let follow_up_payload =
-        follow_up.and_then(|next| scopes_updated(&state, next, &payload, &events).map(|p| (next, p)));
+    let follow_up_payload = follow_up
+        .filter(|_| !follow_up_hooks.is_empty())
+        .and_then(|next| scopes_updated(&state, next, &payload, &events).map(|p| (next, p)));
     deliver(hooks, event, &payload);
     if let Some((next, payload)) = follow_up_payload {
-        deliver(subscribed(next), next, &payload);
+        deliver(follow_up_hooks, next, &payload);
     }
     Response::from_parts(parts, Body::from(bytes))
 }

@@ -187,6 +187,11 @@ fn expected_name(kind: Kind) -> &'static str {
     }
 }
 
+/// The strings of a checked body's array at `key` (none when absent).
+pub fn strings(body: &Value, key: &str) -> Vec<String> {
+    body[key].as_array().map(|a| a.iter().filter_map(|v| v.as_str().map(String::from)).collect()).unwrap_or_default()
+}
+
 /// The zod issues of `body` against `fields` (empty when it fits).
 pub fn issues(body: &Value, fields: &[Field]) -> Vec<Value> {
     let mut issues = Vec::new();

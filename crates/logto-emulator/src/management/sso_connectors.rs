@@ -47,7 +47,6 @@ const CHANGES: &[Field] = &[
 /// The body's fields (branding keys beyond Logto's three dropped, as zod does).
 fn fields(body: &[u8], schema: &[Field]) -> Result<SsoConnectorFields, ApiError> {
     let body: Value = guard::body(body, schema)?;
-    let strings = |v: &Value| v.as_array().map(|a| a.iter().filter_map(|s| s.as_str().map(String::from)).collect());
     let branding = body.get("branding").map(|b| {
         let keep = ["displayName", "logo", "darkLogo"];
         Value::Object(
@@ -63,7 +62,7 @@ fn fields(body: &[u8], schema: &[Field]) -> Result<SsoConnectorFields, ApiError>
         provider_name: body["providerName"].as_str().map(String::from),
         connector_name: body["connectorName"].as_str().map(String::from),
         config: body.get("config").cloned(),
-        domains: body.get("domains").and_then(strings),
+        domains: body.get("domains").map(|_| guard::strings(&body, "domains")),
         branding,
         sync_profile: body["syncProfile"].as_bool(),
         enable_token_storage: body["enableTokenStorage"].as_bool(),

@@ -257,12 +257,8 @@ pub async fn update_custom_data(
 /// imported; a password set in the emulator as its SHA256 (Logto hashes with Argon2i, which the
 /// emulator does not), a digest `POST /api/users` of any Logto takes back; `null` for none.
 fn password_hash(user: &User) -> (Value, Value) {
-    use sha2::Digest;
     match (&user.password, &user.password_digest) {
-        (Some(p), _) => {
-            let hex: String = sha2::Sha256::digest(p.expose().as_bytes()).iter().map(|b| format!("{b:02x}")).collect();
-            (Value::String(hex), Value::String("SHA256".into()))
-        }
+        (Some(p), _) => (Value::String(crate::password_digest::sha256_hex(p.expose())), Value::String("SHA256".into())),
         (None, Some(d)) => (Value::String(d.digest.expose().to_string()), Value::String(d.algorithm.clone())),
         (None, None) => (Value::Null, Value::Null),
     }

@@ -188,7 +188,7 @@ impl Tenant {
         let taken =
             self.read(|store| super::users::in_use(&store.users, None, |u| u.username.as_deref(), Some(username)));
         if taken {
-            return Err(ApiError::unprocessable("user.username_already_in_use", "This username is already in use."));
+            return Err(super::users::username_taken());
         }
         Ok(())
     }

@@ -110,7 +110,7 @@ impl NewUser {
     }
 }
 
-fn username_taken() -> ApiError {
+pub(super) fn username_taken() -> ApiError {
     ApiError::unprocessable("user.username_already_in_use", "This username is already in use.")
 }
 

@@ -144,14 +144,8 @@ fn user_role_ids(state: &AppState, body: &[u8]) -> Result<Vec<String>, ApiError>
         guard::Field::optional("organizationRoleNames", guard::Kind::Ids { min: 0 }),
     ];
     let body: Value = guard::body(body, IDS_OR_NAMES)?;
-    let strings = |key: &str| -> Vec<String> {
-        body[key]
-            .as_array()
-            .map(|a| a.iter().filter_map(|v| v.as_str().map(String::from)).collect())
-            .unwrap_or_default()
-    };
-    let mut ids = strings("organizationRoleIds");
-    let names = strings("organizationRoleNames");
+    let mut ids = guard::strings(&body, "organizationRoleIds");
+    let names = guard::strings(&body, "organizationRoleNames");
     let named = state.tenant.read(|store| {
         names
             .iter()
@@ -287,13 +281,7 @@ fn bulk_roles(body: &[u8], side: Side) -> Result<(Vec<String>, Vec<String>), Api
         guard::Field::required("organizationRoleIds", guard::Kind::Ids { min: 1 }),
     ];
     let body: Value = guard::body(body, &fields)?;
-    let strings = |key: &str| -> Vec<String> {
-        body[key]
-            .as_array()
-            .map(|a| a.iter().filter_map(|v| v.as_str().map(String::from)).collect())
-            .unwrap_or_default()
-    };
-    Ok((strings(key), strings("organizationRoleIds")))
+    Ok((guard::strings(&body, key), guard::strings(&body, "organizationRoleIds")))
 }
 
 /// `POST /api/organizations/{id}/users/roles`: gives every listed member every listed role (roles

@@ -99,10 +99,7 @@ fn created() -> Response {
 fn id_list(bytes: &[u8], key: &'static str, replace: bool) -> Result<Vec<String>, ApiError> {
     let schema = [Field::required(key, Kind::Strings { min: if replace { 0 } else { 1 } })];
     let body: Value = guard::body(bytes, &schema)?;
-    Ok(body[key]
-        .as_array()
-        .map(|a| a.iter().filter_map(|v| v.as_str().map(String::from)).collect())
-        .unwrap_or_default())
+    Ok(guard::strings(&body, key))
 }
 
 /// Whether `q` (Logto's `q` search: case-insensitive substring) matches any of `fields`.
